@@ -1,0 +1,42 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both install what is missing.
+SHELL := /bin/bash
+NODE_MODULES_STAMP := node_modules/.package-lock.json
+DATA_DIR ?= ./data
+
+.PHONY: run test build install clean bench bench-compare cluster cluster-down sim cycles
+
+$(NODE_MODULES_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(NODE_MODULES_STAMP)
+
+install: $(NODE_MODULES_STAMP)
+
+build: install
+	npx tsc -p tsconfig.json
+
+run: build
+	node dist/src/cli/main.js broker --data-dir $(DATA_DIR) --grpc-port 9092 --http-port 9644
+
+cycles: build
+	npx madge --circular --extensions js dist/src
+
+test: build cycles
+	node scripts/run-tests.mjs
+
+sim: build
+	node dist/test/raft/sim/cli.js --seeds 1..2000
+
+bench: build
+	node dist/src/cli/main.js bench suite
+
+bench-compare: build
+	bash scripts/bench-compare.sh
+
+cluster: build
+	bash scripts/cluster.sh up cluster/three-node.json
+
+cluster-down:
+	bash scripts/cluster.sh down cluster/three-node.json
+
+clean:
+	rm -rf dist

@@ -1,0 +1,62 @@
+// One error taxonomy for broker and client. Expected per-partition outcomes travel as values
+// (ErrorCode in responses); SluiceError is thrown for request-level failures and carries a
+// stable code plus whether retrying the same request may succeed.
+
+/** Stable error codes; the numeric values match `sluice.v1.ErrorCode` in proto/sluice/v1/common.proto. */
+export enum ErrorCode {
+  NONE = 0,
+  UNKNOWN = 1,
+  UNKNOWN_TOPIC_OR_PARTITION = 2,
+  NOT_LEADER = 3,
+  OFFSET_OUT_OF_RANGE = 4,
+  MESSAGE_TOO_LARGE = 5,
+  CORRUPT_MESSAGE = 6,
+  OUT_OF_ORDER_SEQUENCE = 7,
+  INVALID_PRODUCER_EPOCH = 8,
+  NOT_ENOUGH_REPLICAS = 9,
+  REQUEST_TIMED_OUT = 10,
+  UNKNOWN_MEMBER_ID = 11,
+  FENCED_MEMBER_EPOCH = 12,
+  INVALID_TOPIC = 13,
+  TOPIC_ALREADY_EXISTS = 14,
+  INVALID_PARTITIONS = 15,
+  INVALID_REPLICATION_FACTOR = 16,
+  INVALID_CONFIG = 17,
+  INVALID_REQUEST = 18,
+  STORAGE_ERROR = 19,
+  DUPLICATE_SEQUENCE = 20,
+  COORDINATOR_NOT_AVAILABLE = 21,
+  NOT_COORDINATOR = 22,
+  POLICY_VIOLATION = 23,
+  INVALID_RECORD = 24,
+  KAFKA_STORAGE_ERROR_DISK_FULL = 25,
+}
+
+const RETRIABLE = new Set<ErrorCode>([
+  ErrorCode.NOT_LEADER,
+  ErrorCode.NOT_ENOUGH_REPLICAS,
+  ErrorCode.REQUEST_TIMED_OUT,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.NOT_COORDINATOR,
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+]);
+
+export const isRetriable = (code: ErrorCode): boolean => RETRIABLE.has(code);
+
+export class SluiceError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+
+  constructor(code: ErrorCode, message: string, options?: { retriable?: boolean; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SluiceError';
+    this.code = code;
+    this.retriable = options?.retriable ?? isRetriable(code);
+  }
+}
+
+/** Result of an operation whose failure is an expected outcome, not a bug. */
+export type Result<T, E = SluiceError> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+
+export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });
