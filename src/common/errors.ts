@@ -29,7 +29,6 @@ export enum ErrorCode {
   NOT_COORDINATOR = 22,
   POLICY_VIOLATION = 23,
   INVALID_RECORD = 24,
-  KAFKA_STORAGE_ERROR_DISK_FULL = 25,
 }
 
 const RETRIABLE = new Set<ErrorCode>([

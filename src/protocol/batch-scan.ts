@@ -1,0 +1,97 @@
+// The broker's only look inside a batch: its top-level fields. Reads the producer facts and
+// timestamps, counts the records (field 8) without decoding them, and rejects anything that is
+// not a well-formed RecordBatch. Cost is one varint per record, no allocation per record.
+import { Reader } from 'protobufjs';
+
+export interface BatchSummary {
+  readonly recordCount: number;
+  readonly baseTimestampMs: number;
+  readonly maxTimestampMs: number;
+  /** 0 when the producer is not idempotent. */
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+  readonly compression: number;
+}
+
+export type BatchScan = { readonly ok: true; readonly summary: BatchSummary } | { readonly ok: false; readonly reason: string };
+
+const FIELD_BASE_TIMESTAMP = 1;
+const FIELD_MAX_TIMESTAMP = 2;
+const FIELD_PRODUCER_ID = 3;
+const FIELD_PRODUCER_EPOCH = 4;
+const FIELD_BASE_SEQUENCE = 5;
+const FIELD_COMPRESSION = 6;
+const FIELD_RECORDS = 8;
+
+const WIRE_VARINT = 0;
+const WIRE_FIXED64 = 1;
+const WIRE_LENGTH_DELIMITED = 2;
+const WIRE_FIXED32 = 5;
+
+/** Scans an encoded sluice.v1.RecordBatch. Never throws. */
+export function scanBatch(bytes: Uint8Array): BatchScan {
+  const reader = Reader.create(bytes);
+  let recordCount = 0;
+  let baseTimestampMs = 0;
+  let maxTimestampMs = 0;
+  let producerId = 0;
+  let producerEpoch = 0;
+  let baseSequence = 0;
+  let compression = 0;
+  try {
+    while (reader.pos < reader.len) {
+      const tag = reader.uint32();
+      const field = tag >>> 3;
+      const wireType = tag & 7;
+      if (field === FIELD_RECORDS) {
+        if (wireType !== WIRE_LENGTH_DELIMITED) return invalid(`field ${field} (records) has wire type ${wireType}, expected 2`);
+        reader.skip(reader.uint32());
+        recordCount++;
+        continue;
+      }
+      switch (field) {
+        case FIELD_BASE_TIMESTAMP: baseTimestampMs = expectVarint(reader, wireType, 'base_timestamp_ms', () => reader.int64() as unknown as number); break;
+        case FIELD_MAX_TIMESTAMP: maxTimestampMs = expectVarint(reader, wireType, 'max_timestamp_ms', () => reader.int64() as unknown as number); break;
+        case FIELD_PRODUCER_ID: producerId = expectVarint(reader, wireType, 'producer_id', () => reader.int64() as unknown as number); break;
+        case FIELD_PRODUCER_EPOCH: producerEpoch = expectVarint(reader, wireType, 'producer_epoch', () => reader.int32()); break;
+        case FIELD_BASE_SEQUENCE: baseSequence = expectVarint(reader, wireType, 'base_sequence', () => reader.int32()); break;
+        case FIELD_COMPRESSION: compression = expectVarint(reader, wireType, 'compression', () => reader.int32()); break;
+        default:
+          skipUnknown(reader, wireType);
+      }
+    }
+  } catch (error) {
+    return invalid(error instanceof Error ? error.message : String(error));
+  }
+  if (reader.pos !== reader.len) return invalid('the batch ends inside a field');
+  if (recordCount === 0) return invalid('the batch holds no records: send at least one');
+  if (compression !== 0) return invalid(`compression ${compression} is not supported: use COMPRESSION_NONE (0)`);
+  if (producerId < 0) return invalid(`producer_id ${producerId} is negative: use 0 (not idempotent) or an id from InitProducer`);
+  if (producerId > 0 && (producerEpoch < 0 || baseSequence < 0)) {
+    return invalid(`producer_epoch ${producerEpoch} and base_sequence ${baseSequence} must be >= 0 for an idempotent producer`);
+  }
+  return { ok: true, summary: { recordCount, baseTimestampMs, maxTimestampMs, producerId, producerEpoch, baseSequence, compression } };
+}
+
+function invalid(reason: string): BatchScan {
+  return { ok: false, reason: `malformed RecordBatch: ${reason}` };
+}
+
+function expectVarint(reader: Reader, wireType: number, name: string, read: () => number): number {
+  if (wireType !== WIRE_VARINT) {
+    skipUnknown(reader, wireType);
+    throw new Error(`field ${name} has wire type ${wireType}, expected a varint`);
+  }
+  return Number(read());
+}
+
+function skipUnknown(reader: Reader, wireType: number): void {
+  switch (wireType) {
+    case WIRE_VARINT: reader.skip(); return;
+    case WIRE_FIXED64: reader.skip(8); return;
+    case WIRE_LENGTH_DELIMITED: reader.skip(reader.uint32()); return;
+    case WIRE_FIXED32: reader.skip(4); return;
+    default: throw new Error(`invalid wire type ${wireType} at byte ${reader.pos}`);
+  }
+}
