@@ -1,0 +1,82 @@
+// Wiring of one broker: storage → topic registry → partitions → offsets → gRPC + HTTP.
+// `startBroker` resolves once the broker serves requests; `stop` is graceful (finishes queued
+// appends, fsyncs, closes LMDB) and safe to call twice.
+import { systemClock, type Clock } from '../common/clock';
+import { moduleLogger } from '../common/logger';
+import { OffsetStore, OFFSETS_TOPIC } from '../groups/offset-store';
+import { mergeTopicConfig } from '../metadata/topic-config';
+import { TopicRegistry } from '../metadata/topic-registry';
+import { StorageEngine } from '../storage/storage-engine';
+import type { BrokerConfig } from './config';
+import type { BrokerContext } from './context';
+import { startGrpcServer } from './grpc-server';
+import { startHttpServer } from './http-server';
+import { BrokerMetrics } from './metrics';
+import { PartitionManager } from './partition-manager';
+import { ProducerIdAllocator } from './producer-ids';
+
+export interface RunningBroker {
+  readonly config: BrokerConfig;
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  readonly context: BrokerContext;
+  stop(): Promise<void>;
+}
+
+export async function startBroker(config: BrokerConfig, clock: Clock = systemClock): Promise<RunningBroker> {
+  const logger = moduleLogger('broker', { node: config.nodeId });
+  const storage = await StorageEngine.open({ dataDir: config.dataDir, clock });
+  const registry = new TopicRegistry(storage);
+  if (!registry.get(OFFSETS_TOPIC)) {
+    await registry.create({
+      name: OFFSETS_TOPIC,
+      partitions: config.offsetsTopicPartitions,
+      replicationFactor: 1,
+      internal: true,
+      // Kept forever until compaction is built: the latest commit per key must never be deleted.
+      config: mergeTopicConfig(config.topicDefaults, { 'retention.ms': '-1', 'retention.bytes': '-1', 'segment.bytes': String(16 * 1024 * 1024) }),
+      createdAtMs: clock.nowMs(),
+    });
+  }
+  let partitions: PartitionManager | undefined;
+  const metrics = new BrokerMetrics(() => partitions);
+  partitions = new PartitionManager(storage, registry, clock);
+  await partitions.start(config.retentionCheckIntervalMs);
+  const offsets = new OffsetStore(partitions.ofTopic(OFFSETS_TOPIC), clock);
+  await offsets.load();
+
+  const stopping = new AbortController();
+  const context: BrokerContext = {
+    config,
+    clock,
+    registry,
+    partitions,
+    offsets,
+    producerIds: new ProducerIdAllocator(storage),
+    metrics,
+    stopping: stopping.signal,
+  };
+  let ready = false;
+  const grpcServer = await startGrpcServer(context, logger);
+  const httpServer = await startHttpServer(context, () => ready);
+  ready = true;
+  logger.info({ grpcPort: grpcServer.port, httpPort: httpServer.port, dataDir: config.dataDir, topics: registry.list().length }, 'broker started');
+
+  let stopped: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    ready = false;
+    stopping.abort();
+    await grpcServer.stop();
+    await partitions!.stop();
+    await storage.close();
+    await httpServer.stop();
+    logger.info('broker stopped');
+  };
+  return {
+    config,
+    grpcPort: grpcServer.port,
+    httpPort: httpServer.port,
+    context,
+    stop: () => (stopped ??= stop()),
+  };
+}

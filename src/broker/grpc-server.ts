@@ -1,0 +1,183 @@
+// The one place where handler outcomes become gRPC statuses. Wires the Data, Groups and Admin
+// services (broker bytes view), gRPC health checking and server reflection.
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import { SluiceError, ErrorCode } from '../common/errors';
+import type { Logger } from '../common/logger';
+import { brokerProtoRoot, protoDir, PROTO_FILES } from '../protocol/proto-root';
+import { serviceDefinition, SERVICE_NAMES, type ServiceName } from '../protocol/services';
+import type { BrokerContext } from './context';
+import { handleAlterConfigs, handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleDescribeCluster, handleDescribeTopics, handleListTopics } from './handlers/admin';
+import { handleFetch } from './handlers/fetch';
+import { handleCommitOffsets, handleFetchOffsets, handleListGroups } from './handlers/groups';
+import { handleInitProducer, handleListOffsets } from './handlers/list-offsets';
+import { handleProduce } from './handlers/produce';
+import { handleSubscribe } from './handlers/subscribe';
+import { RequestError } from './request-error';
+
+/** Marks a request that protobuf could not decode; the handler answers INVALID_ARGUMENT. */
+const MALFORMED = Symbol('malformed');
+type Malformed = { readonly [MALFORMED]: string };
+
+type UnaryHandler = (request: any, cancelled: AbortSignal) => unknown;
+
+export interface GrpcServerHandle {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function startGrpcServer(ctx: BrokerContext, logger: Logger): Promise<GrpcServerHandle> {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': ctx.config.limits.maxRequestBytes,
+    'grpc.max_send_message_length': ctx.config.limits.maxFetchBytes + 1024 * 1024,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 5000,
+  });
+  let boundPort = 0;
+  const unary: Record<ServiceName, Record<string, UnaryHandler>> = {
+    'sluice.v1.Data': {
+      produce: (r) => handleProduce(ctx, r),
+      fetch: (r, cancelled) => handleFetch(ctx, r, cancelled),
+      listOffsets: (r) => handleListOffsets(ctx, r),
+      initProducer: () => handleInitProducer(ctx),
+    },
+    'sluice.v1.Groups': {
+      commitOffsets: (r) => handleCommitOffsets(ctx, r),
+      fetchOffsets: (r) => handleFetchOffsets(ctx, r),
+      listGroups: () => handleListGroups(ctx),
+    },
+    'sluice.v1.Admin': {
+      createTopics: (r) => handleCreateTopics(ctx, r),
+      deleteTopics: (r) => handleDeleteTopics(ctx, r),
+      listTopics: (r) => handleListTopics(ctx, r),
+      describeTopics: (r) => handleDescribeTopics(ctx, r),
+      alterConfigs: (r) => handleAlterConfigs(ctx, r),
+      createPartitions: (r) => handleCreatePartitions(ctx, r),
+      describeCluster: () => handleDescribeCluster(ctx, boundPort),
+    },
+  };
+
+  const root = brokerProtoRoot();
+  for (const serviceName of SERVICE_NAMES) {
+    const definition = tolerateMalformed(serviceDefinition(root, serviceName));
+    const implementation: grpc.UntypedServiceImplementation = {};
+    for (const [name, handler] of Object.entries(unary[serviceName])) {
+      implementation[name] = wrapUnary(ctx, logger, `${serviceName}/${name}`, handler);
+    }
+    if (serviceName === 'sluice.v1.Data') implementation['subscribe'] = wrapSubscribe(ctx, logger);
+    server.addService(definition, implementation);
+  }
+
+  const health = new HealthImplementation({ '': 'SERVING', ...Object.fromEntries(SERVICE_NAMES.map((s) => [s, 'SERVING'])) });
+  health.addToServer(server);
+  const packageDefinition = protoLoader.loadSync([...PROTO_FILES], { includeDirs: [protoDir()] });
+  new ReflectionService(packageDefinition).addToServer(server);
+
+  boundPort = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${ctx.config.host}:${ctx.config.grpcPort}`, grpc.ServerCredentials.createInsecure(), (error, port) =>
+      error ? reject(new Error(`cannot listen for gRPC on ${ctx.config.host}:${ctx.config.grpcPort}: ${error.message}`)) : resolve(port),
+    );
+  });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    port: boundPort,
+    stop: () => {
+      stopped ??= new Promise<void>((resolve) => {
+        health.setStatus('', 'NOT_SERVING');
+        const force = setTimeout(() => server.forceShutdown(), 2000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+      return stopped;
+    },
+  };
+}
+
+function tolerateMalformed(definition: grpc.ServiceDefinition): grpc.ServiceDefinition {
+  const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  for (const [name, method] of Object.entries(definition)) {
+    out[name] = {
+      ...method,
+      requestDeserialize: (bytes: Buffer) => {
+        try {
+          return method.requestDeserialize(bytes);
+        } catch (error) {
+          return { [MALFORMED]: (error as Error).message } satisfies Malformed;
+        }
+      },
+    };
+  }
+  return out as grpc.ServiceDefinition;
+}
+
+function malformedMessage(request: unknown, method: string): string | undefined {
+  if (request && typeof request === 'object' && MALFORMED in request) {
+    return `malformed ${method} request: protobuf decoding failed (${(request as Malformed)[MALFORMED]})`;
+  }
+  return undefined;
+}
+
+function wrapUnary(ctx: BrokerContext, logger: Logger, method: string, handler: UnaryHandler): grpc.handleUnaryCall<unknown, unknown> {
+  return (call, callback) => {
+    const malformed = malformedMessage(call.request, method);
+    if (malformed) {
+      ctx.metrics.requests.inc({ method, status: 'INVALID_ARGUMENT' });
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: malformed });
+      return;
+    }
+    const cancel = new AbortController();
+    call.once('cancelled', () => cancel.abort());
+    Promise.resolve()
+      .then(() => handler(call.request, cancel.signal))
+      .then(
+        (response) => {
+          ctx.metrics.requests.inc({ method, status: 'OK' });
+          callback(null, response);
+        },
+        (error: unknown) => {
+          const status = toStatus(error, method, logger);
+          ctx.metrics.requests.inc({ method, status: grpc.status[status.code] });
+          callback(status);
+        },
+      );
+  };
+}
+
+function wrapSubscribe(ctx: BrokerContext, logger: Logger): grpc.handleServerStreamingCall<any, unknown> {
+  const method = 'sluice.v1.Data/subscribe';
+  return (call) => {
+    const malformed = malformedMessage(call.request, method);
+    if (malformed) {
+      call.destroy(Object.assign(new Error(malformed), { code: grpc.status.INVALID_ARGUMENT, details: malformed }));
+      return;
+    }
+    const cancel = new AbortController();
+    call.once('cancelled', () => cancel.abort());
+    handleSubscribe(ctx, call, cancel.signal).then(
+      () => {
+        ctx.metrics.requests.inc({ method, status: 'OK' });
+        if (!cancel.signal.aborted) call.end();
+      },
+      (error: unknown) => {
+        const status = toStatus(error, method, logger);
+        ctx.metrics.requests.inc({ method, status: grpc.status[status.code] });
+        call.destroy(Object.assign(new Error(status.details), status));
+      },
+    );
+  };
+}
+
+function toStatus(error: unknown, method: string, logger: Logger): { code: grpc.status; details: string } {
+  if (error instanceof RequestError) return { code: error.grpcStatus, details: error.message };
+  if (error instanceof SluiceError) {
+    const code = error.code === ErrorCode.INVALID_REQUEST ? grpc.status.INVALID_ARGUMENT : error.retriable ? grpc.status.UNAVAILABLE : grpc.status.FAILED_PRECONDITION;
+    return { code, details: error.message };
+  }
+  logger.error({ err: error, method }, 'handler failed');
+  return { code: grpc.status.INTERNAL, details: `${method} failed: ${(error as Error)?.message ?? String(error)}` };
+}

@@ -1,0 +1,162 @@
+// Admin: topics and cluster description. Each topic gets its own outcome; a bad topic never
+// affects the others in the same request.
+import { ErrorCode } from '../../common/errors';
+import { mergeTopicConfig, topicConfigStrings, topicNameProblem } from '../../metadata/topic-config';
+import type { TopicMetadata } from '../../metadata/topic-registry';
+import type { BrokerContext } from '../context';
+import { invalidArgument } from '../request-error';
+import type { TopicSpecMessage } from '../wire-types';
+
+interface TopicResult {
+  name: string;
+  errorCode: ErrorCode;
+  errorMessage: string;
+}
+
+const okResult = (name: string): TopicResult => ({ name, errorCode: ErrorCode.NONE, errorMessage: '' });
+const errorResult = (name: string, errorCode: ErrorCode, errorMessage: string): TopicResult => ({ name, errorCode, errorMessage });
+
+export async function handleCreateTopics(ctx: BrokerContext, request: { topics: readonly TopicSpecMessage[]; validateOnly: boolean }) {
+  if (request.topics.length === 0) throw invalidArgument('CreateTopics names no topics: send at least one');
+  const results: TopicResult[] = [];
+  for (const spec of request.topics) results.push(await createTopic(ctx, spec, request.validateOnly));
+  return { topics: results };
+}
+
+async function createTopic(ctx: BrokerContext, spec: TopicSpecMessage, validateOnly: boolean): Promise<TopicResult> {
+  const nameProblem = topicNameProblem(spec.name);
+  if (nameProblem) return errorResult(spec.name, ErrorCode.INVALID_TOPIC, nameProblem);
+  if (spec.name.startsWith('__')) return errorResult(spec.name, ErrorCode.INVALID_TOPIC, `topic name '${spec.name}' is reserved: names starting with '__' are internal`);
+  if (ctx.registry.get(spec.name)) return errorResult(spec.name, ErrorCode.TOPIC_ALREADY_EXISTS, `topic '${spec.name}' already exists`);
+  const partitions = spec.partitions === 0 ? 1 : spec.partitions;
+  const max = ctx.config.limits.maxPartitionsPerTopic;
+  if (partitions < 1 || partitions > max) {
+    return errorResult(spec.name, ErrorCode.INVALID_PARTITIONS, `partitions ${partitions} is invalid: use 1..${max}`);
+  }
+  const replicationFactor = spec.replicationFactor === 0 ? 1 : spec.replicationFactor;
+  const brokers = 1;
+  if (replicationFactor > brokers) {
+    return errorResult(
+      spec.name,
+      ErrorCode.INVALID_REPLICATION_FACTOR,
+      `replication factor ${replicationFactor} is larger than the ${brokers} available broker(s): use 1..${brokers}`,
+    );
+  }
+  let config;
+  try {
+    config = mergeTopicConfig(ctx.config.topicDefaults, spec.configs ?? {});
+  } catch (error) {
+    return errorResult(spec.name, ErrorCode.INVALID_CONFIG, (error as Error).message);
+  }
+  if (validateOnly) return okResult(spec.name);
+  const topic: TopicMetadata = { name: spec.name, partitions, replicationFactor, internal: false, config, createdAtMs: ctx.clock.nowMs() };
+  try {
+    await ctx.registry.create(topic);
+  } catch (error) {
+    return errorResult(spec.name, ErrorCode.STORAGE_ERROR, `creating topic '${spec.name}' failed: ${(error as Error).message}`);
+  }
+  return okResult(spec.name);
+}
+
+export async function handleDeleteTopics(ctx: BrokerContext, request: { names: readonly string[] }) {
+  if (request.names.length === 0) throw invalidArgument('DeleteTopics names no topics: send at least one');
+  const results: TopicResult[] = [];
+  for (const name of request.names) {
+    const topic = ctx.registry.get(name);
+    if (!topic) {
+      results.push(errorResult(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic '${name}' does not exist`));
+    } else if (topic.internal) {
+      results.push(errorResult(name, ErrorCode.POLICY_VIOLATION, `topic '${name}' is internal and cannot be deleted`));
+    } else {
+      try {
+        await ctx.registry.delete(name);
+        ctx.offsets.forgetTopic(name);
+        results.push(okResult(name));
+      } catch (error) {
+        results.push(errorResult(name, ErrorCode.STORAGE_ERROR, `deleting topic '${name}' failed: ${(error as Error).message}`));
+      }
+    }
+  }
+  return { topics: results };
+}
+
+export function handleListTopics(ctx: BrokerContext, request: { includeInternal: boolean }) {
+  const topics = ctx.registry
+    .list()
+    .filter((t) => request.includeInternal || !t.internal)
+    .map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, internal: t.internal }));
+  return { topics };
+}
+
+export function handleDescribeTopics(ctx: BrokerContext, request: { names: readonly string[] }) {
+  const names = request.names.length > 0 ? request.names : ctx.registry.list().filter((t) => !t.internal).map((t) => t.name);
+  const topics = names.map((name) => {
+    const topic = ctx.registry.get(name);
+    if (!topic) {
+      return { name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic '${name}' does not exist`, internal: false, replicationFactor: 0, partitions: [], configs: {} };
+    }
+    const partitions = ctx.partitions.ofTopic(name).map((p) => ({
+      partition: p.topicPartition.partition,
+      leaderId: ctx.config.nodeId,
+      replicas: [ctx.config.nodeId],
+      leaderEpoch: p.leaderEpoch,
+      logStartOffset: p.logStartOffset,
+      logEndOffset: p.logEndOffset,
+      highWatermark: p.highWatermark,
+      sizeBytes: p.sizeBytes,
+    }));
+    return {
+      name,
+      errorCode: ErrorCode.NONE,
+      errorMessage: '',
+      internal: topic.internal,
+      replicationFactor: topic.replicationFactor,
+      partitions,
+      configs: topicConfigStrings(topic.config),
+    };
+  });
+  return { topics };
+}
+
+export async function handleAlterConfigs(ctx: BrokerContext, request: { topic: string; set: Record<string, string>; delete: readonly string[]; validateOnly: boolean }) {
+  const topic = ctx.registry.get(request.topic);
+  if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic '${request.topic}' does not exist` };
+  let config;
+  try {
+    config = mergeTopicConfig(topic.config, request.set ?? {}, request.delete, ctx.config.topicDefaults);
+  } catch (error) {
+    return { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: (error as Error).message };
+  }
+  if (request.validateOnly) return { errorCode: ErrorCode.NONE, errorMessage: '' };
+  try {
+    await ctx.registry.update({ ...topic, config });
+  } catch (error) {
+    return { errorCode: ErrorCode.STORAGE_ERROR, errorMessage: `altering '${request.topic}' failed: ${(error as Error).message}` };
+  }
+  return { errorCode: ErrorCode.NONE, errorMessage: '' };
+}
+
+export async function handleCreatePartitions(ctx: BrokerContext, request: { topic: string; totalCount: number; validateOnly: boolean }) {
+  const topic = ctx.registry.get(request.topic);
+  if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic '${request.topic}' does not exist` };
+  if (topic.internal) return { errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: `topic '${request.topic}' is internal` };
+  const max = ctx.config.limits.maxPartitionsPerTopic;
+  if (request.totalCount <= topic.partitions || request.totalCount > max) {
+    return {
+      errorCode: ErrorCode.INVALID_PARTITIONS,
+      errorMessage: `total_count ${request.totalCount} is invalid: topic '${request.topic}' has ${topic.partitions} partitions; use ${topic.partitions + 1}..${max} (partitions never shrink)`,
+    };
+  }
+  if (request.validateOnly) return { errorCode: ErrorCode.NONE, errorMessage: '' };
+  await ctx.registry.update({ ...topic, partitions: request.totalCount });
+  return { errorCode: ErrorCode.NONE, errorMessage: '' };
+}
+
+export function handleDescribeCluster(ctx: BrokerContext, advertisedPort: number) {
+  const [host, port] = (ctx.config.advertisedAddress ?? `${ctx.config.host}:${advertisedPort}`).split(':');
+  return {
+    clusterId: ctx.config.clusterId,
+    controllerId: ctx.config.nodeId,
+    brokers: [{ id: ctx.config.nodeId, host, port: Number(port), rack: '' }],
+  };
+}

@@ -1,0 +1,120 @@
+// Fetch and Subscribe: read whole stored batches below the high watermark and return their bytes
+// unchanged, with the broker-assigned facts in an envelope beside each batch.
+import { ErrorCode, SluiceError } from '../../common/errors';
+import { waitAny, type ChangeSignal } from '../../partition/change-signal';
+import type { Partition } from '../../partition/partition';
+import type { BrokerContext } from '../context';
+import { invalidArgument } from '../request-error';
+import type { FetchedBatchMessage, FetchPartitionMessage, FetchPartitionResultMessage, FetchRequestMessage } from '../wire-types';
+
+const DEFAULT_PARTITION_MAX_BYTES = 1024 * 1024;
+const DEFAULT_REQUEST_MAX_BYTES = 50 * 1024 * 1024;
+
+export function validateFetchPartitions(ctx: BrokerContext, partitions: readonly FetchPartitionMessage[]): void {
+  if (partitions.length === 0) throw invalidArgument('fetch request names no partitions: send at least one');
+  if (partitions.length > ctx.config.limits.maxPartitionsPerRequest) {
+    throw invalidArgument(`fetch request names ${partitions.length} partitions: the limit is ${ctx.config.limits.maxPartitionsPerRequest}`);
+  }
+  for (const p of partitions) {
+    if (!Number.isSafeInteger(p.offset) || p.offset < 0) {
+      throw invalidArgument(`offset ${p.offset} for ${p.topic}/${p.partition} is invalid: use an offset >= 0 (ListOffsets resolves earliest/latest)`);
+    }
+  }
+}
+
+export async function handleFetch(ctx: BrokerContext, request: FetchRequestMessage, cancelled: AbortSignal): Promise<{ partitions: FetchPartitionResultMessage[] }> {
+  validateFetchPartitions(ctx, request.partitions);
+  const maxWaitMs = request.maxWaitMs;
+  if (maxWaitMs > ctx.config.limits.maxFetchWaitMs) {
+    throw invalidArgument(`max_wait_ms ${maxWaitMs} is above the limit of ${ctx.config.limits.maxFetchWaitMs}`);
+  }
+  const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_REQUEST_MAX_BYTES, ctx.config.limits.maxFetchBytes);
+  const minBytes = Math.max(1, request.minBytes);
+  const started = process.hrtime.bigint();
+  const deadline = Date.now() + maxWaitMs;
+  const abort = AbortSignal.any([cancelled, ctx.stopping]);
+
+  let result = await readOnce(ctx, request.partitions, maxBytes);
+  while (result.bytes < minBytes && !result.hasError && !abort.aborted) {
+    const remainingMs = deadline - Date.now();
+    if (remainingMs <= 0) break;
+    const signals = result.waitOn;
+    if (signals.length === 0) break;
+    const changed = await waitAny(signals, remainingMs, abort);
+    if (!changed) break;
+    result = await readOnce(ctx, request.partitions, maxBytes);
+  }
+  ctx.metrics.fetchLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
+  return { partitions: result.partitions };
+}
+
+export interface ReadRound {
+  readonly partitions: FetchPartitionResultMessage[];
+  readonly bytes: number;
+  readonly hasError: boolean;
+  /** Change signals of the partitions that were read, to wait for more data. */
+  readonly waitOn: ChangeSignal[];
+}
+
+/** One pass over the partitions: at most `maxBytes` in all, at least one batch if any is readable. */
+export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPartitionMessage[], maxBytes: number): Promise<ReadRound> {
+  const results: FetchPartitionResultMessage[] = [];
+  const waitOn: ChangeSignal[] = [];
+  let bytes = 0;
+  let hasError = false;
+  for (const request of partitions) {
+    const partition = ctx.partitions.get(request.topic, request.partition);
+    const result = emptyResult(request, partition);
+    results.push(result);
+    if (!partition) {
+      const meta = ctx.registry.get(request.topic);
+      result.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      result.errorMessage = meta ? `topic '${request.topic}' has partitions 0..${meta.partitions - 1}, not ${request.partition}` : `topic '${request.topic}' does not exist`;
+      hasError = true;
+      continue;
+    }
+    waitOn.push(partition.changed);
+    const budget = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_PARTITION_MAX_BYTES, maxBytes - bytes);
+    if (budget <= 0 && bytes > 0) continue;
+    try {
+      const read = await partition.read(request.offset, Math.max(budget, 1));
+      for (const entry of read.entries) {
+        const batch: FetchedBatchMessage = {
+          baseOffset: entry.header.baseOffset,
+          recordCount: entry.header.recordCount,
+          leaderEpoch: entry.header.term,
+          logAppendTimeMs: entry.header.appendTimeMs,
+          crc32c: entry.header.crc,
+          batch: entry.batch,
+        };
+        result.batches.push(batch);
+      }
+      bytes += read.bytes;
+      if (read.bytes > 0) ctx.metrics.fetchedBytes.inc({ topic: request.topic }, read.bytes);
+    } catch (error) {
+      hasError = true;
+      if (error instanceof SluiceError) {
+        result.errorCode = error.code;
+        result.errorMessage = error.message;
+      } else {
+        result.errorCode = ErrorCode.UNKNOWN;
+        result.errorMessage = `reading ${request.topic}/${request.partition} failed: ${(error as Error).message}`;
+      }
+    }
+  }
+  return { partitions: results, bytes, hasError, waitOn };
+}
+
+function emptyResult(request: FetchPartitionMessage, partition: Partition | undefined): FetchPartitionResultMessage {
+  return {
+    topic: request.topic,
+    partition: request.partition,
+    errorCode: ErrorCode.NONE,
+    errorMessage: '',
+    highWatermark: partition?.highWatermark ?? -1,
+    logStartOffset: partition?.logStartOffset ?? -1,
+    leaderEpoch: partition?.leaderEpoch ?? 0,
+    batches: [],
+    leaderHint: '',
+  };
+}

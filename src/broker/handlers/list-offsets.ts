@@ -1,0 +1,42 @@
+// ListOffsets (earliest, latest, by timestamp) and InitProducer.
+import { ErrorCode } from '../../common/errors';
+import type { BrokerContext } from '../context';
+import { invalidArgument } from '../request-error';
+import type { ListOffsetsRequestMessage } from '../wire-types';
+
+export const LATEST_TIMESTAMP = -1;
+export const EARLIEST_TIMESTAMP = -2;
+
+export async function handleListOffsets(ctx: BrokerContext, request: ListOffsetsRequestMessage) {
+  if (request.partitions.length === 0) throw invalidArgument('ListOffsets names no partitions: send at least one');
+  const results = [];
+  for (const p of request.partitions) {
+    const base = { topic: p.topic, partition: p.partition, errorCode: ErrorCode.NONE, errorMessage: '', offset: -1, timestampMs: -1, logStartOffset: -1, highWatermark: -1 };
+    const partition = ctx.partitions.get(p.topic, p.partition);
+    if (!partition) {
+      results.push({ ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `${p.topic}/${p.partition} does not exist` });
+      continue;
+    }
+    const common = { ...base, logStartOffset: partition.logStartOffset, highWatermark: partition.highWatermark };
+    if (p.timestampMs === LATEST_TIMESTAMP) {
+      results.push({ ...common, offset: partition.highWatermark });
+    } else if (p.timestampMs === EARLIEST_TIMESTAMP) {
+      results.push({ ...common, offset: partition.logStartOffset });
+    } else if (p.timestampMs < 0) {
+      results.push({
+        ...common,
+        errorCode: ErrorCode.INVALID_REQUEST,
+        errorMessage: `timestamp_ms ${p.timestampMs} is invalid: use -1 (latest), -2 (earliest) or a timestamp >= 0 in ms`,
+      });
+    } else {
+      const offset = await partition.offsetForTimestamp(p.timestampMs);
+      const found = offset !== undefined && offset < partition.highWatermark;
+      results.push({ ...common, offset: found ? offset : -1, timestampMs: found ? p.timestampMs : -1 });
+    }
+  }
+  return { partitions: results };
+}
+
+export async function handleInitProducer(ctx: BrokerContext) {
+  return { producerId: await ctx.producerIds.allocate(), producerEpoch: 0 };
+}

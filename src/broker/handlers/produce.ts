@@ -1,0 +1,113 @@
+// Produce: validate each partition's batch without decoding its records, append, answer per acks.
+import { crc32c } from '../../common/crc32c';
+import { ErrorCode } from '../../common/errors';
+import type { Acks, ProduceOutcome } from '../../partition/partition';
+import { scanBatch } from '../../protocol/batch-scan';
+import type { BrokerContext } from '../context';
+import { invalidArgument } from '../request-error';
+import type { ProducePartitionMessage, ProduceRequestMessage } from '../wire-types';
+
+const ACKS_BY_WIRE: Readonly<Record<number, Acks>> = { 0: 'all', 1: 'leader', 2: 'none' };
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface ProducePartitionResult {
+  topic: string;
+  partition: number;
+  errorCode: ErrorCode;
+  errorMessage: string;
+  baseOffset: number;
+  logAppendTimeMs: number;
+  logStartOffset: number;
+  leaderHint: string;
+}
+
+export async function handleProduce(ctx: BrokerContext, request: ProduceRequestMessage): Promise<{ partitions: ProducePartitionResult[] }> {
+  const acks = ACKS_BY_WIRE[request.acks];
+  if (!acks) throw invalidArgument(`acks ${request.acks} is invalid: use ACKS_ALL (0), ACKS_LEADER (1) or ACKS_NONE (2)`);
+  if (request.partitions.length === 0) throw invalidArgument('produce request names no partitions: send at least one');
+  if (request.partitions.length > ctx.config.limits.maxPartitionsPerRequest) {
+    throw invalidArgument(`produce request names ${request.partitions.length} partitions: the limit is ${ctx.config.limits.maxPartitionsPerRequest}`);
+  }
+  const seen = new Set<string>();
+  for (const p of request.partitions) {
+    const key = `${p.topic}/${p.partition}`;
+    if (seen.has(key)) throw invalidArgument(`partition ${key} appears twice in one produce request: send one batch per partition`);
+    seen.add(key);
+  }
+  const timeoutMs = request.timeoutMs > 0 ? request.timeoutMs : DEFAULT_TIMEOUT_MS;
+  const started = process.hrtime.bigint();
+  const results = await Promise.all(request.partitions.map((p) => producePartition(ctx, p, acks, timeoutMs)));
+  ctx.metrics.produceLatency.observe({ acks }, Number(process.hrtime.bigint() - started) / 1e9);
+  return { partitions: results };
+}
+
+async function producePartition(ctx: BrokerContext, request: ProducePartitionMessage, acks: Acks, timeoutMs: number): Promise<ProducePartitionResult> {
+  const { topic, partition: index } = request;
+  const base = { topic, partition: index, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, leaderHint: '' };
+  const fail = (errorCode: ErrorCode, errorMessage: string): ProducePartitionResult => {
+    ctx.metrics.produceErrors.inc({ code: ErrorCode[errorCode] });
+    return { ...base, errorCode, errorMessage };
+  };
+
+  const meta = ctx.registry.get(topic);
+  const partition = ctx.partitions.get(topic, index);
+  if (!meta || !partition) {
+    return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, meta ? `topic '${topic}' has partitions 0..${meta.partitions - 1}, not ${index}` : `topic '${topic}' does not exist`);
+  }
+  if (meta.internal) return fail(ErrorCode.POLICY_VIOLATION, `topic '${topic}' is internal: clients cannot produce to it`);
+  const batch = request.batch;
+  if (!batch || batch.length === 0) return fail(ErrorCode.INVALID_RECORD, `the batch for ${topic}/${index} is empty: send at least one record`);
+  const maxBytes = meta.config['max.message.bytes'];
+  if (batch.length > maxBytes) {
+    return fail(ErrorCode.MESSAGE_TOO_LARGE, `batch of ${batch.length} bytes for ${topic}/${index} exceeds max.message.bytes=${maxBytes}`);
+  }
+  if (request.crc32c !== 0) {
+    const actual = crc32c(batch);
+    if (actual !== request.crc32c >>> 0) {
+      return fail(ErrorCode.CORRUPT_MESSAGE, `batch CRC32C mismatch for ${topic}/${index}: request says ${request.crc32c >>> 0}, bytes give ${actual}`);
+    }
+  }
+  const scan = scanBatch(batch);
+  if (!scan.ok) return fail(ErrorCode.INVALID_RECORD, `${scan.reason} (partition ${topic}/${index})`);
+  const { summary } = scan;
+
+  const produced = partition.produce({
+    batch,
+    acks,
+    recordCount: summary.recordCount,
+    maxTimestampMs: summary.maxTimestampMs,
+    producerId: summary.producerId,
+    producerEpoch: summary.producerEpoch,
+    baseSequence: summary.baseSequence,
+  });
+  const outcome = await withTimeout(produced, timeoutMs, topic, index);
+  if (!outcome.ok) return fail(outcome.code, outcome.message);
+  if (outcome.code === ErrorCode.NONE) {
+    ctx.metrics.producedRecords.inc({ topic }, summary.recordCount);
+    ctx.metrics.producedBytes.inc({ topic }, batch.length);
+  }
+  return {
+    ...base,
+    errorCode: outcome.code,
+    errorMessage: outcome.code === ErrorCode.DUPLICATE_SEQUENCE ? 'batch already stored (idempotent retry); base_offset is the original' : '',
+    baseOffset: outcome.baseOffset,
+    logAppendTimeMs: outcome.appendTimeMs,
+    logStartOffset: outcome.logStartOffset,
+  };
+}
+
+function withTimeout(produced: Promise<ProduceOutcome>, timeoutMs: number, topic: string, partition: number): Promise<ProduceOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<ProduceOutcome>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          ok: false,
+          code: ErrorCode.REQUEST_TIMED_OUT,
+          message: `${topic}/${partition} did not commit the batch within timeout_ms=${timeoutMs}; it may still be appended (an idempotent retry is safe)`,
+        }),
+      timeoutMs,
+    );
+  });
+  return Promise.race([produced, timeout]).finally(() => clearTimeout(timer));
+}

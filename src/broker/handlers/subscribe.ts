@@ -1,0 +1,34 @@
+// Subscribe: a server-streaming fetch loop. Pushes batches as they commit, honours the
+// stream's flow control (waits for 'drain' when the client reads slowly), ends on cancel.
+import { once } from 'node:events';
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import { waitAny } from '../../partition/change-signal';
+import type { BrokerContext } from '../context';
+import type { FetchPartitionMessage, SubscribeRequestMessage } from '../wire-types';
+import { readOnce, validateFetchPartitions } from './fetch';
+
+const DEFAULT_PUSH_MAX_BYTES = 4 * 1024 * 1024;
+const IDLE_RECHECK_MS = 30_000;
+
+export async function handleSubscribe(ctx: BrokerContext, call: ServerWritableStream<SubscribeRequestMessage, unknown>, cancelled: AbortSignal): Promise<void> {
+  const request = call.request;
+  validateFetchPartitions(ctx, request.partitions);
+  const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_PUSH_MAX_BYTES, ctx.config.limits.maxFetchBytes);
+  const positions: FetchPartitionMessage[] = request.partitions.map((p) => ({ ...p }));
+  const abort = AbortSignal.any([cancelled, ctx.stopping]);
+
+  while (!abort.aborted) {
+    const round = await readOnce(ctx, positions, maxBytes);
+    if (round.bytes > 0 || round.hasError) {
+      const writable = call.write({ partitions: round.partitions });
+      if (round.hasError) return; // the client sees the error codes, then the stream ends
+      round.partitions.forEach((result, i) => {
+        const last = result.batches[result.batches.length - 1];
+        if (last) positions[i] = { ...positions[i]!, offset: last.baseOffset + last.recordCount };
+      });
+      if (!writable) await Promise.race([once(call, 'drain'), once(abort, 'abort')]);
+      continue;
+    }
+    await waitAny(round.waitOn, IDLE_RECHECK_MS, abort);
+  }
+}

@@ -1,0 +1,49 @@
+// Prometheus metrics (prom-client), one registry per broker so tests can run several brokers in
+// one process.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PartitionManager } from './partition-manager';
+
+export class BrokerMetrics {
+  readonly registry = new Registry();
+  readonly producedRecords = new Counter({ name: 'sluice_produce_records_total', help: 'Records appended', labelNames: ['topic'], registers: [this.registry] });
+  readonly producedBytes = new Counter({ name: 'sluice_produce_bytes_total', help: 'Batch bytes appended', labelNames: ['topic'], registers: [this.registry] });
+  readonly produceErrors = new Counter({ name: 'sluice_produce_errors_total', help: 'Produce partition results with an error', labelNames: ['code'], registers: [this.registry] });
+  readonly produceLatency = new Histogram({
+    name: 'sluice_produce_latency_seconds',
+    help: 'Produce request latency, receipt to answer',
+    labelNames: ['acks'],
+    buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly fetchedBytes = new Counter({ name: 'sluice_fetch_bytes_total', help: 'Batch bytes returned by Fetch and Subscribe', labelNames: ['topic'], registers: [this.registry] });
+  readonly fetchLatency = new Histogram({
+    name: 'sluice_fetch_latency_seconds',
+    help: 'Fetch request latency including long-poll wait',
+    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers: [this.registry],
+  });
+  readonly requests = new Counter({ name: 'sluice_requests_total', help: 'gRPC requests by method and status', labelNames: ['method', 'status'], registers: [this.registry] });
+
+  constructor(partitions: () => PartitionManager | undefined) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'sluice_process_' });
+    const perPartition = (name: string, help: string, read: (p: ReturnType<PartitionManager['all']>[number]) => number): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['topic', 'partition'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const partition of partitions()?.all() ?? []) {
+            const { topic, partition: index } = partition.topicPartition;
+            this.set({ topic, partition: String(index) }, read(partition));
+          }
+        },
+      });
+    };
+    perPartition('sluice_log_end_offset', 'Next offset to be assigned', (p) => p.logEndOffset);
+    perPartition('sluice_log_start_offset', 'First offset still stored', (p) => p.logStartOffset);
+    perPartition('sluice_high_watermark', 'Offsets below this are committed', (p) => p.highWatermark);
+    perPartition('sluice_log_size_bytes', 'Bytes of segment files', (p) => p.sizeBytes);
+  }
+}

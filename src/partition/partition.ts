@@ -1,0 +1,243 @@
+// One replica of one partition on a single broker: commit = local fsync (group-committed).
+// Produce requests are queued and appended together, so concurrent producers share both the
+// write and the fsync; the next append overlaps the previous fsync. The high watermark (what
+// consumers may read) advances when the data is durable under flush.policy=batch, and on append
+// under flush.policy=interval; acks=all always waits for durability.
+import type { Clock } from '../common/clock';
+import { ErrorCode, SluiceError } from '../common/errors';
+import { asOffset, asRaftIndex, asTerm, type Offset, type TopicPartition } from '../common/ids';
+import type { Logger } from '../common/logger';
+import { EntryKind, type AppendEntry, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
+import { OffsetWaiters } from './offset-waiters';
+import { ChangeSignal } from './change-signal';
+import { ProducerStateTable, type ProducerBatchFacts } from './producer-state';
+import { rebuildProducerState } from './producer-state-rebuild';
+
+export type Acks = 'all' | 'leader' | 'none';
+
+export interface ProduceInput extends ProducerBatchFacts {
+  /** The encoded RecordBatch, stored verbatim. */
+  readonly batch: Buffer;
+  readonly maxTimestampMs: number;
+  readonly acks: Acks;
+}
+
+export type ProduceOutcome =
+  | { readonly ok: true; readonly code: ErrorCode.NONE | ErrorCode.DUPLICATE_SEQUENCE; readonly baseOffset: number; readonly appendTimeMs: number; readonly logStartOffset: number }
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
+
+interface PendingProduce {
+  readonly input: ProduceInput;
+  readonly baseOffset: number;
+  readonly resolve: (outcome: ProduceOutcome) => void;
+}
+
+/** Fixed leader epoch of a single-replica partition; Raft terms replace it when replicated. */
+const SINGLE_REPLICA_TERM = asTerm(1);
+/** Upper bound on batch bytes appended in one write. */
+const MAX_APPEND_BYTES = 8 * 1024 * 1024;
+
+export class Partition {
+  readonly producers = new ProducerStateTable();
+  /** Fires whenever the high watermark or the log start moves (for long polls). */
+  readonly changed = new ChangeSignal();
+
+  /** Offsets below this are readable. Invariant: highWatermark <= durableOffset or policy=interval. */
+  private highWatermarkOffset: number;
+  /** Offsets below this are fsynced. */
+  private durableOffset: number;
+  /** Next offset to assign to an accepted batch (including batches not yet appended). */
+  private nextOffset: number;
+  private readonly durableWaiters = new OffsetWaiters();
+  private pending: PendingProduce[] = [];
+  private draining: Promise<void> | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly topicPartition: TopicPartition,
+    private readonly log: PartitionLog,
+    private config: LogConfig,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.highWatermarkOffset = log.logEndOffset;
+    this.durableOffset = log.logEndOffset;
+    this.nextOffset = log.logEndOffset;
+  }
+
+  static async open(tp: TopicPartition, log: PartitionLog, config: LogConfig, clock: Clock, logger: Logger): Promise<Partition> {
+    const partition = new Partition(tp, log, config, clock, logger);
+    await rebuildProducerState(log, partition.producers);
+    return partition;
+  }
+
+  get highWatermark(): number {
+    return this.highWatermarkOffset;
+  }
+  get logStartOffset(): number {
+    return this.log.logStartOffset;
+  }
+  get logEndOffset(): number {
+    return this.log.logEndOffset;
+  }
+  get leaderEpoch(): number {
+    return SINGLE_REPLICA_TERM;
+  }
+  get sizeBytes(): number {
+    return this.log.sizeBytes;
+  }
+
+  /**
+   * Appends a batch. Resolves per `acks`: 'none' at once (offset unknown, -1), 'leader' after the
+   * append, 'all' after fsync. Never rejects: failures come back as outcomes.
+   */
+  produce(input: ProduceInput): Promise<ProduceOutcome> {
+    if (this.closed) return Promise.resolve(failure(ErrorCode.NOT_LEADER, `partition ${this.name} is closing on this broker`));
+    const check = this.producers.check(input);
+    if (check.kind === 'reject') return Promise.resolve(failure(check.code, check.message));
+    if (check.kind === 'duplicate') return this.answerDuplicate(input, check.baseOffset);
+
+    const baseOffset = this.nextOffset;
+    this.nextOffset += input.recordCount;
+    this.producers.record(input, baseOffset);
+    const result = new Promise<ProduceOutcome>((resolve) => this.pending.push({ input, baseOffset, resolve }));
+    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+    if (input.acks === 'none') return Promise.resolve(success(-1, -1, this.logStartOffset));
+    return result;
+  }
+
+  /**
+   * Reads committed batches from `offset`. Throws SluiceError(OFFSET_OUT_OF_RANGE) outside
+   * [logStartOffset, logEndOffset].
+   */
+  read(offset: number, maxBytes: number): Promise<ReadResult> {
+    if (offset < this.logStartOffset || offset > this.log.logEndOffset) {
+      throw new SluiceError(
+        ErrorCode.OFFSET_OUT_OF_RANGE,
+        `offset ${offset} is out of range for ${this.name}: valid offsets are [${this.logStartOffset}, ${this.log.logEndOffset}]`,
+      );
+    }
+    if (offset >= this.highWatermarkOffset) return Promise.resolve({ entries: [], bytes: 0 });
+    return this.log.read(asOffset(offset), asOffset(this.highWatermarkOffset), maxBytes);
+  }
+
+  offsetForTimestamp(timestampMs: number): Promise<Offset | undefined> {
+    return this.log.offsetForTimestamp(timestampMs);
+  }
+
+  updateConfig(config: LogConfig): void {
+    this.config = config;
+    this.log.updateConfig(config);
+  }
+
+  async applyRetention(): Promise<number> {
+    const deleted = await this.log.applyRetention(this.clock.nowMs());
+    if (deleted > 0) {
+      this.logger.info({ partition: this.name, deleted, logStartOffset: this.logStartOffset }, 'retention deleted segments');
+      this.changed.notify();
+    }
+    return deleted;
+  }
+
+  /** Finishes queued appends, syncs, and stops accepting produce. Safe to call twice. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.draining) await this.draining;
+  }
+
+  private get name(): string {
+    return `${this.topicPartition.topic}/${this.topicPartition.partition}`;
+  }
+
+  private async answerDuplicate(input: ProduceInput, baseOffset: number): Promise<ProduceOutcome> {
+    if (input.acks === 'all') {
+      try {
+        await this.durableWaiters.waitFor(baseOffset + input.recordCount);
+      } catch (error) {
+        return failure(ErrorCode.STORAGE_ERROR, (error as Error).message);
+      }
+    }
+    return { ok: true, code: ErrorCode.DUPLICATE_SEQUENCE, baseOffset, appendTimeMs: -1, logStartOffset: this.logStartOffset };
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const group = this.takePending();
+      const appendTimeMs = this.clock.nowMs();
+      let raftIndex = this.log.lastRaftIndex;
+      const entries: AppendEntry[] = group.map(({ input }) => ({
+        kind: EntryKind.DATA,
+        term: SINGLE_REPLICA_TERM,
+        raftIndex: asRaftIndex(++raftIndex),
+        recordCount: input.recordCount,
+        maxTimestampMs: input.maxTimestampMs > 0 ? input.maxTimestampMs : appendTimeMs,
+        appendTimeMs,
+        producerId: input.producerId,
+        producerEpoch: input.producerEpoch,
+        baseSequence: input.baseSequence,
+        batch: input.batch,
+      }));
+      try {
+        await this.log.append(entries);
+      } catch (error) {
+        await this.failAppend(group, error);
+        continue;
+      }
+      const endOffset = this.log.logEndOffset;
+      for (const pending of group) {
+        if (pending.input.acks === 'leader') pending.resolve(success(pending.baseOffset, appendTimeMs, this.logStartOffset));
+      }
+      if (this.config.flushPolicy === 'interval') this.advanceHighWatermark(endOffset);
+      const waitingForSync = group.filter((p) => p.input.acks === 'all');
+      void this.log.sync().then(
+        () => {
+          this.durableOffset = Math.max(this.durableOffset, endOffset);
+          this.advanceHighWatermark(endOffset);
+          this.durableWaiters.advanceTo(this.durableOffset);
+          for (const pending of waitingForSync) pending.resolve(success(pending.baseOffset, appendTimeMs, this.logStartOffset));
+        },
+        (error: unknown) => {
+          this.logger.error({ partition: this.name, err: error }, 'fsync failed');
+          const message = `fsync failed on ${this.name}: ${(error as Error).message}`;
+          for (const pending of waitingForSync) pending.resolve(failure(ErrorCode.STORAGE_ERROR, message));
+        },
+      );
+    }
+  }
+
+  private takePending(): PendingProduce[] {
+    let bytes = 0;
+    let count = 0;
+    while (count < this.pending.length && (count === 0 || bytes < MAX_APPEND_BYTES)) {
+      bytes += this.pending[count]!.input.batch.length;
+      count++;
+    }
+    return this.pending.splice(0, count);
+  }
+
+  /** A failed append changed nothing stored: forget the queued batches and rebuild state from the log. */
+  private async failAppend(group: PendingProduce[], error: unknown): Promise<void> {
+    const queued = [...group, ...this.pending.splice(0)];
+    const message = error instanceof SluiceError ? error.message : `append to ${this.name} failed: ${(error as Error).message}`;
+    this.logger.error({ partition: this.name, err: error, dropped: queued.length }, 'append failed');
+    for (const pending of queued) pending.resolve(failure(ErrorCode.STORAGE_ERROR, message));
+    this.nextOffset = this.log.logEndOffset;
+    this.durableWaiters.failAbove(this.nextOffset, new Error(message));
+    this.producers.clear();
+    await rebuildProducerState(this.log, this.producers);
+  }
+
+  private advanceHighWatermark(offset: number): void {
+    if (offset <= this.highWatermarkOffset) return;
+    this.highWatermarkOffset = offset;
+    this.changed.notify();
+  }
+}
+
+function success(baseOffset: number, appendTimeMs: number, logStartOffset: number): ProduceOutcome {
+  return { ok: true, code: ErrorCode.NONE, baseOffset, appendTimeMs, logStartOffset };
+}
+
+function failure(code: ErrorCode, message: string): ProduceOutcome {
+  return { ok: false, code, message };
+}
