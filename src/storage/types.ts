@@ -135,8 +135,21 @@ export interface PartitionLog {
   /** Entries with Raft index in [lo, hi), including CONFIG entries, up to maxBytes (at least one). */
   readByRaftIndex(lo: RaftIndex, hi: RaftIndex, maxBytes: number): Promise<StoredEntry[]>;
 
-  /** Term of the entry at `index`, or undefined if not stored (use the snapshot term below firstRaftIndex). */
+  /**
+   * Term of the entry at `index`, or undefined if not stored (use the snapshot term below firstRaftIndex).
+   * Addition: for `index === firstRaftIndex - 1` it returns the snapshot term (the durable term of the
+   * entry just below the first stored one; 0 when firstRaftIndex is 1), so Raft's log-matching check
+   * at the snapshot point needs no special case.
+   */
   termAt(index: RaftIndex): Term | undefined;
+
+  /**
+   * Addition: the lowest raft index found corrupt (by recovery or by a read), or undefined. Entries
+   * at and after it may be unreadable (reads throw CORRUPT_MESSAGE); the replication layer should
+   * truncateSuffix() there and refetch from the leader (DESIGN §10). Optional so that in-memory
+   * test doubles need not implement it.
+   */
+  readonly corruptRaftIndex?: RaftIndex | undefined;
 
   /** Removes every entry with raftIndex >= `fromIndex` (an uncommitted suffix), durably. */
   truncateSuffix(fromIndex: RaftIndex): Promise<void>;

@@ -1,0 +1,98 @@
+// Every file-system call the storage layer makes goes through FileIo, so that tests can inject
+// failures (ENOSPC, EIO) or count fsyncs. `nodeFileIo` is the real implementation.
+import * as fs from 'node:fs';
+import { promisify } from 'node:util';
+
+export interface FileIo {
+  /** Opens a file; flags as in fs.open ('r+', 'w+', 'r'). Returns the descriptor. */
+  open(path: string, flags: string): Promise<number>;
+  close(fd: number): Promise<void>;
+  /** Writes all of `buffers` at `position` (positional, never appending). Returns bytes written. */
+  writev(fd: number, buffers: readonly Uint8Array[], position: number): Promise<number>;
+  /** Reads up to `length` bytes at `position` into `buffer[offset…]`. Returns bytes read (0 at EOF). */
+  read(fd: number, buffer: Buffer, offset: number, length: number, position: number): Promise<number>;
+  fdatasync(fd: number): Promise<void>;
+  ftruncate(fd: number, length: number): Promise<void>;
+  fileSize(fd: number): Promise<number>;
+  /** fsyncs a directory so that file creations, renames and deletions in it are durable. */
+  syncDir(path: string): Promise<void>;
+  readdir(path: string): Promise<string[]>;
+  mkdir(path: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  /** Removes a file or directory tree; no error when absent. */
+  rmrf(path: string): Promise<void>;
+  exists(path: string): Promise<boolean>;
+}
+
+const pOpen = promisify(fs.open);
+const pClose = promisify(fs.close);
+const writevOnce = (fd: number, buffers: readonly Uint8Array[], position: number): Promise<number> =>
+  new Promise((resolve, reject) => fs.writev(fd, buffers as NodeJS.ArrayBufferView[], position, (e, n) => (e ? reject(e) : resolve(n))));
+const pRead = promisify(fs.read);
+const pFdatasync = promisify(fs.fdatasync);
+const pFsync = promisify(fs.fsync);
+const pFtruncate = promisify(fs.ftruncate);
+const pFstat = promisify(fs.fstat);
+
+async function writevAll(fd: number, buffers: readonly Uint8Array[], position: number): Promise<number> {
+  let total = 0;
+  for (const b of buffers) total += b.byteLength;
+  let written = await writevOnce(fd, buffers, position);
+  if (written === total) return total;
+  // A short write (rare for regular files): continue with what is left.
+  const rest = Buffer.concat(buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))).subarray(written);
+  let at = 0;
+  while (at < rest.length) {
+    const n = await writevOnce(fd, [rest.subarray(at)], position + written);
+    if (n === 0) throw Object.assign(new Error('write returned 0 bytes'), { code: 'EIO' });
+    at += n;
+    written += n;
+  }
+  return written;
+}
+
+export const nodeFileIo: FileIo = {
+  open: (path, flags) => pOpen(path, flags),
+  close: (fd) => pClose(fd),
+  writev: writevAll,
+  read: async (fd, buffer, offset, length, position) => (await pRead(fd, buffer, offset, length, position)).bytesRead,
+  fdatasync: (fd) => pFdatasync(fd),
+  ftruncate: (fd, length) => pFtruncate(fd, length),
+  fileSize: async (fd) => (await pFstat(fd)).size,
+  syncDir: async (path) => {
+    const fd = await pOpen(path, 'r');
+    try {
+      await pFsync(fd);
+    } finally {
+      await pClose(fd);
+    }
+  },
+  readdir: (path) => fs.promises.readdir(path),
+  mkdir: async (path) => {
+    await fs.promises.mkdir(path, { recursive: true });
+  },
+  rename: (from, to) => fs.promises.rename(from, to),
+  unlink: (path) => fs.promises.unlink(path),
+  rmrf: (path) => fs.promises.rm(path, { recursive: true, force: true }),
+  exists: async (path) => {
+    try {
+      await fs.promises.stat(path);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
+
+/** Reads exactly `length` bytes at `position` (fewer only at end of file). */
+export async function readFully(io: FileIo, fd: number, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = await io.read(fd, buf, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got === length ? buf : buf.subarray(0, got);
+}

@@ -1,0 +1,47 @@
+// Writes the bytes of one append() call: one positional writev per segment touched (usually one),
+// headers and batches gathered without copying the batches. All or nothing: if any write fails
+// (ENOSPC, EIO) every touched segment is truncated back to its previous size and segments created
+// for this call are removed, so the log is exactly as before.
+import { ErrorCode, SluiceError } from '../common/errors';
+import type { FileIo } from './file-io';
+
+export interface WritePart {
+  /** Descriptor, or undefined for a segment to be created at `path` by this call. */
+  fd: number | undefined;
+  readonly path: string;
+  readonly startPos: number;
+  readonly buffers: Uint8Array[];
+}
+
+/** Writes every part in order; on failure undoes them all and throws STORAGE_ERROR. */
+export async function writeParts(io: FileIo, parts: readonly WritePart[], describe: string): Promise<void> {
+  const touched: WritePart[] = [];
+  const created: WritePart[] = [];
+  try {
+    for (const part of parts) {
+      if (part.fd === undefined) {
+        part.fd = await io.open(part.path, 'w+');
+        created.push(part);
+      }
+      touched.push(part);
+      await io.writev(part.fd, part.buffers, part.startPos);
+    }
+  } catch (e) {
+    await rollBack(io, touched, created);
+    const code = (e as NodeJS.ErrnoException).code;
+    const what = code === 'ENOSPC' || code === 'EDQUOT' ? 'disk full' : 'write failed';
+    throw new SluiceError(ErrorCode.STORAGE_ERROR, `${what}: appending to ${describe} failed with ${code ?? String(e)}; the log is unchanged, retry when the disk has room`, { cause: e, retriable: true });
+  }
+}
+
+async function rollBack(io: FileIo, touched: readonly WritePart[], created: readonly WritePart[]): Promise<void> {
+  for (const part of touched) {
+    if (created.includes(part) || part.fd === undefined) continue;
+    await io.ftruncate(part.fd, part.startPos);
+  }
+  for (const part of created) {
+    if (part.fd !== undefined) await io.close(part.fd).catch(() => undefined);
+    part.fd = undefined;
+    await io.unlink(part.path).catch(() => undefined);
+  }
+}

@@ -1,0 +1,147 @@
+// The log manager: one per broker. Owns the broker's single LMDB environment (<dataDir>/index,
+// holding every partition's index plus a small durable key/value store) and the partition
+// directories (<dataDir>/partitions/<topic>-<partition>/).
+import { mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Database, open, type RootDatabase } from 'lmdb';
+import { type Clock, systemClock } from '../common/clock';
+import { ErrorCode, SluiceError } from '../common/errors';
+import type { TopicPartition } from '../common/ids';
+import { type Logger, moduleLogger } from '../common/logger';
+import { DiskLog } from './disk-log';
+import { type FileIo, nodeFileIo } from './file-io';
+import { completeInterruptedSwaps, DELETING_SUFFIX, parsePartitionDirName, partitionDirName } from './partition-dirs';
+import { type IndexDatabases, SegmentIndex } from './segment-index';
+import type { LogConfig, PartitionLog } from './types';
+
+export interface StorageEngineOptions {
+  /** Root of everything this broker stores. Created if missing. */
+  readonly dataDir: string;
+  /** Defaults to the system clock. Used for segment rolling by age. */
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** File-system access for segment files; tests inject failures here. Defaults to node:fs. */
+  readonly io?: FileIo;
+}
+
+export class StorageEngine {
+  private readonly logs = new Map<string, DiskLog>();
+  private readonly opening = new Map<string, Promise<DiskLog>>();
+  private closed: Promise<void> | undefined;
+
+  private constructor(
+    private readonly dataDir: string,
+    private readonly dbs: IndexDatabases & { readonly meta: Database },
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    readonly io: FileIo,
+  ) {}
+
+  /** Opens (creating if needed) the LMDB environment and the partitions directory. */
+  static async open(options: StorageEngineOptions): Promise<StorageEngine> {
+    const logger = options.logger ?? moduleLogger('storage');
+    const io = options.io ?? nodeFileIo;
+    const partitionsDir = join(options.dataDir, 'partitions');
+    mkdirSync(partitionsDir, { recursive: true });
+    await completeInterruptedSwaps(io, partitionsDir);
+    const env = openIndexEnv(join(options.dataDir, 'index'), logger);
+    const dbs = {
+      env,
+      offsets: env.openDB({ name: 'offsets' }),
+      raft: env.openDB({ name: 'raft' }),
+      times: env.openDB({ name: 'times' }),
+      segments: env.openDB({ name: 'segments' }),
+      meta: env.openDB({ name: 'meta' }),
+    };
+    return new StorageEngine(options.dataDir, dbs, options.clock ?? systemClock, logger, io);
+  }
+
+  /** Opens the log of one partition, creating it if absent and recovering it after a crash. Opening an open log returns it. */
+  async openLog(topic: string, partition: number, config: LogConfig): Promise<PartitionLog> {
+    this.checkOpen();
+    const key = partitionDirName(topic, partition);
+    const existing = this.logs.get(key);
+    if (existing !== undefined) {
+      existing.updateConfig(config);
+      return existing;
+    }
+    let pending = this.opening.get(key);
+    if (pending === undefined) {
+      const logger = this.logger.child({ partition: `${topic}/${partition}` });
+      pending = DiskLog.open({ dir: join(this.dataDir, 'partitions', key), config, io: this.io, index: new SegmentIndex(this.dbs, key, logger), clock: this.clock, logger });
+      this.opening.set(key, pending);
+      pending.then((log) => this.logs.set(key, log), () => undefined).finally(() => this.opening.delete(key));
+    }
+    return pending;
+  }
+
+  /** Closes the log if open and removes its files and index entries. Durable when resolved. */
+  async deleteLog(topic: string, partition: number): Promise<void> {
+    this.checkOpen();
+    const key = partitionDirName(topic, partition);
+    await this.opening.get(key)?.catch(() => undefined);
+    const log = this.logs.get(key);
+    this.logs.delete(key);
+    await log?.close();
+    const partitionsDir = join(this.dataDir, 'partitions');
+    const dir = join(partitionsDir, key);
+    if (await this.io.exists(dir)) {
+      await this.io.rename(dir, dir + DELETING_SUFFIX);
+      await this.io.syncDir(partitionsDir);
+      await this.io.rmrf(dir + DELETING_SUFFIX);
+    }
+    new SegmentIndex(this.dbs, key, this.logger).removeAll();
+    this.logger.info({ topic, partition }, `deleted the log of ${topic}/${partition}`);
+  }
+
+  /** Partitions that have a directory on disk, open or not. */
+  listLogs(): TopicPartition[] {
+    const found: TopicPartition[] = [];
+    for (const name of readdirSync(join(this.dataDir, 'partitions'))) {
+      const tp = parsePartitionDirName(name);
+      if (tp !== undefined) found.push(tp);
+    }
+    return found.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+  }
+
+  /** The value last stored under `key` by putMetaDurable, or undefined. */
+  getMeta(key: string): unknown {
+    this.checkOpen();
+    return this.dbs.meta.get(key);
+  }
+
+  /** Stores a value (any msgpack-encodable value); resolves once it is committed and fsynced. */
+  async putMetaDurable(key: string, value: unknown): Promise<void> {
+    this.checkOpen();
+    await this.dbs.meta.put(key, value);
+    await this.dbs.env.flushed;
+  }
+
+  /** Closes every open log, flushes the index and closes LMDB. Safe to call twice. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      await Promise.all([...this.opening.values()].map((p) => p.catch(() => undefined)));
+      await Promise.all([...this.logs.values()].map((log) => log.close()));
+      this.logs.clear();
+      await this.dbs.env.flushed;
+      await this.dbs.env.close();
+    })();
+    return this.closed;
+  }
+
+  private checkOpen(): void {
+    if (this.closed !== undefined) throw new SluiceError(ErrorCode.STORAGE_ERROR, `the storage engine at ${this.dataDir} is closed`);
+  }
+}
+
+/** Opens LMDB; an unreadable environment is moved aside (the index is rebuilt from the segments). */
+function openIndexEnv(path: string, logger: Logger): RootDatabase {
+  try {
+    return open({ path, compression: false, maxDbs: 16 });
+  } catch (e) {
+    const aside = `${path}.corrupt-${Date.now()}`;
+    logger.error({ err: e, path, aside }, `cannot open the LMDB index at ${path}; moving it to ${aside} and rebuilding indexes from the segments (durable metadata stored there is lost)`);
+    renameSync(path, aside);
+    return open({ path, compression: false, maxDbs: 16 });
+  }
+}
