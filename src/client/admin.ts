@@ -1,0 +1,174 @@
+// Topic and cluster administration, plus offset and group queries. Each call goes to the
+// bootstrap broker with the client's retry policy; a per-topic error throws SluiceTopicError
+// (the first one) so that callers never miss a failure.
+import { ErrorCode } from '../common/errors';
+import type { ClientContext } from './client-context';
+import { partitionError, SluiceTopicError } from './errors';
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions?: number;
+  readonly replicationFactor?: number;
+  readonly configs?: Readonly<Record<string, string>>;
+}
+
+export interface TopicListing {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly internal: boolean;
+}
+
+export interface PartitionDescription {
+  readonly partition: number;
+  /** Broker id of the leader, 0 when there is none. */
+  readonly leaderId: number;
+  readonly replicas: readonly number[];
+  readonly leaderEpoch: number;
+  readonly logStartOffset: number;
+  readonly logEndOffset: number;
+  readonly highWatermark: number;
+  readonly sizeBytes: number;
+}
+
+export interface TopicDescription {
+  readonly name: string;
+  readonly internal: boolean;
+  readonly replicationFactor: number;
+  readonly partitions: readonly PartitionDescription[];
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+export interface ClusterDescription {
+  readonly clusterId: string;
+  readonly controllerId: number;
+  readonly brokers: readonly { id: number; host: string; port: number; rack: string }[];
+}
+
+export interface ListOffsetsQuery {
+  readonly topic: string;
+  readonly partition: number;
+  /** -1 latest (high watermark), -2 earliest (log start), else a timestamp in ms. */
+  readonly timestamp: number;
+}
+
+export interface ListOffsetsResult {
+  readonly topic: string;
+  readonly partition: number;
+  /** -1 when no record has a timestamp >= the one asked for. */
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly logStartOffset: number;
+  readonly highWatermark: number;
+}
+
+export interface CommittedOffset {
+  readonly topic: string;
+  readonly partition: number;
+  /** -1 when the group has none. */
+  readonly offset: number;
+  readonly metadata: string;
+  readonly commitTimeMs: number;
+}
+
+interface TopicResultWire { name: string; errorCode: number; errorMessage: string }
+
+export class Admin {
+  constructor(private readonly context: ClientContext) {}
+
+  /** Kept for symmetry with producer and consumer; the admin connects lazily. */
+  async connect(): Promise<void> {}
+  async disconnect(): Promise<void> {}
+
+  async createTopics(topics: readonly TopicSpec[], options: { validateOnly?: boolean } = {}): Promise<void> {
+    const response = await this.call<{ topics: TopicResultWire[] }>('sluice.v1.Admin', 'createTopics', {
+      topics: topics.map((t) => ({ name: t.name, partitions: t.partitions ?? 0, replicationFactor: t.replicationFactor ?? 0, configs: { ...t.configs } })),
+      validateOnly: options.validateOnly ?? false,
+    });
+    throwFirstTopicError(response.topics);
+  }
+
+  async deleteTopics(names: readonly string[]): Promise<void> {
+    const response = await this.call<{ topics: TopicResultWire[] }>('sluice.v1.Admin', 'deleteTopics', { names });
+    for (const name of names) this.context.metadata.forgetTopic(name);
+    throwFirstTopicError(response.topics);
+  }
+
+  async listTopics(options: { includeInternal?: boolean } = {}): Promise<TopicListing[]> {
+    const response = await this.call<{ topics: TopicListing[] }>('sluice.v1.Admin', 'listTopics', { includeInternal: options.includeInternal ?? false });
+    return response.topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, internal: t.internal }));
+  }
+
+  /** Describes `names` (all non-internal topics when omitted). Throws on an unknown topic. */
+  async describeTopics(names: readonly string[] = []): Promise<TopicDescription[]> {
+    const response = await this.call<{ topics: (TopicDescription & TopicResultWire)[] }>('sluice.v1.Admin', 'describeTopics', { names });
+    throwFirstTopicError(response.topics);
+    return response.topics.map((t) => ({
+      name: t.name,
+      internal: t.internal,
+      replicationFactor: t.replicationFactor,
+      configs: { ...t.configs },
+      partitions: t.partitions.map((p) => ({
+        partition: p.partition, leaderId: p.leaderId, replicas: [...p.replicas], leaderEpoch: p.leaderEpoch,
+        logStartOffset: p.logStartOffset, logEndOffset: p.logEndOffset, highWatermark: p.highWatermark, sizeBytes: p.sizeBytes,
+      })),
+    }));
+  }
+
+  async alterConfigs(topic: string, change: { set?: Readonly<Record<string, string>>; delete?: readonly string[]; validateOnly?: boolean }): Promise<void> {
+    const response = await this.call<{ errorCode: number; errorMessage: string }>('sluice.v1.Admin', 'alterConfigs', {
+      topic, set: { ...change.set }, delete: [...(change.delete ?? [])], validateOnly: change.validateOnly ?? false,
+    });
+    throwFirstTopicError([{ name: topic, ...response }]);
+  }
+
+  async createPartitions(topic: string, totalCount: number, options: { validateOnly?: boolean } = {}): Promise<void> {
+    const response = await this.call<{ errorCode: number; errorMessage: string }>('sluice.v1.Admin', 'createPartitions', {
+      topic, totalCount, validateOnly: options.validateOnly ?? false,
+    });
+    this.context.metadata.forgetTopic(topic);
+    throwFirstTopicError([{ name: topic, ...response }]);
+  }
+
+  async describeCluster(): Promise<ClusterDescription> {
+    const response = await this.call<ClusterDescription>('sluice.v1.Admin', 'describeCluster', {});
+    return { clusterId: response.clusterId, controllerId: response.controllerId, brokers: response.brokers.map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack })) };
+  }
+
+  /** Resolves offsets; throws SluicePartitionError for the first partition that failed. */
+  async listOffsets(queries: readonly ListOffsetsQuery[]): Promise<ListOffsetsResult[]> {
+    const response = await this.call<{ partitions: (ListOffsetsResult & { timestampMs: number; errorCode: number; errorMessage: string })[] }>(
+      'sluice.v1.Data', 'listOffsets', { partitions: queries.map((q) => ({ topic: q.topic, partition: q.partition, timestampMs: q.timestamp })) },
+    );
+    return response.partitions.map((p) => {
+      if (p.errorCode !== ErrorCode.NONE) throw partitionError(p.errorCode, p.topic, p.partition, p.errorMessage);
+      return { topic: p.topic, partition: p.partition, offset: p.offset, timestamp: p.timestampMs, logStartOffset: p.logStartOffset, highWatermark: p.highWatermark };
+    });
+  }
+
+  /** A group's committed offsets (every partition it committed when `partitions` is omitted). */
+  async fetchOffsets(groupId: string, partitions: readonly { topic: string; partition: number }[] = []): Promise<CommittedOffset[]> {
+    const response = await this.call<{ partitions: (CommittedOffset & { errorCode: number; errorMessage: string })[] }>(
+      'sluice.v1.Groups', 'fetchOffsets', { groupId, partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition })) },
+    );
+    return response.partitions.map((p) => {
+      if (p.errorCode !== ErrorCode.NONE) throw partitionError(p.errorCode, p.topic, p.partition, p.errorMessage);
+      return { topic: p.topic, partition: p.partition, offset: p.offset, metadata: p.metadata, commitTimeMs: p.commitTimeMs };
+    });
+  }
+
+  async listGroups(): Promise<string[]> {
+    const response = await this.call<{ groupIds: string[] }>('sluice.v1.Groups', 'listGroups', {});
+    return [...response.groupIds];
+  }
+
+  private call<T>(service: 'sluice.v1.Data' | 'sluice.v1.Groups' | 'sluice.v1.Admin', method: string, request: unknown): Promise<T> {
+    return this.context.callWithRetries<T>(service, method, request);
+  }
+}
+
+function throwFirstTopicError(results: readonly TopicResultWire[]): void {
+  for (const result of results) {
+    if (result.errorCode !== ErrorCode.NONE) throw new SluiceTopicError(result.errorCode, result.name, result.errorMessage);
+  }
+}

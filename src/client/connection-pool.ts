@@ -1,0 +1,116 @@
+// One gRPC channel per broker address, shared by the Data, Groups and Admin stubs. Calls are
+// promises with a deadline; failures become SluiceErrors (see errors.ts). The client speaks the
+// broker's bytes view of the proto, so a produced batch is encoded once (by batch-codec) and a
+// fetched batch arrives as a Buffer that batch-codec decodes in place.
+import * as grpc from '@grpc/grpc-js';
+import { brokerProtoRoot } from '../protocol/proto-root';
+import { serviceDefinition, type ServiceName } from '../protocol/services';
+import { fromGrpcError, SluiceClientStateError } from './errors';
+
+type UnaryMethod = (request: unknown, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response?: unknown) => void) => grpc.ClientUnaryCall;
+
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.max_receive_message_length': -1,
+  'grpc.max_send_message_length': -1,
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+};
+
+let constructors: Map<ServiceName, grpc.ServiceClientConstructor> | undefined;
+
+function stubConstructor(service: ServiceName): grpc.ServiceClientConstructor {
+  constructors ??= new Map();
+  let ctor = constructors.get(service);
+  if (!ctor) {
+    ctor = grpc.makeGenericClientConstructor(serviceDefinition(brokerProtoRoot(), service), service);
+    constructors.set(service, ctor);
+  }
+  return ctor;
+}
+
+/** A call in flight that the caller may abandon (used by the consumer's long poll). */
+export interface CancellableCall<T> {
+  readonly response: Promise<T>;
+  cancel(): void;
+}
+
+/** The stubs for one broker. */
+export class BrokerConnection {
+  readonly address: string;
+  private readonly stubs = new Map<ServiceName, grpc.Client>();
+  private readonly channel: grpc.Channel;
+  private closed = false;
+
+  constructor(address: string, clientId: string) {
+    this.address = address;
+    const data = new (stubConstructor('sluice.v1.Data'))(address, grpc.credentials.createInsecure(), {
+      ...CHANNEL_OPTIONS,
+      'grpc.primary_user_agent': `sluice-js/${clientId}`,
+    });
+    this.stubs.set('sluice.v1.Data', data);
+    this.channel = data.getChannel() as grpc.Channel;
+  }
+
+  private stub(service: ServiceName): grpc.Client {
+    let stub = this.stubs.get(service);
+    if (!stub) {
+      stub = new (stubConstructor(service))(this.address, grpc.credentials.createInsecure(), { channelOverride: this.channel });
+      this.stubs.set(service, stub);
+    }
+    return stub;
+  }
+
+  /** Calls `service.method(request)`; rejects with a SluiceError. `timeoutMs` is the deadline. */
+  call<T>(service: ServiceName, method: string, request: unknown, timeoutMs: number): Promise<T> {
+    return this.start<T>(service, method, request, timeoutMs).response;
+  }
+
+  /** Like `call`, but returns a handle that can cancel the call (its promise then rejects). */
+  start<T>(service: ServiceName, method: string, request: unknown, timeoutMs: number): CancellableCall<T> {
+    if (this.closed) {
+      return { response: Promise.reject(new SluiceClientStateError(`the connection to ${this.address} is closed`)), cancel: () => {} };
+    }
+    const stub = this.stub(service) as unknown as Record<string, UnaryMethod>;
+    const fn = stub[method];
+    if (!fn) throw new Error(`${service} has no method ${method}`);
+    let call: grpc.ClientUnaryCall | undefined;
+    const response = new Promise<T>((resolve, reject) => {
+      call = fn.call(stub, request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (error, value) => {
+        if (error) reject(fromGrpcError(error, this.address, `${service.slice('sluice.v1.'.length)}.${method}`));
+        else resolve(value as T);
+      });
+    });
+    return { response, cancel: () => call?.cancel() };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const stub of this.stubs.values()) stub.close();
+    this.channel.close();
+  }
+}
+
+/** Connections by address, created on first use. */
+export class ConnectionPool {
+  private readonly connections = new Map<string, BrokerConnection>();
+  private closed = false;
+
+  constructor(private readonly clientId: string) {}
+
+  get(address: string): BrokerConnection {
+    if (this.closed) throw new SluiceClientStateError('the client is closed: create a new SluiceClient');
+    let connection = this.connections.get(address);
+    if (!connection) {
+      connection = new BrokerConnection(address, this.clientId);
+      this.connections.set(address, connection);
+    }
+    return connection;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const connection of this.connections.values()) connection.close();
+    this.connections.clear();
+  }
+}

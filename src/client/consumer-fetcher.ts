@@ -1,0 +1,210 @@
+// The consumer's fetch engine: one Fetch per leader per round (long poll), decoded with the
+// batch codec straight from the response buffers, with the next round started before the
+// application sees this one (one fetch always in flight while records are processed).
+import { crc32c } from '../common/crc32c';
+import { ErrorCode, SluiceError } from '../common/errors';
+import { partitionKey, type TopicPartition } from '../common/ids';
+import { moduleLogger } from '../common/logger';
+import { decodeBatch } from '../protocol/batch-codec';
+import type { ClientContext } from './client-context';
+import type { CancellableCall } from './connection-pool';
+import { partitionError, SluiceConnectionError, SluiceNotLeaderError, SluiceOffsetOutOfRangeError, SluiceRetriesExhaustedError } from './errors';
+import { asSluiceError, backoffMs, sleep } from './retry';
+import type { AutoOffsetReset, ConsumedBatch, ConsumedRecord } from './types';
+
+const log = moduleLogger('consumer');
+
+/** Where the consumer stands in one partition. */
+export class PartitionCursor implements TopicPartition {
+  readonly key: string;
+  /** Next offset the application will receive (what commit() stores); undefined until resolved. */
+  position: number | undefined;
+  /** Next offset to fetch; runs ahead of `position` by what is prefetched. */
+  fetchOffset: number | undefined;
+  /** Bumped by every seek; answers to requests of an older generation are dropped. */
+  generation = 0;
+  leaderEpoch = -1;
+  highWatermark = -1;
+
+  constructor(readonly topic: string, readonly partition: number) {
+    this.key = partitionKey({ topic, partition });
+  }
+
+  /** Moves both position and fetch offset, dropping anything fetched before. */
+  seekTo(offset: number): void {
+    this.position = offset;
+    this.fetchOffset = offset;
+    this.generation++;
+  }
+}
+
+export interface FetcherOptions {
+  readonly maxBytes: number;
+  readonly maxBytesPerPartition: number;
+  readonly maxWaitMs: number;
+  readonly autoOffsetReset: AutoOffsetReset;
+  readonly checkCrcs: boolean;
+}
+
+interface FetchedBatchWire {
+  baseOffset: number;
+  recordCount: number;
+  leaderEpoch: number;
+  crc32c: number;
+  batch: Buffer;
+}
+
+interface FetchPartitionResultWire {
+  topic: string;
+  partition: number;
+  errorCode: number;
+  errorMessage: string;
+  highWatermark: number;
+  logStartOffset: number;
+  leaderEpoch: number;
+  batches: FetchedBatchWire[];
+  leaderHint: string;
+}
+
+export class Fetcher {
+  private readonly calls = new Set<CancellableCall<unknown>>();
+  private failedRounds = 0;
+
+  constructor(private readonly context: ClientContext, private readonly options: FetcherOptions) {}
+
+  /**
+   * One fetch round over `cursors` (all with a resolved fetchOffset). Resolves with the batches
+   * read, fetch offsets advanced past them. A retriable failure waits (backoff) and yields no
+   * batches; a non-retriable one, or retries running out, rejects.
+   */
+  async round(cursors: readonly PartitionCursor[]): Promise<ConsumedBatch[]> {
+    const byLeader = new Map<string, PartitionCursor[]>();
+    for (const cursor of cursors) {
+      const leader = this.context.metadata.leaderFor(cursor);
+      let list = byLeader.get(leader);
+      if (!list) byLeader.set(leader, (list = []));
+      list.push(cursor);
+    }
+    const results = await Promise.allSettled([...byLeader].map(([leader, list]) => this.fetchFrom(leader, list)));
+    const batches: ConsumedBatch[] = [];
+    let retriable: SluiceError | undefined;
+    for (const result of results) {
+      if (result.status === 'fulfilled') {
+        batches.push(...result.value.batches);
+        retriable ??= result.value.retriable;
+        continue;
+      }
+      const error = asSluiceError(result.reason);
+      if (!error.retriable) throw error;
+      retriable ??= error;
+    }
+    if (retriable) {
+      this.failedRounds++;
+      if (this.failedRounds > this.context.retry.retries) throw new SluiceRetriesExhaustedError(retriable, this.failedRounds);
+      log.debug({ err: retriable.message, attempt: this.failedRounds }, 'fetch failed; backing off');
+      await sleep(backoffMs(this.failedRounds - 1, this.context.retry));
+    } else {
+      this.failedRounds = 0;
+    }
+    return batches;
+  }
+
+  /** Abandons every fetch in flight (their rounds then fail with CANCELLED, which callers drop). */
+  cancelAll(): void {
+    for (const call of this.calls) call.cancel();
+    this.calls.clear();
+  }
+
+  private async fetchFrom(leader: string, cursors: readonly PartitionCursor[]): Promise<{ batches: ConsumedBatch[]; retriable?: SluiceError }> {
+    const generations = cursors.map((c) => c.generation);
+    const offsets = cursors.map((c) => c.fetchOffset!);
+    const request = {
+      partitions: cursors.map((c, i) => ({ topic: c.topic, partition: c.partition, offset: offsets[i], maxBytes: this.options.maxBytesPerPartition })),
+      maxWaitMs: this.options.maxWaitMs,
+      minBytes: 1,
+      maxBytes: this.options.maxBytes,
+    };
+    const call = this.context.pool.get(leader).start<{ partitions: FetchPartitionResultWire[] }>(
+      'sluice.v1.Data', 'fetch', request, this.context.requestTimeoutMs + this.options.maxWaitMs,
+    );
+    this.calls.add(call);
+    let response;
+    try {
+      response = await call.response;
+    } catch (error) {
+      if (error instanceof SluiceConnectionError) this.context.metadata.markUnavailable(leader);
+      throw error;
+    } finally {
+      this.calls.delete(call);
+    }
+    const byKey = new Map(cursors.map((c, i) => [c.key, i]));
+    const batches: ConsumedBatch[] = [];
+    let retriable: SluiceError | undefined;
+    for (const result of response.partitions) {
+      const i = byKey.get(partitionKey(result));
+      if (i === undefined) continue;
+      const cursor = cursors[i]!;
+      if (cursor.generation !== generations[i]) continue; // sought meanwhile
+      const error = this.applyResult(cursor, offsets[i]!, result, batches);
+      if (error) retriable ??= error;
+    }
+    return retriable ? { batches, retriable } : { batches };
+  }
+
+  /** Handles one partition's answer; returns a retriable error to back off on, throws a fatal one. */
+  private applyResult(cursor: PartitionCursor, requestedOffset: number, result: FetchPartitionResultWire, into: ConsumedBatch[]): SluiceError | undefined {
+    const code = result.errorCode as ErrorCode;
+    if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
+      const reset = this.options.autoOffsetReset;
+      if (reset === 'error') {
+        throw new SluiceOffsetOutOfRangeError(cursor.topic, cursor.partition, requestedOffset, result.logStartOffset, result.highWatermark);
+      }
+      const target = reset === 'earliest' ? result.logStartOffset : result.highWatermark;
+      log.warn({ partition: cursor.key, offset: requestedOffset, logStartOffset: result.logStartOffset, highWatermark: result.highWatermark, reset: target },
+        `offset ${requestedOffset} of ${cursor.key} is out of range [${result.logStartOffset}, ${result.highWatermark}]: resetting to ${reset} (${target})`);
+      cursor.seekTo(target);
+      return undefined;
+    }
+    if (code !== ErrorCode.NONE) {
+      const error = partitionError(code, cursor.topic, cursor.partition, result.errorMessage, { leaderHint: result.leaderHint });
+      if (error instanceof SluiceNotLeaderError) this.context.metadata.noteNotLeader(cursor, error.leaderHint);
+      if (!error.retriable) throw error;
+      return error;
+    }
+    this.checkTruncation(cursor, result);
+    let records: ConsumedRecord[] | undefined;
+    for (const fetched of result.batches) {
+      const batchEnd = fetched.baseOffset + fetched.recordCount;
+      if (batchEnd <= requestedOffset) continue;
+      if (this.options.checkCrcs && fetched.crc32c !== 0) {
+        const actual = crc32c(fetched.batch);
+        if (actual !== fetched.crc32c) {
+          throw partitionError(ErrorCode.CORRUPT_MESSAGE, cursor.topic, cursor.partition,
+            `batch at offset ${fetched.baseOffset} has CRC32C ${actual}, the broker says ${fetched.crc32c}`);
+        }
+      }
+      const decoded = decodeBatch(fetched.batch, fetched.baseOffset, requestedOffset).records;
+      records ??= [];
+      const leaderEpoch = fetched.leaderEpoch;
+      for (const r of decoded) {
+        records.push({ topic: cursor.topic, partition: cursor.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers, leaderEpoch });
+      }
+      if (batchEnd > cursor.fetchOffset!) cursor.fetchOffset = batchEnd;
+    }
+    if (records && records.length > 0) into.push({ topic: cursor.topic, partition: cursor.partition, records, highWatermark: result.highWatermark });
+    return undefined;
+  }
+
+  private checkTruncation(cursor: PartitionCursor, result: FetchPartitionResultWire): void {
+    if (cursor.leaderEpoch >= 0 && result.leaderEpoch < cursor.leaderEpoch) {
+      log.warn({ partition: cursor.key, previousEpoch: cursor.leaderEpoch, leaderEpoch: result.leaderEpoch },
+        `leader epoch of ${cursor.key} went back from ${cursor.leaderEpoch} to ${result.leaderEpoch}: a stale leader answered`);
+    }
+    if (cursor.position !== undefined && result.highWatermark < cursor.position) {
+      log.warn({ partition: cursor.key, position: cursor.position, highWatermark: result.highWatermark },
+        `high watermark of ${cursor.key} (${result.highWatermark}) is below the consumer's position ${cursor.position}: the log may have been truncated`);
+    }
+    cursor.leaderEpoch = Math.max(cursor.leaderEpoch, result.leaderEpoch);
+    cursor.highWatermark = result.highWatermark;
+  }
+}

@@ -1,0 +1,296 @@
+// The consumer: manual assignment, seek, an async iterator and run({ eachRecord, eachBatch }),
+// group offset commits. Positions follow what the application has been handed; fetching runs
+// one round ahead (see consumer-fetcher.ts). Group membership (server-side assignment) is not in
+// the API yet; a groupId gives committed offsets only.
+import { ErrorCode } from '../common/errors';
+import { partitionKey, type TopicPartition } from '../common/ids';
+import type { ClientContext } from './client-context';
+import { PartitionCursor, Fetcher } from './consumer-fetcher';
+import { partitionError, SluiceClientStateError } from './errors';
+import { sleep } from './retry';
+import type { ConsumedBatch, ConsumedRecord, ConsumerOptions, SeekTarget, TopicPartitionOffset } from './types';
+
+const EARLIEST = -2;
+const LATEST = -1;
+
+export interface RunOptions {
+  eachRecord?: (record: ConsumedRecord) => Promise<void> | void;
+  eachBatch?: (batch: ConsumedBatch) => Promise<void> | void;
+}
+
+export class Consumer implements AsyncIterable<ConsumedRecord> {
+  private readonly groupId: string | undefined;
+  private readonly autoCommit: boolean;
+  private readonly autoCommitIntervalMs: number;
+  private readonly maxWaitMs: number;
+  private readonly fetcher: Fetcher;
+  private readonly cursors = new Map<string, PartitionCursor>();
+  private readonly pendingTopics = new Set<string>();
+  private prefetch: Promise<ConsumedBatch[]> | undefined;
+  private connected = false;
+  private closed = false;
+  private running = false;
+  private stopping = false;
+  private autoCommitTimer: NodeJS.Timeout | undefined;
+  private lastCommitted = new Map<string, number>();
+
+  constructor(private readonly context: ClientContext, options: ConsumerOptions = {}) {
+    this.groupId = options.groupId;
+    this.autoCommit = options.autoCommit ?? false;
+    this.autoCommitIntervalMs = options.autoCommitIntervalMs ?? 5_000;
+    this.maxWaitMs = options.maxWaitMs ?? 500;
+    if (this.autoCommit && !this.groupId) throw new SluiceClientStateError('autoCommit needs a groupId: pass consumer({ groupId, autoCommit: true })');
+    this.fetcher = new Fetcher(context, {
+      maxBytes: options.maxBytes ?? 50 * 1024 * 1024,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
+      maxWaitMs: this.maxWaitMs,
+      autoOffsetReset: options.autoOffsetReset ?? 'error',
+      checkCrcs: options.checkCrcs ?? true,
+    });
+  }
+
+  async connect(): Promise<void> {
+    if (this.closed) throw new SluiceClientStateError('the consumer is disconnected: create a new one');
+    this.connected = true;
+  }
+
+  /** Assigns partitions (added to any already assigned); `{ topic }` means all its partitions. */
+  assign(partitions: readonly TopicPartition[] | { topic: string }): void {
+    if (!Array.isArray(partitions)) {
+      this.pendingTopics.add((partitions as { topic: string }).topic);
+      return;
+    }
+    for (const tp of partitions as readonly TopicPartition[]) this.cursor(tp);
+  }
+
+  /** The partitions assigned so far (topics given as `{ topic }` appear once resolved). */
+  assignment(): TopicPartition[] {
+    return [...this.cursors.values()].map((c) => ({ topic: c.topic, partition: c.partition }));
+  }
+
+  /** Sets where the next read of a partition starts (assigning it if needed). */
+  async seek(target: TopicPartition & { offset: SeekTarget }): Promise<void> {
+    const cursor = this.cursor(target);
+    const offset = await this.resolveOffset(cursor, target.offset);
+    cursor.seekTo(offset);
+  }
+
+  /** Positions (next offset to be handed to the application) of the assigned partitions. */
+  positions(): TopicPartitionOffset[] {
+    const out: TopicPartitionOffset[] = [];
+    for (const c of this.cursors.values()) if (c.position !== undefined) out.push({ topic: c.topic, partition: c.partition, offset: c.position });
+    return out;
+  }
+
+  /** Commits `offsets` (next offset to read) for the group; by default the current positions. */
+  async commit(offsets?: readonly TopicPartitionOffset[]): Promise<void> {
+    const groupId = this.requireGroup('commit');
+    const list = offsets ?? this.positions();
+    if (list.length === 0) return;
+    const response = await this.context.callWithRetries<{ partitions: { topic: string; partition: number; errorCode: number; errorMessage: string }[] }>(
+      'sluice.v1.Groups', 'commitOffsets',
+      { groupId, partitions: list.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: '' })) },
+    );
+    for (const p of response.partitions) {
+      if (p.errorCode !== ErrorCode.NONE) throw partitionError(p.errorCode, p.topic, p.partition, p.errorMessage);
+    }
+    for (const o of list) this.lastCommitted.set(partitionKey(o), o.offset);
+  }
+
+  /** The group's committed offsets for `partitions` (-1 where none). */
+  async committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    const groupId = this.requireGroup('committed');
+    const response = await this.context.callWithRetries<{ partitions: { topic: string; partition: number; offset: number; errorCode: number; errorMessage: string }[] }>(
+      'sluice.v1.Groups', 'fetchOffsets', { groupId, partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition })) },
+    );
+    return response.partitions.map((p) => {
+      if (p.errorCode !== ErrorCode.NONE) throw partitionError(p.errorCode, p.topic, p.partition, p.errorMessage);
+      return { topic: p.topic, partition: p.partition, offset: p.offset };
+    });
+  }
+
+  /** Records one by one; positions advance as records are handed out. Ends on stop(). */
+  async *[Symbol.asyncIterator](): AsyncIterator<ConsumedRecord> {
+    this.begin();
+    try {
+      while (!this.stopping) {
+        for (const batch of await this.nextRound()) {
+          const cursor = this.cursors.get(partitionKey(batch))!;
+          const generation = cursor.generation;
+          for (const record of batch.records) {
+            if (this.stopping || cursor.generation !== generation) break;
+            cursor.position = record.offset + 1;
+            yield record;
+          }
+        }
+      }
+    } finally {
+      await this.end();
+    }
+  }
+
+  /** Runs handlers until stop() or a handler throws (then rejects). Positions advance after each handler. */
+  async run(handlers: RunOptions): Promise<void> {
+    if (!handlers.eachBatch && !handlers.eachRecord) throw new SluiceClientStateError('run() needs eachRecord or eachBatch');
+    this.begin();
+    try {
+      while (!this.stopping) {
+        for (const batch of await this.nextRound()) {
+          const cursor = this.cursors.get(partitionKey(batch))!;
+          const generation = cursor.generation;
+          if (this.stopping) break;
+          if (handlers.eachBatch) {
+            await handlers.eachBatch(batch);
+            if (cursor.generation === generation) cursor.position = batch.records[batch.records.length - 1]!.offset + 1;
+          }
+          if (handlers.eachRecord) {
+            for (const record of batch.records) {
+              if (this.stopping || cursor.generation !== generation) break;
+              await handlers.eachRecord(record);
+              if (cursor.generation === generation) cursor.position = record.offset + 1;
+            }
+          }
+        }
+      }
+    } finally {
+      await this.end();
+    }
+  }
+
+  /** Ends the iterator or run() loop after the record being processed. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.stopping = true;
+    this.fetcher.cancelAll();
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.closed) return;
+    await this.stop();
+    if (this.autoCommit && !this.running) await this.commitIfChanged();
+    this.closed = true;
+    this.context.forget(this);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private begin(): void {
+    if (!this.connected || this.closed) throw new SluiceClientStateError('the consumer is not connected: await consumer.connect() first');
+    if (this.running) throw new SluiceClientStateError('the consumer is already running: one iterator or run() at a time');
+    this.running = true;
+    this.stopping = false;
+    if (this.autoCommit) {
+      this.autoCommitTimer = setInterval(() => void this.commitIfChanged().catch(() => {}), this.autoCommitIntervalMs);
+    }
+  }
+
+  private async end(): Promise<void> {
+    this.stopping = true;
+    this.fetcher.cancelAll();
+    if (this.autoCommitTimer) clearInterval(this.autoCommitTimer);
+    this.autoCommitTimer = undefined;
+    // Prefetched records were not handed out: the next run fetches again from the positions.
+    this.prefetch = undefined;
+    for (const cursor of this.cursors.values()) if (cursor.position !== undefined) cursor.seekTo(cursor.position);
+    try {
+      if (this.autoCommit) await this.commitIfChanged();
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async commitIfChanged(): Promise<void> {
+    const changed = this.positions().filter((p) => this.lastCommitted.get(partitionKey(p)) !== p.offset);
+    if (changed.length > 0) await this.commit(changed);
+  }
+
+  /** The next round of batches; starts the following fetch before returning (pipelining). */
+  private async nextRound(): Promise<ConsumedBatch[]> {
+    const round = this.prefetch ?? this.startRound();
+    this.prefetch = undefined;
+    let batches: ConsumedBatch[];
+    try {
+      batches = await round;
+    } catch (error) {
+      if (this.stopping) return [];
+      throw error;
+    }
+    if (!this.stopping) this.prefetch = this.startRound();
+    return batches;
+  }
+
+  private startRound(): Promise<ConsumedBatch[]> {
+    const round = (async () => {
+      await this.resolveAssignment();
+      const cursors = [...this.cursors.values()].filter((c) => c.fetchOffset !== undefined);
+      if (cursors.length === 0) {
+        await sleep(this.maxWaitMs);
+        return [];
+      }
+      return this.fetcher.round(cursors);
+    })();
+    round.catch(() => {}); // observed by nextRound; avoid an unhandled rejection meanwhile
+    return round;
+  }
+
+  private async resolveAssignment(): Promise<void> {
+    for (const topic of [...this.pendingTopics]) {
+      const count = await this.context.withRetries(() => this.context.metadata.partitionCount(topic, true));
+      for (let partition = 0; partition < count; partition++) this.cursor({ topic, partition });
+      this.pendingTopics.delete(topic);
+    }
+    const unresolved = [...this.cursors.values()].filter((c) => c.fetchOffset === undefined);
+    if (unresolved.length === 0) return;
+    const committed = new Map<string, number>();
+    if (this.groupId) {
+      for (const c of await this.committed(unresolved)) if (c.offset >= 0) committed.set(partitionKey(c), c.offset);
+    }
+    const needEarliest = unresolved.filter((c) => !committed.has(c.key));
+    const earliest = await this.listOffsets(needEarliest.map((c) => ({ topic: c.topic, partition: c.partition, timestampMs: EARLIEST })));
+    for (const cursor of unresolved) {
+      if (cursor.fetchOffset !== undefined) continue; // sought meanwhile
+      cursor.seekTo(committed.get(cursor.key) ?? earliest.get(cursor.key)!);
+    }
+  }
+
+  private async resolveOffset(cursor: PartitionCursor, target: SeekTarget): Promise<number> {
+    if (typeof target === 'number') {
+      if (!Number.isSafeInteger(target) || target < 0) throw new SluiceClientStateError(`cannot seek to offset ${target}: use an integer >= 0, 'earliest', 'latest' or { timestamp }`);
+      return target;
+    }
+    const timestampMs = target === 'earliest' ? EARLIEST : target === 'latest' ? LATEST : target.timestamp;
+    const found = await this.listOffsets([{ topic: cursor.topic, partition: cursor.partition, timestampMs }]);
+    const offset = found.get(cursor.key)!;
+    if (offset >= 0) return offset;
+    // No record at or after that timestamp: start at the end.
+    return (await this.listOffsets([{ topic: cursor.topic, partition: cursor.partition, timestampMs: LATEST }])).get(cursor.key)!;
+  }
+
+  private async listOffsets(partitions: { topic: string; partition: number; timestampMs: number }[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (partitions.length === 0) return out;
+    const response = await this.context.callWithRetries<{ partitions: { topic: string; partition: number; errorCode: number; errorMessage: string; offset: number }[] }>(
+      'sluice.v1.Data', 'listOffsets', { partitions },
+    );
+    for (const p of response.partitions) {
+      if (p.errorCode !== ErrorCode.NONE) throw partitionError(p.errorCode, p.topic, p.partition, p.errorMessage);
+      out.set(partitionKey(p), p.offset);
+    }
+    return out;
+  }
+
+  private cursor(tp: TopicPartition): PartitionCursor {
+    const key = partitionKey(tp);
+    let cursor = this.cursors.get(key);
+    if (!cursor) {
+      cursor = new PartitionCursor(tp.topic, tp.partition);
+      this.cursors.set(key, cursor);
+    }
+    return cursor;
+  }
+
+  private requireGroup(operation: string): string {
+    if (!this.groupId) throw new SluiceClientStateError(`${operation}() needs a consumer group: create the consumer with { groupId }`);
+    return this.groupId;
+  }
+}

@@ -1,0 +1,144 @@
+// The client's error hierarchy, built on the shared SluiceError (stable `code`, `retriable`).
+// The retry loop reads only `retriable`; callers can switch on the class or on `code`.
+//
+//   SluiceError (src/common/errors.ts)
+//   ├── SluiceRequestError        a gRPC call failed with a status (request-level problem)
+//   │   ├── SluiceConnectionError   UNAVAILABLE: broker unreachable or restarting (retriable)
+//   │   └── SluiceTimeoutError      DEADLINE_EXCEEDED: no answer within requestTimeoutMs (retriable)
+//   ├── SluicePartitionError      a per-partition ErrorCode in a response (topic, partition)
+//   │   ├── SluiceNotLeaderError    NOT_LEADER, with the leader's address when known (retriable)
+//   │   └── SluiceOffsetOutOfRangeError  OFFSET_OUT_OF_RANGE, with the valid range
+//   ├── SluiceTopicError          a per-topic ErrorCode from an admin call
+//   ├── SluiceRetriesExhaustedError  a retriable error persisted past `retry.retries` (cause = last error)
+//   └── SluiceClientStateError    the client was used wrongly (not connected, closed, no group id)
+import * as grpc from '@grpc/grpc-js';
+import { ErrorCode, SluiceError, isRetriable } from '../common/errors';
+
+export { ErrorCode, SluiceError };
+
+export class SluiceRequestError extends SluiceError {
+  /** The gRPC status code of the failed call. */
+  readonly grpcCode: grpc.status;
+  constructor(code: ErrorCode, grpcCode: grpc.status, message: string, retriable: boolean, cause?: unknown) {
+    super(code, message, { retriable, cause });
+    this.name = 'SluiceRequestError';
+    this.grpcCode = grpcCode;
+  }
+}
+
+export class SluiceConnectionError extends SluiceRequestError {
+  /** Address (host:port) of the broker that could not be reached. */
+  readonly address: string;
+  constructor(address: string, message: string, cause?: unknown) {
+    super(ErrorCode.UNKNOWN, grpc.status.UNAVAILABLE, message, true, cause);
+    this.name = 'SluiceConnectionError';
+    this.address = address;
+  }
+}
+
+export class SluiceTimeoutError extends SluiceRequestError {
+  constructor(message: string, cause?: unknown) {
+    super(ErrorCode.REQUEST_TIMED_OUT, grpc.status.DEADLINE_EXCEEDED, message, true, cause);
+    this.name = 'SluiceTimeoutError';
+  }
+}
+
+export class SluicePartitionError extends SluiceError {
+  readonly topic: string;
+  readonly partition: number;
+  constructor(code: ErrorCode, topic: string, partition: number, message: string) {
+    super(code, `${topic}/${partition}: ${ErrorCode[code] ?? code}${message ? `: ${message}` : ''}`);
+    this.name = 'SluicePartitionError';
+    this.topic = topic;
+    this.partition = partition;
+  }
+}
+
+export class SluiceNotLeaderError extends SluicePartitionError {
+  /** host:port of the partition's leader, when the broker knew it. */
+  readonly leaderHint: string | undefined;
+  constructor(topic: string, partition: number, message: string, leaderHint: string | undefined) {
+    super(ErrorCode.NOT_LEADER, topic, partition, message || 'this broker is not the leader');
+    this.name = 'SluiceNotLeaderError';
+    this.leaderHint = leaderHint || undefined;
+  }
+}
+
+export class SluiceOffsetOutOfRangeError extends SluicePartitionError {
+  readonly offset: number;
+  readonly logStartOffset: number;
+  readonly highWatermark: number;
+  constructor(topic: string, partition: number, offset: number, logStartOffset: number, highWatermark: number) {
+    super(
+      ErrorCode.OFFSET_OUT_OF_RANGE, topic, partition,
+      `offset ${offset} is outside the valid range [${logStartOffset}, ${highWatermark}]; ` +
+        `seek to an offset in that range or set autoOffsetReset to 'earliest' or 'latest'`,
+    );
+    this.name = 'SluiceOffsetOutOfRangeError';
+    this.offset = offset;
+    this.logStartOffset = logStartOffset;
+    this.highWatermark = highWatermark;
+  }
+}
+
+export class SluiceTopicError extends SluiceError {
+  readonly topic: string;
+  constructor(code: ErrorCode, topic: string, message: string) {
+    super(code, `topic '${topic}': ${ErrorCode[code] ?? code}${message ? `: ${message}` : ''}`);
+    this.name = 'SluiceTopicError';
+    this.topic = topic;
+  }
+}
+
+export class SluiceRetriesExhaustedError extends SluiceError {
+  readonly attempts: number;
+  constructor(lastError: SluiceError, attempts: number) {
+    super(lastError.code, `gave up after ${attempts} attempts: ${lastError.message}`, { retriable: false, cause: lastError });
+    this.name = 'SluiceRetriesExhaustedError';
+    this.attempts = attempts;
+  }
+}
+
+export class SluiceClientStateError extends SluiceError {
+  constructor(message: string) {
+    super(ErrorCode.INVALID_REQUEST, message, { retriable: false });
+    this.name = 'SluiceClientStateError';
+  }
+}
+
+/** The error for a per-partition outcome; `extra` carries the fields some codes need. */
+export function partitionError(
+  code: ErrorCode, topic: string, partition: number, message: string,
+  extra: { leaderHint?: string; offset?: number; logStartOffset?: number; highWatermark?: number } = {},
+): SluicePartitionError {
+  if (code === ErrorCode.NOT_LEADER) return new SluiceNotLeaderError(topic, partition, message, extra.leaderHint);
+  if (code === ErrorCode.OFFSET_OUT_OF_RANGE && extra.offset !== undefined) {
+    return new SluiceOffsetOutOfRangeError(topic, partition, extra.offset, extra.logStartOffset ?? -1, extra.highWatermark ?? -1);
+  }
+  return new SluicePartitionError(code, topic, partition, message);
+}
+
+/** gRPC statuses after which the same request may succeed. */
+const RETRIABLE_STATUSES = new Set<grpc.status>([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED]);
+
+/** Maps a failed gRPC call to a SluiceError. `address` names the broker called. */
+export function fromGrpcError(error: unknown, address: string, method: string): SluiceError {
+  if (error instanceof SluiceError) return error;
+  const status = (error as Partial<grpc.ServiceError>)?.code;
+  const details = (error as Partial<grpc.ServiceError>)?.details ?? (error instanceof Error ? error.message : String(error));
+  if (status === undefined) return new SluiceError(ErrorCode.UNKNOWN, `${method} to ${address} failed: ${details}`, { retriable: false, cause: error });
+  switch (status) {
+    case grpc.status.UNAVAILABLE:
+      return new SluiceConnectionError(address, `broker ${address} is unavailable (${method}): ${details}`, error);
+    case grpc.status.DEADLINE_EXCEEDED:
+      return new SluiceTimeoutError(`${method} to ${address} timed out: ${details}`, error);
+    case grpc.status.INVALID_ARGUMENT:
+      return new SluiceRequestError(ErrorCode.INVALID_REQUEST, status, `${method} rejected by ${address}: ${details}`, false, error);
+    case grpc.status.RESOURCE_EXHAUSTED:
+      return new SluiceRequestError(ErrorCode.MESSAGE_TOO_LARGE, status, `${method} to ${address}: ${details}`, false, error);
+    default:
+      return new SluiceRequestError(ErrorCode.UNKNOWN, status, `${method} to ${address} failed (${grpc.status[status] ?? status}): ${details}`, RETRIABLE_STATUSES.has(status), error);
+  }
+}
+
+export { isRetriable };

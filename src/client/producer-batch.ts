@@ -1,0 +1,143 @@
+// The producer's per-partition state: the open batch collecting records, sealed batches waiting
+// to be sent, and the unacknowledged ones in sequence order. No I/O here (see producer.ts).
+import { partitionKey } from '../common/ids';
+import type { Message } from './types';
+
+/** Who is waiting for some consecutive records of a batch. */
+export interface Completion {
+  count: number;
+  /** Records of one send() call share a group so that consecutive records merge into one completion. */
+  readonly group: object | null;
+  settle(error: Error | null, baseOffset: number): void;
+}
+
+export class SealedBatch {
+  /** Sequence the batch was last encoded and sent with (-1 before the first send). */
+  sentSequence = -1;
+  encoded: Buffer | undefined;
+  attempts = 0;
+
+  constructor(
+    readonly id: number,
+    readonly partition: PartitionState,
+    readonly records: Message[],
+    readonly completions: Completion[],
+    /** First record's sequence; -1 when not idempotent. May move down when an earlier batch fails. */
+    public baseSequence: number,
+    /** Timestamp of records that have none. */
+    readonly sealedAtMs: number,
+  ) {}
+
+  /** Resolves every waiter; record i of the batch has offset baseOffset + i (-1 stays -1). */
+  succeed(baseOffset: number): void {
+    let offset = baseOffset;
+    for (const completion of this.completions) {
+      completion.settle(null, offset);
+      if (offset >= 0) offset += completion.count;
+    }
+  }
+
+  fail(error: Error): void {
+    for (const completion of this.completions) completion.settle(error, -1);
+  }
+}
+
+export class PartitionState {
+  readonly key: string;
+  open: Message[] = [];
+  openCompletions: Completion[] = [];
+  openBytes = 0;
+  /** Sealed and not yet sent (or waiting to be resent), in id order. */
+  readonly ready: SealedBatch[] = [];
+  /** Sealed and not yet acknowledged (sent or not), in id order. */
+  readonly unacked: SealedBatch[] = [];
+  inFlight = 0;
+  /**
+   * Set after a retriable failure: resend the unacknowledged batches one at a time, in order,
+   * until one succeeds, so an idempotent partition's sequence stays gapless.
+   */
+  recovering = false;
+  retryAtMs = 0;
+  /** Next sequence to assign (idempotent producers); wraps at 2^31 like Kafka's. */
+  nextSequence = 0;
+
+  constructor(readonly topic: string, readonly partition: number) {
+    this.key = partitionKey({ topic, partition });
+  }
+
+  append(message: Message, bytes: number, group: object | null, settle: Completion['settle'] | null): Completion {
+    this.open.push(message);
+    this.openBytes += bytes;
+    const completions = this.openCompletions;
+    const last = completions[completions.length - 1];
+    if (group !== null && last !== undefined && last.group === group) {
+      last.count++;
+      return last;
+    }
+    const completion: Completion = { count: 1, group, settle: settle ?? noop };
+    completions.push(completion);
+    return completion;
+  }
+
+  /** Moves the open records into a sealed batch (no-op when empty). */
+  seal(id: number, idempotent: boolean, nowMs: number): SealedBatch | undefined {
+    if (this.open.length === 0) return undefined;
+    const count = this.open.length;
+    let baseSequence = -1;
+    if (idempotent) {
+      baseSequence = this.nextSequence;
+      this.nextSequence = (this.nextSequence + count) % 2147483648;
+    }
+    const batch = new SealedBatch(id, this, this.open, this.openCompletions, baseSequence, nowMs);
+    this.open = [];
+    this.openCompletions = [];
+    this.openBytes = 0;
+    this.ready.push(batch);
+    this.unacked.push(batch);
+    return batch;
+  }
+
+  /** Puts a batch back for another attempt, keeping id order. */
+  requeue(batch: SealedBatch): void {
+    let i = this.ready.length;
+    while (i > 0 && this.ready[i - 1]!.id > batch.id) i--;
+    this.ready.splice(i, 0, batch);
+  }
+
+  acknowledge(batch: SealedBatch): void {
+    const i = this.unacked.indexOf(batch);
+    if (i >= 0) this.unacked.splice(i, 1);
+  }
+
+  /**
+   * Drops a batch that failed for good. For an idempotent producer the later batches move down
+   * by its record count so that the broker sees no gap in the sequence.
+   */
+  drop(batch: SealedBatch): void {
+    this.acknowledge(batch);
+    const readyIndex = this.ready.indexOf(batch);
+    if (readyIndex >= 0) this.ready.splice(readyIndex, 1);
+    if (batch.baseSequence < 0) return;
+    const count = batch.records.length;
+    for (const later of this.unacked) {
+      if (later.id > batch.id) later.baseSequence = (later.baseSequence - count + 2147483648) % 2147483648;
+    }
+    this.nextSequence = (this.nextSequence - count + 2147483648) % 2147483648;
+  }
+
+  isHead(batch: SealedBatch): boolean {
+    return this.unacked[0] === batch;
+  }
+}
+
+const noop = (): void => {};
+
+/** Approximate encoded size of a message, for batch sizing. */
+export function estimateBytes(message: Message): number {
+  let size = 8;
+  const { key, value, headers } = message;
+  if (key != null) size += key.length;
+  if (value != null) size += value.length;
+  if (headers !== undefined) for (const k in headers) size += k.length + headers[k]!.length + 4;
+  return size;
+}

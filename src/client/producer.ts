@@ -1,0 +1,407 @@
+// The producer: records are batched per partition (linger + size), encoded once with the batch
+// codec, and sent in pipelined Produce requests (up to maxInFlight per partition, one request
+// per leader carrying one batch per partition). Idempotent by default: InitProducer gives a
+// producer id and epoch, each partition numbers its records, and a retry resends the same batch
+// with the same sequence, so DUPLICATE_SEQUENCE means "already stored" and counts as success.
+import { crc32c } from '../common/crc32c';
+import { ErrorCode, SluiceError } from '../common/errors';
+import { moduleLogger } from '../common/logger';
+import { encodeBatch } from '../protocol/batch-codec';
+import { partitionForKey } from '../protocol/murmur2';
+import type { ClientContext } from './client-context';
+import { partitionError, SluiceClientStateError, SluiceConnectionError, SluiceNotLeaderError, SluiceRetriesExhaustedError } from './errors';
+import { estimateBytes, PartitionState, type SealedBatch } from './producer-batch';
+import { asSluiceError, backoffMs } from './retry';
+import type { Acks, Message, ProduceResult, ProducerOptions, RecordMetadata } from './types';
+
+const log = moduleLogger('producer');
+
+const ACKS_WIRE: Record<Acks, number> = { all: 0, leader: 1, none: 2 };
+
+interface ProducePartitionResultWire {
+  topic: string;
+  partition: number;
+  errorCode: number;
+  errorMessage: string;
+  baseOffset: number;
+  leaderHint: string;
+}
+
+export class Producer {
+  private readonly acks: Acks;
+  private readonly lingerMs: number;
+  private readonly batchMaxBytes: number;
+  private readonly maxInFlight: number;
+  private readonly idempotent: boolean;
+  private readonly partitioner: 'murmur2' | 'round-robin';
+
+  private readonly partitions = new Map<string, PartitionState>();
+  private producerId = 0;
+  private producerEpoch = 0;
+  private connected = false;
+  private closed = false;
+  private nextBatchId = 1;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private drainScheduled = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private pendingSealPartitions: PartitionState[] = [];
+  private readonly stickyPartition = new Map<string, number>();
+  private roundRobin = 0;
+  private readonly idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly context: ClientContext, options: ProducerOptions = {}) {
+    this.acks = options.acks ?? 'all';
+    this.lingerMs = options.lingerMs ?? 5;
+    this.batchMaxBytes = options.batchMaxBytes ?? 1024 * 1024;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 5);
+    if (options.idempotent === true && this.acks === 'none') {
+      throw new SluiceClientStateError("an idempotent producer needs acks 'all' or 'leader' (acks 'none' returns no offsets to confirm a sequence)");
+    }
+    this.idempotent = options.idempotent ?? this.acks !== 'none';
+    this.partitioner = options.partitioner ?? 'murmur2';
+  }
+
+  /** Allocates the producer id (idempotent producers). Safe to call twice. */
+  async connect(): Promise<void> {
+    if (this.closed) throw new SluiceClientStateError('the producer is disconnected: create a new one');
+    if (this.connected) return;
+    if (this.idempotent) {
+      const response = await this.context.withRetries(() =>
+        this.context.bootstrap().call<{ producerId: number; producerEpoch: number }>(
+          'sluice.v1.Data', 'initProducer', { clientId: this.context.clientId }, this.context.requestTimeoutMs,
+        ),
+      );
+      this.producerId = response.producerId;
+      this.producerEpoch = response.producerEpoch;
+      log.debug({ producerId: this.producerId, producerEpoch: this.producerEpoch }, 'idempotent producer initialised');
+    }
+    this.connected = true;
+  }
+
+  /** The producer id and epoch from InitProducer (0, 0 when not idempotent). */
+  get identity(): { producerId: number; producerEpoch: number } {
+    return { producerId: this.producerId, producerEpoch: this.producerEpoch };
+  }
+
+  /**
+   * Queues one record; resolves when it is acknowledged (per `acks`), with its offset.
+   * The high-throughput path: call it many times without awaiting each.
+   */
+  produce(topic: string, message: Message): Promise<RecordMetadata> {
+    this.checkOpen();
+    const partition = this.choosePartition(topic, message);
+    if (partition === undefined) {
+      return this.context.metadata.partitionCount(topic).then(() => this.produce(topic, message));
+    }
+    return new Promise<RecordMetadata>((resolve, reject) => {
+      this.enqueue(topic, partition, message, null, (error, offset) => {
+        if (error) reject(error);
+        else resolve({ topic, partition, offset });
+      });
+    });
+  }
+
+  /** Sends messages (KafkaJS style); resolves when all are acknowledged, one result per partition touched. */
+  async send(request: { topic: string; messages: readonly Message[] }): Promise<ProduceResult[]> {
+    this.checkOpen();
+    const { topic, messages } = request;
+    if (messages.length === 0) return [];
+    const needsCount = messages.some((m) => m.partition === undefined);
+    if (needsCount) await this.context.metadata.partitionCount(topic);
+    const byPartition = new Map<number, Message[]>();
+    for (const message of messages) {
+      const partition = this.choosePartition(topic, message)!;
+      let list = byPartition.get(partition);
+      if (!list) byPartition.set(partition, (list = []));
+      list.push(message);
+    }
+    return Promise.all([...byPartition].map(([partition, list]) => this.enqueueGroup(topic, partition, list, false)));
+  }
+
+  /** Sends `messages` to one partition as one batch (bypassing linger); resolves with its base offset. */
+  sendBatch(topic: string, partition: number, messages: readonly Message[]): Promise<ProduceResult> {
+    this.checkOpen();
+    if (messages.length === 0) return Promise.resolve({ topic, partition, baseOffset: -1 });
+    return this.enqueueGroup(topic, partition, messages, true);
+  }
+
+  /** Sends everything queued so far and resolves when it is all acknowledged (or failed). */
+  async flush(): Promise<void> {
+    this.sealAll();
+    this.drain();
+    if (this.isIdle()) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Flushes, then releases the producer. Safe to call twice. */
+  async disconnect(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.context.forget(this);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private checkOpen(): void {
+    if (this.closed) throw new SluiceClientStateError('the producer is disconnected: create a new one');
+    if (!this.connected) throw new SluiceClientStateError('the producer is not connected: await producer.connect() first');
+  }
+
+  /** The partition for `message`, or undefined when the topic's partition count is not cached yet. */
+  private choosePartition(topic: string, message: Message): number | undefined {
+    if (message.partition !== undefined) return message.partition;
+    const count = this.context.metadata.cachedPartitionCount(topic);
+    if (count === undefined) return undefined;
+    const key = message.key;
+    if (this.partitioner === 'murmur2' && key != null) {
+      return partitionForKey(typeof key === 'string' ? Buffer.from(key) : key, count);
+    }
+    if (this.partitioner === 'round-robin') return this.roundRobin++ % count;
+    // Sticky: keyless records fill one partition's batch, then move on (Kafka's KIP-480).
+    let sticky = this.stickyPartition.get(topic);
+    if (sticky === undefined || sticky >= count) {
+      sticky = this.roundRobin++ % count;
+      this.stickyPartition.set(topic, sticky);
+    }
+    return sticky;
+  }
+
+  private partitionState(topic: string, partition: number): PartitionState {
+    const key = `${topic}/${partition}`;
+    let state = this.partitions.get(key);
+    if (!state) {
+      state = new PartitionState(topic, partition);
+      this.partitions.set(key, state);
+    }
+    return state;
+  }
+
+  private enqueue(topic: string, partition: number, message: Message, group: object | null, settle: (error: Error | null, offset: number) => void): void {
+    const state = this.partitionState(topic, partition);
+    const bytes = estimateBytes(message);
+    if (state.openBytes > 0 && state.openBytes + bytes > this.batchMaxBytes) this.sealPartition(state);
+    state.append(message, bytes, group, settle);
+    if (state.openBytes >= this.batchMaxBytes) this.sealPartition(state);
+    else if (state.open.length === 1) this.startLinger(state);
+  }
+
+  private enqueueGroup(topic: string, partition: number, messages: readonly Message[], oneBatch: boolean): Promise<ProduceResult> {
+    return new Promise<ProduceResult>((resolve, reject) => {
+      const group = {};
+      let parts = 0;
+      let settled = 0;
+      let failed = false;
+      let firstOffset = Infinity;
+      const settle = (error: Error | null, offset: number): void => {
+        settled++;
+        if (failed) return;
+        if (error) { failed = true; reject(error); return; }
+        if (offset < firstOffset) firstOffset = offset;
+        if (settled === parts) resolve({ topic, partition, baseOffset: firstOffset === Infinity ? -1 : firstOffset });
+      };
+      const state = this.partitionState(topic, partition);
+      if (oneBatch) this.sealPartition(state);
+      for (const message of messages) {
+        const before = state.openCompletions.length;
+        const bytes = estimateBytes(message);
+        if (!oneBatch && state.openBytes > 0 && state.openBytes + bytes > this.batchMaxBytes) this.sealPartition(state);
+        state.append(message, bytes, group, settle);
+        if (state.openCompletions.length !== before) parts++;
+        if (!oneBatch && state.openBytes >= this.batchMaxBytes) this.sealPartition(state);
+      }
+      if (oneBatch) this.sealPartition(state);
+      else if (state.open.length > 0) this.startLinger(state);
+    });
+  }
+
+  private startLinger(state: PartitionState): void {
+    this.pendingSealPartitions.push(state);
+    if (this.lingerTimer !== undefined) return;
+    const fire = (): void => {
+      this.lingerTimer = undefined;
+      const due = this.pendingSealPartitions;
+      this.pendingSealPartitions = [];
+      for (const partition of due) this.sealPartition(partition);
+    };
+    this.lingerTimer = (this.lingerMs <= 0 ? setTimeout(fire, 0) : setTimeout(fire, this.lingerMs));
+  }
+
+  private sealPartition(state: PartitionState): void {
+    const batch = state.seal(this.nextBatchId++, this.idempotent, Date.now());
+    if (!batch) return;
+    // A keyless sticky partition moves on once its batch is full or lingered.
+    if (this.stickyPartition.get(state.topic) === state.partition) this.stickyPartition.delete(state.topic);
+    this.scheduleDrain();
+  }
+
+  private sealAll(): void {
+    for (const state of this.partitions.values()) this.sealPartition(state);
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
+  }
+
+  /** Sends every batch that may go now: one request per leader, one batch per partition per request. */
+  private drain(): void {
+    const now = Date.now();
+    let earliestRetry = Infinity;
+    for (;;) {
+      const byLeader = new Map<string, SealedBatch[]>();
+      for (const state of this.partitions.values()) {
+        if (state.ready.length === 0) continue;
+        if (state.recovering) {
+          if (state.inFlight > 0) continue;
+          if (state.retryAtMs > now) { earliestRetry = Math.min(earliestRetry, state.retryAtMs); continue; }
+        } else if (state.inFlight >= this.maxInFlight) continue;
+        const batch = state.ready.shift()!;
+        state.inFlight++;
+        const leader = this.context.metadata.leaderFor(state);
+        let list = byLeader.get(leader);
+        if (!list) byLeader.set(leader, (list = []));
+        list.push(batch);
+      }
+      if (byLeader.size === 0) break;
+      for (const [leader, batches] of byLeader) this.sendRequest(leader, batches);
+    }
+    if (earliestRetry !== Infinity && this.retryTimer === undefined) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.drain();
+      }, Math.max(1, earliestRetry - now));
+    }
+  }
+
+  private encode(batch: SealedBatch): Buffer {
+    if (batch.encoded !== undefined && batch.sentSequence === batch.baseSequence) return batch.encoded;
+    const idempotent = batch.baseSequence >= 0;
+    batch.encoded = encodeBatch(batch.records, {
+      producerId: idempotent ? this.producerId : 0,
+      producerEpoch: idempotent ? this.producerEpoch : 0,
+      baseSequence: idempotent ? batch.baseSequence : 0,
+      defaultTimestampMs: batch.sealedAtMs,
+    });
+    batch.sentSequence = batch.baseSequence;
+    return batch.encoded;
+  }
+
+  private sendRequest(leader: string, batches: SealedBatch[]): void {
+    const partitions = batches.map((batch) => {
+      const bytes = this.encode(batch);
+      return { topic: batch.partition.topic, partition: batch.partition.partition, batch: bytes, crc32c: crc32c(bytes) };
+    });
+    const timeoutMs = this.context.requestTimeoutMs;
+    const request = { acks: ACKS_WIRE[this.acks], timeoutMs: Math.max(1, timeoutMs - 500), partitions };
+    let connection;
+    try {
+      connection = this.context.pool.get(leader);
+    } catch (error) {
+      for (const batch of batches) this.onBatchError(batch, asSluiceError(error), leader);
+      return;
+    }
+    connection.call<{ partitions: ProducePartitionResultWire[] }>('sluice.v1.Data', 'produce', request, timeoutMs).then(
+      (response) => {
+        batches.forEach((batch, i) => {
+          const result = this.acks === 'none' ? undefined : response.partitions[i];
+          this.onBatchResult(batch, result, leader);
+        });
+        this.drain();
+      },
+      (error: unknown) => {
+        const sluiceError = asSluiceError(error);
+        if (sluiceError instanceof SluiceConnectionError) this.context.metadata.markUnavailable(leader);
+        for (const batch of batches) this.onBatchError(batch, sluiceError, leader);
+        this.drain();
+      },
+    );
+  }
+
+  private onBatchResult(batch: SealedBatch, result: ProducePartitionResultWire | undefined, leader: string): void {
+    const state = batch.partition;
+    if (result === undefined) {
+      // acks 'none': the broker answers before writing anything.
+      if (this.acks !== 'none') {
+        this.onBatchError(batch, new SluiceError(ErrorCode.UNKNOWN, `Produce to ${leader} returned no result for ${state.key}`), leader);
+        return;
+      }
+      this.complete(batch, -1);
+      return;
+    }
+    const code = result.errorCode as ErrorCode;
+    if (code === ErrorCode.NONE || code === ErrorCode.DUPLICATE_SEQUENCE) {
+      if (code === ErrorCode.DUPLICATE_SEQUENCE) log.debug({ partition: state.key, baseOffset: result.baseOffset }, 'batch was already stored (retry): treating as success');
+      this.complete(batch, this.acks === 'none' ? -1 : result.baseOffset);
+      return;
+    }
+    const error = partitionError(code, state.topic, state.partition, result.errorMessage, { leaderHint: result.leaderHint });
+    if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE && (!state.isHead(batch) || batch.sentSequence !== batch.baseSequence)) {
+      // An earlier batch of this partition failed or was renumbered: resend in order.
+      this.retryLater(batch, error, false);
+      return;
+    }
+    this.onBatchError(batch, error, leader);
+  }
+
+  private onBatchError(batch: SealedBatch, error: SluiceError, leader: string): void {
+    const state = batch.partition;
+    if (error instanceof SluiceNotLeaderError) this.context.metadata.noteNotLeader(state, error.leaderHint);
+    if (error.code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) this.context.metadata.forgetTopic(state.topic);
+    if (error.retriable) {
+      this.retryLater(batch, error, true);
+      return;
+    }
+    log.warn({ partition: state.key, leader, err: error.message }, 'batch failed');
+    state.inFlight--;
+    state.drop(batch);
+    batch.fail(error);
+    this.checkIdle();
+  }
+
+  private retryLater(batch: SealedBatch, error: SluiceError, countsAsAttempt: boolean): void {
+    const state = batch.partition;
+    state.inFlight--;
+    if (countsAsAttempt) batch.attempts++;
+    const retry = this.context.retry;
+    if (batch.attempts > retry.retries) {
+      state.drop(batch);
+      batch.fail(new SluiceRetriesExhaustedError(error, batch.attempts));
+      this.checkIdle();
+      return;
+    }
+    log.debug({ partition: state.key, attempt: batch.attempts, err: error.message }, 'retrying batch');
+    state.requeue(batch);
+    state.recovering = true;
+    state.retryAtMs = Math.max(state.retryAtMs, Date.now() + (countsAsAttempt ? backoffMs(batch.attempts - 1, retry) : 0));
+  }
+
+  private complete(batch: SealedBatch, baseOffset: number): void {
+    const state = batch.partition;
+    state.inFlight--;
+    state.acknowledge(batch);
+    // A retried batch got through and nothing else is in flight: pipelining may resume.
+    if (state.recovering && state.inFlight === 0 && batch.attempts > 0) state.recovering = false;
+    batch.succeed(baseOffset);
+    this.checkIdle();
+  }
+
+  private isIdle(): boolean {
+    for (const state of this.partitions.values()) {
+      if (state.open.length > 0 || state.unacked.length > 0) return false;
+    }
+    return true;
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
+    const waiters = this.idleWaiters.splice(0);
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,106 @@
+// Public option and record types of the client.
+import type { BytesInput } from '../protocol/batch-codec';
+import type { RetryOptions } from './retry';
+
+export type { BytesInput, RetryOptions };
+
+export interface ClientOptions {
+  /** Bootstrap brokers, "host:port". */
+  readonly brokers: readonly string[];
+  /** Name sent to brokers for their logs (default "sluice-js"). */
+  readonly clientId?: string;
+  /** Deadline of each request in ms (default 30000). */
+  readonly requestTimeoutMs?: number;
+  /** Backoff for retriable errors (default 5 retries, 100 ms doubling up to 5 s). */
+  readonly retry?: Partial<RetryOptions>;
+}
+
+export type Acks = 'all' | 'leader' | 'none';
+
+export interface ProducerOptions {
+  /** Durability before a send is acknowledged (default 'all'). */
+  readonly acks?: Acks;
+  /** How long a partition's batch waits for more records before it is sent (default 5 ms). */
+  readonly lingerMs?: number;
+  /** A batch is sent once its records reach this many bytes (default 1 MiB). */
+  readonly batchMaxBytes?: number;
+  /** Produce requests in flight per partition (default 5). */
+  readonly maxInFlight?: number;
+  /** Idempotent producer: retries never duplicate (default true; requires acks 'all' or 'leader'). */
+  readonly idempotent?: boolean;
+  /** How records without a partition are placed: by key with murmur2 (Kafka's default; keyless records stick to one partition per batch) or round robin. */
+  readonly partitioner?: 'murmur2' | 'round-robin';
+}
+
+/** A record to produce. */
+export interface Message {
+  readonly key?: BytesInput | null;
+  readonly value: BytesInput | null;
+  readonly headers?: Readonly<Record<string, BytesInput>>;
+  /** ms since epoch; default: when the batch is sealed. */
+  readonly timestamp?: number;
+  /** Explicit partition; otherwise the partitioner chooses. */
+  readonly partition?: number;
+}
+
+/** Where one produced record landed. `offset` is -1 with acks 'none'. */
+export interface RecordMetadata {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/** Outcome of `send` for one partition: the offset of the first of its records. -1 with acks 'none'. */
+export interface ProduceResult {
+  readonly topic: string;
+  readonly partition: number;
+  readonly baseOffset: number;
+}
+
+export type AutoOffsetReset = 'earliest' | 'latest' | 'error';
+
+export interface ConsumerOptions {
+  /** Consumer group whose committed offsets are the default start and the target of commit(). */
+  readonly groupId?: string;
+  /** Upper bound on batch bytes per fetch response (default 50 MiB). */
+  readonly maxBytes?: number;
+  /** Upper bound on batch bytes per partition per fetch (default 1 MiB). */
+  readonly maxBytesPerPartition?: number;
+  /** Long-poll wait when there is no data (default 500 ms). */
+  readonly maxWaitMs?: number;
+  /** Commit positions every autoCommitIntervalMs and on stop (default false; needs groupId). */
+  readonly autoCommit?: boolean;
+  readonly autoCommitIntervalMs?: number;
+  /** What to do when the position is outside the log (default 'error'). */
+  readonly autoOffsetReset?: AutoOffsetReset;
+  /** Check each batch's CRC32C (default true). */
+  readonly checkCrcs?: boolean;
+}
+
+/** A consumed record. key, value and header values are views into the fetched response. */
+export interface ConsumedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, Buffer>>;
+  /** Leader epoch (Raft term) under which the record's batch was appended. */
+  readonly leaderEpoch: number;
+}
+
+export interface ConsumedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly ConsumedRecord[];
+  readonly highWatermark: number;
+}
+
+export type SeekTarget = number | 'earliest' | 'latest' | { readonly timestamp: number };
+
+export interface TopicPartitionOffset {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
