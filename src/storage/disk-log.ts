@@ -111,18 +111,17 @@ export class DiskLog implements PartitionLog {
     let pos = active.sizeBytes;
     let nextOffset = active.nextOffset;
     let hasRecords = active.hasRecords;
-    let firstAppend = active.firstAppendTimeMs;
     const now = this.opts.clock.nowMs();
+    const rollStart = active.rollStartMs < 0 ? now : active.rollStartMs;
     entries.forEach((e, i) => {
       const bytes = HEADER_BYTES + e.batch.byteLength;
-      if (hasRecords && (pos + bytes > config.segmentBytes || now - firstAppend >= config.segmentMs)) {
+      // Only a segment holding records rolls, so segment names (first offsets) strictly increase.
+      if (hasRecords && (pos + bytes > config.segmentBytes || (cur.segment !== undefined && now - rollStart >= config.segmentMs))) {
         cur = { part: { fd: undefined, path: join(this.opts.dir, segmentFileName(nextOffset)), startPos: 0, buffers: [] }, segment: undefined, base: nextOffset, slots: [] };
         plan.push(cur);
         pos = 0;
         hasRecords = false;
-        firstAppend = e.appendTimeMs;
       }
-      if (firstAppend < 0) firstAppend = e.appendTimeMs;
       const h = encodeHeader(headerBuf, i * HEADER_BYTES, e, nextOffset, crc32c(e.batch));
       cur.part.buffers.push(headerBuf.subarray(i * HEADER_BYTES, (i + 1) * HEADER_BYTES), e.batch);
       cur.slots.push({ pos, raftIndex: e.raftIndex, lastRaftIndex: e.raftIndex, baseOffset: nextOffset, nextOffset: nextOffset + e.recordCount, term: e.term, maxTimestampMs: e.maxTimestampMs, appendTimeMs: e.appendTimeMs, headerCrc: headerBuf.readUInt32LE(i * HEADER_BYTES + 4), bytes, corrupt: false });
@@ -140,11 +139,13 @@ export class DiskLog implements PartitionLog {
         const prev = set.active;
         seg = new Segment(p.base, p.part.path, p.part.fd!, prev.lastRaftIndex + 1, this.opts.io);
         seg.startActive();
+        seg.rollStartMs = now;
         prev.active = undefined;
         this.opts.index.putSummary(prev.summary());
         set.segments.push(seg);
         this.state.dirDirty = true;
       }
+      if (seg.rollStartMs < 0) seg.rollStartMs = now;
       for (const slot of p.slots) {
         records.push(seg.addSlot(slot));
         this.state.terms.append(slot.raftIndex, slot.term!);

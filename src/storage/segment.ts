@@ -42,6 +42,11 @@ export class Segment {
   maxTimestampMs = -1;
   firstAppendTimeMs = -1;
   maxAppendTimeMs = -1;
+  /**
+   * Local clock time when the segment got its first entry, for rolling by segmentMs. After a
+   * restart it is the first entry's append time. -1 while empty.
+   */
+  rollStartMs = -1;
   termStarts: [number, number][] = [];
   lastEntryPos = -1;
   lastHeaderCrc = 0;
@@ -72,6 +77,7 @@ export class Segment {
     seg.maxTimestampMs = s.maxTimestampMs;
     seg.firstAppendTimeMs = s.firstAppendTimeMs;
     seg.maxAppendTimeMs = s.maxAppendTimeMs;
+    seg.rollStartMs = s.firstAppendTimeMs;
     seg.termStarts = s.termStarts.map(([i, t]) => [i, t]);
     seg.lastEntryPos = s.lastEntryPos;
     seg.lastHeaderCrc = s.lastHeaderCrc;
@@ -92,6 +98,7 @@ export class Segment {
     if (this.isEmpty) {
       this.baseRaftIndex = s.raftIndex;
       this.firstAppendTimeMs = s.appendTimeMs;
+      if (this.rollStartMs < 0) this.rollStartMs = s.appendTimeMs;
     }
     const lastTerm = this.termStarts.length > 0 ? this.termStarts[this.termStarts.length - 1]![1] : undefined;
     if (s.term !== undefined && s.term !== lastTerm) this.termStarts.push([s.raftIndex, s.term]);
