@@ -159,7 +159,8 @@ export class DiskLog implements PartitionLog {
   sync(): Promise<RaftIndex> {
     this.checkOpen();
     const { state } = this;
-    if (state.dirty.size === 0 && !state.dirDirty) return Promise.resolve(asRaftIndex(state.synced));
+    // Nothing unflushed: the flush in flight (if any) covers every completed append.
+    if (state.dirty.size === 0 && !state.dirDirty) return this.commit.current() ?? Promise.resolve(asRaftIndex(state.synced));
     if (state.config.flushPolicy === 'batch') return this.commit.request();
     return new Promise<void>((resolve) => this.intervalWaiters.push(resolve)).then(() => asRaftIndex(this.state.synced));
   }

@@ -27,6 +27,11 @@ export class GroupCommit<T> {
     return this.next.promise;
   }
 
+  /** The flush in flight, if any. */
+  current(): Promise<T> | undefined {
+    return this.inFlight;
+  }
+
   /** Resolves when no flush is in flight or queued (errors are left to the callers). */
   async drain(): Promise<void> {
     while (this.inFlight !== undefined) await this.inFlight.catch(() => undefined);
