@@ -10,8 +10,11 @@ interface Waiter {
 export class OffsetWaiters {
   private waiters: Waiter[] = [];
 
-  /** Resolves once `advanceTo(w)` has been called with w >= target. */
+  constructor(private watermark = 0) {}
+
+  /** Resolves once the watermark is >= target (at once if it already is). */
   waitFor(target: number): Promise<void> {
+    if (target <= this.watermark) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const waiter = { target, resolve, reject };
       let i = this.waiters.length;
@@ -21,6 +24,7 @@ export class OffsetWaiters {
   }
 
   advanceTo(watermark: number): void {
+    this.watermark = Math.max(this.watermark, watermark);
     let released = 0;
     while (released < this.waiters.length && this.waiters[released]!.target <= watermark) {
       this.waiters[released]!.resolve();

@@ -48,7 +48,7 @@ export class Partition {
   private durableOffset: number;
   /** Next offset to assign to an accepted batch (including batches not yet appended). */
   private nextOffset: number;
-  private readonly durableWaiters = new OffsetWaiters();
+  private readonly durableWaiters: OffsetWaiters;
   private pending: PendingProduce[] = [];
   private draining: Promise<void> | undefined;
   private closed = false;
@@ -63,6 +63,7 @@ export class Partition {
     this.highWatermarkOffset = log.logEndOffset;
     this.durableOffset = log.logEndOffset;
     this.nextOffset = log.logEndOffset;
+    this.durableWaiters = new OffsetWaiters(log.logEndOffset);
   }
 
   static async open(tp: TopicPartition, log: PartitionLog, config: LogConfig, clock: Clock, logger: Logger): Promise<Partition> {

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { ErrorCode } from '../../src/common/errors';
+import { startBrokerFixture, type BrokerFixture } from './broker-fixture';
+
+describe('broker admin', () => {
+  let fx: BrokerFixture;
+  beforeEach(async () => (fx = await startBrokerFixture({ limits: { maxPartitionsPerTopic: 16 } })));
+  afterEach(async () => fx.close());
+
+  it('creates, lists, describes and deletes topics', async () => {
+    const created = await fx.admin('createTopics', { topics: [{ name: 'a', partitions: 3, configs: { 'retention.ms': '60000' } }, { name: 'b' }] });
+    assert.deepEqual(created.topics.map((t: any) => t.errorCode), [ErrorCode.NONE, ErrorCode.NONE]);
+    const listed = await fx.admin('listTopics', {});
+    assert.deepEqual(listed.topics.map((t: any) => [t.name, t.partitions]), [['a', 3], ['b', 1]]);
+    const internal = await fx.admin('listTopics', { includeInternal: true });
+    assert.ok(internal.topics.some((t: any) => t.name === '__consumer_offsets' && t.internal));
+    const described = await fx.admin('describeTopics', { names: ['a', 'zzz'] });
+    assert.equal(described.topics[0].partitions.length, 3);
+    assert.equal(described.topics[0].configs['retention.ms'], '60000');
+    assert.equal(described.topics[0].partitions[0].leaderId, 1);
+    assert.equal(described.topics[1].errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    const deleted = await fx.admin('deleteTopics', { names: ['a', 'a'] });
+    assert.deepEqual(deleted.topics.map((t: any) => t.errorCode), [ErrorCode.NONE, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
+    const after = await fx.admin('listTopics', {});
+    assert.deepEqual(after.topics.map((t: any) => t.name), ['b']);
+  });
+
+  it('a re-created topic starts empty', async () => {
+    await fx.admin('createTopics', { topics: [{ name: 't' }] });
+    await fx.data('produce', { partitions: [{ topic: 't', partition: 0, batch: { records: [{ value: Buffer.from('old') }] } }] });
+    await fx.admin('deleteTopics', { names: ['t'] });
+    await fx.admin('createTopics', { topics: [{ name: 't' }] });
+    const described = await fx.admin('describeTopics', { names: ['t'] });
+    assert.equal(described.topics[0].partitions[0].logEndOffset, 0);
+  });
+
+  it('rejects bad topic specs each with its own precise error', async () => {
+    await fx.admin('createTopics', { topics: [{ name: 'exists' }] });
+    const { topics } = await fx.admin('createTopics', {
+      topics: [
+        { name: 'bad name' },
+        { name: 'exists' },
+        { name: 'many', partitions: 17 },
+        { name: 'rf', replicationFactor: 3 },
+        { name: 'cfg', configs: { 'retention.ms': 'forever' } },
+        { name: '__mine' },
+        { name: 'fine' },
+      ],
+    });
+    assert.deepEqual(
+      topics.map((t: any) => t.errorCode),
+      [ErrorCode.INVALID_TOPIC, ErrorCode.TOPIC_ALREADY_EXISTS, ErrorCode.INVALID_PARTITIONS, ErrorCode.INVALID_REPLICATION_FACTOR, ErrorCode.INVALID_CONFIG, ErrorCode.INVALID_TOPIC, ErrorCode.NONE],
+    );
+    assert.match(topics[2].errorMessage, /partitions 17 is invalid: use 1..16/);
+    assert.match(topics[3].errorMessage, /replication factor 3 is larger than the 1 available broker/);
+    assert.match(topics[4].errorMessage, /retention.ms='forever' is invalid/);
+  });
+
+  it('validate_only checks without creating', async () => {
+    const result = await fx.admin('createTopics', { topics: [{ name: 'dry' }], validateOnly: true });
+    assert.equal(result.topics[0].errorCode, ErrorCode.NONE);
+    const listed = await fx.admin('listTopics', {});
+    assert.equal(listed.topics.length, 0);
+  });
+
+  it('alters configs and resets them to defaults', async () => {
+    await fx.admin('createTopics', { topics: [{ name: 'c' }] });
+    const bad = await fx.admin('alterConfigs', { topic: 'c', set: { 'segment.bytes': '1' } });
+    assert.equal(bad.errorCode, ErrorCode.INVALID_CONFIG);
+    const set = await fx.admin('alterConfigs', { topic: 'c', set: { 'retention.bytes': '1048576' } });
+    assert.equal(set.errorCode, ErrorCode.NONE);
+    let described = await fx.admin('describeTopics', { names: ['c'] });
+    assert.equal(described.topics[0].configs['retention.bytes'], '1048576');
+    await fx.admin('alterConfigs', { topic: 'c', delete: ['retention.bytes'] });
+    fx = await fx.restart();
+    described = await fx.admin('describeTopics', { names: ['c'] });
+    assert.equal(described.topics[0].configs['retention.bytes'], '-1');
+  });
+
+  it('grows partitions but never shrinks them', async () => {
+    await fx.admin('createTopics', { topics: [{ name: 'g', partitions: 2 }] });
+    const shrink = await fx.admin('createPartitions', { topic: 'g', totalCount: 1 });
+    assert.equal(shrink.errorCode, ErrorCode.INVALID_PARTITIONS);
+    const grow = await fx.admin('createPartitions', { topic: 'g', totalCount: 4 });
+    assert.equal(grow.errorCode, ErrorCode.NONE);
+    const produced = await fx.data('produce', { partitions: [{ topic: 'g', partition: 3, batch: { records: [{ value: Buffer.from('x') }] } }] });
+    assert.equal(produced.partitions[0].errorCode, ErrorCode.NONE);
+  });
+
+  it('describes the cluster', async () => {
+    const cluster = await fx.admin('describeCluster', {});
+    assert.equal(cluster.brokers.length, 1);
+    assert.equal(cluster.brokers[0].port, fx.broker.grpcPort);
+    assert.equal(cluster.controllerId, 1);
+  });
+});

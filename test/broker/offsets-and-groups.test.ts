@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { ErrorCode } from '../../src/common/errors';
+import { startBrokerFixture, type BrokerFixture } from './broker-fixture';
+
+describe('broker list offsets and group offsets', () => {
+  let fx: BrokerFixture;
+  beforeEach(async () => {
+    fx = await startBrokerFixture();
+    await fx.admin('createTopics', { topics: [{ name: 'audit', partitions: 2 }] });
+  });
+  afterEach(async () => fx.close());
+
+  const produceAt = (timestampMs: number, values: string[]) =>
+    fx.data('produce', {
+      partitions: [{ topic: 'audit', partition: 0, batch: { baseTimestampMs: timestampMs, maxTimestampMs: timestampMs, records: values.map((v) => ({ value: Buffer.from(v) })) } }],
+    });
+
+  it('resolves earliest, latest and by timestamp', async () => {
+    await produceAt(1_000, ['a', 'b']);
+    await produceAt(2_000, ['c']);
+    await produceAt(3_000, ['d', 'e']);
+    const { partitions } = await fx.data('listOffsets', {
+      partitions: [
+        { topic: 'audit', partition: 0, timestampMs: -2 },
+        { topic: 'audit', partition: 0, timestampMs: -1 },
+        { topic: 'audit', partition: 0, timestampMs: 1_500 },
+        { topic: 'audit', partition: 0, timestampMs: 3_000 },
+        { topic: 'audit', partition: 0, timestampMs: 9_000 },
+        { topic: 'audit', partition: 0, timestampMs: -7 },
+        { topic: 'nope', partition: 0, timestampMs: -1 },
+      ],
+    });
+    assert.deepEqual(
+      partitions.map((p: any) => [p.errorCode, p.offset]),
+      [
+        [ErrorCode.NONE, 0],
+        [ErrorCode.NONE, 5],
+        [ErrorCode.NONE, 2],
+        [ErrorCode.NONE, 3],
+        [ErrorCode.NONE, -1],
+        [ErrorCode.INVALID_REQUEST, -1],
+        [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1],
+      ],
+    );
+  });
+
+  it('commits and fetches group offsets, durable across a restart', async () => {
+    const commit = await fx.groups('commitOffsets', {
+      groupId: 'billing',
+      partitions: [
+        { topic: 'audit', partition: 0, offset: 17, metadata: 'm1' },
+        { topic: 'audit', partition: 1, offset: 4 },
+      ],
+    });
+    assert.deepEqual(commit.partitions.map((p: any) => p.errorCode), [ErrorCode.NONE, ErrorCode.NONE]);
+    await fx.groups('commitOffsets', { groupId: 'billing', partitions: [{ topic: 'audit', partition: 0, offset: 18 }] });
+    fx = await fx.restart();
+    const fetched = await fx.groups('fetchOffsets', { groupId: 'billing', partitions: [{ topic: 'audit', partition: 0 }, { topic: 'audit', partition: 1 }, { topic: 'audit', partition: 5 }] });
+    assert.deepEqual(fetched.partitions.map((p: any) => p.offset), [18, 4, -1]);
+    const groups = await fx.groups('listGroups', {});
+    assert.deepEqual(groups.groupIds, ['billing']);
+  });
+
+  it('rejects commits for unknown partitions and negative offsets, keeping the valid ones', async () => {
+    const commit = await fx.groups('commitOffsets', {
+      groupId: 'g1',
+      partitions: [
+        { topic: 'audit', partition: 9, offset: 1 },
+        { topic: 'audit', partition: 0, offset: -3 },
+        { topic: 'audit', partition: 1, offset: 2 },
+      ],
+    });
+    assert.deepEqual(commit.partitions.map((p: any) => p.errorCode), [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.OFFSET_OUT_OF_RANGE, ErrorCode.NONE]);
+    const fetched = await fx.groups('fetchOffsets', { groupId: 'g1', partitions: [] });
+    assert.deepEqual(fetched.partitions.map((p: any) => [p.partition, p.offset]), [[1, 2]]);
+  });
+
+  it('rejects an invalid group id with INVALID_ARGUMENT', async () => {
+    await assert.rejects(fx.groups('commitOffsets', { groupId: 'no spaces', partitions: [{ topic: 'audit', partition: 0, offset: 1 }] }), (e: any) => e.code === 3 && /group id 'no spaces' is invalid/.test(e.details));
+  });
+});

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { groupIdProblem, javaStringHash, offsetsPartitionFor } from '../../src/groups/offset-store';
+import { decodeOffsetRecords, encodeOffsetBatch } from '../../src/groups/offset-records';
+import { scanBatch } from '../../src/protocol/batch-scan';
+
+describe('group offset placement and records', () => {
+  it("hashes group ids like Java's String.hashCode", () => {
+    assert.equal(javaStringHash(''), 0);
+    assert.equal(javaStringHash('hello'), 99162322);
+    assert.equal(javaStringHash('polygenelubricants'), -2147483648);
+  });
+
+  it('places a group on a partition in range, the same one every time', () => {
+    for (const group of ['a', 'billing', 'polygenelubricants', 'x'.repeat(200)]) {
+      const p = offsetsPartitionFor(group, 8);
+      assert.ok(p >= 0 && p < 8);
+      assert.equal(offsetsPartitionFor(group, 8), p);
+    }
+  });
+
+  it('validates group ids', () => {
+    assert.equal(groupIdProblem('billing-v2'), undefined);
+    assert.match(groupIdProblem('bad group')!, /group id 'bad group' is invalid/);
+  });
+
+  it('round-trips commits through an ordinary record batch', () => {
+    const records = [
+      { groupId: 'g', topic: 'orders', partition: 3, offset: 42, metadata: 'm', commitTimeMs: 1000 },
+      { groupId: 'g', topic: 'orders', partition: 4, offset: 7, metadata: '', commitTimeMs: 1000 },
+    ];
+    const batch = encodeOffsetBatch(records, 1000);
+    const scan = scanBatch(batch);
+    assert.ok(scan.ok);
+    assert.equal(scan.ok && scan.summary.recordCount, 2);
+    assert.deepEqual(decodeOffsetRecords(batch), records);
+  });
+});
