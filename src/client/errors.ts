@@ -125,7 +125,7 @@ const RETRIABLE_STATUSES = new Set<grpc.status>([grpc.status.UNAVAILABLE, grpc.s
 export function fromGrpcError(error: unknown, address: string, method: string): SluiceError {
   if (error instanceof SluiceError) return error;
   const status = (error as Partial<grpc.ServiceError>)?.code;
-  const details = (error as Partial<grpc.ServiceError>)?.details ?? (error instanceof Error ? error.message : String(error));
+  const details = tidyDetails((error as Partial<grpc.ServiceError>)?.details ?? (error instanceof Error ? error.message : String(error)));
   if (status === undefined) return new SluiceError(ErrorCode.UNKNOWN, `${method} to ${address} failed: ${details}`, { retriable: false, cause: error });
   switch (status) {
     case grpc.status.UNAVAILABLE:
@@ -139,6 +139,12 @@ export function fromGrpcError(error: unknown, address: string, method: string): 
     default:
       return new SluiceRequestError(ErrorCode.UNKNOWN, status, `${method} to ${address} failed (${grpc.status[status] ?? status}): ${details}`, RETRIABLE_STATUSES.has(status), error);
   }
+}
+
+/** grpc-js's connection details carry noise ("Last error: Error: ... Resolution note: "); keep the cause. */
+function tidyDetails(details: string): string {
+  const last = /Last error: (?:Error: )?(.*?)(?:\. Resolution note:.*)?$/.exec(details);
+  return (last ? last[1]! : details).trim();
 }
 
 export { isRetriable };

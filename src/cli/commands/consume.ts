@@ -1,0 +1,108 @@
+// sluice consume <topic>: prints records as text or JSON lines.
+import { Command } from 'commander';
+import type { ConsumedRecord, SeekTarget } from '../../client';
+import { action, CliError, parseCount, withClient } from '../cli-support';
+
+interface ConsumeOptions {
+  partition?: string;
+  fromBeginning?: boolean;
+  offset?: string;
+  fromTimestamp?: string;
+  group?: string;
+  max?: string;
+  timeoutMs?: string;
+  format: string;
+  printKey?: boolean;
+  printOffset?: boolean;
+}
+
+export function consumeCommand(): Command {
+  return new Command('consume')
+    .argument('<topic>')
+    .description('print records of a topic (default: new records only)')
+    .option('--partition <n>', 'read only this partition (default: all)')
+    .option('--from-beginning', 'start at the earliest offset (with --group: where the group has no committed offset)')
+    .option('--offset <n>', 'start at this offset')
+    .option('--from-timestamp <time>', 'start at the first record at or after this time (ms since epoch or ISO-8601)')
+    .option('--group <group>', 'consumer group: start from its committed offsets and commit as records are printed')
+    .option('--max <n>', 'stop after this many records')
+    .option('--timeout-ms <ms>', 'stop after this long without a record')
+    .option('--format <format>', 'text | json', 'text')
+    .option('--print-key', 'text format: print "key<TAB>value"')
+    .option('--print-offset', 'text format: prefix "partition:offset<TAB>"')
+    .action(action(async (topic: string, options: ConsumeOptions, command: Command) => {
+      if (options.format !== 'text' && options.format !== 'json') throw new CliError(`--format '${options.format}' is invalid: use text or json`);
+      const starts = [options.fromBeginning, options.offset, options.fromTimestamp].filter((x) => x !== undefined).length;
+      if (starts > 1) throw new CliError('use only one of --from-beginning, --offset and --from-timestamp');
+      const max = options.max === undefined ? Infinity : parseCount(options.max, '--max', 1);
+      const timeoutMs = options.timeoutMs === undefined ? undefined : parseCount(options.timeoutMs, '--timeout-ms', 1);
+      const explicit: SeekTarget | undefined = options.offset !== undefined ? parseCount(options.offset, '--offset')
+        : options.fromTimestamp !== undefined ? { timestamp: parseTime(options.fromTimestamp) } : undefined;
+      const format = options.format === 'json' ? formatJson : formatText(options.printKey ?? false, options.printOffset ?? false);
+      process.stdout.on('error', () => process.exit(0)); // e.g. piped into `head`
+
+      await withClient(command, async (client) => {
+        const consumer = client.consumer({ groupId: options.group, autoCommit: options.group !== undefined, autoCommitIntervalMs: 1_000, maxWaitMs: 500 });
+        await consumer.connect();
+        let partitions: number[];
+        if (options.partition !== undefined) partitions = [parseCount(options.partition, '--partition')];
+        else {
+          const [description] = await client.admin().describeTopics([topic]);
+          partitions = description!.partitions.map((p) => p.partition);
+        }
+        const tps = partitions.map((partition) => ({ topic, partition }));
+        consumer.assign(tps);
+        const committed = options.group && explicit === undefined ? await consumer.committed(tps) : [];
+        for (const tp of tps) {
+          const fromGroup = committed.find((c) => c.partition === tp.partition && c.offset >= 0);
+          const target: SeekTarget = explicit ?? fromGroup?.offset ?? (options.fromBeginning ? 'earliest' : 'latest');
+          await consumer.seek({ ...tp, offset: target });
+        }
+        let count = 0;
+        let idle: NodeJS.Timeout | undefined;
+        const armIdle = (): void => {
+          if (timeoutMs === undefined) return;
+          if (idle) clearTimeout(idle);
+          idle = setTimeout(() => void consumer.stop(), timeoutMs);
+        };
+        armIdle();
+        let out = '';
+        for await (const record of consumer) {
+          out += format(record);
+          count++;
+          if (out.length > 65_536) { process.stdout.write(out); out = ''; }
+          if (count >= max) break;
+          armIdle();
+        }
+        if (idle) clearTimeout(idle);
+        process.stdout.write(out);
+        await consumer.disconnect();
+        process.stderr.write(`consumed ${count} record${count === 1 ? '' : 's'} from '${topic}'\n`);
+      });
+    }));
+}
+
+function parseTime(value: string): number {
+  if (/^\d+$/.test(value)) return Number(value);
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new CliError(`--from-timestamp '${value}' is invalid: use ms since epoch or ISO-8601 (2024-05-01T12:00:00Z)`);
+  return ms;
+}
+
+function formatText(printKey: boolean, printOffset: boolean): (record: ConsumedRecord) => string {
+  return (record) => {
+    let line = '';
+    if (printOffset) line += `${record.partition}:${record.offset}\t`;
+    if (printKey) line += `${record.key?.toString() ?? ''}\t`;
+    return line + (record.value?.toString() ?? '') + '\n';
+  };
+}
+
+function formatJson(record: ConsumedRecord): string {
+  const headers: Record<string, string> = {};
+  for (const key in record.headers) headers[key] = record.headers[key]!.toString();
+  return JSON.stringify({
+    topic: record.topic, partition: record.partition, offset: record.offset, timestamp: record.timestamp,
+    key: record.key?.toString() ?? null, value: record.value?.toString() ?? null, headers,
+  }) + '\n';
+}

@@ -1,0 +1,21 @@
+// The `sluice` command line. Only wiring here: each command lives in commands/*.ts.
+import { Command } from 'commander';
+import { brokerCommand } from './commands/broker';
+import { consumeCommand } from './commands/consume';
+import { offsetsCommand } from './commands/offsets';
+import { produceCommand } from './commands/produce';
+import { topicCommand } from './commands/topic';
+import { DEFAULT_BROKERS } from './cli-support';
+
+const program = new Command('sluice')
+  .description('Sluice: a Kafka-style commit log over gRPC')
+  .option('--brokers <list>', `comma-separated host:port list (env SLUICE_BROKERS, default ${DEFAULT_BROKERS})`)
+  .showSuggestionAfterError();
+
+program.addCommand(brokerCommand());
+program.addCommand(topicCommand());
+program.addCommand(produceCommand());
+program.addCommand(consumeCommand());
+program.addCommand(offsetsCommand());
+
+void program.parseAsync(process.argv);

@@ -1,0 +1,126 @@
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { FakeBroker } from '../client/fake-broker';
+
+const MAIN = resolve(__dirname, '../../src/cli/main.js');
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+/** Runs the CLI as a child process (async, so the in-process fake broker keeps serving). */
+function sluice(args: string[], options: { stdin?: string; brokers?: string } = {}): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      env: { ...process.env, SLUICE_BROKERS: options.brokers ?? '', SLUICE_LOG_LEVEL: 'silent' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+describe('sluice CLI (fake broker)', () => {
+  let broker: FakeBroker;
+  const cli = (args: string[], stdin?: string) => sluice(['--brokers', broker.address, ...args], { stdin });
+
+  beforeEach(async () => {
+    broker = await new FakeBroker().start();
+  });
+
+  afterEach(async () => {
+    await broker.stop();
+  });
+
+  it('topic create sends partitions, replication factor and configs', async () => {
+    const run = await cli(['topic', 'create', 'orders', '--partitions', '3', '--replication-factor', '1', '--config', 'retention.ms=1000', '--config', 'cleanup.policy=compact']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /created topic 'orders'/);
+    const request = broker.requestsOf('createTopics')[0];
+    assert.equal(request.topics[0].partitions, 3);
+    assert.deepEqual({ ...request.topics[0].configs }, { 'retention.ms': '1000', 'cleanup.policy': 'compact' });
+  });
+
+  it('prints one error line and exits non-zero when the broker refuses', async () => {
+    broker.createTopic('orders');
+    const run = await cli(['topic', 'create', 'orders']);
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr, "sluice: error: topic 'orders': TOPIC_ALREADY_EXISTS: topic 'orders' already exists\n");
+  });
+
+  it('rejects a malformed --config with a clear message', async () => {
+    const run = await cli(['topic', 'create', 'x', '--config', 'novalue']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /--config 'novalue' is not key=value/);
+  });
+
+  it('topic list, describe, alter, add-partitions and delete', async () => {
+    broker.createTopic('a', 2);
+    assert.match((await cli(['topic', 'list'])).stdout, /^TOPIC\s+PARTITIONS\s+REPLICATION\s+INTERNAL\na\s+2\s+1/);
+    assert.equal((await cli(['topic', 'alter', 'a', '--set', 'retention.ms=5', '--delete', 'x'])).code, 0);
+    assert.deepEqual(broker.requestsOf('alterConfigs')[0].delete, ['x']);
+    assert.equal((await cli(['topic', 'add-partitions', 'a', '4'])).code, 0);
+    const describe = await cli(['topic', 'describe', 'a']);
+    assert.match(describe.stdout, /Topic: a {2}partitions: 4/);
+    assert.match(describe.stdout, /PARTITION\s+LEADER\s+REPLICAS/);
+    assert.match(describe.stdout, /retention.ms=5/);
+    assert.equal((await cli(['topic', 'delete', 'a'])).code, 0);
+    assert.equal(broker.topics.has('a'), false);
+  });
+
+  it('produces stdin lines with keys and headers, then consumes them as JSON', async () => {
+    broker.createTopic('t', 2);
+    const produced = await cli(['produce', 't', '--key-separator', ':', '--header', 'src=cli'], 'k1:hello\nk2:world\nk1:again\n');
+    assert.equal(produced.code, 0, produced.stderr);
+    assert.match(produced.stderr, /produced 3 records to 't'/);
+    const consumed = await cli(['consume', 't', '--from-beginning', '--max', '3', '--format', 'json']);
+    assert.equal(consumed.code, 0, consumed.stderr);
+    const records = consumed.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    assert.equal(records.length, 3);
+    const values = records.map((r) => `${r.key}:${r.value}`).sort();
+    assert.deepEqual(values, ['k1:again', 'k1:hello', 'k2:world']);
+    assert.deepEqual(records[0].headers, { src: 'cli' });
+    const k1 = records.filter((r) => r.key === 'k1');
+    assert.equal(k1[0].partition, k1[1].partition, 'same key, same partition');
+  });
+
+  it('consume --group commits as it goes and resumes from the committed offset', async () => {
+    broker.createTopic('t', 1);
+    await cli(['produce', 't', '--partition', '0'], 'a\nb\nc\n');
+    const first = await cli(['consume', 't', '--group', 'g', '--from-beginning', '--max', '2']);
+    assert.equal(first.stdout, 'a\nb\n');
+    const offsets = await cli(['offsets', 'get', 'g']);
+    assert.match(offsets.stdout, /t\s+0\s+2\s+3\s+1/);
+    const second = await cli(['consume', 't', '--group', 'g', '--max', '1', '--print-offset']);
+    assert.equal(second.stdout, '0:2\tc\n');
+    assert.match((await cli(['offsets', 'list-groups'])).stdout, /^g$/m);
+  });
+
+  it('consume --timeout-ms stops when idle and --offset starts mid-log', async () => {
+    broker.createTopic('t', 1);
+    await cli(['produce', 't'], 'a\nb\nc\n');
+    const run = await cli(['consume', 't', '--offset', '1', '--timeout-ms', '300']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, 'b\nc\n');
+    assert.match(run.stderr, /consumed 2 records/);
+  });
+
+  it('offsets list shows earliest and latest per partition', async () => {
+    broker.createTopic('t', 2);
+    await cli(['produce', 't', '--partition', '1'], 'x\ny\n');
+    const run = await cli(['offsets', 'list', 't']);
+    assert.match(run.stdout, /0\s+0\s+0\n1\s+0\s+2/);
+  });
+
+  it('an unreachable broker is one error line, not a stack trace', async () => {
+    const address = broker.address;
+    await broker.stop();
+    const run = await sluice(['topic', 'list'], { brokers: address });
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr.split('\n').filter(Boolean).length, 1);
+    assert.match(run.stderr, /^sluice: error: .*unavailable/);
+  });
+});
