@@ -1,0 +1,51 @@
+// Runs `sluice broker` as a real child process on ephemeral loopback ports, for tests that kill it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export interface BrokerProcess {
+  readonly child: ChildProcess;
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  readonly address: string;
+  /** Sends a signal and waits for the process to exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+}
+
+const BROKER_MAIN = resolve(__dirname, '../../src/broker/main.js');
+const READY = /ready: gRPC [\d.]+:(\d+), HTTP http:\/\/[\d.]+:(\d+)/;
+
+export function startBrokerProcess(dataDir: string, extraArgs: string[] = []): Promise<BrokerProcess> {
+  const child = spawn(process.execPath, [BROKER_MAIN, '--data-dir', dataDir, '--grpc-port', '0', '--http-port', '0', ...extraArgs], {
+    env: { ...process.env, SLUICE_LOG_LEVEL: process.env.SLUICE_LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  return new Promise((resolvePromise, reject) => {
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = READY.exec(output);
+      if (match) {
+        child.stdout!.off('data', onData);
+        child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+        const grpcPort = Number(match[1]);
+        resolvePromise({
+          child,
+          grpcPort,
+          httpPort: Number(match[2]),
+          address: `127.0.0.1:${grpcPort}`,
+          kill: async (signal) => {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            await exited;
+          },
+          output: () => output,
+        });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code, signal) => reject(new Error(`broker exited before it was ready (code ${code}, signal ${signal}):\n${output}`)));
+  });
+}
