@@ -1,0 +1,288 @@
+// `sluice bench`: produce / consume / end-to-end workloads, the standard suite, the side-by-side
+// comparison with peer systems, charts from saved results and CPU-profile summaries.
+import { Command, Option, InvalidArgumentError } from 'commander';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { formatCompareMarkdown, formatCompareTable } from './compare-table';
+import { parseHostPort, type DriverConfig } from './drivers/types';
+import { KEY_DISTRIBUTIONS, type KeyDistribution } from './keys';
+import { summarizeCpuProfile, type CpuProfile } from './profile-summary';
+import { buildReport, reportProblems, type Acks, type BenchReport, type RunResult, type WorkloadKind, type WorkloadSpec } from './result';
+import { runWorkload } from './runner';
+import { runSuite, unavailableResult, type Target } from './suite-runner';
+import { compareSuite, DEFAULT_SPEC, standardSuite } from './suites';
+import { renderChartSvg } from './svg-chart';
+import { formatResultsTable, formatTable } from './table';
+
+const positiveInt = (name: string) => (value: string): number => {
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} '${value}' is invalid: use an integer >= 1`);
+  return n;
+};
+const nonNegative = (name: string) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} '${value}' is invalid: use a number >= 0`);
+  return n;
+};
+/** Sizes like 100, 1KB, 1KiB, 4MB (KB = 1024 here, as record-size flags usually mean). */
+export function parseBytes(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m)?$/i.exec(value.trim());
+  if (!match) throw new InvalidArgumentError(`size '${value}' is invalid: use e.g. 100, 1KB, 4MB`);
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
+  return Math.round(Number(match[1]) * factor);
+}
+/** Durations like 30s, 500ms, 2m, or a bare number of seconds. */
+export function parseDurationMs(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/i.exec(value.trim());
+  if (!match) throw new InvalidArgumentError(`duration '${value}' is invalid: use e.g. 500ms, 30s, 2m`);
+  const unit = (match[2] ?? 's').toLowerCase();
+  return Math.round(Number(match[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000));
+}
+
+interface CommonOptions {
+  system: 'sluice' | 'nats' | 'redis';
+  brokers: string;
+  natsUrl: string;
+  redisUrl: string;
+  replicationFactor: number;
+  topic?: string;
+  recordSize: number;
+  count?: number;
+  duration?: number;
+  rate?: number;
+  acks: Acks;
+  partitions: number;
+  keys: KeyDistribution;
+  producers: number;
+  consumers: number;
+  batchBytes: number;
+  lingerMs: number;
+  maxInFlight: number;
+  json?: string;
+  chart?: string;
+  progress: boolean;
+}
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--system <system>', 'system under test').choices(['sluice', 'nats', 'redis']).default('sluice'))
+    .option('--brokers <list>', 'Sluice brokers, comma-separated host:port', '127.0.0.1:9092')
+    .option('--nats-url <list>', 'NATS servers (with --system nats), comma-separated', '127.0.0.1:4222')
+    .option('--redis-url <host:port>', 'Redis server (with --system redis)', '127.0.0.1:6379')
+    .option('--replication-factor <n>', 'replicas of a created topic', positiveInt('replication factor'), 1)
+    .option('--topic <name>', 'topic to use (created if missing); default: a fresh topic per run')
+    .option('--record-size <bytes>', 'record value size (>= 8: the first 8 bytes carry the send time)', parseBytes, 100)
+    .option('--count <n>', 'records to send (or to read, for consume)', positiveInt('count'))
+    .option('--duration <time>', 'run for this long instead of a count (e.g. 30s)', parseDurationMs)
+    .option('--rate <n>', 'target records/s over all producers (paced; latency from intended send time); default unlimited', positiveInt('rate'))
+    .addOption(new Option('--acks <acks>', 'acknowledgement level').choices(['all', 'leader', 'none']).default('all'))
+    .option('--partitions <n>', 'partitions of a created topic', positiveInt('partitions'), 1)
+    .addOption(new Option('--keys <distribution>', 'key distribution').choices([...KEY_DISTRIBUTIONS]).default('none'))
+    .option('--producers <n>', 'producer worker threads', positiveInt('producers'), 1)
+    .option('--consumers <n>', 'consumer worker threads', positiveInt('consumers'), 1)
+    .option('--batch-bytes <bytes>', 'producer batch size limit', parseBytes, DEFAULT_SPEC.batchMaxBytes)
+    .option('--linger-ms <ms>', 'producer linger', nonNegative('linger'), DEFAULT_SPEC.lingerMs)
+    .option('--max-in-flight <n>', 'unacknowledged records per producer in an unpaced run', positiveInt('max in flight'), DEFAULT_SPEC.maxInFlight)
+    .option('--json <file>', 'write the results as JSON')
+    .option('--chart <file.svg>', 'draw throughput over time and the latency distribution as SVG')
+    .option('--no-progress', 'no live progress line on stderr');
+}
+
+function driverConfig(o: CommonOptions): DriverConfig {
+  const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
+  switch (o.system) {
+    case 'sluice': return { system: 'sluice', brokers: list(o.brokers), replicationFactor: o.replicationFactor };
+    case 'nats': return { system: 'nats', servers: list(o.natsUrl), replicas: o.replicationFactor };
+    case 'redis': { const { host, port } = parseHostPort(o.redisUrl, 6379); return { system: 'redis', host, port }; }
+  }
+}
+
+const DURABILITY: Record<CommonOptions['system'], (o: CommonOptions) => string> = {
+  sluice: (o) => `acks=${o.acks}, RF=${o.replicationFactor}${o.acks === 'all' ? ', fsync before ack' : ''}`,
+  nats: (o) => `JetStream file storage, R=${o.replicationFactor}, server's default sync (no fsync before ack)`,
+  redis: () => 'as configured on the server (appendonly / appendfsync)',
+};
+
+function specFrom(workload: WorkloadKind, o: CommonOptions): WorkloadSpec {
+  const count = o.count ?? (o.duration !== undefined ? null : workload === 'end-to-end' ? 100_000 : 1_000_000);
+  return {
+    workload,
+    recordBytes: Math.max(8, o.recordSize),
+    count,
+    durationMs: count === null ? o.duration ?? null : null,
+    ratePerSecond: o.rate ?? null,
+    acks: o.acks,
+    partitions: o.partitions,
+    keyDistribution: o.keys,
+    producers: o.producers,
+    consumers: o.consumers,
+    batchMaxBytes: o.batchBytes,
+    lingerMs: o.lingerMs,
+    maxInFlight: o.maxInFlight,
+  };
+}
+
+function writeOutputs(results: readonly RunResult[], json: string | undefined, chart: string | undefined, title: string): BenchReport {
+  const report = buildReport(results);
+  if (json) {
+    fs.mkdirSync(path.dirname(path.resolve(json)), { recursive: true });
+    fs.writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+    process.stderr.write(`results written to ${json}\n`);
+  }
+  if (chart) {
+    fs.mkdirSync(path.dirname(path.resolve(chart)), { recursive: true });
+    fs.writeFileSync(chart, renderChartSvg(results, title));
+    process.stderr.write(`chart written to ${chart}\n`);
+  }
+  return report;
+}
+
+function workloadCommand(workload: WorkloadKind, description: string): Command {
+  return withCommonOptions(new Command(workload).description(description)).action(async (o: CommonOptions) => {
+    let spec = specFrom(workload, o);
+    const driver = driverConfig(o);
+    const notes: string[] = [];
+    let topic = o.topic;
+    let expectedRecords: number | undefined;
+    if (workload === 'consume' && !topic) {
+      // Nothing to read yet: write the records first (not measured), then read them back.
+      const fill = await runWorkload({ driver, spec: { ...spec, workload: 'produce', ratePerSecond: null, count: spec.count ?? 1_000_000, durationMs: null }, system: o.system, durability: DURABILITY[o.system](o), name: 'fill', progress: o.progress });
+      topic = fill.topic;
+      expectedRecords = fill.result.records;
+      notes.push(`read ${expectedRecords} records written by an unmeasured fill run`);
+      spec = { ...spec, count: expectedRecords };
+    }
+    const outcome = await runWorkload({
+      driver, spec, system: o.system, durability: DURABILITY[o.system](o), name: workload, progress: o.progress, notes,
+      ...(topic ? { topic } : {}), ...(expectedRecords !== undefined ? { expectedRecords } : {}),
+    });
+    console.log(formatResultsTable([outcome.result]));
+    writeOutputs([outcome.result], o.json, o.chart, `sluice bench ${workload} (${o.system})`);
+  });
+}
+
+function suiteCommand(): Command {
+  return withCommonOptions(new Command('suite'))
+    .description('the standard suite: produce 1M × 100 B acks=all, consume them all, end-to-end paced at 10k/s with 1 KB records')
+    .option('--scale <factor>', 'multiply the record counts (e.g. 0.1 for a quick run)', nonNegative('scale'), 1)
+    .option('--e2e-seconds <s>', 'length of the paced end-to-end run', positiveInt('e2e seconds'), 30)
+    .action(async (o: CommonOptions & { scale: number; e2eSeconds: number }) => {
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const target: Target = { label: o.system, driver: driverConfig(o), durability: DURABILITY[o.system](o) };
+      const steps = standardSuite(specFrom('produce', o), { countScale: o.scale, endToEndSeconds: o.e2eSeconds });
+      const results = await runSuite([target], steps, { scale: { countScale: o.scale, endToEndSeconds: o.e2eSeconds }, progress: o.progress });
+      console.log(formatResultsTable(results));
+      writeOutputs(results, o.json ?? `bench-results/suite-${stamp}.json`, o.chart ?? `bench-results/suite-${stamp}.svg`, 'sluice bench suite');
+      if (results.some((r) => r.records === 0)) process.exitCode = 1;
+    });
+}
+
+/** `--target label|system|address|durability`, e.g. `redis-always|redis|127.0.0.1:6380|AOF, appendfsync always`. */
+export function parseTarget(text: string): Target {
+  const [label, system, address, durability, extra] = text.split('|').map((s) => s.trim());
+  const fail = (why: string): never => { throw new InvalidArgumentError(`target '${text}' is invalid (${why}): use label|system|address[,address…]|durability, system sluice, sluice-rf3, nats, nats-r3 or redis`); };
+  if (!label || !system || !address) fail('missing fields');
+  const addresses = address!.split(',').map((s) => s.trim()).filter(Boolean);
+  const replicas = /-r(?:f)?(\d)$/.exec(system!)?.[1];
+  const base = system!.replace(/-r(?:f)?\d$/, '');
+  let driver: DriverConfig;
+  if (base === 'sluice') driver = { system: 'sluice', brokers: addresses, replicationFactor: Number(replicas ?? 1) };
+  else if (base === 'nats') driver = { system: 'nats', servers: addresses, replicas: Number(replicas ?? 1) };
+  else if (base === 'redis') { const { host, port } = parseHostPort(addresses[0]!, 6379); driver = { system: 'redis', host, port }; }
+  else return fail(`unknown system '${system}'`);
+  if (extra !== undefined) fail('too many fields');
+  return { label: label!, driver, durability: durability ?? '' };
+}
+
+function compareCommand(): Command {
+  return withCommonOptions(new Command('compare'))
+    .description('run the comparison suite against several systems and print figures with ratios to the baseline')
+    .option('--target <spec>', 'label|system|address|durability (repeatable)', (v: string, acc: Target[]) => [...acc, parseTarget(v)], [] as Target[])
+    .option('--unavailable <spec>', 'label|durability|reason: a row that is shown but not run (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--baseline <label>', 'ratios are baseline / system', 'sluice')
+    .option('--scale <factor>', 'multiply the record counts', nonNegative('scale'), 1)
+    .option('--e2e-seconds <s>', 'length of each paced end-to-end run', positiveInt('e2e seconds'), 20)
+    .option('--out-dir <dir>', 'where JSON, charts and the markdown table go', 'bench-results')
+    .action(async (o: CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; scale: number; e2eSeconds: number; outDir: string }) => {
+      if (o.target.length === 0) throw new InvalidArgumentError('no --target given: name at least one system');
+      const scale = { countScale: o.scale, endToEndSeconds: o.e2eSeconds };
+      const steps = compareSuite(specFrom('produce', o), scale);
+      const results = await runSuite(o.target, steps, {
+        scale,
+        progress: o.progress,
+        onResult: (r) => process.stderr.write(`${r.system} ${r.name}: ${r.recordsPerSec} rec/s${r.latency ? `, p99 ${r.latency.summary.p99Ms} ms` : ''}${r.notes.length ? ` (${r.notes.join('; ')})` : ''}\n`),
+      });
+      for (const spec of o.unavailable) {
+        const [label, durability, reason] = spec.split('|');
+        for (const step of steps) results.push(unavailableResult({ label: label ?? '?', durability: durability ?? '' }, step, reason ?? 'unavailable'));
+      }
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      fs.mkdirSync(o.outDir, { recursive: true });
+      const base = path.join(o.outDir, `compare-${stamp}`);
+      writeOutputs(results, `${base}.json`, undefined, '');
+      const charts: [string, (r: RunResult) => boolean][] = [
+        ['produce', (r) => r.spec.workload === 'produce'],
+        ['consume', (r) => r.spec.workload === 'consume'],
+        ['e2e', (r) => r.spec.workload === 'end-to-end'],
+      ];
+      for (const [name, pick] of charts) {
+        const file = `${base}-${name}.svg`;
+        fs.writeFileSync(file, renderChartSvg(results.filter((r) => pick(r) && r.records > 0), `bench compare: ${name}`));
+        fs.copyFileSync(file, path.join(o.outDir, `compare-latest-${name}.svg`));
+      }
+      const markdown = formatCompareMarkdown(results, o.baseline);
+      fs.writeFileSync(`${base}.md`, `${markdown}\n`);
+      fs.copyFileSync(`${base}.json`, path.join(o.outDir, 'compare-latest.json'));
+      fs.copyFileSync(`${base}.md`, path.join(o.outDir, 'compare-latest.md'));
+      console.log(formatCompareTable(results, o.baseline));
+      console.log('\ndurability of an acknowledged write:');
+      const seen = new Set<string>();
+      for (const r of results) if (!seen.has(r.system)) { seen.add(r.system); console.log(`  ${r.system}: ${r.durability}`); }
+      console.log(`\nwritten: ${base}.json, ${base}.md, ${base}-{produce,consume,e2e}.svg`);
+    });
+}
+
+function chartCommand(): Command {
+  return new Command('chart')
+    .description('draw the SVG chart of a saved results file')
+    .argument('<results.json>')
+    .argument('<out.svg>')
+    .action((input: string, output: string) => {
+      const report = JSON.parse(fs.readFileSync(input, 'utf8')) as BenchReport;
+      const problems = reportProblems(report);
+      if (problems.length > 0) throw new Error(`${input} is not a bench report: ${problems.join('; ')}`);
+      fs.writeFileSync(output, renderChartSvg(report.results, `sluice bench (${path.basename(input)})`));
+      console.log(formatResultsTable(report.results));
+    });
+}
+
+function profileCommand(): Command {
+  return new Command('profile-summary')
+    .description('top functions by self time of a V8 CPU profile (node --cpu-prof)')
+    .argument('<file.cpuprofile>')
+    .option('--top <n>', 'rows', positiveInt('top'), 25)
+    .option('--markdown', 'print a markdown table')
+    .action((file: string, o: { top: number; markdown?: boolean }) => {
+      const rows = summarizeCpuProfile(JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile, o.top);
+      if (o.markdown) {
+        console.log('| self % | self ms | function | where |\n|--:|--:|---|---|');
+        for (const r of rows) console.log(`| ${r.selfPercent.toFixed(1)} | ${r.selfMs.toFixed(0)} | \`${r.functionName}\` | ${r.location} |`);
+      } else {
+        console.log(formatTable(['self %', 'self ms', 'function', 'where'], rows.map((r) => [r.selfPercent.toFixed(1), r.selfMs.toFixed(0), r.functionName, r.location])));
+      }
+    });
+}
+
+/** The `bench` subcommand of the sluice CLI. */
+export function benchCommand(): Command {
+  return new Command('bench')
+    .description('measure throughput and latency (and compare with NATS JetStream and Redis Streams)')
+    .addCommand(workloadCommand('produce', 'produce records as fast as possible, or paced with --rate'))
+    .addCommand(workloadCommand('consume', 'consume a topic from the beginning (fills a fresh topic first unless --topic is given)'))
+    .addCommand(workloadCommand('end-to-end', 'produce and consume at once; latency from send (or intended send) to receipt'))
+    .addCommand(suiteCommand())
+    .addCommand(compareCommand())
+    .addCommand(chartCommand())
+    .addCommand(profileCommand());
+}

@@ -1,0 +1,75 @@
+// The side-by-side table of `bench compare`: one row per (step, system), with Sluice / peer
+// ratios for throughput (higher is better for Sluice) and p99 latency (lower is better).
+import type { RunResult } from './result';
+import { formatTable } from './table';
+
+export interface RatioRow {
+  readonly step: string;
+  readonly system: string;
+  readonly durability: string;
+  readonly recordsPerSec: number;
+  readonly mbPerSec: number;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+  readonly p999Ms: number | null;
+  /** baseline rec/s ÷ this system's rec/s; null for the baseline itself or when either is missing. */
+  readonly throughputRatio: number | null;
+  /** baseline p99 ÷ this system's p99. */
+  readonly p99Ratio: number | null;
+  readonly note: string;
+}
+
+const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
+  a && b && a > 0 && b > 0 ? Math.round((a / b) * 100) / 100 : null;
+
+export function ratioRows(results: readonly RunResult[], baseline: string): RatioRow[] {
+  return results.map((r) => {
+    const base = results.find((b) => b.system === baseline && b.name === r.name && b.records > 0);
+    const isBase = r.system === baseline;
+    const ran = r.records > 0;
+    return {
+      step: r.name,
+      system: r.system,
+      durability: r.durability,
+      recordsPerSec: r.recordsPerSec,
+      mbPerSec: r.mbPerSec,
+      p50Ms: ran ? r.latency?.summary.p50Ms ?? null : null,
+      p99Ms: ran ? r.latency?.summary.p99Ms ?? null : null,
+      p999Ms: ran ? r.latency?.summary.p999Ms ?? null : null,
+      throughputRatio: isBase || !ran ? null : ratio(base?.recordsPerSec, r.recordsPerSec),
+      p99Ratio: isBase || !ran ? null : ratio(base?.latency?.summary.p99Ms, r.latency?.summary.p99Ms),
+      note: r.notes.join('; ') + (r.missing > 0 ? ` missing ${r.missing}` : '') + (r.errors > 0 ? ` errors ${r.errors}` : ''),
+    };
+  });
+}
+
+export function formatCompareTable(results: readonly RunResult[], baseline: string): string {
+  const rows = ratioRows(results, baseline)
+    .sort((a, b) => a.step.localeCompare(b.step) || 0)
+    .map((r) => [
+      r.step,
+      r.system,
+      r.recordsPerSec || '-',
+      r.mbPerSec ? r.mbPerSec.toFixed(2) : '-',
+      r.p50Ms?.toFixed(2) ?? '-',
+      r.p99Ms?.toFixed(2) ?? '-',
+      r.p999Ms?.toFixed(2) ?? '-',
+      r.throughputRatio?.toFixed(2) ?? '-',
+      r.p99Ratio?.toFixed(2) ?? '-',
+      r.note.slice(0, 70),
+    ]);
+  const header = ['step', 'system', 'rec/s', 'MB/s', 'p50 ms', 'p99 ms', 'p99.9 ms', `${baseline}/x rec/s`, `${baseline}/x p99`, 'note'];
+  return formatTable(header, rows);
+}
+
+/** Markdown version of the compare table, for docs/benchmarks.md. */
+export function formatCompareMarkdown(results: readonly RunResult[], baseline: string): string {
+  const rows = ratioRows(results, baseline);
+  const cell = (v: number | null, digits = 2): string => (v === null ? '–' : v.toFixed(digits));
+  const lines = [
+    `| step | system | rec/s | MB/s | p50 ms | p99 ms | p99.9 ms | ${baseline}/x rec/s | ${baseline}/x p99 | note |`,
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|---|',
+    ...rows.map((r) => `| ${r.step} | ${r.system} | ${r.recordsPerSec || '–'} | ${r.mbPerSec ? r.mbPerSec.toFixed(2) : '–'} | ${cell(r.p50Ms)} | ${cell(r.p99Ms)} | ${cell(r.p999Ms)} | ${cell(r.throughputRatio)} | ${cell(r.p99Ratio)} | ${r.note.replace(/\|/g, '/')} |`),
+  ];
+  return lines.join('\n');
+}

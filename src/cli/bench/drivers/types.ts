@@ -1,0 +1,65 @@
+// The one interface every system under test is driven through, so that Sluice and its peers
+// run literally the same workload code. A driver lives inside one worker thread.
+import type { Acks } from '../result';
+
+/** How to reach a system; plain data so that it crosses into worker threads. */
+export type DriverConfig =
+  | { readonly system: 'sluice'; readonly brokers: readonly string[]; readonly replicationFactor: number }
+  | { readonly system: 'nats'; readonly servers: readonly string[]; readonly replicas: number }
+  | { readonly system: 'redis'; readonly host: string; readonly port: number };
+
+export interface ProducerTuning {
+  readonly acks: Acks;
+  readonly lingerMs: number;
+  readonly batchMaxBytes: number;
+}
+
+export interface BenchDriver {
+  /** Creates the topic (stream) with `partitions` partitions; succeeds if it already exists. */
+  prepare(topic: string, partitions: number): Promise<void>;
+  producer(tuning: ProducerTuning): Promise<BenchProducer>;
+  consumer(): Promise<BenchConsumer>;
+  close(): Promise<void>;
+}
+
+export interface BenchProducer {
+  /**
+   * Sends one record; resolves when the system acknowledges it (per the tuning's acks), rejects
+   * on failure. Callers keep many sends outstanding; the driver may batch or pipeline them.
+   * The driver takes ownership of `value`: the caller never reuses the buffer.
+   */
+  send(topic: string, partition: number, key: string | null, value: Buffer): Promise<void>;
+  /** Resolves when every send so far has been answered. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Called with record values of one partition, in offset order. Buffers are only valid during the call. */
+export type BatchHandler = (partition: number, values: readonly Uint8Array[]) => void;
+
+export interface BenchConsumer {
+  /** Starts reading `partitions` of `topic` from their first record, delivering batches until stop(). */
+  start(topic: string, partitions: readonly number[], onBatch: BatchHandler): Promise<void>;
+  /** Stops reading; resolves once no more batches will be delivered. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export async function openDriver(config: DriverConfig): Promise<BenchDriver> {
+  switch (config.system) {
+    case 'sluice':
+      return (await import('./sluice-driver')).openSluiceDriver(config);
+    case 'nats':
+      return (await import('./nats-driver')).openNatsDriver(config);
+    case 'redis':
+      return (await import('./redis-driver')).openRedisDriver(config);
+  }
+}
+
+/** Parses "host:port" (IPv4 or a name); throws with the accepted form. */
+export function parseHostPort(text: string, defaultPort: number): { host: string; port: number } {
+  const match = /^([^:]+)(?::(\d+))?$/.exec(text.trim());
+  if (!match) throw new Error(`address '${text}' is invalid: use host or host:port`);
+  const port = match[2] === undefined ? defaultPort : Number(match[2]);
+  if (!(port > 0 && port < 65536)) throw new Error(`port in '${text}' is invalid: use 1-65535`);
+  return { host: match[1]!, port };
+}

@@ -1,0 +1,60 @@
+// Messages between the bench's main thread and its producer/consumer worker threads.
+// Times are process.hrtime.bigint() values: one monotonic clock shared by all threads.
+import type { DriverConfig } from './drivers/types';
+import type { WorkloadSpec } from './result';
+
+export interface WorkerInit {
+  readonly role: 'producer' | 'consumer';
+  readonly index: number;
+  readonly driver: DriverConfig;
+  readonly spec: WorkloadSpec;
+  readonly topic: string;
+  /** Consumers: partitions to read. Producers: ignored (keys pick the partition). */
+  readonly partitions: readonly number[];
+  /** Producers: records this producer sends (Infinity when the run is bounded by duration). */
+  readonly records: number;
+  readonly seed: number;
+  readonly reportIntervalMs: number;
+}
+
+export type MainToWorker =
+  | { readonly type: 'start'; readonly startNs: bigint }
+  | { readonly type: 'stop' };
+
+export type WorkerToMain =
+  | { readonly type: 'ready' }
+  /** Counts since the previous report, and the latencies recorded in that interval. */
+  | { readonly type: 'report'; readonly records: number; readonly bytes: number; readonly errors: number; readonly histogram: string | null }
+  | {
+      readonly type: 'done';
+      /** Producers: acknowledged records per partition. Consumers: received per partition. */
+      readonly perPartition: Record<number, number>;
+      readonly lastEventNs: bigint;
+      readonly firstError: string | null;
+    }
+  | { readonly type: 'failed'; readonly error: string };
+
+/** Records a producer sends out of `total` when `producers` share the work. */
+export function shareOf(total: number, producers: number, index: number): number {
+  if (!Number.isFinite(total)) return Infinity;
+  return Math.floor(total / producers) + (index < total % producers ? 1 : 0);
+}
+
+/** Partitions read by consumer `index` of `consumers`: p where p % consumers == index. */
+export function partitionsOf(partitions: number, consumers: number, index: number): number[] {
+  const owned: number[] = [];
+  for (let p = index; p < partitions; p += consumers) owned.push(p);
+  return owned;
+}
+
+/** Record layout: bytes [0, 8) hold the send timestamp (ns, big-endian), the rest is filler. */
+export const TIMESTAMP_BYTES = 8;
+
+export function stampRecord(value: Buffer, sentNs: bigint): void {
+  value.writeBigUInt64BE(sentNs, 0);
+}
+
+export function readStamp(value: Uint8Array): bigint {
+  const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
+  return view.getBigUint64(0, false);
+}

@@ -1,0 +1,152 @@
+// Entry point of a bench worker thread: one producer or one consumer driving one system.
+import { parentPort, workerData } from 'node:worker_threads';
+import { randomFillSync } from 'node:crypto';
+import { openDriver, type BenchDriver } from './drivers/types';
+import { KeyChooser } from './keys';
+import { encodeHistogram, newLatencyHistogram, recordLatencyNs } from './latency';
+import { PacingSchedule } from './pacing';
+import { readStamp, stampRecord, TIMESTAMP_BYTES, type MainToWorker, type WorkerInit, type WorkerToMain } from './worker-protocol';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const post = (message: WorkerToMain): void => port.postMessage(message);
+const now = (): bigint => process.hrtime.bigint();
+const sleepMs = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+let stopRequested = false;
+let startResolve: (startNs: bigint) => void = () => undefined;
+const started = new Promise<bigint>((resolve) => { startResolve = resolve; });
+port.on('message', (message: MainToWorker) => {
+  if (message.type === 'start') startResolve(message.startNs);
+  else if (message.type === 'stop') stopRequested = true;
+});
+
+// Interval counters, reported and reset every reportIntervalMs.
+let intervalRecords = 0;
+let intervalBytes = 0;
+let intervalErrors = 0;
+const intervalHistogram = newLatencyHistogram();
+function report(): void {
+  const histogram = intervalHistogram.totalCount > 0 ? encodeHistogram(intervalHistogram) : null;
+  intervalHistogram.reset();
+  post({ type: 'report', records: intervalRecords, bytes: intervalBytes, errors: intervalErrors, histogram });
+  intervalRecords = 0;
+  intervalBytes = 0;
+  intervalErrors = 0;
+}
+
+async function runProducer(driver: BenchDriver): Promise<void> {
+  const { spec } = init;
+  const producer = await driver.producer({ acks: spec.acks, lingerMs: spec.lingerMs, batchMaxBytes: spec.batchMaxBytes });
+  const recordBytes = Math.max(spec.recordBytes, TIMESTAMP_BYTES);
+  const filler = randomFillSync(Buffer.alloc(recordBytes));
+  const chooser = new KeyChooser(spec.keyDistribution, spec.partitions, 1000, init.seed);
+  const perPartition: Record<number, number> = {};
+  let firstError: string | null = null;
+  let lastAckNs = 0n;
+  let inFlight = 0;
+  let slotFree: (() => void) | null = null;
+  post({ type: 'ready' });
+  const startNs = await started;
+  const timer = setInterval(report, init.reportIntervalMs);
+  const paced = spec.ratePerSecond !== null;
+  const schedule = paced ? new PacingSchedule(startNs, spec.ratePerSecond! / spec.producers, init.records) : null;
+  const deadlineNs = spec.durationMs !== null ? startNs + BigInt(spec.durationMs) * 1_000_000n : null;
+  const waitMs = Number(startNs - now()) / 1e6;
+  if (waitMs > 0) await sleepMs(waitMs);
+
+  const send = (intendedNs: bigint): void => {
+    const value = Buffer.allocUnsafe(recordBytes);
+    filler.copy(value);
+    const sentNs = now();
+    stampRecord(value, paced ? intendedNs : sentNs);
+    const { key, partition } = chooser.choose();
+    inFlight++;
+    producer.send(init.topic, partition, key, value).then(
+      () => {
+        const ackNs = now();
+        lastAckNs = ackNs;
+        recordLatencyNs(intervalHistogram, ackNs - (paced ? intendedNs : sentNs));
+        intervalRecords++;
+        intervalBytes += recordBytes;
+        perPartition[partition] = (perPartition[partition] ?? 0) + 1;
+      },
+      (error: unknown) => {
+        intervalErrors++;
+        firstError ??= String((error as Error)?.message ?? error);
+      },
+    ).finally(() => {
+      inFlight--;
+      if (slotFree && inFlight < spec.maxInFlight) { const wake = slotFree; slotFree = null; wake(); }
+    });
+  };
+
+  let sent = 0;
+  const more = (): boolean => !stopRequested && sent < init.records && (deadlineNs === null || now() < deadlineNs);
+  if (schedule) {
+    while (more()) {
+      const due = schedule.dueCount(now());
+      while (sent < due && !stopRequested) send(schedule.intendedNs(sent++));
+      if (sent >= init.records) break;
+      const delay = schedule.delayUntilMs(sent, now());
+      if (delay >= 1) await sleepMs(delay); else await new Promise((resolve) => setImmediate(resolve));
+    }
+  } else {
+    while (more()) {
+      for (let i = 0; i < 256 && sent < init.records; i++) {
+        if (inFlight >= spec.maxInFlight) await new Promise<void>((resolve) => { slotFree = resolve; });
+        send(0n);
+        sent++;
+      }
+      if (inFlight < spec.maxInFlight) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  await producer.flush().catch((error: unknown) => { firstError ??= String(error); });
+  while (inFlight > 0) await sleepMs(5);
+  clearInterval(timer);
+  report();
+  await producer.close().catch(() => undefined);
+  post({ type: 'done', perPartition, lastEventNs: lastAckNs, firstError });
+}
+
+async function runConsumer(driver: BenchDriver): Promise<void> {
+  const endToEnd = init.spec.workload === 'end-to-end';
+  const consumer = await driver.consumer();
+  const perPartition: Record<number, number> = {};
+  let lastReceiveNs = 0n;
+  post({ type: 'ready' });
+  await started;
+  const timer = setInterval(report, init.reportIntervalMs);
+  const starting = consumer.start(init.topic, init.partitions, (partition, values) => {
+    const receivedNs = now();
+    lastReceiveNs = receivedNs;
+    for (const value of values) {
+      intervalBytes += value.byteLength;
+      if (endToEnd && value.byteLength >= TIMESTAMP_BYTES) recordLatencyNs(intervalHistogram, receivedNs - readStamp(value));
+    }
+    intervalRecords += values.length;
+    perPartition[partition] = (perPartition[partition] ?? 0) + values.length;
+  });
+  let startError: string | null = null;
+  starting.catch((error: unknown) => { startError = String((error as Error)?.message ?? error); stopRequested = true; });
+  while (!stopRequested) await sleepMs(10);
+  await consumer.stop().catch(() => undefined);
+  if (startError) throw new Error(`consumer could not start: ${startError}`);
+  clearInterval(timer);
+  report();
+  post({ type: 'done', perPartition, lastEventNs: lastReceiveNs, firstError: null });
+}
+
+async function main(): Promise<void> {
+  const driver = await openDriver(init.driver);
+  try {
+    if (init.role === 'producer') await runProducer(driver);
+    else await runConsumer(driver);
+  } finally {
+    await driver.close().catch(() => undefined);
+  }
+}
+
+main().catch((error: unknown) => {
+  post({ type: 'failed', error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
+});

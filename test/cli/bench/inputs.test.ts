@@ -1,0 +1,87 @@
+import { strict as assert } from 'node:assert';
+import { parseBytes, parseDurationMs, parseTarget } from '../../../src/cli/bench/command';
+import { fnv1a, KeyChooser } from '../../../src/cli/bench/keys';
+import { summarizeCpuProfile } from '../../../src/cli/bench/profile-summary';
+import { compareSuite, resolveStep } from '../../../src/cli/bench/suites';
+import { DEFAULT_SPEC } from '../../../src/cli/bench/suites';
+import { partitionsOf, readStamp, shareOf, stampRecord } from '../../../src/cli/bench/worker-protocol';
+
+describe('bench inputs and plans', () => {
+  it('parses sizes and durations', () => {
+    assert.equal(parseBytes('100'), 100);
+    assert.equal(parseBytes('1KB'), 1024);
+    assert.equal(parseBytes('4MiB'), 4 * 1024 * 1024);
+    assert.throws(() => parseBytes('lots'), /size 'lots' is invalid/);
+    assert.equal(parseDurationMs('30s'), 30_000);
+    assert.equal(parseDurationMs('500ms'), 500);
+    assert.equal(parseDurationMs('2m'), 120_000);
+  });
+
+  it('parses comparison targets, replicas from the system suffix', () => {
+    assert.deepEqual(parseTarget('redis-always|redis|127.0.0.1:6380|AOF always'), {
+      label: 'redis-always', driver: { system: 'redis', host: '127.0.0.1', port: 6380 }, durability: 'AOF always',
+    });
+    assert.deepEqual(parseTarget('nats-r3|nats-r3|127.0.0.1:1,127.0.0.1:2|x').driver, { system: 'nats', servers: ['127.0.0.1:1', '127.0.0.1:2'], replicas: 3 });
+    assert.throws(() => parseTarget('kafka|kafka|127.0.0.1:9092|x'), /unknown system 'kafka'/);
+  });
+
+  it('routes keys deterministically: round-robin without keys, by key hash with keys', () => {
+    const none = new KeyChooser('none', 3);
+    assert.deepEqual([0, 1, 2, 3].map(() => none.choose().partition), [0, 1, 2, 0]);
+    const a = new KeyChooser('uniform', 8, 1000, 7);
+    const b = new KeyChooser('uniform', 8, 1000, 7);
+    for (let i = 0; i < 100; i++) {
+      const r = a.choose();
+      assert.deepEqual(r, b.choose());
+      assert.equal(r.partition, fnv1a(r.key!) % 8);
+    }
+  });
+
+  it('makes the skewed distribution concentrate on hot keys', () => {
+    const chooser = new KeyChooser('skewed', 4, 1000, 3);
+    let hottest = 0;
+    for (let i = 0; i < 10_000; i++) if (chooser.choose().key === 'k0') hottest++;
+    assert.ok(hottest > 1000, `k0 drawn ${hottest} times of 10000`); // uniform would give ~10
+  });
+
+  it('splits records among producers and partitions among consumers', () => {
+    assert.deepEqual([0, 1, 2].map((i) => shareOf(10, 3, i)), [4, 3, 3]);
+    assert.equal(shareOf(Infinity, 2, 0), Infinity);
+    assert.deepEqual(partitionsOf(5, 2, 0), [0, 2, 4]);
+    assert.deepEqual(partitionsOf(5, 2, 1), [1, 3]);
+  });
+
+  it('stamps the send time into the first 8 bytes of a record', () => {
+    const value = Buffer.alloc(100);
+    stampRecord(value, 123_456_789_012_345n);
+    assert.equal(readStamp(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)), 123_456_789_012_345n);
+  });
+
+  it('paces the 50% step at half the rate its system reached in the produce step', () => {
+    const scale = { countScale: 1, endToEndSeconds: 10 };
+    const step = compareSuite(DEFAULT_SPEC, scale).find((s) => s.rateFractionOf)!;
+    const spec = resolveStep(step, (name) => (name === 'produce-100B' ? 80_000 : null), scale);
+    assert.equal(spec.ratePerSecond, 40_000);
+    assert.equal(spec.count, 400_000);
+  });
+
+  it('summarizes a CPU profile by self time', () => {
+    const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 9, columnNumber: 0, scriptId: '1' });
+    const profile = {
+      startTime: 0,
+      endTime: 4000,
+      nodes: [
+        { id: 1, callFrame: frame('(root)', ''), children: [2, 3] },
+        { id: 2, callFrame: frame('appendBatch', 'file:///work/main/dist/src/storage/segment.js'), children: [] },
+        { id: 3, callFrame: frame('writeSync', 'node:fs'), children: [] },
+      ],
+      samples: [2, 2, 3, 2],
+      timeDeltas: [0, 1000, 1000, 1000],
+    };
+    const rows = summarizeCpuProfile(profile);
+    assert.equal(rows[0]!.functionName, 'appendBatch');
+    assert.equal(rows[0]!.location, 'src/storage/segment.js:10');
+    assert.equal(rows[0]!.selfPercent, 66.7);
+    assert.equal(rows[1]!.functionName, 'writeSync');
+  });
+});
