@@ -1,5 +1,6 @@
 // The `sluice` command line. Only wiring here: each command lives in commands/*.ts.
 import { Command } from 'commander';
+import { benchCommand } from './bench/command';
 import { brokerCommand } from './commands/broker';
 import { consumeCommand } from './commands/consume';
 import { offsetsCommand } from './commands/offsets';
@@ -17,5 +18,6 @@ program.addCommand(topicCommand());
 program.addCommand(produceCommand());
 program.addCommand(consumeCommand());
 program.addCommand(offsetsCommand());
+program.addCommand(benchCommand());
 
 void program.parseAsync(process.argv);
