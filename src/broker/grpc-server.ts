@@ -14,6 +14,7 @@ import { handleFetch } from './handlers/fetch';
 import { handleCommitOffsets, handleFetchOffsets, handleListGroups } from './handlers/groups';
 import { handleInitProducer, handleListOffsets } from './handlers/list-offsets';
 import { handleProduce } from './handlers/produce';
+import { handleProduceStream } from './handlers/produce-stream';
 import { handleSubscribe } from './handlers/subscribe';
 import { RequestError } from './request-error';
 
@@ -66,7 +67,10 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger): Promi
     for (const [name, handler] of Object.entries(unary[serviceName])) {
       implementation[name] = wrapUnary(ctx, logger, `${serviceName}/${name}`, handler);
     }
-    if (serviceName === 'sluice.v1.Data') implementation['subscribe'] = wrapSubscribe(ctx, logger);
+    if (serviceName === 'sluice.v1.Data') {
+      implementation['subscribe'] = wrapSubscribe(ctx, logger);
+      implementation['produceStream'] = wrapProduceStream(ctx, logger);
+    }
     server.addService(definition, implementation);
   }
 
@@ -153,7 +157,7 @@ function wrapSubscribe(ctx: BrokerContext, logger: Logger): grpc.handleServerStr
   return (call) => {
     const malformed = malformedMessage(call.request, method);
     if (malformed) {
-      call.destroy(Object.assign(new Error(malformed), { code: grpc.status.INVALID_ARGUMENT, details: malformed }));
+      call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: malformed });
       return;
     }
     const cancel = new AbortController();
@@ -166,9 +170,23 @@ function wrapSubscribe(ctx: BrokerContext, logger: Logger): grpc.handleServerStr
       (error: unknown) => {
         const status = toStatus(error, method, logger);
         ctx.metrics.requests.inc({ method, status: grpc.status[status.code] });
-        call.destroy(Object.assign(new Error(status.details), status));
+        call.emit('error', status);
       },
     );
+  };
+}
+
+function wrapProduceStream(ctx: BrokerContext, logger: Logger): grpc.handleBidiStreamingCall<any, unknown> {
+  const method = 'sluice.v1.Data/produceStream';
+  return (call) => {
+    handleProduceStream(ctx, call, {
+      malformed: (request) => malformedMessage(request, method),
+      fail: (error) => {
+        const status = toStatus(error, method, logger);
+        ctx.metrics.requests.inc({ method, status: grpc.status[status.code] });
+        call.emit('error', status);
+      },
+    });
   };
 }
 

@@ -40,7 +40,12 @@ export function brokerCommand(): Command {
     .option('--topic-default <key=value>', 'default topic config, e.g. retention.ms=86400000 (repeatable)', collect, [])
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace (env SLUICE_LOG_LEVEL)')
     .action(async (flags: BrokerFlags) => {
-      await runBroker(flags);
+      try {
+        await runBroker(flags);
+      } catch (error) {
+        process.stderr.write(`sluice broker: ${(error as Error).message}\n`);
+        process.exit(1);
+      }
     });
 }
 
@@ -86,9 +91,4 @@ async function runBroker(flags: BrokerFlags): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
-if (require.main === module) {
-  runBrokerCli(process.argv.slice(2)).catch((error: unknown) => {
-    process.stderr.write(`sluice broker: ${(error as Error).message}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) void runBrokerCli(process.argv.slice(2));

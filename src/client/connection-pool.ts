@@ -6,6 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import { brokerProtoRoot } from '../protocol/proto-root';
 import { serviceDefinition, type ServiceName } from '../protocol/services';
 import { fromGrpcError, SluiceClientStateError } from './errors';
+import { ProduceStreamSession } from './produce-stream';
 
 type UnaryMethod = (request: unknown, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response?: unknown) => void) => grpc.ClientUnaryCall;
 
@@ -39,6 +40,7 @@ export class BrokerConnection {
   readonly address: string;
   private readonly stubs = new Map<ServiceName, grpc.Client>();
   private readonly channel: grpc.Channel;
+  private readonly produceStream: ProduceStreamSession;
   private closed = false;
 
   constructor(address: string, clientId: string) {
@@ -49,6 +51,13 @@ export class BrokerConnection {
     });
     this.stubs.set('sluice.v1.Data', data);
     this.channel = data.getChannel() as grpc.Channel;
+    this.produceStream = new ProduceStreamSession(address, () => (data as unknown as { produceStream(): grpc.ClientDuplexStream<unknown, unknown> }).produceStream());
+  }
+
+  /** Produce over this connection's ordered stream: requests are appended in the order sent. */
+  produce<T>(request: object, timeoutMs: number): Promise<T> {
+    if (this.closed) return Promise.reject(new SluiceClientStateError(`the connection to ${this.address} is closed`));
+    return this.produceStream.send<T>(request, timeoutMs);
   }
 
   private stub(service: ServiceName): grpc.Client {
@@ -86,6 +95,7 @@ export class BrokerConnection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.produceStream.close();
     for (const stub of this.stubs.values()) stub.close();
     this.channel.close();
   }

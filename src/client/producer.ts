@@ -307,7 +307,7 @@ export class Producer {
       for (const batch of batches) this.onBatchError(batch, asSluiceError(error), leader);
       return;
     }
-    connection.call<{ partitions: ProducePartitionResultWire[] }>('sluice.v1.Data', 'produce', request, timeoutMs).then(
+    connection.produce<{ partitions: ProducePartitionResultWire[] }>(request, timeoutMs).then(
       (response) => {
         batches.forEach((batch, i) => {
           const result = this.acks === 'none' ? undefined : response.partitions[i];

@@ -74,6 +74,25 @@ export class FakeBroker {
       listOffsets: wrap('listOffsets', (r) => this.listOffsets(r)),
       initProducer: wrap('initProducer', () => ({ producerId: this.nextProducerId++, producerEpoch: 0 })),
       subscribe: (call: grpc.ServerWritableStream<any, any>) => call.emit('error', { code: grpc.status.UNIMPLEMENTED }),
+      // The real broker appends stream requests in arrival order; here each is handled like a
+      // unary produce (same request log and failure injection), answered with its correlation id.
+      produceStream: (call: grpc.ServerDuplexStream<any, any>) => {
+        call.on('data', (request: any) => {
+          this.requests.push({ method: 'produce', request });
+          const failure = this.failures.get('produce')?.shift();
+          if (failure && 'grpcStatus' in failure) {
+            call.emit('error', { code: failure.grpcStatus, details: failure.details ?? 'injected failure' });
+            return;
+          }
+          Promise.resolve()
+            .then(() => this.produce(request, failure))
+            .then(
+              (response: any) => call.write({ ...response, correlationId: request.correlationId }),
+              (error: Error) => call.emit('error', { code: grpc.status.INTERNAL, details: error.message }),
+            );
+        });
+        call.on('end', () => call.end());
+      },
     });
     server.addService(serviceDefinition(root, 'sluice.v1.Admin'), {
       createTopics: wrap('createTopics', (r) => this.createTopics(r)),

@@ -1,0 +1,74 @@
+// One ProduceStream per broker connection: produce requests written to it are appended by the
+// broker in the order they were written, which is what lets an idempotent producer keep several
+// requests in flight per partition (concurrent unary calls may be reordered by HTTP/2).
+// A failed stream rejects everything in flight and the next request opens a new one; the
+// producer then resends in order.
+import type * as grpc from '@grpc/grpc-js';
+import { fromGrpcError, SluiceTimeoutError } from './errors';
+
+interface InFlight {
+  readonly resolve: (response: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+type DuplexFactory = () => grpc.ClientDuplexStream<unknown, unknown>;
+
+export class ProduceStreamSession {
+  private stream: grpc.ClientDuplexStream<unknown, unknown> | undefined;
+  private readonly inFlight = new Map<number, InFlight>();
+  private nextCorrelationId = 1;
+
+  constructor(
+    private readonly address: string,
+    private readonly open: DuplexFactory,
+  ) {}
+
+  /** Sends one ProduceRequest; resolves with its ProduceResponse or rejects with a SluiceError. */
+  send<T>(request: object, timeoutMs: number): Promise<T> {
+    const stream = this.current();
+    const correlationId = this.nextCorrelationId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // An answer may still come later; the stream is reset so that later requests are not
+        // ordered behind one whose fate is unknown (the producer resends in order).
+        this.fail(stream, new SluiceTimeoutError(`Data.ProduceStream to ${this.address} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.inFlight.set(correlationId, { resolve: resolve as (r: unknown) => void, reject, timer });
+      stream.write({ ...request, correlationId });
+    });
+  }
+
+  close(): void {
+    const stream = this.stream;
+    if (stream) this.fail(stream, fromGrpcError({ code: 1, details: 'client closed' }, this.address, 'Data.ProduceStream'));
+  }
+
+  private current(): grpc.ClientDuplexStream<unknown, unknown> {
+    if (this.stream) return this.stream;
+    const stream = this.open();
+    this.stream = stream;
+    stream.on('data', (response: { correlationId: number }) => {
+      const waiting = this.inFlight.get(response.correlationId);
+      if (!waiting) return;
+      this.inFlight.delete(response.correlationId);
+      clearTimeout(waiting.timer);
+      waiting.resolve(response);
+    });
+    stream.on('error', (error: unknown) => this.fail(stream, fromGrpcError(error, this.address, 'Data.ProduceStream')));
+    stream.on('end', () => this.fail(stream, fromGrpcError({ code: 14, details: 'the broker ended the produce stream' }, this.address, 'Data.ProduceStream')));
+    return stream;
+  }
+
+  private fail(stream: grpc.ClientDuplexStream<unknown, unknown>, error: Error): void {
+    if (this.stream !== stream) return;
+    this.stream = undefined;
+    stream.cancel();
+    const waiting = [...this.inFlight.values()];
+    this.inFlight.clear();
+    for (const w of waiting) {
+      clearTimeout(w.timer);
+      w.reject(error);
+    }
+  }
+}
