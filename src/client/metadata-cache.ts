@@ -18,6 +18,8 @@ export class MetadataCache {
   private bootstrapIndex = 0;
   private readonly leaders = new Map<string, string>();
   private readonly partitionCounts = new Map<string, number>();
+  /** Lookups under way, shared by every caller that misses the cache meanwhile. */
+  private readonly pendingCounts = new Map<string, Promise<number>>();
 
   constructor(
     private readonly brokers: readonly string[],
@@ -53,9 +55,18 @@ export class MetadataCache {
   }
 
   /** The partition count of `topic` (DescribeTopics on a miss). Throws SluiceTopicError. */
-  async partitionCount(topic: string, refresh = false): Promise<number> {
+  partitionCount(topic: string, refresh = false): Promise<number> {
     const cached = this.partitionCounts.get(topic);
-    if (cached !== undefined && !refresh) return cached;
+    if (cached !== undefined && !refresh) return Promise.resolve(cached);
+    let pending = this.pendingCounts.get(topic);
+    if (!pending) {
+      pending = this.describePartitionCount(topic).finally(() => this.pendingCounts.delete(topic));
+      this.pendingCounts.set(topic, pending);
+    }
+    return pending;
+  }
+
+  private async describePartitionCount(topic: string): Promise<number> {
     const address = this.bootstrapAddress();
     const response = await this.pool.get(address).call<{ topics: TopicDescriptionWire[] }>(
       'sluice.v1.Admin', 'describeTopics', { names: [topic] }, this.requestTimeoutMs,
