@@ -21,6 +21,7 @@ cycles: build
 	npx madge --circular --extensions js dist/src
 
 test: build cycles
+	@bash scripts/ensure-protoc.sh
 	node scripts/run-tests.mjs
 
 sim: build
