@@ -52,6 +52,12 @@ export class Partition {
   private pending: PendingProduce[] = [];
   private draining: Promise<void> | undefined;
   private closed = false;
+  /**
+   * Set when an fsync failed. After a failed fsync the kernel may have dropped the dirty pages
+   * ("fsyncgate"), so a later successful fsync proves nothing: the partition refuses writes until
+   * a restart recovers it from what is really on disk.
+   */
+  private syncFailure: string | undefined;
 
   private constructor(
     readonly topicPartition: TopicPartition,
@@ -94,6 +100,7 @@ export class Partition {
    */
   produce(input: ProduceInput): Promise<ProduceOutcome> {
     if (this.closed) return Promise.resolve(failure(ErrorCode.NOT_LEADER, `partition ${this.name} is closing on this broker`));
+    if (this.syncFailure) return Promise.resolve(failure(ErrorCode.STORAGE_ERROR, this.syncFailure));
     const check = this.producers.check(input);
     if (check.kind === 'reject') return Promise.resolve(failure(check.code, check.message));
     if (check.kind === 'duplicate') return this.answerDuplicate(input, check.baseOffset);
@@ -198,8 +205,9 @@ export class Partition {
           for (const pending of waitingForSync) pending.resolve(success(pending.baseOffset, appendTimeMs, this.logStartOffset));
         },
         (error: unknown) => {
-          this.logger.error({ partition: this.name, err: error }, 'fsync failed');
-          const message = `fsync failed on ${this.name}: ${(error as Error).message}`;
+          this.logger.fatal({ partition: this.name, err: error }, 'fsync failed: refusing writes until restart');
+          const message = `fsync failed on ${this.name} (${(error as Error).message}): it refuses writes until the broker restarts and recovers it`;
+          this.syncFailure ??= message;
           for (const pending of waitingForSync) pending.resolve(failure(ErrorCode.STORAGE_ERROR, message));
         },
       );
