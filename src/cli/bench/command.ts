@@ -40,9 +40,21 @@ export function parseDurationMs(value: string): number {
   return Math.round(Number(match[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000));
 }
 
+/** Runs an action with the command (commander passes it last); failures print one line and exit 1. */
+function guarded(body: (command: Command) => Promise<void>): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    try {
+      await body(args[args.length - 1] as Command);
+    } catch (error) {
+      process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  };
+}
+
 interface CommonOptions {
   system: 'sluice' | 'nats' | 'redis';
-  brokers: string;
+  brokers?: string;
   natsUrl: string;
   redisUrl: string;
   replicationFactor: number;
@@ -67,7 +79,7 @@ interface CommonOptions {
 function withCommonOptions(command: Command): Command {
   return command
     .addOption(new Option('--system <system>', 'system under test').choices(['sluice', 'nats', 'redis']).default('sluice'))
-    .option('--brokers <list>', 'Sluice brokers, comma-separated host:port', '127.0.0.1:9092')
+    .option('--brokers <list>', 'Sluice brokers, comma-separated host:port (env SLUICE_BROKERS, default 127.0.0.1:9092)')
     .option('--nats-url <list>', 'NATS servers (with --system nats), comma-separated', '127.0.0.1:4222')
     .option('--redis-url <host:port>', 'Redis server (with --system redis)', '127.0.0.1:6379')
     .option('--replication-factor <n>', 'replicas of a created topic', positiveInt('replication factor'), 1)
@@ -92,7 +104,7 @@ function withCommonOptions(command: Command): Command {
 function driverConfig(o: CommonOptions): DriverConfig {
   const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
   switch (o.system) {
-    case 'sluice': return { system: 'sluice', brokers: list(o.brokers), replicationFactor: o.replicationFactor };
+    case 'sluice': return { system: 'sluice', brokers: list(o.brokers ?? process.env.SLUICE_BROKERS ?? '127.0.0.1:9092'), replicationFactor: o.replicationFactor };
     case 'nats': return { system: 'nats', servers: list(o.natsUrl), replicas: o.replicationFactor };
     case 'redis': { const { host, port } = parseHostPort(o.redisUrl, 6379); return { system: 'redis', host, port }; }
   }
@@ -139,7 +151,8 @@ function writeOutputs(results: readonly RunResult[], json: string | undefined, c
 }
 
 function workloadCommand(workload: WorkloadKind, description: string): Command {
-  return withCommonOptions(new Command(workload).description(description)).action(async (o: CommonOptions) => {
+  return withCommonOptions(new Command(workload).description(description)).action(guarded(async (command: Command) => {
+    const o = command.optsWithGlobals<CommonOptions>();
     let spec = specFrom(workload, o);
     const driver = driverConfig(o);
     const notes: string[] = [];
@@ -159,7 +172,8 @@ function workloadCommand(workload: WorkloadKind, description: string): Command {
     });
     console.log(formatResultsTable([outcome.result]));
     writeOutputs([outcome.result], o.json, o.chart, `sluice bench ${workload} (${o.system})`);
-  });
+    if (outcome.result.errors > 0 || outcome.result.missing > 0) process.exitCode = 1;
+  }));
 }
 
 function suiteCommand(): Command {
@@ -167,7 +181,8 @@ function suiteCommand(): Command {
     .description('the standard suite: produce 1M × 100 B acks=all, consume them all, end-to-end paced at 10k/s with 1 KB records')
     .option('--scale <factor>', 'multiply the record counts (e.g. 0.1 for a quick run)', nonNegative('scale'), 1)
     .option('--e2e-seconds <s>', 'length of the paced end-to-end run', positiveInt('e2e seconds'), 30)
-    .action(async (o: CommonOptions & { scale: number; e2eSeconds: number }) => {
+    .action(guarded(async (command: Command) => {
+      const o = command.optsWithGlobals<CommonOptions & { scale: number; e2eSeconds: number }>();
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const target: Target = { label: o.system, driver: driverConfig(o), durability: DURABILITY[o.system](o) };
       const steps = standardSuite(specFrom('produce', o), { countScale: o.scale, endToEndSeconds: o.e2eSeconds });
@@ -175,7 +190,7 @@ function suiteCommand(): Command {
       console.log(formatResultsTable(results));
       writeOutputs(results, o.json ?? `bench-results/suite-${stamp}.json`, o.chart ?? `bench-results/suite-${stamp}.svg`, 'sluice bench suite');
       if (results.some((r) => r.records === 0)) process.exitCode = 1;
-    });
+    }));
 }
 
 /** `--target label|system|address|durability`, e.g. `redis-always|redis|127.0.0.1:6380|AOF, appendfsync always`. */
@@ -204,7 +219,8 @@ function compareCommand(): Command {
     .option('--scale <factor>', 'multiply the record counts', nonNegative('scale'), 1)
     .option('--e2e-seconds <s>', 'length of each paced end-to-end run', positiveInt('e2e seconds'), 20)
     .option('--out-dir <dir>', 'where JSON, charts and the markdown table go', 'bench-results')
-    .action(async (o: CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; scale: number; e2eSeconds: number; outDir: string }) => {
+    .action(guarded(async (command: Command) => {
+      const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; scale: number; e2eSeconds: number; outDir: string }>();
       if (o.target.length === 0) throw new InvalidArgumentError('no --target given: name at least one system');
       const scale = { countScale: o.scale, endToEndSeconds: o.e2eSeconds };
       const steps = compareSuite(specFrom('produce', o), scale);
@@ -240,7 +256,7 @@ function compareCommand(): Command {
       const seen = new Set<string>();
       for (const r of results) if (!seen.has(r.system)) { seen.add(r.system); console.log(`  ${r.system}: ${r.durability}`); }
       console.log(`\nwritten: ${base}.json, ${base}.md, ${base}-{produce,consume,e2e}.svg`);
-    });
+    }));
 }
 
 function chartCommand(): Command {
@@ -284,5 +300,9 @@ export function benchCommand(): Command {
     .addCommand(suiteCommand())
     .addCommand(compareCommand())
     .addCommand(chartCommand())
-    .addCommand(profileCommand());
+    .addCommand(profileCommand())
+    .hook('postAction', () => {
+      // Client libraries may keep sockets or timers referenced after close: a finished bench exits.
+      setTimeout(() => process.exit(process.exitCode ?? 0), 200).unref();
+    });
 }
