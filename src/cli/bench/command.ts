@@ -218,12 +218,15 @@ function compareCommand(): Command {
     .option('--baseline <label>', 'ratios are baseline / system', 'sluice')
     .option('--scale <factor>', 'multiply the record counts', nonNegative('scale'), 1)
     .option('--e2e-seconds <s>', 'length of each paced end-to-end run', positiveInt('e2e seconds'), 20)
+    .option('--steps <names>', 'run only these steps, comma-separated (consume steps need their produce step)')
     .option('--out-dir <dir>', 'where JSON, charts and the markdown table go', 'bench-results')
     .action(guarded(async (command: Command) => {
-      const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; scale: number; e2eSeconds: number; outDir: string }>();
+      const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; scale: number; e2eSeconds: number; outDir: string; steps?: string }>();
       if (o.target.length === 0) throw new InvalidArgumentError('no --target given: name at least one system');
       const scale = { countScale: o.scale, endToEndSeconds: o.e2eSeconds };
-      const steps = compareSuite(specFrom('produce', o), scale);
+      const only = o.steps?.split(',').map((s) => s.trim()).filter(Boolean);
+      const steps = compareSuite(specFrom('produce', o), scale).filter((s) => !only || only.includes(s.name));
+      if (steps.length === 0) throw new InvalidArgumentError(`--steps matched no step: use ${compareSuite(DEFAULT_SPEC, scale).map((s) => s.name).join(', ')}`);
       const results = await runSuite(o.target, steps, {
         scale,
         progress: o.progress,

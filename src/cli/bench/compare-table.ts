@@ -43,9 +43,14 @@ export function ratioRows(results: readonly RunResult[], baseline: string): Rati
   });
 }
 
+/** Rows grouped by step, steps in the order they first ran, systems in run order within a step. */
+export function byStep(rows: readonly RatioRow[]): RatioRow[] {
+  const order = [...new Set(rows.map((r) => r.step))];
+  return order.flatMap((step) => rows.filter((r) => r.step === step));
+}
+
 export function formatCompareTable(results: readonly RunResult[], baseline: string): string {
-  const rows = ratioRows(results, baseline)
-    .sort((a, b) => a.step.localeCompare(b.step) || 0)
+  const rows = byStep(ratioRows(results, baseline))
     .map((r) => [
       r.step,
       r.system,
@@ -64,7 +69,7 @@ export function formatCompareTable(results: readonly RunResult[], baseline: stri
 
 /** Markdown version of the compare table, for docs/benchmarks.md. */
 export function formatCompareMarkdown(results: readonly RunResult[], baseline: string): string {
-  const rows = ratioRows(results, baseline);
+  const rows = byStep(ratioRows(results, baseline));
   const cell = (v: number | null, digits = 2): string => (v === null ? '–' : v.toFixed(digits));
   const lines = [
     `| step | system | rec/s | MB/s | p50 ms | p99 ms | p99.9 ms | ${baseline}/x rec/s | ${baseline}/x p99 | note |`,

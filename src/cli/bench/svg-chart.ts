@@ -3,9 +3,9 @@
 // run that measured latency). Pure: results in, SVG text out.
 import type { RunResult } from './result';
 
-const WIDTH = 960;
+const WIDTH = 1040;
 const PANEL_HEIGHT = 380;
-const MARGIN = { left: 80, right: 300, top: 40, bottom: 50 };
+const MARGIN = { left: 80, right: 360, top: 40, bottom: 50 };
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 
 /** Where a percentile sits on the "nines" axis: 0 → 0, 90 → 1, 99 → 2, 99.9 → 3; 100 is drawn at maxNines. */

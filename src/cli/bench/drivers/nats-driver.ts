@@ -27,16 +27,26 @@ export async function openNatsDriver(config: NatsConfig): Promise<BenchDriver> {
       const nc = await open();
       const jsm = await nc.jetstreamManager();
       const name = streamName(topic);
-      try {
-        await jsm.streams.info(name);
-      } catch {
-        await jsm.streams.add({
-          name,
-          subjects: [`${name}.*`],
-          storage: StorageType.File,
-          retention: RetentionPolicy.Limits,
-          num_replicas: config.replicas,
-        });
+      // A fresh cluster may still be electing its meta leader: retry for up to ~10 s.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await jsm.streams.info(name);
+          return;
+        } catch {
+          try {
+            await jsm.streams.add({
+              name,
+              subjects: [`${name}.*`],
+              storage: StorageType.File,
+              retention: RetentionPolicy.Limits,
+              num_replicas: config.replicas,
+            });
+            return;
+          } catch (error) {
+            if (attempt >= 20) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 500));
+          }
+        }
       }
     },
     async producer(): Promise<BenchProducer> {

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Sluice side by side with NATS JetStream and Redis Streams, in one run, on this machine.
+#
+# Starts every system on 127.0.0.1 (free ports, a temp dir), runs the same workloads through
+# each system's Node client (`sluice bench compare`), prints figures with Sluice / peer ratios
+# and writes JSON, a markdown table and SVG charts to bench-results/. Stops and removes
+# everything it started on exit, whatever happens.
+#
+#   bash scripts/bench-compare.sh                 # full sizes (1M × 100 B, 250k × 1 KB, 20 s paced runs)
+#   bash scripts/bench-compare.sh --scale 0.1 --e2e-seconds 5    # a quick run
+#   BENCH_SYSTEMS="sluice redis-always" bash scripts/bench-compare.sh   # a subset
+#   BENCH_SYSTEMS="sluice" BENCH_CPU_PROFILE=1 bash scripts/bench-compare.sh   # + broker CPU profile
+#
+# Durability of an acknowledged write, per row (the labels say the same):
+#   sluice          acks=all, fsync (group commit) before the ack; 1 broker
+#   redis-always    AOF with appendfsync always: fsync before the reply
+#   redis-everysec  AOF with appendfsync everysec: the last ~1 s of acknowledged writes can be lost
+#   jetstream       file storage, default sync: the ack comes before any fsync (weaker than Sluice)
+#   jetstream-r3    3 servers, replicas=3: acked by a quorum, default sync (no fsync before the ack)
+#   sluice-rf3      3 brokers, RF=3: not built yet (needs the cluster issue)
+set -euo pipefail
+source "$(dirname "$0")/peers/lib.sh"
+source "$(dirname "$0")/peers/redis.sh"
+source "$(dirname "$0")/peers/nats.sh"
+source "$(dirname "$0")/peers/sluice.sh"
+
+SYSTEMS="${BENCH_SYSTEMS:-sluice redis-always redis-everysec jetstream jetstream-r3}"
+wants() { [[ " $SYSTEMS " == *" $1 "* ]]; }
+
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ensure_build
+if wants redis-always || wants redis-everysec; then ensure_debian_package redis-server redis-server; fi
+if wants jetstream || wants jetstream-r3; then ensure_debian_package nats-server nats-server; fi
+ensure_debian_package rsvg-convert librsvg2-bin || true
+make_work_dir
+log "work dir $WORK_DIR"
+
+TARGETS=()
+UNAVAILABLE=()
+if wants sluice; then
+  profile_flags=()
+  if [ -n "${BENCH_CPU_PROFILE:-}" ]; then
+    mkdir -p "$ROOT/bench-results"
+    profile_flags=(--cpu-prof --cpu-prof-dir "$ROOT/bench-results/cpu-profile")
+  fi
+  if start_sluice sluice "${profile_flags[@]}"; then
+    TARGETS+=(--target "sluice|sluice|$SLUICE_ADDR|acks=all, fsync (group commit) before ack, 1 broker")
+  else
+    UNAVAILABLE+=(--unavailable "sluice|acks=all, fsync before ack|broker did not start (see its log)")
+  fi
+fi
+if wants redis-always && start_redis redis-always always; then
+  TARGETS+=(--target "redis-always|redis|127.0.0.1:$REDIS_PORT|AOF appendfsync always: fsync before reply")
+fi
+if wants redis-everysec && start_redis redis-everysec everysec; then
+  TARGETS+=(--target "redis-everysec|redis|127.0.0.1:$REDIS_PORT|AOF appendfsync everysec: last ~1 s of acked writes may be lost")
+fi
+if wants jetstream && start_nats jetstream; then
+  TARGETS+=(--target "jetstream|nats|$NATS_URL|file storage, default sync: acked before fsync (weaker than Sluice)")
+fi
+if wants jetstream-r3 && start_nats_cluster jetstream-r3; then
+  TARGETS+=(--target "jetstream-r3|nats-r3|$NATS_CLUSTER_URLS|3 servers, replicas=3, quorum ack, default sync (no fsync before ack)")
+fi
+UNAVAILABLE+=(--unavailable "sluice-rf3|3 brokers, RF=3, acks=all|not built yet (needs the cluster issue)")
+
+if [ "${#TARGETS[@]}" = 0 ]; then log "no system started"; exit 1; fi
+cd "$ROOT"
+status=0
+node dist/src/cli/bench/main.js compare "${TARGETS[@]}" "${UNAVAILABLE[@]}" --out-dir bench-results --no-progress "$@" || status=$?
+
+if command -v rsvg-convert >/dev/null 2>&1; then
+  for svg in bench-results/compare-latest-*.svg; do
+    [ -f "$svg" ] && rsvg-convert "$svg" -o "${svg%.svg}.png"
+  done
+fi
+if [ -n "${BENCH_CPU_PROFILE:-}" ] && wants sluice; then
+  cleanup   # the broker writes its profile when it exits
+  latest="$(ls -t "$ROOT"/bench-results/cpu-profile/*.cpuprofile 2>/dev/null | head -1 || true)"
+  if [ -n "$latest" ]; then
+    log "broker CPU profile: $latest"
+    node dist/src/cli/bench/main.js profile-summary "$latest" --top 25
+  fi
+fi
+exit "$status"

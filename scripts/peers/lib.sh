@@ -1,0 +1,80 @@
+# Shared helpers of scripts/bench-compare.sh and scripts/peers/*.sh (sourced, not run).
+# Everything listens on 127.0.0.1 only; every process started is recorded and stopped on exit.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STARTED_PIDS=()
+WORK_DIR=""
+
+log() { printf '[bench-compare] %s\n' "$*" >&2; }
+
+# Installs Debian packages that are missing (`ensure_debian_package nats-server nats-server`:
+# command to look for, package that ships it). Says so when Debian has no such package.
+ensure_debian_package() {
+  local command_name="$1" package="$2"
+  command -v "$command_name" >/dev/null 2>&1 && return 0
+  log "$command_name missing: installing Debian package $package"
+  if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq >/dev/null 2>&1 || true; APT_UPDATED=1; fi
+  if ! apt-cache policy "$package" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    log "Debian has no package $package: install $command_name another way"
+    return 1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
+}
+
+# Builds dist/ when it is missing or older than a TypeScript source.
+ensure_build() {
+  cd "$ROOT"
+  if [ ! -d node_modules ]; then npm ci --no-audit --no-fund >/dev/null; fi
+  local stamp=dist/src/cli/bench/command.js
+  if [ ! -f "$stamp" ] || [ -n "$(find src -name '*.ts' -newer "$stamp" -print -quit)" ]; then
+    log "building (tsc)"
+    npx tsc -p tsconfig.json >&2 || log "tsc reported errors (see above); running what was emitted"
+  fi
+}
+
+# Prints a free TCP port on 127.0.0.1.
+free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+make_work_dir() {
+  WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")"
+}
+
+# start_process NAME LOGFILE COMMAND...: runs it in the background and records its pid.
+start_process() {
+  local name="$1" logfile="$2"; shift 2
+  "$@" >"$logfile" 2>&1 </dev/null &
+  local pid=$!
+  STARTED_PIDS+=("$pid")
+  log "started $name (pid $pid)"
+}
+
+# Stops every recorded process: SIGTERM, up to 10 s, then SIGKILL. Removes the work dir.
+cleanup() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 100); do
+    local alive=0
+    for pid in "${STARTED_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${STARTED_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  STARTED_PIDS=()
+  if [ -n "$WORK_DIR" ] && [ -z "${KEEP_WORK_DIR:-}" ]; then rm -rf "$WORK_DIR"; fi
+}
+
+# wait_until DESCRIPTION SECONDS COMMAND...: polls COMMAND every 0.2 s, at most SECONDS.
+wait_until() {
+  local what="$1" seconds="$2"; shift 2
+  local tries=$((seconds * 5))
+  for _ in $(seq 1 "$tries"); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  log "$what not ready after ${seconds}s"
+  return 1
+}
+
+http_ok() { node -e "require('http').get(process.argv[1],r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))" "$1"; }
