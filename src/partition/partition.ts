@@ -12,6 +12,7 @@ import { OffsetWaiters } from './offset-waiters';
 import { ChangeSignal } from './change-signal';
 import { ProducerStateTable, type ProducerBatchFacts } from './producer-state';
 import { rebuildProducerState } from './producer-state-rebuild';
+import type { PartitionReplica } from './replica';
 
 export type Acks = 'all' | 'leader' | 'none';
 
@@ -24,7 +25,7 @@ export interface ProduceInput extends ProducerBatchFacts {
 
 export type ProduceOutcome =
   | { readonly ok: true; readonly code: ErrorCode.NONE | ErrorCode.DUPLICATE_SEQUENCE; readonly baseOffset: number; readonly appendTimeMs: number; readonly logStartOffset: number }
-  | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly leaderHint?: string };
 
 interface PendingProduce {
   readonly input: ProduceInput;
@@ -37,7 +38,7 @@ const SINGLE_REPLICA_TERM = asTerm(1);
 /** Upper bound on batch bytes appended in one write. */
 const MAX_APPEND_BYTES = 8 * 1024 * 1024;
 
-export class Partition {
+export class Partition implements PartitionReplica {
   readonly producers = new ProducerStateTable();
   /** Fires whenever the high watermark or the log start moves (for long polls). */
   readonly changed = new ChangeSignal();
@@ -59,21 +60,25 @@ export class Partition {
    */
   private syncFailure: string | undefined;
 
+  readonly replicaIds: readonly number[];
+
   private constructor(
     readonly topicPartition: TopicPartition,
     private readonly log: PartitionLog,
     private config: LogConfig,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    readonly leaderId: number,
   ) {
+    this.replicaIds = [leaderId];
     this.highWatermarkOffset = log.logEndOffset;
     this.durableOffset = log.logEndOffset;
     this.nextOffset = log.logEndOffset;
     this.durableWaiters = new OffsetWaiters(log.logEndOffset);
   }
 
-  static async open(tp: TopicPartition, log: PartitionLog, config: LogConfig, clock: Clock, logger: Logger): Promise<Partition> {
-    const partition = new Partition(tp, log, config, clock, logger);
+  static async open(tp: TopicPartition, log: PartitionLog, config: LogConfig, clock: Clock, logger: Logger, nodeId = 1): Promise<Partition> {
+    const partition = new Partition(tp, log, config, clock, logger, nodeId);
     await rebuildProducerState(log, partition.producers);
     return partition;
   }

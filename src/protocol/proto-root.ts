@@ -44,6 +44,20 @@ function loadRoot(): protobuf.Root {
 let publicRoot: protobuf.Root | undefined;
 let brokerRoot: protobuf.Root | undefined;
 
+let raftRoot: protobuf.Root | undefined;
+
+/** The internal broker-to-broker Raft transport (proto/sluice/raft/v1/transport.proto). */
+export function raftProtoRoot(): protobuf.Root {
+  if (raftRoot) return raftRoot;
+  const root = new protobuf.Root();
+  const dir = protoDir();
+  root.resolvePath = (_origin, target) => (target.startsWith('/') ? target : join(dir, target));
+  root.loadSync(['sluice/raft/v1/transport.proto'], { keepCase: false });
+  root.resolveAll();
+  raftRoot = root;
+  return root;
+}
+
 /** The proto as clients see it: RecordBatch fields are typed messages. */
 export function publicProtoRoot(): protobuf.Root {
   publicRoot ??= loadRoot();

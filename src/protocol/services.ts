@@ -8,7 +8,7 @@ export const SERVICE_NAMES = ['sluice.v1.Data', 'sluice.v1.Groups', 'sluice.v1.A
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** A grpc-js ServiceDefinition for `serviceName` whose codecs are the root's protobufjs types. */
-export function serviceDefinition(root: protobuf.Root, serviceName: ServiceName): grpc.ServiceDefinition {
+export function serviceDefinition(root: protobuf.Root, serviceName: ServiceName | 'sluice.raft.v1.RaftTransport'): grpc.ServiceDefinition {
   const service = root.lookupService(serviceName);
   const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
   for (const method of service.methodsArray) {

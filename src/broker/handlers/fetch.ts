@@ -2,7 +2,7 @@
 // unchanged, with the broker-assigned facts in an envelope beside each batch.
 import { ErrorCode, SluiceError } from '../../common/errors';
 import { waitAny, type ChangeSignal } from '../../partition/change-signal';
-import type { Partition } from '../../partition/partition';
+import { NotLeaderError, type PartitionReplica } from '../../partition/replica';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
 import type { FetchedBatchMessage, FetchPartitionMessage, FetchPartitionResultMessage, FetchRequestMessage } from '../wire-types';
@@ -96,6 +96,7 @@ export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPar
       if (error instanceof SluiceError) {
         result.errorCode = error.code;
         result.errorMessage = error.message;
+        if (error instanceof NotLeaderError) result.leaderHint = error.leaderHint;
       } else {
         result.errorCode = ErrorCode.UNKNOWN;
         result.errorMessage = `reading ${request.topic}/${request.partition} failed: ${(error as Error).message}`;
@@ -105,7 +106,7 @@ export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPar
   return { partitions: results, bytes, hasError, waitOn };
 }
 
-function emptyResult(request: FetchPartitionMessage, partition: Partition | undefined): FetchPartitionResultMessage {
+function emptyResult(request: FetchPartitionMessage, partition: PartitionReplica | undefined): FetchPartitionResultMessage {
   return {
     topic: request.topic,
     partition: request.partition,

@@ -44,9 +44,9 @@ export async function handleProduce(ctx: BrokerContext, request: ProduceRequestM
 async function producePartition(ctx: BrokerContext, request: ProducePartitionMessage, acks: Acks, timeoutMs: number): Promise<ProducePartitionResult> {
   const { topic, partition: index } = request;
   const base = { topic, partition: index, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, leaderHint: '' };
-  const fail = (errorCode: ErrorCode, errorMessage: string): ProducePartitionResult => {
+  const fail = (errorCode: ErrorCode, errorMessage: string, leaderHint = ''): ProducePartitionResult => {
     ctx.metrics.produceErrors.inc({ code: ErrorCode[errorCode] });
-    return { ...base, errorCode, errorMessage };
+    return { ...base, errorCode, errorMessage, leaderHint };
   };
 
   const meta = ctx.registry.get(topic);
@@ -81,7 +81,7 @@ async function producePartition(ctx: BrokerContext, request: ProducePartitionMes
     baseSequence: summary.baseSequence,
   });
   const outcome = await withTimeout(produced, timeoutMs, topic, index);
-  if (!outcome.ok) return fail(outcome.code, outcome.message);
+  if (!outcome.ok) return fail(outcome.code, outcome.message, outcome.leaderHint);
   if (outcome.code === ErrorCode.NONE) {
     ctx.metrics.producedRecords.inc({ topic }, summary.recordCount);
     ctx.metrics.producedBytes.inc({ topic }, batch.length);

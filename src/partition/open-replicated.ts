@@ -1,0 +1,69 @@
+// Assembles one replicated partition: the segment log as a Raft log, the Raft group driver, and
+// the partition that serves produce and fetch from it; registers the group with the host.
+import type { Clock } from '../common/clock';
+import { asNodeId, type TopicPartition } from '../common/ids';
+import type { Logger } from '../common/logger';
+import type { DurableMeta } from '../metadata/topic-registry';
+import { GroupDriver } from '../replication/group-driver';
+import { LogRaftStorage } from '../replication/log-raft-storage';
+import type { RaftHost } from '../replication/raft-host';
+import type { PartitionLog } from '../storage/types';
+import { ReplicatedPartition } from './replicated-partition';
+
+export interface OpenReplicatedOptions {
+  readonly topicPartition: TopicPartition;
+  readonly log: PartitionLog;
+  readonly meta: DurableMeta;
+  readonly host: RaftHost;
+  readonly nodeId: number;
+  /** Voters of the group when it is first created (the partition's assigned replicas). */
+  readonly replicaIds: readonly number[];
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly addressOf: (brokerId: number) => string | undefined;
+  readonly electionTimeoutTicks: number;
+}
+
+export const groupIdOf = (tp: TopicPartition): string => `${tp.topic}/${tp.partition}`;
+
+export async function openReplicatedPartition(options: OpenReplicatedOptions): Promise<ReplicatedPartition> {
+  const groupId = groupIdOf(options.topicPartition);
+  let driver: GroupDriver | undefined;
+  const bootstrap = { voters: [...options.replicaIds].sort((a, b) => a - b).map(asNodeId), learners: [] };
+  const storage = new LogRaftStorage(options.log, options.meta, groupId, bootstrap, () => driver?.schedule());
+  if (options.meta.getMeta(`raft/${groupId}/config`) === undefined) await storage.persistConfig(bootstrap);
+  const applied = Math.min(storage.savedHardState.commit, options.log.lastRaftIndex);
+  const committedEnd = await ReplicatedPartition.committedEndOffsetAt(options.log, applied);
+  const partition = new ReplicatedPartition(
+    {
+      topicPartition: options.topicPartition,
+      log: options.log,
+      nodeId: options.nodeId,
+      replicaIds: options.replicaIds,
+      clock: options.clock,
+      logger: options.logger,
+      addressOf: options.addressOf,
+    },
+    committedEnd,
+  );
+  driver = new GroupDriver({
+    groupId,
+    nodeId: asNodeId(options.nodeId),
+    storage,
+    host: options.host,
+    machine: partition,
+    logger: options.logger,
+    electionTimeoutTicks: options.electionTimeoutTicks,
+    applied,
+    seed: hashSeed(`${groupId}@${options.nodeId}`),
+  });
+  partition.attach(driver);
+  options.host.add(driver);
+  return partition;
+}
+
+function hashSeed(text: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+  return hash >>> 0;
+}

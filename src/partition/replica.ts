@@ -1,0 +1,41 @@
+// What the broker's handlers need from a partition, whether it has one replica (Partition:
+// commit = local fsync) or is a Raft group (ReplicatedPartition: commit = majority fsync).
+import { ErrorCode, SluiceError } from '../common/errors';
+import type { Offset, TopicPartition } from '../common/ids';
+import type { LogConfig, ReadResult } from '../storage/types';
+import type { ChangeSignal } from './change-signal';
+import type { ProduceInput, ProduceOutcome } from './partition';
+
+export interface PartitionReplica {
+  readonly topicPartition: TopicPartition;
+  /** Fires whenever the high watermark or the log start moves (for long polls). */
+  readonly changed: ChangeSignal;
+  readonly highWatermark: number;
+  readonly logStartOffset: number;
+  readonly logEndOffset: number;
+  /** The leader's term (Raft) or a fixed epoch for a single replica. */
+  readonly leaderEpoch: number;
+  readonly sizeBytes: number;
+  /** Broker id of the leader as this replica knows it, or null during an election. */
+  readonly leaderId: number | null;
+  /** Broker ids holding a replica. */
+  readonly replicaIds: readonly number[];
+  produce(input: ProduceInput): Promise<ProduceOutcome>;
+  /** Throws SluiceError: OFFSET_OUT_OF_RANGE, NotLeaderError, CORRUPT_MESSAGE. */
+  read(offset: number, maxBytes: number): Promise<ReadResult>;
+  offsetForTimestamp(timestampMs: number): Promise<Offset | undefined>;
+  updateConfig(config: LogConfig): void;
+  applyRetention(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** This broker does not lead the partition; `leaderHint` is the leader's address when known. */
+export class NotLeaderError extends SluiceError {
+  constructor(
+    message: string,
+    readonly leaderHint: string,
+  ) {
+    super(ErrorCode.NOT_LEADER, message);
+    this.name = 'NotLeaderError';
+  }
+}

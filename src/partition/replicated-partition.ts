@@ -1,0 +1,256 @@
+// One replica of a partition that is a Raft group (DESIGN §6): produce proposes the batch and
+// answers once it is committed (acks=all: fsynced on a majority) or appended by the leader
+// (acks=leader); the high watermark is the end offset of the last committed entry, so a consumer
+// never sees a record that could be rolled back. Only the leader serves produce and fetch.
+import type { Clock } from '../common/clock';
+import { ErrorCode, SluiceError } from '../common/errors';
+import { asRaftIndex, type Offset, type TopicPartition } from '../common/ids';
+import type { Logger } from '../common/logger';
+import type { Entry, SoftState } from '../raft';
+import type { GroupDriver, GroupStateMachine } from '../replication/group-driver';
+import { decodeFacts, encodeEntryData } from '../replication/partition-entry';
+import { EntryKind, type EntryHeader, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
+import { ChangeSignal } from './change-signal';
+import type { ProduceInput, ProduceOutcome } from './partition';
+import { ProducerStateTable } from './producer-state';
+import { rebuildProducerState } from './producer-state-rebuild';
+import { NotLeaderError, type PartitionReplica } from './replica';
+import { OffsetWaiters } from './offset-waiters';
+
+interface PendingProposal {
+  readonly term: number;
+  readonly input: ProduceInput;
+  readonly baseOffset: number;
+  readonly appendTimeMs: number;
+  readonly resolve: (outcome: ProduceOutcome) => void;
+}
+
+export interface ReplicatedPartitionOptions {
+  readonly topicPartition: TopicPartition;
+  readonly log: PartitionLog;
+  readonly nodeId: number;
+  readonly replicaIds: readonly number[];
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The gRPC address of a broker, for NOT_LEADER hints. */
+  readonly addressOf: (brokerId: number) => string | undefined;
+}
+
+export class ReplicatedPartition implements PartitionReplica, GroupStateMachine {
+  readonly topicPartition: TopicPartition;
+  readonly changed = new ChangeSignal();
+  readonly replicaIds: readonly number[];
+  private readonly producers = new ProducerStateTable();
+  private readonly pending = new Map<number, PendingProposal>();
+  private readonly committedWaiters: OffsetWaiters;
+  private driver: GroupDriver | undefined;
+  private leader: number | null = null;
+  private isLeader = false;
+  /** False while a new leader rebuilds producer state; produce answers NOT_LEADER meanwhile. */
+  private leaderReady = false;
+  private term = 0;
+  /** End offset of the last committed entry = the high watermark. */
+  private committedEndOffset: number;
+  /** Next offset a proposal will get (leader only). */
+  private nextOffset = 0;
+  private failure: string | undefined;
+
+  constructor(
+    private readonly options: ReplicatedPartitionOptions,
+    committedEndOffset: number,
+  ) {
+    this.topicPartition = options.topicPartition;
+    this.replicaIds = options.replicaIds;
+    this.committedEndOffset = committedEndOffset;
+    this.committedWaiters = new OffsetWaiters(committedEndOffset);
+  }
+
+  /** The end offset of the entry at `applied` (what the high watermark is after a restart). */
+  static async committedEndOffsetAt(log: PartitionLog, applied: number): Promise<number> {
+    if (applied < log.firstRaftIndex) return log.logStartOffset;
+    const [entry] = await log.readByRaftIndex(asRaftIndex(applied), asRaftIndex(applied + 1), 1);
+    return entry ? entry.header.baseOffset + entry.header.recordCount : log.logStartOffset;
+  }
+
+  attach(driver: GroupDriver): void {
+    this.driver = driver;
+  }
+
+  get highWatermark(): number {
+    return this.committedEndOffset;
+  }
+  get logStartOffset(): number {
+    return this.options.log.logStartOffset;
+  }
+  get logEndOffset(): number {
+    return this.options.log.logEndOffset;
+  }
+  get leaderEpoch(): number {
+    return this.term;
+  }
+  get sizeBytes(): number {
+    return this.options.log.sizeBytes;
+  }
+  get leaderId(): number | null {
+    return this.leader;
+  }
+
+  produce(input: ProduceInput): Promise<ProduceOutcome> {
+    if (this.failure) return Promise.resolve({ ok: false, code: ErrorCode.STORAGE_ERROR, message: this.failure });
+    const driver = this.driver;
+    if (!driver || !this.isLeader || !this.leaderReady) return Promise.resolve(this.notLeader());
+    const check = this.producers.check(input);
+    if (check.kind === 'reject') return Promise.resolve({ ok: false, code: check.code, message: check.message });
+    if (check.kind === 'duplicate') return this.answerDuplicate(input, check.baseOffset);
+
+    const appendTimeMs = this.options.clock.nowMs();
+    const data = encodeEntryData({ ...input, maxTimestampMs: input.maxTimestampMs > 0 ? input.maxTimestampMs : appendTimeMs, appendTimeMs }, input.batch);
+    const proposed = driver.node.propose(data);
+    if (!proposed.ok) return Promise.resolve(this.notLeader());
+    const baseOffset = this.nextOffset;
+    this.nextOffset += input.recordCount;
+    this.producers.record(input, baseOffset);
+    const outcome = new Promise<ProduceOutcome>((resolve) => this.pending.set(proposed.index, { term: proposed.term, input, baseOffset, appendTimeMs, resolve }));
+    driver.schedule();
+    if (input.acks === 'none') return Promise.resolve({ ok: true, code: ErrorCode.NONE, baseOffset: -1, appendTimeMs: -1, logStartOffset: this.logStartOffset });
+    return outcome;
+  }
+
+  read(offset: number, maxBytes: number): Promise<ReadResult> {
+    if (!this.isLeader) throw this.notLeaderError();
+    const log = this.options.log;
+    if (offset < log.logStartOffset || offset > log.logEndOffset) {
+      throw new SluiceError(
+        ErrorCode.OFFSET_OUT_OF_RANGE,
+        `offset ${offset} is out of range for ${this.name}: valid offsets are [${log.logStartOffset}, ${log.logEndOffset}]`,
+      );
+    }
+    if (offset >= this.committedEndOffset) return Promise.resolve({ entries: [], bytes: 0 });
+    return log.read(offset as Offset, this.committedEndOffset as Offset, maxBytes);
+  }
+
+  offsetForTimestamp(timestampMs: number): Promise<Offset | undefined> {
+    return this.options.log.offsetForTimestamp(timestampMs);
+  }
+
+  updateConfig(config: LogConfig): void {
+    this.options.log.updateConfig(config);
+  }
+
+  async applyRetention(): Promise<number> {
+    const deleted = await this.options.log.applyRetention(this.options.clock.nowMs());
+    if (deleted > 0) this.changed.notify();
+    return deleted;
+  }
+
+  async close(): Promise<void> {
+    await this.driver?.stop();
+    this.failAll(ErrorCode.NOT_LEADER, `${this.name} is closing on this broker`);
+  }
+
+  // --- GroupStateMachine -------------------------------------------------------------------
+
+  onAppended(entries: readonly Entry[], headers: readonly EntryHeader[]): void {
+    headers.forEach((header, i) => {
+      if (header.kind !== EntryKind.DATA) return;
+      if (!this.isLeader && header.producerId > 0) this.producers.record(header, header.baseOffset);
+      const proposal = this.pending.get(entries[i]!.index);
+      if (proposal && proposal.input.acks === 'leader' && proposal.term === header.term) {
+        this.pending.delete(entries[i]!.index);
+        proposal.resolve(this.success(header.baseOffset, proposal.appendTimeMs));
+      }
+    });
+  }
+
+  async onTruncated(fromIndex: number): Promise<void> {
+    for (const [index, proposal] of this.pending) {
+      if (index >= fromIndex) {
+        this.pending.delete(index);
+        proposal.resolve({ ok: false, code: ErrorCode.NOT_LEADER, message: `${this.name}: the batch was not committed (leadership changed); retry` });
+      }
+    }
+    this.producers.clear();
+    await rebuildProducerState(this.options.log, this.producers);
+  }
+
+  onSnapshotInstalled(_snapshotIndex: number, logStartOffset: number): void {
+    this.committedEndOffset = Math.max(this.committedEndOffset, logStartOffset);
+    this.producers.clear();
+    this.changed.notify();
+  }
+
+  onCommitted(entries: readonly Entry[]): void {
+    for (const entry of entries) {
+      if (entry.type === 'normal' && entry.data.byteLength > 0) this.committedEndOffset += decodeFacts(entry.data).recordCount;
+      const proposal = this.pending.get(entry.index);
+      if (!proposal) continue;
+      this.pending.delete(entry.index);
+      if (proposal.term === entry.term) proposal.resolve(this.success(proposal.baseOffset, proposal.appendTimeMs));
+      else proposal.resolve({ ok: false, code: ErrorCode.NOT_LEADER, message: `${this.name}: the batch was replaced by a new leader's log; retry` });
+    }
+    this.committedWaiters.advanceTo(this.committedEndOffset);
+    this.changed.notify();
+  }
+
+  onSoftState(soft: SoftState, term: number): void {
+    const wasLeader = this.isLeader;
+    this.term = term;
+    this.leader = soft.leader;
+    this.isLeader = soft.role === 'leader';
+    if (this.isLeader && !wasLeader) {
+      this.options.logger.info({ partition: this.name, term }, `node ${this.options.nodeId} became leader of ${this.name} at term ${term}`);
+      this.leaderReady = false;
+      void this.prepareLeadership();
+    } else if (!this.isLeader && wasLeader) {
+      this.leaderReady = false;
+      this.failAll(ErrorCode.NOT_LEADER, `${this.name}: leadership moved before the batch committed; retry`);
+    }
+    this.changed.notify();
+  }
+
+  onFailed(error: Error): void {
+    this.failure = `${this.name} stopped on this broker after a storage failure (${error.message}); restart the broker to recover it`;
+    this.failAll(ErrorCode.STORAGE_ERROR, this.failure);
+  }
+
+  // --- helpers ------------------------------------------------------------------------------
+
+  private async prepareLeadership(): Promise<void> {
+    const term = this.term;
+    this.producers.clear();
+    await rebuildProducerState(this.options.log, this.producers);
+    if (!this.isLeader || this.term !== term) return;
+    this.nextOffset = this.options.log.logEndOffset;
+    this.leaderReady = true;
+  }
+
+  private async answerDuplicate(input: ProduceInput, baseOffset: number): Promise<ProduceOutcome> {
+    if (input.acks === 'all') await this.committedWaiters.waitFor(baseOffset + input.recordCount);
+    return { ok: true, code: ErrorCode.DUPLICATE_SEQUENCE, baseOffset, appendTimeMs: -1, logStartOffset: this.logStartOffset };
+  }
+
+  private failAll(code: ErrorCode, message: string): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const proposal of pending) proposal.resolve({ ok: false, code, message });
+  }
+
+  private success(baseOffset: number, appendTimeMs: number): ProduceOutcome {
+    return { ok: true, code: ErrorCode.NONE, baseOffset, appendTimeMs, logStartOffset: this.logStartOffset };
+  }
+
+  private notLeader(): ProduceOutcome {
+    const error = this.notLeaderError();
+    return { ok: false, code: ErrorCode.NOT_LEADER, message: error.message, leaderHint: error.leaderHint };
+  }
+
+  private notLeaderError(): NotLeaderError {
+    const hint = this.leader !== null && this.leader !== this.options.nodeId ? (this.options.addressOf(this.leader) ?? '') : '';
+    const who = this.leader === null ? 'no leader is elected yet' : this.leader === this.options.nodeId ? 'this broker is becoming its leader' : `broker ${this.leader} leads it`;
+    return new NotLeaderError(`broker ${this.options.nodeId} is not the leader of ${this.name}: ${who}`, hint);
+  }
+
+  private get name(): string {
+    return `${this.topicPartition.topic}/${this.topicPartition.partition}`;
+  }
+}

@@ -1,0 +1,184 @@
+// The Raft core's view of a partition's segment log (DESIGN §6: the segment log is the Raft
+// log). Reads are synchronous for the core, so recent entries are kept in a bounded cache; a
+// range that is not cached answers `undefined` while it is loaded from disk in the background,
+// and the host re-drives the group when it arrives (src/raft/storage.ts explains the contract).
+// Hard state (term, vote) lives in the broker's durable meta store.
+import { asNodeId, asRaftIndex, asTerm, type RaftIndex, type Term } from '../common/ids';
+import type { ConfigState, Entry, HardState, InitialState, RaftStorage, Snapshot, SnapshotMeta } from '../raft';
+import { entryBytes } from '../raft';
+import type { DurableMeta } from '../metadata/topic-registry';
+import type { PartitionLog } from '../storage/types';
+import { fromStoredEntry } from './partition-entry';
+
+const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
+
+interface StoredHardState {
+  term: number;
+  vote: number | null;
+  commit: number;
+}
+
+export interface PartitionSnapshotData {
+  readonly logStartOffset: number;
+}
+
+export class LogRaftStorage implements RaftStorage {
+  private readonly cache = new Map<number, Entry>();
+  private cacheBytes = 0;
+  private lowestCached = Infinity;
+  private loading: { lo: number; hi: number } | undefined;
+  /** The last range loaded from disk, kept apart from the cache so eviction cannot undo it. */
+  private loaded = new Map<number, Entry>();
+  private hardState: HardState;
+  private config: ConfigState;
+
+  constructor(
+    readonly log: PartitionLog,
+    private readonly meta: DurableMeta,
+    private readonly groupId: string,
+    bootstrapConfig: ConfigState,
+    /** Called when a background load finished, so the host can drive the group again. */
+    private readonly onLoaded: () => void,
+    private readonly cacheLimitBytes = DEFAULT_CACHE_BYTES,
+  ) {
+    const stored = meta.getMeta(this.hardStateKey) as StoredHardState | undefined;
+    this.hardState = stored
+      ? { term: asTerm(stored.term), vote: stored.vote === null ? null : asNodeId(stored.vote), commit: asRaftIndex(Math.min(stored.commit, log.lastRaftIndex)) }
+      : { term: asTerm(0), vote: null, commit: asRaftIndex(0) };
+    const config = meta.getMeta(this.configKey) as { voters: number[]; learners: number[] } | undefined;
+    this.config = config ? { voters: config.voters.map(asNodeId), learners: config.learners.map(asNodeId) } : bootstrapConfig;
+  }
+
+  private get hardStateKey(): string {
+    return `raft/${this.groupId}/hard-state`;
+  }
+  private get configKey(): string {
+    return `raft/${this.groupId}/config`;
+  }
+
+  initialState(): InitialState {
+    return { hardState: this.hardState, config: this.config, configIndex: asRaftIndex(0) };
+  }
+
+  /** Persists the bootstrap configuration once, when the replica is first created. */
+  async persistConfig(config: ConfigState): Promise<void> {
+    this.config = config;
+    await this.meta.putMetaDurable(this.configKey, { voters: [...config.voters], learners: [...config.learners] });
+  }
+
+  /**
+   * Stores term, vote and commit. Durable when the promise resolves; a change of term or vote
+   * must be awaited before answering any message (thesis §3.8), a commit-only change need not.
+   */
+  saveHardState(hardState: HardState): Promise<void> {
+    this.hardState = hardState;
+    return this.meta.putMetaDurable(this.hardStateKey, { term: hardState.term, vote: hardState.vote, commit: hardState.commit } satisfies StoredHardState);
+  }
+
+  get savedHardState(): HardState {
+    return this.hardState;
+  }
+
+  /** Keeps a commit-only change in memory; the next saveHardState writes it. */
+  rememberCommit(hardState: HardState): void {
+    this.hardState = hardState;
+  }
+
+  entries(lo: RaftIndex, hi: RaftIndex, maxBytes: number): readonly Entry[] | undefined {
+    const out: Entry[] = [];
+    let bytes = 0;
+    for (let i = lo; i < hi; i++) {
+      const entry = this.cache.get(i) ?? this.loaded.get(i);
+      if (!entry) {
+        if (out.length > 0) return out;
+        this.load(lo, hi, maxBytes);
+        return undefined;
+      }
+      bytes += entryBytes(entry);
+      if (out.length > 0 && bytes > maxBytes) break;
+      out.push(entry);
+    }
+    return out;
+  }
+
+  term(index: RaftIndex): Term | undefined {
+    if (index < this.log.firstRaftIndex - 1 || index > this.log.lastRaftIndex) return undefined;
+    return this.log.termAt(index);
+  }
+
+  firstIndex(): RaftIndex {
+    return this.log.firstRaftIndex;
+  }
+
+  lastIndex(): RaftIndex {
+    return this.log.lastRaftIndex;
+  }
+
+  snapshotMeta(): SnapshotMeta {
+    const index = asRaftIndex(this.log.firstRaftIndex - 1);
+    return { index, term: this.log.termAt(index) ?? asTerm(0), config: this.config };
+  }
+
+  snapshot(): Snapshot {
+    const data: PartitionSnapshotData = { logStartOffset: this.log.logStartOffset };
+    return { meta: this.snapshotMeta(), data: Buffer.from(JSON.stringify(data)) };
+  }
+
+  /** Remembers entries just written (they are what followers will ask for next). */
+  remember(entries: readonly Entry[]): void {
+    for (const entry of entries) {
+      const old = this.cache.get(entry.index);
+      if (old) this.cacheBytes -= entryBytes(old);
+      this.cache.set(entry.index, entry);
+      this.cacheBytes += entryBytes(entry);
+      if (entry.index < this.lowestCached) this.lowestCached = entry.index;
+    }
+    this.evict();
+  }
+
+  /** Forgets cached entries at or after `index` (after a suffix truncation). */
+  forgetFrom(index: number): void {
+    for (const [i, entry] of this.cache) {
+      if (i >= index) {
+        this.cache.delete(i);
+        this.cacheBytes -= entryBytes(entry);
+      }
+    }
+    if (this.cache.size === 0) this.lowestCached = Infinity;
+    for (const i of this.loaded.keys()) if (i >= index) this.loaded.delete(i);
+  }
+
+  clearCache(): void {
+    this.loaded.clear();
+    this.cache.clear();
+    this.cacheBytes = 0;
+    this.lowestCached = Infinity;
+  }
+
+  private evict(): void {
+    while (this.cacheBytes > this.cacheLimitBytes && this.cache.size > 1) {
+      const entry = this.cache.get(this.lowestCached);
+      if (entry) {
+        this.cache.delete(this.lowestCached);
+        this.cacheBytes -= entryBytes(entry);
+      }
+      this.lowestCached++;
+    }
+  }
+
+  private load(lo: number, hi: number, maxBytes: number): void {
+    if (this.loading) return;
+    this.loading = { lo, hi };
+    this.log.readByRaftIndex(asRaftIndex(lo), asRaftIndex(hi), maxBytes).then(
+      (stored) => {
+        this.loading = undefined;
+        this.loaded = new Map(stored.map((e) => [e.header.raftIndex, fromStoredEntry(e)]));
+        this.onLoaded();
+      },
+      () => {
+        this.loading = undefined;
+        this.onLoaded();
+      },
+    );
+  }
+}

@@ -1,0 +1,74 @@
+// A partition's Raft entry payload: a fixed 40-byte prefix with the batch facts the leader
+// decided (record count, timestamps, producer ids), followed by the batch bytes. In the segment
+// log the prefix becomes the entry header and only the batch bytes are stored, so the log holds
+// each batch once; reading an entry back for a follower rebuilds the prefix.
+import { asRaftIndex, asTerm } from '../common/ids';
+import type { Entry } from '../raft';
+import { EntryKind, type AppendEntry, type StoredEntry } from '../storage/types';
+
+export const PREFIX_BYTES = 40;
+
+export interface BatchFacts {
+  readonly recordCount: number;
+  readonly maxTimestampMs: number;
+  readonly appendTimeMs: number;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+}
+
+/** Prefix + batch in one buffer (one copy of the batch). */
+export function encodeEntryData(facts: BatchFacts, batch: Uint8Array): Buffer {
+  const data = Buffer.allocUnsafe(PREFIX_BYTES + batch.byteLength);
+  writePrefix(data, facts);
+  data.set(batch, PREFIX_BYTES);
+  return data;
+}
+
+function writePrefix(into: Buffer, facts: BatchFacts): void {
+  into.writeUInt32LE(facts.recordCount, 0);
+  into.writeInt32LE(facts.producerEpoch, 4);
+  into.writeInt32LE(facts.baseSequence, 8);
+  into.writeUInt32LE(0, 12);
+  into.writeDoubleLE(facts.maxTimestampMs, 16);
+  into.writeDoubleLE(facts.appendTimeMs, 24);
+  into.writeDoubleLE(facts.producerId, 32);
+}
+
+export function decodeFacts(data: Uint8Array): BatchFacts {
+  if (data.byteLength < PREFIX_BYTES) throw new Error(`partition entry of ${data.byteLength} bytes is shorter than its ${PREFIX_BYTES}-byte prefix`);
+  const view = Buffer.from(data.buffer, data.byteOffset, PREFIX_BYTES);
+  return {
+    recordCount: view.readUInt32LE(0),
+    producerEpoch: view.readInt32LE(4),
+    baseSequence: view.readInt32LE(8),
+    maxTimestampMs: view.readDoubleLE(16),
+    appendTimeMs: view.readDoubleLE(24),
+    producerId: view.readDoubleLE(32),
+  };
+}
+
+/**
+ * The storage append for a Raft entry (the batch is a view into entry.data, not a copy).
+ * A leader's empty no-op entry (thesis §6.4) is stored like a config entry with no bytes: it
+ * consumes a Raft index but no offsets. Real config entries always carry bytes.
+ */
+export function toAppendEntry(entry: Entry): AppendEntry {
+  if (entry.type === 'config' || entry.data.byteLength === 0) {
+    return {
+      kind: EntryKind.CONFIG, term: entry.term, raftIndex: entry.index, recordCount: 0, maxTimestampMs: 0, appendTimeMs: 0,
+      producerId: 0, producerEpoch: 0, baseSequence: 0, batch: entry.data,
+    };
+  }
+  const facts = decodeFacts(entry.data);
+  return { kind: EntryKind.DATA, term: entry.term, raftIndex: entry.index, ...facts, batch: entry.data.subarray(PREFIX_BYTES) };
+}
+
+/** The Raft entry for a stored one (rebuilds the prefix; one copy of the batch). */
+export function fromStoredEntry(stored: StoredEntry): Entry {
+  const h = stored.header;
+  const term = asTerm(h.term);
+  const index = asRaftIndex(h.raftIndex);
+  if (h.kind === EntryKind.CONFIG) return { term, index, type: stored.batch.byteLength === 0 ? 'normal' : 'config', data: stored.batch };
+  return { term, index, type: 'normal', data: encodeEntryData(h, stored.batch) };
+}

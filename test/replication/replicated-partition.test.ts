@@ -1,0 +1,146 @@
+// Three replicas of one partition in one process, each with its own storage directory, joined by
+// an in-memory network that the tests can cut.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../../src/common/clock';
+import { ErrorCode } from '../../src/common/errors';
+import { asNodeId } from '../../src/common/ids';
+import { moduleLogger } from '../../src/common/logger';
+import { openReplicatedPartition } from '../../src/partition/open-replicated';
+import type { ProduceOutcome } from '../../src/partition/partition';
+import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
+import { RaftHost } from '../../src/replication/raft-host';
+import { InMemoryNetwork } from '../../src/replication/transport';
+import { StorageEngine } from '../../src/storage/storage-engine';
+import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
+import { encodeBatch } from '../broker/broker-fixture';
+
+interface TestNode {
+  id: number;
+  dir: string;
+  engine: StorageEngine;
+  host: RaftHost;
+  partition: ReplicatedPartition;
+}
+
+const TP = { topic: 'orders', partition: 0 };
+
+async function startNode(network: InMemoryNetwork, id: number, dir: string): Promise<TestNode> {
+  const engine = await StorageEngine.open({ dataDir: dir });
+  const host = new RaftHost(asNodeId(id), network.transport(asNodeId(id)), 10);
+  const log = await engine.openLog(TP.topic, TP.partition, DEFAULT_LOG_CONFIG);
+  const partition = await openReplicatedPartition({
+    topicPartition: TP, log, meta: engine, host, nodeId: id, replicaIds: [1, 2, 3], clock: systemClock,
+    logger: moduleLogger('test'), addressOf: (b) => `node-${b}`, electionTimeoutTicks: 10,
+  });
+  host.start();
+  return { id, dir, engine, host, partition };
+}
+
+async function stopNode(node: TestNode): Promise<void> {
+  await node.partition.close();
+  await node.host.stop();
+  await node.engine.close();
+}
+
+async function until(condition: () => boolean, what: string, maxWaitMs = 20_000): Promise<void> {
+  const deadline = Date.now() + maxWaitMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const produce = (p: ReplicatedPartition, values: string[], acks: 'all' | 'leader' = 'all'): Promise<ProduceOutcome> =>
+  p.produce({ batch: encodeBatch(values), acks, recordCount: values.length, maxTimestampMs: 0, producerId: 0, producerEpoch: 0, baseSequence: 0 });
+
+describe('replicated partition (3 replicas, in-memory network)', function () {
+  let network: InMemoryNetwork;
+  let nodes: TestNode[];
+  const dirs: string[] = [];
+
+  beforeEach(async () => {
+    network = new InMemoryNetwork();
+    nodes = [];
+    for (const id of [1, 2, 3]) {
+      const dir = mkdtempSync(join(tmpdir(), `sluice-raft-${id}-`));
+      dirs.push(dir);
+      nodes.push(await startNode(network, id, dir));
+    }
+  });
+  afterEach(async () => {
+    for (const node of nodes) await stopNode(node);
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function electedLeader(exclude: number[] = []): Promise<TestNode> {
+    let found: TestNode | undefined;
+    await until(() => {
+      found = nodes.find((n) => !exclude.includes(n.id) && n.partition.leaderId === n.id);
+      return found !== undefined;
+    }, 'a leader');
+    return found!;
+  }
+
+  async function produceOnLeader(values: string[], exclude: number[] = []): Promise<ProduceOutcome> {
+    for (;;) {
+      const leader = await electedLeader(exclude);
+      const outcome = await produce(leader.partition, values);
+      if (outcome.ok || outcome.code !== ErrorCode.NOT_LEADER) return outcome;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  it('elects one leader, commits acks=all writes and replicates them to every replica', async () => {
+    const first = await produceOnLeader(['a', 'b']);
+    const second = await produceOnLeader(['c']);
+    assert.ok(first.ok && second.ok);
+    assert.equal(first.ok && first.baseOffset, 0);
+    assert.equal(second.ok && second.baseOffset, 2);
+    await until(() => nodes.every((n) => n.partition.highWatermark === 3), 'every replica to learn the commit');
+    const leaders = nodes.filter((n) => n.partition.leaderId === n.id);
+    assert.equal(leaders.length, 1);
+  });
+
+  it('answers NOT_LEADER on a follower with the leader address', async () => {
+    await produceOnLeader(['x']);
+    const follower = nodes.find((n) => n.partition.leaderId !== n.id)!;
+    const outcome = await produce(follower.partition, ['y']);
+    assert.equal(outcome.ok, false);
+    assert.equal(!outcome.ok && outcome.code, ErrorCode.NOT_LEADER);
+    const leaderId = follower.partition.leaderId!;
+    assert.equal(!outcome.ok && outcome.leaderHint, `node-${leaderId}`);
+  });
+
+  it('fails over when the leader is cut off; the old leader cannot commit; logs converge after healing', async () => {
+    await produceOnLeader(['before']);
+    const old = await electedLeader();
+    network.isolate(asNodeId(old.id));
+    const stale = produce(old.partition, ['lost?']);
+    const next = await electedLeader([old.id]);
+    assert.notEqual(next.id, old.id);
+    const after = await produceOnLeader(['after'], [old.id]);
+    assert.ok(after.ok, JSON.stringify(after));
+    network.heal();
+    const staleOutcome = await stale;
+    assert.equal(staleOutcome.ok, false, 'the isolated old leader acknowledged nothing');
+    await until(() => nodes.every((n) => n.partition.highWatermark === 2), 'all replicas to converge');
+    for (const n of nodes) {
+      const { entries } = await n.engine.openLog(TP.topic, TP.partition, DEFAULT_LOG_CONFIG).then((log) => log.read(0 as never, 2 as never, 1 << 20));
+      assert.equal(entries.length, 2, `node ${n.id} holds both committed batches`);
+    }
+  });
+
+  it('keeps committed data and catches up after a replica restarts', async () => {
+    await produceOnLeader(['one']);
+    const follower = nodes.find((n) => n.partition.leaderId !== n.id)!;
+    await stopNode(follower);
+    nodes = nodes.filter((n) => n !== follower);
+    await produceOnLeader(['two']);
+    const restarted = await startNode(network, follower.id, follower.dir);
+    nodes.push(restarted);
+    await until(() => restarted.partition.highWatermark === 2, 'the restarted replica to catch up');
+  });
+});
