@@ -212,7 +212,7 @@ export function parseTarget(text: string): Target {
 
 function compareCommand(): Command {
   return withCommonOptions(new Command('compare'))
-    .description('run the comparison suite against several systems and print figures with ratios to the baseline')
+    .description('run the comparison suite against several systems and print figures with ratios to the baseline (2 producer threads unless --producers)')
     .option('--target <spec>', 'label|system|address|durability (repeatable)', (v: string, acc: Target[]) => [...acc, parseTarget(v)], [] as Target[])
     .option('--unavailable <spec>', 'label|durability|reason: a row that is shown but not run (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--baseline <label>', 'ratios are baseline / system', 'sluice')
@@ -224,6 +224,10 @@ function compareCommand(): Command {
       const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; scale: number; e2eSeconds: number; outDir: string; steps?: string }>();
       if (o.target.length === 0) throw new InvalidArgumentError('no --target given: name at least one system');
       const scale = { countScale: o.scale, endToEndSeconds: o.e2eSeconds };
+      // One producer thread per core unless told otherwise: one Node producer thread is the
+      // limit for every system at 100 B records, and Redis (fsync per event-loop turn) needs
+      // concurrent connections to group its fsyncs.
+      if (command.getOptionValueSource('producers') === 'default') o.producers = 2;
       const only = o.steps?.split(',').map((s) => s.trim()).filter(Boolean);
       const steps = compareSuite(specFrom('produce', o), scale).filter((s) => !only || only.includes(s.name));
       if (steps.length === 0) throw new InvalidArgumentError(`--steps matched no step: use ${compareSuite(DEFAULT_SPEC, scale).map((s) => s.name).join(', ')}`);

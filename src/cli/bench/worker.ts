@@ -55,6 +55,10 @@ async function runProducer(driver: BenchDriver): Promise<void> {
   const waitMs = Number(startNs - now()) / 1e6;
   if (waitMs > 0) await sleepMs(waitMs);
 
+  const settled = (): void => {
+    inFlight--;
+    if (slotFree && inFlight < spec.maxInFlight) { const wake = slotFree; slotFree = null; wake(); }
+  };
   const send = (intendedNs: bigint): void => {
     const value = Buffer.allocUnsafe(recordBytes);
     filler.copy(value);
@@ -62,6 +66,7 @@ async function runProducer(driver: BenchDriver): Promise<void> {
     stampRecord(value, paced ? intendedNs : sentNs);
     const { key, partition } = chooser.choose();
     inFlight++;
+    // Two callbacks and no finally(): one promise per record less, on the hottest path.
     producer.send(init.topic, partition, key, value).then(
       () => {
         const ackNs = now();
@@ -70,15 +75,14 @@ async function runProducer(driver: BenchDriver): Promise<void> {
         intervalRecords++;
         intervalBytes += recordBytes;
         perPartition[partition] = (perPartition[partition] ?? 0) + 1;
+        settled();
       },
       (error: unknown) => {
         intervalErrors++;
         firstError ??= String((error as Error)?.message ?? error);
+        settled();
       },
-    ).finally(() => {
-      inFlight--;
-      if (slotFree && inFlight < spec.maxInFlight) { const wake = slotFree; slotFree = null; wake(); }
-    });
+    );
   };
 
   let sent = 0;

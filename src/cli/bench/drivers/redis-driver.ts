@@ -31,12 +31,12 @@ export async function openRedisDriver(config: RedisConfig): Promise<BenchDriver>
       return {
         send(topic, partition, _key, value) {
           outstanding++;
-          return redis.xadd(streamKey(topic, partition), '*', 'v', value).then(
-            () => undefined,
-            (error: unknown) => { throw error; },
-          ).finally(() => {
-            if (--outstanding === 0 && drained) drained();
-          });
+          const added = redis.xadd(streamKey(topic, partition), '*', 'v', value);
+          const settled = (): void => {
+            if (--outstanding === 0 && drained) { const wake = drained; drained = null; wake(); }
+          };
+          added.then(settled, settled);
+          return added;
         },
         flush() {
           return outstanding === 0 ? Promise.resolve() : new Promise<void>((resolve) => { drained = resolve; });

@@ -29,14 +29,15 @@ export async function openSluiceDriver(config: SluiceConfig): Promise<BenchDrive
       await producer.connect();
       return {
         send(topic, partition, key, value) {
-          return producer.produce(topic, { key, value, partition }).then(() => undefined);
+          return producer.produce(topic, { key, value, partition });
         },
         flush: () => producer.flush(),
         close: () => producer.disconnect(),
       };
     },
     async consumer(): Promise<BenchConsumer> {
-      const consumer = client.consumer({ maxWaitMs: 100 });
+      // Fetch sizes comparable to the peers' batches (Redis XREAD COUNT 5000, JetStream 10,000 messages).
+      const consumer = client.consumer({ maxWaitMs: 100, maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 64 * 1024 * 1024 });
       await consumer.connect();
       let stopped = false;
       let running: Promise<void> | null = null;

@@ -28,7 +28,7 @@ export interface BenchProducer {
    * on failure. Callers keep many sends outstanding; the driver may batch or pipeline them.
    * The driver takes ownership of `value`: the caller never reuses the buffer.
    */
-  send(topic: string, partition: number, key: string | null, value: Buffer): Promise<void>;
+  send(topic: string, partition: number, key: string | null, value: Buffer): Promise<unknown>;
   /** Resolves when every send so far has been answered. */
   flush(): Promise<void>;
   close(): Promise<void>;
