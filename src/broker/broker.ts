@@ -2,10 +2,12 @@
 // `startBroker` resolves once the broker serves requests; `stop` is graceful (finishes queued
 // appends, fsyncs, closes LMDB) and safe to call twice.
 import { systemClock, type Clock } from '../common/clock';
+import { partitionKey } from '../common/ids';
 import { moduleLogger } from '../common/logger';
+import { Partition } from '../partition/partition';
 import { OffsetStore, OFFSETS_TOPIC } from '../groups/offset-store';
 import { mergeTopicConfig } from '../metadata/topic-config';
-import { TopicRegistry } from '../metadata/topic-registry';
+import { LocalTopicRegistry } from '../metadata/topic-registry';
 import { StorageEngine } from '../storage/storage-engine';
 import type { BrokerConfig } from './config';
 import type { BrokerContext } from './context';
@@ -26,7 +28,7 @@ export interface RunningBroker {
 export async function startBroker(config: BrokerConfig, clock: Clock = systemClock): Promise<RunningBroker> {
   const logger = moduleLogger('broker', { node: config.nodeId });
   const storage = await StorageEngine.open({ dataDir: config.dataDir, clock });
-  const registry = new TopicRegistry(storage);
+  const registry = new LocalTopicRegistry(storage, config.nodeId);
   if (!registry.get(OFFSETS_TOPIC)) {
     await registry.create({
       name: OFFSETS_TOPIC,
@@ -40,7 +42,9 @@ export async function startBroker(config: BrokerConfig, clock: Clock = systemClo
   }
   let partitions: PartitionManager | undefined;
   const metrics = new BrokerMetrics(() => partitions);
-  partitions = new PartitionManager(storage, registry, clock);
+  partitions = new PartitionManager(storage, registry, config.nodeId, (tp, log, logConfig) =>
+    Partition.open(tp, log, logConfig, clock, moduleLogger('partition', { partition: partitionKey(tp) }), config.nodeId),
+  );
   await partitions.start(config.retentionCheckIntervalMs);
   const offsets = new OffsetStore(partitions.ofTopic(OFFSETS_TOPIC), clock);
   await offsets.load();

@@ -1,15 +1,18 @@
 // Hosts this broker's partitions: opens a Partition for every partition of every topic in the
 // registry, follows topic changes (create, grow, reconfigure, delete), and runs retention.
-import type { Clock } from '../common/clock';
 import { partitionKey, type TopicPartition } from '../common/ids';
 import { moduleLogger, type Logger } from '../common/logger';
 import { logConfigOf } from '../metadata/topic-config';
 import type { TopicChange, TopicMetadata, TopicRegistry } from '../metadata/topic-registry';
-import { Partition } from '../partition/partition';
+import type { PartitionReplica } from '../partition/replica';
 import type { StorageEngine } from '../storage/storage-engine';
+import type { LogConfig, PartitionLog } from '../storage/types';
+
+/** Creates this broker's replica of a partition over its opened log. */
+export type PartitionOpener = (tp: TopicPartition, log: PartitionLog, config: LogConfig, replicaIds: readonly number[]) => Promise<PartitionReplica>;
 
 export class PartitionManager {
-  private readonly partitions = new Map<string, Partition>();
+  private readonly partitions = new Map<string, PartitionReplica>();
   private readonly logger: Logger = moduleLogger('partitions');
   private retentionTimer: NodeJS.Timeout | undefined;
   private retentionRunning = false;
@@ -17,7 +20,8 @@ export class PartitionManager {
   constructor(
     private readonly storage: StorageEngine,
     private readonly registry: TopicRegistry,
-    private readonly clock: Clock,
+    private readonly nodeId: number,
+    private readonly openReplica: PartitionOpener,
   ) {
     registry.onChange((change) => this.onTopicChange(change));
   }
@@ -27,7 +31,7 @@ export class PartitionManager {
     for (const topic of this.registry.list()) await this.openTopic(topic, 0);
     for (const tp of await this.storage.listLogs()) {
       const topic = this.registry.get(tp.topic);
-      if (!topic || tp.partition >= topic.partitions) {
+      if (!topic || tp.partition >= topic.partitions || !this.registry.replicas(tp.topic, tp.partition).includes(this.nodeId)) {
         this.logger.warn({ partition: partitionKey(tp) }, 'removing the log of a deleted topic');
         await this.storage.deleteLog(tp.topic, tp.partition);
       }
@@ -36,15 +40,15 @@ export class PartitionManager {
     this.retentionTimer.unref();
   }
 
-  get(topic: string, partition: number): Partition | undefined {
+  get(topic: string, partition: number): PartitionReplica | undefined {
     return this.partitions.get(partitionKey({ topic, partition }));
   }
 
-  /** The partitions of `topic` in partition order (empty when the topic is unknown). */
-  ofTopic(topic: string): Partition[] {
+  /** This broker's replicas of `topic`, in partition order (empty when the topic is unknown). */
+  ofTopic(topic: string): PartitionReplica[] {
     const meta = this.registry.get(topic);
     if (!meta) return [];
-    const found: Partition[] = [];
+    const found: PartitionReplica[] = [];
     for (let p = 0; p < meta.partitions; p++) {
       const partition = this.get(topic, p);
       if (partition) found.push(partition);
@@ -52,7 +56,7 @@ export class PartitionManager {
     return found;
   }
 
-  all(): Partition[] {
+  all(): PartitionReplica[] {
     return [...this.partitions.values()];
   }
 
@@ -104,10 +108,10 @@ export class PartitionManager {
     const logConfig = logConfigOf(topic.config);
     for (let p = fromPartition; p < topic.partitions; p++) {
       const tp: TopicPartition = { topic: topic.name, partition: p };
-      if (this.partitions.has(partitionKey(tp))) continue;
+      const replicaIds = this.registry.replicas(tp.topic, tp.partition);
+      if (this.partitions.has(partitionKey(tp)) || !replicaIds.includes(this.nodeId)) continue;
       const log = await this.storage.openLog(tp.topic, tp.partition, logConfig);
-      const partition = await Partition.open(tp, log, logConfig, this.clock, moduleLogger('partition', { partition: partitionKey(tp) }));
-      this.partitions.set(partitionKey(tp), partition);
+      this.partitions.set(partitionKey(tp), await this.openReplica(tp, log, logConfig, replicaIds));
     }
   }
 }

@@ -4,7 +4,7 @@
 // in-memory table is rebuilt by replaying those partitions on start.
 import type { Clock } from '../common/clock';
 import { ErrorCode } from '../common/errors';
-import type { Partition } from '../partition/partition';
+import type { PartitionReplica } from '../partition/replica';
 import { decodeOffsetRecords, encodeOffsetBatch, type OffsetCommitRecord } from './offset-records';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
@@ -49,7 +49,7 @@ export class OffsetStore {
   private readonly groups = new Map<string, Map<string, CommittedOffset & { topic: string; partition: number }>>();
 
   constructor(
-    private readonly partitions: readonly Partition[],
+    private readonly partitions: readonly PartitionReplica[],
     private readonly clock: Clock,
   ) {}
 

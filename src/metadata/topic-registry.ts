@@ -24,15 +24,37 @@ export type TopicChange =
   | { readonly type: 'updated'; readonly topic: TopicMetadata; readonly previous: TopicMetadata }
   | { readonly type: 'deleted'; readonly topic: TopicMetadata };
 
+/**
+ * The topics a broker knows and the way to change them. Changes resolve once durable (on a
+ * single broker: fsynced locally; in a cluster: committed by the metadata group) and reject with
+ * a SluiceError whose code says why.
+ */
+export interface TopicRegistry {
+  list(): TopicMetadata[];
+  get(name: string): TopicMetadata | undefined;
+  /** Broker ids holding replicas of a partition, preferred leader first. */
+  replicas(topic: string, partition: number): readonly number[];
+  /** Number of brokers that can hold replicas. */
+  brokerCount(): number;
+  onChange(listener: (change: TopicChange) => Promise<void>): void;
+  create(topic: TopicMetadata): Promise<void>;
+  update(topic: TopicMetadata): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
 const META_KEY = 'metadata/topics';
 
-export class TopicRegistry {
+/** The registry of a single broker, persisted in its meta store. */
+export class LocalTopicRegistry implements TopicRegistry {
   private readonly byName = new Map<string, TopicMetadata>();
   private readonly listeners: ((change: TopicChange) => Promise<void>)[] = [];
   /** Mutations are serialized so that each persisted snapshot includes all earlier ones. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly meta: DurableMeta) {
+  constructor(
+    private readonly meta: DurableMeta,
+    private readonly nodeId = 1,
+  ) {
     const stored = meta.getMeta(META_KEY) as TopicMetadata[] | undefined;
     for (const topic of stored ?? []) {
       this.byName.set(topic.name, { ...topic, config: { ...DEFAULT_TOPIC_CONFIG, ...topic.config } });
@@ -45,6 +67,14 @@ export class TopicRegistry {
 
   get(name: string): TopicMetadata | undefined {
     return this.byName.get(name);
+  }
+
+  replicas(): readonly number[] {
+    return [this.nodeId];
+  }
+
+  brokerCount(): number {
+    return 1;
   }
 
   /** Called after each durable change, in order; the registry waits for listeners to finish. */

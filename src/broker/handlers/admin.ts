@@ -1,6 +1,6 @@
 // Admin: topics and cluster description. Each topic gets its own outcome; a bad topic never
 // affects the others in the same request.
-import { ErrorCode } from '../../common/errors';
+import { ErrorCode, SluiceError } from '../../common/errors';
 import { mergeTopicConfig, topicConfigStrings, topicNameProblem } from '../../metadata/topic-config';
 import type { TopicMetadata } from '../../metadata/topic-registry';
 import type { BrokerContext } from '../context';
@@ -12,6 +12,9 @@ interface TopicResult {
   errorCode: ErrorCode;
   errorMessage: string;
 }
+
+/** The error's own code when it has one; anything else is a storage failure. */
+const codeOf = (error: unknown): ErrorCode => (error instanceof SluiceError ? error.code : ErrorCode.STORAGE_ERROR);
 
 const okResult = (name: string): TopicResult => ({ name, errorCode: ErrorCode.NONE, errorMessage: '' });
 const errorResult = (name: string, errorCode: ErrorCode, errorMessage: string): TopicResult => ({ name, errorCode, errorMessage });
@@ -34,7 +37,7 @@ async function createTopic(ctx: BrokerContext, spec: TopicSpecMessage, validateO
     return errorResult(spec.name, ErrorCode.INVALID_PARTITIONS, `partitions ${partitions} is invalid: use 1..${max}`);
   }
   const replicationFactor = spec.replicationFactor === 0 ? 1 : spec.replicationFactor;
-  const brokers = 1;
+  const brokers = ctx.registry.brokerCount();
   if (replicationFactor > brokers) {
     return errorResult(
       spec.name,
@@ -53,7 +56,7 @@ async function createTopic(ctx: BrokerContext, spec: TopicSpecMessage, validateO
   try {
     await ctx.registry.create(topic);
   } catch (error) {
-    return errorResult(spec.name, ErrorCode.STORAGE_ERROR, `creating topic '${spec.name}' failed: ${(error as Error).message}`);
+    return errorResult(spec.name, codeOf(error), `creating topic '${spec.name}' failed: ${(error as Error).message}`);
   }
   return okResult(spec.name);
 }
@@ -73,7 +76,7 @@ export async function handleDeleteTopics(ctx: BrokerContext, request: { names: r
         ctx.offsets.forgetTopic(name);
         results.push(okResult(name));
       } catch (error) {
-        results.push(errorResult(name, ErrorCode.STORAGE_ERROR, `deleting topic '${name}' failed: ${(error as Error).message}`));
+        results.push(errorResult(name, codeOf(error), `deleting topic '${name}' failed: ${(error as Error).message}`));
       }
     }
   }
@@ -97,8 +100,8 @@ export function handleDescribeTopics(ctx: BrokerContext, request: { names: reado
     }
     const partitions = ctx.partitions.ofTopic(name).map((p) => ({
       partition: p.topicPartition.partition,
-      leaderId: ctx.config.nodeId,
-      replicas: [ctx.config.nodeId],
+      leaderId: p.leaderId ?? 0,
+      replicas: [...p.replicaIds],
       leaderEpoch: p.leaderEpoch,
       logStartOffset: p.logStartOffset,
       logEndOffset: p.logEndOffset,
@@ -131,7 +134,7 @@ export async function handleAlterConfigs(ctx: BrokerContext, request: { topic: s
   try {
     await ctx.registry.update({ ...topic, config });
   } catch (error) {
-    return { errorCode: ErrorCode.STORAGE_ERROR, errorMessage: `altering '${request.topic}' failed: ${(error as Error).message}` };
+    return { errorCode: codeOf(error), errorMessage: `altering '${request.topic}' failed: ${(error as Error).message}` };
   }
   return { errorCode: ErrorCode.NONE, errorMessage: '' };
 }
@@ -148,7 +151,11 @@ export async function handleCreatePartitions(ctx: BrokerContext, request: { topi
     };
   }
   if (request.validateOnly) return { errorCode: ErrorCode.NONE, errorMessage: '' };
-  await ctx.registry.update({ ...topic, partitions: request.totalCount });
+  try {
+    await ctx.registry.update({ ...topic, partitions: request.totalCount });
+  } catch (error) {
+    return { errorCode: codeOf(error), errorMessage: `adding partitions to '${request.topic}' failed: ${(error as Error).message}` };
+  }
   return { errorCode: ErrorCode.NONE, errorMessage: '' };
 }
 
