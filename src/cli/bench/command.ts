@@ -8,6 +8,7 @@ import { parseHostPort, type DriverConfig } from './drivers/types';
 import { KEY_DISTRIBUTIONS, type KeyDistribution } from './keys';
 import { summarizeCpuProfile, type CpuProfile } from './profile-summary';
 import { buildReport, reportProblems, type Acks, type BenchReport, type RunResult, type WorkloadKind, type WorkloadSpec } from './result';
+import { reachable, startLocalBroker, type LocalBroker } from './local-broker';
 import { runWorkload } from './runner';
 import { runSuite, unavailableResult, type Target } from './suite-runner';
 import { compareSuite, DEFAULT_SPEC, standardSuite } from './suites';
@@ -178,15 +179,27 @@ function workloadCommand(workload: WorkloadKind, description: string): Command {
 
 function suiteCommand(): Command {
   return withCommonOptions(new Command('suite'))
-    .description('the standard suite: produce 1M × 100 B acks=all, consume them all, end-to-end paced at 10k/s with 1 KB records')
+    .description('the standard suite: produce 1M × 100 B acks=all, consume them all, end-to-end paced at 10k/s with 1 KB records (starts a local broker when none is given or listening on 127.0.0.1:9092)')
     .option('--scale <factor>', 'multiply the record counts (e.g. 0.1 for a quick run)', nonNegative('scale'), 1)
     .option('--e2e-seconds <s>', 'length of the paced end-to-end run', positiveInt('e2e seconds'), 30)
     .action(guarded(async (command: Command) => {
       const o = command.optsWithGlobals<CommonOptions & { scale: number; e2eSeconds: number }>();
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      let local: LocalBroker | null = null;
+      if (o.system === 'sluice' && o.brokers === undefined && !process.env.SLUICE_BROKERS && !(await reachable('127.0.0.1:9092'))) {
+        // `make bench` on a fresh checkout: nothing listens on the default port, so run our own.
+        local = await startLocalBroker(path.join(__dirname, '..', 'main.js'));
+        o.brokers = local.address;
+        process.stderr.write(`no broker at 127.0.0.1:9092: started a local one at ${local.address} (data in ${local.dataDir})\n`);
+      }
       const target: Target = { label: o.system, driver: driverConfig(o), durability: DURABILITY[o.system](o) };
       const steps = standardSuite(specFrom('produce', o), { countScale: o.scale, endToEndSeconds: o.e2eSeconds });
-      const results = await runSuite([target], steps, { scale: { countScale: o.scale, endToEndSeconds: o.e2eSeconds }, progress: o.progress });
+      let results: RunResult[];
+      try {
+        results = await runSuite([target], steps, { scale: { countScale: o.scale, endToEndSeconds: o.e2eSeconds }, progress: o.progress });
+      } finally {
+        await local?.stop();
+      }
       console.log(formatResultsTable(results));
       writeOutputs(results, o.json ?? `bench-results/suite-${stamp}.json`, o.chart ?? `bench-results/suite-${stamp}.svg`, 'sluice bench suite');
       if (results.some((r) => r.records === 0)) process.exitCode = 1;
@@ -289,10 +302,10 @@ function profileCommand(): Command {
     .action((file: string, o: { top: number; markdown?: boolean }) => {
       const rows = summarizeCpuProfile(JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile, o.top);
       if (o.markdown) {
-        console.log('| self % | self ms | function | where |\n|--:|--:|---|---|');
-        for (const r of rows) console.log(`| ${r.selfPercent.toFixed(1)} | ${r.selfMs.toFixed(0)} | \`${r.functionName}\` | ${r.location} |`);
+        console.log('| self % | % of busy | self ms | function | where |\n|--:|--:|--:|---|---|');
+        for (const r of rows) console.log(`| ${r.selfPercent.toFixed(1)} | ${r.busyPercent.toFixed(1)} | ${r.selfMs.toFixed(0)} | \`${r.functionName}\` | ${r.location} |`);
       } else {
-        console.log(formatTable(['self %', 'self ms', 'function', 'where'], rows.map((r) => [r.selfPercent.toFixed(1), r.selfMs.toFixed(0), r.functionName, r.location])));
+        console.log(formatTable(['self %', '% of busy', 'self ms', 'function', 'where'], rows.map((r) => [r.selfPercent.toFixed(1), r.busyPercent.toFixed(1), r.selfMs.toFixed(0), r.functionName, r.location])));
       }
     });
 }

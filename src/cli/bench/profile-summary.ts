@@ -22,6 +22,8 @@ export interface SelfTimeRow {
   readonly location: string;
   readonly selfMs: number;
   readonly selfPercent: number;
+  /** Share of the time the thread was not idle (the "(idle)" row is excluded). */
+  readonly busyPercent: number;
 }
 
 function shortLocation(url: string, lineNumber: number): string {
@@ -60,6 +62,8 @@ export function summarizeCpuProfile(profile: CpuProfile, limit = 20): SelfTimeRo
     entry.micros += micros;
     merged.set(key, entry);
   }
+  const idle = merged.get('(idle)@')?.micros ?? 0;
+  const busy = total - idle;
   return [...merged.values()]
     .sort((a, b) => b.micros - a.micros)
     .slice(0, limit)
@@ -68,5 +72,6 @@ export function summarizeCpuProfile(profile: CpuProfile, limit = 20): SelfTimeRo
       location: e.location,
       selfMs: Math.round(e.micros / 100) / 10,
       selfPercent: total > 0 ? Math.round((e.micros / total) * 1000) / 10 : 0,
+      busyPercent: busy > 0 && e.functionName !== '(idle)' ? Math.round((e.micros / busy) * 1000) / 10 : 0,
     }));
 }

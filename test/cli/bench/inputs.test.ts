@@ -82,6 +82,7 @@ describe('bench inputs and plans', () => {
     assert.equal(rows[0]!.functionName, 'appendBatch');
     assert.equal(rows[0]!.location, 'src/storage/segment.js:10');
     assert.equal(rows[0]!.selfPercent, 66.7);
+    assert.equal(rows[0]!.busyPercent, 66.7); // no idle samples: busy time is all time
     assert.equal(rows[1]!.functionName, 'writeSync');
   });
 });
