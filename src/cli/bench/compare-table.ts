@@ -38,7 +38,12 @@ export function ratioRows(results: readonly RunResult[], baseline: string): Rati
       p999Ms: ran ? r.latency?.summary.p999Ms ?? null : null,
       throughputRatio: isBase || !ran ? null : ratio(base?.recordsPerSec, r.recordsPerSec),
       p99Ratio: isBase || !ran ? null : ratio(base?.latency?.summary.p99Ms, r.latency?.summary.p99Ms),
-      note: r.notes.join('; ') + (r.missing > 0 ? ` missing ${r.missing}` : '') + (r.errors > 0 ? ` errors ${r.errors}` : ''),
+      note: [
+        ...(r.spec.ratePerSecond !== null && ran ? [`paced at ${r.spec.ratePerSecond}/s${r.recordsPerSec < 0.95 * r.spec.ratePerSecond ? ', fell behind' : ''}`] : []),
+        ...r.notes,
+        ...(r.missing > 0 ? [`missing ${r.missing}`] : []),
+        ...(r.errors > 0 ? [`errors ${r.errors}`] : []),
+      ].join('; '),
     };
   });
 }

@@ -50,6 +50,8 @@ describe('bench result JSON', () => {
     assert.equal(rows[2]!.throughputRatio, null);
     const markdown = formatCompareMarkdown(results, 'sluice');
     assert.match(markdown, /\| produce-100B \| redis \| 100000 \|/);
+    const paced = { ...fakeResult('sluice', 'e2e', 8000, 3), spec: { ...results[0]!.spec, ratePerSecond: 10_000 } };
+    assert.equal(ratioRows([paced], 'sluice')[0]!.note, 'paced at 10000/s, fell behind');
   });
 
   it('prints a summary table with one row per run', () => {
