@@ -15,6 +15,8 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_send_message_length': -1,
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
+  // A 64 KiB HTTP/2 window makes a multi-megabyte fetch response wait for many window updates.
+  'grpc-node.flow_control_window': 32 * 1024 * 1024,
 };
 
 let constructors: Map<ServiceName, grpc.ServiceClientConstructor> | undefined;

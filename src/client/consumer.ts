@@ -42,7 +42,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     if (this.autoCommit && !this.groupId) throw new SluiceClientStateError('autoCommit needs a groupId: pass consumer({ groupId, autoCommit: true })');
     this.fetcher = new Fetcher(context, {
       maxBytes: options.maxBytes ?? 50 * 1024 * 1024,
-      maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
       maxWaitMs: this.maxWaitMs,
       autoOffsetReset: options.autoOffsetReset ?? 'error',
       checkCrcs: options.checkCrcs ?? true,
