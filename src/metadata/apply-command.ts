@@ -1,0 +1,181 @@
+// The metadata state machine: applyCommand(state, command, index) → { state, outcome }. Every
+// broker applies the same committed commands in the same order, so every check happens here
+// (not in the proposer) and depends only on the state, the command and the cluster's rules.
+// A rejected command changes nothing but `version`. Messages match the single-broker admin
+// handlers (src/broker/handlers/admin.ts).
+import { ErrorCode } from '../common/errors';
+import type { AlterTopicConfig, CreatePartitions, CreateTopic, DeleteTopic, MetadataCommand, ReassignPartition, RegisterBroker } from './metadata-commands';
+import { brokerIds, type BrokerInfo, type MetadataState, type TopicState } from './metadata-state';
+import { placeReplicas } from './placement';
+import { DEFAULT_TOPIC_CONFIG, mergeTopicConfig, topicNameProblem, type TopicConfig } from './topic-config';
+
+/** Cluster-wide rules. Every broker must apply commands with the same rules. */
+export interface MetadataRules {
+  readonly maxPartitionsPerTopic: number;
+  /** Defaults of topic configs (a CreateTopic's config overrides them; AlterTopicConfig.delete resets to them). */
+  readonly topicDefaults: TopicConfig;
+}
+
+export const DEFAULT_METADATA_RULES: MetadataRules = { maxPartitionsPerTopic: 1024, topicDefaults: DEFAULT_TOPIC_CONFIG };
+
+export type CommandOutcome = { readonly ok: true } | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
+
+export interface ApplyResult {
+  readonly state: MetadataState;
+  readonly outcome: CommandOutcome;
+}
+
+const OK: CommandOutcome = Object.freeze({ ok: true });
+const fail = (code: ErrorCode, message: string): CommandOutcome => ({ ok: false, code, message });
+
+type Change = { readonly brokers?: ReadonlyMap<number, BrokerInfo>; readonly topics?: ReadonlyMap<string, TopicState> } | CommandOutcome;
+
+/**
+ * Applies `command`, committed at Raft index `index` (> state.version), to `state`. Never
+ * throws for a bad command: the outcome says what was wrong. `state` is not modified.
+ */
+export function applyCommand(state: MetadataState, command: MetadataCommand, index: number, rules: MetadataRules = DEFAULT_METADATA_RULES): ApplyResult {
+  const change = decide(state, command, rules);
+  if ('ok' in change) {
+    return { state: { ...state, version: index }, outcome: change };
+  }
+  return {
+    state: { version: index, brokers: change.brokers ?? state.brokers, topics: change.topics ?? state.topics },
+    outcome: OK,
+  };
+}
+
+function decide(state: MetadataState, command: MetadataCommand, rules: MetadataRules): Change {
+  switch (command.type) {
+    case 'RegisterBroker': return registerBroker(state, command);
+    case 'CreateTopic': return createTopic(state, command, rules);
+    case 'DeleteTopic': return deleteTopic(state, command);
+    case 'AlterTopicConfig': return alterTopicConfig(state, command, rules);
+    case 'CreatePartitions': return createPartitions(state, command, rules);
+    case 'ReassignPartition': return reassignPartition(state, command);
+  }
+}
+
+const isPort = (n: number): boolean => Number.isSafeInteger(n) && n >= 1 && n <= 65535;
+
+function registerBroker(state: MetadataState, c: RegisterBroker): Change {
+  if (!Number.isSafeInteger(c.id) || c.id < 1) return fail(ErrorCode.INVALID_REQUEST, `broker id ${c.id} is invalid: use an integer >= 1`);
+  if (c.host.length === 0) return fail(ErrorCode.INVALID_REQUEST, `broker ${c.id} has an empty host: give the address clients and brokers reach it at`);
+  if (!isPort(c.port)) return fail(ErrorCode.INVALID_REQUEST, `broker ${c.id} port ${c.port} is invalid: use 1..65535`);
+  if (!isPort(c.httpPort)) return fail(ErrorCode.INVALID_REQUEST, `broker ${c.id} HTTP port ${c.httpPort} is invalid: use 1..65535`);
+  for (const other of state.brokers.values()) {
+    if (other.id !== c.id && other.host === c.host && (other.port === c.port || other.httpPort === c.port || other.port === c.httpPort || other.httpPort === c.httpPort)) {
+      return fail(ErrorCode.INVALID_REQUEST, `broker ${c.id} cannot use ${c.host}:${c.port} (HTTP ${c.httpPort}): broker ${other.id} is registered at ${other.host}:${other.port} (HTTP ${other.httpPort})`);
+    }
+  }
+  const previous = state.brokers.get(c.id);
+  const info: BrokerInfo = {
+    id: c.id, host: c.host, port: c.port, httpPort: c.httpPort, rack: c.rack === '' ? null : c.rack,
+    registeredAtMs: previous?.registeredAtMs ?? c.nowMs,
+  };
+  const brokers = new Map(state.brokers);
+  brokers.set(c.id, info);
+  return { brokers };
+}
+
+function checkPartitionCount(count: number, rules: MetadataRules): CommandOutcome | undefined {
+  const max = rules.maxPartitionsPerTopic;
+  if (!Number.isSafeInteger(count) || count < 1 || count > max) return fail(ErrorCode.INVALID_PARTITIONS, `partitions ${count} is invalid: use 1..${max}`);
+  return undefined;
+}
+
+function checkReplicationFactor(state: MetadataState, replicationFactor: number): CommandOutcome | undefined {
+  const brokers = state.brokers.size;
+  if (brokers === 0) return fail(ErrorCode.INVALID_REPLICATION_FACTOR, 'no broker is registered yet: replicas need registered brokers');
+  if (!Number.isSafeInteger(replicationFactor) || replicationFactor < 1) {
+    return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `replication factor ${replicationFactor} is invalid: use 1..${brokers}`);
+  }
+  if (replicationFactor > brokers) {
+    return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `replication factor ${replicationFactor} is larger than the ${brokers} available broker(s): use 1..${brokers}`);
+  }
+  return undefined;
+}
+
+function createTopic(state: MetadataState, c: CreateTopic, rules: MetadataRules): Change {
+  const nameProblem = topicNameProblem(c.name);
+  if (nameProblem) return fail(ErrorCode.INVALID_TOPIC, nameProblem);
+  if (!c.internal && c.name.startsWith('__')) return fail(ErrorCode.INVALID_TOPIC, `topic name '${c.name}' is reserved: names starting with '__' are internal`);
+  if (state.topics.has(c.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `topic '${c.name}' already exists`);
+  const badCount = checkPartitionCount(c.partitions, rules);
+  if (badCount) return badCount;
+  const badFactor = checkReplicationFactor(state, c.replicationFactor);
+  if (badFactor) return badFactor;
+  let config: TopicConfig;
+  try {
+    config = mergeTopicConfig(rules.topicDefaults, c.config);
+  } catch (error) {
+    return fail(ErrorCode.INVALID_CONFIG, (error as Error).message);
+  }
+  const partitions = placeReplicas(state, c.partitions, c.replicationFactor).map((replicas) => ({ replicas }));
+  const topic: TopicState = { name: c.name, internal: c.internal, partitions, replicationFactor: c.replicationFactor, config, createdAtMs: c.nowMs };
+  return { topics: withTopic(state, topic) };
+}
+
+function deleteTopic(state: MetadataState, c: DeleteTopic): Change {
+  const topic = state.topics.get(c.name);
+  if (!topic) return unknownTopic(c.name);
+  if (topic.internal) return fail(ErrorCode.POLICY_VIOLATION, `topic '${c.name}' is internal and cannot be deleted`);
+  const topics = new Map(state.topics);
+  topics.delete(c.name);
+  return { topics };
+}
+
+function alterTopicConfig(state: MetadataState, c: AlterTopicConfig, rules: MetadataRules): Change {
+  const topic = state.topics.get(c.name);
+  if (!topic) return unknownTopic(c.name);
+  let config: TopicConfig;
+  try {
+    config = mergeTopicConfig(topic.config, c.set, c.delete, rules.topicDefaults);
+  } catch (error) {
+    return fail(ErrorCode.INVALID_CONFIG, (error as Error).message);
+  }
+  return { topics: withTopic(state, { ...topic, config }) };
+}
+
+function createPartitions(state: MetadataState, c: CreatePartitions, rules: MetadataRules): Change {
+  const topic = state.topics.get(c.name);
+  if (!topic) return unknownTopic(c.name);
+  if (topic.internal) return fail(ErrorCode.POLICY_VIOLATION, `topic '${c.name}' is internal`);
+  const current = topic.partitions.length;
+  const max = rules.maxPartitionsPerTopic;
+  if (!Number.isSafeInteger(c.totalCount) || c.totalCount <= current || c.totalCount > max) {
+    return fail(ErrorCode.INVALID_PARTITIONS, `total_count ${c.totalCount} is invalid: topic '${c.name}' has ${current} partitions; use ${current + 1}..${max} (partitions never shrink)`);
+  }
+  const badFactor = checkReplicationFactor(state, topic.replicationFactor);
+  if (badFactor) return badFactor;
+  const added = placeReplicas(state, c.totalCount - current, topic.replicationFactor).map((replicas) => ({ replicas }));
+  return { topics: withTopic(state, { ...topic, partitions: [...topic.partitions, ...added] }) };
+}
+
+function reassignPartition(state: MetadataState, c: ReassignPartition): Change {
+  const topic = state.topics.get(c.name);
+  if (!topic) return unknownTopic(c.name);
+  const count = topic.partitions.length;
+  if (!Number.isSafeInteger(c.partition) || c.partition < 0 || c.partition >= count) {
+    return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `partition ${c.partition} of topic '${c.name}' does not exist: use 0..${count - 1}`);
+  }
+  if (c.replicas.length === 0) return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `reassigning ${c.name}/${c.partition} to no replicas is invalid: name at least one broker`);
+  if (new Set(c.replicas).size !== c.replicas.length) {
+    return fail(ErrorCode.INVALID_REQUEST, `replicas [${c.replicas.join(', ')}] for ${c.name}/${c.partition} name a broker twice: each broker holds at most one replica`);
+  }
+  const unknown = c.replicas.filter((id) => !state.brokers.has(id));
+  if (unknown.length > 0) {
+    return fail(ErrorCode.INVALID_REQUEST, `broker(s) ${unknown.join(', ')} are not registered: registered brokers are ${brokerIds(state).join(', ') || 'none'}`);
+  }
+  const partitions = topic.partitions.slice();
+  partitions[c.partition] = { replicas: [...c.replicas] };
+  return { topics: withTopic(state, { ...topic, partitions }) };
+}
+
+function withTopic(state: MetadataState, topic: TopicState): Map<string, TopicState> {
+  const topics = new Map(state.topics);
+  topics.set(topic.name, topic);
+  return topics;
+}
+
+const unknownTopic = (name: string): CommandOutcome => fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic '${name}' does not exist`);

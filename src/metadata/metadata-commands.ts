@@ -1,0 +1,120 @@
+// The commands of the metadata log, as a readonly union tagged by `type`. Everything that is not
+// a pure function of the state and the command (timestamps, the proposer's choices) travels
+// inside the command, so every broker that applies it reaches the same state.
+//
+// Wire form: UTF-8 JSON `{"v":1,"command":{...}}`. decodeCommand checks every field's type, so
+// applyCommand can trust the shape (it still validates the values).
+import { ErrorCode, SluiceError } from '../common/errors';
+
+export interface RegisterBroker {
+  readonly type: 'RegisterBroker';
+  readonly id: number;
+  readonly host: string;
+  readonly port: number;
+  readonly httpPort: number;
+  readonly rack: string | null;
+  readonly nowMs: number;
+}
+
+export interface CreateTopic {
+  readonly type: 'CreateTopic';
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Only the keys the user set; the rest come from the cluster's topic defaults. */
+  readonly config: Readonly<Record<string, string>>;
+  readonly internal: boolean;
+  readonly nowMs: number;
+}
+
+export interface DeleteTopic {
+  readonly type: 'DeleteTopic';
+  readonly name: string;
+}
+
+export interface AlterTopicConfig {
+  readonly type: 'AlterTopicConfig';
+  readonly name: string;
+  readonly set: Readonly<Record<string, string>>;
+  /** Keys reset to the cluster's defaults. */
+  readonly delete: readonly string[];
+}
+
+export interface CreatePartitions {
+  readonly type: 'CreatePartitions';
+  readonly name: string;
+  /** The new partition count; larger than the current one. */
+  readonly totalCount: number;
+}
+
+export interface ReassignPartition {
+  readonly type: 'ReassignPartition';
+  readonly name: string;
+  readonly partition: number;
+  /** The new replica list, preferred leader first. */
+  readonly replicas: readonly number[];
+}
+
+export type MetadataCommand = RegisterBroker | CreateTopic | DeleteTopic | AlterTopicConfig | CreatePartitions | ReassignPartition;
+
+export const COMMAND_FORMAT_VERSION = 1;
+
+export function encodeCommand(command: MetadataCommand): Uint8Array {
+  return Buffer.from(JSON.stringify({ v: COMMAND_FORMAT_VERSION, command }), 'utf8');
+}
+
+type FieldKind = 'string' | 'integer' | 'boolean' | 'stringMap' | 'stringList' | 'integerList' | 'rack';
+
+const FIELDS: Record<MetadataCommand['type'], Record<string, FieldKind>> = {
+  RegisterBroker: { id: 'integer', host: 'string', port: 'integer', httpPort: 'integer', rack: 'rack', nowMs: 'integer' },
+  CreateTopic: { name: 'string', partitions: 'integer', replicationFactor: 'integer', config: 'stringMap', internal: 'boolean', nowMs: 'integer' },
+  DeleteTopic: { name: 'string' },
+  AlterTopicConfig: { name: 'string', set: 'stringMap', delete: 'stringList' },
+  CreatePartitions: { name: 'string', totalCount: 'integer' },
+  ReassignPartition: { name: 'string', partition: 'integer', replicas: 'integerList' },
+};
+
+function hasKind(value: unknown, kind: FieldKind): boolean {
+  switch (kind) {
+    case 'string': return typeof value === 'string';
+    case 'integer': return Number.isSafeInteger(value);
+    case 'boolean': return typeof value === 'boolean';
+    case 'rack': return value === null || typeof value === 'string';
+    case 'stringList': return Array.isArray(value) && value.every((v) => typeof v === 'string');
+    case 'integerList': return Array.isArray(value) && value.every((v) => Number.isSafeInteger(v));
+    case 'stringMap':
+      return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+  }
+}
+
+/**
+ * Parses bytes written by encodeCommand. Throws SluiceError(INVALID_REQUEST) naming what is
+ * wrong: not JSON, an unknown format version or command type, a missing or mistyped field.
+ */
+export function decodeCommand(bytes: Uint8Array): MetadataCommand {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  } catch (error) {
+    throw invalid(`metadata command is not JSON: ${(error as Error).message}`);
+  }
+  const envelope = parsed as { v?: unknown; command?: unknown };
+  if (typeof envelope !== 'object' || envelope === null) throw invalid('metadata command is not a JSON object');
+  if (envelope.v !== COMMAND_FORMAT_VERSION) throw invalid(`metadata command format version ${String(envelope.v)} is not supported: this broker reads version ${COMMAND_FORMAT_VERSION}`);
+  const command = envelope.command as Record<string, unknown> | undefined;
+  if (typeof command !== 'object' || command === null) throw invalid('metadata command has no "command" object');
+  const type = command.type;
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(FIELDS, type)) {
+    throw invalid(`unknown metadata command type '${String(type)}': known types are ${Object.keys(FIELDS).join(', ')}`);
+  }
+  const fields = FIELDS[type as MetadataCommand['type']];
+  const out: Record<string, unknown> = { type };
+  for (const [field, kind] of Object.entries(fields)) {
+    const value = command[field];
+    if (!hasKind(value, kind)) throw invalid(`${type}.${field} is ${value === undefined ? 'missing' : `invalid (${JSON.stringify(value)})`}: expected ${kind}`);
+    out[field] = value;
+  }
+  return out as unknown as MetadataCommand;
+}
+
+const invalid = (message: string): SluiceError => new SluiceError(ErrorCode.INVALID_REQUEST, message, { retriable: false });
