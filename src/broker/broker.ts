@@ -46,8 +46,7 @@ export async function startBroker(config: BrokerConfig, clock: Clock = systemClo
     Partition.open(tp, log, logConfig, clock, moduleLogger('partition', { partition: partitionKey(tp) }), config.nodeId),
   );
   await partitions.start(config.retentionCheckIntervalMs);
-  const offsets = new OffsetStore(partitions.ofTopic(OFFSETS_TOPIC), clock);
-  await offsets.load();
+  const offsets = new OffsetStore((p) => partitions!.get(OFFSETS_TOPIC, p), config.offsetsTopicPartitions, config.nodeId, clock);
 
   const stopping = new AbortController();
   const context: BrokerContext = {

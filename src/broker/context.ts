@@ -17,4 +17,17 @@ export interface BrokerContext {
   readonly metrics: BrokerMetrics;
   /** Aborted when the broker stops, ending long polls and subscriptions. */
   readonly stopping: AbortSignal;
+  /** Present when the broker is part of a cluster. */
+  readonly cluster?: ClusterContext;
+}
+
+export interface ClusterContext {
+  /** Broker id of the metadata (controller) leader, or null during an election. */
+  metadataLeader(): number | null;
+  /** The gRPC address of a broker. */
+  addressOf(brokerId: number): string | undefined;
+  /** Sends a request to another broker's service, marked as forwarded (it will not forward again). */
+  forward(service: 'sluice.v1.Admin' | 'sluice.v1.Groups', method: string, request: object, brokerId: number): Promise<any>;
+  /** The registered brokers. */
+  brokers(): { id: number; host: string; port: number; rack: string }[];
 }

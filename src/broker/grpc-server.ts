@@ -22,7 +22,10 @@ import { RequestError } from './request-error';
 const MALFORMED = Symbol('malformed');
 type Malformed = { readonly [MALFORMED]: string };
 
-type UnaryHandler = (request: any, cancelled: AbortSignal) => unknown;
+type UnaryHandler = (request: any, cancelled: AbortSignal, info: { forwarded: boolean }) => unknown;
+
+/** Metadata key marking a request one broker forwarded to another. */
+export const FORWARDED_HEADER = 'x-sluice-forwarded';
 
 export interface GrpcServerHandle {
   readonly port: number;
@@ -45,8 +48,8 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger): Promi
       initProducer: () => handleInitProducer(ctx),
     },
     'sluice.v1.Groups': {
-      commitOffsets: (r) => handleCommitOffsets(ctx, r),
-      fetchOffsets: (r) => handleFetchOffsets(ctx, r),
+      commitOffsets: (r, _c, info) => handleCommitOffsets(ctx, r, info),
+      fetchOffsets: (r, _c, info) => handleFetchOffsets(ctx, r, info),
       listGroups: () => handleListGroups(ctx),
     },
     'sluice.v1.Admin': {
@@ -137,7 +140,7 @@ function wrapUnary(ctx: BrokerContext, logger: Logger, method: string, handler: 
     const cancel = new AbortController();
     call.once('cancelled', () => cancel.abort());
     Promise.resolve()
-      .then(() => handler(call.request, cancel.signal))
+      .then(() => handler(call.request, cancel.signal, { forwarded: call.metadata.get(FORWARDED_HEADER).length > 0 }))
       .then(
         (response) => {
           ctx.metrics.requests.inc({ method, status: 'OK' });

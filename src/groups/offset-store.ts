@@ -3,7 +3,7 @@
 // data, so they are as durable as data (and replicated with it once partitions are). The
 // in-memory table is rebuilt by replaying those partitions on start.
 import type { Clock } from '../common/clock';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, SluiceError } from '../common/errors';
 import type { PartitionReplica } from '../partition/replica';
 import { decodeOffsetRecords, encodeOffsetBatch, type OffsetCommitRecord } from './offset-records';
 
@@ -44,37 +44,54 @@ export function offsetsPartitionFor(groupId: string, partitions: number): number
   return (hash === -2147483648 ? 0 : Math.abs(hash)) % partitions;
 }
 
-export class OffsetStore {
+/** This broker does not coordinate the group (not the leader of its offsets partition). */
+export class NotCoordinatorError extends SluiceError {
+  constructor(
+    message: string,
+    readonly offsetsPartition: number,
+  ) {
+    super(ErrorCode.NOT_COORDINATOR, message);
+  }
+}
+
+type GroupOffsets = Map<string, CommittedOffset & { topic: string; partition: number }>;
+
+interface LoadedPartition {
+  /** Leader epoch the table was loaded for; a new epoch reloads (another leader may have written). */
+  readonly epoch: number;
   /** group → "topic/partition" → committed offset */
-  private readonly groups = new Map<string, Map<string, CommittedOffset & { topic: string; partition: number }>>();
+  readonly groups: Map<string, GroupOffsets>;
+}
+
+/**
+ * The group coordinator's offset tables, one per offsets partition this broker leads. A table is
+ * (re)built by replaying its partition when this broker becomes its leader (as Kafka's
+ * coordinator loads __consumer_offsets), then kept current by the commits it makes.
+ */
+export class OffsetStore {
+  private readonly tables = new Map<number, LoadedPartition>();
+  private readonly loading = new Map<number, Promise<LoadedPartition>>();
 
   constructor(
-    private readonly partitions: readonly PartitionReplica[],
+    /** This broker's replica of offsets partition `p`, if it holds one. */
+    private readonly replicaOf: (partition: number) => PartitionReplica | undefined,
+    private readonly partitionCount: number,
+    private readonly nodeId: number,
     private readonly clock: Clock,
   ) {}
 
-  /** Replays every offsets partition from its start up to its high watermark. */
-  async load(): Promise<void> {
-    for (const partition of this.partitions) {
-      let offset = partition.logStartOffset;
-      while (offset < partition.highWatermark) {
-        const { entries } = await partition.read(offset, 8 * 1024 * 1024);
-        if (entries.length === 0) break;
-        for (const entry of entries) {
-          for (const record of decodeOffsetRecords(entry.batch)) this.apply(record);
-          offset = entry.header.baseOffset + entry.header.recordCount;
-        }
-      }
-    }
+  partitionFor(groupId: string): number {
+    return offsetsPartitionFor(groupId, this.partitionCount);
   }
 
   async commit(groupId: string, offsets: readonly OffsetToCommit[]): Promise<CommitOutcome> {
+    const p = this.partitionFor(groupId);
+    const table = await this.table(p);
+    const partition = this.replicaOf(p)!;
     const commitTimeMs = this.clock.nowMs();
     const records: OffsetCommitRecord[] = offsets.map((o) => ({ groupId, ...o, commitTimeMs }));
-    const partition = this.partitions[offsetsPartitionFor(groupId, this.partitions.length)]!;
-    const batch = encodeOffsetBatch(records, commitTimeMs);
     const outcome = await partition.produce({
-      batch,
+      batch: encodeOffsetBatch(records, commitTimeMs),
       acks: 'all',
       recordCount: records.length,
       maxTimestampMs: commitTimeMs,
@@ -83,40 +100,83 @@ export class OffsetStore {
       baseSequence: 0,
     });
     if (!outcome.ok) return outcome;
-    for (const record of records) this.apply(record);
+    for (const record of records) apply(table.groups, record);
     return { ok: true };
   }
 
   /** Committed offsets of a group; all of them when `partitions` is empty. */
-  fetch(groupId: string, partitions: readonly { topic: string; partition: number }[]): (CommittedOffset & { topic: string; partition: number })[] {
-    const group = this.groups.get(groupId);
+  async fetch(groupId: string, partitions: readonly { topic: string; partition: number }[]): Promise<(CommittedOffset & { topic: string; partition: number })[]> {
+    const group = (await this.table(this.partitionFor(groupId))).groups.get(groupId);
     if (partitions.length === 0) return group ? [...group.values()] : [];
     return partitions.map((p) => group?.get(`${p.topic}/${p.partition}`) ?? { ...p, offset: -1, metadata: '', commitTimeMs: 0 });
   }
 
-  listGroups(): string[] {
-    return [...this.groups.keys()].sort();
+  /** Groups of the offsets partitions this broker coordinates. */
+  async listGroups(): Promise<string[]> {
+    const names = new Set<string>();
+    for (let p = 0; p < this.partitionCount; p++) {
+      if (!this.isLeader(p)) continue;
+      const table = await this.table(p).catch(() => undefined);
+      for (const name of table?.groups.keys() ?? []) names.add(name);
+    }
+    return [...names].sort();
   }
 
-  /** Forgets offsets of a deleted topic (in memory; stale records are ignored on replay by the caller's topic check). */
+  /** Forgets offsets of a deleted topic (in memory; records of it are skipped on replay by the caller's topic check). */
   forgetTopic(topic: string): void {
-    for (const group of this.groups.values()) {
-      for (const [key, value] of group) if (value.topic === topic) group.delete(key);
+    for (const table of this.tables.values()) {
+      for (const group of table.groups.values()) {
+        for (const [key, value] of group) if (value.topic === topic) group.delete(key);
+      }
     }
   }
 
-  private apply(record: OffsetCommitRecord): void {
-    let group = this.groups.get(record.groupId);
-    if (!group) {
-      group = new Map();
-      this.groups.set(record.groupId, group);
-    }
-    group.set(`${record.topic}/${record.partition}`, {
-      topic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      metadata: record.metadata,
-      commitTimeMs: record.commitTimeMs,
-    });
+  private isLeader(p: number): boolean {
+    return this.replicaOf(p)?.leaderId === this.nodeId;
   }
+
+  /** The table of offsets partition p; throws NotCoordinatorError unless this broker leads it. */
+  private async table(p: number): Promise<LoadedPartition> {
+    const partition = this.replicaOf(p);
+    if (!partition || partition.leaderId !== this.nodeId || !partition.caughtUp) {
+      throw new NotCoordinatorError(`broker ${this.nodeId} is not the coordinator of offsets partition ${p}`, p);
+    }
+    const table = this.tables.get(p);
+    if (table && table.epoch === partition.leaderEpoch) return table;
+    let loading = this.loading.get(p);
+    if (!loading) {
+      loading = this.replay(partition).finally(() => this.loading.delete(p));
+      this.loading.set(p, loading);
+    }
+    const loaded = await loading;
+    this.tables.set(p, loaded);
+    return loaded;
+  }
+
+  private async replay(partition: PartitionReplica): Promise<LoadedPartition> {
+    const epoch = partition.leaderEpoch;
+    const groups = new Map<string, GroupOffsets>();
+    let offset = partition.logStartOffset;
+    while (offset < partition.highWatermark) {
+      const { entries } = await partition.read(offset, 8 * 1024 * 1024);
+      if (entries.length === 0) break;
+      for (const entry of entries) {
+        for (const record of decodeOffsetRecords(entry.batch)) apply(groups, record);
+        offset = entry.header.baseOffset + entry.header.recordCount;
+      }
+    }
+    return { epoch, groups };
+  }
+}
+
+function apply(groups: Map<string, GroupOffsets>, record: OffsetCommitRecord): void {
+  let group = groups.get(record.groupId);
+  if (!group) groups.set(record.groupId, (group = new Map()));
+  group.set(`${record.topic}/${record.partition}`, {
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    metadata: record.metadata,
+    commitTimeMs: record.commitTimeMs,
+  });
 }

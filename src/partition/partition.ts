@@ -61,6 +61,7 @@ export class Partition implements PartitionReplica {
   private syncFailure: string | undefined;
 
   readonly replicaIds: readonly number[];
+  readonly caughtUp = true;
 
   private constructor(
     readonly topicPartition: TopicPartition,

@@ -20,6 +20,11 @@ export interface PartitionReplica {
   readonly leaderId: number | null;
   /** Broker ids holding a replica. */
   readonly replicaIds: readonly number[];
+  /**
+   * Leader only: the high watermark covers everything committed before this replica became
+   * leader (Raft: an entry of the leader's own term has committed, thesis §6.4).
+   */
+  readonly caughtUp: boolean;
   produce(input: ProduceInput): Promise<ProduceOutcome>;
   /** Throws SluiceError: OFFSET_OUT_OF_RANGE, NotLeaderError, CORRUPT_MESSAGE. */
   read(offset: number, maxBytes: number): Promise<ReadResult>;

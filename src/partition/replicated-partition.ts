@@ -54,6 +54,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   /** Next offset a proposal will get (leader only). */
   private nextOffset = 0;
   private failure: string | undefined;
+  private committedInTerm = false;
 
   constructor(
     private readonly options: ReplicatedPartitionOptions,
@@ -93,6 +94,9 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   }
   get leaderId(): number | null {
     return this.leader;
+  }
+  get caughtUp(): boolean {
+    return this.isLeader && this.committedInTerm;
   }
 
   produce(input: ProduceInput): Promise<ProduceOutcome> {
@@ -181,6 +185,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
 
   onCommitted(entries: readonly Entry[]): void {
     for (const entry of entries) {
+      if (entry.term === this.term) this.committedInTerm = true;
       if (entry.type === 'normal' && entry.data.byteLength > 0) this.committedEndOffset += decodeFacts(entry.data).recordCount;
       const proposal = this.pending.get(entry.index);
       if (!proposal) continue;
@@ -194,6 +199,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
 
   onSoftState(soft: SoftState, term: number): void {
     const wasLeader = this.isLeader;
+    if (term !== this.term) this.committedInTerm = false;
     this.term = term;
     this.leader = soft.leader;
     this.isLeader = soft.role === 'leader';

@@ -1,11 +1,18 @@
-// Group offsets: CommitOffsets, FetchOffsets, ListGroups.
+// Group offsets: CommitOffsets, FetchOffsets, ListGroups. A group's offsets live on one
+// partition of __consumer_offsets; in a cluster a broker that does not lead that partition
+// forwards the request (once) to the broker that does.
 import { ErrorCode } from '../../common/errors';
-import { groupIdProblem, MAX_OFFSET_METADATA_BYTES } from '../../groups/offset-store';
+import { groupIdProblem, MAX_OFFSET_METADATA_BYTES, NotCoordinatorError, OFFSETS_TOPIC } from '../../groups/offset-store';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
 import type { CommitOffsetsRequestMessage, FetchOffsetsRequestMessage } from '../wire-types';
 
-export async function handleCommitOffsets(ctx: BrokerContext, request: CommitOffsetsRequestMessage) {
+export interface CallInfo {
+  /** The request was forwarded by another broker: answer it here, never forward again. */
+  readonly forwarded: boolean;
+}
+
+export async function handleCommitOffsets(ctx: BrokerContext, request: CommitOffsetsRequestMessage, call: CallInfo) {
   const groupProblem = groupIdProblem(request.groupId);
   if (groupProblem) throw invalidArgument(groupProblem);
   if (request.partitions.length === 0) throw invalidArgument('CommitOffsets names no partitions: send at least one');
@@ -13,8 +20,8 @@ export async function handleCommitOffsets(ctx: BrokerContext, request: CommitOff
   const valid = [];
   for (const [i, p] of request.partitions.entries()) {
     const result = results[i]!;
-    const partition = ctx.partitions.get(p.topic, p.partition);
-    if (!partition) {
+    const meta = ctx.registry.get(p.topic);
+    if (!meta || p.partition >= meta.partitions) {
       result.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       result.errorMessage = `${p.topic}/${p.partition} does not exist`;
     } else if (!Number.isSafeInteger(p.offset) || p.offset < 0) {
@@ -27,22 +34,34 @@ export async function handleCommitOffsets(ctx: BrokerContext, request: CommitOff
       valid.push({ index: i, offset: { topic: p.topic, partition: p.partition, offset: p.offset, metadata: p.metadata ?? '' } });
     }
   }
-  if (valid.length > 0) {
+  if (valid.length === 0) return { partitions: results };
+  try {
     const outcome = await ctx.offsets.commit(request.groupId, valid.map((v) => v.offset));
-    if (!outcome.ok) {
-      for (const { index } of valid) {
-        results[index]!.errorCode = outcome.code;
-        results[index]!.errorMessage = outcome.message;
-      }
-    }
+    if (!outcome.ok) setAll(results, valid, outcome.code, outcome.message);
+  } catch (error) {
+    if (!(error instanceof NotCoordinatorError)) throw error;
+    const forwarded = await forward(ctx, call, error, 'commitOffsets', request);
+    if (forwarded) return forwarded;
+    setAll(results, valid, ErrorCode.NOT_COORDINATOR, error.message);
   }
   return { partitions: results };
 }
 
-export function handleFetchOffsets(ctx: BrokerContext, request: FetchOffsetsRequestMessage) {
+export async function handleFetchOffsets(ctx: BrokerContext, request: FetchOffsetsRequestMessage, call: CallInfo) {
   const groupProblem = groupIdProblem(request.groupId);
   if (groupProblem) throw invalidArgument(groupProblem);
-  const partitions = ctx.offsets.fetch(request.groupId, request.partitions).map((o) => ({
+  let offsets;
+  try {
+    offsets = await ctx.offsets.fetch(request.groupId, request.partitions);
+  } catch (error) {
+    if (!(error instanceof NotCoordinatorError)) throw error;
+    const forwarded = await forward(ctx, call, error, 'fetchOffsets', request);
+    if (forwarded) return forwarded;
+    return {
+      partitions: request.partitions.map((p) => ({ ...p, offset: -1, metadata: '', commitTimeMs: 0, errorCode: ErrorCode.NOT_COORDINATOR, errorMessage: error.message })),
+    };
+  }
+  const partitions = offsets.map((o) => ({
     topic: o.topic,
     partition: o.partition,
     offset: o.offset,
@@ -54,6 +73,22 @@ export function handleFetchOffsets(ctx: BrokerContext, request: FetchOffsetsRequ
   return { partitions };
 }
 
-export function handleListGroups(ctx: BrokerContext) {
-  return { groupIds: ctx.offsets.listGroups() };
+export async function handleListGroups(ctx: BrokerContext) {
+  return { groupIds: await ctx.offsets.listGroups() };
+}
+
+function setAll(results: { errorCode: ErrorCode; errorMessage: string }[], valid: { index: number }[], code: ErrorCode, message: string): void {
+  for (const { index } of valid) {
+    results[index]!.errorCode = code;
+    results[index]!.errorMessage = message;
+  }
+}
+
+/** Sends the request to the coordinator when this broker knows who it is; undefined otherwise. */
+async function forward(ctx: BrokerContext, call: CallInfo, error: NotCoordinatorError, method: string, request: object): Promise<any> {
+  if (!ctx.cluster || call.forwarded) return undefined;
+  const local = ctx.partitions.get(OFFSETS_TOPIC, error.offsetsPartition);
+  const leader = local ? local.leaderId : ctx.registry.replicas(OFFSETS_TOPIC, error.offsetsPartition)[0];
+  if (leader === null || leader === undefined || leader === ctx.config.nodeId) return undefined;
+  return ctx.cluster.forward('sluice.v1.Groups', method, request, leader);
 }
