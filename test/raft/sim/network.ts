@@ -13,11 +13,15 @@ export interface NetworkFaults {
   lossRate: number;
   duplicateRate: number;
   maxDelayTicks: number;
+  /** false: each one-way link delivers in send order (like a TCP stream), only delays vary. */
+  reorder: boolean;
 }
 
 export class SimNetwork {
   private inFlight: InFlight[] = [];
   private seq = 0;
+  /** Per one-way link, the latest delivery tick scheduled (to keep FIFO order when !reorder). */
+  private readonly linkTail = new Map<string, number>();
   /** One-way links that drop everything: `${from}->${to}`. */
   readonly blocked = new Set<string>();
   sent = 0;
@@ -35,7 +39,13 @@ export class SimNetwork {
       if (this.isBlocked(m.from, m.to) || this.random.chance(this.faults.lossRate)) continue;
       const copies = this.random.chance(this.faults.duplicateRate) ? 2 : 1;
       for (let i = 0; i < copies; i++) {
-        this.inFlight.push({ deliverAt: now + this.random.nextInt(this.faults.maxDelayTicks + 1), seq: this.seq++, message: m });
+        let deliverAt = now + this.random.nextInt(this.faults.maxDelayTicks + 1);
+        if (!this.faults.reorder) {
+          const link = `${m.from}->${m.to}`;
+          deliverAt = Math.max(deliverAt, this.linkTail.get(link) ?? 0);
+          this.linkTail.set(link, deliverAt);
+        }
+        this.inFlight.push({ deliverAt, seq: this.seq++, message: m });
       }
     }
   }
@@ -46,7 +56,9 @@ export class SimNetwork {
     const later: InFlight[] = [];
     for (const f of this.inFlight) (f.deliverAt <= now ? ready : later).push(f);
     this.inFlight = later;
-    for (let i = ready.length - 1; i > 0; i--) {
+    if (!this.faults.reorder) {
+      ready.sort((a, b) => a.deliverAt - b.deliverAt || a.seq - b.seq);
+    } else for (let i = ready.length - 1; i > 0; i--) {
       const j = this.random.nextInt(i + 1);
       [ready[i], ready[j]] = [ready[j]!, ready[i]!];
     }

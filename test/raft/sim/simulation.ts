@@ -38,11 +38,17 @@ export class Simulation {
   private readonly hosts: TestHost[] = [];
   private readonly checker = new SafetyChecker();
   private now = 0;
-  /** Client proposals: key → tick last proposed; removed once applied anywhere (acknowledged). */
-  private readonly pending = new Map<string, number>();
+  /** Client proposals: key → when and at which leader term it was last proposed; removed once applied anywhere. */
+  private readonly pending = new Map<string, { at: number; term: number }>();
   private readonly acked = new Set<string>();
   private nextProposal = 0;
   private readonly trace: (line: string) => void;
+  /** Probability, after each Ready a node handles, that it crashes right there (then restarts soon). */
+  private crashAfterReadyRate: number;
+  /** Rate of fault events per tick. */
+  private readonly faultRate: number;
+  /** node id → tick at which a bounced node restarts. */
+  private readonly restartAt = new Map<number, number>();
 
   constructor(readonly seed: number, private readonly opts: SimOptions) {
     this.random = new SeededRandom(seed);
@@ -52,16 +58,22 @@ export class Simulation {
       lossRate: r.pick([0, 0.02, 0.1, 0.25]),
       duplicateRate: r.pick([0, 0.02, 0.1]),
       maxDelayTicks: r.pick([0, 1, 3]),
+      reorder: r.chance(0.5),
     });
+    this.crashAfterReadyRate = r.pick([0, 0.002, 0.01, 0.03]);
+    this.faultRate = r.pick([0.03, 0.08, 0.15]);
+    // Vary the protections too: elections without PreVote (or without CheckQuorum) overlap more.
+    const [preVote, checkQuorum] = r.pick([[true, true], [true, true], [false, true], [true, false]] as const);
+    const electionTimeoutTicks = r.pick([5, 10]);
     const voters = Array.from({ length: opts.nodes }, (_, i) => i + 1);
     const asyncMode = r.pick(['none', 'all', 'mixed'] as const);
     const maxInflightMessages = r.pick([1, 4, 256]);
     for (let id = 1; id <= opts.nodes + SPARES; id++) {
       const storage = id <= opts.nodes ? MemoryRaftStorage.bootstrap(voters) : new MemoryRaftStorage();
       const asyncStorageWrites = asyncMode === 'all' || (asyncMode === 'mixed' && r.chance(0.5));
-      this.hosts.push(new TestHost(asNodeId(id), storage, { asyncStorageWrites, maxInflightMessages, maxMessageBytes: r.pick([256, 4096, 1 << 20]) }, seed * 131 + id, (h, e, hash) => this.onApply(h, e, hash)));
+      this.hosts.push(new TestHost(asNodeId(id), storage, { asyncStorageWrites, preVote, checkQuorum, electionTimeoutTicks, maxInflightMessages, maxMessageBytes: r.pick([1, 256, 4096, 1 << 20]) }, seed * 131 + id, (h, e, hash) => this.onApply(h, e, hash)));
     }
-    this.trace(`seed ${seed}: ${opts.nodes} voters + ${SPARES} spares, faults ${JSON.stringify(this.net.faults)}, async=${asyncMode}, inflight=${maxInflightMessages}`);
+    this.trace(`seed ${seed}: ${opts.nodes} voters + ${SPARES} spares, faults ${JSON.stringify(this.net.faults)}, async=${asyncMode}, inflight=${maxInflightMessages}, preVote=${preVote}, checkQuorum=${checkQuorum}, election=${electionTimeoutTicks}, crashAfterReady=${this.crashAfterReadyRate}, faultRate=${this.faultRate}`);
   }
 
   private onApply(h: TestHost, e: Entry, hash: number): void {
@@ -79,22 +91,26 @@ export class Simulation {
         this.check(step % 20 === 0);
       }
       this.quiet();
-      // Liveness: a leader and every pending proposal committed within livenessTicks; every
-      // member caught up with the leader within catchUpTicks (laggards may need many round trips).
-      const limit = this.opts.livenessTicks ?? 400;
-      const catchUpLimit = limit * 4;
-      for (let t = 0; ; t++, step++) {
+      // Liveness: once faults stop, the cluster must keep making progress — some node's commit,
+      // applied or last index moves, or a proposal is acknowledged, at least every `stallTicks` — until
+      // there is one leader, every proposal is committed and every member has caught up. The
+      // bound is on stalls, not on total time, because a laggard fed one entry per round trip
+      // (tiny messages, window of 1) legitimately needs many ticks.
+      const stallTicks = this.opts.livenessTicks ?? 300;
+      let lastProgress = this.now;
+      let lastMark = '';
+      for (; !this.live(); step++) {
         this.maybePropose(true);
         this.advanceTime();
-        this.check(t % 20 === 0);
-        if (this.committedAll()) break;
-        if (t >= limit) throw new SafetyViolation(`liveness: no leader with every proposal committed after ${limit} quiet ticks: ${this.describeLiveness()}`);
-      }
-      for (let t = 0; ; t++, step++) {
-        if (this.live()) break;
-        if (t >= catchUpLimit) throw new SafetyViolation(`liveness: members not caught up after ${catchUpLimit} quiet ticks: ${this.describeLiveness()}`);
-        this.advanceTime();
-        this.check(t % 20 === 0);
+        this.check(step % 20 === 0);
+        const mark = this.progressMark();
+        if (mark !== lastMark) {
+          lastMark = mark;
+          lastProgress = this.now;
+        } else if (this.now - lastProgress > stallTicks) {
+          throw new SafetyViolation(`liveness: no progress for ${stallTicks} ticks after faults stopped: ${this.describeLiveness()}`);
+        }
+        if (this.now > this.opts.steps + 20_000) throw new SafetyViolation(`liveness: not done 20000 ticks after faults stopped: ${this.describeLiveness()}`);
       }
       this.check(true);
       return this.result(true);
@@ -123,6 +139,11 @@ export class Simulation {
   /** One tick: every live node ticks, due messages are delivered, Readys handled, fsyncs happen. */
   private advanceTime(): void {
     this.now++;
+    for (const [id, at] of this.restartAt) {
+      if (at > this.now) continue;
+      this.restartAt.delete(id);
+      this.restart(this.hosts[id - 1]!);
+    }
     for (const h of this.up()) h.node!.tick();
     for (const h of this.up()) this.drain(h);
     for (const m of this.net.due(this.now)) {
@@ -144,7 +165,23 @@ export class Simulation {
       if (r.ready.snapshot) this.checker.checkSnapshotState(h);
       if (r.ready.softState) this.trace(`t${this.now} node ${h.id} is ${r.ready.softState.role} (leader ${r.ready.softState.leader ?? '-'}) at term ${h.node!.status().term}`);
       this.net.send(this.now, r.send);
+      if (this.crashAfterReadyRate > 0 && this.random.chance(this.crashAfterReadyRate)) {
+        // Crash right after this Ready: in async mode before its fsync, losing its writes while
+        // the messages it allowed out early are already on the wire.
+        h.crash();
+        this.restartAt.set(h.id, this.now + this.random.nextInt(20));
+        this.trace(`t${this.now} crash ${h.id} right after Ready ${r.ready.seq}`);
+        return;
+      }
     }
+  }
+
+  private restart(h: TestHost): void {
+    if (h.up) return;
+    h.restart();
+    this.checker.checkSnapshotState(h);
+    this.trace(`t${this.now} restart ${h.id}`);
+    this.drain(h);
   }
 
   private check(full: boolean): void {
@@ -156,25 +193,27 @@ export class Simulation {
     const leaders = this.leaders();
     if (leaders.length === 0) return;
     const leader = leaders[this.random.nextInt(leaders.length)]!;
+    const term = leader.node!.status().term;
     if (!quiet && this.random.chance(0.3)) {
       const n = 1 + this.random.nextInt(3);
       const keys = Array.from({ length: n }, () => `p${this.nextProposal++}`);
-      for (const k of keys) this.pending.set(k, this.now);
-      leader.node!.proposeBatch(keys.map((k) => encoder.encode(k)));
+      const res = leader.node!.proposeBatch(keys.map((k) => encoder.encode(k)));
+      for (const k of keys) this.pending.set(k, { at: this.now, term: res.ok ? term : -1 });
     }
-    // Clients retry proposals not acknowledged within a while (they may have been lost with a leader).
+    // A client retries a proposal that is not acknowledged after a while once leadership has
+    // changed (it may have been lost with the old leader's uncommitted tail).
     const retry: string[] = [];
-    for (const [k, at] of this.pending) if (this.now - at > 40) retry.push(k);
+    for (const [k, p] of this.pending) if (this.now - p.at > 40 && p.term !== term) retry.push(k);
     if (retry.length > 0) {
-      for (const k of retry) this.pending.set(k, this.now);
-      leader.node!.proposeBatch(retry.map((k) => encoder.encode(k)));
+      const res = leader.node!.proposeBatch(retry.map((k) => encoder.encode(k)));
+      for (const k of retry) this.pending.set(k, { at: this.now, term: res.ok ? term : -1 });
     }
     this.drain(leader);
   }
 
   private maybeFault(): void {
     const r = this.random;
-    if (!r.chance(0.08)) return;
+    if (!r.chance(this.faultRate)) return;
     const all = this.hosts.map((h) => h.id as number);
     const kind = r.pick(['partition', 'asymmetric', 'bridge', 'heal', 'heal', 'crash', 'crash', 'restart', 'restart', 'transfer', 'conf', 'conf', 'compact', 'compact'] as const);
     switch (kind) {
@@ -215,11 +254,7 @@ export class Simulation {
       case 'restart': {
         const down = this.hosts.filter((h) => !h.up);
         if (down.length === 0) return;
-        const h = r.pick(down);
-        h.restart();
-        this.checker.checkSnapshotState(h);
-        this.trace(`t${this.now} restart ${h.id}`);
-        this.drain(h);
+        this.restart(r.pick(down));
         return;
       }
       case 'transfer': {
@@ -250,8 +285,9 @@ export class Simulation {
         return;
       }
       case 'compact': {
-        const h = r.pick(this.up());
-        if (!h) return;
+        const up = this.up();
+        if (up.length === 0) return;
+        const h = r.pick(up);
         const at = h.appliedIndex - r.nextInt(5);
         if (h.compact(at)) this.trace(`t${this.now} node ${h.id} compacts through ${at}`);
         return;
@@ -263,22 +299,14 @@ export class Simulation {
   private quiet(): void {
     this.trace(`t${this.now} faults stop`);
     this.net.heal();
-    this.net.faults = { lossRate: 0, duplicateRate: 0, maxDelayTicks: this.net.faults.maxDelayTicks };
-    for (const h of this.hosts) {
-      if (!h.up) {
-        h.restart();
-        this.checker.checkSnapshotState(h);
-        this.drain(h);
-      }
-    }
+    this.net.faults = { ...this.net.faults, lossRate: 0, duplicateRate: 0 };
+    this.crashAfterReadyRate = 0;
+    this.restartAt.clear();
+    for (const h of this.hosts) this.restart(h);
   }
 
-  /** A single leader whose commit index covers its whole log, and no client proposal unacknowledged. */
-  private committedAll(): boolean {
-    const leaders = this.leaders();
-    if (leaders.length !== 1 || this.pending.size > 0) return false;
-    const s = leaders[0]!.node!.status();
-    return s.commit === s.lastIndex;
+  private progressMark(): string {
+    return `${this.acked.size}|` + this.hosts.map((h) => `${h.node?.status().commit ?? -1}/${h.appliedIndex}/${h.node?.status().lastIndex ?? -1}`).join(',');
   }
 
   /** A leader, every proposal acknowledged, and every member caught up with its commit index. */
