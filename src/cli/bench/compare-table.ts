@@ -40,6 +40,7 @@ export function ratioRows(results: readonly RunResult[], baseline: string): Rati
       p99Ratio: isBase || !ran ? null : ratio(base?.latency?.summary.p99Ms, r.latency?.summary.p99Ms),
       note: [
         ...(r.spec.ratePerSecond !== null && ran ? [`paced at ${r.spec.ratePerSecond}/s${r.recordsPerSec < 0.95 * r.spec.ratePerSecond ? ', fell behind' : ''}`] : []),
+        ...(r.ackLatency && r.ackLatency.summary.count > 0 && ran ? [`acks p50/p99 ${r.ackLatency.summary.p50Ms.toFixed(1)}/${r.ackLatency.summary.p99Ms.toFixed(1)} ms`] : []),
         ...r.notes,
         ...(r.missing > 0 ? [`missing ${r.missing}`] : []),
         ...(r.errors > 0 ? [`errors ${r.errors}`] : []),
@@ -66,7 +67,7 @@ export function formatCompareTable(results: readonly RunResult[], baseline: stri
       r.p999Ms?.toFixed(2) ?? '-',
       r.throughputRatio?.toFixed(2) ?? '-',
       r.p99Ratio?.toFixed(2) ?? '-',
-      r.note.slice(0, 70),
+      r.note.slice(0, 90),
     ]);
   const header = ['step', 'system', 'rec/s', 'MB/s', 'p50 ms', 'p99 ms', 'p99.9 ms', `${baseline}/x rec/s`, `${baseline}/x p99`, 'note'];
   return formatTable(header, rows);

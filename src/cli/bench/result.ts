@@ -64,6 +64,8 @@ export interface RunResult {
   /** Records sent but never seen by a consumer (end-to-end and consume only). */
   readonly missing: number;
   readonly latency: LatencyResult | null;
+  /** end-to-end runs: the producers' ack latency in the same run (tells a slow write path from a slow read path). */
+  readonly ackLatency: LatencyResult | null;
   readonly timeline: readonly TimelinePoint[];
   readonly notes: readonly string[];
 }

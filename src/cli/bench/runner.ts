@@ -72,6 +72,7 @@ export async function runWorkload(options: RunOptions): Promise<RunOutcome> {
   const measured = { records: 0, bytes: 0, errors: 0 };
   const role = needConsumers ? 'consumer' : 'producer';
   const latency = newLatencyHistogram();
+  const ackLatency = newLatencyHistogram();
   let failure: string | null = null;
   const handles: WorkerHandle[] = [];
   const spawn = (init: WorkerInit): void => {
@@ -96,6 +97,7 @@ export async function runWorkload(options: RunOptions): Promise<RunOutcome> {
         if (message.histogram) latency.add(decodeHistogram(message.histogram));
       } else if (message.type === 'report') {
         measured.errors += message.errors;
+        if (message.histogram) ackLatency.add(decodeHistogram(message.histogram));
       }
     });
     worker.on('error', (error) => { failure ??= `${init.role} ${init.index}: ${error.message}`; doneReject(error); readyResolve(); });
@@ -189,6 +191,12 @@ export async function runWorkload(options: RunOptions): Promise<RunOutcome> {
           summary: summarizeLatency(latency),
           percentiles: percentileCurve(latency),
         },
+        ackLatency: spec.workload === 'end-to-end' ? {
+          kind: 'ack',
+          measuredFrom: paced ? 'intended-send' : 'actual-send',
+          summary: summarizeLatency(ackLatency),
+          percentiles: percentileCurve(ackLatency),
+        } : null,
         timeline,
         notes: [...(options.notes ?? []), ...(firstError ? [`first error: ${firstError}`] : [])],
       };

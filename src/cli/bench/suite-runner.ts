@@ -34,6 +34,7 @@ export function unavailableResult(target: { label: string; durability: string },
     errors: 0,
     missing: 0,
     latency: null,
+    ackLatency: null,
     timeline: [],
     notes: [`not run: ${reason}`],
   };

@@ -16,7 +16,7 @@ const fixed = (value: number, digits: number): string => value.toFixed(digits);
 /** The summary table of a set of runs. */
 export function formatResultsTable(results: readonly RunResult[]): string {
   const header = ['system', 'run', 'records', 'rec/s', 'MB/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'latency', 'errors', 'missing'];
-  const rows = results.map((r) => [
+  const rows: (string | number)[][] = results.map((r) => [
     r.system,
     r.name,
     r.records,
@@ -30,6 +30,12 @@ export function formatResultsTable(results: readonly RunResult[]): string {
     r.errors,
     r.missing,
   ]);
+  for (const r of results) {
+    if (r.ackLatency && r.ackLatency.summary.count > 0) {
+      const a = r.ackLatency.summary;
+      rows.push([r.system, `${r.name} (acks)`, a.count, '-', '-', fixed(a.p50Ms, 2), fixed(a.p99Ms, 2), fixed(a.p999Ms, 2), fixed(a.maxMs, 1), `ack${r.ackLatency.measuredFrom === 'intended-send' ? '*' : ''}`, '-', '-']);
+    }
+  }
   const paced = results.some((r) => r.latency?.measuredFrom === 'intended-send');
   return paced ? `${formatTable(header, rows)}\n(* measured from the intended send time of a paced schedule)` : formatTable(header, rows);
 }

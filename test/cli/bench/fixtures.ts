@@ -24,6 +24,7 @@ export function fakeResult(system: string, name: string, recordsPerSec: number, 
         { percentile: 0, valueMs: 0.1 }, { percentile: 50, valueMs: p99Ms / 5 }, { percentile: 99, valueMs: p99Ms }, { percentile: 100, valueMs: p99Ms * 3 },
       ],
     },
+    ackLatency: null,
     timeline: [
       { tMs: 1000, recordsPerSec: recordsPerSec * 0.9, mbPerSec: 1 },
       { tMs: 2000, recordsPerSec: recordsPerSec * 1.1, mbPerSec: 1 },

@@ -14,7 +14,7 @@ describe('bench result JSON', () => {
     assert.equal(typeof report.host.node, 'string');
     assert.equal(report.results.length, 1);
     assert.deepEqual(Object.keys(report.results[0]).sort(), [
-      'bytes', 'durability', 'elapsedMs', 'errors', 'latency', 'mbPerSec', 'missing', 'name', 'notes', 'records',
+      'ackLatency', 'bytes', 'durability', 'elapsedMs', 'errors', 'latency', 'mbPerSec', 'missing', 'name', 'notes', 'records',
       'recordsPerSec', 'spec', 'startedAt', 'system', 'timeline',
     ]);
     assert.deepEqual(reportProblems(report), []);
