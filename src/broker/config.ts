@@ -15,6 +15,24 @@ export interface BrokerLimits {
   readonly maxFetchBytes: number;
 }
 
+/** One broker of a static cluster definition (cluster/*.json). */
+export interface ClusterMember {
+  readonly id: number;
+  readonly host: string;
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  readonly rack?: string;
+}
+
+export interface ClusterSettings {
+  readonly clusterId: string;
+  readonly brokers: readonly ClusterMember[];
+  /** Raft clock: one tick every this many ms. */
+  readonly raftTickMs: number;
+  /** Followers start an election after this many ticks without a leader (randomized up to 2x). */
+  readonly electionTimeoutTicks: number;
+}
+
 export interface BrokerConfig {
   readonly nodeId: number;
   readonly dataDir: string;
@@ -31,6 +49,8 @@ export interface BrokerConfig {
   readonly offsetsTopicPartitions: number;
   /** How often retention runs over every partition. */
   readonly retentionCheckIntervalMs: number;
+  /** Present when this broker is one of a cluster; absent for a single broker. */
+  readonly cluster?: ClusterSettings;
 }
 
 export const DEFAULT_LIMITS: BrokerLimits = {
@@ -55,7 +75,8 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
 };
 
 /** The shape of a JSON config file: any subset of BrokerConfig; `topicDefaults` as string configs. */
-export interface BrokerConfigFile extends Partial<Omit<BrokerConfig, 'limits' | 'topicDefaults'>> {
+export interface BrokerConfigFile extends Partial<Omit<BrokerConfig, 'limits' | 'topicDefaults' | 'cluster'>> {
+  readonly cluster?: Partial<ClusterSettings> & Pick<ClusterSettings, 'brokers'>;
   readonly limits?: Partial<BrokerLimits>;
   readonly topicDefaults?: Record<string, string>;
 }
@@ -78,10 +99,11 @@ export function loadConfigFile(path: string): BrokerConfigFile {
 export function resolveBrokerConfig(...layers: BrokerConfigFile[]): BrokerConfig {
   let config: BrokerConfig = DEFAULT_BROKER_CONFIG;
   for (const layer of layers) {
-    const { limits, topicDefaults, ...rest } = layer;
+    const { limits, topicDefaults, cluster, ...rest } = layer;
     config = {
       ...config,
       ...stripUndefined(rest),
+      ...(cluster ? { cluster: { clusterId: cluster.clusterId ?? rest.clusterId ?? config.clusterId, raftTickMs: 100, electionTimeoutTicks: 10, ...stripUndefined(cluster) } as ClusterSettings } : {}),
       limits: { ...config.limits, ...stripUndefined(limits ?? {}) },
       topicDefaults: topicDefaults ? mergeTopicConfig(config.topicDefaults, topicDefaults) : config.topicDefaults,
     };
@@ -101,9 +123,23 @@ function validate(config: BrokerConfig): void {
   if (!Number.isInteger(config.offsetsTopicPartitions) || config.offsetsTopicPartitions < 1 || config.offsetsTopicPartitions > 1024) {
     throw new Error(`offsetsTopicPartitions ${config.offsetsTopicPartitions} is invalid: use an integer in [1, 1024]`);
   }
+  if (config.cluster) validateCluster(config);
   for (const [key, value] of Object.entries(config.limits)) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`limits.${key} ${value} is invalid: use a positive integer`);
   }
+}
+
+function validateCluster(config: BrokerConfig): void {
+  const cluster = config.cluster!;
+  const ids = new Set<number>();
+  for (const member of cluster.brokers) {
+    if (!Number.isInteger(member.id) || member.id < 1 || member.id > 1023) throw new Error(`cluster broker id ${member.id} is invalid: use an integer in [1, 1023]`);
+    if (ids.has(member.id)) throw new Error(`cluster broker id ${member.id} appears twice: ids must be unique`);
+    ids.add(member.id);
+    if (!member.host || !Number.isInteger(member.grpcPort)) throw new Error(`cluster broker ${member.id} needs a host and a grpcPort`);
+  }
+  if (!ids.has(config.nodeId)) throw new Error(`nodeId ${config.nodeId} is not one of the cluster's brokers (${[...ids].join(', ')})`);
+  if (cluster.raftTickMs < 10 || cluster.electionTimeoutTicks < 3) throw new Error('cluster.raftTickMs must be >= 10 and cluster.electionTimeoutTicks >= 3');
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

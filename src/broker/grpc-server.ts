@@ -16,6 +16,7 @@ import { handleInitProducer, handleListOffsets } from './handlers/list-offsets';
 import { handleProduce } from './handlers/produce';
 import { handleProduceStream } from './handlers/produce-stream';
 import { handleSubscribe } from './handlers/subscribe';
+import { FORWARDED_HEADER } from './cluster/forwarder';
 import { RequestError } from './request-error';
 
 /** Marks a request that protobuf could not decode; the handler answers INVALID_ARGUMENT. */
@@ -24,15 +25,17 @@ type Malformed = { readonly [MALFORMED]: string };
 
 type UnaryHandler = (request: any, cancelled: AbortSignal, info: { forwarded: boolean }) => unknown;
 
-/** Metadata key marking a request one broker forwarded to another. */
-export const FORWARDED_HEADER = 'x-sluice-forwarded';
-
 export interface GrpcServerHandle {
   readonly port: number;
   stop(): Promise<void>;
 }
 
-export async function startGrpcServer(ctx: BrokerContext, logger: Logger): Promise<GrpcServerHandle> {
+export interface ExtraService {
+  readonly definition: grpc.ServiceDefinition;
+  readonly implementation: grpc.UntypedServiceImplementation;
+}
+
+export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraServices: readonly ExtraService[] = []): Promise<GrpcServerHandle> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': ctx.config.limits.maxRequestBytes,
     'grpc.max_send_message_length': ctx.config.limits.maxFetchBytes + 1024 * 1024,
@@ -53,12 +56,12 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger): Promi
       listGroups: () => handleListGroups(ctx),
     },
     'sluice.v1.Admin': {
-      createTopics: (r) => handleCreateTopics(ctx, r),
-      deleteTopics: (r) => handleDeleteTopics(ctx, r),
+      createTopics: viaController(ctx, 'createTopics', (r) => handleCreateTopics(ctx, r)),
+      deleteTopics: viaController(ctx, 'deleteTopics', (r) => handleDeleteTopics(ctx, r)),
       listTopics: (r) => handleListTopics(ctx, r),
       describeTopics: (r) => handleDescribeTopics(ctx, r),
-      alterConfigs: (r) => handleAlterConfigs(ctx, r),
-      createPartitions: (r) => handleCreatePartitions(ctx, r),
+      alterConfigs: viaController(ctx, 'alterConfigs', (r) => handleAlterConfigs(ctx, r)),
+      createPartitions: viaController(ctx, 'createPartitions', (r) => handleCreatePartitions(ctx, r)),
       describeCluster: () => handleDescribeCluster(ctx, boundPort),
     },
   };
@@ -76,6 +79,8 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger): Promi
     }
     server.addService(definition, implementation);
   }
+
+  for (const extra of extraServices) server.addService(extra.definition, extra.implementation);
 
   const health = new HealthImplementation({ '': 'SERVING', ...Object.fromEntries(SERVICE_NAMES.map((s) => [s, 'SERVING'])) });
   health.addToServer(server);
@@ -102,6 +107,18 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger): Promi
       });
       return stopped;
     },
+  };
+}
+
+/** In a cluster, a metadata change is made by the controller: other brokers forward it there. */
+function viaController(ctx: BrokerContext, method: string, handler: UnaryHandler): UnaryHandler {
+  return (request, cancelled, info) => {
+    const cluster = ctx.cluster;
+    if (!cluster || info.forwarded) return handler(request, cancelled, info);
+    const leader = cluster.metadataLeader();
+    if (leader === ctx.config.nodeId) return handler(request, cancelled, info);
+    if (leader === null) throw new RequestError(grpc.status.UNAVAILABLE, 'the cluster has no metadata leader right now (an election is under way): retry');
+    return cluster.forward('sluice.v1.Admin', method, request, leader);
   };
 }
 

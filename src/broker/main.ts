@@ -4,10 +4,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import pino from 'pino';
 import { setRootLogger } from '../common/logger';
 import { startBroker } from './broker';
-import { loadConfigFile, resolveBrokerConfig, type BrokerConfigFile } from './config';
+import { loadConfigFile, resolveBrokerConfig, type BrokerConfigFile, type ClusterMember } from './config';
 
 interface BrokerFlags {
   config?: string;
+  cluster?: string;
   nodeId?: number;
   dataDir?: string;
   host?: string;
@@ -30,6 +31,7 @@ export function brokerCommand(): Command {
   return new Command('broker')
     .description('start a Sluice broker (defaults: data in ./data, gRPC on 127.0.0.1:9092, HTTP on 127.0.0.1:9644)')
     .option('-c, --config <file>', 'JSON config file (flags override it)')
+    .option('--cluster <file>', 'cluster definition (cluster/three-node.json): join it as --node-id, with its host and ports')
     .option('--node-id <n>', 'broker id, >= 1', integer)
     .option('--data-dir <dir>', 'where segments and the index live')
     .option('--host <address>', 'address to listen on')
@@ -54,15 +56,33 @@ export async function runBrokerCli(argv: string[]): Promise<void> {
   await brokerCommand().parseAsync(argv, { from: 'user' });
 }
 
+/** Settings taken from a cluster definition: the cluster itself and this broker's own address. */
+function clusterLayer(path: string, nodeId: number | undefined): BrokerConfigFile {
+  const file = loadConfigFile(path) as { clusterId?: string; brokers?: ClusterMember[] };
+  if (!Array.isArray(file.brokers) || file.brokers.length === 0) throw new Error(`cluster file ${path} lists no brokers: give "brokers": [{ "id", "host", "grpcPort", "httpPort" }, …]`);
+  if (nodeId === undefined) throw new Error(`--cluster needs --node-id: one of ${file.brokers.map((b) => b.id).join(', ')}`);
+  const self = file.brokers.find((b) => b.id === nodeId);
+  if (!self) throw new Error(`broker ${nodeId} is not in ${path} (its brokers are ${file.brokers.map((b) => b.id).join(', ')})`);
+  return {
+    nodeId,
+    host: self.host,
+    grpcPort: self.grpcPort,
+    httpPort: self.httpPort,
+    clusterId: file.clusterId,
+    cluster: { clusterId: file.clusterId, brokers: file.brokers },
+  };
+}
+
 async function runBroker(flags: BrokerFlags): Promise<void> {
   const fromFile: BrokerConfigFile = flags.config ? loadConfigFile(flags.config) : {};
+  const fromCluster: BrokerConfigFile = flags.cluster ? clusterLayer(flags.cluster, flags.nodeId ?? fromFile.nodeId) : {};
   const topicDefaults: Record<string, string> = {};
   for (const pair of flags.topicDefault) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new Error(`--topic-default '${pair}' is invalid: use key=value, e.g. retention.ms=86400000`);
     topicDefaults[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  const config = resolveBrokerConfig(fromFile, {
+  const config = resolveBrokerConfig(fromFile, fromCluster, {
     nodeId: flags.nodeId,
     dataDir: flags.dataDir,
     host: flags.host,

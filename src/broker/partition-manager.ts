@@ -27,9 +27,9 @@ export class PartitionManager {
   }
 
   /** Opens every partition in the registry and removes logs of topics that no longer exist. */
-  async start(retentionCheckIntervalMs: number): Promise<void> {
+  async start(retentionCheckIntervalMs: number, options: { removeOrphanLogs: boolean }): Promise<void> {
     for (const topic of this.registry.list()) await this.openTopic(topic, 0);
-    for (const tp of await this.storage.listLogs()) {
+    for (const tp of options.removeOrphanLogs ? await this.storage.listLogs() : []) {
       const topic = this.registry.get(tp.topic);
       if (!topic || tp.partition >= topic.partitions || !this.registry.replicas(tp.topic, tp.partition).includes(this.nodeId)) {
         this.logger.warn({ partition: partitionKey(tp) }, 'removing the log of a deleted topic');

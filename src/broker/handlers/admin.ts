@@ -160,6 +160,9 @@ export async function handleCreatePartitions(ctx: BrokerContext, request: { topi
 }
 
 export function handleDescribeCluster(ctx: BrokerContext, advertisedPort: number) {
+  if (ctx.cluster) {
+    return { clusterId: ctx.config.clusterId, controllerId: ctx.cluster.metadataLeader() ?? 0, brokers: ctx.cluster.brokers() };
+  }
   const [host, port] = (ctx.config.advertisedAddress ?? `${ctx.config.host}:${advertisedPort}`).split(':');
   return {
     clusterId: ctx.config.clusterId,

@@ -1,0 +1,183 @@
+// The replicated heart of a broker in a cluster: the Raft transport and host, the metadata
+// (controller) group, the cluster topic registry, and partitions as Raft groups. The metadata
+// leader registers the cluster's brokers and creates __consumer_offsets; every broker creates
+// the replicas the applied metadata assigns to it.
+import type { Clock } from '../../common/clock';
+import { ErrorCode } from '../../common/errors';
+import { asNodeId, partitionKey } from '../../common/ids';
+import { moduleLogger } from '../../common/logger';
+import { OFFSETS_TOPIC } from '../../groups/offset-store';
+import { encodeCommand } from '../../metadata/metadata-commands';
+import { mergeTopicConfig, topicConfigStrings } from '../../metadata/topic-config';
+import { openReplicatedPartition } from '../../partition/open-replicated';
+import { GroupDriver } from '../../replication/group-driver';
+import { GrpcRaftTransport, raftServiceDefinition } from '../../replication/grpc-transport';
+import { LogRaftStorage } from '../../replication/log-raft-storage';
+import { RaftHost } from '../../replication/raft-host';
+import type { StorageEngine } from '../../storage/storage-engine';
+import { DEFAULT_LOG_CONFIG } from '../../storage/types';
+import type { BrokerConfig, ClusterSettings } from '../config';
+import type { ClusterContext } from '../context';
+import { PartitionManager } from '../partition-manager';
+import { ClusterTopicRegistry } from './cluster-registry';
+import { Forwarder } from './forwarder';
+import { MetadataGroup } from './metadata-group';
+
+export const METADATA_GROUP_ID = '__metadata';
+const METADATA_LOG_TOPIC = '__cluster_metadata';
+/** Voters of the metadata group; further brokers would be learners (DESIGN §6). */
+const MAX_METADATA_VOTERS = 5;
+
+export interface ClusterCore {
+  readonly registry: ClusterTopicRegistry;
+  readonly partitions: PartitionManager;
+  readonly context: ClusterContext;
+  readonly raftService: { definition: ReturnType<typeof raftServiceDefinition>; implementation: ReturnType<GrpcRaftTransport['serviceImplementation']> };
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export async function startClusterCore(config: BrokerConfig, storage: StorageEngine, clock: Clock): Promise<ClusterCore> {
+  const cluster = config.cluster!;
+  const logger = moduleLogger('cluster', { node: config.nodeId });
+  const staticAddress = new Map(cluster.brokers.map((b) => [b.id, `${b.host}:${b.grpcPort}`]));
+  const transport = new GrpcRaftTransport({ nodeId: asNodeId(config.nodeId), clusterId: cluster.clusterId, peers: new Map([...staticAddress].map(([id, a]) => [asNodeId(id), a])) });
+  const host = new RaftHost(asNodeId(config.nodeId), transport, cluster.raftTickMs);
+  const registry = new ClusterTopicRegistry({ maxPartitionsPerTopic: config.limits.maxPartitionsPerTopic, topicDefaults: config.topicDefaults }, logger);
+  const addressOf = (id: number): string | undefined => {
+    const broker = registry.broker(id);
+    return broker ? `${broker.host}:${broker.port}` : staticAddress.get(id);
+  };
+
+  const metadata = new MetadataGroup(registry, config.nodeId, clock, logger);
+  registry.attach(metadata);
+  const metadataLog = await storage.openLog(METADATA_LOG_TOPIC, 0, { ...DEFAULT_LOG_CONFIG, retentionMs: -1, retentionBytes: -1, segmentBytes: 16 * 1024 * 1024 });
+  const ids = cluster.brokers.map((b) => b.id).sort((a, b) => a - b);
+  const bootstrap = { voters: ids.slice(0, MAX_METADATA_VOTERS).map(asNodeId), learners: ids.slice(MAX_METADATA_VOTERS).map(asNodeId) };
+  let metadataDriver: GroupDriver | undefined;
+  const metadataStorage = new LogRaftStorage(metadataLog, storage, METADATA_GROUP_ID, bootstrap, () => metadataDriver?.schedule());
+  if (storage.getMeta(`raft/${METADATA_GROUP_ID}/config`) === undefined) await metadataStorage.persistConfig(bootstrap);
+  metadataDriver = new GroupDriver({
+    groupId: METADATA_GROUP_ID,
+    nodeId: asNodeId(config.nodeId),
+    storage: metadataStorage,
+    host,
+    machine: metadata,
+    logger,
+    electionTimeoutTicks: cluster.electionTimeoutTicks,
+    applied: 0, // the state machine lives in memory: replay the whole metadata log on start
+    seed: config.nodeId * 7919,
+  });
+  metadata.attach(metadataDriver);
+
+  const partitions = new PartitionManager(storage, registry, config.nodeId, (tp, log, _logConfig, replicaIds) =>
+    openReplicatedPartition({
+      topicPartition: tp,
+      log,
+      meta: storage,
+      host,
+      nodeId: config.nodeId,
+      replicaIds,
+      clock,
+      logger: moduleLogger('partition', { node: config.nodeId, partition: partitionKey(tp) }),
+      addressOf,
+      electionTimeoutTicks: cluster.electionTimeoutTicks,
+    }),
+  );
+
+  const forwarder = new Forwarder(config.nodeId);
+  const controllerDuties = new ControllerDuties(config, cluster, registry, metadata, clock, logger);
+  metadata.onApplied(() => controllerDuties.poke());
+
+  const context: ClusterContext = {
+    metadataLeader: () => metadata.leaderId,
+    addressOf,
+    forward: (service, method, request, brokerId) => {
+      const address = addressOf(brokerId);
+      if (!address) return Promise.reject(new Error(`broker ${brokerId} has no known address`));
+      return forwarder.call(address, service, method, request);
+    },
+    brokers: () => [...registry.state.brokers.values()].map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack ?? '' })),
+  };
+
+  return {
+    registry,
+    partitions,
+    context,
+    raftService: { definition: raftServiceDefinition(), implementation: transport.serviceImplementation() },
+    start: () => {
+      host.add(metadataDriver!);
+      host.start();
+      controllerDuties.start();
+    },
+    stop: async () => {
+      controllerDuties.stop();
+      await metadataDriver!.stop();
+      await partitions.stop();
+      forwarder.close();
+      await host.stop();
+    },
+  };
+}
+
+/**
+ * What the metadata leader keeps true: every broker of the cluster definition is registered, and
+ * the internal offsets topic exists once all of them are. Re-checked whenever metadata is applied
+ * and on a timer (leadership may move at any time).
+ */
+class ControllerDuties {
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+
+  constructor(
+    private readonly config: BrokerConfig,
+    private readonly cluster: ClusterSettings,
+    private readonly registry: ClusterTopicRegistry,
+    private readonly metadata: MetadataGroup,
+    private readonly clock: Clock,
+    private readonly logger: ReturnType<typeof moduleLogger>,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.poke(), 500);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  poke(): void {
+    if (this.busy || !this.metadata.leading) return;
+    this.busy = true;
+    this.run()
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'controller duty failed; retrying'))
+      .finally(() => (this.busy = false));
+  }
+
+  private async run(): Promise<void> {
+    const state = this.registry.state;
+    for (const member of this.cluster.brokers) {
+      const known = state.brokers.get(member.id);
+      if (known && known.host === member.host && known.port === member.grpcPort) continue;
+      const outcome = await this.metadata.propose(
+        encodeCommand({ type: 'RegisterBroker', id: member.id, host: member.host, port: member.grpcPort, httpPort: member.httpPort, rack: member.rack ?? null, nowMs: this.clock.nowMs() }),
+      );
+      if (!outcome.ok) return;
+    }
+    if (this.registry.brokerCount() < this.cluster.brokers.length || this.registry.get(OFFSETS_TOPIC)) return;
+    const config = mergeTopicConfig(this.config.topicDefaults, { 'retention.ms': '-1', 'retention.bytes': '-1', 'segment.bytes': String(16 * 1024 * 1024) });
+    const outcome = await this.metadata.propose(
+      encodeCommand({
+        type: 'CreateTopic',
+        name: OFFSETS_TOPIC,
+        partitions: this.config.offsetsTopicPartitions,
+        replicationFactor: Math.min(3, this.cluster.brokers.length),
+        config: topicConfigStrings(config),
+        internal: true,
+        nowMs: this.clock.nowMs(),
+      }),
+    );
+    if (!outcome.ok && outcome.code !== ErrorCode.TOPIC_ALREADY_EXISTS) this.logger.warn({ outcome }, 'creating the offsets topic failed');
+  }
+}
