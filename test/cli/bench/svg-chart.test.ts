@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { escapeXml, niceCeiling, ninesPosition, renderChartSvg } from '../../../src/cli/bench/svg-chart';
 import { fakeResult } from './fixtures';
 
@@ -88,5 +89,17 @@ describe('bench SVG chart', () => {
     assert.equal(niceCeiling(12), 20);
     assert.equal(niceCeiling(0), 1);
     assert.equal(escapeXml(`<a href="x">&'`), '&lt;a href=&quot;x&quot;&gt;&amp;&apos;');
+  });
+
+  it('renders to a PNG of the declared size with rsvg-convert (skipped where librsvg2-bin is not installed)', function () {
+    if (spawnSync('rsvg-convert', ['--version']).status !== 0) this.skip();
+    const svg = renderChartSvg(results);
+    const converted = spawnSync('rsvg-convert', ['--format', 'png'], { input: svg, maxBuffer: 64 * 1024 * 1024 });
+    assert.equal(converted.status, 0, converted.stderr?.toString());
+    const png = converted.stdout;
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const [, width, height] = /width="(\d+)" height="(\d+)"/.exec(svg) ?? [];
+    assert.equal(png.readUInt32BE(16), Number(width));
+    assert.equal(png.readUInt32BE(20), Number(height));
   });
 });
