@@ -5,7 +5,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STARTED_PIDS=()
 WORK_DIR=""
 
-log() { printf '[bench-compare] %s\n' "$*" >&2; }
+log() { printf '[sluice-bench] %s\n' "$*" >&2; }
 
 # Installs Debian packages that are missing (`ensure_debian_package nats-server nats-server`:
 # command to look for, package that ships it). Says so when Debian has no such package.

@@ -94,7 +94,7 @@ function throughputPanel(results: readonly RunResult[], panel: Panel): string[] 
 function latencyPanel(results: readonly RunResult[], panel: Panel): string[] {
   const withLatency = results.filter((r) => r.latency !== null && r.latency.percentiles.length > 0);
   const maxNines = 5;
-  const values = withLatency.flatMap((r) => r.latency!.percentiles.map((p) => Math.max(p.valueMs, 0.001)));
+  const values = withLatency.flatMap((r) => [...r.latency!.percentiles, ...(r.ackLatency?.percentiles ?? [])].map((p) => Math.max(p.valueMs, 0.001)));
   const minExp = Math.floor(Math.log10(Math.min(1, ...values)));
   const maxExp = Math.max(minExp + 1, Math.ceil(Math.log10(Math.max(1, ...values))));
   const x0 = MARGIN.left;
@@ -118,7 +118,16 @@ function latencyPanel(results: readonly RunResult[], panel: Panel): string[] {
     const label = `${seriesLabel(result)} (${result.latency!.kind})`;
     parts.push(`<polyline class="series latency" data-series="${escapeXml(seriesLabel(result))}" points="${points}" fill="none" stroke="${color}" stroke-width="2"/>`);
     labels.push({ label, color });
+    const acks = result.ackLatency;
+    if (acks && acks.percentiles.length > 0) {
+      // End-to-end runs also draw their producers' ack latency, dashed, in the same colour.
+      const ackPoints = acks.percentiles.map((p) => `${sx(p.percentile).toFixed(1)},${sy(p.valueMs).toFixed(1)}`).join(' ');
+      parts.push(`<polyline class="series ack-latency" data-series="${escapeXml(seriesLabel(result))}" points="${ackPoints}" fill="none" stroke="${color}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
+    }
   });
+  if (withLatency.some((r) => r.ackLatency && r.ackLatency.percentiles.length > 0)) {
+    labels.push({ label: 'dashed: producer ack latency of the same run', color: '#999' });
+  }
   if (withLatency.length === 0) parts.push(`<text x="${x0 + 20}" y="${y0 + 30}" font-size="12">no latency samples</text>`);
   return [...parts, ...legend(panel, labels)];
 }
