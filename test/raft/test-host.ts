@@ -39,6 +39,8 @@ export class TestHost {
   /** Messages of Readys whose writes are not yet durable (asyncStorageWrites only). */
   private held: { seq: number; messages: readonly Message[] }[] = [];
   private lastSeq = 0;
+  /** Async mode: writes since the last fsync. */
+  private dirty = false;
   appliedIndex = 0;
   appliedHash = 0;
   /** Applied config changes above the snapshot, newest last, to know the config at a compaction point. */
@@ -90,6 +92,7 @@ export class TestHost {
     this.lastSeq = rd.seq;
     const send: Message[] = [...rd.unsyncedMessages];
     if (this.async) {
+      this.dirty = true;
       if (rd.messages.length > 0) this.held.push({ seq: rd.seq, messages: rd.messages });
     } else {
       this.durable = this.storage.clone();
@@ -104,6 +107,7 @@ export class TestHost {
   fsync(): Message[] {
     if (!this.node) return [];
     this.durable = this.storage.clone();
+    this.dirty = false;
     const out: Message[] = [];
     for (const h of this.held) out.push(...h.messages);
     this.held = [];
@@ -112,7 +116,7 @@ export class TestHost {
   }
 
   hasUnsynced(): boolean {
-    return this.held.length > 0 || this.durable.lastIndex() !== this.storage.lastIndex();
+    return this.dirty;
   }
 
   private apply(e: Entry): void {
@@ -141,6 +145,7 @@ export class TestHost {
   crash(): void {
     this.node = null;
     this.held = [];
+    this.dirty = false;
     this.storage = this.durable.clone();
   }
 

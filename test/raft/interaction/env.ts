@@ -48,7 +48,23 @@ export class InteractionEnv {
         break;
       case 'process-ready': for (const id of ids()) this.processReady(id, out); break;
       case 'deliver-msgs': this.deliver(new Set(ids()), c.kv.get('drop') === 'true', out); break;
-      case 'stabilize': this.stabilize(new Set(ids()), out); break;
+      case 'drop-msgs': {
+        const from = c.kv.get('from');
+        const to = c.kv.get('to');
+        const keep: Message[] = [];
+        for (const m of this.wire) {
+          if ((from === undefined || m.from === Number(from)) && (to === undefined || m.to === Number(to))) out.push(`dropped: ${formatMessage(m)}`);
+          else keep.push(m);
+        }
+        this.wire = keep;
+        break;
+      }
+      case 'stabilize': {
+        const sink: string[] = [];
+        this.stabilize(new Set(ids()), c.kv.get('log') === 'false' ? sink : out, c.kv.get('fsync') !== 'false');
+        break;
+      }
+      case 'fsync': for (const id of ids()) this.fsync(id, out); break;
       case 'propose': out.push(...this.proposeResult(this.host(c.args[0]).node!.propose(encoder.encode(c.args[1] ?? '')))); break;
       case 'propose-batch': {
         const n = Number(c.args[1]);
@@ -120,12 +136,19 @@ export class InteractionEnv {
     const r = h.handleReady();
     if (!r) return false;
     out.push(...formatReady(id, r.ready));
-    this.wire.push(...r.send);
-    if (h.async) {
-      const released = h.fsync();
-      if (released.length > 0) out.push(`  (fsync released ${released.length} message(s))`);
-      this.wire.push(...released);
-    }
+    // A partitioned link loses messages as they are sent (they show in the Ready above).
+    this.wire.push(...r.send.filter((m) => !this.blocked.has(`${m.from}->${m.to}`)));
+    return true;
+  }
+
+  /** Async hosts: the pending writes become durable, releasing held messages. */
+  private fsync(id: number, out: string[]): boolean {
+    const h = this.host(id);
+    if (!h.async || !h.up || !h.hasUnsynced()) return false;
+    const released = h.fsync();
+    out.push(`> ${id} fsync: durable through ${h.node!.status().durableIndex}` + (released.length > 0 ? `, releasing:` : ''));
+    for (const m of released) out.push(`    ${formatMessage(m)}`);
+    this.wire.push(...released.filter((m) => !this.blocked.has(`${m.from}->${m.to}`)));
     return true;
   }
 
@@ -145,10 +168,11 @@ export class InteractionEnv {
     return true;
   }
 
-  private stabilize(ids: Set<number>, out: string[]): void {
+  private stabilize(ids: Set<number>, out: string[], fsync: boolean): void {
     for (let round = 0; round < 1000; round++) {
       let progress = false;
       for (const id of ids) if (this.host(id).up && this.processReady(id, out)) progress = true;
+      if (fsync) for (const id of ids) if (this.fsync(id, out)) progress = true;
       if (this.deliver(ids, false, out)) progress = true;
       if (!progress) return;
     }
