@@ -4,6 +4,7 @@
 import { ErrorCode } from '../common/errors';
 import type { ClientContext } from './client-context';
 import { partitionError, SluiceTopicError } from './errors';
+import { callLeaders } from './leader-requests';
 
 export interface TopicSpec {
   readonly name: string;
@@ -137,10 +138,10 @@ export class Admin {
 
   /** Resolves offsets; throws SluicePartitionError for the first partition that failed. */
   async listOffsets(queries: readonly ListOffsetsQuery[]): Promise<ListOffsetsResult[]> {
-    const response = await this.call<{ partitions: (ListOffsetsResult & { timestampMs: number; errorCode: number; errorMessage: string })[] }>(
-      'sluice.v1.Data', 'listOffsets', { partitions: queries.map((q) => ({ topic: q.topic, partition: q.partition, timestampMs: q.timestamp })) },
+    const answers = await callLeaders<{ topic: string; partition: number; timestampMs: number }, ListOffsetsResult & { timestampMs: number; errorCode: number; errorMessage: string }>(
+      this.context, 'listOffsets', queries.map((q) => ({ topic: q.topic, partition: q.partition, timestampMs: q.timestamp })),
     );
-    return response.partitions.map((p) => {
+    return answers.map((p) => {
       if (p.errorCode !== ErrorCode.NONE) throw partitionError(p.errorCode, p.topic, p.partition, p.errorMessage);
       return { topic: p.topic, partition: p.partition, offset: p.offset, timestamp: p.timestampMs, logStartOffset: p.logStartOffset, highWatermark: p.highWatermark };
     });
@@ -148,8 +149,8 @@ export class Admin {
 
   /** A group's committed offsets (every partition it committed when `partitions` is omitted). */
   async fetchOffsets(groupId: string, partitions: readonly { topic: string; partition: number }[] = []): Promise<CommittedOffset[]> {
-    const response = await this.call<{ partitions: (CommittedOffset & { errorCode: number; errorMessage: string })[] }>(
-      'sluice.v1.Groups', 'fetchOffsets', { groupId, partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition })) },
+    const response = await this.context.callGroups<{ partitions: (CommittedOffset & { errorCode: number; errorMessage: string })[] }>(
+      'fetchOffsets', { groupId, partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition })) },
     );
     return response.partitions.map((p) => {
       if (p.errorCode !== ErrorCode.NONE) throw partitionError(p.errorCode, p.topic, p.partition, p.errorMessage);

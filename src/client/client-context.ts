@@ -1,7 +1,7 @@
 // What producers, consumers and admins of one SluiceClient share: connections, metadata, limits.
-import { SluiceError } from '../common/errors';
+import { ErrorCode, SluiceError } from '../common/errors';
 import { ConnectionPool, type BrokerConnection } from './connection-pool';
-import { SluiceConnectionError } from './errors';
+import { partitionError, SluiceConnectionError } from './errors';
 import { MetadataCache } from './metadata-cache';
 import { DEFAULT_RETRY, withRetries, type RetryOptions } from './retry';
 import type { ClientOptions } from './types';
@@ -23,12 +23,15 @@ export class ClientContext {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.pool = new ConnectionPool(this.clientId);
-    this.metadata = new MetadataCache(options.brokers, this.pool, this.requestTimeoutMs);
+    this.metadata = new MetadataCache(options.brokers, this.pool, this.requestTimeoutMs, {
+      metadataMaxAgeMs: options.metadataMaxAgeMs,
+      unavailableMs: Math.max(1_000, this.retry.maxBackoffMs),
+    });
   }
 
   /** The connection for requests any broker can answer. */
   bootstrap(): BrokerConnection {
-    return this.pool.get(this.metadata.bootstrapAddress());
+    return this.pool.get(this.metadata.anyBrokerAddress());
   }
 
   /** Runs `fn` with the client's retry policy; an unreachable broker rotates the bootstrap list. */
@@ -38,9 +41,29 @@ export class ClientContext {
     });
   }
 
-  /** Calls a method on the bootstrap broker with retries. */
+  /** Calls a method on any live broker with retries; an unreachable broker is avoided and the next one tried. */
   callWithRetries<T>(service: 'sluice.v1.Data' | 'sluice.v1.Groups' | 'sluice.v1.Admin', method: string, request: unknown): Promise<T> {
     return this.withRetries(() => this.bootstrap().call<T>(service, method, request, this.requestTimeoutMs));
+  }
+
+  /**
+   * A group request (CommitOffsets, FetchOffsets) to any live broker, with retries. A broker
+   * that answers NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE for a partition is left for the
+   * next one. Other per-partition errors are the caller's to read.
+   */
+  callGroups<T extends { partitions: readonly { topic: string; partition: number; errorCode: number; errorMessage: string }[] }>(method: string, request: unknown): Promise<T> {
+    return this.withRetries(async () => {
+      const address = this.metadata.anyBrokerAddress();
+      const response = await this.pool.get(address).call<T>('sluice.v1.Groups', method, request, this.requestTimeoutMs);
+      const misdirected = response.partitions.find((p) => p.errorCode === ErrorCode.NOT_COORDINATOR || p.errorCode === ErrorCode.COORDINATOR_NOT_AVAILABLE);
+      if (misdirected) {
+        // Learn the other brokers first when only the bootstrap list is known.
+        if (this.metadata.brokers().size === 0) await this.metadata.refresh().catch(() => undefined);
+        this.metadata.moveOn(address);
+        throw partitionError(misdirected.errorCode, misdirected.topic, misdirected.partition, `${misdirected.errorMessage} (broker ${address})`);
+      }
+      return response;
+    });
   }
 
   track(child: Closeable): void {

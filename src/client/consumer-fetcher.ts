@@ -103,6 +103,8 @@ export class Fetcher {
       if (this.failedRounds > this.context.retry.retries) throw new SluiceRetriesExhaustedError(retriable, this.failedRounds);
       log.debug({ err: retriable.message, attempt: this.failedRounds }, 'fetch failed; backing off');
       await sleep(backoffMs(this.failedRounds - 1, this.context.retry));
+      // Leaders moved or a broker failed: fetch from where the refreshed metadata says.
+      await this.context.metadata.refreshing?.catch(() => undefined);
     } else {
       this.failedRounds = 0;
     }
@@ -168,6 +170,7 @@ export class Fetcher {
     if (code !== ErrorCode.NONE) {
       const error = partitionError(code, cursor.topic, cursor.partition, result.errorMessage, { leaderHint: result.leaderHint });
       if (error instanceof SluiceNotLeaderError) this.context.metadata.noteNotLeader(cursor, error.leaderHint);
+      if (code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) this.context.metadata.forgetTopic(cursor.topic);
       if (!error.retriable) throw error;
       return error;
     }

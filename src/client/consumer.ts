@@ -7,6 +7,7 @@ import { partitionKey, type TopicPartition } from '../common/ids';
 import type { ClientContext } from './client-context';
 import { PartitionCursor, Fetcher } from './consumer-fetcher';
 import { partitionError, SluiceClientStateError } from './errors';
+import { callLeaders } from './leader-requests';
 import { sleep } from './retry';
 import type { ConsumedBatch, ConsumedRecord, ConsumerOptions, SeekTarget, TopicPartitionOffset } from './types';
 
@@ -87,8 +88,8 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     const groupId = this.requireGroup('commit');
     const list = offsets ?? this.positions();
     if (list.length === 0) return;
-    const response = await this.context.callWithRetries<{ partitions: { topic: string; partition: number; errorCode: number; errorMessage: string }[] }>(
-      'sluice.v1.Groups', 'commitOffsets',
+    const response = await this.context.callGroups<{ partitions: { topic: string; partition: number; errorCode: number; errorMessage: string }[] }>(
+      'commitOffsets',
       { groupId, partitions: list.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: '' })) },
     );
     for (const p of response.partitions) {
@@ -100,8 +101,8 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   /** The group's committed offsets for `partitions` (-1 where none). */
   async committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
     const groupId = this.requireGroup('committed');
-    const response = await this.context.callWithRetries<{ partitions: { topic: string; partition: number; offset: number; errorCode: number; errorMessage: string }[] }>(
-      'sluice.v1.Groups', 'fetchOffsets', { groupId, partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition })) },
+    const response = await this.context.callGroups<{ partitions: { topic: string; partition: number; offset: number; errorCode: number; errorMessage: string }[] }>(
+      'fetchOffsets', { groupId, partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition })) },
     );
     return response.partitions.map((p) => {
       if (p.errorCode !== ErrorCode.NONE) throw partitionError(p.errorCode, p.topic, p.partition, p.errorMessage);
@@ -269,10 +270,10 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   private async listOffsets(partitions: { topic: string; partition: number; timestampMs: number }[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (partitions.length === 0) return out;
-    const response = await this.context.callWithRetries<{ partitions: { topic: string; partition: number; errorCode: number; errorMessage: string; offset: number }[] }>(
-      'sluice.v1.Data', 'listOffsets', { partitions },
+    const answers = await callLeaders<{ topic: string; partition: number; timestampMs: number }, { topic: string; partition: number; errorCode: number; errorMessage: string; offset: number }>(
+      this.context, 'listOffsets', partitions,
     );
-    for (const p of response.partitions) {
+    for (const p of answers) {
       if (p.errorCode !== ErrorCode.NONE) throw partitionError(p.errorCode, p.topic, p.partition, p.errorMessage);
       out.set(partitionKey(p), p.offset);
     }

@@ -43,6 +43,8 @@ export class Producer {
   private nextBatchId = 1;
   private lingerTimer: NodeJS.Timeout | undefined;
   private drainScheduled = false;
+  private waitingForRefresh = false;
+  private readonly metadataWaits = new Set<Promise<number>>();
   private retryTimer: NodeJS.Timeout | undefined;
   private pendingSealPartitions: PartitionState[] = [];
   private readonly stickyPartition = new Map<string, number>();
@@ -89,9 +91,10 @@ export class Producer {
    */
   produce(topic: string, message: Message): Promise<RecordMetadata> {
     this.checkOpen();
-    const partition = this.choosePartition(topic, message);
+    // Metadata first: it says where the partition's leader is (and whether the topic exists).
+    const partition = this.context.metadata.cachedPartitionCount(topic) === undefined ? undefined : this.choosePartition(topic, message);
     if (partition === undefined) {
-      return this.context.metadata.partitionCount(topic).then(() => this.produce(topic, message));
+      return this.whenMetadata(topic).then(() => this.produce(topic, message));
     }
     return new Promise<RecordMetadata>((resolve, reject) => {
       this.enqueue(topic, partition, message, null, (error, offset) => {
@@ -106,8 +109,7 @@ export class Producer {
     this.checkOpen();
     const { topic, messages } = request;
     if (messages.length === 0) return [];
-    const needsCount = messages.some((m) => m.partition === undefined);
-    if (needsCount) await this.context.metadata.partitionCount(topic);
+    if (this.context.metadata.cachedPartitionCount(topic) === undefined) await this.whenMetadata(topic);
     const byPartition = new Map<number, Message[]>();
     for (const message of messages) {
       const partition = this.choosePartition(topic, message)!;
@@ -122,11 +124,16 @@ export class Producer {
   sendBatch(topic: string, partition: number, messages: readonly Message[]): Promise<ProduceResult> {
     this.checkOpen();
     if (messages.length === 0) return Promise.resolve({ topic, partition, baseOffset: -1 });
+    if (this.context.metadata.cachedPartitionCount(topic) === undefined) {
+      return this.whenMetadata(topic).then(() => this.enqueueGroup(topic, partition, messages, true));
+    }
     return this.enqueueGroup(topic, partition, messages, true);
   }
 
   /** Sends everything queued so far and resolves when it is all acknowledged (or failed). */
   async flush(): Promise<void> {
+    // Records waiting for their topic's metadata are queued as soon as it arrives.
+    while (this.metadataWaits.size > 0) await Promise.allSettled([...this.metadataWaits]);
     this.sealAll();
     this.drain();
     if (this.isIdle()) return;
@@ -144,6 +151,15 @@ export class Producer {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /** The topic's partition count; flush() waits for these lookups (their records are queued next). */
+  private whenMetadata(topic: string): Promise<number> {
+    const lookup = this.context.metadata.partitionCount(topic);
+    this.metadataWaits.add(lookup);
+    const forget = (): void => { this.metadataWaits.delete(lookup); };
+    lookup.then(forget, forget);
+    return lookup;
+  }
 
   private checkOpen(): void {
     if (this.closed) throw new SluiceClientStateError('the producer is disconnected: create a new one');
@@ -254,6 +270,9 @@ export class Producer {
   private drain(): void {
     const now = Date.now();
     let earliestRetry = Infinity;
+    // A resend waits for a metadata refresh under way (the leader may have moved).
+    const refreshing = this.context.metadata.refreshing;
+    let waitForRefresh = false;
     for (;;) {
       const byLeader = new Map<string, SealedBatch[]>();
       for (const state of this.partitions.values()) {
@@ -261,6 +280,7 @@ export class Producer {
         if (state.recovering) {
           if (state.inFlight > 0) continue;
           if (state.retryAtMs > now) { earliestRetry = Math.min(earliestRetry, state.retryAtMs); continue; }
+          if (refreshing) { waitForRefresh = true; continue; }
         } else if (state.inFlight >= this.maxInFlight) continue;
         const batch = state.ready.shift()!;
         state.inFlight++;
@@ -271,6 +291,14 @@ export class Producer {
       }
       if (byLeader.size === 0) break;
       for (const [leader, batches] of byLeader) this.sendRequest(leader, batches);
+    }
+    if (waitForRefresh && refreshing && !this.waitingForRefresh) {
+      this.waitingForRefresh = true;
+      const resume = (): void => {
+        this.waitingForRefresh = false;
+        if (!this.closed) this.drain();
+      };
+      refreshing.then(resume, resume);
     }
     if (earliestRetry !== Infinity && this.retryTimer === undefined) {
       this.retryTimer = setTimeout(() => {

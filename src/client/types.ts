@@ -13,6 +13,8 @@ export interface ClientOptions {
   readonly requestTimeoutMs?: number;
   /** Backoff for retriable errors (default 5 retries, 100 ms doubling up to 5 s). */
   readonly retry?: Partial<RetryOptions>;
+  /** Refresh cluster metadata (leaders, brokers) older than this on next use (default 30000). Errors refresh it at once. */
+  readonly metadataMaxAgeMs?: number;
 }
 
 export type Acks = 'all' | 'leader' | 'none';

@@ -37,9 +37,34 @@ export type InjectedFailure = { readonly grpcStatus: grpc.status; readonly detai
 
 type Handler = (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => void;
 
+/**
+ * What the fakes of one FakeCluster share: the data (as if perfectly replicated), who leads each
+ * partition, and whether a non-leader names the leader in NOT_LEADER answers.
+ */
+export interface FakeClusterView {
+  readonly brokers: readonly FakeBroker[];
+  /** partition key "topic/partition" → leader id; missing = broker `defaultLeaderId`; 0 = no leader. */
+  readonly leaders: Map<string, number>;
+  defaultLeaderId: number;
+  /** Answer NOT_LEADER with `leader_hint` (true) or without (false). */
+  hints: boolean;
+  /** When set, only this broker answers group requests; others say NOT_COORDINATOR. */
+  coordinatorId: number | undefined;
+  controllerId: number;
+}
+
+export interface FakeBrokerOptions {
+  readonly id?: number;
+  readonly cluster?: FakeClusterView;
+  readonly topics?: Map<string, FakeTopic>;
+  readonly groups?: Map<string, Map<string, number>>;
+}
+
 export class FakeBroker {
-  readonly topics = new Map<string, FakeTopic>();
-  readonly groups = new Map<string, Map<string, number>>();
+  readonly id: number;
+  readonly topics: Map<string, FakeTopic>;
+  readonly groups: Map<string, Map<string, number>>;
+  readonly cluster: FakeClusterView | undefined;
   /** Every request received, in order. */
   readonly requests: { method: string; request: any }[] = [];
   /** Failures for the next calls of a method (consumed in order). */
@@ -49,6 +74,39 @@ export class FakeBroker {
   private nextProducerId = 1000;
   private fetchWaiters: (() => void)[] = [];
   port = 0;
+
+  constructor(options: FakeBrokerOptions = {}) {
+    this.id = options.id ?? 1;
+    this.cluster = options.cluster;
+    this.topics = options.topics ?? new Map();
+    this.groups = options.groups ?? new Map();
+  }
+
+  get running(): boolean {
+    return this.server !== undefined;
+  }
+
+  /** The broker leading `topic`/`partition` (this one outside a cluster); 0 when none. */
+  leaderOf(topic: string, partition: number): number {
+    if (!this.cluster) return this.id;
+    return this.cluster.leaders.get(`${topic}/${partition}`) ?? this.cluster.defaultLeaderId;
+  }
+
+  /** The NOT_LEADER answer fields for a partition this broker does not lead, or undefined when it leads it. */
+  private notLeader(topic: string, partition: number): { errorCode: ErrorCode; errorMessage: string; leaderHint: string } | undefined {
+    const leader = this.leaderOf(topic, partition);
+    if (leader === this.id || !this.topics.get(topic)?.partitions[partition]) return undefined;
+    const address = this.cluster?.brokers.find((b) => b.id === leader)?.address ?? '';
+    return {
+      errorCode: ErrorCode.NOT_LEADER,
+      errorMessage: `broker ${this.id} is not the leader of ${topic}/${partition} (leader: ${leader || 'none'})`,
+      leaderHint: this.cluster?.hints && leader !== 0 ? address : '',
+    };
+  }
+
+  private notCoordinator(): boolean {
+    return this.cluster?.coordinatorId !== undefined && this.cluster.coordinatorId !== this.id;
+  }
 
   get address(): string {
     return `127.0.0.1:${this.port}`;
@@ -101,7 +159,11 @@ export class FakeBroker {
       describeTopics: wrap('describeTopics', (r) => this.describeTopics(r)),
       alterConfigs: wrap('alterConfigs', (r) => this.alterConfigs(r)),
       createPartitions: wrap('createPartitions', (r) => this.createPartitions(r)),
-      describeCluster: wrap('describeCluster', () => ({ clusterId: 'fake-cluster', controllerId: 1, brokers: [{ id: 1, host: '127.0.0.1', port: this.port, rack: '' }] })),
+      describeCluster: wrap('describeCluster', () => ({
+        clusterId: 'fake-cluster',
+        controllerId: this.cluster?.controllerId ?? this.id,
+        brokers: (this.cluster?.brokers ?? [this]).map((b) => ({ id: b.id, host: '127.0.0.1', port: b.port, rack: this.cluster ? `rack-${b.id}` : '' })),
+      })),
     });
     server.addService(serviceDefinition(root, 'sluice.v1.Groups'), {
       commitOffsets: wrap('commitOffsets', (r) => this.commitOffsets(r)),
@@ -157,6 +219,8 @@ export class FakeBroker {
       const base = { topic: pp.topic, partition: pp.partition, errorCode: 0, errorMessage: '', baseOffset: 0, logAppendTimeMs: Date.now(), logStartOffset: 0, leaderHint: '' };
       const p = this.topics.get(pp.topic)?.partitions[pp.partition];
       if (!p) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `unknown ${pp.topic}/${pp.partition}` };
+      const notLeader = this.notLeader(pp.topic, pp.partition);
+      if (notLeader) return { ...base, ...notLeader };
       if (failure && 'errorCode' in failure && !failure.apply) {
         return { ...base, errorCode: failure.errorCode, errorMessage: failure.message ?? 'injected', leaderHint: failure.leaderHint ?? '' };
       }
@@ -212,6 +276,8 @@ export class FakeBroker {
         const base = { topic: fp.topic, partition: fp.partition, errorCode: 0, errorMessage: '', highWatermark: 0, logStartOffset: 0, leaderEpoch: this.leaderEpoch, batches: [] as unknown[], leaderHint: '' };
         const p = this.topics.get(fp.topic)?.partitions[fp.partition];
         if (!p) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'unknown' };
+        const notLeader = this.notLeader(fp.topic, fp.partition);
+        if (notLeader) return { ...base, ...notLeader };
         const withOffsets = { ...base, highWatermark: p.nextOffset, logStartOffset: p.logStartOffset };
         if (fp.offset < p.logStartOffset || fp.offset > p.nextOffset) {
           return { ...withOffsets, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, errorMessage: `offset ${fp.offset} is outside [${p.logStartOffset}, ${p.nextOffset}]` };
@@ -236,6 +302,8 @@ export class FakeBroker {
         const base = { topic: lp.topic, partition: lp.partition, errorCode: 0, errorMessage: '', offset: -1, timestampMs: -1, logStartOffset: 0, highWatermark: 0 };
         const p = this.topics.get(lp.topic)?.partitions[lp.partition];
         if (!p) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'unknown' };
+        const notLeader = this.notLeader(lp.topic, lp.partition);
+        if (notLeader) return { ...base, errorCode: notLeader.errorCode, errorMessage: notLeader.errorMessage };
         const offsets = { ...base, logStartOffset: p.logStartOffset, highWatermark: p.nextOffset };
         if (lp.timestampMs === -1) return { ...offsets, offset: p.nextOffset };
         if (lp.timestampMs === -2) return { ...offsets, offset: p.logStartOffset };
@@ -272,7 +340,7 @@ export class FakeBroker {
           name, errorCode: 0, errorMessage: '', internal: name.startsWith('__'), replicationFactor: t.replicationFactor,
           configs: { 'retention.ms': '604800000', ...t.configs },
           partitions: t.partitions.map((p, i) => ({
-            partition: i, leaderId: 1, replicas: [1], leaderEpoch: this.leaderEpoch, logStartOffset: p.logStartOffset,
+            partition: i, leaderId: this.leaderOf(name, i), replicas: (this.cluster?.brokers ?? [this]).map((b) => b.id), leaderEpoch: this.leaderEpoch, logStartOffset: p.logStartOffset,
             logEndOffset: p.nextOffset, highWatermark: p.nextOffset, sizeBytes: p.batches.reduce((n, b) => n + b.bytes.length, 0),
           })),
         };
@@ -299,6 +367,7 @@ export class FakeBroker {
   }
 
   private commitOffsets(request: any): unknown {
+    if (this.notCoordinator()) return { partitions: request.partitions.map((p: any) => ({ topic: p.topic, partition: p.partition, errorCode: ErrorCode.NOT_COORDINATOR, errorMessage: `broker ${this.id} is not the coordinator` })) };
     let group = this.groups.get(request.groupId);
     if (!group) this.groups.set(request.groupId, (group = new Map()));
     for (const p of request.partitions) group.set(`${p.topic}/${p.partition}`, p.offset);
@@ -306,6 +375,10 @@ export class FakeBroker {
   }
 
   private fetchOffsets(request: any): unknown {
+    if (this.notCoordinator()) {
+      const asked = request.partitions.length > 0 ? request.partitions : [{ topic: '', partition: 0 }];
+      return { partitions: asked.map((p: any) => ({ topic: p.topic, partition: p.partition, offset: -1, metadata: '', commitTimeMs: 0, errorCode: ErrorCode.NOT_COORDINATOR, errorMessage: `broker ${this.id} is not the coordinator` })) };
+    }
     const group = this.groups.get(request.groupId) ?? new Map<string, number>();
     const wanted: { topic: string; partition: number }[] = request.partitions.length > 0
       ? request.partitions
@@ -315,6 +388,55 @@ export class FakeBroker {
         topic: p.topic, partition: p.partition, offset: group.get(`${p.topic}/${p.partition}`) ?? -1, metadata: '', commitTimeMs: 0, errorCode: 0, errorMessage: '',
       })),
     };
+  }
+}
+
+/** 2-3 fake brokers that share their data and disagree about nothing but who leads what. */
+export class FakeCluster implements FakeClusterView {
+  readonly brokers: FakeBroker[] = [];
+  readonly leaders = new Map<string, number>();
+  defaultLeaderId = 1;
+  hints = true;
+  coordinatorId: number | undefined = undefined;
+  controllerId = 1;
+  private readonly topics = new Map<string, FakeTopic>();
+  private readonly groups = new Map<string, Map<string, number>>();
+
+  static async start(size: number): Promise<FakeCluster> {
+    const cluster = new FakeCluster();
+    for (let id = 1; id <= size; id++) cluster.brokers.push(new FakeBroker({ id, cluster, topics: cluster.topics, groups: cluster.groups }));
+    await Promise.all(cluster.brokers.map((b) => b.start()));
+    return cluster;
+  }
+
+  broker(id: number): FakeBroker {
+    const broker = this.brokers.find((b) => b.id === id);
+    if (!broker) throw new Error(`fake cluster: no broker ${id}`);
+    return broker;
+  }
+
+  get addresses(): string[] {
+    return this.brokers.map((b) => b.address);
+  }
+
+  /** Creates a topic; `leaders[i]` leads partition i (default: defaultLeaderId). */
+  createTopic(name: string, partitions: number, leaders: readonly number[] = []): void {
+    this.brokers[0]!.createTopic(name, partitions);
+    this.topics.get(name)!.replicationFactor = this.brokers.length;
+    leaders.forEach((leader, partition) => this.setLeader(name, partition, leader));
+  }
+
+  setLeader(topic: string, partition: number, leaderId: number): void {
+    this.leaders.set(`${topic}/${partition}`, leaderId);
+  }
+
+  /** Requests of `method` received by broker `id` (or by all brokers). */
+  requestsOf(method: string, id?: number): any[] {
+    return (id === undefined ? this.brokers : [this.broker(id)]).flatMap((b) => b.requestsOf(method));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.brokers.map((b) => b.stop()));
   }
 }
 
