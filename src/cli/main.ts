@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { benchCommand } from './bench/command';
 import { brokerCommand } from './commands/broker';
+import { clusterCommand } from './commands/cluster';
 import { consumeCommand } from './commands/consume';
 import { offsetsCommand } from './commands/offsets';
 import { produceCommand } from './commands/produce';
@@ -18,6 +19,7 @@ program.addCommand(topicCommand());
 program.addCommand(produceCommand());
 program.addCommand(consumeCommand());
 program.addCommand(offsetsCommand());
+program.addCommand(clusterCommand());
 program.addCommand(benchCommand());
 
 void program.parseAsync(process.argv);

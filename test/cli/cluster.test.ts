@@ -1,0 +1,86 @@
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { formatStatus } from '../../src/cli/commands/cluster';
+import { FakeCluster } from '../client/fake-broker';
+
+const MAIN = resolve(__dirname, '../../src/cli/main.js');
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+/** Runs the CLI as a child process (async, so the in-process fake brokers keep serving). */
+function sluice(args: string[]): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, SLUICE_BROKERS: '', SLUICE_LOG_LEVEL: 'silent' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+    child.stdin.end();
+  });
+}
+
+describe('sluice cluster (fake cluster)', () => {
+  let cluster: FakeCluster;
+
+  beforeEach(async () => {
+    cluster = await FakeCluster.start(3);
+    cluster.controllerId = 2;
+  });
+
+  afterEach(async () => {
+    await cluster.stop();
+  });
+
+  it('cluster brokers lists ids, addresses and racks and marks the controller', async () => {
+    const run = await sluice(['--brokers', cluster.broker(1).address, 'cluster', 'brokers']);
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trim().split('\n');
+    assert.equal(lines[0], 'Cluster: fake-cluster');
+    assert.match(lines[1]!, /^ID\s+ADDRESS\s+RACK\s+CONTROLLER$/);
+    assert.match(lines[3]!, new RegExp(`^2\\s+${cluster.broker(2).address.replace(/\./g, '\\.')}\\s+rack-2\\s+\\*$`));
+    assert.equal(lines.length, 5);
+  });
+
+  it('cluster status shows partitions with leader, replicas, epoch, high watermark and a summary', async () => {
+    cluster.createTopic('orders', 3, [1, 0, 3]);
+    cluster.broker(1).partition('orders', 2).nextOffset = 42;
+    const run = await sluice(['--brokers', cluster.broker(3).address, 'cluster', 'status']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Cluster: fake-cluster {2}brokers: 3 {2}controller: 2/);
+    assert.match(run.stdout, /Topic: orders {2}partitions: 3 {2}replication-factor: 3/);
+    assert.match(run.stdout, /\n0\s+1\s+1,2,3\s+1\s+0\n/);
+    assert.match(run.stdout, /\n1\s+none\s+1,2,3\s+1\s+0\n/);
+    assert.match(run.stdout, /\n2\s+3\s+1,2,3\s+1\s+42\n/);
+    assert.match(run.stdout, /Summary: 1 topic\(s\), 3 partition\(s\), 1 without leader, 1 not led by their preferred leader; leaders per broker: 1=1 2=0 3=1/);
+  });
+
+  it('cluster status reaches the cluster through the next broker when the first is down', async () => {
+    cluster.createTopic('t', 1);
+    await cluster.broker(1).stop();
+    const run = await sluice(['--brokers', `${cluster.broker(1).address},${cluster.broker(2).address}`, 'cluster', 'status']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Topic: t/);
+  });
+
+  it('fails with one line when no broker answers', async () => {
+    await cluster.stop();
+    const run = await sluice(['--brokers', cluster.broker(1).address, 'cluster', 'brokers']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^sluice: error: .*unavailable/);
+    assert.equal(run.stderr.trim().split('\n').length, 1);
+  });
+});
+
+describe('cluster status report', () => {
+  it('flags replicas on brokers the cluster does not know', () => {
+    const text = formatStatus(
+      { clusterId: 'c', controllerId: 0, brokers: [{ id: 1, host: 'h', port: 1, rack: '' }] },
+      [{ name: 't', internal: false, replicationFactor: 2, configs: {}, partitions: [{ partition: 0, leaderId: 1, replicas: [1, 9], leaderEpoch: 3, logStartOffset: 0, logEndOffset: 0, highWatermark: 0, sizeBytes: 0 }] }],
+    );
+    assert.match(text, /controller: none/);
+    assert.match(text, /\n0\s+1\s+1,9\?\s+3\s+0\n/);
+  });
+});
