@@ -4,7 +4,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import pino from 'pino';
 import { setRootLogger } from '../common/logger';
 import { startBroker } from './broker';
-import { loadConfigFile, resolveBrokerConfig, type BrokerConfigFile, type ClusterMember } from './config';
+import { loadClusterFile } from '../metadata/cluster-file';
+import { loadConfigFile, resolveBrokerConfig, type BrokerConfigFile } from './config';
 
 interface BrokerFlags {
   config?: string;
@@ -58,18 +59,19 @@ export async function runBrokerCli(argv: string[]): Promise<void> {
 
 /** Settings taken from a cluster definition: the cluster itself and this broker's own address. */
 function clusterLayer(path: string, nodeId: number | undefined): BrokerConfigFile {
-  const file = loadConfigFile(path) as { clusterId?: string; brokers?: ClusterMember[] };
-  if (!Array.isArray(file.brokers) || file.brokers.length === 0) throw new Error(`cluster file ${path} lists no brokers: give "brokers": [{ "id", "host", "grpcPort", "httpPort" }, …]`);
-  if (nodeId === undefined) throw new Error(`--cluster needs --node-id: one of ${file.brokers.map((b) => b.id).join(', ')}`);
-  const self = file.brokers.find((b) => b.id === nodeId);
-  if (!self) throw new Error(`broker ${nodeId} is not in ${path} (its brokers are ${file.brokers.map((b) => b.id).join(', ')})`);
+  const definition = loadClusterFile(path);
+  const ids = definition.brokers.map((b) => b.id).join(', ');
+  if (nodeId === undefined) throw new Error(`--cluster needs --node-id: one of ${ids}`);
+  const self = definition.brokers.find((b) => b.id === nodeId);
+  if (!self) throw new Error(`broker ${nodeId} is not in ${path} (its brokers are ${ids})`);
+  const brokers = definition.brokers.map((b) => ({ ...b, rack: b.rack ?? undefined }));
   return {
     nodeId,
     host: self.host,
     grpcPort: self.grpcPort,
     httpPort: self.httpPort,
-    clusterId: file.clusterId,
-    cluster: { clusterId: file.clusterId, brokers: file.brokers },
+    clusterId: definition.clusterId,
+    cluster: { clusterId: definition.clusterId, brokers },
   };
 }
 

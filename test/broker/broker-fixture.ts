@@ -9,7 +9,7 @@ import { resolveBrokerConfig, type BrokerConfigFile } from '../../src/broker/con
 import { publicProtoRoot } from '../../src/protocol/proto-root';
 import { serviceDefinition, type ServiceName } from '../../src/protocol/services';
 
-export type Rpc = (method: string, request: object) => Promise<any>;
+export type Rpc = (method: string, request: object, timeoutMs?: number) => Promise<any>;
 
 export interface BrokerFixture {
   readonly broker: RunningBroker;
@@ -27,9 +27,10 @@ export interface BrokerFixture {
 export function rawClient(address: string, service: ServiceName): { client: grpc.Client; call: Rpc } {
   const Client = grpc.makeGenericClientConstructor(serviceDefinition(publicProtoRoot(), service), service);
   const client = new Client(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & Record<string, Function>;
-  const call: Rpc = (method, request) =>
+  const call: Rpc = (method, request, timeoutMs) =>
     new Promise((resolve, reject) => {
-      (client as any)[method](request, (error: grpc.ServiceError | null, response: unknown) => (error ? reject(error) : resolve(response)));
+      const options = timeoutMs === undefined ? {} : { deadline: Date.now() + timeoutMs };
+      (client as any)[method](request, options, (error: grpc.ServiceError | null, response: unknown) => (error ? reject(error) : resolve(response)));
     });
   return { client, call };
 }

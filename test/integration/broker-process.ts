@@ -16,8 +16,10 @@ export interface BrokerProcess {
 const BROKER_MAIN = resolve(__dirname, '../../src/broker/main.js');
 const READY = /ready: gRPC [\d.]+:(\d+), HTTP http:\/\/[\d.]+:(\d+)/;
 
-export function startBrokerProcess(dataDir: string, extraArgs: string[] = []): Promise<BrokerProcess> {
-  const child = spawn(process.execPath, [BROKER_MAIN, '--data-dir', dataDir, '--grpc-port', '0', '--http-port', '0', ...extraArgs], {
+/** Starts a broker on ephemeral ports, or with `ports: 'fixed'` on the ports its arguments give (a cluster file). */
+export function startBrokerProcess(dataDir: string, extraArgs: string[] = [], options: { ports?: 'ephemeral' | 'fixed' } = {}): Promise<BrokerProcess> {
+  const portArgs = options.ports === 'fixed' ? [] : ['--grpc-port', '0', '--http-port', '0'];
+  const child = spawn(process.execPath, [BROKER_MAIN, '--data-dir', dataDir, ...portArgs, ...extraArgs], {
     env: { ...process.env, SLUICE_LOG_LEVEL: process.env.SLUICE_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,117 @@
+// A real cluster of broker processes on loopback for tests: a cluster file with free ports, one
+// data dir per broker, and helpers that find leaders and retry through elections.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rawClient, type Rpc } from '../broker/broker-fixture';
+import { startBrokerProcess, type BrokerProcess } from './broker-process';
+
+export interface ClusterHarness {
+  readonly dir: string;
+  readonly ids: number[];
+  readonly processes: Map<number, BrokerProcess | undefined>;
+  address(id: number): string;
+  start(id: number): Promise<BrokerProcess>;
+  kill(id: number, signal?: NodeJS.Signals): Promise<void>;
+  /** Calls `service.method` on broker `id`, failing after `timeoutMs` (default 10 s: a paused broker never answers). */
+  call(id: number, service: 'sluice.v1.Data' | 'sluice.v1.Admin' | 'sluice.v1.Groups', method: string, request: object, timeoutMs?: number): Promise<any>;
+  /** Retries `attempt` on any live broker until it returns a value (elections, forwarding). */
+  retry<T>(what: string, attempt: (id: number) => Promise<T | undefined>, maxWaitMs?: number): Promise<T>;
+  /** The leader of a partition as the live brokers report it. */
+  leaderOf(topic: string, partition: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function startCluster(size = 3): Promise<ClusterHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-'));
+  const ids = Array.from({ length: size }, (_, i) => i + 1);
+  const brokers: { id: number; host: string; grpcPort: number; httpPort: number; rack: string }[] = [];
+  for (const id of ids) brokers.push({ id, host: '127.0.0.1', grpcPort: await freePort(), httpPort: await freePort(), rack: String.fromCharCode(96 + id) });
+  const file = join(dir, 'cluster.json');
+  writeFileSync(file, JSON.stringify({ clusterId: 'test', brokers }));
+  const processes = new Map<number, BrokerProcess | undefined>();
+  const address = (id: number): string => `127.0.0.1:${brokers[id - 1]!.grpcPort}`;
+  const clients = new Map<string, Rpc>();
+  const closers: (() => void)[] = [];
+  const rpc = (id: number, service: 'sluice.v1.Data' | 'sluice.v1.Admin' | 'sluice.v1.Groups'): Rpc => {
+    const key = `${id}/${service}`;
+    let call = clients.get(key);
+    if (!call) {
+      const made = rawClient(address(id), service);
+      closers.push(() => made.client.close());
+      call = made.call;
+      clients.set(key, call);
+    }
+    return call;
+  };
+  const harness: ClusterHarness = {
+    dir,
+    ids,
+    processes,
+    address,
+    start: async (id) => {
+      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', file, '--node-id', String(id)], { ports: 'fixed' });
+      processes.set(id, process);
+      return process;
+    },
+    kill: async (id, signal = 'SIGKILL') => {
+      await processes.get(id)?.kill(signal);
+      processes.set(id, undefined);
+    },
+    call: (id, service, method, request, timeoutMs = 10_000) => rpc(id, service)(method, request, timeoutMs),
+    retry: async (what, attempt, maxWaitMs = 30_000) => {
+      const deadline = Date.now() + maxWaitMs;
+      let lastError: unknown;
+      for (;;) {
+        for (const id of ids) {
+          if (!processes.get(id)) continue;
+          try {
+            const value = await attempt(id);
+            if (value !== undefined) return value;
+          } catch (error) {
+            lastError = error;
+          }
+        }
+        if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: ${(lastError as Error)?.message ?? 'no answer'}`);
+        await sleep(100);
+      }
+    },
+    leaderOf: (topic, partition) =>
+      harness.retry(`a leader of ${topic}/${partition}`, async (id) => {
+        const described = await harness.call(id, 'sluice.v1.Admin', 'describeTopics', { names: [topic] });
+        const leader = described.topics[0]?.partitions.find((p: any) => p.partition === partition)?.leaderId;
+        return leader && processes.get(leader) ? leader : undefined;
+      }),
+    close: async () => {
+      for (const close of closers) close();
+      for (const id of ids) await processes.get(id)?.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  for (const id of ids) await harness.start(id);
+  return harness;
+}
+
+/** Creates a topic through whichever broker answers, once the cluster can (metadata leader elected). */
+export async function createTopic(cluster: ClusterHarness, name: string, partitions: number, replicationFactor: number): Promise<void> {
+  await cluster.retry(`topic ${name} to be created`, async (id) => {
+    const created = await cluster.call(id, 'sluice.v1.Admin', 'createTopics', { topics: [{ name, partitions, replicationFactor }] });
+    const code = created.topics[0].errorCode;
+    if (code === 0 || code === 14 /* TOPIC_ALREADY_EXISTS */) return true;
+    return undefined;
+  });
+}
