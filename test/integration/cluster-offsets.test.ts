@@ -1,0 +1,55 @@
+// Committed group offsets are replicated like data: they survive kill -9 of the group's
+// coordinator (the leader of its __consumer_offsets partition), and any broker answers for them.
+import assert from 'node:assert/strict';
+import { offsetsPartitionFor } from '../../src/groups/offset-store';
+import { createTopic, startCluster, type ClusterHarness } from './cluster-harness';
+
+describe('cluster: group offsets across coordinator failover (3 broker processes)', function () {
+  let cluster: ClusterHarness;
+  before(async () => {
+    cluster = await startCluster(3);
+    await createTopic(cluster, 'events', 2, 3);
+  });
+  after(async () => cluster.close());
+
+  const commit = (offset: number) =>
+    cluster.retry('a commit', async (id) => {
+      const response = await cluster.call(id, 'sluice.v1.Groups', 'commitOffsets', {
+        groupId: 'auditors',
+        partitions: [
+          { topic: 'events', partition: 0, offset },
+          { topic: 'events', partition: 1, offset: offset * 2 },
+        ],
+      });
+      return response.partitions.every((p: any) => p.errorCode === 0) ? true : undefined;
+    });
+
+  const fetchFrom = (id: number) =>
+    cluster.call(id, 'sluice.v1.Groups', 'fetchOffsets', { groupId: 'auditors', partitions: [{ topic: 'events', partition: 0 }, { topic: 'events', partition: 1 }] });
+
+  it('answers from every broker and keeps commits after the coordinator is killed', async () => {
+    await commit(40);
+    await commit(41);
+    for (const id of cluster.ids) {
+      const fetched = await cluster.retry(`offsets from broker ${id}`, async () => {
+        const r = await fetchFrom(id);
+        return r.partitions.every((p: any) => p.errorCode === 0) ? r : undefined;
+      });
+      assert.deepEqual(fetched.partitions.map((p: any) => p.offset), [41, 82], `broker ${id} answers with the committed offsets`);
+    }
+    const coordinator = await cluster.leaderOf('__consumer_offsets', offsetsPartitionFor('auditors', 8));
+    await cluster.kill(coordinator, 'SIGKILL');
+    const after = await cluster.retry('offsets after the coordinator died', async (id) => {
+      const r = await fetchFrom(id);
+      return r.partitions.every((p: any) => p.errorCode === 0) ? r : undefined;
+    });
+    assert.deepEqual(after.partitions.map((p: any) => p.offset), [41, 82]);
+    await commit(42);
+    await cluster.start(coordinator);
+    const rejoined = await cluster.retry('offsets through the restarted broker', async () => {
+      const r = await fetchFrom(coordinator);
+      return r.partitions.every((p: any) => p.errorCode === 0) ? r : undefined;
+    });
+    assert.deepEqual(rejoined.partitions.map((p: any) => p.offset), [42, 84]);
+  });
+});
