@@ -122,6 +122,11 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
 
   read(offset: number, maxBytes: number): Promise<ReadResult> {
     if (!this.isLeader) throw this.notLeaderError();
+    if (!this.committedInTerm) {
+      // Until an entry of its own term commits, a new leader does not know the true commit point
+      // (thesis §6.4): answering from its stale high watermark would hide committed records.
+      throw new NotLeaderError(`${this.name}: the new leader (term ${this.term}) has not established its commit point yet; retry`, '');
+    }
     const log = this.options.log;
     if (offset < log.logStartOffset || offset > log.logEndOffset) {
       throw new SluiceError(
