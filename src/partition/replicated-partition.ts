@@ -4,7 +4,7 @@
 // never sees a record that could be rolled back. Only the leader serves produce and fetch.
 import type { Clock } from '../common/clock';
 import { ErrorCode, SluiceError } from '../common/errors';
-import { asRaftIndex, type Offset, type TopicPartition } from '../common/ids';
+import { asNodeId, asRaftIndex, type Offset, type TopicPartition } from '../common/ids';
 import type { Logger } from '../common/logger';
 import type { Entry, SoftState } from '../raft';
 import type { GroupDriver, GroupStateMachine } from '../replication/group-driver';
@@ -155,6 +155,26 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   async close(): Promise<void> {
     await this.driver?.stop();
     this.failAll(ErrorCode.NOT_LEADER, `${this.name} is closing on this broker`);
+  }
+
+  /**
+   * Preferred-leader balancing: a leader that is not the partition's preferred replica (the first
+   * assigned) hands leadership to it once it has caught up, so leaders spread evenly again after
+   * a broker returns. Returns whether a transfer started.
+   */
+  maybeTransferToPreferred(): boolean {
+    const driver = this.driver;
+    const preferred = this.replicaIds[0];
+    if (!driver || !this.isLeader || !this.committedInTerm || preferred === undefined || preferred === this.options.nodeId) return false;
+    const status = driver.node.status();
+    const target = status.progress.find((p) => p.id === preferred);
+    if (!target || target.match < status.lastIndex) return false;
+    const started = driver.node.transferLeadership(asNodeId(preferred));
+    if (started) {
+      this.options.logger.info({ partition: this.name, to: preferred }, `node ${this.options.nodeId} hands leadership of ${this.name} to its preferred replica ${preferred}`);
+      driver.schedule();
+    }
+    return started;
   }
 
   // --- GroupStateMachine -------------------------------------------------------------------

@@ -143,4 +143,22 @@ describe('replicated partition (3 replicas, in-memory network)', function () {
     nodes.push(restarted);
     await until(() => restarted.partition.highWatermark === 2, 'the restarted replica to catch up');
   });
+
+  it('hands leadership back to the preferred replica once it has caught up', async () => {
+    await produceOnLeader(['x']);
+    const first = await electedLeader();
+    if (first.id === 1) {
+      network.isolate(asNodeId(1));
+      await electedLeader([1]);
+      network.heal();
+    }
+    await produceOnLeader(['y']);
+    await until(() => {
+      const leader = nodes.find((n) => n.partition.leaderId === n.id);
+      if (leader && leader.id !== 1) leader.partition.maybeTransferToPreferred();
+      return nodes.every((n) => n.partition.leaderId === 1);
+    }, 'broker 1 to lead again');
+    const outcome = await produceOnLeader(['z']);
+    assert.ok(outcome.ok);
+  });
 });

@@ -10,6 +10,7 @@ import { OFFSETS_TOPIC } from '../../groups/offset-store';
 import { encodeCommand } from '../../metadata/metadata-commands';
 import { mergeTopicConfig, topicConfigStrings } from '../../metadata/topic-config';
 import { openReplicatedPartition } from '../../partition/open-replicated';
+import { ReplicatedPartition } from '../../partition/replicated-partition';
 import { GroupDriver } from '../../replication/group-driver';
 import { GrpcRaftTransport, raftServiceDefinition } from '../../replication/grpc-transport';
 import { LogRaftStorage } from '../../replication/log-raft-storage';
@@ -25,6 +26,8 @@ import { MetadataGroup } from './metadata-group';
 
 export const METADATA_GROUP_ID = '__metadata';
 const METADATA_LOG_TOPIC = '__cluster_metadata';
+/** How often partition leaders check whether to hand leadership back to their preferred replica. */
+const PREFERRED_LEADER_CHECK_MS = 5000;
 /** Voters of the metadata group; further brokers would be learners (DESIGN §6). */
 const MAX_METADATA_VOTERS = 5;
 
@@ -86,6 +89,7 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
   );
 
   const forwarder = new Forwarder(config.nodeId);
+  let balancer: NodeJS.Timeout | undefined;
   const controllerDuties = new ControllerDuties(config, cluster, registry, metadata, clock, logger);
   metadata.onApplied(() => controllerDuties.poke());
 
@@ -109,8 +113,13 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
       host.add(metadataDriver!);
       host.start();
       controllerDuties.start();
+      balancer = setInterval(() => {
+        for (const partition of partitions.all()) if (partition instanceof ReplicatedPartition) partition.maybeTransferToPreferred();
+      }, PREFERRED_LEADER_CHECK_MS);
+      balancer.unref();
     },
     stop: async () => {
+      if (balancer) clearInterval(balancer);
       controllerDuties.stop();
       await metadataDriver!.stop();
       await partitions.stop();
