@@ -8,14 +8,8 @@ import { EntryKind, type AppendEntry, type StoredEntry } from '../storage/types'
 
 export const PREFIX_BYTES = 40;
 
-export interface BatchFacts {
-  readonly recordCount: number;
-  readonly maxTimestampMs: number;
-  readonly appendTimeMs: number;
-  readonly producerId: number;
-  readonly producerEpoch: number;
-  readonly baseSequence: number;
-}
+/** The batch facts the leader decides; the same fields as the storage entry header. */
+export type BatchFacts = Pick<AppendEntry, 'recordCount' | 'maxTimestampMs' | 'appendTimeMs' | 'producerId' | 'producerEpoch' | 'baseSequence'>;
 
 /** Prefix + batch in one buffer (one copy of the batch). */
 export function encodeEntryData(facts: BatchFacts, batch: Uint8Array): Buffer {
