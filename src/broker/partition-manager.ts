@@ -96,7 +96,7 @@ export class PartitionManager {
       case 'deleted':
         for (let p = 0; p < change.topic.partitions; p++) {
           const key = partitionKey({ topic: change.topic.name, partition: p });
-          await this.partitions.get(key)?.close();
+          await this.partitions.get(key)?.destroy();
           this.partitions.delete(key);
           await this.storage.deleteLog(change.topic.name, p);
         }

@@ -31,7 +31,7 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
   let driver: GroupDriver | undefined;
   const bootstrap = { voters: [...options.replicaIds].sort((a, b) => a - b).map(asNodeId), learners: [] };
   const storage = new LogRaftStorage(options.log, options.meta, groupId, bootstrap, () => driver?.schedule());
-  if (options.meta.getMeta(`raft/${groupId}/config`) === undefined) await storage.persistConfig(bootstrap);
+  if (options.meta.getMeta(`raft/${groupId}/config`) == null) await storage.persistConfig(bootstrap);
   const applied = Math.min(storage.savedHardState.commit, options.log.lastRaftIndex);
   const committedEnd = await ReplicatedPartition.committedEndOffsetAt(options.log, applied);
   const partition = new ReplicatedPartition(

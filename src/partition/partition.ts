@@ -153,6 +153,10 @@ export class Partition implements PartitionReplica {
     return deleted;
   }
 
+  destroy(): Promise<void> {
+    return this.close();
+  }
+
   /** Finishes queued appends, syncs, and stops accepting produce. Safe to call twice. */
   async close(): Promise<void> {
     this.closed = true;

@@ -32,6 +32,8 @@ export interface PartitionReplica {
   updateConfig(config: LogConfig): void;
   applyRetention(): Promise<number>;
   close(): Promise<void>;
+  /** Closes and forgets any state kept outside the log (the topic was deleted). */
+  destroy(): Promise<void>;
 }
 
 /** This broker does not lead the partition; `leaderHint` is the leader's address when known. */

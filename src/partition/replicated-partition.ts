@@ -152,6 +152,11 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     return deleted;
   }
 
+  async destroy(): Promise<void> {
+    await this.close();
+    await this.driver?.forgetState();
+  }
+
   async close(): Promise<void> {
     await this.driver?.stop();
     this.failAll(ErrorCode.NOT_LEADER, `${this.name} is closing on this broker`);

@@ -96,6 +96,11 @@ export class GroupDriver implements HostedGroup {
     if (!this.failed) await this.options.storage.saveHardState(this.options.storage.savedHardState).catch(() => undefined);
   }
 
+  /** After stop(): removes the group's hard state and configuration (its log is being deleted). */
+  async forgetState(): Promise<void> {
+    await this.options.storage.forget();
+  }
+
   private async loop(): Promise<void> {
     try {
       do {

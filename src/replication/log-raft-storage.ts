@@ -41,11 +41,11 @@ export class LogRaftStorage implements RaftStorage {
     private readonly onLoaded: () => void,
     private readonly cacheLimitBytes = DEFAULT_CACHE_BYTES,
   ) {
-    const stored = meta.getMeta(this.hardStateKey) as StoredHardState | undefined;
+    const stored = meta.getMeta(this.hardStateKey) as StoredHardState | null | undefined;
     this.hardState = stored
       ? { term: asTerm(stored.term), vote: stored.vote === null ? null : asNodeId(stored.vote), commit: asRaftIndex(Math.min(stored.commit, log.lastRaftIndex)) }
       : { term: asTerm(0), vote: null, commit: asRaftIndex(0) };
-    const config = meta.getMeta(this.configKey) as { voters: number[]; learners: number[] } | undefined;
+    const config = meta.getMeta(this.configKey) as { voters: number[]; learners: number[] } | null | undefined;
     this.config = config ? { voters: config.voters.map(asNodeId), learners: config.learners.map(asNodeId) } : bootstrapConfig;
   }
 
@@ -77,6 +77,12 @@ export class LogRaftStorage implements RaftStorage {
 
   get savedHardState(): HardState {
     return this.hardState;
+  }
+
+  /** Removes the hard state and configuration from the meta store (the group's log is deleted). */
+  async forget(): Promise<void> {
+    await this.meta.putMetaDurable(this.hardStateKey, null);
+    await this.meta.putMetaDurable(this.configKey, null);
   }
 
   /** Keeps a commit-only change in memory; the next saveHardState writes it. */

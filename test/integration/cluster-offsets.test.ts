@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { offsetsPartitionFor } from '../../src/groups/offset-store';
 import { createTopic, startCluster, type ClusterHarness } from './cluster-harness';
 
-describe('cluster: group offsets across coordinator failover (3 broker processes)', function () {
+describe('cluster: group offsets and topic lifecycle (3 broker processes)', function () {
   let cluster: ClusterHarness;
   before(async () => {
     cluster = await startCluster(3);
@@ -51,5 +51,26 @@ describe('cluster: group offsets across coordinator failover (3 broker processes
       return r.partitions.every((p: any) => p.errorCode === 0) ? r : undefined;
     });
     assert.deepEqual(rejoined.partitions.map((p: any) => p.offset), [42, 84]);
+  });
+
+  it('deletes a topic on every broker and re-creates it empty with fresh replica state', async () => {
+    await createTopic(cluster, 'ephemeral', 1, 3);
+    await cluster.retry('a first record', async (id) => {
+      const leader = await cluster.leaderOf('ephemeral', 0);
+      const r = await cluster.call(leader, 'sluice.v1.Data', 'produce', { partitions: [{ topic: 'ephemeral', partition: 0, batch: { records: [{ value: Buffer.from('old') }] } }] });
+      return r.partitions[0].errorCode === 0 ? true : undefined;
+    });
+    await cluster.retry('the delete', async (id) => {
+      const r = await cluster.call(id, 'sluice.v1.Admin', 'deleteTopics', { names: ['ephemeral'] });
+      return r.topics[0].errorCode === 0 ? true : undefined;
+    });
+    await createTopic(cluster, 'ephemeral', 1, 3);
+    const fresh = await cluster.retry('the new topic to have an empty leader', async (id) => {
+      const d = await cluster.call(id, 'sluice.v1.Admin', 'describeTopics', { names: ['ephemeral'] });
+      const p = d.topics[0].partitions[0];
+      return p && p.leaderId ? p : undefined;
+    });
+    assert.equal(fresh.logEndOffset, 0);
+    assert.equal(fresh.highWatermark, 0);
   });
 });
