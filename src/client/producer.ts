@@ -36,6 +36,7 @@ export class Producer {
   private readonly partitioner: 'murmur2' | 'round-robin';
 
   private readonly partitions = new Map<string, PartitionState>();
+  private readonly partitionsByTopic = new Map<string, PartitionState[]>();
   private producerId = 0;
   private producerEpoch = 0;
   private connected = false;
@@ -186,14 +187,18 @@ export class Producer {
   }
 
   private partitionState(topic: string, partition: number): PartitionState {
-    const key = `${topic}/${partition}`;
-    let state = this.partitions.get(key);
+    // Looked up once per record: index by topic, then partition number (no string key per record).
+    let byPartition = this.partitionsByTopic.get(topic);
+    if (!byPartition) this.partitionsByTopic.set(topic, (byPartition = []));
+    let state = byPartition[partition];
     if (!state) {
       state = new PartitionState(topic, partition);
-      this.partitions.set(key, state);
+      byPartition[partition] = state;
+      this.partitions.set(`${topic}/${partition}`, state);
     }
     return state;
   }
+
 
   private enqueue(topic: string, partition: number, message: Message, group: object | null, settle: (error: Error | null, offset: number) => void): void {
     const state = this.partitionState(topic, partition);
