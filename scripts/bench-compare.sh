@@ -17,14 +17,17 @@
 #   redis-everysec  AOF with appendfsync everysec: the last ~1 s of acknowledged writes can be lost
 #   jetstream       file storage, default sync: the ack comes before any fsync (weaker than Sluice)
 #   jetstream-r3    3 servers, replicas=3: acked by a quorum, default sync (no fsync before the ack)
-#   sluice-rf3      3 brokers, RF=3: not built yet (needs the cluster issue)
+#   sluice-rf3      3 brokers, RF=3, acks=all: fsynced on a majority (2 of 3) before the ack
+#
+# Every Sluice run waits, before timing, until each partition of the fresh topic has a leader and
+# an acks=all produce to it succeeded (the bench's warm-up), so leader elections are not timed.
 set -euo pipefail
 source "$(dirname "$0")/peers/lib.sh"
 source "$(dirname "$0")/peers/redis.sh"
 source "$(dirname "$0")/peers/nats.sh"
 source "$(dirname "$0")/peers/sluice.sh"
 
-SYSTEMS="${BENCH_SYSTEMS:-sluice redis-always redis-everysec jetstream jetstream-r3}"
+SYSTEMS="${BENCH_SYSTEMS:-sluice redis-always redis-everysec jetstream jetstream-r3 sluice-rf3}"
 wants() { [[ " $SYSTEMS " == *" $1 "* ]]; }
 
 trap cleanup EXIT
@@ -63,7 +66,17 @@ fi
 if wants jetstream-r3 && start_nats_cluster jetstream-r3; then
   TARGETS+=(--target "jetstream-r3|nats-r3|$NATS_CLUSTER_URLS|3 servers, replicas=3, quorum ack, default sync (no fsync before ack)")
 fi
-UNAVAILABLE+=(--unavailable "sluice-rf3|3 brokers, RF=3, acks=all|not built yet (needs the cluster issue)")
+if wants sluice-rf3; then
+  rf3_profile_flags=()
+  if [ -n "${BENCH_CPU_PROFILE:-}" ]; then
+    rf3_profile_flags=(--cpu-prof --cpu-prof-dir "$ROOT/bench-results/cpu-profile-rf3")
+  fi
+  if start_sluice_cluster sluice-rf3 "${rf3_profile_flags[@]}"; then
+    TARGETS+=(--target "sluice-rf3|sluice-rf3|$SLUICE_CLUSTER_ADDRS|3 brokers, RF=3, acks=all: fsynced on a majority (2 of 3) before ack")
+  else
+    UNAVAILABLE+=(--unavailable "sluice-rf3|3 brokers, RF=3, acks=all|cluster did not start (see its logs)")
+  fi
+fi
 
 if [ "${#TARGETS[@]}" = 0 ]; then log "no system started"; exit 1; fi
 cd "$ROOT"
@@ -75,12 +88,22 @@ if command -v rsvg-convert >/dev/null 2>&1; then
     [ -f "$svg" ] && rsvg-convert "$svg" -o "${svg%.svg}.png"
   done
 fi
-if [ -n "${BENCH_CPU_PROFILE:-}" ] && wants sluice; then
-  cleanup   # the broker writes its profile when it exits
-  latest="$(ls -t "$ROOT"/bench-results/cpu-profile/*.cpuprofile 2>/dev/null | head -1 || true)"
-  if [ -n "$latest" ]; then
-    log "broker CPU profile: $latest"
-    node dist/src/cli/bench/main.js profile-summary "$latest" --top 25
+if [ -n "${BENCH_CPU_PROFILE:-}" ]; then
+  cleanup   # brokers write their profiles when they exit
+  if wants sluice; then
+    latest="$(ls -t "$ROOT"/bench-results/cpu-profile/*.cpuprofile 2>/dev/null | head -1 || true)"
+    if [ -n "$latest" ]; then
+      log "broker CPU profile: $latest"
+      node dist/src/cli/bench/main.js profile-summary "$latest" --top 25
+    fi
+  fi
+  if wants sluice-rf3; then
+    for i in 1 2 3; do
+      latest="$(ls -t "$ROOT"/bench-results/cpu-profile-rf3/node-$i/*.cpuprofile 2>/dev/null | head -1 || true)"
+      [ -n "$latest" ] || continue
+      log "sluice-rf3 broker $i CPU profile: $latest"
+      node dist/src/cli/bench/main.js profile-summary "$latest" --top 15
+    done
   fi
 fi
 exit "$status"
