@@ -37,6 +37,8 @@ export class Producer {
 
   private readonly partitions = new Map<string, PartitionState>();
   private readonly partitionsByTopic = new Map<string, PartitionState[]>();
+  private idleSeals: PartitionState[] = [];
+  private idleSealScheduled = false;
   private producerId = 0;
   private producerEpoch = 0;
   private connected = false;
@@ -206,7 +208,7 @@ export class Producer {
     if (state.openBytes > 0 && state.openBytes + bytes > this.batchMaxBytes) this.sealPartition(state);
     state.append(message, bytes, group, settle);
     if (state.openBytes >= this.batchMaxBytes) this.sealPartition(state);
-    else if (state.open.length === 1) this.startLinger(state);
+    else if (state.open.length === 1) this.lingerOrSend(state);
   }
 
   private enqueueGroup(topic: string, partition: number, messages: readonly Message[], oneBatch: boolean): Promise<ProduceResult> {
@@ -234,7 +236,29 @@ export class Producer {
         if (!oneBatch && state.openBytes >= this.batchMaxBytes) this.sealPartition(state);
       }
       if (oneBatch) this.sealPartition(state);
-      else if (state.open.length > 0) this.startLinger(state);
+      else if (state.open.length > 0) this.lingerOrSend(state);
+    });
+  }
+
+  /**
+   * An idle partition (nothing unacknowledged) sends at the end of this event-loop turn, so
+   * records produced together still share a batch but a lone record does not wait lingerMs;
+   * a busy partition collects records until one of its batches is acknowledged (see complete)
+   * or lingerMs passes, whichever comes first.
+   */
+  private lingerOrSend(state: PartitionState): void {
+    if (state.unacked.length > 0) {
+      this.startLinger(state);
+      return;
+    }
+    this.idleSeals.push(state);
+    if (this.idleSealScheduled) return;
+    this.idleSealScheduled = true;
+    setImmediate(() => {
+      this.idleSealScheduled = false;
+      const due = this.idleSeals;
+      this.idleSeals = [];
+      for (const partition of due) this.sealPartition(partition);
     });
   }
 
@@ -422,6 +446,8 @@ export class Producer {
     // A retried batch got through and nothing else is in flight: pipelining may resume.
     if (state.recovering && state.inFlight === 0 && batch.attempts > 0) state.recovering = false;
     batch.succeed(baseOffset);
+    // Records that gathered while this batch was out go now (Nagle-style), not after lingerMs.
+    if (state.open.length > 0 && !state.recovering) this.sealPartition(state);
     this.checkIdle();
   }
 
