@@ -7,6 +7,7 @@
 // Null versus empty: a null key or value is left out of the encoding; an empty one is written as
 // a zero-length field, so this codec tells them apart (a tombstone is a null value). Decoders that
 // follow proto3 presence rules (protobufjs, most languages) see both as empty.
+import type { BatchSummary } from './batch-scan';
 
 /** Key, value or header value as accepted by the encoder; strings are written as UTF-8. */
 export type BytesInput = Uint8Array | string;
@@ -38,13 +39,8 @@ export interface DecodedRecord {
   readonly headers: Readonly<Record<string, Buffer>>;
 }
 
-export interface DecodedBatch {
-  readonly baseTimestampMs: number;
-  readonly maxTimestampMs: number;
-  readonly producerId: number;
-  readonly producerEpoch: number;
-  readonly baseSequence: number;
-  readonly compression: number;
+/** The batch's top-level facts (the same the broker's scanner reads), plus its records. */
+export interface DecodedBatch extends Omit<BatchSummary, 'recordCount'> {
   /** Records at offsets >= the requested `fromOffset`, in order. */
   readonly records: DecodedRecord[];
   /** Records in the batch, including any skipped below `fromOffset`. */
