@@ -78,6 +78,12 @@ export class OffsetStore {
     private readonly partitionCount: number,
     private readonly nodeId: number,
     private readonly clock: Clock,
+    /**
+     * When the topic that exists now under `name` was created, or undefined if none does. A
+     * committed offset counts only for the topic it was committed against: commits of a deleted
+     * topic, or of an earlier topic of the same name, are not answered.
+     */
+    private readonly topicCreatedAtMs: (name: string) => number | undefined,
   ) {}
 
   partitionFor(groupId: string): number {
@@ -107,8 +113,12 @@ export class OffsetStore {
   /** Committed offsets of a group; all of them when `partitions` is empty. */
   async fetch(groupId: string, partitions: readonly { topic: string; partition: number }[]): Promise<(CommittedOffset & { topic: string; partition: number })[]> {
     const group = (await this.table(this.partitionFor(groupId))).groups.get(groupId);
-    if (partitions.length === 0) return group ? [...group.values()] : [];
-    return partitions.map((p) => group?.get(`${p.topic}/${p.partition}`) ?? { ...p, offset: -1, metadata: '', commitTimeMs: 0 });
+    const current = (o: CommittedOffset & { topic: string }): boolean => o.commitTimeMs >= (this.topicCreatedAtMs(o.topic) ?? Infinity);
+    if (partitions.length === 0) return group ? [...group.values()].filter(current) : [];
+    return partitions.map((p) => {
+      const committed = group?.get(`${p.topic}/${p.partition}`);
+      return committed && current(committed) ? committed : { ...p, offset: -1, metadata: '', commitTimeMs: 0 };
+    });
   }
 
   /** Groups of the offsets partitions this broker coordinates. */
@@ -120,15 +130,6 @@ export class OffsetStore {
       for (const name of table?.groups.keys() ?? []) names.add(name);
     }
     return [...names].sort();
-  }
-
-  /** Forgets offsets of a deleted topic (in memory; records of it are skipped on replay by the caller's topic check). */
-  forgetTopic(topic: string): void {
-    for (const table of this.tables.values()) {
-      for (const group of table.groups.values()) {
-        for (const [key, value] of group) if (value.topic === topic) group.delete(key);
-      }
-    }
   }
 
   private isLeader(p: number): boolean {

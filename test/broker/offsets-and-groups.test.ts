@@ -78,4 +78,16 @@ describe('broker list offsets and group offsets', () => {
   it('rejects an invalid group id with INVALID_ARGUMENT', async () => {
     await assert.rejects(fx.groups('commitOffsets', { groupId: 'no spaces', partitions: [{ topic: 'audit', partition: 0, offset: 1 }] }), (e: any) => e.code === 3 && /group id 'no spaces' is invalid/.test(e.details));
   });
+
+  it('does not answer offsets committed against a deleted topic, even after re-creating it', async () => {
+    await fx.groups('commitOffsets', { groupId: 'g2', partitions: [{ topic: 'audit', partition: 0, offset: 9 }] });
+    await fx.admin('deleteTopics', { names: ['audit'] });
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a later creation time than the commit
+    await fx.admin('createTopics', { topics: [{ name: 'audit', partitions: 2 }] });
+    const fetched = await fx.groups('fetchOffsets', { groupId: 'g2', partitions: [{ topic: 'audit', partition: 0 }] });
+    assert.equal(fetched.partitions[0].offset, -1);
+    fx = await fx.restart();
+    const replayed = await fx.groups('fetchOffsets', { groupId: 'g2', partitions: [] });
+    assert.deepEqual(replayed.partitions, []);
+  });
 });

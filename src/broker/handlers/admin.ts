@@ -73,7 +73,6 @@ export async function handleDeleteTopics(ctx: BrokerContext, request: { names: r
     } else {
       try {
         await ctx.registry.delete(name);
-        ctx.offsets.forgetTopic(name);
         results.push(okResult(name));
       } catch (error) {
         results.push(errorResult(name, codeOf(error), `deleting topic '${name}' failed: ${(error as Error).message}`));
