@@ -4,6 +4,7 @@ import type { Clock } from '../common/clock';
 import { asNodeId, type TopicPartition } from '../common/ids';
 import type { Logger } from '../common/logger';
 import type { DurableMeta } from '../metadata/topic-registry';
+import { makeConfig } from '../raft';
 import { GroupDriver } from '../replication/group-driver';
 import { LogRaftStorage } from '../replication/log-raft-storage';
 import type { RaftHost } from '../replication/raft-host';
@@ -16,8 +17,15 @@ export interface OpenReplicatedOptions {
   readonly meta: DurableMeta;
   readonly host: RaftHost;
   readonly nodeId: number;
-  /** Voters of the group when it is first created (the partition's assigned replicas). */
+  /** The partition's assigned replicas, preferred leader first. */
   readonly replicaIds: readonly number[];
+  /**
+   * A replica that joins an existing group (added by a reassignment) starts with no configuration
+   * and waits for the leader to add it; the replicas of a new partition start with `replicaIds`
+   * as voters.
+   */
+  readonly joining?: boolean;
+  readonly onReassigned?: (replicas: readonly number[]) => Promise<void>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly addressOf: (brokerId: number) => string | undefined;
@@ -29,9 +37,9 @@ export const groupIdOf = (tp: TopicPartition): string => `${tp.topic}/${tp.parti
 export async function openReplicatedPartition(options: OpenReplicatedOptions): Promise<ReplicatedPartition> {
   const groupId = groupIdOf(options.topicPartition);
   let driver: GroupDriver | undefined;
-  const bootstrap = { voters: [...options.replicaIds].sort((a, b) => a - b).map(asNodeId), learners: [] };
+  const bootstrap = makeConfig(options.joining ? [] : options.replicaIds);
   const storage = new LogRaftStorage(options.log, options.meta, groupId, bootstrap, () => driver?.schedule());
-  if (options.meta.getMeta(`raft/${groupId}/config`) == null) await storage.persistConfig(bootstrap);
+  await storage.persistBootstrapConfig();
   const applied = Math.min(storage.savedHardState.commit, options.log.lastRaftIndex);
   const committedEnd = await ReplicatedPartition.committedEndOffsetAt(options.log, applied);
   const partition = new ReplicatedPartition(
@@ -43,6 +51,7 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
       clock: options.clock,
       logger: options.logger,
       addressOf: options.addressOf,
+      onReassigned: options.onReassigned,
     },
     committedEnd,
   );

@@ -6,7 +6,7 @@ import type { Clock } from '../common/clock';
 import { ErrorCode, SluiceError } from '../common/errors';
 import { asNodeId, asRaftIndex, type Offset, type TopicPartition } from '../common/ids';
 import type { Logger } from '../common/logger';
-import type { Entry, SoftState } from '../raft';
+import type { ConfigState, Entry, RaftStatus, SoftState } from '../raft';
 import type { GroupDriver, GroupStateMachine } from '../replication/group-driver';
 import { decodeFacts, encodeEntryData } from '../replication/partition-entry';
 import { EntryKind, type EntryHeader, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
@@ -16,6 +16,7 @@ import { ProducerStateTable } from './producer-state';
 import { rebuildProducerState } from './producer-state-rebuild';
 import { NotLeaderError, type PartitionReplica } from './replica';
 import { OffsetWaiters } from './offset-waiters';
+import { nextMembershipStep, type LeaderView } from './membership-plan';
 
 interface PendingProposal {
   readonly term: number;
@@ -34,12 +35,23 @@ export interface ReplicatedPartitionOptions {
   readonly logger: Logger;
   /** The gRPC address of a broker, for NOT_LEADER hints. */
   readonly addressOf: (brokerId: number) => string | undefined;
+  /** Leader only: the group's voters now equal `replicas`, so retiring replicas can go (see setAssignment). */
+  readonly onReassigned?: (replicas: readonly number[]) => Promise<void>;
 }
+
+/** How often a finished reassignment is reported again while the metadata still lists retiring replicas. */
+const REPORT_RETRY_MS = 2000;
 
 export class ReplicatedPartition implements PartitionReplica, GroupStateMachine {
   readonly topicPartition: TopicPartition;
   readonly changed = new ChangeSignal();
-  readonly replicaIds: readonly number[];
+  /** The assigned replicas (preferred leader first), which the leader makes the group's voters. */
+  private target: readonly number[];
+  /** Replicas leaving the partition that the metadata still waits on (see setAssignment). */
+  private retiring: readonly number[] = [];
+  private lastReportMs = 0;
+  /** The leader found the group's voters equal to the assignment and nothing left to report. */
+  private membershipSettled = false;
   private readonly producers = new ProducerStateTable();
   private readonly pending = new Map<number, PendingProposal>();
   private readonly committedWaiters: OffsetWaiters;
@@ -61,7 +73,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     committedEndOffset: number,
   ) {
     this.topicPartition = options.topicPartition;
-    this.replicaIds = options.replicaIds;
+    this.target = options.replicaIds;
     this.committedEndOffset = committedEndOffset;
     this.committedWaiters = new OffsetWaiters(committedEndOffset);
   }
@@ -94,6 +106,13 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   }
   get leaderId(): number | null {
     return this.leader;
+  }
+  get replicaIds(): readonly number[] {
+    return this.target;
+  }
+  /** This replica's view of the Raft group's voters and learners (the leader's is authoritative). */
+  get membership(): ConfigState {
+    return this.driver?.node.status().config ?? { voters: [], learners: [] };
   }
   get caughtUp(): boolean {
     return this.isLeader && this.committedInTerm;
@@ -169,7 +188,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
    */
   maybeTransferToPreferred(): boolean {
     const driver = this.driver;
-    const preferred = this.replicaIds[0];
+    const preferred = this.target[0];
     if (!driver || !this.isLeader || !this.committedInTerm || preferred === undefined || preferred === this.options.nodeId) return false;
     const status = driver.node.status();
     const target = status.progress.find((p) => p.id === preferred);
@@ -180,6 +199,66 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
       driver.schedule();
     }
     return started;
+  }
+
+  /**
+   * The metadata assigned new replicas: the leader adds, promotes and removes Raft members one at
+   * a time until the voters equal `replicas`, then reports it so that the metadata lets the
+   * `retiring` replicas delete their copies (never before: they may still be needed for a majority).
+   */
+  setAssignment(replicas: readonly number[], retiring: readonly number[]): void {
+    this.target = replicas;
+    this.retiring = retiring;
+    this.membershipSettled = false;
+    this.driveMembership();
+  }
+
+  /** Leader only: whether membership work may remain (driveMembership should be called again later). */
+  get membershipUnsettled(): boolean {
+    return this.isLeader && !this.membershipSettled;
+  }
+
+  /** Leader only: takes the next membership step towards the assignment, if one can be taken now. */
+  driveMembership(): void {
+    const driver = this.driver;
+    if (!driver || !this.isLeader || !this.committedInTerm) return;
+    const view = this.leaderView();
+    const step = nextMembershipStep(view, this.target);
+    switch (step.kind) {
+      case 'change': {
+        const proposed = driver.node.proposeConfChange(step.change);
+        if (proposed.ok) {
+          this.options.logger.info({ partition: this.name, change: step.change }, `${this.name}: ${step.change.type} node ${step.change.node} (voters ${view.config.voters.join(',')})`);
+          driver.schedule();
+        }
+        return;
+      }
+      case 'transfer':
+        if (driver.node.transferLeadership(step.to)) {
+          this.options.logger.info({ partition: this.name, to: step.to }, `${this.name}: leaving the group, hands leadership to ${step.to}`);
+          driver.schedule();
+        }
+        return;
+      case 'wait':
+        return;
+      case 'done':
+        if (view.configIndex > view.commit) return;
+        if (this.retiring.length > 0) this.reportReassigned();
+        else this.membershipSettled = true;
+    }
+  }
+
+  private leaderView(): ReturnType<typeof toLeaderView> {
+    return toLeaderView(this.driver!.node.status(), this.options.nodeId);
+  }
+
+  private reportReassigned(): void {
+    const now = this.options.clock.nowMs();
+    if (!this.options.onReassigned || now - this.lastReportMs < REPORT_RETRY_MS) return;
+    this.lastReportMs = now;
+    this.options.onReassigned(this.target).catch((error: unknown) => {
+      this.options.logger.warn({ partition: this.name, err: error }, `${this.name}: reporting the finished reassignment failed; will retry`);
+    });
   }
 
   // --- GroupStateMachine -------------------------------------------------------------------
@@ -225,6 +304,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     }
     this.committedWaiters.advanceTo(this.committedEndOffset);
     this.changed.notify();
+    if (this.isLeader && !this.membershipSettled) this.driveMembership();
   }
 
   onSoftState(soft: SoftState, term: number): void {
@@ -236,6 +316,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     if (this.isLeader && !wasLeader) {
       this.options.logger.info({ partition: this.name, term }, `node ${this.options.nodeId} became leader of ${this.name} at term ${term}`);
       this.leaderReady = false;
+      this.membershipSettled = false;
       void this.prepareLeadership();
     } else if (!this.isLeader && wasLeader) {
       this.leaderReady = false;
@@ -289,4 +370,8 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   private get name(): string {
     return `${this.topicPartition.topic}/${this.topicPartition.partition}`;
   }
+}
+
+function toLeaderView(status: RaftStatus, self: number): LeaderView & { configIndex: number } {
+  return { self, config: status.config, commit: status.commit, lastIndex: status.lastIndex, progress: status.progress, configIndex: status.configIndex };
 }

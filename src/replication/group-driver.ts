@@ -4,7 +4,7 @@
 // the messages that promise durability — votes and append acknowledgements (thesis §3.8, §10.2.1).
 import { asRaftIndex, asTerm, type NodeId } from '../common/ids';
 import type { Logger } from '../common/logger';
-import { RaftNode, SeededRandom, type ConfigState, type Entry, type Ready, type SoftState } from '../raft';
+import { RaftNode, SeededRandom, type Entry, type Ready, type SoftState } from '../raft';
 import type { EntryHeader } from '../storage/types';
 import type { LogRaftStorage, PartitionSnapshotData } from './log-raft-storage';
 import { toAppendEntry } from './partition-entry';
@@ -131,7 +131,7 @@ export class GroupDriver implements HostedGroup {
       const data = JSON.parse(Buffer.from(ready.snapshot.data).toString('utf8')) as PartitionSnapshotData;
       await log.resetTo(data.logStartOffset as never, asRaftIndex(ready.snapshot.meta.index + 1), asTerm(ready.snapshot.meta.term));
       storage.clearCache();
-      await storage.persistConfig(ready.snapshot.meta.config as ConfigState);
+      await storage.resetConfig(ready.snapshot.meta.config, ready.snapshot.meta.index, ready.snapshot.meta.term);
       machine.onSnapshotInstalled(ready.snapshot.meta.index, data.logStartOffset);
     }
     if (ready.entries.length > 0) {
@@ -141,6 +141,7 @@ export class GroupDriver implements HostedGroup {
         storage.forgetFrom(first);
         await machine.onTruncated(first);
       }
+      await storage.recordConfigEntries(ready.entries);
       const headers = await log.append(ready.entries.map(toAppendEntry));
       storage.remember(ready.entries);
       machine.onAppended(ready.entries, headers);

@@ -8,6 +8,7 @@ import type { ConfigState, Entry, HardState, InitialState, RaftStorage, Snapshot
 import { entryBytes } from '../raft';
 import type { DurableMeta } from '../metadata/topic-registry';
 import type { PartitionLog } from '../storage/types';
+import { ConfigHistory, type LogBounds } from './config-history';
 import { fromStoredEntry } from './partition-entry';
 
 const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
@@ -30,7 +31,9 @@ export class LogRaftStorage implements RaftStorage {
   /** The last range loaded from disk, kept apart from the cache so eviction cannot undo it. */
   private loaded = new Map<number, Entry>();
   private hardState: HardState;
-  private config: ConfigState;
+  private readonly configs: ConfigHistory;
+  private readonly configStored: boolean;
+  private readonly bounds: LogBounds;
 
   constructor(
     readonly log: PartitionLog,
@@ -45,8 +48,10 @@ export class LogRaftStorage implements RaftStorage {
     this.hardState = stored
       ? { term: asTerm(stored.term), vote: stored.vote === null ? null : asNodeId(stored.vote), commit: asRaftIndex(Math.min(stored.commit, log.lastRaftIndex)) }
       : { term: asTerm(0), vote: null, commit: asRaftIndex(0) };
-    const config = meta.getMeta(this.configKey) as { voters: number[]; learners: number[] } | null | undefined;
-    this.config = config ? { voters: config.voters.map(asNodeId), learners: config.learners.map(asNodeId) } : bootstrapConfig;
+    const history = ConfigHistory.decode(meta.getMeta(this.configKey));
+    this.configStored = history !== undefined;
+    this.configs = history ?? ConfigHistory.bootstrap(bootstrapConfig);
+    this.bounds = { get firstIndex() { return log.firstRaftIndex; }, get lastIndex() { return log.lastRaftIndex; }, termAt: (i) => log.termAt(asRaftIndex(i)) };
   }
 
   private get hardStateKey(): string {
@@ -57,13 +62,33 @@ export class LogRaftStorage implements RaftStorage {
   }
 
   initialState(): InitialState {
-    return { hardState: this.hardState, config: this.config, configIndex: asRaftIndex(0) };
+    const { config, index } = this.configs.current(this.bounds);
+    return { hardState: this.hardState, config, configIndex: index };
   }
 
-  /** Persists the bootstrap configuration once, when the replica is first created. */
-  async persistConfig(config: ConfigState): Promise<void> {
-    this.config = config;
-    await this.meta.putMetaDurable(this.configKey, { voters: [...config.voters], learners: [...config.learners] });
+  /** Writes the bootstrap configuration when the group is new (nothing stored yet). */
+  async persistBootstrapConfig(): Promise<void> {
+    if (!this.configStored) await this.writeConfigs();
+  }
+
+  /**
+   * Records the config entries among entries about to be appended. Awaited before the append,
+   * so that a config entry on disk always has its record (see config-history.ts).
+   */
+  async recordConfigEntries(entries: readonly Entry[]): Promise<void> {
+    if (!this.configs.add(entries)) return;
+    this.configs.prune(this.bounds, this.hardState.commit);
+    await this.writeConfigs();
+  }
+
+  /** The log was replaced by a snapshot: its configuration is the only one left. */
+  async resetConfig(config: ConfigState, index: number, term: number): Promise<void> {
+    this.configs.reset(config, index, term);
+    await this.writeConfigs();
+  }
+
+  private writeConfigs(): Promise<void> {
+    return this.meta.putMetaDurable(this.configKey, this.configs.encode());
   }
 
   /**
@@ -94,7 +119,7 @@ export class LogRaftStorage implements RaftStorage {
     const out: Entry[] = [];
     let bytes = 0;
     for (let i = lo; i < hi; i++) {
-      const entry = this.cache.get(i) ?? this.loaded.get(i);
+      const entry = this.cache.get(i) ?? this.loaded.get(i) ?? this.configs.entry(i);
       if (!entry) {
         if (out.length > 0) return out;
         this.load(lo, hi, maxBytes);
@@ -122,7 +147,7 @@ export class LogRaftStorage implements RaftStorage {
 
   snapshotMeta(): SnapshotMeta {
     const index = asRaftIndex(this.log.firstRaftIndex - 1);
-    return { index, term: this.log.termAt(index) ?? asTerm(0), config: this.config };
+    return { index, term: this.log.termAt(index) ?? asTerm(0), config: this.configs.at(this.bounds, index) };
   }
 
   snapshot(): Snapshot {
@@ -144,6 +169,7 @@ export class LogRaftStorage implements RaftStorage {
 
   /** Forgets cached entries at or after `index` (after a suffix truncation). */
   forgetFrom(index: number): void {
+    this.configs.dropFrom(index);
     for (const [i, entry] of this.cache) {
       if (i >= index) {
         this.cache.delete(i);

@@ -4,57 +4,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock } from '../../src/common/clock';
 import { ErrorCode } from '../../src/common/errors';
 import { asNodeId } from '../../src/common/ids';
-import { moduleLogger } from '../../src/common/logger';
-import { openReplicatedPartition } from '../../src/partition/open-replicated';
 import type { ProduceOutcome } from '../../src/partition/partition';
-import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
-import { RaftHost } from '../../src/replication/raft-host';
 import { InMemoryNetwork } from '../../src/replication/transport';
-import { StorageEngine } from '../../src/storage/storage-engine';
 import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
-import { encodeBatch } from '../broker/broker-fixture';
-
-interface TestNode {
-  id: number;
-  dir: string;
-  engine: StorageEngine;
-  host: RaftHost;
-  partition: ReplicatedPartition;
-}
-
-const TP = { topic: 'orders', partition: 0 };
-
-async function startNode(network: InMemoryNetwork, id: number, dir: string): Promise<TestNode> {
-  const engine = await StorageEngine.open({ dataDir: dir });
-  const host = new RaftHost(asNodeId(id), network.transport(asNodeId(id)), 10);
-  const log = await engine.openLog(TP.topic, TP.partition, DEFAULT_LOG_CONFIG);
-  const partition = await openReplicatedPartition({
-    topicPartition: TP, log, meta: engine, host, nodeId: id, replicaIds: [1, 2, 3], clock: systemClock,
-    logger: moduleLogger('test'), addressOf: (b) => `node-${b}`, electionTimeoutTicks: 10,
-  });
-  host.start();
-  return { id, dir, engine, host, partition };
-}
-
-async function stopNode(node: TestNode): Promise<void> {
-  await node.partition.close();
-  await node.host.stop();
-  await node.engine.close();
-}
-
-async function until(condition: () => boolean, what: string, maxWaitMs = 20_000): Promise<void> {
-  const deadline = Date.now() + maxWaitMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-const produce = (p: ReplicatedPartition, values: string[], acks: 'all' | 'leader' = 'all'): Promise<ProduceOutcome> =>
-  p.produce({ batch: encodeBatch(values), acks, recordCount: values.length, maxTimestampMs: 0, producerId: 0, producerEpoch: 0, baseSequence: 0 });
+import { electedLeader as leaderOf, produce, produceOnLeader as produceOn, startNode, stopNode, TP, until, type TestNode } from './replica-harness';
 
 describe('replicated partition (3 replicas, in-memory network)', function () {
   let network: InMemoryNetwork;
@@ -75,23 +30,8 @@ describe('replicated partition (3 replicas, in-memory network)', function () {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function electedLeader(exclude: number[] = []): Promise<TestNode> {
-    let found: TestNode | undefined;
-    await until(() => {
-      found = nodes.find((n) => !exclude.includes(n.id) && n.partition.leaderId === n.id);
-      return found !== undefined;
-    }, 'a leader');
-    return found!;
-  }
-
-  async function produceOnLeader(values: string[], exclude: number[] = []): Promise<ProduceOutcome> {
-    for (;;) {
-      const leader = await electedLeader(exclude);
-      const outcome = await produce(leader.partition, values);
-      if (outcome.ok || outcome.code !== ErrorCode.NOT_LEADER) return outcome;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
+  const electedLeader = (exclude: number[] = []): Promise<TestNode> => leaderOf(() => nodes, exclude);
+  const produceOnLeader = (values: string[], exclude: number[] = []): Promise<ProduceOutcome> => produceOn(() => nodes, values, exclude);
 
   it('elects one leader, commits acks=all writes and replicates them to every replica', async () => {
     const first = await produceOnLeader(['a', 'b']);

@@ -59,7 +59,7 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
   const bootstrap = { voters: ids.slice(0, MAX_METADATA_VOTERS).map(asNodeId), learners: ids.slice(MAX_METADATA_VOTERS).map(asNodeId) };
   let metadataDriver: GroupDriver | undefined;
   const metadataStorage = new LogRaftStorage(metadataLog, storage, METADATA_GROUP_ID, bootstrap, () => metadataDriver?.schedule());
-  if (storage.getMeta(`raft/${METADATA_GROUP_ID}/config`) == null) await metadataStorage.persistConfig(bootstrap);
+  await metadataStorage.persistBootstrapConfig();
   metadataDriver = new GroupDriver({
     groupId: METADATA_GROUP_ID,
     nodeId: asNodeId(config.nodeId),

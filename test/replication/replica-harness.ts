@@ -1,0 +1,80 @@
+// Replicas of one partition in one process, each with its own storage directory, joined by an
+// in-memory network that the tests can cut.
+import { systemClock } from '../../src/common/clock';
+import { ErrorCode } from '../../src/common/errors';
+import { asNodeId } from '../../src/common/ids';
+import { moduleLogger } from '../../src/common/logger';
+import { openReplicatedPartition } from '../../src/partition/open-replicated';
+import type { ProduceOutcome } from '../../src/partition/partition';
+import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
+import { RaftHost } from '../../src/replication/raft-host';
+import type { InMemoryNetwork } from '../../src/replication/transport';
+import { StorageEngine } from '../../src/storage/storage-engine';
+import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
+import { encodeBatch } from '../broker/broker-fixture';
+
+export interface TestNode {
+  id: number;
+  dir: string;
+  engine: StorageEngine;
+  host: RaftHost;
+  partition: ReplicatedPartition;
+}
+
+export const TP = { topic: 'orders', partition: 0 };
+
+export interface NodeOptions {
+  readonly replicaIds?: readonly number[];
+  readonly joining?: boolean;
+  readonly onReassigned?: (replicas: readonly number[]) => Promise<void>;
+}
+
+export async function startNode(network: InMemoryNetwork, id: number, dir: string, options: NodeOptions = {}): Promise<TestNode> {
+  const engine = await StorageEngine.open({ dataDir: dir });
+  const host = new RaftHost(asNodeId(id), network.transport(asNodeId(id)), 10);
+  const log = await engine.openLog(TP.topic, TP.partition, DEFAULT_LOG_CONFIG);
+  const partition = await openReplicatedPartition({
+    topicPartition: TP, log, meta: engine, host, nodeId: id, replicaIds: options.replicaIds ?? [1, 2, 3], clock: systemClock,
+    logger: moduleLogger('test'), addressOf: (b) => `node-${b}`, electionTimeoutTicks: 10,
+    joining: options.joining, onReassigned: options.onReassigned,
+  });
+  host.start();
+  return { id, dir, engine, host, partition };
+}
+
+export async function stopNode(node: TestNode): Promise<void> {
+  await node.partition.close();
+  await node.host.stop();
+  await node.engine.close();
+}
+
+export async function until(condition: () => boolean, what: string, maxWaitMs = 20_000): Promise<void> {
+  const deadline = Date.now() + maxWaitMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export const produce = (p: ReplicatedPartition, values: string[], acks: 'all' | 'leader' = 'all'): Promise<ProduceOutcome> =>
+  p.produce({ batch: encodeBatch(values), acks, recordCount: values.length, maxTimestampMs: 0, producerId: 0, producerEpoch: 0, baseSequence: 0 });
+
+/** The node that leads, once one does. */
+export async function electedLeader(nodes: () => readonly TestNode[], exclude: number[] = []): Promise<TestNode> {
+  let found: TestNode | undefined;
+  await until(() => {
+    found = nodes().find((n) => !exclude.includes(n.id) && n.partition.leaderId === n.id);
+    return found !== undefined;
+  }, 'a leader');
+  return found!;
+}
+
+/** Produces on whichever node leads, retrying NOT_LEADER. */
+export async function produceOnLeader(nodes: () => readonly TestNode[], values: string[], exclude: number[] = []): Promise<ProduceOutcome> {
+  for (;;) {
+    const leader = await electedLeader(nodes, exclude);
+    const outcome = await produce(leader.partition, values);
+    if (outcome.ok || outcome.code !== ErrorCode.NOT_LEADER) return outcome;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
