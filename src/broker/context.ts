@@ -1,7 +1,10 @@
 // What every handler needs, gathered once at start.
 import type { Clock } from '../common/clock';
 import type { OffsetStore } from '../groups/offset-store';
+import type { MetadataCommand } from '../metadata/metadata-commands';
+import type { MetadataState } from '../metadata/metadata-state';
 import type { TopicRegistry } from '../metadata/topic-registry';
+import type { CommandOutcome } from './cluster/metadata-group';
 import type { BrokerConfig } from './config';
 import type { BrokerMetrics } from './metrics';
 import type { PartitionManager } from './partition-manager';
@@ -29,5 +32,11 @@ export interface ClusterContext {
   /** Sends a request to another broker's service, marked as forwarded (it will not forward again). */
   forward(service: 'sluice.v1.Admin' | 'sluice.v1.Groups', method: string, request: object, brokerId: number): Promise<any>;
   /** The registered brokers. */
-  brokers(): { id: number; host: string; port: number; rack: string }[];
+  brokers(): { id: number; host: string; port: number; rack: string; draining: boolean }[];
+  /** The latest applied metadata (a committed state). */
+  metadataState(): MetadataState;
+  /** What applying `command` to the current metadata would answer, without proposing it. */
+  validate(command: MetadataCommand): CommandOutcome;
+  /** Proposes a metadata command (controller only); rejects with a SluiceError saying why it failed. */
+  propose(command: MetadataCommand): Promise<void>;
 }

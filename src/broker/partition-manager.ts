@@ -1,15 +1,28 @@
 // Hosts this broker's partitions: opens a Partition for every partition of every topic in the
 // registry, follows topic changes (create, grow, reconfigure, delete), and runs retention.
+import { ErrorCode } from '../common/errors';
 import { partitionKey, type TopicPartition } from '../common/ids';
 import { moduleLogger, type Logger } from '../common/logger';
 import { logConfigOf } from '../metadata/topic-config';
-import type { TopicChange, TopicMetadata, TopicRegistry } from '../metadata/topic-registry';
+import type { ReplicaSet, TopicChange, TopicMetadata, TopicRegistry } from '../metadata/topic-registry';
 import type { PartitionReplica } from '../partition/replica';
 import type { StorageEngine } from '../storage/storage-engine';
 import type { LogConfig, PartitionLog } from '../storage/types';
 
+/** This broker's replica of a partition, or why it has none (with where to go instead). */
+export type PartitionLookup =
+  | { readonly replica: PartitionReplica }
+  | { readonly replica?: undefined; readonly code: ErrorCode; readonly message: string; readonly leaderHint: string };
+
 /** Creates this broker's replica of a partition over its opened log. */
-export type PartitionOpener = (tp: TopicPartition, log: PartitionLog, config: LogConfig, replicaIds: readonly number[]) => Promise<PartitionReplica>;
+export type PartitionOpener = (tp: TopicPartition, log: PartitionLog, config: LogConfig, assignment: ReplicaSet) => Promise<PartitionReplica>;
+
+/** A replica whose assignment can change while it runs (a Raft group's leader moves it there). */
+interface ReassignableReplica extends PartitionReplica {
+  setAssignment(replicas: readonly number[], retiring: readonly number[]): void;
+}
+
+const isReassignable = (replica: PartitionReplica): replica is ReassignableReplica => 'setAssignment' in replica;
 
 export class PartitionManager {
   private readonly partitions = new Map<string, PartitionReplica>();
@@ -22,6 +35,10 @@ export class PartitionManager {
     private readonly registry: TopicRegistry,
     private readonly nodeId: number,
     private readonly openReplica: PartitionOpener,
+    /** A broker's gRPC address (cluster only), for redirecting requests to a replica. */
+    private readonly addressOf: (brokerId: number) => string | undefined = () => undefined,
+    /** Removes what a replica keeps outside its log (cluster only: its Raft state), for a log deleted while closed. */
+    private readonly forgetReplicaState: (tp: TopicPartition) => Promise<void> = async () => undefined,
   ) {
     registry.onChange((change) => this.onTopicChange(change));
   }
@@ -42,6 +59,28 @@ export class PartitionManager {
 
   get(topic: string, partition: number): PartitionReplica | undefined {
     return this.partitions.get(partitionKey({ topic, partition }));
+  }
+
+  /**
+   * The replica to serve a produce, fetch or offset request. A partition of an existing topic that
+   * this broker does not hold (in a cluster larger than the replication factor) answers NOT_LEADER
+   * with a replica's address, which knows the leader.
+   */
+  lookup(topic: string, partition: number): PartitionLookup {
+    const replica = this.get(topic, partition);
+    if (replica) return { replica };
+    const meta = this.registry.get(topic);
+    if (!meta) return { code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: `topic '${topic}' does not exist`, leaderHint: '' };
+    if (!Number.isInteger(partition) || partition < 0 || partition >= meta.partitions) {
+      return { code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: `topic '${topic}' has partitions 0..${meta.partitions - 1}, not ${partition}`, leaderHint: '' };
+    }
+    const replicas = this.registry.replicas(topic, partition);
+    const name = `${topic}/${partition}`;
+    if (replicas.includes(this.nodeId)) {
+      return { code: ErrorCode.NOT_LEADER, message: `broker ${this.nodeId} is still creating its replica of ${name}; retry`, leaderHint: '' };
+    }
+    const leaderHint = replicas.map((id) => this.addressOf(id)).find((address) => address !== undefined) ?? '';
+    return { code: ErrorCode.NOT_LEADER, message: `broker ${this.nodeId} holds no replica of ${name}: brokers ${replicas.join(', ')} do`, leaderHint };
   }
 
   /** This broker's replicas of `topic`, in partition order (empty when the topic is unknown). */
@@ -90,7 +129,7 @@ export class PartitionManager {
       case 'updated': {
         const logConfig = logConfigOf(change.topic.config);
         for (const partition of this.ofTopic(change.topic.name)) partition.updateConfig(logConfig);
-        await this.openTopic(change.topic, change.previous.partitions);
+        await this.reconcileReplicas(change.topic);
         return;
       }
       case 'deleted':
@@ -108,10 +147,45 @@ export class PartitionManager {
     const logConfig = logConfigOf(topic.config);
     for (let p = fromPartition; p < topic.partitions; p++) {
       const tp: TopicPartition = { topic: topic.name, partition: p };
-      const replicaIds = this.registry.replicas(tp.topic, tp.partition);
-      if (this.partitions.has(partitionKey(tp)) || !replicaIds.includes(this.nodeId)) continue;
+      const assignment = this.assignmentOf(tp);
+      if (this.partitions.has(partitionKey(tp)) || !holds(assignment, this.nodeId)) continue;
       const log = await this.storage.openLog(tp.topic, tp.partition, logConfig);
-      this.partitions.set(partitionKey(tp), await this.openReplica(tp, log, logConfig, replicaIds));
+      this.partitions.set(partitionKey(tp), await this.openReplica(tp, log, logConfig, assignment));
     }
   }
+
+  /**
+   * Follows the topic's assignments (after a reassignment, a drain, or new partitions): creates
+   * the replicas this broker now holds, tells running ones their new replica set, and deletes the
+   * ones it no longer holds — a retiring replica only once the metadata says the move finished.
+   * Reads the latest applied metadata, which is always a committed state.
+   */
+  private async reconcileReplicas(topic: TopicMetadata): Promise<void> {
+    for (let p = 0; p < topic.partitions; p++) {
+      const tp: TopicPartition = { topic: topic.name, partition: p };
+      const key = partitionKey(tp);
+      const assignment = this.assignmentOf(tp);
+      const local = this.partitions.get(key);
+      if (local && holds(assignment, this.nodeId)) {
+        if (isReassignable(local)) local.setAssignment(assignment.replicas, assignment.retiring);
+      } else if (local) {
+        this.logger.info({ partition: key }, `removing this broker's replica of ${key}: it moved to brokers ${assignment.replicas.join(', ')}`);
+        this.partitions.delete(key);
+        await local.destroy();
+        await this.storage.deleteLog(tp.topic, tp.partition);
+      } else if (!holds(assignment, this.nodeId) && this.storage.listLogs().some((l) => l.topic === tp.topic && l.partition === tp.partition)) {
+        this.logger.info({ partition: key }, `removing a leftover log of ${key}: this broker no longer holds a replica`);
+        await this.forgetReplicaState(tp);
+        await this.storage.deleteLog(tp.topic, tp.partition);
+      }
+    }
+    await this.openTopic(topic, 0);
+  }
+
+  private assignmentOf(tp: TopicPartition): ReplicaSet {
+    return this.registry.assignment?.(tp.topic, tp.partition) ?? { replicas: this.registry.replicas(tp.topic, tp.partition), retiring: [], reassigned: false };
+  }
 }
+
+const holds = (assignment: ReplicaSet, brokerId: number): boolean => assignment.replicas.includes(brokerId) || assignment.retiring.includes(brokerId);
+

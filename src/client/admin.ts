@@ -3,7 +3,7 @@
 // (the first one) so that callers never miss a failure.
 import { ErrorCode } from '../common/errors';
 import type { ClientContext } from './client-context';
-import { partitionError, SluiceTopicError } from './errors';
+import { partitionError, SluiceError, SluiceTopicError } from './errors';
 import { callLeaders } from './leader-requests';
 
 export interface TopicSpec {
@@ -30,6 +30,18 @@ export interface PartitionDescription {
   readonly logEndOffset: number;
   readonly highWatermark: number;
   readonly sizeBytes: number;
+  /** Brokers leaving the partition that keep a copy until its reassignment finishes. */
+  readonly retiring: readonly number[];
+  /** The Raft group's members as the answering broker knows them (exact when it leads). */
+  readonly voters: readonly number[];
+  readonly learners: readonly number[];
+}
+
+/** A partition's new replica set, preferred leader first. */
+export interface PartitionReassignment {
+  readonly topic: string;
+  readonly partition: number;
+  readonly replicas: readonly number[];
 }
 
 export interface TopicDescription {
@@ -43,7 +55,7 @@ export interface TopicDescription {
 export interface ClusterDescription {
   readonly clusterId: string;
   readonly controllerId: number;
-  readonly brokers: readonly { id: number; host: string; port: number; rack: string }[];
+  readonly brokers: readonly { id: number; host: string; port: number; rack: string; draining: boolean }[];
 }
 
 export interface ListOffsetsQuery {
@@ -112,6 +124,7 @@ export class Admin {
       partitions: t.partitions.map((p) => ({
         partition: p.partition, leaderId: p.leaderId, replicas: [...p.replicas], leaderEpoch: p.leaderEpoch,
         logStartOffset: p.logStartOffset, logEndOffset: p.logEndOffset, highWatermark: p.highWatermark, sizeBytes: p.sizeBytes,
+        retiring: [...(p.retiring ?? [])], voters: [...(p.voters ?? [])], learners: [...(p.learners ?? [])],
       })),
     }));
   }
@@ -133,7 +146,40 @@ export class Admin {
 
   async describeCluster(): Promise<ClusterDescription> {
     const response = await this.call<ClusterDescription>('sluice.v1.Admin', 'describeCluster', {});
-    return { clusterId: response.clusterId, controllerId: response.controllerId, brokers: response.brokers.map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack })) };
+    return {
+      clusterId: response.clusterId,
+      controllerId: response.controllerId,
+      brokers: response.brokers.map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack, draining: b.draining ?? false })),
+    };
+  }
+
+  /**
+   * Gives partitions new replica sets (cluster only). Resolves once the assignments are recorded;
+   * each partition then moves in the background — `describeTopics` shows `retiring` until done.
+   */
+  async reassignPartitions(reassignments: readonly PartitionReassignment[], options: { validateOnly?: boolean } = {}): Promise<void> {
+    const response = await this.call<{ results: (PartitionReassignment & { errorCode: number; errorMessage: string })[] }>('sluice.v1.Admin', 'reassignPartitions', {
+      reassignments: reassignments.map((r) => ({ topic: r.topic, partition: r.partition, replicas: [...r.replicas] })),
+      validateOnly: options.validateOnly ?? false,
+    });
+    for (const r of response.results) {
+      if (r.errorCode !== ErrorCode.NONE) throw partitionError(r.errorCode, r.topic, r.partition, r.errorMessage);
+    }
+    for (const r of reassignments) this.context.metadata.forgetTopic(r.topic);
+  }
+
+  /**
+   * Moves every replica off broker `brokerId` and places nothing new on it (cluster only), or with
+   * `undrain` lets it take new replicas again. Answers the moves (made, or planned with validateOnly).
+   */
+  async drainBroker(brokerId: number, options: { undrain?: boolean; validateOnly?: boolean } = {}): Promise<PartitionReassignment[]> {
+    const response = await this.call<{ errorCode: number; errorMessage: string; moves: PartitionReassignment[] }>('sluice.v1.Admin', 'drainBroker', {
+      brokerId, undrain: options.undrain ?? false, validateOnly: options.validateOnly ?? false,
+    });
+    if (response.errorCode !== ErrorCode.NONE) {
+      throw new SluiceError(response.errorCode, `draining broker ${brokerId}: ${ErrorCode[response.errorCode] ?? response.errorCode}: ${response.errorMessage}`, { retriable: false });
+    }
+    return response.moves.map((m) => ({ topic: m.topic, partition: m.partition, replicas: [...m.replicas] }));
   }
 
   /** Resolves offsets; throws SluicePartitionError for the first partition that failed. */

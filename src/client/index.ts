@@ -3,7 +3,7 @@ export { SluiceClient } from './client';
 export { Producer } from './producer';
 export { Consumer, type RunOptions } from './consumer';
 export {
-  Admin, type TopicSpec, type TopicListing, type TopicDescription, type PartitionDescription, type ClusterDescription,
+  Admin, type TopicSpec, type TopicListing, type TopicDescription, type PartitionDescription, type ClusterDescription, type PartitionReassignment,
   type ListOffsetsQuery, type ListOffsetsResult, type CommittedOffset,
 } from './admin';
 export * from './errors';

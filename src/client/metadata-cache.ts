@@ -123,11 +123,14 @@ export class MetadataCache {
     this.maybeRefresh(tp.topic);
     const hint = this.hints.get(partitionKey(tp));
     if (hint && !this.isDown(hint.address)) return hint.address;
-    const leaderId = this.topics.get(tp.topic)?.[tp.partition]?.leaderId;
+    const described = this.topics.get(tp.topic)?.[tp.partition];
+    const leaderId = described?.leaderId;
     const address = leaderId == null ? undefined : this.addresses.get(leaderId);
     if (address !== undefined && !this.isDown(address)) return address;
-    // No live leader known: any live broker answers NOT_LEADER with a hint or serves it.
-    return this.anyBrokerAddress();
+    // No live leader known: a live replica knows the leader (or is it); any other broker
+    // answers NOT_LEADER with a replica's address.
+    const replica = described?.replicas.map((id) => this.addresses.get(id)).find((a) => a !== undefined && !this.isDown(a));
+    return replica ?? this.anyBrokerAddress();
   }
 
   /** Records a NOT_LEADER answer: follow `hint` when given, else refresh. */

@@ -4,8 +4,9 @@
 // A rejected command changes nothing but `version`. Messages match the single-broker admin
 // handlers (src/broker/handlers/admin.ts).
 import { ErrorCode } from '../common/errors';
-import type { AlterTopicConfig, CreatePartitions, CreateTopic, DeleteTopic, MetadataCommand, ReassignPartition, RegisterBroker } from './metadata-commands';
-import { brokerIds, type BrokerInfo, type MetadataState, type TopicState } from './metadata-state';
+import { planDrain } from './drain-plan';
+import type { AlterTopicConfig, CompleteReassignment, CreatePartitions, CreateTopic, DeleteTopic, DrainBroker, MetadataCommand, ReassignPartition, RegisterBroker } from './metadata-commands';
+import { brokerIds, newAssignment, placeableBrokerIds, type BrokerInfo, type MetadataState, type PartitionAssignment, type TopicState } from './metadata-state';
 import { placeReplicas } from './placement';
 import { DEFAULT_TOPIC_CONFIG, mergeTopicConfig, topicNameProblem, type TopicConfig } from './topic-config';
 
@@ -53,6 +54,8 @@ function decide(state: MetadataState, command: MetadataCommand, rules: MetadataR
     case 'AlterTopicConfig': return alterTopicConfig(state, command, rules);
     case 'CreatePartitions': return createPartitions(state, command, rules);
     case 'ReassignPartition': return reassignPartition(state, command);
+    case 'CompleteReassignment': return completeReassignment(state, command);
+    case 'DrainBroker': return drainBroker(state, command);
   }
 }
 
@@ -72,6 +75,7 @@ function registerBroker(state: MetadataState, c: RegisterBroker): Change {
   const info: BrokerInfo = {
     id: c.id, host: c.host, port: c.port, httpPort: c.httpPort, rack: c.rack === '' ? null : c.rack,
     registeredAtMs: previous?.registeredAtMs ?? c.nowMs,
+    draining: previous?.draining ?? false,
   };
   const brokers = new Map(state.brokers);
   brokers.set(c.id, info);
@@ -85,13 +89,15 @@ function checkPartitionCount(count: number, rules: MetadataRules): CommandOutcom
 }
 
 function checkReplicationFactor(state: MetadataState, replicationFactor: number): CommandOutcome | undefined {
-  const brokers = state.brokers.size;
-  if (brokers === 0) return fail(ErrorCode.INVALID_REPLICATION_FACTOR, 'no broker is registered yet: replicas need registered brokers');
+  if (state.brokers.size === 0) return fail(ErrorCode.INVALID_REPLICATION_FACTOR, 'no broker is registered yet: replicas need registered brokers');
+  const brokers = placeableBrokerIds(state).length;
   if (!Number.isSafeInteger(replicationFactor) || replicationFactor < 1) {
     return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `replication factor ${replicationFactor} is invalid: use 1..${brokers}`);
   }
   if (replicationFactor > brokers) {
-    return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `replication factor ${replicationFactor} is larger than the ${brokers} available broker(s): use 1..${brokers}`);
+    const draining = state.brokers.size - brokers;
+    const why = draining > 0 ? ` (${draining} draining broker(s) take no new replicas)` : '';
+    return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `replication factor ${replicationFactor} is larger than the ${brokers} available broker(s)${why}: use 1..${brokers}`);
   }
   return undefined;
 }
@@ -111,7 +117,7 @@ function createTopic(state: MetadataState, c: CreateTopic, rules: MetadataRules)
   } catch (error) {
     return fail(ErrorCode.INVALID_CONFIG, (error as Error).message);
   }
-  const partitions = placeReplicas(state, c.partitions, c.replicationFactor).map((replicas) => ({ replicas }));
+  const partitions = placeReplicas(state, c.partitions, c.replicationFactor).map(newAssignment);
   const topic: TopicState = { name: c.name, internal: c.internal, partitions, replicationFactor: c.replicationFactor, config, createdAtMs: c.nowMs };
   return { topics: withTopic(state, topic) };
 }
@@ -148,7 +154,7 @@ function createPartitions(state: MetadataState, c: CreatePartitions, rules: Meta
   }
   const badFactor = checkReplicationFactor(state, topic.replicationFactor);
   if (badFactor) return badFactor;
-  const added = placeReplicas(state, c.totalCount - current, topic.replicationFactor).map((replicas) => ({ replicas }));
+  const added = placeReplicas(state, c.totalCount - current, topic.replicationFactor).map(newAssignment);
   return { topics: withTopic(state, { ...topic, partitions: [...topic.partitions, ...added] }) };
 }
 
@@ -167,10 +173,60 @@ function reassignPartition(state: MetadataState, c: ReassignPartition): Change {
   if (unknown.length > 0) {
     return fail(ErrorCode.INVALID_REQUEST, `broker(s) ${unknown.join(', ')} are not registered: registered brokers are ${brokerIds(state).join(', ') || 'none'}`);
   }
-  const partitions = topic.partitions.slice();
-  partitions[c.partition] = { replicas: [...c.replicas] };
-  return { topics: withTopic(state, { ...topic, partitions }) };
+  const draining = c.replicas.filter((id) => state.brokers.get(id)!.draining);
+  if (draining.length > 0) {
+    return fail(ErrorCode.INVALID_REQUEST, `broker(s) ${draining.join(', ')} are being drained and take no new replicas: undrain them first or choose others`);
+  }
+  const current = topic.partitions[c.partition]!;
+  if (sameList(current.replicas, c.replicas)) return {};
+  return { topics: withTopic(state, { ...topic, partitions: withAssignment(topic, c.partition, reassigned(current, c.replicas)) }) };
 }
+
+/** The assignment after moving `current` to `replicas`: whoever leaves keeps a copy until the move completes. */
+function reassigned(current: PartitionAssignment, replicas: readonly number[]): PartitionAssignment {
+  const retiring = [...new Set([...current.replicas, ...current.retiring])].filter((id) => !replicas.includes(id)).sort((a, b) => a - b);
+  return { replicas: [...replicas], retiring, reassigned: true };
+}
+
+function withAssignment(topic: TopicState, partition: number, assignment: PartitionAssignment): PartitionAssignment[] {
+  const partitions = topic.partitions.slice();
+  partitions[partition] = assignment;
+  return partitions;
+}
+
+function completeReassignment(state: MetadataState, c: CompleteReassignment): Change {
+  const topic = state.topics.get(c.name);
+  const name = `${c.name}/${c.partition}`;
+  if (!topic || topic.createdAtMs !== c.createdAtMs) {
+    return fail(ErrorCode.INVALID_REQUEST, `stale report: topic '${c.name}' (created at ${c.createdAtMs}) no longer exists; it was deleted or re-created`);
+  }
+  const current = topic.partitions[c.partition];
+  if (!current) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `partition ${c.partition} of topic '${c.name}' does not exist`);
+  const sorted = (ids: readonly number[]): string => [...ids].sort((a, b) => a - b).join(',');
+  if (sorted(current.replicas) !== sorted(c.replicas)) {
+    return fail(ErrorCode.INVALID_REQUEST, `stale report: ${name} is now assigned to brokers ${current.replicas.join(', ')}, not ${c.replicas.join(', ')}; it was reassigned again`);
+  }
+  if (current.retiring.length === 0) return {};
+  return { topics: withTopic(state, { ...topic, partitions: withAssignment(topic, c.partition, { ...current, retiring: [] }) }) };
+}
+
+function drainBroker(state: MetadataState, c: DrainBroker): Change {
+  const broker = state.brokers.get(c.id);
+  if (!broker) return fail(ErrorCode.INVALID_REQUEST, `broker ${c.id} is not registered: registered brokers are ${brokerIds(state).join(', ') || 'none'}`);
+  const brokers = new Map(state.brokers);
+  brokers.set(c.id, { ...broker, draining: c.draining });
+  if (!c.draining) return { brokers };
+  const plan = planDrain(state, c.id);
+  if (typeof plan === 'string') return fail(ErrorCode.INVALID_REPLICATION_FACTOR, plan);
+  const topics = new Map(state.topics);
+  for (const move of plan) {
+    const topic = topics.get(move.topic)!;
+    topics.set(move.topic, { ...topic, partitions: withAssignment(topic, move.partition, reassigned(topic.partitions[move.partition]!, move.replicas)) });
+  }
+  return { brokers, topics };
+}
+
+const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function withTopic(state: MetadataState, topic: TopicState): Map<string, TopicState> {
   const topics = new Map(state.topics);

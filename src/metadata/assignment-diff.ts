@@ -2,7 +2,7 @@
 // remove, which partitions' replica sets changed and which topics' configs changed. A topic
 // deleted and re-created under the same name (different createdAtMs) is a removal of the old
 // replicas plus a creation of the new ones.
-import type { MetadataState, TopicState } from './metadata-state';
+import { holdsReplica, type MetadataState, type PartitionAssignment, type TopicState } from './metadata-state';
 import type { TopicConfig } from './topic-config';
 
 export interface ReplicaAssignment {
@@ -17,7 +17,7 @@ export interface ReplicaAssignment {
 export interface AssignmentDiff {
   /** Replicas this broker holds in `after` but not in `before`. */
   readonly create: readonly ReplicaAssignment[];
-  /** Replicas this broker held in `before` but not in `after` (replicas = the old list). */
+  /** Replicas this broker held in `before` but not in `after` (replicas = the old list). A retiring replica is still held. */
   readonly remove: readonly ReplicaAssignment[];
   /** Replicas this broker holds in both, whose replica list changed (replicas = the new list). */
   readonly membershipChanged: readonly ReplicaAssignment[];
@@ -48,8 +48,9 @@ export function diffAssignments(before: MetadataState, after: MetadataState, bro
     for (let partition = 0; partition < count; partition++) {
       const was = old.partitions[partition]?.replicas ?? [];
       const is = now.partitions[partition]?.replicas ?? [];
-      const hadIt = was.includes(brokerId);
-      const hasIt = is.includes(brokerId);
+      // A retiring broker still holds its copy until the move completes.
+      const hadIt = holds(old.partitions[partition], brokerId);
+      const hasIt = holds(now.partitions[partition], brokerId);
       if (hasIt && !hadIt) create.push(assignment(now, partition));
       else if (hadIt && !hasIt) remove.push(assignment(old, partition));
       else if (hadIt && hasIt) {
@@ -65,7 +66,7 @@ export function diffAssignments(before: MetadataState, after: MetadataState, bro
 function held(topic: TopicState, brokerId: number): ReplicaAssignment[] {
   const out: ReplicaAssignment[] = [];
   topic.partitions.forEach((p, partition) => {
-    if (p.replicas.includes(brokerId)) out.push(assignment(topic, partition));
+    if (holdsReplica(p, brokerId)) out.push(assignment(topic, partition));
   });
   return out;
 }
@@ -73,6 +74,8 @@ function held(topic: TopicState, brokerId: number): ReplicaAssignment[] {
 const assignment = (topic: TopicState, partition: number): ReplicaAssignment => ({
   topic: topic.name, partition, replicas: topic.partitions[partition]!.replicas, topicCreatedAtMs: topic.createdAtMs,
 });
+
+const holds = (assigned: PartitionAssignment | undefined, brokerId: number): boolean => assigned !== undefined && holdsReplica(assigned, brokerId);
 
 const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 

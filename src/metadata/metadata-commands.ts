@@ -55,7 +55,28 @@ export interface ReassignPartition {
   readonly replicas: readonly number[];
 }
 
-export type MetadataCommand = RegisterBroker | CreateTopic | DeleteTopic | AlterTopicConfig | CreatePartitions | ReassignPartition;
+/** A partition leader reports that its Raft group's voters equal `replicas`: retiring replicas may go. */
+export interface CompleteReassignment {
+  readonly type: 'CompleteReassignment';
+  readonly name: string;
+  readonly partition: number;
+  /** The topic incarnation the report is about. */
+  readonly createdAtMs: number;
+  readonly replicas: readonly number[];
+}
+
+/**
+ * draining=true: marks the broker draining and moves every replica it holds to other brokers (in
+ * this one command, so the moves are decided from one state); draining=false clears the flag.
+ */
+export interface DrainBroker {
+  readonly type: 'DrainBroker';
+  readonly id: number;
+  readonly draining: boolean;
+}
+
+export type MetadataCommand =
+  | RegisterBroker | CreateTopic | DeleteTopic | AlterTopicConfig | CreatePartitions | ReassignPartition | CompleteReassignment | DrainBroker;
 
 export const COMMAND_FORMAT_VERSION = 1;
 
@@ -72,6 +93,8 @@ const FIELDS: Record<MetadataCommand['type'], Record<string, FieldKind>> = {
   AlterTopicConfig: { name: 'string', set: 'stringMap', delete: 'stringList' },
   CreatePartitions: { name: 'string', totalCount: 'integer' },
   ReassignPartition: { name: 'string', partition: 'integer', replicas: 'integerList' },
+  CompleteReassignment: { name: 'string', partition: 'integer', createdAtMs: 'integer', replicas: 'integerList' },
+  DrainBroker: { id: 'integer', draining: 'boolean' },
 };
 
 function hasKind(value: unknown, kind: FieldKind): boolean {

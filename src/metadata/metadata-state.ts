@@ -16,12 +16,33 @@ export interface BrokerInfo {
   readonly rack: string | null;
   /** When the broker first registered (from the proposer's clock; re-registering keeps it). */
   readonly registeredAtMs: number;
+  /** Being drained: new replicas are never placed on it (re-registering keeps the flag). */
+  readonly draining: boolean;
 }
 
 export interface PartitionAssignment {
   /** Broker ids holding a replica, distinct; the first is the preferred leader. Never empty. */
   readonly replicas: readonly number[];
+  /**
+   * Brokers that held a replica and are no longer in `replicas` (ascending). They keep their copy
+   * — it may still be a Raft voter — until the partition leader reports that the group's voters
+   * equal `replicas` (CompleteReassignment). Empty when no move is under way.
+   */
+  readonly retiring: readonly number[];
+  /**
+   * False while the replicas are those the partition was created with. A broker creating a fresh
+   * replica of such a partition bootstraps its Raft group with `replicas` as voters; after a
+   * reassignment a fresh replica starts empty and waits for the leader to add it.
+   */
+  readonly reassigned: boolean;
 }
+
+/** A new partition's assignment. */
+export const newAssignment = (replicas: readonly number[]): PartitionAssignment => ({ replicas, retiring: [], reassigned: false });
+
+/** Whether `brokerId` keeps a copy of the partition (assigned, or retiring until the move finishes). */
+export const holdsReplica = (assignment: PartitionAssignment, brokerId: number): boolean =>
+  assignment.replicas.includes(brokerId) || assignment.retiring.includes(brokerId);
 
 export interface TopicState {
   readonly name: string;
@@ -47,6 +68,11 @@ export const EMPTY_METADATA_STATE: MetadataState = Object.freeze({ version: 0, b
 /** Broker ids in ascending order. */
 export function brokerIds(state: MetadataState): number[] {
   return [...state.brokers.keys()].sort((a, b) => a - b);
+}
+
+/** Ids of the brokers new replicas may go to (registered, not draining), ascending. */
+export function placeableBrokerIds(state: MetadataState): number[] {
+  return brokerIds(state).filter((id) => !state.brokers.get(id)!.draining);
 }
 
 /** The replicas of `topic`/`partition`, or undefined when there is no such partition. */

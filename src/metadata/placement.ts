@@ -13,7 +13,7 @@
 // no racks, a new topic with 3 partitions and RF 2:
 //   p0 → [1, 2], p1 → [3, 1], p2 → [2, 3]  (each broker: 2 replicas, 1 preferred leadership)
 import { partitionKey } from '../common/ids';
-import { brokerIds, type MetadataState } from './metadata-state';
+import { brokerIds, placeableBrokerIds, type MetadataState } from './metadata-state';
 
 export interface BrokerLoad {
   /** Partitions whose first replica (preferred leader) is this broker. */
@@ -46,11 +46,11 @@ function count(loads: Map<number, BrokerLoad>, replicas: readonly number[]): voi
 
 /**
  * Replica lists for `count` new partitions of `replicationFactor` replicas each, placed
- * evenly over the registered brokers given what they already hold.
- * Precondition: 1 <= replicationFactor <= number of registered brokers (the caller checks).
+ * evenly over the placeable (registered, not draining) brokers given what they already hold.
+ * Precondition: 1 <= replicationFactor <= number of placeable brokers (the caller checks).
  */
 export function placeReplicas(state: MetadataState, partitionCount: number, replicationFactor: number): number[][] {
-  const ids = brokerIds(state);
+  const ids = placeableBrokerIds(state);
   if (replicationFactor < 1 || replicationFactor > ids.length) {
     throw new Error(`placeReplicas: replication factor ${replicationFactor} needs 1..${ids.length} brokers`);
   }

@@ -29,7 +29,10 @@ export function decodeState(bytes: Uint8Array): MetadataState {
     if (!Number.isSafeInteger(b?.id) || typeof b.host !== 'string' || !Number.isSafeInteger(b.port) || !Number.isSafeInteger(b.httpPort)) {
       throw invalid(`metadata snapshot has a malformed broker: ${JSON.stringify(b)}`);
     }
-    brokers.set(b.id, { id: b.id, host: b.host, port: b.port, httpPort: b.httpPort, rack: typeof b.rack === 'string' ? b.rack : null, registeredAtMs: Number(b.registeredAtMs) || 0 });
+    brokers.set(b.id, {
+      id: b.id, host: b.host, port: b.port, httpPort: b.httpPort, rack: typeof b.rack === 'string' ? b.rack : null,
+      registeredAtMs: Number(b.registeredAtMs) || 0, draining: b.draining === true,
+    });
   }
   const topics = new Map<string, TopicState>();
   for (const t of parsed.topics as TopicState[]) {
@@ -39,7 +42,12 @@ export function decodeState(bytes: Uint8Array): MetadataState {
     topics.set(t.name, {
       name: t.name,
       internal: t.internal === true,
-      partitions: t.partitions.map((p) => ({ replicas: [...p.replicas] })),
+      // Snapshots from before reassignment existed have neither `retiring` nor `reassigned`.
+      partitions: t.partitions.map((p) => ({
+        replicas: [...p.replicas],
+        retiring: Array.isArray(p.retiring) ? p.retiring.filter((id: unknown) => Number.isSafeInteger(id)) : [],
+        reassigned: p.reassigned === true,
+      })),
       replicationFactor: Number.isSafeInteger(t.replicationFactor) ? t.replicationFactor : t.partitions[0]?.replicas.length ?? 1,
       // Keys added in later versions take their defaults.
       config: { ...DEFAULT_TOPIC_CONFIG, ...t.config },

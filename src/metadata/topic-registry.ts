@@ -19,6 +19,12 @@ export interface DurableMeta {
   putMetaDurable(key: string, value: unknown): Promise<void>;
 }
 
+export interface ReplicaSet {
+  readonly replicas: readonly number[];
+  readonly retiring: readonly number[];
+  readonly reassigned: boolean;
+}
+
 export type TopicChange =
   | { readonly type: 'created'; readonly topic: TopicMetadata }
   | { readonly type: 'updated'; readonly topic: TopicMetadata; readonly previous: TopicMetadata }
@@ -34,6 +40,11 @@ export interface TopicRegistry {
   get(name: string): TopicMetadata | undefined;
   /** Broker ids holding replicas of a partition, preferred leader first. */
   replicas(topic: string, partition: number): readonly number[];
+  /**
+   * Cluster only: the partition's assignment, including brokers still holding a copy while a
+   * reassignment removes them (`retiring`), and whether it was ever reassigned.
+   */
+  assignment?(topic: string, partition: number): ReplicaSet | undefined;
   /** Number of brokers that can hold replicas. */
   brokerCount(): number;
   onChange(listener: (change: TopicChange) => Promise<void>): void;

@@ -19,6 +19,8 @@ export interface OpenReplicatedOptions {
   readonly nodeId: number;
   /** The partition's assigned replicas, preferred leader first. */
   readonly replicaIds: readonly number[];
+  /** Replicas leaving the partition whose removal the metadata still waits on. */
+  readonly retiring?: readonly number[];
   /**
    * A replica that joins an existing group (added by a reassignment) starts with no configuration
    * and waits for the leader to add it; the replicas of a new partition start with `replicaIds`
@@ -67,6 +69,7 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
     seed: hashSeed(`${groupId}@${options.nodeId}`),
   });
   partition.attach(driver);
+  partition.setAssignment(options.replicaIds, options.retiring ?? []);
   options.host.add(driver);
   return partition;
 }

@@ -20,6 +20,8 @@ export interface PartitionReplica {
   readonly leaderId: number | null;
   /** Broker ids holding a replica. */
   readonly replicaIds: readonly number[];
+  /** The Raft group's voters and learners as this replica knows them (replicated partitions only). */
+  readonly membership?: { readonly voters: readonly number[]; readonly learners: readonly number[] };
   /**
    * Leader only: the high watermark covers everything committed before this replica became
    * leader (Raft: an entry of the leader's own term has committed, thesis §6.4).

@@ -28,6 +28,8 @@ export interface GrpcTransportOptions {
   readonly clusterId: string;
   /** Address (host:port) of each peer's gRPC port. */
   readonly peers: ReadonlyMap<NodeId, string>;
+  /** The address of a peer not in `peers` (a broker that joined later), looked up on first send. */
+  readonly resolve?: (peer: NodeId) => string | undefined;
 }
 
 export function raftServiceDefinition(): grpc.ServiceDefinition {
@@ -78,10 +80,18 @@ export class GrpcRaftTransport implements RaftTransport {
 
   send(envelopes: readonly RaftEnvelope[]): void {
     if (this.stopped) return;
-    for (const envelope of envelopes) {
-      const link = this.peers.get(envelope.to);
-      if (link) link.enqueue(envelope);
+    for (const envelope of envelopes) this.linkTo(envelope.to)?.enqueue(envelope);
+  }
+
+  private linkTo(peer: NodeId): PeerLink | undefined {
+    let link = this.peers.get(peer);
+    if (!link && peer !== this.options.nodeId) {
+      const address = this.options.resolve?.(peer);
+      if (address === undefined) return undefined;
+      link = new PeerLink(this.options, peer, address, this.logger, (id) => this.unreachable(id));
+      this.peers.set(peer, link);
     }
+    return link;
   }
 
   onReceive(handler: (envelopes: RaftEnvelope[]) => void): void {

@@ -23,6 +23,15 @@ export interface PartitionSnapshotData {
   readonly logStartOffset: number;
 }
 
+const hardStateKey = (groupId: string): string => `raft/${groupId}/hard-state`;
+const configKey = (groupId: string): string => `raft/${groupId}/config`;
+
+/** Removes a group's hard state and configuration history from the meta store. */
+export async function forgetRaftState(meta: DurableMeta, groupId: string): Promise<void> {
+  await meta.putMetaDurable(hardStateKey(groupId), null);
+  await meta.putMetaDurable(configKey(groupId), null);
+}
+
 export class LogRaftStorage implements RaftStorage {
   private readonly cache = new Map<number, Entry>();
   private cacheBytes = 0;
@@ -55,10 +64,10 @@ export class LogRaftStorage implements RaftStorage {
   }
 
   private get hardStateKey(): string {
-    return `raft/${this.groupId}/hard-state`;
+    return hardStateKey(this.groupId);
   }
   private get configKey(): string {
-    return `raft/${this.groupId}/config`;
+    return configKey(this.groupId);
   }
 
   initialState(): InitialState {
@@ -105,9 +114,8 @@ export class LogRaftStorage implements RaftStorage {
   }
 
   /** Removes the hard state and configuration from the meta store (the group's log is deleted). */
-  async forget(): Promise<void> {
-    await this.meta.putMetaDurable(this.hardStateKey, null);
-    await this.meta.putMetaDurable(this.configKey, null);
+  forget(): Promise<void> {
+    return forgetRaftState(this.meta, this.groupId);
   }
 
   /** Keeps a commit-only change in memory; the next saveHardState writes it. */

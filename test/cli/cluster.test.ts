@@ -39,8 +39,9 @@ describe('sluice cluster (fake cluster)', () => {
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trim().split('\n');
     assert.equal(lines[0], 'Cluster: fake-cluster');
-    assert.match(lines[1]!, /^ID\s+ADDRESS\s+RACK\s+CONTROLLER$/);
+    assert.match(lines[1]!, /^ID\s+ADDRESS\s+RACK\s+CONTROLLER\s+STATE$/);
     assert.match(lines[3]!, new RegExp(`^2\\s+${cluster.broker(2).address.replace(/\./g, '\\.')}\\s+rack-2\\s+\\*$`));
+    assert.match(lines[2]!, /^1\s+\S+\s+rack-1$/, 'no trailing blanks');
     assert.equal(lines.length, 5);
   });
 
@@ -51,10 +52,10 @@ describe('sluice cluster (fake cluster)', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Cluster: fake-cluster {2}brokers: 3 {2}controller: 2/);
     assert.match(run.stdout, /Topic: orders {2}partitions: 3 {2}replication-factor: 3/);
-    assert.match(run.stdout, /\n0\s+1\s+1,2,3\s+1\s+0\n/);
-    assert.match(run.stdout, /\n1\s+none\s+1,2,3\s+1\s+0\n/);
-    assert.match(run.stdout, /\n2\s+3\s+1,2,3\s+1\s+42\n/);
-    assert.match(run.stdout, /Summary: 1 topic\(s\), 3 partition\(s\), 1 without leader, 1 not led by their preferred leader; leaders per broker: 1=1 2=0 3=1/);
+    assert.match(run.stdout, /\n0\s+1\s+1,2,3\s+-\s+1\s+0\n/);
+    assert.match(run.stdout, /\n1\s+none\s+1,2,3\s+-\s+1\s+0\n/);
+    assert.match(run.stdout, /\n2\s+3\s+1,2,3\s+-\s+1\s+42\n/);
+    assert.match(run.stdout, /Summary: 1 topic\(s\), 3 partition\(s\), 1 without leader, 1 not led by their preferred leader, 0 being moved; leaders per broker: 1=1 2=0 3=1/);
   });
 
   it('cluster status reaches the cluster through the next broker when the first is down', async () => {
@@ -77,10 +78,15 @@ describe('sluice cluster (fake cluster)', () => {
 describe('cluster status report', () => {
   it('flags replicas on brokers the cluster does not know', () => {
     const text = formatStatus(
-      { clusterId: 'c', controllerId: 0, brokers: [{ id: 1, host: 'h', port: 1, rack: '' }] },
-      [{ name: 't', internal: false, replicationFactor: 2, configs: {}, partitions: [{ partition: 0, leaderId: 1, replicas: [1, 9], leaderEpoch: 3, logStartOffset: 0, logEndOffset: 0, highWatermark: 0, sizeBytes: 0 }] }],
+      { clusterId: 'c', controllerId: 0, brokers: [{ id: 1, host: 'h', port: 1, rack: '', draining: true }] },
+      [{
+        name: 't', internal: false, replicationFactor: 2, configs: {},
+        partitions: [{ partition: 0, leaderId: 1, replicas: [1, 9], retiring: [4], voters: [1, 4, 9], learners: [], leaderEpoch: 3, logStartOffset: 0, logEndOffset: 0, highWatermark: 0, sizeBytes: 0 }],
+      }],
     );
     assert.match(text, /controller: none/);
-    assert.match(text, /\n0\s+1\s+1,9\?\s+3\s+0\n/);
+    assert.match(text, /\n1\s+h:1\s+-\s+draining\n/);
+    assert.match(text, /\n0\s+1\s+1,9\?\s+4\s+3\s+0\n/);
+    assert.match(text, /1 being moved/);
   });
 });

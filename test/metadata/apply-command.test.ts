@@ -9,7 +9,7 @@ describe('metadata state machine: applyCommand', () => {
   describe('RegisterBroker', () => {
     it('adds a broker with its addresses, rack and registration time', () => {
       const state = applyAll([register(1, 'a')]);
-      assert.deepEqual(state.brokers.get(1), { id: 1, host: '127.0.0.1', port: 19091, httpPort: 19641, rack: 'a', registeredAtMs: 1001 });
+      assert.deepEqual(state.brokers.get(1), { id: 1, host: '127.0.0.1', port: 19091, httpPort: 19641, rack: 'a', registeredAtMs: 1001, draining: false });
       assert.equal(state.version, 1);
     });
 

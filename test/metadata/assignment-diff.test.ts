@@ -25,8 +25,10 @@ describe('metadata assignment diff', () => {
     assert.deepEqual(forOne.create.map((a) => a.partition), [2]);
     assert.deepEqual(forOne.membershipChanged.map((a) => [a.partition, a.replicas]), [[0, [3, 1]]]);
     const forTwo = diffAssignments(base, after, 2);
-    assert.deepEqual(forTwo.remove.map((a) => [a.partition, a.replicas]), [[0, [1, 2]]]);
-    assert.deepEqual(forTwo.membershipChanged.map((a) => a.partition), [2]);
+    assert.deepEqual(forTwo.remove, [], 'broker 2 keeps its retiring copy of partition 0 until the move completes');
+    assert.deepEqual(forTwo.membershipChanged.map((a) => a.partition), [0, 2]);
+    const completed = applyAll([{ type: 'CompleteReassignment', name: 't', partition: 0, createdAtMs: 5_000, replicas: [1, 3] }], after);
+    assert.deepEqual(diffAssignments(after, completed, 2).remove.map((a) => [a.partition, a.replicas]), [[0, [3, 1]]]);
   });
 
   it('lists new partitions and config changes of topics the broker holds', () => {

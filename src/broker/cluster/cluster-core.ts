@@ -9,11 +9,11 @@ import { moduleLogger } from '../../common/logger';
 import { OFFSETS_TOPIC } from '../../groups/offset-store';
 import { encodeCommand } from '../../metadata/metadata-commands';
 import { mergeTopicConfig, topicConfigStrings } from '../../metadata/topic-config';
-import { openReplicatedPartition } from '../../partition/open-replicated';
+import { groupIdOf, openReplicatedPartition } from '../../partition/open-replicated';
 import { ReplicatedPartition } from '../../partition/replicated-partition';
 import { GroupDriver } from '../../replication/group-driver';
 import { GrpcRaftTransport, raftServiceDefinition } from '../../replication/grpc-transport';
-import { LogRaftStorage } from '../../replication/log-raft-storage';
+import { forgetRaftState, LogRaftStorage } from '../../replication/log-raft-storage';
 import { RaftHost } from '../../replication/raft-host';
 import type { StorageEngine } from '../../storage/storage-engine';
 import { DEFAULT_LOG_CONFIG } from '../../storage/types';
@@ -23,11 +23,14 @@ import { PartitionManager } from '../partition-manager';
 import { ClusterTopicRegistry } from './cluster-registry';
 import { Forwarder } from './forwarder';
 import { MetadataGroup } from './metadata-group';
+import { ReassignmentReporter } from './reassignment-reporter';
 
 export const METADATA_GROUP_ID = '__metadata';
 const METADATA_LOG_TOPIC = '__cluster_metadata';
 /** How often partition leaders check whether to hand leadership back to their preferred replica. */
 const PREFERRED_LEADER_CHECK_MS = 5000;
+/** How often leaders re-check membership work that waits on something (a learner catching up). */
+const MEMBERSHIP_CHECK_MS = 250;
 /** Voters of the metadata group; further brokers would be learners (DESIGN §6). */
 const MAX_METADATA_VOTERS = 5;
 
@@ -73,23 +76,34 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
   });
   metadata.attach(metadataDriver);
 
-  const partitions = new PartitionManager(storage, registry, config.nodeId, (tp, log, _logConfig, replicaIds) =>
-    openReplicatedPartition({
-      topicPartition: tp,
-      log,
-      meta: storage,
-      host,
-      nodeId: config.nodeId,
-      replicaIds,
-      clock,
-      logger: moduleLogger('partition', { node: config.nodeId, partition: partitionKey(tp) }),
-      addressOf,
-      electionTimeoutTicks: cluster.electionTimeoutTicks,
-    }),
+  const forwarder = new Forwarder(config.nodeId);
+  const reassignments = new ReassignmentReporter(config.nodeId, registry, metadata, forwarder, addressOf);
+  const partitions = new PartitionManager(
+    storage,
+    registry,
+    config.nodeId,
+    (tp, log, _logConfig, assignment) =>
+      openReplicatedPartition({
+        topicPartition: tp,
+        log,
+        meta: storage,
+        host,
+        nodeId: config.nodeId,
+        replicaIds: assignment.replicas,
+        retiring: assignment.retiring,
+        joining: assignment.reassigned,
+        onReassigned: (replicas) => reassignments.report(tp, replicas),
+        clock,
+        logger: moduleLogger('partition', { node: config.nodeId, partition: partitionKey(tp) }),
+        addressOf,
+        electionTimeoutTicks: cluster.electionTimeoutTicks,
+      }),
+    addressOf,
+    (tp) => forgetRaftState(storage, groupIdOf(tp)),
   );
 
-  const forwarder = new Forwarder(config.nodeId);
   let balancer: NodeJS.Timeout | undefined;
+  let membershipTimer: NodeJS.Timeout | undefined;
   const controllerDuties = new ControllerDuties(config, cluster, registry, metadata, clock, logger);
   metadata.onApplied(() => controllerDuties.poke());
 
@@ -101,7 +115,10 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
       if (!address) return Promise.reject(new Error(`broker ${brokerId} has no known address`));
       return forwarder.call(address, service, method, request);
     },
-    brokers: () => [...registry.state.brokers.values()].map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack ?? '' })),
+    brokers: () => [...registry.state.brokers.values()].map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack ?? '', draining: b.draining })),
+    metadataState: () => registry.state,
+    validate: (command) => registry.validate(command),
+    propose: (command) => registry.propose(command),
   };
 
   return {
@@ -117,9 +134,14 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
         for (const partition of partitions.all()) if (partition instanceof ReplicatedPartition) partition.maybeTransferToPreferred();
       }, PREFERRED_LEADER_CHECK_MS);
       balancer.unref();
+      membershipTimer = setInterval(() => {
+        for (const partition of partitions.all()) if (partition instanceof ReplicatedPartition && partition.membershipUnsettled) partition.driveMembership();
+      }, MEMBERSHIP_CHECK_MS);
+      membershipTimer.unref();
     },
     stop: async () => {
       if (balancer) clearInterval(balancer);
+      if (membershipTimer) clearInterval(membershipTimer);
       controllerDuties.stop();
       await metadataDriver!.stop();
       await partitions.stop();

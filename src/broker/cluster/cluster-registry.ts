@@ -8,7 +8,7 @@ import { applyCommand, type MetadataRules } from '../../metadata/apply-command';
 import { decodeCommand, encodeCommand, type MetadataCommand } from '../../metadata/metadata-commands';
 import { EMPTY_METADATA_STATE, replicasOf, toTopicMetadata, type BrokerInfo, type MetadataState } from '../../metadata/metadata-state';
 import { topicConfigStrings } from '../../metadata/topic-config';
-import type { TopicChange, TopicMetadata, TopicRegistry } from '../../metadata/topic-registry';
+import type { ReplicaSet, TopicChange, TopicMetadata, TopicRegistry } from '../../metadata/topic-registry';
 import type { CommandMachine, CommandOutcome, MetadataGroup } from './metadata-group';
 
 export class ClusterTopicRegistry implements TopicRegistry, CommandMachine {
@@ -81,6 +81,11 @@ export class ClusterTopicRegistry implements TopicRegistry, CommandMachine {
     return replicasOf(this.current, topic, partition) ?? [];
   }
 
+  assignment(topic: string, partition: number): ReplicaSet | undefined {
+    const assigned = this.current.topics.get(topic)?.partitions[partition];
+    return assigned && { replicas: assigned.replicas, retiring: assigned.retiring, reassigned: assigned.reassigned };
+  }
+
   brokerCount(): number {
     return this.current.brokers.size;
   }
@@ -112,6 +117,11 @@ export class ClusterTopicRegistry implements TopicRegistry, CommandMachine {
 
   delete(name: string): Promise<void> {
     return this.propose({ type: 'DeleteTopic', name });
+  }
+
+  /** What applying `command` to the current state would answer (nothing is proposed). */
+  validate(command: MetadataCommand): CommandOutcome {
+    return applyCommand(this.current, command, this.current.version + 1, this.rules).outcome;
   }
 
   /** Proposes a command through the metadata leader (this broker); rejects with the outcome's code. */

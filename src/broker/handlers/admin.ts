@@ -97,16 +97,7 @@ export function handleDescribeTopics(ctx: BrokerContext, request: { names: reado
     if (!topic) {
       return { name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic '${name}' does not exist`, internal: false, replicationFactor: 0, partitions: [], configs: {} };
     }
-    const partitions = ctx.partitions.ofTopic(name).map((p) => ({
-      partition: p.topicPartition.partition,
-      leaderId: p.leaderId ?? 0,
-      replicas: [...p.replicaIds],
-      leaderEpoch: p.leaderEpoch,
-      logStartOffset: p.logStartOffset,
-      logEndOffset: p.logEndOffset,
-      highWatermark: p.highWatermark,
-      sizeBytes: p.sizeBytes,
-    }));
+    const partitions = Array.from({ length: topic.partitions }, (_, index) => describePartition(ctx, name, index));
     return {
       name,
       errorCode: ErrorCode.NONE,
@@ -118,6 +109,33 @@ export function handleDescribeTopics(ctx: BrokerContext, request: { names: reado
     };
   });
   return { topics };
+}
+
+/**
+ * A partition as this broker sees it: from its own replica when it holds one, else from the
+ * metadata only (replicas, no leader: a client then asks a replica, which knows the leader).
+ */
+function describePartition(ctx: BrokerContext, topic: string, index: number) {
+  const p = ctx.partitions.get(topic, index);
+  const replicas = [...ctx.registry.replicas(topic, index)];
+  const retiring = [...(ctx.registry.assignment?.(topic, index)?.retiring ?? [])];
+  if (!p) {
+    return { partition: index, leaderId: 0, replicas, retiring, voters: [], learners: [], leaderEpoch: 0, logStartOffset: -1, logEndOffset: -1, highWatermark: -1, sizeBytes: 0 };
+  }
+  const membership = p.membership ?? { voters: [p.leaderId ?? 0], learners: [] };
+  return {
+    partition: index,
+    leaderId: p.leaderId ?? 0,
+    replicas,
+    retiring,
+    voters: [...membership.voters],
+    learners: [...membership.learners],
+    leaderEpoch: p.leaderEpoch,
+    logStartOffset: p.logStartOffset,
+    logEndOffset: p.logEndOffset,
+    highWatermark: p.highWatermark,
+    sizeBytes: p.sizeBytes,
+  };
 }
 
 export async function handleAlterConfigs(ctx: BrokerContext, request: { topic: string; set: Record<string, string>; delete: readonly string[]; validateOnly: boolean }) {

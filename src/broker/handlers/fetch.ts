@@ -63,16 +63,17 @@ export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPar
   let bytes = 0;
   let hasError = false;
   for (const request of partitions) {
-    const partition = ctx.partitions.get(request.topic, request.partition);
-    const result = emptyResult(request, partition);
+    const found = ctx.partitions.lookup(request.topic, request.partition);
+    const result = emptyResult(request, found.replica);
     results.push(result);
-    if (!partition) {
-      const meta = ctx.registry.get(request.topic);
-      result.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-      result.errorMessage = meta ? `topic '${request.topic}' has partitions 0..${meta.partitions - 1}, not ${request.partition}` : `topic '${request.topic}' does not exist`;
+    if (!found.replica) {
+      result.errorCode = found.code;
+      result.errorMessage = found.message;
+      result.leaderHint = found.leaderHint;
       hasError = true;
       continue;
     }
+    const partition = found.replica;
     waitOn.push(partition.changed);
     const budget = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_PARTITION_MAX_BYTES, maxBytes - bytes);
     if (budget <= 0 && bytes > 0) continue;

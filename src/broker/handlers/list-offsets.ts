@@ -12,11 +12,12 @@ export async function handleListOffsets(ctx: BrokerContext, request: ListOffsets
   const results = [];
   for (const p of request.partitions) {
     const base = { topic: p.topic, partition: p.partition, errorCode: ErrorCode.NONE, errorMessage: '', offset: -1, timestampMs: -1, logStartOffset: -1, highWatermark: -1 };
-    const partition = ctx.partitions.get(p.topic, p.partition);
-    if (!partition) {
-      results.push({ ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `${p.topic}/${p.partition} does not exist` });
+    const found = ctx.partitions.lookup(p.topic, p.partition);
+    if (!found.replica) {
+      results.push({ ...base, errorCode: found.code, errorMessage: found.message });
       continue;
     }
+    const partition = found.replica;
     const common = { ...base, logStartOffset: partition.logStartOffset, highWatermark: partition.highWatermark };
     if (p.timestampMs === LATEST_TIMESTAMP) {
       results.push({ ...common, offset: partition.highWatermark });

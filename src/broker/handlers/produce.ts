@@ -49,11 +49,10 @@ async function producePartition(ctx: BrokerContext, request: ProducePartitionMes
     return { ...base, errorCode, errorMessage, leaderHint };
   };
 
+  const found = ctx.partitions.lookup(topic, index);
   const meta = ctx.registry.get(topic);
-  const partition = ctx.partitions.get(topic, index);
-  if (!meta || !partition) {
-    return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, meta ? `topic '${topic}' has partitions 0..${meta.partitions - 1}, not ${index}` : `topic '${topic}' does not exist`);
-  }
+  if (!found.replica || !meta) return found.replica ? fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic '${topic}' does not exist`) : fail(found.code, found.message, found.leaderHint);
+  const partition = found.replica;
   if (meta.internal) return fail(ErrorCode.POLICY_VIOLATION, `topic '${topic}' is internal: clients cannot produce to it`);
   const batch = request.batch;
   if (!batch || batch.length === 0) return fail(ErrorCode.INVALID_RECORD, `the batch for ${topic}/${index} is empty: send at least one record`);

@@ -1,0 +1,67 @@
+// Admin requests that only a cluster answers: moving partition replicas, draining a broker, and
+// the partition leaders' reports that a move finished. All are metadata commands, so they run on
+// the controller (grpc-server forwards them there).
+import { ErrorCode, SluiceError } from '../../common/errors';
+import { planDrain } from '../../metadata/drain-plan';
+import type { MetadataCommand } from '../../metadata/metadata-commands';
+import type { BrokerContext, ClusterContext } from '../context';
+import { invalidArgument } from '../request-error';
+
+interface ReassignmentMessage {
+  topic: string;
+  partition: number;
+  replicas: number[];
+}
+
+const NOT_A_CLUSTER = 'needs a cluster: this broker runs alone (start brokers with --cluster FILE --node-id N)';
+
+function clusterOf(ctx: BrokerContext, rpc: string): ClusterContext {
+  if (!ctx.cluster) throw new SluiceError(ErrorCode.INVALID_REQUEST, `${rpc} ${NOT_A_CLUSTER}`);
+  return ctx.cluster;
+}
+
+/** Proposes `command`, or only checks it; answers the outcome as an error code and message. */
+async function run(cluster: ClusterContext, command: MetadataCommand, validateOnly: boolean): Promise<{ errorCode: ErrorCode; errorMessage: string }> {
+  if (validateOnly) {
+    const outcome = cluster.validate(command);
+    return outcome.ok ? { errorCode: ErrorCode.NONE, errorMessage: '' } : { errorCode: outcome.code, errorMessage: outcome.message };
+  }
+  try {
+    await cluster.propose(command);
+    return { errorCode: ErrorCode.NONE, errorMessage: '' };
+  } catch (error) {
+    return { errorCode: error instanceof SluiceError ? error.code : ErrorCode.UNKNOWN, errorMessage: (error as Error).message };
+  }
+}
+
+export async function handleReassignPartitions(ctx: BrokerContext, request: { reassignments: readonly ReassignmentMessage[]; validateOnly: boolean }) {
+  if (request.reassignments.length === 0) throw invalidArgument('ReassignPartitions names no partitions: send at least one');
+  const results = [];
+  for (const r of request.reassignments) {
+    const base = { topic: r.topic, partition: r.partition };
+    if (!ctx.cluster) {
+      results.push({ ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `ReassignPartitions ${NOT_A_CLUSTER}` });
+      continue;
+    }
+    const command: MetadataCommand = { type: 'ReassignPartition', name: r.topic, partition: r.partition, replicas: [...r.replicas] };
+    results.push({ ...base, ...(await run(ctx.cluster, command, request.validateOnly)) });
+  }
+  return { results };
+}
+
+export async function handleDrainBroker(ctx: BrokerContext, request: { brokerId: number; undrain: boolean; validateOnly: boolean }) {
+  const cluster = clusterOf(ctx, 'DrainBroker');
+  const plan = request.undrain ? [] : planDrain(cluster.metadataState(), request.brokerId);
+  if (typeof plan === 'string') return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: plan, moves: [] };
+  const moves = plan.map((m) => ({ topic: m.topic, partition: m.partition, replicas: [...m.replicas] }));
+  const outcome = await run(cluster, { type: 'DrainBroker', id: request.brokerId, draining: !request.undrain }, request.validateOnly);
+  return { ...outcome, moves: outcome.errorCode === ErrorCode.NONE ? moves : [] };
+}
+
+export async function handleCompleteReassignment(ctx: BrokerContext, request: { topic: string; partition: number; topicCreatedAtMs: number; replicas: number[] }) {
+  const cluster = clusterOf(ctx, 'CompleteReassignment');
+  const command: MetadataCommand = {
+    type: 'CompleteReassignment', name: request.topic, partition: request.partition, createdAtMs: Number(request.topicCreatedAtMs), replicas: [...request.replicas],
+  };
+  return run(cluster, command, false);
+}
