@@ -31,6 +31,12 @@ export interface ClusterSettings {
   readonly raftTickMs: number;
   /** Followers start an election after this many ticks without a leader (randomized up to 2x). */
   readonly electionTimeoutTicks: number;
+  /**
+   * This broker joins a cluster that already runs (its definition lists brokers the others'
+   * does not): it starts with no metadata configuration and asks a listed broker to register
+   * it. Only matters on first start; afterwards the broker's stored state says where it stands.
+   */
+  readonly join?: boolean;
 }
 
 export interface BrokerConfig {

@@ -9,7 +9,7 @@ import type { Logger } from '../common/logger';
 import { brokerProtoRoot, protoDir, PROTO_FILES } from '../protocol/proto-root';
 import { serviceDefinition, SERVICE_NAMES, type ServiceName } from '../protocol/services';
 import type { BrokerContext } from './context';
-import { handleCompleteReassignment, handleDrainBroker, handleReassignPartitions } from './handlers/cluster-admin';
+import { handleCompleteReassignment, handleDrainBroker, handleReassignPartitions, handleRegisterBroker } from './handlers/cluster-admin';
 import { handleAlterConfigs, handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleDescribeCluster, handleDescribeTopics, handleListTopics } from './handlers/admin';
 import { handleFetch } from './handlers/fetch';
 import { handleCommitOffsets, handleFetchOffsets, handleListGroups } from './handlers/groups';
@@ -67,6 +67,7 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
       reassignPartitions: viaController(ctx, 'reassignPartitions', (r) => handleReassignPartitions(ctx, r)),
       drainBroker: viaController(ctx, 'drainBroker', (r) => handleDrainBroker(ctx, r)),
       completeReassignment: viaController(ctx, 'completeReassignment', (r) => handleCompleteReassignment(ctx, r)),
+      registerBroker: viaController(ctx, 'registerBroker', (r) => handleRegisterBroker(ctx, r)),
     },
   };
 

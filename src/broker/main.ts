@@ -11,6 +11,7 @@ interface BrokerFlags {
   config?: string;
   cluster?: string;
   nodeId?: number;
+  join?: boolean;
   dataDir?: string;
   host?: string;
   grpcPort?: number;
@@ -34,6 +35,7 @@ export function brokerCommand(): Command {
     .option('-c, --config <file>', 'JSON config file (flags override it)')
     .option('--cluster <file>', 'cluster definition (cluster/three-node.json): join it as --node-id, with its host and ports')
     .option('--node-id <n>', 'broker id, >= 1', integer)
+    .option('--join', 'with --cluster: join a cluster that is already running (a broker added later)')
     .option('--data-dir <dir>', 'where segments and the index live')
     .option('--host <address>', 'address to listen on')
     .option('--grpc-port <port>', 'gRPC port (0 = any free port)', integer)
@@ -58,7 +60,7 @@ export async function runBrokerCli(argv: string[]): Promise<void> {
 }
 
 /** Settings taken from a cluster definition: the cluster itself and this broker's own address. */
-function clusterLayer(path: string, nodeId: number | undefined): BrokerConfigFile {
+function clusterLayer(path: string, nodeId: number | undefined, join: boolean): BrokerConfigFile {
   const definition = loadClusterFile(path);
   const ids = definition.brokers.map((b) => b.id).join(', ');
   if (nodeId === undefined) throw new Error(`--cluster needs --node-id: one of ${ids}`);
@@ -71,13 +73,13 @@ function clusterLayer(path: string, nodeId: number | undefined): BrokerConfigFil
     grpcPort: self.grpcPort,
     httpPort: self.httpPort,
     clusterId: definition.clusterId,
-    cluster: { clusterId: definition.clusterId, brokers },
+    cluster: { clusterId: definition.clusterId, brokers, join },
   };
 }
 
 async function runBroker(flags: BrokerFlags): Promise<void> {
   const fromFile: BrokerConfigFile = flags.config ? loadConfigFile(flags.config) : {};
-  const fromCluster: BrokerConfigFile = flags.cluster ? clusterLayer(flags.cluster, flags.nodeId ?? fromFile.nodeId) : {};
+  const fromCluster: BrokerConfigFile = flags.cluster ? clusterLayer(flags.cluster, flags.nodeId ?? fromFile.nodeId, flags.join ?? false) : {};
   const topicDefaults: Record<string, string> = {};
   for (const pair of flags.topicDefault) {
     const eq = pair.indexOf('=');

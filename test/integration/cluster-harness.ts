@@ -13,6 +13,8 @@ export interface ClusterHarness {
   readonly processes: Map<number, BrokerProcess | undefined>;
   address(id: number): string;
   start(id: number): Promise<BrokerProcess>;
+  /** Starts spare broker `id` (see startCluster) with a definition that lists it, joining the running cluster. */
+  join(id: number): Promise<BrokerProcess>;
   kill(id: number, signal?: NodeJS.Signals): Promise<void>;
   /** Calls `service.method` on broker `id`, failing after `timeoutMs` (default 10 s: a paused broker never answers). */
   call(id: number, service: 'sluice.v1.Data' | 'sluice.v1.Admin' | 'sluice.v1.Groups', method: string, request: object, timeoutMs?: number): Promise<any>;
@@ -36,13 +38,19 @@ async function freePort(): Promise<number> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function startCluster(size = 3): Promise<ClusterHarness> {
+/**
+ * Starts brokers 1..size from one definition. `spares` more ids (size+1, …) get ports and a
+ * second definition listing every broker, for `join` (brokers added to the running cluster).
+ */
+export async function startCluster(size = 3, options: { spares?: number } = {}): Promise<ClusterHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-'));
-  const ids = Array.from({ length: size }, (_, i) => i + 1);
+  const ids = Array.from({ length: size + (options.spares ?? 0) }, (_, i) => i + 1);
   const brokers: { id: number; host: string; grpcPort: number; httpPort: number; rack: string }[] = [];
   for (const id of ids) brokers.push({ id, host: '127.0.0.1', grpcPort: await freePort(), httpPort: await freePort(), rack: String.fromCharCode(96 + id) });
   const file = join(dir, 'cluster.json');
-  writeFileSync(file, JSON.stringify({ clusterId: 'test', brokers }));
+  writeFileSync(file, JSON.stringify({ clusterId: 'test', brokers: brokers.slice(0, size) }));
+  const fullFile = join(dir, 'cluster-with-spares.json');
+  writeFileSync(fullFile, JSON.stringify({ clusterId: 'test', brokers }));
   const processes = new Map<number, BrokerProcess | undefined>();
   const address = (id: number): string => `127.0.0.1:${brokers[id - 1]!.grpcPort}`;
   const clients = new Map<string, Rpc>();
@@ -64,7 +72,13 @@ export async function startCluster(size = 3): Promise<ClusterHarness> {
     processes,
     address,
     start: async (id) => {
-      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', file, '--node-id', String(id)], { ports: 'fixed' });
+      const definition = id > size ? fullFile : file;
+      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', definition, '--node-id', String(id)], { ports: 'fixed' });
+      processes.set(id, process);
+      return process;
+    },
+    join: async (id) => {
+      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', fullFile, '--node-id', String(id), '--join'], { ports: 'fixed' });
       processes.set(id, process);
       return process;
     },
@@ -102,7 +116,7 @@ export async function startCluster(size = 3): Promise<ClusterHarness> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  for (const id of ids) await harness.start(id);
+  for (const id of ids.slice(0, size)) await harness.start(id);
   return harness;
 }
 

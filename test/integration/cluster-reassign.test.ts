@@ -16,12 +16,9 @@ interface PartitionView {
   leaderId: number;
 }
 
-describe('cluster: reassignment and drain under load (4 broker processes)', function () {
+describe('cluster: reassignment, drain and a broker joining under load (real broker processes)', function () {
   let cluster: ClusterHarness;
-  beforeEach(async () => {
-    cluster = await startCluster(4);
-  });
-  afterEach(async () => cluster.close());
+  afterEach(async () => cluster?.close());
 
   /** The partition as its leader describes it (voters are exact there). */
   const describeOnLeader = (topic: string, partition: number): Promise<PartitionView> =>
@@ -59,6 +56,7 @@ describe('cluster: reassignment and drain under load (4 broker processes)', func
   }
 
   it('moves a partition onto a new broker and off an old one while acks=all writes flow', async () => {
+    cluster = await startCluster(4);
     await createTopic(cluster, 'moving', 1, 3);
     const before = await describeOnLeader('moving', 0);
     const newcomer = cluster.ids.find((id) => !before.replicas.includes(id))!;
@@ -105,6 +103,7 @@ describe('cluster: reassignment and drain under load (4 broker processes)', func
   });
 
   it('drains a broker under load, then survives its kill -9 with every record and committed offset', async () => {
+    cluster = await startCluster(4);
     await createTopic(cluster, 'drained', 1, 3);
     const holder = (await describeOnLeader('drained', 0)).replicas[0]!;
     await cluster.retry('an offset commit', async (id) => {
@@ -139,5 +138,40 @@ describe('cluster: reassignment and drain under load (4 broker processes)', func
       return r.results[0].errorCode !== 0 ? r.results[0] : undefined;
     });
     assert.match(refused.errorMessage, /drain/);
+  });
+
+  it('adds a broker to a running 3-broker cluster and removes another, under load, losing nothing', async () => {
+    cluster = await startCluster(3, { spares: 1 });
+    await createTopic(cluster, 'growing', 1, 3);
+    let done = false;
+    let afterDone = 0;
+    const producing = produceUntil('growing', () => done && ++afterDone > 30, 'g');
+    await sleep(300);
+
+    await cluster.join(4);
+    const registered = await cluster.retry('broker 4 to be registered', async (id) => {
+      const d = await cluster.call(id, 'sluice.v1.Admin', 'describeCluster', {});
+      return d.brokers.some((b: { id: number }) => b.id === 4) ? d : undefined;
+    });
+    assert.equal(registered.brokers.length, 4);
+    await cluster.retry('broker 4 to learn the topics from the metadata', async () => {
+      const listed = await cluster.call(4, 'sluice.v1.Admin', 'listTopics', {});
+      return listed.topics.some((t: { name: string }) => t.name === 'growing') ? true : undefined;
+    });
+    const moves = await cluster.retry('broker 1 to be drained onto broker 4', async (id) => {
+      const r = await cluster.call(id, 'sluice.v1.Admin', 'drainBroker', { brokerId: 1 });
+      return r.errorCode === 0 ? r.moves : undefined;
+    });
+    for (const move of moves) {
+      assert.ok(move.replicas.includes(4), `${move.topic}/${move.partition} moves to the new broker`);
+      await moveFinished(move.topic, move.partition, move.replicas);
+    }
+    done = true;
+    const acked = await producing;
+    await cluster.kill(1, 'SIGKILL');
+    await assertAllAcknowledgedOnce('growing', acked);
+    const after = new ClusterProducer(cluster, 'growing', 0);
+    await after.init();
+    assert.ok((await after.send(['after-broker-1-left'])) >= acked.size, 'the cluster without broker 1 still commits');
   });
 });

@@ -3,12 +3,9 @@
 // leader registers the cluster's brokers and creates __consumer_offsets; every broker creates
 // the replicas the applied metadata assigns to it.
 import type { Clock } from '../../common/clock';
-import { ErrorCode } from '../../common/errors';
 import { asNodeId, partitionKey } from '../../common/ids';
+import { EMPTY_CONFIG } from '../../raft';
 import { moduleLogger } from '../../common/logger';
-import { OFFSETS_TOPIC } from '../../groups/offset-store';
-import { encodeCommand } from '../../metadata/metadata-commands';
-import { mergeTopicConfig, topicConfigStrings } from '../../metadata/topic-config';
 import { groupIdOf, openReplicatedPartition } from '../../partition/open-replicated';
 import { ReplicatedPartition } from '../../partition/replicated-partition';
 import { GroupDriver } from '../../replication/group-driver';
@@ -17,11 +14,12 @@ import { forgetRaftState, LogRaftStorage } from '../../replication/log-raft-stor
 import { RaftHost } from '../../replication/raft-host';
 import type { StorageEngine } from '../../storage/storage-engine';
 import { DEFAULT_LOG_CONFIG } from '../../storage/types';
-import type { BrokerConfig, ClusterSettings } from '../config';
+import type { BrokerConfig } from '../config';
 import type { ClusterContext } from '../context';
 import { PartitionManager } from '../partition-manager';
 import { ClusterTopicRegistry } from './cluster-registry';
 import { Forwarder } from './forwarder';
+import { ControllerDuties, JoinRequester, MAX_METADATA_VOTERS } from './controller-duties';
 import { MetadataGroup } from './metadata-group';
 import { ReassignmentReporter } from './reassignment-reporter';
 
@@ -31,8 +29,7 @@ const METADATA_LOG_TOPIC = '__cluster_metadata';
 const PREFERRED_LEADER_CHECK_MS = 5000;
 /** How often leaders re-check membership work that waits on something (a learner catching up). */
 const MEMBERSHIP_CHECK_MS = 250;
-/** Voters of the metadata group; further brokers would be learners (DESIGN §6). */
-const MAX_METADATA_VOTERS = 5;
+
 
 export interface ClusterCore {
   readonly registry: ClusterTopicRegistry;
@@ -47,7 +44,12 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
   const cluster = config.cluster!;
   const logger = moduleLogger('cluster', { node: config.nodeId });
   const staticAddress = new Map(cluster.brokers.map((b) => [b.id, `${b.host}:${b.grpcPort}`]));
-  const transport = new GrpcRaftTransport({ nodeId: asNodeId(config.nodeId), clusterId: cluster.clusterId, peers: new Map([...staticAddress].map(([id, a]) => [asNodeId(id), a])) });
+  const transport = new GrpcRaftTransport({
+    nodeId: asNodeId(config.nodeId),
+    clusterId: cluster.clusterId,
+    peers: new Map([...staticAddress].map(([id, a]) => [asNodeId(id), a])),
+    resolve: (id) => addressOf(id), // brokers that joined after this one started
+  });
   const host = new RaftHost(asNodeId(config.nodeId), transport, cluster.raftTickMs);
   const registry = new ClusterTopicRegistry({ maxPartitionsPerTopic: config.limits.maxPartitionsPerTopic, topicDefaults: config.topicDefaults }, logger);
   const addressOf = (id: number): string | undefined => {
@@ -59,7 +61,8 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
   registry.attach(metadata);
   const metadataLog = await storage.openLog(METADATA_LOG_TOPIC, 0, { ...DEFAULT_LOG_CONFIG, retentionMs: -1, retentionBytes: -1, segmentBytes: 16 * 1024 * 1024 });
   const ids = cluster.brokers.map((b) => b.id).sort((a, b) => a - b);
-  const bootstrap = { voters: ids.slice(0, MAX_METADATA_VOTERS).map(asNodeId), learners: ids.slice(MAX_METADATA_VOTERS).map(asNodeId) };
+  // A joining broker waits for the controller to add it; the founding brokers start the group.
+  const bootstrap = cluster.join ? EMPTY_CONFIG : { voters: ids.slice(0, MAX_METADATA_VOTERS).map(asNodeId), learners: ids.slice(MAX_METADATA_VOTERS).map(asNodeId) };
   let metadataDriver: GroupDriver | undefined;
   const metadataStorage = new LogRaftStorage(metadataLog, storage, METADATA_GROUP_ID, bootstrap, () => metadataDriver?.schedule());
   await metadataStorage.persistBootstrapConfig();
@@ -104,7 +107,8 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
 
   let balancer: NodeJS.Timeout | undefined;
   let membershipTimer: NodeJS.Timeout | undefined;
-  const controllerDuties = new ControllerDuties(config, cluster, registry, metadata, clock, logger);
+  const controllerDuties = new ControllerDuties(config, cluster, registry, metadata, metadataDriver, clock, logger);
+  const joiner = cluster.join ? new JoinRequester(config, cluster, registry, forwarder, logger) : undefined;
   metadata.onApplied(() => controllerDuties.poke());
 
   const context: ClusterContext = {
@@ -130,6 +134,7 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
       host.add(metadataDriver!);
       host.start();
       controllerDuties.start();
+      joiner?.start();
       balancer = setInterval(() => {
         for (const partition of partitions.all()) if (partition instanceof ReplicatedPartition) partition.maybeTransferToPreferred();
       }, PREFERRED_LEADER_CHECK_MS);
@@ -143,72 +148,11 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
       if (balancer) clearInterval(balancer);
       if (membershipTimer) clearInterval(membershipTimer);
       controllerDuties.stop();
+      joiner?.stop();
       await metadataDriver!.stop();
       await partitions.stop();
       forwarder.close();
       await host.stop();
     },
   };
-}
-
-/**
- * What the metadata leader keeps true: every broker of the cluster definition is registered, and
- * the internal offsets topic exists once all of them are. Re-checked whenever metadata is applied
- * and on a timer (leadership may move at any time).
- */
-class ControllerDuties {
-  private timer: NodeJS.Timeout | undefined;
-  private busy = false;
-
-  constructor(
-    private readonly config: BrokerConfig,
-    private readonly cluster: ClusterSettings,
-    private readonly registry: ClusterTopicRegistry,
-    private readonly metadata: MetadataGroup,
-    private readonly clock: Clock,
-    private readonly logger: ReturnType<typeof moduleLogger>,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => this.poke(), 500);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-
-  poke(): void {
-    if (this.busy || !this.metadata.leading) return;
-    this.busy = true;
-    this.run()
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'controller duty failed; retrying'))
-      .finally(() => (this.busy = false));
-  }
-
-  private async run(): Promise<void> {
-    const state = this.registry.state;
-    for (const member of this.cluster.brokers) {
-      const known = state.brokers.get(member.id);
-      if (known && known.host === member.host && known.port === member.grpcPort) continue;
-      const outcome = await this.metadata.propose(
-        encodeCommand({ type: 'RegisterBroker', id: member.id, host: member.host, port: member.grpcPort, httpPort: member.httpPort, rack: member.rack ?? null, nowMs: this.clock.nowMs() }),
-      );
-      if (!outcome.ok) return;
-    }
-    if (this.registry.brokerCount() < this.cluster.brokers.length || this.registry.get(OFFSETS_TOPIC)) return;
-    const config = mergeTopicConfig(this.config.topicDefaults, { 'retention.ms': '-1', 'retention.bytes': '-1', 'segment.bytes': String(16 * 1024 * 1024) });
-    const outcome = await this.metadata.propose(
-      encodeCommand({
-        type: 'CreateTopic',
-        name: OFFSETS_TOPIC,
-        partitions: this.config.offsetsTopicPartitions,
-        replicationFactor: Math.min(3, this.cluster.brokers.length),
-        config: topicConfigStrings(config),
-        internal: true,
-        nowMs: this.clock.nowMs(),
-      }),
-    );
-    if (!outcome.ok && outcome.code !== ErrorCode.TOPIC_ALREADY_EXISTS) this.logger.warn({ outcome }, 'creating the offsets topic failed');
-  }
 }

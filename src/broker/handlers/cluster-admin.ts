@@ -58,6 +58,14 @@ export async function handleDrainBroker(ctx: BrokerContext, request: { brokerId:
   return { ...outcome, moves: outcome.errorCode === ErrorCode.NONE ? moves : [] };
 }
 
+export async function handleRegisterBroker(ctx: BrokerContext, request: { id: number; host: string; port: number; httpPort: number; rack: string }) {
+  const cluster = clusterOf(ctx, 'RegisterBroker');
+  const command: MetadataCommand = {
+    type: 'RegisterBroker', id: request.id, host: request.host, port: request.port, httpPort: request.httpPort, rack: request.rack === '' ? null : request.rack, nowMs: ctx.clock.nowMs(),
+  };
+  return run(cluster, command, false);
+}
+
 export async function handleCompleteReassignment(ctx: BrokerContext, request: { topic: string; partition: number; topicCreatedAtMs: number; replicas: number[] }) {
   const cluster = clusterOf(ctx, 'CompleteReassignment');
   const command: MetadataCommand = {
