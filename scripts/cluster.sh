@@ -2,16 +2,19 @@
 # Start, stop and disturb a local Sluice cluster described by a cluster/*.json file.
 #
 #   scripts/cluster.sh up|down|status [definition]
-#   scripts/cluster.sh kill|restart|pause|resume N [definition]
+#   scripts/cluster.sh kill|restart|pause|resume|join N [definition]
 #
 # definition defaults to cluster/three-node.json. Each broker runs as
-#   node dist/src/cli/main.js broker --cluster <definition> --node-id N --data-dir .cluster/<name>/node-N
-# logging to .cluster/<name>/node-N.log, its pid in .cluster/<name>/node-N.pid. Loopback only.
+#   node dist/src/cli/main.js broker --cluster <definition> --node-id N --data-dir .cluster/<id>/node-N
+# logging to .cluster/<id>/node-N.log, its pid in .cluster/<id>/node-N.pid, where <id> is the
+# definition's clusterId (so a larger definition of the same cluster finds its brokers). Loopback only.
 #   up       build if dist/ is missing, start every broker not running, wait for each /readyz
 #   down     SIGTERM every broker, kill -9 what is left after SLUICE_STOP_WAIT_S (default 15) seconds
 #   status   per broker: pid alive?, /readyz; then `sluice cluster status` if a broker answers
 #   kill N   kill -9 broker N (a crash)       restart N  stop broker N (SIGTERM) and start it again
 #   pause N  SIGSTOP broker N (a hung node)   resume N   SIGCONT broker N
+#   join N   start broker N, listed in this definition, as a broker added to the running cluster
+#            (e.g. join 4 cluster/three-node-plus-one.json), then move replicas with sluice cluster
 # Env: SLUICE_READY_WAIT_S (default 30) bounds the wait for /readyz.
 set -euo pipefail
 
@@ -19,7 +22,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 usage() {
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -30,13 +33,13 @@ command="${1:-}"
 shift
 node_id=""
 case "$command" in
-  kill|restart|pause|resume)
+  kill|restart|pause|resume|join)
     node_id="${1:-}"
     [[ "$node_id" =~ ^[1-9][0-9]*$ ]] || die "$command needs a broker id (an integer >= 1), got '${node_id}'"
     shift ;;
   up|down|status) ;;
   -h|--help|help) usage ;;
-  *) die "unknown command '$command': use up, down, status, kill N, restart N, pause N or resume N" ;;
+  *) die "unknown command '$command': use up, down, status, kill N, restart N, pause N, resume N or join N" ;;
 esac
 definition="${1:-cluster/three-node.json}"
 [[ $# -le 1 ]] || die "too many arguments: $*"
@@ -51,7 +54,7 @@ brokers="$(node -e '
     if (b.host !== "127.0.0.1" && b.host !== "localhost") { console.error("cluster.sh runs loopback clusters only; broker " + b.id + " has host " + b.host); process.exit(1); }
     console.log(b.id, b.grpcPort, b.httpPort, b.host);
   }' "$definition")" || die "cannot use cluster definition '$definition'"
-name="$(basename "$definition" .json)"
+name="$(node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(String(d.clusterId ?? "sluice").replace(/[^A-Za-z0-9._-]/g, "_"))' "$definition")"
 state_dir=".cluster/$name"
 mkdir -p "$state_dir"
 
@@ -87,10 +90,11 @@ ensure_built() {
 }
 
 start_broker() {
-  local id="$1" pid
+  local id="$1" extra="${2:-}" pid
   if pid="$(running_pid "$id")"; then echo "broker $id already running (pid $pid)"; return 0; fi
   mkdir -p "$state_dir/node-$id"
-  nohup node dist/src/cli/main.js broker --cluster "$definition" --node-id "$id" --data-dir "$state_dir/node-$id" \
+  # shellcheck disable=SC2086 # $extra is empty or one flag
+  nohup node dist/src/cli/main.js broker --cluster "$definition" --node-id "$id" --data-dir "$state_dir/node-$id" $extra \
     >>"$(log_file "$id")" 2>&1 </dev/null &
   echo $! >"$(pid_file "$id")"
   echo "broker $id starting (pid $!, log $(log_file "$id"))"
@@ -171,6 +175,13 @@ case "$command" in
       echo
       SLUICE_LOG_LEVEL=silent timeout 20 node dist/src/cli/main.js --brokers "$addresses" cluster status || echo "(sluice cluster status: no broker answered)"
     fi
+    ;;
+  join)
+    line="$(broker_line "$node_id")"
+    ensure_built
+    start_broker "$node_id" --join
+    wait_ready "$node_id" "$(awk '{print $3}' <<<"$line")" || die "broker $node_id did not start"
+    echo "broker $node_id joined cluster '$name': move replicas onto it with bin/sluice cluster reassign, or drain another broker"
     ;;
   kill) signal_broker "$node_id" KILL ;;
   pause) signal_broker "$node_id" STOP ;;

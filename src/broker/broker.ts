@@ -64,7 +64,7 @@ export async function startBroker(config: BrokerConfig, clock: Clock = systemClo
   let ready = false;
   const grpcServer = await startGrpcServer(context, logger, cluster ? [cluster.raftService] : []);
   cluster?.start();
-  const httpServer = await startHttpServer(context, () => ready);
+  const httpServer = await startHttpServer(context, () => ready && (cluster?.ready() ?? true));
   ready = true;
   logger.info({ grpcPort: grpcServer.port, httpPort: httpServer.port, dataDir: config.dataDir, cluster: config.cluster?.clusterId }, 'broker started');
 

@@ -22,4 +22,10 @@ program.addCommand(offsetsCommand());
 program.addCommand(clusterCommand());
 program.addCommand(benchCommand());
 
+// `sluice … | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 void program.parseAsync(process.argv);

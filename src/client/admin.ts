@@ -86,6 +86,22 @@ export interface CommittedOffset {
 
 interface TopicResultWire { name: string; errorCode: number; errorMessage: string }
 
+type TopicDescriptionWire = TopicDescription & TopicResultWire & { partitions: (PartitionDescription & Partial<Pick<PartitionDescription, 'retiring' | 'voters' | 'learners'>>)[] };
+
+function toTopicDescription(t: TopicDescriptionWire): TopicDescription {
+  return {
+    name: t.name,
+    internal: t.internal,
+    replicationFactor: t.replicationFactor,
+    configs: { ...t.configs },
+    partitions: t.partitions.map((p) => ({
+      partition: p.partition, leaderId: p.leaderId, replicas: [...p.replicas], leaderEpoch: p.leaderEpoch,
+      logStartOffset: p.logStartOffset, logEndOffset: p.logEndOffset, highWatermark: p.highWatermark, sizeBytes: p.sizeBytes,
+      retiring: [...(p.retiring ?? [])], voters: [...(p.voters ?? [])], learners: [...(p.learners ?? [])],
+    })),
+  };
+}
+
 export class Admin {
   constructor(private readonly context: ClientContext) {}
 
@@ -113,20 +129,53 @@ export class Admin {
   }
 
   /** Describes `names` (all non-internal topics when omitted). Throws on an unknown topic. */
+  /**
+   * Topics with every partition as its leader describes it: a broker answers from its own replica
+   * (or, holding none, with the assignment only), so partitions led elsewhere are asked again at
+   * their leader, or at a replica when the first answer names none.
+   */
   async describeTopics(names: readonly string[] = []): Promise<TopicDescription[]> {
-    const response = await this.call<{ topics: (TopicDescription & TopicResultWire)[] }>('sluice.v1.Admin', 'describeTopics', { names });
+    const response = await this.call<{ topics: TopicDescriptionWire[] }>('sluice.v1.Admin', 'describeTopics', { names });
     throwFirstTopicError(response.topics);
-    return response.topics.map((t) => ({
-      name: t.name,
-      internal: t.internal,
-      replicationFactor: t.replicationFactor,
-      configs: { ...t.configs },
-      partitions: t.partitions.map((p) => ({
-        partition: p.partition, leaderId: p.leaderId, replicas: [...p.replicas], leaderEpoch: p.leaderEpoch,
-        logStartOffset: p.logStartOffset, logEndOffset: p.logEndOffset, highWatermark: p.highWatermark, sizeBytes: p.sizeBytes,
-        retiring: [...(p.retiring ?? [])], voters: [...(p.voters ?? [])], learners: [...(p.learners ?? [])],
+    const topics = response.topics.map(toTopicDescription);
+    const brokers = await this.brokerAddresses();
+    const views = new Map<string, Promise<TopicDescription | undefined>>();
+    const viewAt = (brokerId: number, topic: string): Promise<TopicDescription | undefined> => {
+      const key = `${brokerId}/${topic}`;
+      let view = views.get(key);
+      if (!view) {
+        const address = brokers.get(brokerId);
+        view = address === undefined
+          ? Promise.resolve(undefined)
+          : this.context.pool.get(address).call<{ topics: TopicDescriptionWire[] }>('sluice.v1.Admin', 'describeTopics', { names: [topic] }, this.context.requestTimeoutMs)
+            .then((r) => (r.topics[0] && r.topics[0].errorCode === ErrorCode.NONE ? toTopicDescription(r.topics[0]) : undefined), () => undefined);
+        views.set(key, view);
+      }
+      return view;
+    };
+    return Promise.all(topics.map(async (topic) => ({
+      ...topic,
+      partitions: await Promise.all(topic.partitions.map(async (p) => {
+        for (const candidate of p.leaderId !== 0 ? [p.leaderId] : p.replicas) {
+          const own = (await viewAt(candidate, topic.name))?.partitions.find((x) => x.partition === p.partition);
+          if (own && own.leaderId === candidate) return own;
+          if (own && own.leaderId !== 0 && p.leaderId === 0) {
+            const led = (await viewAt(own.leaderId, topic.name))?.partitions.find((x) => x.partition === p.partition);
+            return led && led.leaderId === own.leaderId ? led : own;
+          }
+        }
+        return p;
       })),
-    }));
+    })));
+  }
+
+  private async brokerAddresses(): Promise<Map<number, string>> {
+    try {
+      const cluster = await this.describeCluster();
+      return new Map(cluster.brokers.map((b) => [b.id, `${b.host}:${b.port}`]));
+    } catch {
+      return new Map();
+    }
   }
 
   async alterConfigs(topic: string, change: { set?: Readonly<Record<string, string>>; delete?: readonly string[]; validateOnly?: boolean }): Promise<void> {

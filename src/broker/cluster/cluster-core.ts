@@ -36,6 +36,8 @@ export interface ClusterCore {
   readonly partitions: PartitionManager;
   readonly context: ClusterContext;
   readonly raftService: { definition: ReturnType<typeof raftServiceDefinition>; implementation: ReturnType<GrpcRaftTransport['serviceImplementation']> };
+  /** Serving as a member: this broker is registered in the metadata, and the metadata has a leader. */
+  ready(): boolean;
   start(): void;
   stop(): Promise<void>;
 }
@@ -130,6 +132,7 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
     partitions,
     context,
     raftService: { definition: raftServiceDefinition(), implementation: transport.serviceImplementation() },
+    ready: () => registry.broker(config.nodeId) !== undefined && metadata.leaderId !== null,
     start: () => {
       host.add(metadataDriver!);
       host.start();
