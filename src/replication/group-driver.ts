@@ -8,7 +8,7 @@ import { RaftNode, SeededRandom, type Entry, type Ready, type SoftState } from '
 import type { EntryHeader } from '../storage/types';
 import type { LogRaftStorage, PartitionSnapshotData } from './log-raft-storage';
 import { toAppendEntry } from './partition-entry';
-import type { HostedGroup, RaftHost } from './raft-host';
+import type { HostedGroup, NodeLiveness, RaftHost } from './raft-host';
 
 /** What the group's owner does with the log's events. */
 export interface GroupStateMachine {
@@ -41,6 +41,8 @@ export interface GroupDriverOptions {
 
 /** How often a commit-only hard-state change is written (losing it is safe: it is re-learned). */
 const COMMIT_PERSIST_INTERVAL_MS = 1000;
+/** Ticks without activity after which a group may quiesce (see raft-host.ts). */
+const QUIESCE_AFTER_TICKS = 10;
 
 export class GroupDriver implements HostedGroup {
   readonly groupId: string;
@@ -53,6 +55,10 @@ export class GroupDriver implements HostedGroup {
   private durableChain: Promise<void> = Promise.resolve();
   private commitPersistTimer: NodeJS.Timeout | undefined;
   private term = 0;
+  private idleTicks = 0;
+  /** Quiesced as leader (until woken), or as a follower of `quietLeader` (while its node is alive). */
+  private quiet: 'no' | 'leader' | 'follower' = 'no';
+  private quietLeader: NodeId | null = null;
 
   constructor(private readonly options: GroupDriverOptions) {
     this.groupId = options.groupId;
@@ -74,7 +80,41 @@ export class GroupDriver implements HostedGroup {
 
   /** Asks the host to drive this group on the next turn (coalescing many proposals into one Ready). */
   schedule(): void {
+    this.wake(); // a proposal or a host request: this group is busy
     this.options.host.schedule(this);
+  }
+
+  wake(): void {
+    this.idleTicks = 0;
+    this.quiet = 'no';
+  }
+
+  onTick(): void {
+    this.idleTicks++;
+  }
+
+  /**
+   * A leader quiesces once its log has been still for QUIESCE_AFTER_TICKS and every member has
+   * all of it; a follower once it has been still as long and its leader's node is alive, and
+   * only while it stays alive. Any activity (wake) ends it.
+   */
+  quiescent(liveness: NodeLiveness): boolean {
+    if (this.quiet === 'leader') return true;
+    if (this.quiet === 'follower') {
+      if (this.quietLeader !== null && liveness.alive(this.quietLeader)) return true;
+      this.quiet = 'no';
+      return false;
+    }
+    if (this.idleTicks < QUIESCE_AFTER_TICKS || this.running) return false;
+    const status = this.node.status();
+    if (status.role === 'leader') {
+      const caughtUp = status.commit === status.lastIndex && status.leadTransferee === null && status.progress.every((p) => p.match === status.lastIndex);
+      if (caughtUp) this.quiet = 'leader';
+    } else if (status.role === 'follower' && status.leader !== null && liveness.alive(status.leader)) {
+      this.quiet = 'follower';
+      this.quietLeader = status.leader;
+    }
+    return this.quiet !== 'no';
   }
 
   drive(): void {
@@ -124,6 +164,7 @@ export class GroupDriver implements HostedGroup {
 
   private async handle(ready: Ready): Promise<void> {
     const { storage, machine, host } = this.options;
+    if (isActivity(ready)) this.wake();
     const log = storage.log;
     if (ready.hardState) this.term = ready.hardState.term;
     if (ready.softState) machine.onSoftState(ready.softState, this.term);
@@ -191,6 +232,20 @@ export class GroupDriver implements HostedGroup {
       this.commitPersistTimer.unref();
     }
   }
+}
+
+const isHeartbeat = (m: { type: string }): boolean => m.type === 'heartbeat' || m.type === 'heartbeatResponse';
+
+/** A Ready that changes anything beyond heartbeats (which is what a quiet group exchanges). */
+function isActivity(ready: Ready): boolean {
+  return (
+    ready.softState !== null ||
+    ready.snapshot !== null ||
+    ready.entries.length > 0 ||
+    ready.committedEntries.length > 0 ||
+    !ready.messages.every(isHeartbeat) ||
+    !ready.unsyncedMessages.every(isHeartbeat)
+  );
 }
 
 function isEmpty(ready: Ready): boolean {

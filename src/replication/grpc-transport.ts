@@ -37,7 +37,7 @@ export function raftServiceDefinition(): grpc.ServiceDefinition {
 }
 
 export class GrpcRaftTransport implements RaftTransport {
-  private handler: (envelopes: RaftEnvelope[]) => void = () => undefined;
+  private handler: (envelopes: RaftEnvelope[], from: NodeId) => void = () => undefined;
   private unreachable: (peer: NodeId) => void = () => undefined;
   private readonly peers = new Map<NodeId, PeerLink>();
   private readonly logger: Logger;
@@ -70,7 +70,7 @@ export class GrpcRaftTransport implements RaftTransport {
             this.logger.warn({ err: error, from: batch.from }, 'dropping a malformed raft batch');
             return;
           }
-          this.handler(envelopes);
+          this.handler(envelopes, batch.from as NodeId);
         });
         call.on('end', () => call.end());
         call.on('error', () => undefined);
@@ -94,8 +94,13 @@ export class GrpcRaftTransport implements RaftTransport {
     return link;
   }
 
-  onReceive(handler: (envelopes: RaftEnvelope[]) => void): void {
+  onReceive(handler: (envelopes: RaftEnvelope[], from: NodeId) => void): void {
     this.handler = handler;
+  }
+
+  keepalive(): void {
+    if (this.stopped) return;
+    for (const link of this.peers.values()) link.keepalive();
   }
 
   onUnreachable(handler: (peer: NodeId) => void): void {
@@ -116,6 +121,8 @@ class PeerLink {
   private flushScheduled = false;
   private retryAtMs = 0;
   private closed = false;
+  /** Whether a batch went out since the last keepalive (then none is needed). */
+  private sentSinceKeepalive = false;
 
   constructor(
     private readonly options: GrpcTransportOptions,
@@ -147,6 +154,14 @@ class PeerLink {
     }
   }
 
+  /** An empty batch when nothing else went to the peer since the last call: "this node is alive". */
+  keepalive(): void {
+    if (!this.sentSinceKeepalive && !this.closed && this.queue.length === 0) {
+      this.openStream()?.write({ from: this.options.nodeId, to: this.peer, clusterId: this.options.clusterId, envelopes: [] });
+    }
+    this.sentSinceKeepalive = false;
+  }
+
   close(): void {
     this.closed = true;
     this.stream?.cancel();
@@ -165,6 +180,7 @@ class PeerLink {
     this.queue = [];
     this.queuedBytes = 0;
     stream.write({ from: this.options.nodeId, to: this.peer, clusterId: this.options.clusterId, envelopes });
+    this.sentSinceKeepalive = true;
   }
 
   private openStream(): grpc.ClientDuplexStream<WireBatch, unknown> | undefined {

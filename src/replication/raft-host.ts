@@ -2,6 +2,13 @@
 // envelopes to their group, and scheduling — a group with work is driven once per event-loop
 // turn however many inputs it got, so proposals and messages that arrive together share one
 // Ready (one write, one fsync, one message per follower).
+//
+// Quiet groups are not ticked (quiescence), so that thousands of idle partitions cost almost
+// nothing: a group whose log has been still for a while and whose peers are caught up stops
+// heartbeating, and its followers stop counting towards an election. What detects a dead leader
+// then is node liveness: every tick the transport sends a keepalive to each peer it sent nothing
+// else, and a follower whose leader's node has been silent for LIVENESS_TICKS ticks again.
+// Any message other than a heartbeat, and any proposal, wakes a group.
 import type { NodeId } from '../common/ids';
 import type { Message, RaftEnvelope, RaftNode } from '../raft';
 import type { RaftTransport } from './transport';
@@ -11,20 +18,37 @@ export interface HostedGroup {
   readonly node: RaftNode;
   /** Processes the node's pending Readys (serialised by the group itself). */
   drive(): void;
+  /** Whether the group may skip this tick (see quiescence above); groups that never quiesce omit it. */
+  quiescent?(liveness: NodeLiveness): boolean;
+  /** Called on every tick the group is ticked. */
+  onTick?(): void;
+  /** Something happened that a quiet group must react to (a message other than a heartbeat). */
+  wake?(): void;
 }
 
-export class RaftHost {
+export interface NodeLiveness {
+  /** Whether anything (a message or a keepalive) arrived from `node` within the last LIVENESS_TICKS ticks. */
+  alive(node: NodeId): boolean;
+}
+
+/** Silence after which a peer node counts as down for quiescence (5 ticks: 500 ms at the default tick). */
+export const LIVENESS_TICKS = 5;
+
+export class RaftHost implements NodeLiveness {
   private readonly groups = new Map<string, HostedGroup>();
   private readonly dirty = new Set<HostedGroup>();
   private scheduled = false;
   private ticker: NodeJS.Timeout | undefined;
+  private ticks = 0;
+  /** The tick at which something last arrived from each peer node. */
+  private readonly heardAt = new Map<NodeId, number>();
 
   constructor(
     readonly nodeId: NodeId,
     private readonly transport: RaftTransport,
     private readonly tickMs: number,
   ) {
-    transport.onReceive((envelopes) => this.receive(envelopes));
+    transport.onReceive((envelopes, from) => this.receive(envelopes, from));
     transport.onUnreachable((peer) => {
       for (const group of this.groups.values()) group.node.reportUnreachable(peer);
     });
@@ -72,18 +96,36 @@ export class RaftHost {
     this.transport.send(messages.map((message) => ({ groupId, from: message.from, to: message.to, message })));
   }
 
-  private tick(): void {
-    for (const group of this.groups.values()) {
-      group.node.tick();
-      this.schedule(group);
-    }
+  alive(node: NodeId): boolean {
+    const heard = this.heardAt.get(node);
+    return heard !== undefined && this.ticks - heard <= LIVENESS_TICKS;
   }
 
-  private receive(envelopes: RaftEnvelope[]): void {
+  /** Groups ticked on the last tick (the others were quiescent); for tests and metrics. */
+  activeGroups = 0;
+
+  private tick(): void {
+    this.ticks++;
+    this.transport.keepalive();
+    let active = 0;
+    for (const group of this.groups.values()) {
+      if (group.quiescent?.(this)) continue;
+      active++;
+      group.node.tick();
+      group.onTick?.();
+      this.schedule(group);
+    }
+    this.activeGroups = active;
+  }
+
+  private receive(envelopes: RaftEnvelope[], from: NodeId): void {
+    this.heardAt.set(from, this.ticks);
     for (const envelope of envelopes) {
       if (envelope.to !== this.nodeId) continue;
       const group = this.groups.get(envelope.groupId);
       if (!group) continue; // a replica this broker has not created yet: the sender retries
+      const type = envelope.message.type;
+      if (type !== 'heartbeat' && type !== 'heartbeatResponse') group.wake?.();
       group.node.step(envelope.message);
       this.schedule(group);
     }

@@ -6,8 +6,13 @@ import type { RaftEnvelope } from '../raft';
 export interface RaftTransport {
   /** Queues envelopes for their destination nodes. Never throws; delivery is best effort (Raft retries). */
   send(envelopes: readonly RaftEnvelope[]): void;
-  /** Sets the receiver of envelopes addressed to this node. */
-  onReceive(handler: (envelopes: RaftEnvelope[]) => void): void;
+  /** Sets the receiver of envelopes addressed to this node (`from`: the sending node; envelopes may be empty, a keepalive). */
+  onReceive(handler: (envelopes: RaftEnvelope[], from: NodeId) => void): void;
+  /**
+   * Sends an empty batch to every peer that was sent nothing since the previous call, so that
+   * peers know this node is alive while its groups are quiet (RaftHost calls it every tick).
+   */
+  keepalive(): void;
   /** Sets the callback for a peer that could not be reached (the host reports it to Raft). */
   onUnreachable(handler: (peer: NodeId) => void): void;
   /** Stops sending and receiving. Safe to call twice. */
@@ -44,8 +49,12 @@ export class InMemoryNetwork {
     if (this.cut.has(`${from}-${to}`)) return false;
     const target = this.nodes.get(to);
     if (!target || target.stopped) return false;
-    target.receive(envelopes);
+    target.receive(envelopes, from);
     return true;
+  }
+
+  peersOf(nodeId: NodeId): NodeId[] {
+    return [...this.nodes.keys()].filter((id) => id !== nodeId);
   }
 
   remove(nodeId: NodeId): void {
@@ -55,9 +64,10 @@ export class InMemoryNetwork {
 
 export class InMemoryTransport implements RaftTransport {
   stopped = false;
-  private handler: (envelopes: RaftEnvelope[]) => void = () => undefined;
+  private handler: (envelopes: RaftEnvelope[], from: NodeId) => void = () => undefined;
   private unreachable: (peer: NodeId) => void = () => undefined;
   private readonly queued = new Map<NodeId, RaftEnvelope[]>();
+  private readonly sentTo = new Set<NodeId>();
   private flushScheduled = false;
 
   constructor(
@@ -78,7 +88,7 @@ export class InMemoryTransport implements RaftTransport {
     }
   }
 
-  onReceive(handler: (envelopes: RaftEnvelope[]) => void): void {
+  onReceive(handler: (envelopes: RaftEnvelope[], from: NodeId) => void): void {
     this.handler = handler;
   }
 
@@ -86,8 +96,16 @@ export class InMemoryTransport implements RaftTransport {
     this.unreachable = handler;
   }
 
-  receive(envelopes: RaftEnvelope[]): void {
-    if (!this.stopped) this.handler(envelopes);
+  keepalive(): void {
+    if (this.stopped) return;
+    for (const peer of this.network.peersOf(this.nodeId)) {
+      if (!this.sentTo.has(peer) && !this.queued.has(peer)) this.network.deliver(this.nodeId, peer, []);
+    }
+    this.sentTo.clear();
+  }
+
+  receive(envelopes: RaftEnvelope[], from: NodeId): void {
+    if (!this.stopped) this.handler(envelopes, from);
   }
 
   async stop(): Promise<void> {
@@ -100,6 +118,7 @@ export class InMemoryTransport implements RaftTransport {
     const batches = [...this.queued];
     this.queued.clear();
     for (const [to, envelopes] of batches) {
+      this.sentTo.add(to);
       if (!this.network.deliver(this.nodeId, to, envelopes)) this.unreachable(to);
     }
   }

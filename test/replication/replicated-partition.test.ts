@@ -101,4 +101,20 @@ describe('replicated partition (3 replicas, in-memory network)', function () {
     const outcome = await produceOnLeader(['z']);
     assert.ok(outcome.ok);
   });
+
+  it('quiesces idle groups (no ticks, no heartbeats), wakes on a write, and still fails over when the leader node goes silent', async () => {
+    assert.ok((await produceOnLeader(['before'])).ok);
+    await until(() => nodes.every((n) => n.host.activeGroups === 0), 'every replica to quiesce');
+    const woken = await produceOnLeader(['while quiet']);
+    assert.ok(woken.ok, 'a write to a quiet leader commits');
+    await until(() => nodes.every((n) => n.host.activeGroups === 0), 'every replica to quiesce again');
+    const old = await electedLeader();
+    network.isolate(asNodeId(old.id));
+    const next = await electedLeader([old.id]);
+    assert.notEqual(next.id, old.id, 'followers of a silent leader node elect a new leader');
+    const after = await produceOnLeader(['after'], [old.id]);
+    assert.ok(after.ok);
+    network.heal();
+    await until(() => nodes.every((n) => n.partition.highWatermark === 3), 'all replicas to converge');
+  });
 });
