@@ -12,6 +12,7 @@ import { reachable, startLocalBroker, type LocalBroker } from './local-broker';
 import { runWorkload } from './runner';
 import { runSuite, unavailableResult, type Target } from './suite-runner';
 import { compareSuite, DEFAULT_SPEC, standardSuite } from './suites';
+import { SluiceClient } from '../../client';
 import { renderChartSvg } from './svg-chart';
 import { formatResultsTable, formatTable } from './table';
 
@@ -117,6 +118,22 @@ const DURABILITY: Record<CommonOptions['system'], (o: CommonOptions) => string> 
   redis: () => 'as configured on the server (appendonly / appendfsync)',
 };
 
+/** An existing Sluice topic keeps its own replication factor: label the run with it, not the flag. */
+async function withActualReplicationFactor(o: CommonOptions): Promise<CommonOptions> {
+  if (o.system !== 'sluice' || !o.topic) return o;
+  const config = driverConfig(o);
+  if (config.system !== 'sluice') return o;
+  const client = new SluiceClient({ brokers: config.brokers, retry: { retries: 2 } });
+  try {
+    const [described] = await client.admin().describeTopics([o.topic]);
+    return described ? { ...o, replicationFactor: described.replicationFactor } : o;
+  } catch {
+    return o; // not created yet: it will be, with the flag's factor
+  } finally {
+    await client.close();
+  }
+}
+
 function specFrom(workload: WorkloadKind, o: CommonOptions): WorkloadSpec {
   const count = o.count ?? (o.duration !== undefined ? null : workload === 'end-to-end' ? 100_000 : 1_000_000);
   return {
@@ -153,7 +170,7 @@ function writeOutputs(results: readonly RunResult[], json: string | undefined, c
 
 function workloadCommand(workload: WorkloadKind, description: string): Command {
   return withCommonOptions(new Command(workload).description(description)).action(guarded(async (command: Command) => {
-    const o = command.optsWithGlobals<CommonOptions>();
+    const o = await withActualReplicationFactor(command.optsWithGlobals<CommonOptions>());
     let spec = specFrom(workload, o);
     const driver = driverConfig(o);
     const notes: string[] = [];
