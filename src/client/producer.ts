@@ -241,13 +241,13 @@ export class Producer {
   }
 
   /**
-   * An idle partition (nothing unacknowledged) sends at the end of this event-loop turn, so
-   * records produced together still share a batch but a lone record does not wait lingerMs;
-   * a busy partition collects records until one of its batches is acknowledged (see complete)
-   * or lingerMs passes, whichever comes first.
+   * A quiet partition (at most one batch unacknowledged) sends at the end of this event-loop
+   * turn, so records produced together still share a batch but a lone record does not wait
+   * lingerMs, and a second batch overlaps the first one's fsync; a busy partition collects
+   * records until one of its batches is acknowledged (see complete) or lingerMs passes.
    */
   private lingerOrSend(state: PartitionState): void {
-    if (state.unacked.length > 0) {
+    if (state.unacked.length >= 2) {
       this.startLinger(state);
       return;
     }
