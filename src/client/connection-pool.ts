@@ -5,7 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { brokerProtoRoot } from '../protocol/proto-root';
 import { serviceDefinition, type ServiceName } from '../protocol/services';
-import { fromGrpcError, SluiceClientStateError } from './errors';
+import { fromGrpcError, SluiceClientStateError, type SluiceError } from './errors';
 import { ProduceStreamSession } from './produce-stream';
 
 type UnaryMethod = (request: unknown, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response?: unknown) => void) => grpc.ClientUnaryCall;
@@ -35,6 +35,13 @@ function stubConstructor(service: ServiceName): grpc.ServiceClientConstructor {
 export interface CancellableCall<T> {
   readonly response: Promise<T>;
   cancel(): void;
+}
+
+/** A server stream the caller can stop reading from for a while, or abandon. */
+export interface SubscribeHandle {
+  cancel(): void;
+  pause(): void;
+  resume(): void;
 }
 
 /** The stubs for one broker. */
@@ -92,6 +99,37 @@ export class BrokerConnection {
       });
     });
     return { response, cancel: () => call?.cancel() };
+  }
+
+  /**
+   * Opens a server stream (Data.Subscribe): `onMessage` for each pushed response, then exactly one
+   * `onEnd` — with the error unless the stream ended normally or was cancelled through the handle.
+   */
+  subscribe<T>(request: unknown, onMessage: (message: T) => void, onEnd: (error?: SluiceError) => void): SubscribeHandle {
+    if (this.closed) {
+      onEnd(new SluiceClientStateError(`the connection to ${this.address} is closed`));
+      return { cancel: () => {}, pause: () => {}, resume: () => {} };
+    }
+    const stub = this.stub('sluice.v1.Data') as unknown as { subscribe(request: unknown): grpc.ClientReadableStream<T> };
+    const call = stub.subscribe(request);
+    let finished = false;
+    let cancelled = false;
+    const finish = (error?: SluiceError): void => {
+      if (finished) return;
+      finished = true;
+      onEnd(cancelled ? undefined : error);
+    };
+    call.on('data', (message: T) => {
+      if (!cancelled) onMessage(message);
+    });
+    call.on('error', (error: grpc.ServiceError) => finish(fromGrpcError(error, this.address, 'Data.Subscribe')));
+    call.on('end', () => finish());
+    return {
+      cancel: () => { cancelled = true; call.cancel(); finish(); },
+      // Paused, the stream stops reading and HTTP/2 flow control makes the broker wait ('drain').
+      pause: () => call.pause(),
+      resume: () => call.resume(),
+    };
   }
 
   close(): void {

@@ -1,6 +1,7 @@
 // The consumer's fetch engine: one Fetch per leader per round (long poll), decoded with the
 // batch codec straight from the response buffers, with the next round started before the
 // application sees this one (one fetch always in flight while records are processed).
+import * as grpc from '@grpc/grpc-js';
 import { crc32c } from '../common/crc32c';
 import { ErrorCode, SluiceError } from '../common/errors';
 import { partitionKey, type TopicPartition } from '../common/ids';
@@ -8,7 +9,8 @@ import { moduleLogger } from '../common/logger';
 import { decodeBatch } from '../protocol/batch-codec';
 import type { ClientContext } from './client-context';
 import type { CancellableCall } from './connection-pool';
-import { partitionError, SluiceConnectionError, SluiceNotLeaderError, SluiceOffsetOutOfRangeError, SluiceRetriesExhaustedError } from './errors';
+import { partitionError, SluiceConnectionError, SluiceRequestError, SluiceNotLeaderError, SluiceOffsetOutOfRangeError, SluiceRetriesExhaustedError } from './errors';
+import { Subscriptions } from './consumer-subscriptions';
 import { asSluiceError, backoffMs, sleep } from './retry';
 import type { AutoOffsetReset, ConsumedBatch, ConsumedRecord } from './types';
 
@@ -39,6 +41,8 @@ export class PartitionCursor implements TopicPartition {
 }
 
 export interface FetcherOptions {
+  /** 'push': Subscribe streams (records arrive as they commit); 'poll': long-poll Fetch rounds. */
+  readonly delivery: 'push' | 'poll';
   readonly maxBytes: number;
   readonly maxBytesPerPartition: number;
   readonly maxWaitMs: number;
@@ -69,8 +73,11 @@ interface FetchPartitionResultWire {
 export class Fetcher {
   private readonly calls = new Set<CancellableCall<unknown>>();
   private failedRounds = 0;
+  private subscriptions: Subscriptions | undefined;
 
-  constructor(private readonly context: ClientContext, private readonly options: FetcherOptions) {}
+  constructor(private readonly context: ClientContext, private readonly options: FetcherOptions) {
+    if (options.delivery === 'push') this.subscriptions = new Subscriptions(context, options, (c, offset, result, into) => this.applyResult(c, offset, result, into));
+  }
 
   /**
    * One fetch round over `cursors` (all with a resolved fetchOffset). Resolves with the batches
@@ -78,6 +85,28 @@ export class Fetcher {
    * batches; a non-retriable one, or retries running out, rejects.
    */
   async round(cursors: readonly PartitionCursor[]): Promise<ConsumedBatch[]> {
+    let { batches, retriable } = this.subscriptions ? await this.subscriptions.next(cursors) : await this.pollRound(cursors);
+    if (this.subscriptions && retriable instanceof SluiceRequestError && retriable.grpcCode === grpc.status.UNIMPLEMENTED) {
+      // A broker without Data.Subscribe: long-poll from now on.
+      log.info({ err: retriable.message }, 'the broker cannot push (no Data.Subscribe): fetching by long poll');
+      this.subscriptions.cancelAll();
+      this.subscriptions = undefined;
+      ({ batches, retriable } = await this.pollRound(cursors));
+    }
+    if (retriable) {
+      this.failedRounds++;
+      if (this.failedRounds > this.context.retry.retries) throw new SluiceRetriesExhaustedError(retriable, this.failedRounds);
+      log.debug({ err: retriable.message, attempt: this.failedRounds }, 'fetch failed; backing off');
+      await sleep(backoffMs(this.failedRounds - 1, this.context.retry));
+      // Leaders moved or a broker failed: fetch from where the refreshed metadata says.
+      await this.context.metadata.refreshing?.catch(() => undefined);
+    } else {
+      this.failedRounds = 0;
+    }
+    return batches;
+  }
+
+  private async pollRound(cursors: readonly PartitionCursor[]): Promise<{ batches: ConsumedBatch[]; retriable?: SluiceError }> {
     const byLeader = new Map<string, PartitionCursor[]>();
     for (const cursor of cursors) {
       const leader = this.context.metadata.leaderFor(cursor);
@@ -98,23 +127,14 @@ export class Fetcher {
       if (!error.retriable) throw error;
       retriable ??= error;
     }
-    if (retriable) {
-      this.failedRounds++;
-      if (this.failedRounds > this.context.retry.retries) throw new SluiceRetriesExhaustedError(retriable, this.failedRounds);
-      log.debug({ err: retriable.message, attempt: this.failedRounds }, 'fetch failed; backing off');
-      await sleep(backoffMs(this.failedRounds - 1, this.context.retry));
-      // Leaders moved or a broker failed: fetch from where the refreshed metadata says.
-      await this.context.metadata.refreshing?.catch(() => undefined);
-    } else {
-      this.failedRounds = 0;
-    }
-    return batches;
+    return retriable ? { batches, retriable } : { batches };
   }
 
   /** Abandons every fetch in flight (their rounds then fail with CANCELLED, which callers drop). */
   cancelAll(): void {
     for (const call of this.calls) call.cancel();
     this.calls.clear();
+    this.subscriptions?.cancelAll();
   }
 
   private async fetchFrom(leader: string, cursors: readonly PartitionCursor[]): Promise<{ batches: ConsumedBatch[]; retriable?: SluiceError }> {

@@ -42,6 +42,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     this.maxWaitMs = options.maxWaitMs ?? 500;
     if (this.autoCommit && !this.groupId) throw new SluiceClientStateError('autoCommit needs a groupId: pass consumer({ groupId, autoCommit: true })');
     this.fetcher = new Fetcher(context, {
+      delivery: options.delivery ?? 'push',
       maxBytes: options.maxBytes ?? 50 * 1024 * 1024,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
       maxWaitMs: this.maxWaitMs,

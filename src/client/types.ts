@@ -70,6 +70,11 @@ export interface ConsumerOptions {
   readonly maxBytesPerPartition?: number;
   /** Long-poll wait when there is no data (default 500 ms). */
   readonly maxWaitMs?: number;
+  /**
+   * 'push' (default): the broker streams batches as they commit (Data.Subscribe), one stream per
+   * leader. 'poll': long-poll Fetch rounds, one round trip per round.
+   */
+  readonly delivery?: 'push' | 'poll';
   /** Commit positions every autoCommitIntervalMs and on stop (default false; needs groupId). */
   readonly autoCommit?: boolean;
   readonly autoCommitIntervalMs?: number;
