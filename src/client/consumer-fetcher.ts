@@ -107,13 +107,7 @@ export class Fetcher {
   }
 
   private async pollRound(cursors: readonly PartitionCursor[]): Promise<{ batches: ConsumedBatch[]; retriable?: SluiceError }> {
-    const byLeader = new Map<string, PartitionCursor[]>();
-    for (const cursor of cursors) {
-      const leader = this.context.metadata.leaderFor(cursor);
-      let list = byLeader.get(leader);
-      if (!list) byLeader.set(leader, (list = []));
-      list.push(cursor);
-    }
+    const byLeader = this.context.metadata.byLeader(cursors, (c) => c);
     const results = await Promise.allSettled([...byLeader].map(([leader, list]) => this.fetchFrom(leader, list)));
     const batches: ConsumedBatch[] = [];
     let retriable: SluiceError | undefined;

@@ -79,13 +79,7 @@ export class Subscriptions {
   }
 
   private sync(cursors: readonly PartitionCursor[]): void {
-    const byLeader = new Map<string, PartitionCursor[]>();
-    for (const cursor of cursors) {
-      const leader = this.context.metadata.leaderFor(cursor);
-      let list = byLeader.get(leader);
-      if (!list) byLeader.set(leader, (list = []));
-      list.push(cursor);
-    }
+    const byLeader = this.context.metadata.byLeader(cursors, (c) => c);
     const signatureOf = (list: readonly PartitionCursor[]): string => list.map((c) => `${c.key}@${c.generation}`).join(',');
     for (const [leader, stream] of this.streams) {
       const wanted = byLeader.get(leader);

@@ -27,13 +27,7 @@ export async function callLeaders<I extends TopicPartition, A extends PartitionA
   let pending = items.map((_, i) => i);
   await context.withRetries(async () => {
     await context.metadata.refreshing?.catch(() => undefined);
-    const byLeader = new Map<string, number[]>();
-    for (const i of pending) {
-      const leader = context.metadata.leaderFor(items[i]!);
-      let list = byLeader.get(leader);
-      if (!list) byLeader.set(leader, (list = []));
-      list.push(i);
-    }
+    const byLeader = context.metadata.byLeader(pending, (i) => items[i]!);
     let retriable: SluiceError | undefined;
     await Promise.all([...byLeader].map(async ([leader, list]) => {
       let response: { partitions: A[] };

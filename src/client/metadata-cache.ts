@@ -133,6 +133,18 @@ export class MetadataCache {
     return replica ?? this.anyBrokerAddress();
   }
 
+  /** `items` grouped by the address of their partition's leader (see leaderFor), in order. */
+  byLeader<T>(items: readonly T[], partitionOf: (item: T) => TopicPartition): Map<string, T[]> {
+    const groups = new Map<string, T[]>();
+    for (const item of items) {
+      const leader = this.leaderFor(partitionOf(item));
+      let list = groups.get(leader);
+      if (!list) groups.set(leader, (list = []));
+      list.push(item);
+    }
+    return groups;
+  }
+
   /** Records a NOT_LEADER answer: follow `hint` when given, else refresh. */
   noteNotLeader(tp: TopicPartition, hint: string | undefined): void {
     const key = partitionKey(tp);

@@ -201,7 +201,11 @@ function completeReassignment(state: MetadataState, c: CompleteReassignment): Ch
     return fail(ErrorCode.INVALID_REQUEST, `stale report: topic '${c.name}' (created at ${c.createdAtMs}) no longer exists; it was deleted or re-created`);
   }
   const current = topic.partitions[c.partition];
-  if (!current) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `partition ${c.partition} of topic '${c.name}' does not exist`);
+  if (!current) {
+    // Partitions never shrink, so this report was never true: INVALID_REQUEST, not the retriable
+    // UNKNOWN_TOPIC_OR_PARTITION, since asking again cannot succeed.
+    return fail(ErrorCode.INVALID_REQUEST, `invalid report: ${name} does not exist; topic '${c.name}' has partitions 0..${topic.partitions.length - 1}`);
+  }
   const sorted = (ids: readonly number[]): string => [...ids].sort((a, b) => a - b).join(',');
   if (sorted(current.replicas) !== sorted(c.replicas)) {
     return fail(ErrorCode.INVALID_REQUEST, `stale report: ${name} is now assigned to brokers ${current.replicas.join(', ')}, not ${c.replicas.join(', ')}; it was reassigned again`);

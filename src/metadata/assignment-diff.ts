@@ -10,16 +10,27 @@ export interface ReplicaAssignment {
   readonly partition: number;
   /** Preferred leader first. */
   readonly replicas: readonly number[];
+  /** Brokers that left `replicas` but keep their copy until the move completes (ascending). */
+  readonly retiring: readonly number[];
+  /**
+   * False while the replicas are those the partition was created with: a fresh replica then
+   * bootstraps its Raft group with `replicas` as voters. True: it starts empty and waits for the
+   * partition leader to add it.
+   */
+  readonly reassigned: boolean;
   /** Tells incarnations of a topic name apart. */
   readonly topicCreatedAtMs: number;
 }
 
 export interface AssignmentDiff {
-  /** Replicas this broker holds in `after` but not in `before`. */
+  /** Replicas this broker holds in `after` (in `replicas` or `retiring`) but not in `before`. */
   readonly create: readonly ReplicaAssignment[];
-  /** Replicas this broker held in `before` but not in `after` (replicas = the old list). A retiring replica is still held. */
+  /**
+   * Replicas this broker held in `before` but not in `after` (the old assignment). A broker in
+   * `retiring` still holds its copy: it is removed when it leaves `retiring` or the topic goes.
+   */
   readonly remove: readonly ReplicaAssignment[];
-  /** Replicas this broker holds in both, whose replica list changed (replicas = the new list). */
+  /** Replicas this broker holds in both, whose `replicas` list changed (the new assignment). */
   readonly membershipChanged: readonly ReplicaAssignment[];
   /** Topics with a replica on this broker in both states whose config changed. */
   readonly configChanged: readonly { readonly topic: string; readonly config: TopicConfig }[];
@@ -71,9 +82,10 @@ function held(topic: TopicState, brokerId: number): ReplicaAssignment[] {
   return out;
 }
 
-const assignment = (topic: TopicState, partition: number): ReplicaAssignment => ({
-  topic: topic.name, partition, replicas: topic.partitions[partition]!.replicas, topicCreatedAtMs: topic.createdAtMs,
-});
+function assignment(topic: TopicState, partition: number): ReplicaAssignment {
+  const { replicas, retiring, reassigned } = topic.partitions[partition]!;
+  return { topic: topic.name, partition, replicas, retiring, reassigned, topicCreatedAtMs: topic.createdAtMs };
+}
 
 const holds = (assigned: PartitionAssignment | undefined, brokerId: number): boolean => assigned !== undefined && holdsReplica(assigned, brokerId);
 

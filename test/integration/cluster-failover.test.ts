@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { StorageEngine } from '../../src/storage/storage-engine';
 import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
 import { createTopic, sleep, startCluster, type ClusterHarness } from './cluster-harness';
-import { ClusterProducer, readAll } from './cluster-producer';
+import { ClusterProducer, produceUntil as produceBatchesUntil, readAll } from './cluster-producer';
 
 describe('cluster: failover and durability (3 broker processes)', function () {
   let cluster: ClusterHarness;
@@ -19,13 +19,7 @@ describe('cluster: failover and durability (3 broker processes)', function () {
   async function produceUntil(stop: () => boolean, tag: string, producer?: ClusterProducer): Promise<Map<string, number>> {
     const p = producer ?? new ClusterProducer(cluster, 'ledger', 0);
     if (!producer) await p.init();
-    const acked = new Map<string, number>();
-    for (let batch = 0; !stop(); batch++) {
-      const values = Array.from({ length: 10 }, (_, i) => `${tag}-${batch}-${i}`);
-      const base = await p.send(values);
-      values.forEach((v, i) => acked.set(v, base + i));
-    }
-    return acked;
+    return produceBatchesUntil(p, stop, tag);
   }
 
   it('keeps every acknowledged record exactly once across kill -9 of the leader, and the replicas converge', async () => {

@@ -49,6 +49,17 @@ export class ClusterProducer {
   }
 }
 
+/** Produces batches of 10 until `stop()` is true; returns every acknowledged value with its offset. */
+export async function produceUntil(producer: ClusterProducer, stop: () => boolean, tag: string): Promise<Map<string, number>> {
+  const acked = new Map<string, number>();
+  for (let batch = 0; !stop(); batch++) {
+    const values = Array.from({ length: 10 }, (_, i) => `${tag}-${batch}-${i}`);
+    const base = await producer.send(values);
+    values.forEach((v, i) => acked.set(v, base + i));
+  }
+  return acked;
+}
+
 /** Every committed record of a partition, read from its current leader: value → offset. */
 export async function readAll(cluster: ClusterHarness, topic: string, partition: number): Promise<{ values: string[]; offsets: Map<string, number> }> {
   return cluster.retry(`a full read of ${topic}/${partition}`, async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { StorageEngine } from '../../src/storage/storage-engine';
 import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
 import { createTopic, sleep, startCluster, type ClusterHarness } from './cluster-harness';
-import { ClusterProducer, readAll } from './cluster-producer';
+import { ClusterProducer, produceUntil as produceBatchesUntil, readAll } from './cluster-producer';
 
 interface PartitionView {
   replicas: number[];
@@ -36,17 +36,10 @@ describe('cluster: reassignment, drain and a broker joining under load (real bro
     }, 60_000);
   }
 
-  /** Produces batches of 10 until `stop()`; returns every acknowledged value with its offset. */
   async function produceUntil(topic: string, stop: () => boolean, tag: string): Promise<Map<string, number>> {
     const producer = new ClusterProducer(cluster, topic, 0);
     await producer.init();
-    const acked = new Map<string, number>();
-    for (let batch = 0; !stop(); batch++) {
-      const values = Array.from({ length: 10 }, (_, i) => `${tag}-${batch}-${i}`);
-      const base = await producer.send(values);
-      values.forEach((v, i) => acked.set(v, base + i));
-    }
-    return acked;
+    return produceBatchesUntil(producer, stop, tag);
   }
 
   async function assertAllAcknowledgedOnce(topic: string, acked: Map<string, number>): Promise<number> {
