@@ -27,8 +27,38 @@ describe('metadata assignment diff', () => {
     const forTwo = diffAssignments(base, after, 2);
     assert.deepEqual(forTwo.remove, [], 'broker 2 keeps its retiring copy of partition 0 until the move completes');
     assert.deepEqual(forTwo.membershipChanged.map((a) => a.partition), [0, 2]);
-    const completed = applyAll([{ type: 'CompleteReassignment', name: 't', partition: 0, createdAtMs: 5_000, replicas: [1, 3] }], after);
-    assert.deepEqual(diffAssignments(after, completed, 2).remove.map((a) => [a.partition, a.replicas]), [[0, [3, 1]]]);
+  });
+
+  it('tells a broker creating a replica whether the partition was reassigned and who is retiring', () => {
+    const grown = applyAll([{ type: 'CreatePartitions', name: 't', totalCount: 4 }], base);
+    const holder = grown.topics.get('t')!.partitions[3]!.replicas[0]!;
+    assert.deepEqual(diffAssignments(base, grown, holder).create, [{ topic: 't', partition: 3, replicas: grown.topics.get('t')!.partitions[3]!.replicas, retiring: [], reassigned: false, topicCreatedAtMs: 5_000 }]);
+    const moved = applyAll([{ type: 'ReassignPartition', name: 't', partition: 2, replicas: [2, 1] }], base);
+    assert.deepEqual(diffAssignments(base, moved, 1).create, [{ topic: 't', partition: 2, replicas: [2, 1], retiring: [3], reassigned: true, topicCreatedAtMs: 5_000 }]);
+  });
+
+  describe('a retiring replica', () => {
+    const moved = applyAll([{ type: 'ReassignPartition', name: 't', partition: 0, replicas: [3, 1] }], base); // broker 2 retires from t/0
+
+    it('is kept while the move is under way', () => {
+      const diff = diffAssignments(base, moved, 2);
+      assert.deepEqual(diff.remove, []);
+      assert.deepEqual(diff.membershipChanged.map((a) => [a.partition, a.replicas, a.retiring]), [[0, [3, 1], [2]]]);
+    });
+
+    it('is removed when the move completes', () => {
+      const completed = applyAll([{ type: 'CompleteReassignment', name: 't', partition: 0, createdAtMs: 5_000, replicas: [1, 3] }], moved);
+      assert.deepEqual(diffAssignments(moved, completed, 2).remove, [{ topic: 't', partition: 0, replicas: [3, 1], retiring: [2], reassigned: true, topicCreatedAtMs: 5_000 }]);
+      for (const stays of [1, 3]) {
+        const diff = diffAssignments(moved, completed, stays);
+        assert.deepEqual([diff.create, diff.remove, diff.membershipChanged], [[], [], []], `broker ${stays} keeps its replica as it is`);
+      }
+    });
+
+    it('is removed when its topic is deleted before the move completes', () => {
+      const deleted = applyAll([{ type: 'DeleteTopic', name: 't' }], moved);
+      assert.deepEqual(diffAssignments(moved, deleted, 2).remove.map((a) => a.partition), [0, 2]);
+    });
   });
 
   it('lists new partitions and config changes of topics the broker holds', () => {

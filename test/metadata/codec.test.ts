@@ -13,6 +13,9 @@ const COMMANDS: MetadataCommand[] = [
   { type: 'AlterTopicConfig', name: 'orders', set: { 'segment.ms': '60000' }, delete: ['retention.ms'] },
   { type: 'CreatePartitions', name: 'orders', totalCount: 9 },
   { type: 'ReassignPartition', name: 'orders', partition: 2, replicas: [2, 1] },
+  { type: 'CompleteReassignment', name: 'orders', partition: 2, createdAtMs: 5_000, replicas: [1, 2] },
+  { type: 'DrainBroker', id: 2, draining: true },
+  { type: 'DrainBroker', id: 2, draining: false },
 ];
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
@@ -30,7 +33,7 @@ function decodeError(text: string): SluiceError {
 
 describe('metadata codecs', () => {
   for (const command of COMMANDS) {
-    it(`round-trips ${command.type}`, () => {
+    it(`round-trips ${JSON.stringify(command)}`, () => {
       assert.deepEqual(decodeCommand(encodeCommand(command)), command);
     });
   }
@@ -48,6 +51,9 @@ describe('metadata codecs', () => {
     assert.match(decodeError('{"v":1,"command":{"type":"DeleteTopic"}}').message, /DeleteTopic.name is missing/);
     assert.match(decodeError('{"v":1,"command":{"type":"CreatePartitions","name":"t","totalCount":"9"}}').message, /CreatePartitions.totalCount is invalid \("9"\): expected integer/);
     assert.match(decodeError('{"v":1,"command":{"type":"AlterTopicConfig","name":"t","set":{"a":1},"delete":[]}}').message, /AlterTopicConfig.set is invalid/);
+    assert.match(decodeError('{"v":1,"command":{"type":"DrainBroker","id":1,"draining":"yes"}}').message, /DrainBroker.draining is invalid \("yes"\): expected boolean/);
+    assert.match(decodeError('{"v":1,"command":{"type":"CompleteReassignment","name":"t","partition":0,"replicas":[1]}}').message, /CompleteReassignment.createdAtMs is missing/);
+    assert.match(decodeError('{"v":1,"command":{"type":"CompleteReassignment","name":"t","partition":0,"createdAtMs":1,"replicas":[1.5]}}').message, /CompleteReassignment.replicas is invalid/);
   });
 
   it('drops unknown fields of a command', () => {
@@ -60,6 +66,23 @@ describe('metadata codecs', () => {
     const decoded = decodeState(encodeState(state));
     assert.deepEqual(decoded, state);
     assert.deepEqual(Buffer.from(encodeState(decoded)), Buffer.from(encodeState(state)));
+  });
+
+  it('round-trips retiring replicas, reassigned partitions and draining brokers', () => {
+    const state = applyAll([createTopic('a', 2, 2), { type: 'DrainBroker', id: 1, draining: true }], cluster(3));
+    assert.ok(state.brokers.get(1)!.draining && state.topics.get('a')!.partitions.some((p) => p.retiring.length > 0 && p.reassigned));
+    assert.deepEqual(decodeState(encodeState(state)), state);
+  });
+
+  it('reads a snapshot from before reassignment: nothing retiring, never reassigned, no broker draining', () => {
+    const old = {
+      v: 1, version: 3,
+      brokers: [{ id: 1, host: 'h', port: 1, httpPort: 2, rack: null, registeredAtMs: 0 }],
+      topics: [{ name: 't', internal: false, partitions: [{ replicas: [1] }], replicationFactor: 1, config: {}, createdAtMs: 1 }],
+    };
+    const decoded = decodeState(bytes(JSON.stringify(old)));
+    assert.deepEqual(decoded.topics.get('t')!.partitions[0], { replicas: [1], retiring: [], reassigned: false });
+    assert.equal(decoded.brokers.get(1)!.draining, false);
   });
 
   it('round-trips the empty state', () => {
