@@ -51,10 +51,12 @@ export async function handleReassignPartitions(ctx: BrokerContext, request: { re
 
 export async function handleDrainBroker(ctx: BrokerContext, request: { brokerId: number; undrain: boolean; validateOnly: boolean }) {
   const cluster = clusterOf(ctx, 'DrainBroker');
+  const command: MetadataCommand = { type: 'DrainBroker', id: request.brokerId, draining: !request.undrain };
   const plan = request.undrain ? [] : planDrain(cluster.metadataState(), request.brokerId);
-  if (typeof plan === 'string') return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: plan, moves: [] };
+  // An impossible drain: answer exactly what the metadata would (code and message).
+  if (typeof plan === 'string') return { ...(await run(cluster, command, true)), moves: [] };
   const moves = plan.map((m) => ({ topic: m.topic, partition: m.partition, replicas: [...m.replicas] }));
-  const outcome = await run(cluster, { type: 'DrainBroker', id: request.brokerId, draining: !request.undrain }, request.validateOnly);
+  const outcome = await run(cluster, command, request.validateOnly);
   return { ...outcome, moves: outcome.errorCode === ErrorCode.NONE ? moves : [] };
 }
 
