@@ -41,6 +41,7 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
   let driver: GroupDriver | undefined;
   const bootstrap = makeConfig(options.joining ? [] : options.replicaIds);
   const storage = new LogRaftStorage(options.log, options.meta, groupId, bootstrap, () => driver?.schedule());
+  const created = storage.isNew && !options.joining;
   await storage.persistBootstrapConfig();
   const applied = Math.min(storage.savedHardState.commit, options.log.lastRaftIndex);
   const committedEnd = await ReplicatedPartition.committedEndOffsetAt(options.log, applied);
@@ -71,6 +72,12 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
   partition.attach(driver);
   partition.setAssignment(options.replicaIds, options.retiring ?? []);
   options.host.add(driver);
+  // A new partition's preferred replica stands for election at once (through PreVote), so the
+  // first produce to a new topic does not wait out an election timeout (1-2 s).
+  if (created && options.replicaIds[0] === options.nodeId) {
+    driver.node.campaign();
+    driver.schedule();
+  }
   return partition;
 }
 

@@ -75,6 +75,11 @@ export class LogRaftStorage implements RaftStorage {
     return { hardState: this.hardState, config, configIndex: index };
   }
 
+  /** Whether this replica had no stored state when opened (a brand-new group on this broker). */
+  get isNew(): boolean {
+    return !this.configStored;
+  }
+
   /** Writes the bootstrap configuration when the group is new (nothing stored yet). */
   async persistBootstrapConfig(): Promise<void> {
     if (!this.configStored) await this.writeConfigs();
