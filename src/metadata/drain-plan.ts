@@ -1,9 +1,10 @@
 // Where a drained broker's replicas go. Pure and deterministic (it runs inside applyCommand):
 // each partition holding the broker drops it and gains the placeable broker with the fewest
 // replicas, preferring a rack the partition does not use yet, ties broken by lowest id. Loads
-// are updated as the plan goes, so draining many partitions spreads them evenly. The remaining
-// replicas keep their order (the next one becomes preferred leader if the drained broker was
-// first) and the replacement goes last.
+// are updated as the plan goes, so draining many partitions spreads them evenly. The
+// replacement takes the drained broker's place in the list, so a partition whose preferred
+// leader was drained gets the new broker as preferred leader: leadership moves to it once it has
+// caught up, and preferred leaderships stay spread instead of piling onto the remaining brokers.
 import { placeableBrokerIds, type MetadataState } from './metadata-state';
 import { brokerLoads } from './placement';
 
@@ -45,7 +46,7 @@ export function planDrain(state: MetadataState, brokerId: number): PlannedMove[]
       });
       loads.get(replacement)!.replicas++;
       loads.get(brokerId)!.replicas--;
-      moves.push({ topic: name, partition, replicas: [...staying, replacement] });
+      moves.push({ topic: name, partition, replicas: replicas.map((id) => (id === brokerId ? replacement : id)) });
     }
   }
   return moves;

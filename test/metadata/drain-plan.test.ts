@@ -30,9 +30,11 @@ describe('metadata: draining a broker', () => {
       assert.ok(before.topics.get('__meta')!.partitions.some((p) => p.replicas.includes(1)), 'the internal topic had a replica to move');
     });
 
-    it('keeps the order of the remaining replicas and puts the replacement last', () => {
+    it('puts the replacement in the drained broker\'s place, keeping the others in order', () => {
       const state = applyAll([reassign('t', 0, [3, 1, 2])], before);
-      assert.deepEqual(applyAll([drain(1)], state).topics.get('t')!.partitions[0]!.replicas, [3, 2, 4]);
+      assert.deepEqual(applyAll([drain(1)], state).topics.get('t')!.partitions[0]!.replicas, [3, 4, 2]);
+      const led = applyAll([reassign('t', 0, [1, 2, 3])], before);
+      assert.deepEqual(applyAll([drain(1)], led).topics.get('t')!.partitions[0]!.replicas, [4, 2, 3], 'the new broker becomes the preferred leader');
     });
 
     it('spreads the moved replicas evenly, counting the ones it has moved already', () => {
@@ -44,13 +46,13 @@ describe('metadata: draining a broker', () => {
       const state = applyAll([createTopic('t', 6, 2), register(4)], cluster(3)); // 4 replicas on each of 1..3, none on 4
       const plan = planDrain(state, 1);
       assert.ok(Array.isArray(plan));
-      assert.deepEqual(plan.map((move) => move.replicas.at(-1)), [4, 4, 4, 4]);
+      assert.deepEqual(plan.map((move) => move.replicas.find((id) => !state.topics.get(move.topic)!.partitions[move.partition]!.replicas.includes(id))), [4, 4, 4, 4]);
       assert.deepEqual(replicasPerBroker(applyAll([drain(1)], state)), { 1: 0, 2: 4, 3: 4, 4: 4 });
     });
 
     it('breaks load ties by the lowest broker id', () => {
       const state = applyAll([createTopic('t', 1, 2)], cluster(4)); // t/0 → [1, 2]
-      assert.deepEqual(applyAll([drain(1)], state).topics.get('t')!.partitions[0]!.replicas, [2, 3]);
+      assert.deepEqual(applyAll([drain(1)], state).topics.get('t')!.partitions[0]!.replicas, [3, 2]);
     });
 
     it('prefers a rack the partition does not use yet over a less loaded broker', () => {
@@ -60,7 +62,7 @@ describe('metadata: draining a broker', () => {
         createTopic('busy', 2, 1), reassign('busy', 0, [4]), reassign('busy', 1, [4]),
       ], cluster(4, ['x', 'y', 'y', 'z']));
       assert.ok(brokerLoads(state).get(3)!.replicas < brokerLoads(state).get(4)!.replicas);
-      assert.deepEqual(applyAll([drain(1)], state).topics.get('t')!.partitions[0]!.replicas, [2, 4]);
+      assert.deepEqual(applyAll([drain(1)], state).topics.get('t')!.partitions[0]!.replicas, [4, 2]);
     });
 
     it('fails as a whole, naming the partition, when too few brokers could take its replicas', () => {
