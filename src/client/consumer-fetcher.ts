@@ -50,7 +50,7 @@ export interface FetcherOptions {
   readonly checkCrcs: boolean;
 }
 
-interface FetchedBatchWire {
+export interface FetchedBatchWire {
   baseOffset: number;
   recordCount: number;
   leaderEpoch: number;
@@ -58,7 +58,7 @@ interface FetchedBatchWire {
   batch: Buffer;
 }
 
-interface FetchPartitionResultWire {
+export interface FetchPartitionResultWire {
   topic: string;
   partition: number;
   errorCode: number;

@@ -9,11 +9,11 @@ import type { SluiceError } from './errors';
 import { SluiceConnectionError } from './errors';
 import type { ClientContext } from './client-context';
 import type { SubscribeHandle } from './connection-pool';
-import type { PartitionCursor } from './consumer-fetcher';
+import type { FetchPartitionResultWire, PartitionCursor } from './consumer-fetcher';
 import type { ConsumedBatch } from './types';
 
 /** Applies one partition's pushed result (as a Fetch answer); returns a retriable error, throws a fatal one. */
-export type ApplyResult = (cursor: PartitionCursor, requestedOffset: number, result: any, into: ConsumedBatch[]) => SluiceError | undefined;
+export type ApplyResult = (cursor: PartitionCursor, requestedOffset: number, result: FetchPartitionResultWire, into: ConsumedBatch[]) => SluiceError | undefined;
 
 interface Stream {
   readonly signature: string;
@@ -100,7 +100,7 @@ export class Subscriptions {
       maxBytes: this.options.maxBytes,
     };
     const stream: Stream = { signature, ended: false, handle: undefined };
-    stream.handle = this.context.pool.get(leader).subscribe<{ partitions: any[] }>(
+    stream.handle = this.context.pool.get(leader).subscribe<{ partitions: FetchPartitionResultWire[] }>(
       request,
       (message) => {
         for (const result of message.partitions) {
@@ -119,7 +119,7 @@ export class Subscriptions {
             this.fatal ??= fatal;
           }
           for (const batch of into) this.queue.push({ batch, cursor, generation: generations[i]! });
-          for (const b of result.batches ?? []) this.queuedBytes += b.batch?.length ?? 0;
+          for (const b of result.batches) this.queuedBytes += b.batch.length;
         }
         // The application is behind: stop reading until it takes what is queued.
         if (this.queuedBytes > this.options.maxBytes && !this.paused) {
