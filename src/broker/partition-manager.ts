@@ -4,7 +4,8 @@ import { ErrorCode } from '../common/errors';
 import { partitionKey, type TopicPartition } from '../common/ids';
 import { moduleLogger, type Logger } from '../common/logger';
 import { logConfigOf } from '../metadata/topic-config';
-import type { ReplicaSet, TopicChange, TopicMetadata, TopicRegistry } from '../metadata/topic-registry';
+import { holdsReplica as holds, newAssignment, type PartitionAssignment } from '../metadata/metadata-state';
+import type { TopicChange, TopicMetadata, TopicRegistry } from '../metadata/topic-registry';
 import type { PartitionReplica } from '../partition/replica';
 import type { StorageEngine } from '../storage/storage-engine';
 import type { LogConfig, PartitionLog } from '../storage/types';
@@ -15,7 +16,7 @@ export type PartitionLookup =
   | { readonly replica?: undefined; readonly code: ErrorCode; readonly message: string; readonly leaderHint: string };
 
 /** Creates this broker's replica of a partition over its opened log. */
-export type PartitionOpener = (tp: TopicPartition, log: PartitionLog, config: LogConfig, assignment: ReplicaSet) => Promise<PartitionReplica>;
+export type PartitionOpener = (tp: TopicPartition, log: PartitionLog, config: LogConfig, assignment: PartitionAssignment) => Promise<PartitionReplica>;
 
 /** A replica whose assignment can change while it runs (a Raft group's leader moves it there). */
 interface ReassignableReplica extends PartitionReplica {
@@ -161,6 +162,8 @@ export class PartitionManager {
    * Reads the latest applied metadata, which is always a committed state.
    */
   private async reconcileReplicas(topic: TopicMetadata): Promise<void> {
+    // Partitions of this topic with a directory on disk: listed once, not once per partition.
+    const onDisk = new Set(this.storage.listLogs().filter((l) => l.topic === topic.name).map((l) => l.partition));
     for (let p = 0; p < topic.partitions; p++) {
       const tp: TopicPartition = { topic: topic.name, partition: p };
       const key = partitionKey(tp);
@@ -173,7 +176,7 @@ export class PartitionManager {
         this.partitions.delete(key);
         await local.destroy();
         await this.storage.deleteLog(tp.topic, tp.partition);
-      } else if (!holds(assignment, this.nodeId) && this.storage.listLogs().some((l) => l.topic === tp.topic && l.partition === tp.partition)) {
+      } else if (!holds(assignment, this.nodeId) && onDisk.has(p)) {
         this.logger.info({ partition: key }, `removing a leftover log of ${key}: this broker no longer holds a replica`);
         await this.forgetReplicaState(tp);
         await this.storage.deleteLog(tp.topic, tp.partition);
@@ -182,10 +185,8 @@ export class PartitionManager {
     await this.openTopic(topic, 0);
   }
 
-  private assignmentOf(tp: TopicPartition): ReplicaSet {
-    return this.registry.assignment?.(tp.topic, tp.partition) ?? { replicas: this.registry.replicas(tp.topic, tp.partition), retiring: [], reassigned: false };
+  private assignmentOf(tp: TopicPartition): PartitionAssignment {
+    return this.registry.assignment?.(tp.topic, tp.partition) ?? newAssignment(this.registry.replicas(tp.topic, tp.partition));
   }
 }
-
-const holds = (assignment: ReplicaSet, brokerId: number): boolean => assignment.replicas.includes(brokerId) || assignment.retiring.includes(brokerId);
 

@@ -138,17 +138,19 @@ export class Admin {
     const response = await this.call<{ topics: TopicDescriptionWire[] }>('sluice.v1.Admin', 'describeTopics', { names });
     throwFirstTopicError(response.topics);
     const topics = response.topics.map(toTopicDescription);
-    const brokers = await this.brokerAddresses();
+    // Addresses from the metadata cache; DescribeCluster only when it lacks a broker.
+    let described: Promise<Map<number, string>> | undefined;
+    const addressOf = async (brokerId: number): Promise<string | undefined> =>
+      this.context.metadata.brokers().get(brokerId) ?? (await (described ??= this.brokerAddresses())).get(brokerId);
     const views = new Map<string, Promise<TopicDescription | undefined>>();
     const viewAt = (brokerId: number, topic: string): Promise<TopicDescription | undefined> => {
       const key = `${brokerId}/${topic}`;
       let view = views.get(key);
       if (!view) {
-        const address = brokers.get(brokerId);
-        view = address === undefined
-          ? Promise.resolve(undefined)
+        view = addressOf(brokerId).then((address) => address === undefined
+          ? undefined
           : this.context.pool.get(address).call<{ topics: TopicDescriptionWire[] }>('sluice.v1.Admin', 'describeTopics', { names: [topic] }, this.context.requestTimeoutMs)
-            .then((r) => (r.topics[0] && r.topics[0].errorCode === ErrorCode.NONE ? toTopicDescription(r.topics[0]) : undefined), () => undefined);
+            .then((r) => (r.topics[0] && r.topics[0].errorCode === ErrorCode.NONE ? toTopicDescription(r.topics[0]) : undefined), () => undefined));
         views.set(key, view);
       }
       return view;

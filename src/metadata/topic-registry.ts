@@ -1,6 +1,7 @@
 // The topics a broker knows, persisted durably in the broker's meta store. On a single broker
 // this is the whole metadata; the replicated controller (a later issue) will feed the same
 // TopicRegistry interface from its Raft log instead.
+import type { PartitionAssignment } from './metadata-state';
 import { DEFAULT_TOPIC_CONFIG, type TopicConfig } from './topic-config';
 
 export interface TopicMetadata {
@@ -19,11 +20,6 @@ export interface DurableMeta {
   putMetaDurable(key: string, value: unknown): Promise<void>;
 }
 
-export interface ReplicaSet {
-  readonly replicas: readonly number[];
-  readonly retiring: readonly number[];
-  readonly reassigned: boolean;
-}
 
 export type TopicChange =
   | { readonly type: 'created'; readonly topic: TopicMetadata }
@@ -44,7 +40,7 @@ export interface TopicRegistry {
    * Cluster only: the partition's assignment, including brokers still holding a copy while a
    * reassignment removes them (`retiring`), and whether it was ever reassigned.
    */
-  assignment?(topic: string, partition: number): ReplicaSet | undefined;
+  assignment?(topic: string, partition: number): PartitionAssignment | undefined;
   /** Number of brokers that can hold replicas. */
   brokerCount(): number;
   onChange(listener: (change: TopicChange) => Promise<void>): void;

@@ -20,7 +20,6 @@ export interface LeaderView {
   readonly self: number;
   readonly config: ConfigState;
   readonly commit: number;
-  readonly lastIndex: number;
   readonly progress: readonly ProgressStatus[];
 }
 

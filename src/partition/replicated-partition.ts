@@ -373,5 +373,5 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
 }
 
 function toLeaderView(status: RaftStatus, self: number): LeaderView & { configIndex: number } {
-  return { self, config: status.config, commit: status.commit, lastIndex: status.lastIndex, progress: status.progress, configIndex: status.configIndex };
+  return { self, config: status.config, commit: status.commit, progress: status.progress, configIndex: status.configIndex };
 }

@@ -1,26 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { formatStatus } from '../../src/cli/commands/cluster';
 import { FakeCluster } from '../client/fake-broker';
-
-const MAIN = resolve(__dirname, '../../src/cli/main.js');
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-/** Runs the CLI as a child process (async, so the in-process fake brokers keep serving). */
-function sluice(args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, SLUICE_BROKERS: '', SLUICE_LOG_LEVEL: 'silent' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end();
-  });
-}
+import { sluice } from './run-cli';
 
 describe('sluice cluster (fake cluster)', () => {
   let cluster: FakeCluster;

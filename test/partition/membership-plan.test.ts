@@ -9,7 +9,7 @@ const progress = (matches: Record<number, number>, learners: number[] = []): Pro
   }));
 
 const view = (self: number, voters: number[], learners: number[], matches: Record<number, number>, commit = 5000): LeaderView => ({
-  self, config: makeConfig(voters, learners), commit, lastIndex: commit, progress: progress(matches, learners),
+  self, config: makeConfig(voters, learners), commit, progress: progress(matches, learners),
 });
 
 describe('nextMembershipStep', () => {

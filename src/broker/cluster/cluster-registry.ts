@@ -6,9 +6,9 @@ import { ErrorCode, SluiceError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { applyCommand, type MetadataRules } from '../../metadata/apply-command';
 import { decodeCommand, encodeCommand, type MetadataCommand } from '../../metadata/metadata-commands';
-import { EMPTY_METADATA_STATE, replicasOf, toTopicMetadata, type BrokerInfo, type MetadataState } from '../../metadata/metadata-state';
+import { EMPTY_METADATA_STATE, replicasOf, toTopicMetadata, type BrokerInfo, type MetadataState, type PartitionAssignment } from '../../metadata/metadata-state';
 import { topicConfigStrings } from '../../metadata/topic-config';
-import type { ReplicaSet, TopicChange, TopicMetadata, TopicRegistry } from '../../metadata/topic-registry';
+import type { TopicChange, TopicMetadata, TopicRegistry } from '../../metadata/topic-registry';
 import type { CommandMachine, CommandOutcome, MetadataGroup } from './metadata-group';
 
 export class ClusterTopicRegistry implements TopicRegistry, CommandMachine {
@@ -81,9 +81,8 @@ export class ClusterTopicRegistry implements TopicRegistry, CommandMachine {
     return replicasOf(this.current, topic, partition) ?? [];
   }
 
-  assignment(topic: string, partition: number): ReplicaSet | undefined {
-    const assigned = this.current.topics.get(topic)?.partitions[partition];
-    return assigned && { replicas: assigned.replicas, retiring: assigned.retiring, reassigned: assigned.reassigned };
+  assignment(topic: string, partition: number): PartitionAssignment | undefined {
+    return this.current.topics.get(topic)?.partitions[partition];
   }
 
   brokerCount(): number {
