@@ -286,6 +286,7 @@ export class DiskLog implements PartitionLog {
       if (this.state.dirty.size > 0 || this.state.dirDirty) await this.commit.request().catch(() => undefined);
       await this.commit.drain();
       for (const w of this.intervalWaiters.splice(0)) w();
+      this.opts.index.writeHeld();
       for (const seg of this.state.set.segments) await seg.close();
     });
     return this.closing;

@@ -1,5 +1,9 @@
-// The LMDB index of one partition: derived data, written asynchronously in batches (one LMDB
-// transaction per call), rebuilt from the segments when it lags. Keys are arrays whose first
+// The LMDB index of one partition: derived data, written asynchronously in batches, rebuilt from
+// the segments when it lags. Appended records are held back for up to INDEX_WRITE_DELAY_MS so
+// that every partition's appends share one LMDB commit: each commit fsyncs the LMDB file, and at
+// one commit per produce those fsyncs queued beside the segments' own and doubled the latency of
+// acks=all. Reads never need the held-back records: the active segment keeps its positions in
+// memory, and a segment is indexed before its summary is written. Keys are arrays whose first
 // element is the partition key ("<topic>-<partition>"), so all partitions share the broker's
 // one LMDB environment:
 //   offsets  [p, baseOffset]            -> [segmentBase, position]   one per data entry
@@ -53,12 +57,51 @@ export interface IndexPosition {
   readonly pos: number;
 }
 
-export class SegmentIndex {
-  constructor(private readonly dbs: IndexDatabases, private readonly key: string, private readonly logger: Logger) {}
+/** How long appended index records may wait for a shared LMDB commit. */
+export const INDEX_WRITE_DELAY_MS = 100;
 
-  /** Queues the records for the next LMDB transaction; never waits for it. */
+/** Collects the indexes with held-back records and writes them all in one turn (one LMDB commit). */
+export class IndexWriteScheduler {
+  private readonly due = new Set<SegmentIndex>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly delayMs = INDEX_WRITE_DELAY_MS) {}
+
+  hold(index: SegmentIndex): void {
+    this.due.add(index);
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => this.writeAll(), this.delayMs);
+    this.timer.unref();
+  }
+
+  writeAll(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const due = [...this.due];
+    this.due.clear();
+    for (const index of due) index.writeHeld();
+  }
+}
+
+export class SegmentIndex {
+  private held: IndexRecord[] = [];
+
+  /** Without a scheduler every write is queued for LMDB at once. */
+  constructor(private readonly dbs: IndexDatabases, private readonly key: string, private readonly logger: Logger, private readonly scheduler?: IndexWriteScheduler) {}
+
+  /** Holds the records for the next shared LMDB transaction; never waits for it. */
   write(records: readonly IndexRecord[]): void {
     if (records.length === 0) return;
+    for (const r of records) this.held.push(r);
+    if (this.scheduler) this.scheduler.hold(this);
+    else this.writeHeld();
+  }
+
+  /** Queues the held-back records for LMDB. Every other write calls it first, to keep their order. */
+  writeHeld(): void {
+    if (this.held.length === 0) return;
+    const records = this.held;
+    this.held = [];
     const { offsets, raft, times } = this.dbs;
     const p = this.key;
     this.run(() => {
@@ -72,6 +115,7 @@ export class SegmentIndex {
   }
 
   putSummary(summary: SegmentSummary): void {
+    this.writeHeld();
     this.run(() => this.dbs.segments.put([this.key, summary.baseOffset], summary));
   }
 
@@ -116,6 +160,7 @@ export class SegmentIndex {
   removeSuffix(segmentBase: number, offset: number, raftIndex: number): void {
     const p = this.key;
     const { offsets, raft, times, segments } = this.dbs;
+    this.writeHeld();
     this.run(() => {
       removeRange(offsets, [p, offset], [p, Number.MAX_SAFE_INTEGER]);
       removeRange(raft, [p, raftIndex], [p, Number.MAX_SAFE_INTEGER]);
@@ -130,6 +175,7 @@ export class SegmentIndex {
   removePrefix(segmentBase: number, raftIndex: number): void {
     const p = this.key;
     const { offsets, raft, times, segments } = this.dbs;
+    this.writeHeld();
     this.run(() => {
       removeRange(offsets, [p, -1], [p, segmentBase]);
       removeRange(raft, [p, -1], [p, raftIndex]);
@@ -140,13 +186,15 @@ export class SegmentIndex {
 
   removeAll(): void {
     const p = this.key;
+    this.held = [];
     this.run(() => {
       for (const db of [this.dbs.offsets, this.dbs.raft, this.dbs.times, this.dbs.segments]) removeRange(db, [p, -1], [p, Number.MAX_SAFE_INTEGER]);
     });
   }
 
-  /** Resolves when every queued index write is committed (not necessarily fsynced). */
+  /** Writes what is held back; resolves when every index write is committed (not necessarily fsynced). */
   async committed(): Promise<void> {
+    this.writeHeld();
     await this.dbs.env.committed;
   }
 

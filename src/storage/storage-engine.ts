@@ -11,7 +11,7 @@ import { type Logger, moduleLogger } from '../common/logger';
 import { DiskLog } from './disk-log';
 import { type FileIo, nodeFileIo } from './file-io';
 import { completeInterruptedSwaps, DELETING_SUFFIX, parsePartitionDirName, partitionDirName } from './partition-dirs';
-import { type IndexDatabases, SegmentIndex } from './segment-index';
+import { type IndexDatabases, IndexWriteScheduler, SegmentIndex } from './segment-index';
 import type { LogConfig, PartitionLog } from './types';
 
 export interface StorageEngineOptions {
@@ -28,6 +28,8 @@ export class StorageEngine {
   private readonly logs = new Map<string, DiskLog>();
   private readonly opening = new Map<string, Promise<DiskLog>>();
   private closed: Promise<void> | undefined;
+  /** One LMDB commit for the appends of every partition (see segment-index.ts). */
+  private readonly indexWrites = new IndexWriteScheduler();
 
   private constructor(
     private readonly dataDir: string,
@@ -68,7 +70,7 @@ export class StorageEngine {
     let pending = this.opening.get(key);
     if (pending === undefined) {
       const logger = this.logger.child({ partition: `${topic}/${partition}` });
-      pending = DiskLog.open({ dir: join(this.dataDir, 'partitions', key), config, io: this.io, index: new SegmentIndex(this.dbs, key, logger), clock: this.clock, logger });
+      pending = DiskLog.open({ dir: join(this.dataDir, 'partitions', key), config, io: this.io, index: new SegmentIndex(this.dbs, key, logger, this.indexWrites), clock: this.clock, logger });
       this.opening.set(key, pending);
       pending.then((log) => this.logs.set(key, log), () => undefined).finally(() => this.opening.delete(key));
     }
@@ -123,6 +125,7 @@ export class StorageEngine {
       await Promise.all([...this.opening.values()].map((p) => p.catch(() => undefined)));
       await Promise.all([...this.logs.values()].map((log) => log.close()));
       this.logs.clear();
+      this.indexWrites.writeAll();
       await this.dbs.env.flushed;
       await this.dbs.env.close();
     })();
