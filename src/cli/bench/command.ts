@@ -246,12 +246,14 @@ function compareCommand(): Command {
     .option('--target <spec>', 'label|system|address|durability (repeatable)', (v: string, acc: Target[]) => [...acc, parseTarget(v)], [] as Target[])
     .option('--unavailable <spec>', 'label|durability|reason: a row that is shown but not run (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--baseline <label>', 'ratios are baseline / system', 'sluice')
+    .option('--replicated-baseline <label>', 'the baseline of replicated peers (labels ending in -r3)', 'sluice-rf3')
     .option('--scale <factor>', 'multiply the record counts', nonNegative('scale'), 1)
     .option('--e2e-seconds <s>', 'length of each paced end-to-end run', positiveInt('e2e seconds'), 20)
     .option('--steps <names>', 'run only these steps, comma-separated (consume steps need their produce step)')
     .option('--out-dir <dir>', 'where JSON, charts and the markdown table go', 'bench-results')
     .action(guarded(async (command: Command) => {
-      const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; scale: number; e2eSeconds: number; outDir: string; steps?: string }>();
+      const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; replicatedBaseline: string; scale: number; e2eSeconds: number; outDir: string; steps?: string }>();
+      const baselines = { single: o.baseline, replicated: o.replicatedBaseline };
       if (o.target.length === 0) throw new InvalidArgumentError('no --target given: name at least one system');
       const scale = { countScale: o.scale, endToEndSeconds: o.e2eSeconds };
       // One producer thread per core unless told otherwise: one Node producer thread is the
@@ -284,11 +286,11 @@ function compareCommand(): Command {
         fs.writeFileSync(file, renderChartSvg(results.filter((r) => pick(r) && r.records > 0), `bench compare: ${name}`));
         fs.copyFileSync(file, path.join(o.outDir, `compare-latest-${name}.svg`));
       }
-      const markdown = formatCompareMarkdown(results, o.baseline);
+      const markdown = formatCompareMarkdown(results, baselines);
       fs.writeFileSync(`${base}.md`, `${markdown}\n`);
       fs.copyFileSync(`${base}.json`, path.join(o.outDir, 'compare-latest.json'));
       fs.copyFileSync(`${base}.md`, path.join(o.outDir, 'compare-latest.md'));
-      console.log(formatCompareTable(results, o.baseline));
+      console.log(formatCompareTable(results, baselines));
       console.log('\ndurability of an acknowledged write:');
       const seen = new Set<string>();
       for (const r of results) if (!seen.has(r.system)) { seen.add(r.system); console.log(`  ${r.system}: ${r.durability}`); }

@@ -1,5 +1,7 @@
 // The side-by-side table of `bench compare`: one row per (step, system), with Sluice / peer
-// ratios for throughput (higher is better for Sluice) and p99 latency (lower is better).
+// ratios for throughput (higher is better for Sluice) and p99 latency (lower is better). A
+// replicated peer is compared with the replicated Sluice (jetstream-r3 with sluice-rf3), every
+// other peer with the single broker.
 import type { RunResult } from './result';
 import { formatTable } from './table';
 
@@ -12,6 +14,8 @@ export interface RatioRow {
   readonly p50Ms: number | null;
   readonly p99Ms: number | null;
   readonly p999Ms: number | null;
+  /** The system this row's ratios compare with (null for a baseline itself). */
+  readonly comparedWith: string | null;
   /** baseline rec/s ÷ this system's rec/s; null for the baseline itself or when either is missing. */
   readonly throughputRatio: number | null;
   /** baseline p99 ÷ this system's p99. */
@@ -22,15 +26,30 @@ export interface RatioRow {
 const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
   a && b && a > 0 && b > 0 ? Math.round((a / b) * 100) / 100 : null;
 
-export function ratioRows(results: readonly RunResult[], baseline: string): RatioRow[] {
+/** Which baseline each peer is compared with: replicated peers with the replicated baseline. */
+export interface Baselines {
+  readonly single: string;
+  /** Compared with replicated peers; absent or not run: they are compared with `single`. */
+  readonly replicated?: string;
+}
+
+/** A peer label that names a replicated setup (jetstream-r3, sluice-rf3). */
+export const isReplicatedLabel = (label: string): boolean => /-r(f)?\d+$/.test(label);
+
+export function ratioRows(results: readonly RunResult[], baselines: Baselines | string): RatioRow[] {
+  const { single, replicated } = typeof baselines === 'string' ? { single: baselines, replicated: undefined } : baselines;
+  const hasReplicated = replicated !== undefined && results.some((r) => r.system === replicated && r.records > 0);
+  const baselineOf = (system: string): string => (hasReplicated && isReplicatedLabel(system) ? replicated! : single);
   return results.map((r) => {
-    const base = results.find((b) => b.system === baseline && b.name === r.name && b.records > 0);
-    const isBase = r.system === baseline;
+    const isBase = r.system === single || (hasReplicated && r.system === replicated);
+    const comparedWith = isBase ? null : baselineOf(r.system);
+    const base = results.find((b) => b.system === comparedWith && b.name === r.name && b.records > 0);
     const ran = r.records > 0;
     return {
       step: r.name,
       system: r.system,
       durability: r.durability,
+      comparedWith,
       recordsPerSec: r.recordsPerSec,
       mbPerSec: r.mbPerSec,
       p50Ms: ran ? r.latency?.summary.p50Ms ?? null : null,
@@ -39,6 +58,7 @@ export function ratioRows(results: readonly RunResult[], baseline: string): Rati
       throughputRatio: isBase || !ran ? null : ratio(base?.recordsPerSec, r.recordsPerSec),
       p99Ratio: isBase || !ran ? null : ratio(base?.latency?.summary.p99Ms, r.latency?.summary.p99Ms),
       note: [
+        ...(comparedWith !== null && comparedWith !== single ? [`ratios vs ${comparedWith}`] : []),
         ...(r.spec.ratePerSecond !== null && ran ? [`paced at ${r.spec.ratePerSecond}/s${r.recordsPerSec < 0.95 * r.spec.ratePerSecond ? ', fell behind' : ''}`] : []),
         ...(r.ackLatency && r.ackLatency.summary.count > 0 && ran ? [`acks p50/p99 ${r.ackLatency.summary.p50Ms.toFixed(1)}/${r.ackLatency.summary.p99Ms.toFixed(1)} ms`] : []),
         ...r.notes,
@@ -55,8 +75,11 @@ export function byStep(rows: readonly RatioRow[]): RatioRow[] {
   return order.flatMap((step) => rows.filter((r) => r.step === step));
 }
 
-export function formatCompareTable(results: readonly RunResult[], baseline: string): string {
-  const rows = byStep(ratioRows(results, baseline))
+const singleBaseline = (baselines: Baselines | string): string => (typeof baselines === 'string' ? baselines : baselines.single);
+
+export function formatCompareTable(results: readonly RunResult[], baselines: Baselines | string): string {
+  const baseline = singleBaseline(baselines);
+  const rows = byStep(ratioRows(results, baselines))
     .map((r) => [
       r.step,
       r.system,
@@ -74,8 +97,9 @@ export function formatCompareTable(results: readonly RunResult[], baseline: stri
 }
 
 /** Markdown version of the compare table, for docs/benchmarks.md. */
-export function formatCompareMarkdown(results: readonly RunResult[], baseline: string): string {
-  const rows = byStep(ratioRows(results, baseline));
+export function formatCompareMarkdown(results: readonly RunResult[], baselines: Baselines | string): string {
+  const baseline = singleBaseline(baselines);
+  const rows = byStep(ratioRows(results, baselines));
   const cell = (v: number | null, digits = 2): string => (v === null ? '–' : v.toFixed(digits));
   const lines = [
     `| step | system | rec/s | MB/s | p50 ms | p99 ms | p99.9 ms | ${baseline}/x rec/s | ${baseline}/x p99 | note |`,

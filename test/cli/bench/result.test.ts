@@ -54,6 +54,26 @@ describe('bench result JSON', () => {
     assert.equal(ratioRows([paced], 'sluice')[0]!.note, 'paced at 10000/s, fell behind');
   });
 
+  it('compares replicated peers with the replicated baseline and the rest with the single broker', () => {
+    const results = [
+      fakeResult('sluice', 'produce-100B', 300_000, 10),
+      fakeResult('jetstream', 'produce-100B', 150_000, 20),
+      fakeResult('jetstream-r3', 'produce-100B', 50_000, 40),
+      fakeResult('sluice-rf3', 'produce-100B', 150_000, 20),
+    ];
+    const rows = ratioRows(results, { single: 'sluice', replicated: 'sluice-rf3' });
+    assert.deepEqual(rows.map((r) => [r.system, r.comparedWith, r.throughputRatio, r.p99Ratio]), [
+      ['sluice', null, null, null],
+      ['jetstream', 'sluice', 2, 0.5],
+      ['jetstream-r3', 'sluice-rf3', 3, 0.5],
+      ['sluice-rf3', null, null, null],
+    ]);
+    assert.match(formatCompareMarkdown(results, { single: 'sluice', replicated: 'sluice-rf3' }), /\| produce-100B \| jetstream-r3 \| 50000 \|.*\| 3\.00 \| 0\.50 \| ratios vs sluice-rf3 \|/);
+    // Without the replicated baseline in the run, every peer is compared with the single broker.
+    const withoutRf3 = ratioRows(results.slice(0, 3), { single: 'sluice', replicated: 'sluice-rf3' });
+    assert.deepEqual(withoutRf3.map((r) => r.throughputRatio), [null, 2, 6]);
+  });
+
   it('prints a summary table with one row per run', () => {
     const table = formatResultsTable([fakeResult('sluice', 'produce-100B', 1000, 5), fakeResult('sluice', 'consume-100B', 2000, null)]);
     const lines = table.split('\n');
