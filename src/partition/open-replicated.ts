@@ -68,6 +68,9 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
     electionTimeoutTicks: options.electionTimeoutTicks,
     applied,
     seed: hashSeed(`${groupId}@${options.nodeId}`),
+    // Only the leader serves a partition, so followers learn the commit index with the next
+    // append or heartbeat instead of from an extra round of messages per commit.
+    eagerCommitBroadcast: false,
   });
   partition.attach(driver);
   partition.setAssignment(options.replicaIds, options.retiring ?? []);

@@ -27,6 +27,13 @@ export interface RaftOptions {
   readonly maxInflightBytes?: number;
   /** Entry bytes per append message (at least one entry is always sent). Default 1 MiB. */
   readonly maxMessageBytes?: number;
+  /**
+   * true: once the commit index advances the leader sends it to every follower at once (an empty
+   * append when no entries are new). false: it travels with the next append or heartbeat, which
+   * halves the messages of a busy group whose followers do not serve committed state to anyone
+   * (each commit otherwise costs an append and an answer per follower). Default true.
+   */
+  readonly eagerCommitBroadcast?: boolean;
   /** Entry bytes of committed entries per Ready (at least one). Default 64 MiB. */
   readonly maxApplyBytes?: number;
   /**
@@ -62,6 +69,7 @@ export function resolveOptions(options: RaftOptions): ResolvedRaftOptions {
     maxInflightMessages,
     maxInflightBytes: options.maxInflightBytes ?? 16 * 1024 * 1024,
     maxMessageBytes: options.maxMessageBytes ?? 1024 * 1024,
+    eagerCommitBroadcast: options.eagerCommitBroadcast ?? true,
     maxApplyBytes: options.maxApplyBytes ?? 64 * 1024 * 1024,
     asyncStorageWrites: options.asyncStorageWrites ?? false,
     applied: options.applied,

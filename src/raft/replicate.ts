@@ -79,7 +79,7 @@ export function leaderDurableAdvanced(core: RaftCore): void {
 /** After any change that may move the commit index: broadcast it, and step down once our own removal is committed. */
 export function commitAdvanced(core: RaftCore): boolean {
   if (!maybeCommit(core)) return false;
-  core.pendingBroadcast = true;
+  if (core.opts.eagerCommitBroadcast) core.pendingBroadcast = true;
   // Thesis §4.2.2: a leader that is not part of the new configuration steps down once it is committed.
   if (core.configIndex <= core.log.committed && !isVoter(core.config, core.id)) {
     broadcastAppend(core);

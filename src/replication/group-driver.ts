@@ -37,6 +37,8 @@ export interface GroupDriverOptions {
   readonly electionTimeoutTicks: number;
   readonly applied: number;
   readonly seed: number;
+  /** See RaftOptions.eagerCommitBroadcast (default true). */
+  readonly eagerCommitBroadcast?: boolean;
 }
 
 /** How often a commit-only hard-state change is written (losing it is safe: it is re-learned). */
@@ -69,6 +71,7 @@ export class GroupDriver implements HostedGroup {
       electionTimeoutTicks: options.electionTimeoutTicks,
       heartbeatTicks: 1,
       asyncStorageWrites: true,
+      eagerCommitBroadcast: options.eagerCommitBroadcast,
       applied: asRaftIndex(options.applied),
     });
     this.term = options.storage.savedHardState.term;

@@ -120,6 +120,7 @@ export class InteractionEnv {
       heartbeatTicks: Number(c.kv.get('heartbeat') ?? 1),
       maxInflightMessages: Number(c.kv.get('inflight') ?? 256),
       maxMessageBytes: Number(c.kv.get('maxmsgbytes') ?? 1024 * 1024),
+      eagerCommitBroadcast: c.kv.get('eagercommit') !== 'false',
     };
     for (const id of created) {
       this.hosts.set(id, new TestHost(asNodeId(id), MemoryRaftStorage.bootstrap(voters, learners), options, id));

@@ -68,12 +68,13 @@ export class Simulation {
     const voters = Array.from({ length: opts.nodes }, (_, i) => i + 1);
     const asyncMode = r.pick(['none', 'all', 'mixed'] as const);
     const maxInflightMessages = r.pick([1, 4, 256]);
+    const eagerCommitBroadcast = r.chance(0.5);
     for (let id = 1; id <= opts.nodes + SPARES; id++) {
       const storage = id <= opts.nodes ? MemoryRaftStorage.bootstrap(voters) : new MemoryRaftStorage();
       const asyncStorageWrites = asyncMode === 'all' || (asyncMode === 'mixed' && r.chance(0.5));
-      this.hosts.push(new TestHost(asNodeId(id), storage, { asyncStorageWrites, preVote, checkQuorum, electionTimeoutTicks, maxInflightMessages, maxMessageBytes: r.pick([1, 256, 4096, 1 << 20]) }, seed * 131 + id, (h, e, hash) => this.onApply(h, e, hash)));
+      this.hosts.push(new TestHost(asNodeId(id), storage, { asyncStorageWrites, preVote, checkQuorum, electionTimeoutTicks, maxInflightMessages, eagerCommitBroadcast, maxMessageBytes: r.pick([1, 256, 4096, 1 << 20]) }, seed * 131 + id, (h, e, hash) => this.onApply(h, e, hash)));
     }
-    this.trace(`seed ${seed}: ${opts.nodes} voters + ${SPARES} spares, faults ${JSON.stringify(this.net.faults)}, async=${asyncMode}, inflight=${maxInflightMessages}, preVote=${preVote}, checkQuorum=${checkQuorum}, election=${electionTimeoutTicks}, crashAfterReady=${this.crashAfterReadyRate}, faultRate=${this.faultRate}`);
+    this.trace(`seed ${seed}: ${opts.nodes} voters + ${SPARES} spares, faults ${JSON.stringify(this.net.faults)}, async=${asyncMode}, inflight=${maxInflightMessages}, eagerCommit=${eagerCommitBroadcast}, preVote=${preVote}, checkQuorum=${checkQuorum}, election=${electionTimeoutTicks}, crashAfterReady=${this.crashAfterReadyRate}, faultRate=${this.faultRate}`);
   }
 
   private onApply(h: TestHost, e: Entry, hash: number): void {
