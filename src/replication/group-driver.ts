@@ -1,6 +1,6 @@
 // Drives one Raft group over its segment log, following the Ready contract of src/raft/ready.ts
-// with asynchronous storage writes: write entries (one append), send the leader's appends at
-// once, advance, apply what is committed, and fsync (group-committed by the log) before sending
+// with asynchronous storage writes: send the leader's appends at once, write entries (one
+// append), advance, apply what is committed, and fsync (group-committed by the log) before sending
 // the messages that promise durability — votes and append acknowledgements (thesis §3.8, §10.2.1).
 import { asRaftIndex, asTerm, type NodeId } from '../common/ids';
 import type { Logger } from '../common/logger';
@@ -178,6 +178,9 @@ export class GroupDriver implements HostedGroup {
       await storage.resetConfig(ready.snapshot.meta.config, ready.snapshot.meta.index, ready.snapshot.meta.term);
       machine.onSnapshotInstalled(ready.snapshot.meta.index, data.logStartOffset);
     }
+    // The leader's appends go out before its own write (thesis §10.2.1): the followers' writes
+    // overlap the leader's, and the leader counts itself only once its log is durable.
+    host.send(this.groupId, ready.unsyncedMessages);
     if (ready.entries.length > 0) {
       const first = ready.entries[0]!.index;
       if (first <= log.lastRaftIndex) {
@@ -191,7 +194,6 @@ export class GroupDriver implements HostedGroup {
       machine.onAppended(ready.entries, headers);
     }
     if (ready.hardState) await this.saveHardState(ready);
-    host.send(this.groupId, ready.unsyncedMessages);
     const seq = ready.seq;
     this.node.advance(ready);
     if (ready.committedEntries.length > 0) machine.onCommitted(ready.committedEntries);
