@@ -10,11 +10,11 @@ export class PacingSchedule {
   readonly intervalNs: number;
 
   /**
-   * @param startNs  monotonic time (process.hrtime.bigint()) at which record 0 is due
+   * @param startNs  monotonic time in ns (monotonicNs()) at which record 0 is due
    * @param ratePerSecond records per second, > 0
    * @param totalRecords how many records the run sends (Infinity for a duration-bounded run)
    */
-  constructor(readonly startNs: bigint, readonly ratePerSecond: number, readonly totalRecords: number) {
+  constructor(readonly startNs: number, readonly ratePerSecond: number, readonly totalRecords: number) {
     if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) {
       throw new RangeError(`rate ${ratePerSecond} is invalid: use a finite number of records per second > 0`);
     }
@@ -22,21 +22,21 @@ export class PacingSchedule {
   }
 
   /** The intended send time of record `index` (0-based). */
-  intendedNs(index: number): bigint {
-    return this.startNs + BigInt(Math.round(index * this.intervalNs));
+  intendedNs(index: number): number {
+    return this.startNs + Math.round(index * this.intervalNs);
   }
 
   /** How many records are due by `nowNs`: records [0, dueCount) should have been sent. */
-  dueCount(nowNs: bigint): number {
+  dueCount(nowNs: number): number {
     if (nowNs < this.startNs) return 0;
-    const elapsedNs = Number(nowNs - this.startNs);
+    const elapsedNs = nowNs - this.startNs;
     const due = Math.floor(elapsedNs / this.intervalNs) + 1;
     return Math.min(due, this.totalRecords);
   }
 
   /** Milliseconds to wait, from `nowNs`, until record `index` is due (0 if already due). */
-  delayUntilMs(index: number, nowNs: bigint): number {
-    const waitNs = Number(this.intendedNs(index) - nowNs);
+  delayUntilMs(index: number, nowNs: number): number {
+    const waitNs = this.intendedNs(index) - nowNs;
     return waitNs <= 0 ? 0 : waitNs / 1_000_000;
   }
 }

@@ -5,12 +5,12 @@ import { openDriver, type BenchDriver } from './drivers/types';
 import { KeyChooser } from './keys';
 import { encodeHistogram, newLatencyHistogram, recordLatencyNs } from './latency';
 import { PacingSchedule } from './pacing';
-import { readStamp, stampRecord, TIMESTAMP_BYTES, type MainToWorker, type WorkerInit, type WorkerToMain } from './worker-protocol';
+import { monotonicNs, readStamp, stampRecord, TIMESTAMP_BYTES, type MainToWorker, type WorkerInit, type WorkerToMain } from './worker-protocol';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const post = (message: WorkerToMain): void => port.postMessage(message);
-const now = (): bigint => process.hrtime.bigint();
+const now = monotonicNs;
 const sleepMs = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 let stopRequested = false;
@@ -43,23 +43,23 @@ async function runProducer(driver: BenchDriver): Promise<void> {
   const chooser = new KeyChooser(spec.keyDistribution, spec.partitions, 1000, init.seed);
   const perPartition: Record<number, number> = {};
   let firstError: string | null = null;
-  let lastAckNs = 0n;
+  let lastAckNs = 0;
   let inFlight = 0;
   let slotFree: (() => void) | null = null;
   post({ type: 'ready' });
-  const startNs = await started;
+  const startNs = Number(await started);
   const timer = setInterval(report, init.reportIntervalMs);
   const paced = spec.ratePerSecond !== null;
   const schedule = paced ? new PacingSchedule(startNs, spec.ratePerSecond! / spec.producers, init.records) : null;
-  const deadlineNs = spec.durationMs !== null ? startNs + BigInt(spec.durationMs) * 1_000_000n : null;
-  const waitMs = Number(startNs - now()) / 1e6;
+  const deadlineNs = spec.durationMs !== null ? startNs + spec.durationMs * 1_000_000 : null;
+  const waitMs = (startNs - now()) / 1e6;
   if (waitMs > 0) await sleepMs(waitMs);
 
   const settled = (): void => {
     inFlight--;
     if (slotFree && inFlight < spec.maxInFlight) { const wake = slotFree; slotFree = null; wake(); }
   };
-  const send = (intendedNs: bigint): void => {
+  const send = (intendedNs: number): void => {
     const value = Buffer.allocUnsafe(recordBytes);
     filler.copy(value);
     const sentNs = now();
@@ -101,7 +101,7 @@ async function runProducer(driver: BenchDriver): Promise<void> {
     while (more()) {
       for (let i = 0; i < 256 && sent < init.records; i++) {
         if (inFlight >= spec.maxInFlight) await new Promise<void>((resolve) => { slotFree = resolve; });
-        send(0n);
+        send(0);
         sent++;
       }
       if (inFlight < spec.maxInFlight) await new Promise((resolve) => setImmediate(resolve));
@@ -112,14 +112,14 @@ async function runProducer(driver: BenchDriver): Promise<void> {
   clearInterval(timer);
   report();
   await producer.close().catch(() => undefined);
-  post({ type: 'done', perPartition, lastEventNs: lastAckNs, firstError });
+  post({ type: 'done', perPartition, lastEventNs: BigInt(Math.round(lastAckNs)), firstError });
 }
 
 async function runConsumer(driver: BenchDriver): Promise<void> {
   const endToEnd = init.spec.workload === 'end-to-end';
   const consumer = await driver.consumer();
   const perPartition: Record<number, number> = {};
-  let lastReceiveNs = 0n;
+  let lastReceiveNs = 0;
   post({ type: 'ready' });
   await started;
   const timer = setInterval(report, init.reportIntervalMs);
@@ -140,7 +140,7 @@ async function runConsumer(driver: BenchDriver): Promise<void> {
   if (startError) throw new Error(`consumer could not start: ${startError}`);
   clearInterval(timer);
   report();
-  post({ type: 'done', perPartition, lastEventNs: lastReceiveNs, firstError: null });
+  post({ type: 'done', perPartition, lastEventNs: BigInt(Math.round(lastReceiveNs)), firstError: null });
 }
 
 async function main(): Promise<void> {

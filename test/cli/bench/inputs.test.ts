@@ -53,8 +53,9 @@ describe('bench inputs and plans', () => {
 
   it('stamps the send time into the first 8 bytes of a record', () => {
     const value = Buffer.alloc(100);
-    stampRecord(value, 123_456_789_012_345n);
-    assert.equal(readStamp(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)), 123_456_789_012_345n);
+    stampRecord(value, 123_456_789_012_345);
+    assert.equal(readStamp(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)), 123_456_789_012_345);
+    assert.equal(value.readBigUInt64BE(0), 123_456_789_012_345n, 'the stamp is a big-endian unsigned 64-bit integer');
   });
 
   it('paces the 50% step at half the rate its system reached in the produce step', () => {
