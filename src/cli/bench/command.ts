@@ -73,6 +73,7 @@ interface CommonOptions {
   batchBytes: number;
   lingerMs: number;
   maxInFlight: number;
+  warmup?: number;
   json?: string;
   chart?: string;
   progress: boolean;
@@ -98,6 +99,7 @@ function withCommonOptions(command: Command): Command {
     .option('--batch-bytes <bytes>', 'producer batch size limit', parseBytes, DEFAULT_SPEC.batchMaxBytes)
     .option('--linger-ms <ms>', 'producer linger', nonNegative('linger'), DEFAULT_SPEC.lingerMs)
     .option('--max-in-flight <n>', 'unacknowledged records per producer in an unpaced run', positiveInt('max in flight'), DEFAULT_SPEC.maxInFlight)
+    .option('--warmup <time>', 'with --rate: send at the rate for this long before measuring (e.g. 10s)', parseDurationMs)
     .option('--json <file>', 'write the results as JSON')
     .option('--chart <file.svg>', 'draw throughput over time and the latency distribution as SVG')
     .option('--no-progress', 'no live progress line on stderr');
@@ -150,6 +152,7 @@ function specFrom(workload: WorkloadKind, o: CommonOptions): WorkloadSpec {
     batchMaxBytes: o.batchBytes,
     lingerMs: o.lingerMs,
     maxInFlight: o.maxInFlight,
+    warmupMs: o.warmup ?? 0,
   };
 }
 
@@ -249,13 +252,14 @@ function compareCommand(): Command {
     .option('--replicated-baseline <label>', 'the baseline of replicated peers (labels ending in -r3)', 'sluice-rf3')
     .option('--scale <factor>', 'multiply the record counts', nonNegative('scale'), 1)
     .option('--e2e-seconds <s>', 'length of each paced end-to-end run', positiveInt('e2e seconds'), 20)
+    .option('--e2e-warmup-seconds <s>', 'paced end-to-end runs send at their rate for this long before measuring', nonNegative('e2e warm-up seconds'), 10)
     .option('--steps <names>', 'run only these steps, comma-separated (consume steps need their produce step)')
     .option('--out-dir <dir>', 'where JSON, charts and the markdown table go', 'bench-results')
     .action(guarded(async (command: Command) => {
-      const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; replicatedBaseline: string; scale: number; e2eSeconds: number; outDir: string; steps?: string }>();
+      const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; replicatedBaseline: string; scale: number; e2eSeconds: number; e2eWarmupSeconds: number; outDir: string; steps?: string }>();
       const baselines = { single: o.baseline, replicated: o.replicatedBaseline };
       if (o.target.length === 0) throw new InvalidArgumentError('no --target given: name at least one system');
-      const scale = { countScale: o.scale, endToEndSeconds: o.e2eSeconds };
+      const scale = { countScale: o.scale, endToEndSeconds: o.e2eSeconds, warmupSeconds: o.e2eWarmupSeconds };
       // One producer thread per core unless told otherwise: one Node producer thread is the
       // limit for every system at 100 B records, and Redis (fsync per event-loop turn) needs
       // concurrent connections to group its fsyncs.

@@ -28,6 +28,11 @@ export interface WorkloadSpec {
   readonly lingerMs: number;
   /** Unacknowledged records one producer keeps outstanding in an unpaced run. */
   readonly maxInFlight: number;
+  /**
+   * Paced runs: records are sent at the target rate for this long before measuring starts, and
+   * neither counted nor timed (clients and servers reach steady state: JIT, connections, caches).
+   */
+  readonly warmupMs: number;
 }
 
 export interface TimelinePoint {

@@ -122,8 +122,10 @@ export async function runWorkload(options: RunOptions): Promise<RunOutcome> {
   try {
     await Promise.all(handles.map((h) => h.ready));
     if (failure) throw new Error(failure);
-    const startNs = now() + 50_000_000n;
-    const startedAt = new Date(Date.now() + 50).toISOString();
+    // Measuring starts after a paced run's warm-up (the workers start sending warmupMs earlier).
+    const warmupMs = spec.ratePerSecond !== null ? spec.warmupMs : 0;
+    const startNs = now() + BigInt(50 + warmupMs) * 1_000_000n;
+    const startedAt = new Date(Date.now() + 50 + warmupMs).toISOString();
     handles.forEach((h) => h.worker.postMessage({ type: 'start', startNs } satisfies MainToWorker));
 
     let lastSample = { tNs: startNs, records: 0, bytes: 0 };

@@ -16,6 +16,7 @@ export const DEFAULT_SPEC: WorkloadSpec = {
   batchMaxBytes: 1_048_576,
   lingerMs: 5,
   maxInFlight: 20_000,
+  warmupMs: 0,
 };
 
 /** A step of a suite. `rate` may depend on the max throughput measured by an earlier step. */
@@ -31,8 +32,10 @@ export interface SuiteStep {
 export interface SuiteScale {
   /** Multiplies record counts (1 = the documented sizes). */
   readonly countScale: number;
-  /** Length of each paced end-to-end run. */
+  /** Length of each paced end-to-end run (measured part). */
   readonly endToEndSeconds: number;
+  /** Paced end-to-end runs send at their rate for this long before measuring (default 0). */
+  readonly warmupSeconds?: number;
 }
 
 const scaled = (count: number, scale: SuiteScale): number => Math.max(1000, Math.round(count * scale.countScale));
@@ -49,13 +52,14 @@ export function standardSuite(base: WorkloadSpec, scale: SuiteScale): SuiteStep[
 /** `bench compare`: the same steps for every system, the 50% step relative to each system's own max. */
 export function compareSuite(base: WorkloadSpec, scale: SuiteScale): SuiteStep[] {
   const e2eCount = (rate: number): number => Math.round(rate * scale.endToEndSeconds);
+  const warmupMs = (scale.warmupSeconds ?? 0) * 1000;
   return [
     { name: 'produce-100B', spec: { ...base, workload: 'produce', recordBytes: 100, count: scaled(1_000_000, scale), ratePerSecond: null } },
     { name: 'consume-100B', spec: { ...base, workload: 'consume', recordBytes: 100, count: scaled(1_000_000, scale), ratePerSecond: null }, readsTopicOf: 'produce-100B' },
-    { name: 'e2e-10k/s-100B', spec: { ...base, workload: 'end-to-end', recordBytes: 100, count: e2eCount(10_000), ratePerSecond: 10_000 } },
+    { name: 'e2e-10k/s-100B', spec: { ...base, workload: 'end-to-end', recordBytes: 100, count: e2eCount(10_000), ratePerSecond: 10_000, warmupMs } },
     {
       name: 'e2e-50%max-100B',
-      spec: { ...base, workload: 'end-to-end', recordBytes: 100, count: null, ratePerSecond: null },
+      spec: { ...base, workload: 'end-to-end', recordBytes: 100, count: null, ratePerSecond: null, warmupMs },
       rateFractionOf: { step: 'produce-100B', fraction: 0.5 },
     },
     { name: 'produce-1KB', spec: { ...base, workload: 'produce', recordBytes: 1024, count: scaled(250_000, scale), ratePerSecond: null } },

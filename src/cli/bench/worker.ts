@@ -50,9 +50,15 @@ async function runProducer(driver: BenchDriver): Promise<void> {
   const startNs = Number(await started);
   const timer = setInterval(report, init.reportIntervalMs);
   const paced = spec.ratePerSecond !== null;
-  const schedule = paced ? new PacingSchedule(startNs, spec.ratePerSecond! / spec.producers, init.records) : null;
+  const ratePerProducer = paced ? spec.ratePerSecond! / spec.producers : 0;
+  // Warm-up: the schedule starts warmupMs before startNs; what is due before startNs is sent
+  // but neither counted nor timed (see WorkloadSpec.warmupMs).
+  const warmupNs = paced ? spec.warmupMs * 1_000_000 : 0;
+  const warmupRecords = Math.round((ratePerProducer * warmupNs) / 1e9);
+  const toSend = warmupRecords + init.records;
+  const schedule = paced ? new PacingSchedule(startNs - warmupNs, ratePerProducer, toSend) : null;
   const deadlineNs = spec.durationMs !== null ? startNs + spec.durationMs * 1_000_000 : null;
-  const waitMs = (startNs - now()) / 1e6;
+  const waitMs = (startNs - warmupNs - now()) / 1e6;
   if (waitMs > 0) await sleepMs(waitMs);
 
   const settled = (): void => {
@@ -67,8 +73,10 @@ async function runProducer(driver: BenchDriver): Promise<void> {
     const { key, partition } = chooser.choose();
     inFlight++;
     // Two callbacks and no finally(): one promise per record less, on the hottest path.
+    const measured = intendedNs >= startNs || !paced;
     producer.send(init.topic, partition, key, value).then(
       () => {
+        if (!measured) { settled(); return; }
         const ackNs = now();
         lastAckNs = ackNs;
         recordLatencyNs(intervalHistogram, ackNs - (paced ? intendedNs : sentNs));
@@ -86,12 +94,12 @@ async function runProducer(driver: BenchDriver): Promise<void> {
   };
 
   let sent = 0;
-  const more = (): boolean => !stopRequested && sent < init.records && (deadlineNs === null || now() < deadlineNs);
+  const more = (): boolean => !stopRequested && sent < toSend && (deadlineNs === null || now() < deadlineNs);
   if (schedule) {
     while (more()) {
       const due = schedule.dueCount(now());
       while (sent < due && !stopRequested) send(schedule.intendedNs(sent++));
-      if (sent >= init.records) break;
+      if (sent >= toSend) break;
       // Sleep at least 1 ms and send what fell due in a burst: spinning on setImmediate at
       // sub-millisecond intervals burned a core that the system under test needs. Latency is
       // still charged from each record's intended time.
@@ -121,17 +129,25 @@ async function runConsumer(driver: BenchDriver): Promise<void> {
   const perPartition: Record<number, number> = {};
   let lastReceiveNs = 0;
   post({ type: 'ready' });
-  await started;
+  const startNs = Number(await started);
+  // Records stamped before startNs were sent during a paced run's warm-up: not counted.
+  const skipWarmup = endToEnd && init.spec.ratePerSecond !== null && init.spec.warmupMs > 0;
   const timer = setInterval(report, init.reportIntervalMs);
   const starting = consumer.start(init.topic, init.partitions, (partition, values) => {
     const receivedNs = now();
-    lastReceiveNs = receivedNs;
+    let counted = 0;
     for (const value of values) {
+      const stamped = value.byteLength >= TIMESTAMP_BYTES;
+      const sentNs = endToEnd && stamped ? readStamp(value) : 0;
+      if (skipWarmup && stamped && sentNs < startNs) continue;
+      counted++;
       intervalBytes += value.byteLength;
-      if (endToEnd && value.byteLength >= TIMESTAMP_BYTES) recordLatencyNs(intervalHistogram, receivedNs - readStamp(value));
+      if (endToEnd && stamped) recordLatencyNs(intervalHistogram, receivedNs - sentNs);
     }
-    intervalRecords += values.length;
-    perPartition[partition] = (perPartition[partition] ?? 0) + values.length;
+    if (counted === 0) return;
+    lastReceiveNs = receivedNs;
+    intervalRecords += counted;
+    perPartition[partition] = (perPartition[partition] ?? 0) + counted;
   });
   let startError: string | null = null;
   starting.catch((error: unknown) => { startError = String((error as Error)?.message ?? error); stopRequested = true; });
