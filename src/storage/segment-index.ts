@@ -97,14 +97,14 @@ export class SegmentIndex {
     else this.writeHeld();
   }
 
-  /** Queues the held-back records for LMDB. Every other write calls it first, to keep their order. */
+  /** Queues the held-back records for LMDB (every other write does so first: see run). */
   writeHeld(): void {
     if (this.held.length === 0) return;
     const records = this.held;
     this.held = [];
     const { offsets, raft, times } = this.dbs;
     const p = this.key;
-    this.run(() => {
+    this.transact(() => {
       for (const r of records) {
         const value = [r.segmentBase, r.pos];
         for (let i = r.raftIndex; i <= r.lastRaftIndex; i++) raft.put([p, i], value);
@@ -115,7 +115,6 @@ export class SegmentIndex {
   }
 
   putSummary(summary: SegmentSummary): void {
-    this.writeHeld();
     this.run(() => this.dbs.segments.put([this.key, summary.baseOffset], summary));
   }
 
@@ -160,7 +159,6 @@ export class SegmentIndex {
   removeSuffix(segmentBase: number, offset: number, raftIndex: number): void {
     const p = this.key;
     const { offsets, raft, times, segments } = this.dbs;
-    this.writeHeld();
     this.run(() => {
       removeRange(offsets, [p, offset], [p, Number.MAX_SAFE_INTEGER]);
       removeRange(raft, [p, raftIndex], [p, Number.MAX_SAFE_INTEGER]);
@@ -175,7 +173,6 @@ export class SegmentIndex {
   removePrefix(segmentBase: number, raftIndex: number): void {
     const p = this.key;
     const { offsets, raft, times, segments } = this.dbs;
-    this.writeHeld();
     this.run(() => {
       removeRange(offsets, [p, -1], [p, segmentBase]);
       removeRange(raft, [p, -1], [p, raftIndex]);
@@ -198,7 +195,13 @@ export class SegmentIndex {
     await this.dbs.env.committed;
   }
 
+  /** Queues a write after the held-back records, so index changes stay in the order they were made. */
   private run(fn: () => void): void {
+    this.writeHeld();
+    this.transact(fn);
+  }
+
+  private transact(fn: () => void): void {
     this.dbs.env.transaction(fn).catch((e: unknown) => {
       this.logger.error({ err: e, partition: this.key }, 'index write failed; the index will be rebuilt from the segments on next open');
     });
