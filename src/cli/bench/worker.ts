@@ -4,7 +4,7 @@ import { randomFillSync } from 'node:crypto';
 import { openDriver, type BenchDriver } from './drivers/types';
 import { KeyChooser } from './keys';
 import { encodeHistogram, newLatencyHistogram, recordLatencyNs } from './latency';
-import { PacingSchedule } from './pacing';
+import { PacingSchedule, sleepUntilNs } from './pacing';
 import { monotonicNs, readStamp, stampRecord, TIMESTAMP_BYTES, type MainToWorker, type WorkerInit, type WorkerToMain } from './worker-protocol';
 
 const init = workerData as WorkerInit;
@@ -58,8 +58,7 @@ async function runProducer(driver: BenchDriver): Promise<void> {
   const toSend = warmupRecords + init.records;
   const schedule = paced ? new PacingSchedule(startNs - warmupNs, ratePerProducer, toSend) : null;
   const deadlineNs = spec.durationMs !== null ? startNs + spec.durationMs * 1_000_000 : null;
-  const waitMs = (startNs - warmupNs - now()) / 1e6;
-  if (waitMs > 0) await sleepMs(waitMs);
+  await sleepUntilNs(startNs - warmupNs, now);
 
   const settled = (): void => {
     inFlight--;
@@ -100,10 +99,8 @@ async function runProducer(driver: BenchDriver): Promise<void> {
       const due = schedule.dueCount(now());
       while (sent < due && !stopRequested) send(schedule.intendedNs(sent++));
       if (sent >= toSend) break;
-      // Sleep at least 1 ms and send what fell due in a burst: spinning on setImmediate at
-      // sub-millisecond intervals burned a core that the system under test needs. Latency is
-      // still charged from each record's intended time.
-      await sleepMs(Math.max(1, schedule.delayUntilMs(sent, now())));
+      // Sleeps without spinning (a setImmediate spin burned a core the system under test needs).
+      await sleepUntilNs(schedule.intendedNs(sent), now);
     }
   } else {
     while (more()) {

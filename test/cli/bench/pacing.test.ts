@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { PacingSchedule } from '../../../src/cli/bench/pacing';
+import { MAX_BLOCK_NS, PacingSchedule, sleepUntilNs } from '../../../src/cli/bench/pacing';
+import { monotonicNs } from '../../../src/cli/bench/worker-protocol';
 
 describe('bench pacing schedule', () => {
   const start = 1_000_000_000;
@@ -34,14 +35,41 @@ describe('bench pacing schedule', () => {
     assert.equal(s.dueCount(start + 10_000_000_000), 5);
   });
 
-  it('tells how long to wait for the next record', () => {
-    const s = new PacingSchedule(start, 1000, 10);
-    assert.equal(s.delayUntilMs(3, start), 3);
-    assert.equal(s.delayUntilMs(3, start + 5_000_000), 0);
-  });
-
   it('rejects a rate that is not a positive finite number', () => {
     assert.throws(() => new PacingSchedule(start, 0, 10), /rate 0 is invalid/);
     assert.throws(() => new PacingSchedule(start, Infinity, 10), /invalid/);
+  });
+
+  describe('sleepUntilNs', () => {
+    it('never resolves before the target, near or far (real clock)', async () => {
+      for (const aheadNs of [0, 150_000, 700_000, 3_500_000]) {
+        const target = monotonicNs() + aheadNs;
+        await sleepUntilNs(target, monotonicNs);
+        assert.ok(monotonicNs() >= target, `resolved before a target ${aheadNs} ns ahead`);
+      }
+    });
+
+    it('blocks in slices no longer than MAX_BLOCK_NS and lets the event loop run before each', async () => {
+      let clock = 5_000_000;
+      let turns = 0;
+      let counting = true;
+      const count = (): void => { turns++; if (counting) setImmediate(count); };
+      setImmediate(count);
+      const slices: { ns: number; turn: number }[] = [];
+      const block = (ns: number): void => { slices.push({ ns, turn: turns }); clock += ns + 30_000; };
+      const target = clock + 900_000;
+      await sleepUntilNs(target, () => clock, block);
+      counting = false;
+      assert.ok(clock >= target);
+      assert.ok(slices.length >= 2, `${slices.length} slices`);
+      for (const slice of slices) assert.ok(slice.ns > 0 && slice.ns <= MAX_BLOCK_NS, `a slice of ${slice.ns} ns`);
+      for (let i = 1; i < slices.length; i++) assert.ok(slices[i]!.turn > slices[i - 1]!.turn, `no event-loop turn between slices ${i - 1} and ${i}`);
+    });
+
+    it('returns at once for a target already passed, without blocking', async () => {
+      let blocked = false;
+      await sleepUntilNs(100, () => 200, () => { blocked = true; });
+      assert.equal(blocked, false);
+    });
   });
 });
