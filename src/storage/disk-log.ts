@@ -236,8 +236,9 @@ export class DiskLog implements PartitionLog {
       try {
         const first = i === fromSegment;
         const at = first ? await (sel.byRaftIndex ? set.locateRaftIndex(seg, sel.lo) : set.locateOffset(seg, sel.lo)) : { pos: 0, trusted: true };
-        if ((await readFromSegment(this.opts.io, seg, at.pos, sel, state, at.trusted, onCorrupt)) === 'misplaced') {
-          await readFromSegment(this.opts.io, seg, 0, sel, state, true, onCorrupt);
+        const active = seg === set.active;
+        if ((await readFromSegment(this.opts.io, seg, at.pos, sel, state, at.trusted, onCorrupt, active)) === 'misplaced') {
+          await readFromSegment(this.opts.io, seg, 0, sel, state, true, onCorrupt, active);
         }
       } finally {
         seg.release();

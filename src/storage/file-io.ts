@@ -11,6 +11,8 @@ export interface FileIo {
   writev(fd: number, buffers: readonly Uint8Array[], position: number): Promise<number>;
   /** Reads up to `length` bytes at `position` into `buffer[offset…]`. Returns bytes read (0 at EOF). */
   read(fd: number, buffer: Buffer, offset: number, length: number, position: number): Promise<number>;
+  /** read() on the calling thread, for small reads of data just written (in the page cache). */
+  readNow(fd: number, buffer: Buffer, offset: number, length: number, position: number): number;
   fdatasync(fd: number): Promise<void>;
   ftruncate(fd: number, length: number): Promise<void>;
   fileSize(fd: number): Promise<number>;
@@ -84,6 +86,7 @@ export const nodeFileIo: FileIo = {
   close: (fd) => pClose(fd),
   writev: writevAll,
   read: async (fd, buffer, offset, length, position) => (await pRead(fd, buffer, offset, length, position)).bytesRead,
+  readNow: (fd, buffer, offset, length, position) => fs.readSync(fd, buffer, offset, length, position),
   fdatasync: (fd) => pFdatasync(fd),
   ftruncate: (fd, length) => pFtruncate(fd, length),
   fileSize: async (fd) => (await pFstat(fd)).size,
@@ -112,12 +115,21 @@ export const nodeFileIo: FileIo = {
   },
 };
 
-/** Reads exactly `length` bytes at `position` (fewer only at end of file). */
-export async function readFully(io: FileIo, fd: number, position: number, length: number): Promise<Buffer> {
+/** Reads up to this size of recently written data (see readFully's `recent`) go on the event loop. */
+export const SYNC_READ_MAX_BYTES = 64 * 1024;
+
+/**
+ * Reads exactly `length` bytes at `position` (fewer only at end of file). `recent` says the bytes
+ * were written moments ago, so they are in the page cache: then a small read is a memory copy,
+ * done on the event loop instead of paying a libuv pool round trip (which cost more than the copy
+ * for every push to a consumer at the tail of the log).
+ */
+export async function readFully(io: FileIo, fd: number, position: number, length: number, recent = false): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(length);
+  const now = recent && length <= SYNC_READ_MAX_BYTES;
   let got = 0;
   while (got < length) {
-    const n = await io.read(fd, buf, got, length - got, position + got);
+    const n = now ? io.readNow(fd, buf, got, length - got, position + got) : await io.read(fd, buf, got, length - got, position + got);
     if (n === 0) break;
     got += n;
   }

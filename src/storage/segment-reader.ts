@@ -11,6 +11,8 @@ import type { StoredEntry } from './types';
 
 /** Bytes read beyond the budget so that the headers of the last entries fit in the same pread. */
 const READ_SLACK_BYTES = 64 * 1024;
+/** The last bytes of the active segment, taken to be in the page cache (written moments ago). */
+const RECENT_TAIL_BYTES = 4 * 1024 * 1024;
 
 /**
  * Which entries qualify. By offset: data entries with nextOffset > lo, stopping before the first
@@ -35,8 +37,9 @@ export type SegmentReadOutcome = 'ok' | 'misplaced';
  * Appends to `state` the qualifying entries of `seg` from `pos`. When `trusted` is false (the
  * position came from the asynchronously written index) and the first entry there is not the one
  * sought, returns 'misplaced' without reading further so that the caller can restart at 0.
+ * `active`: seg is the segment being appended to, whose tail was just written (see readFully).
  */
-export async function readFromSegment(io: FileIo, seg: Segment, pos: number, sel: Selector, state: ReadState, trusted: boolean, onCorrupt: (message: string, raftIndex: number | undefined) => void): Promise<SegmentReadOutcome> {
+export async function readFromSegment(io: FileIo, seg: Segment, pos: number, sel: Selector, state: ReadState, trusted: boolean, onCorrupt: (message: string, raftIndex: number | undefined) => void, active = false): Promise<SegmentReadOutcome> {
   const end = seg.sizeBytes;
   let at = pos;
   let first = true;
@@ -44,7 +47,7 @@ export async function readFromSegment(io: FileIo, seg: Segment, pos: number, sel
   while (at < end && !state.done) {
     const budget = Math.max(state.maxBytes - state.bytes, 0) + READ_SLACK_BYTES;
     const want = Math.min(end - at, Math.max(budget, needed));
-    const buf = await readFully(io, seg.fd, at, want);
+    const buf = await readFully(io, seg.fd, at, want, active && end - at <= RECENT_TAIL_BYTES);
     if (buf.length < want) throw new SluiceError(ErrorCode.CORRUPT_MESSAGE, `${seg.path} is shorter than expected: ${at + buf.length} bytes, ${end} expected`);
     let off = 0;
     while (off + HEADER_BYTES <= buf.length) {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { nodeFileIo, SYNC_WRITE_MAX_BYTES } from '../../src/storage/file-io';
+import { nodeFileIo, readFully, SYNC_READ_MAX_BYTES, SYNC_WRITE_MAX_BYTES } from '../../src/storage/file-io';
 
 describe('nodeFileIo.writev', () => {
   let dir: string;
@@ -43,4 +43,34 @@ describe('nodeFileIo.writev', () => {
       await nodeFileIo.close(fd);
     }
   });
+});
+
+describe('readFully', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-file-io-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  // A recent small read goes on the event loop (readNow), anything else through the pool (read).
+  for (const [what, length, recent] of [['a recent small read', 1000, true], ['a recent read above the limit', SYNC_READ_MAX_BYTES + 1, true], ['an older read', 1000, false]] as const) {
+    it(`${what} returns the bytes at the position, and stops at the end of the file`, async () => {
+      const file = path.join(dir, 'segment');
+      const content = Buffer.from(Array.from({ length: SYNC_READ_MAX_BYTES + 100 }, (_, i) => i % 251));
+      fs.writeFileSync(file, content);
+      const calls = { read: 0, readNow: 0 };
+      const io = {
+        ...nodeFileIo,
+        read: (...args: Parameters<typeof nodeFileIo.read>) => { calls.read++; return nodeFileIo.read(...args); },
+        readNow: (...args: Parameters<typeof nodeFileIo.readNow>) => { calls.readNow++; return nodeFileIo.readNow(...args); },
+      };
+      const fd = await nodeFileIo.open(file, 'r');
+      try {
+        assert.deepEqual(await readFully(io, fd, 7, length, recent), content.subarray(7, 7 + length));
+        const onLoop = recent && length <= SYNC_READ_MAX_BYTES;
+        assert.deepEqual(calls, { read: onLoop ? 0 : 1, readNow: onLoop ? 1 : 0 });
+        assert.deepEqual(await readFully(io, fd, content.length - 10, length, recent), content.subarray(content.length - 10));
+      } finally {
+        await nodeFileIo.close(fd);
+      }
+    });
+  }
 });
