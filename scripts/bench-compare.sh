@@ -3,8 +3,9 @@
 #
 # Starts every system on 127.0.0.1 (free ports, a temp dir), runs the same workloads through
 # each system's Node client (`sluice bench compare`), prints figures with Sluice / peer ratios
-# and writes JSON, a markdown table and SVG charts to bench-results/. Stops and removes
-# everything it started on exit, whatever happens.
+# and writes JSON, a markdown table and SVG charts to bench-results/. Each system has the machine
+# to itself for its steps: the others' servers are paused (SIGSTOP, scripts/peers/focus.sh).
+# Stops and removes everything it started on exit, whatever happens.
 #
 #   bash scripts/bench-compare.sh                 # full sizes (1M × 100 B, 250k × 1 KB, 20 s paced runs)
 #   bash scripts/bench-compare.sh --scale 0.1 --e2e-seconds 5    # a quick run
@@ -81,7 +82,8 @@ fi
 if [ "${#TARGETS[@]}" = 0 ]; then log "no system started"; exit 1; fi
 cd "$ROOT"
 status=0
-node dist/src/cli/bench/main.js compare "${TARGETS[@]}" "${UNAVAILABLE[@]}" --out-dir bench-results --no-progress "$@" || status=$?
+node dist/src/cli/bench/main.js compare "${TARGETS[@]}" "${UNAVAILABLE[@]}" --out-dir bench-results --no-progress \
+  --before-each "bash scripts/peers/focus.sh $WORK_DIR" "$@" || status=$?
 
 if command -v rsvg-convert >/dev/null 2>&1; then
   for svg in bench-results/compare-latest-*.svg; do

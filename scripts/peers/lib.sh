@@ -41,18 +41,23 @@ make_work_dir() {
   WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")"
 }
 
-# start_process NAME LOGFILE COMMAND...: runs it in the background and records its pid.
+# start_process NAME LOGFILE COMMAND...: runs it in the background and records its pid, also in
+# $WORK_DIR/pids/<system> (NAME without a -nN node suffix) for scripts/peers/focus.sh.
 start_process() {
   local name="$1" logfile="$2"; shift 2
   "$@" >"$logfile" 2>&1 </dev/null &
   local pid=$!
   STARTED_PIDS+=("$pid")
+  mkdir -p "$WORK_DIR/pids"
+  echo "$pid" >>"$WORK_DIR/pids/$(echo "$name" | sed -E 's/-n[0-9]+$//')"
   log "started $name (pid $pid)"
 }
 
 # Stops every recorded process: SIGTERM, up to 10 s, then SIGKILL. Removes the work dir.
 cleanup() {
   local pid
+  # A stopped process (focus.sh) would not act on SIGTERM before it is continued.
+  for pid in "${STARTED_PIDS[@]}"; do kill -CONT "$pid" 2>/dev/null || true; done
   for pid in "${STARTED_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for _ in $(seq 1 100); do
     local alive=0

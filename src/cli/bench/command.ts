@@ -1,6 +1,7 @@
 // `sluice bench`: produce / consume / end-to-end workloads, the standard suite, the side-by-side
 // comparison with peer systems, charts from saved results and CPU-profile summaries.
 import { Command, Option, InvalidArgumentError } from 'commander';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatCompareMarkdown, formatCompareTable } from './compare-table';
@@ -243,6 +244,13 @@ export function parseTarget(text: string): Target {
   return { label: label!, driver, durability: durability ?? '' };
 }
 
+/** Runs `command label` through the shell, its output on stderr; throws when it fails. */
+function runHook(command: string, label: string): void {
+  const quoted = `'${label.replace(/'/g, `'\\''`)}'`;
+  const result = spawnSync(`${command} ${quoted}`, { shell: true, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new Error(`'${command} ${label}' exited with ${result.status ?? result.signal}`);
+}
+
 function compareCommand(): Command {
   return withCommonOptions(new Command('compare'))
     .description('run the comparison suite against several systems and print figures with ratios to the baseline (2 producer threads unless --producers)')
@@ -255,8 +263,9 @@ function compareCommand(): Command {
     .option('--e2e-warmup-seconds <s>', 'paced end-to-end runs send at their rate for this long before measuring', nonNegative('e2e warm-up seconds'), 10)
     .option('--steps <names>', 'run only these steps, comma-separated (consume steps need their produce step)')
     .option('--out-dir <dir>', 'where JSON, charts and the markdown table go', 'bench-results')
+    .option('--before-each <command>', "run '<command> <label>' before each system's steps (bench-compare.sh pauses the other systems' servers with it)")
     .action(guarded(async (command: Command) => {
-      const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; replicatedBaseline: string; scale: number; e2eSeconds: number; e2eWarmupSeconds: number; outDir: string; steps?: string }>();
+      const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; replicatedBaseline: string; scale: number; e2eSeconds: number; e2eWarmupSeconds: number; outDir: string; steps?: string; beforeEach?: string }>();
       const baselines = { single: o.baseline, replicated: o.replicatedBaseline };
       if (o.target.length === 0) throw new InvalidArgumentError('no --target given: name at least one system');
       const scale = { countScale: o.scale, endToEndSeconds: o.e2eSeconds, warmupSeconds: o.e2eWarmupSeconds };
@@ -270,6 +279,7 @@ function compareCommand(): Command {
       const results = await runSuite(o.target, steps, {
         scale,
         progress: o.progress,
+        ...(o.beforeEach ? { beforeTarget: (t: Target) => runHook(o.beforeEach!, t.label) } : {}),
         onResult: (r) => process.stderr.write(`${r.system} ${r.name}: ${r.recordsPerSec} rec/s${r.latency ? `, p99 ${r.latency.summary.p99Ms} ms` : ''}${r.notes.length ? ` (${r.notes.join('; ')})` : ''}\n`),
       });
       for (const spec of o.unavailable) {

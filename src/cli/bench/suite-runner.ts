@@ -16,6 +16,8 @@ export interface SuiteOptions {
   readonly progress: boolean;
   /** Called after every finished step (to print or save partial results). */
   readonly onResult?: (result: RunResult) => void;
+  /** Called before a target's first step (e.g. to pause the other systems' servers). */
+  readonly beforeTarget?: (target: Target) => void | Promise<void>;
 }
 
 /** A result row standing for a step that could not run (system down, not built yet, failure). */
@@ -46,6 +48,11 @@ export async function runSuite(targets: readonly Target[], steps: readonly Suite
     const topics = new Map<string, { topic: string; records: number }>();
     const rates = new Map<string, number>();
     let broken: string | null = null;
+    try {
+      await options.beforeTarget?.(target);
+    } catch (error) {
+      broken = `preparing ${target.label} failed: ${String((error as Error)?.message ?? error)}`;
+    }
     for (const step of steps) {
       let result: RunResult;
       if (broken !== null) {
