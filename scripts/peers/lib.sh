@@ -49,7 +49,7 @@ start_process() {
   local pid=$!
   STARTED_PIDS+=("$pid")
   mkdir -p "$WORK_DIR/pids"
-  echo "$pid" >>"$WORK_DIR/pids/$(echo "$name" | sed -E 's/-n[0-9]+$//')"
+  echo "$pid" >>"$WORK_DIR/pids/${name%-n[0-9]*}"
   log "started $name (pid $pid)"
 }
 

@@ -9,6 +9,8 @@
 // records leave 0.55 ms late at p50, 1.1 ms at p99), so sleepUntilNs leaves the last stretch
 // to Atomics.wait, which sleeps in the kernel with microsecond resolution (~0.08 ms late here).
 
+import { setImmediate as nextTurn, setTimeout as sleepMs } from 'node:timers/promises';
+
 const NS_PER_SECOND = 1_000_000_000;
 
 export class PacingSchedule {
@@ -51,9 +53,6 @@ const blockCell = new Int32Array(new SharedArrayBuffer(4));
 function blockNs(ns: number): void {
   Atomics.wait(blockCell, 0, 0, ns / 1_000_000);
 }
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const sleepMs = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Resolves at `targetNs` (as told by `nowNs`) or a little after, never before. Waits with a
