@@ -19,6 +19,7 @@ import { handleProduceStream } from './handlers/produce-stream';
 import { handleSubscribe } from './handlers/subscribe';
 import { FORWARDED_HEADER } from './cluster/forwarder';
 import { RequestError } from './request-error';
+import { advertiseStreamWindow, widenConnectionWindows } from './http2-window';
 
 /** Marks a request that protobuf could not decode; the handler answers INVALID_ARGUMENT. */
 const MALFORMED = Symbol('malformed');
@@ -43,6 +44,7 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
   });
+  advertiseStreamWindow(server, logger);
   let boundPort = 0;
   const unary: Record<ServiceName, Record<string, UnaryHandler>> = {
     'sluice.v1.Data': {
@@ -97,6 +99,8 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
       error ? reject(new Error(`cannot listen for gRPC on ${ctx.config.host}:${ctx.config.grpcPort}: ${error.message}`)) : resolve(port),
     );
   });
+
+  widenConnectionWindows(server, logger);
 
   let stopped: Promise<void> | undefined;
   return {
