@@ -21,6 +21,8 @@ export interface ProduceInput extends ProducerBatchFacts {
   readonly batch: Buffer;
   readonly maxTimestampMs: number;
   readonly acks: Acks;
+  /** CRC32C of `batch`, when the request carried one and it was checked against the bytes. */
+  readonly batchCrc32c?: number;
 }
 
 export type ProduceOutcome =
@@ -194,6 +196,7 @@ export class Partition implements PartitionReplica {
         producerEpoch: input.producerEpoch,
         baseSequence: input.baseSequence,
         batch: input.batch,
+        batchCrc32c: input.batchCrc32c,
       }));
       try {
         await this.log.append(entries);

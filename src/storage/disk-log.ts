@@ -122,7 +122,7 @@ export class DiskLog implements PartitionLog {
         pos = 0;
         hasRecords = false;
       }
-      const h = encodeHeader(headerBuf, i * HEADER_BYTES, e, nextOffset, crc32c(e.batch));
+      const h = encodeHeader(headerBuf, i * HEADER_BYTES, e, nextOffset, e.batchCrc32c ?? crc32c(e.batch));
       cur.part.buffers.push(headerBuf.subarray(i * HEADER_BYTES, (i + 1) * HEADER_BYTES), e.batch);
       cur.slots.push({ pos, raftIndex: e.raftIndex, lastRaftIndex: e.raftIndex, baseOffset: nextOffset, nextOffset: nextOffset + e.recordCount, term: e.term, maxTimestampMs: e.maxTimestampMs, appendTimeMs: e.appendTimeMs, headerCrc: headerBuf.readUInt32LE(i * HEADER_BYTES + 4), bytes, corrupt: false });
       headers.push(h);

@@ -46,6 +46,11 @@ export interface AppendEntry {
   readonly baseSequence: number;
   /** The batch bytes, stored verbatim. The log may keep a reference until the write completes. */
   readonly batch: Uint8Array;
+  /**
+   * CRC32C of `batch` when the caller has already computed it over these very bytes (a produce
+   * request's checked CRC), so that the log does not compute it again; stored as given.
+   */
+  readonly batchCrc32c?: number;
 }
 
 /** One stored entry as read back. `batch` is a view into a buffer owned by the caller after return. */

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/common/clock';
 import { ErrorCode, SluiceError } from '../../src/common/errors';
+import { crc32c } from '../../src/common/crc32c';
 import { asOffset, asRaftIndex } from '../../src/common/ids';
 import { StorageEngine } from '../../src/storage/storage-engine';
 import type { PartitionLog } from '../../src/storage/types';
@@ -38,6 +39,15 @@ describe('storage: disk log reads and appends', () => {
       assert.equal(e.header.recordCount, 10);
     });
     assert.equal(r.bytes, 600);
+  });
+
+  it('stores the CRC32C a caller computed instead of computing it again, and reads check it', async () => {
+    const log = await engine.openLog('t', 0, config());
+    const [good, bad] = entries(1, 2);
+    await log.append([{ ...good!, batchCrc32c: crc32c(good!.batch) }, { ...bad!, batchCrc32c: (crc32c(bad!.batch) + 1) >>> 0 }]);
+    const first = await log.read(asOffset(0), asOffset(10), 1 << 20);
+    assert.equal(first.entries[0]!.header.crc, crc32c(good!.batch));
+    await assert.rejects(log.read(asOffset(10), asOffset(20), 1 << 20), (e: unknown) => e instanceof SluiceError && e.code === ErrorCode.CORRUPT_MESSAGE);
   });
 
   it('returns the batch containing a mid-batch offset first', async () => {

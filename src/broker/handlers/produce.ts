@@ -60,11 +60,14 @@ async function producePartition(ctx: BrokerContext, request: ProducePartitionMes
   if (batch.length > maxBytes) {
     return fail(ErrorCode.MESSAGE_TOO_LARGE, `batch of ${batch.length} bytes for ${topic}/${index} exceeds max.message.bytes=${maxBytes}`);
   }
+  // A checked CRC goes on to the log, which would otherwise compute it again for the entry header.
+  let batchCrc32c: number | undefined;
   if (request.crc32c !== 0) {
     const actual = crc32c(batch);
     if (actual !== request.crc32c >>> 0) {
       return fail(ErrorCode.CORRUPT_MESSAGE, `batch CRC32C mismatch for ${topic}/${index}: request says ${request.crc32c >>> 0}, bytes give ${actual}`);
     }
+    batchCrc32c = actual;
   }
   const scan = scanBatch(batch);
   if (!scan.ok) return fail(ErrorCode.INVALID_RECORD, `${scan.reason} (partition ${topic}/${index})`);
@@ -78,6 +81,7 @@ async function producePartition(ctx: BrokerContext, request: ProducePartitionMes
     producerId: summary.producerId,
     producerEpoch: summary.producerEpoch,
     baseSequence: summary.baseSequence,
+    batchCrc32c,
   });
   const outcome = await withTimeout(produced, timeoutMs, topic, index);
   if (!outcome.ok) return fail(outcome.code, outcome.message, outcome.leaderHint);
