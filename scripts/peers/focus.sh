@@ -23,4 +23,17 @@ if [ -f "$work_dir/pids/$system" ]; then
   # any election settle before the driver creates its topic or stream.
   if [ "$stopped" = 1 ]; then sleep "${FOCUS_SETTLE_S:-5}"; fi
 fi
+# Then every readiness URL the system's start recorded (record_ready_url in lib.sh) must answer 200.
+if [ -f "$work_dir/ready/$system" ]; then
+  deadline=$((SECONDS + ${FOCUS_READY_TIMEOUT_S:-60}))
+  while read -r url; do
+    until node -e "require('http').get(process.argv[1],r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))" "$url" </dev/null; do
+      if [ "$SECONDS" -ge "$deadline" ]; then
+        echo "focus.sh: $system is not ready after ${FOCUS_READY_TIMEOUT_S:-60} s ($url does not answer 200)" >&2
+        exit 1
+      fi
+      sleep 0.5
+    done
+  done <"$work_dir/ready/$system"
+fi
 echo "[sluice-bench] focus on $system: the other systems' servers are stopped (SIGSTOP)" >&2

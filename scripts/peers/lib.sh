@@ -53,6 +53,14 @@ start_process() {
   log "started $name (pid $pid)"
 }
 
+# record_ready_url NAME URL: after continuing NAME's system, focus.sh waits until URL answers 200.
+# Servers stopped for minutes can need longer than the settle time: in one run a JetStream
+# cluster answered every request with 503 after it, and all its rows went unmeasured.
+record_ready_url() {
+  mkdir -p "$WORK_DIR/ready"
+  echo "$2" >>"$WORK_DIR/ready/${1%-n[0-9]*}"
+}
+
 # Stops every recorded process: SIGTERM, up to 10 s, then SIGKILL. Removes the work dir.
 cleanup() {
   local pid

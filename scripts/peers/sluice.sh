@@ -14,6 +14,7 @@ start_sluice() {
   SLUICE_ADDR="127.0.0.1:$grpc"
   SLUICE_LOG="$dir/broker.log"
   wait_until "$label" 30 http_ok "http://127.0.0.1:$http/readyz"
+  record_ready_url "$label" "http://127.0.0.1:$http/readyz"
 }
 
 # start_sluice_cluster LABEL [NODE_FLAGS...]: three Sluice brokers of one cluster on loopback
@@ -55,6 +56,7 @@ start_sluice_cluster() {
       tail -n 20 "$dir/node-$((i + 1)).log" >&2 || true
       return 1
     fi
+    record_ready_url "${label}-n$((i + 1))" "http://127.0.0.1:${ports[$((i + 3))]}/readyz"
   done
   if ! wait_until "$label metadata leader" 30 sluice_has_controller "$SLUICE_CLUSTER_ADDRS"; then
     for i in 1 2 3; do tail -n 5 "$dir/node-$i.log" >&2 || true; done
