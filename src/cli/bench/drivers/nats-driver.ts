@@ -25,15 +25,14 @@ export async function openNatsDriver(config: NatsConfig): Promise<BenchDriver> {
   return {
     async prepare(topic) {
       const nc = await open();
-      const jsm = await nc.jetstreamManager();
       const name = streamName(topic);
-      // A fresh cluster may still be electing its meta leader: retry for up to ~10 s.
+      // A fresh cluster may still be electing its meta leader (JetStream answers 503 until then,
+      // even to jetstreamManager()'s account-info request): retry for up to ~10 s.
       for (let attempt = 1; ; attempt++) {
         try {
-          await jsm.streams.info(name);
-          return;
-        } catch {
-          try {
+          const jsm = await nc.jetstreamManager();
+          const exists = await jsm.streams.info(name).then(() => true, () => false);
+          if (!exists) {
             await jsm.streams.add({
               name,
               subjects: [`${name}.*`],
@@ -41,11 +40,11 @@ export async function openNatsDriver(config: NatsConfig): Promise<BenchDriver> {
               retention: RetentionPolicy.Limits,
               num_replicas: config.replicas,
             });
-            return;
-          } catch (error) {
-            if (attempt >= 20) throw error;
-            await new Promise((resolve) => setTimeout(resolve, 500));
           }
+          return;
+        } catch (error) {
+          if (attempt >= 20) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 500));
         }
       }
     },
