@@ -84,6 +84,18 @@ export async function scanIntoSegment(
   return { segment, records };
 }
 
+/**
+ * The records the index lacks: those from `verifyFrom` on (the index's last entry is there), or
+ * all of them when the index does not hold the earlier ones exactly. Rewriting every record of a
+ * large active segment was most of a restart's work (LMDB writes and the garbage they make).
+ */
+function unindexed(index: SegmentIndex, records: IndexRecord[], verifyFrom: number): IndexRecord[] {
+  if (verifyFrom === 0) return records;
+  const firstUnchecked = records.findIndex((r) => r.pos >= verifyFrom);
+  const known = firstUnchecked < 0 ? records : records.slice(0, firstUnchecked);
+  return index.holds(known) ? records.slice(known.length) : records;
+}
+
 async function summaryMatches(io: FileIo, fd: number, size: number, s: SegmentSummary | undefined): Promise<boolean> {
   if (s === undefined || s.sizeBytes !== size || s.lastEntryPos < 0 || s.lastEntryPos + HEADER_BYTES > size) return false;
   const buf = await readFully(io, fd, s.lastEntryPos, HEADER_BYTES);
@@ -118,7 +130,7 @@ export async function recoverLog(ctx: RecoveryContext): Promise<RecoveredLog> {
       const expected = prev === undefined ? undefined : prev.lastRaftIndex + 1;
       const built = await scanIntoSegment(ctx, base, fd, expected, stored?.firstRaftIndex ?? 1, isLast, verifyFrom);
       segment = built.segment;
-      index.write(built.records);
+      index.write(unindexed(index, built.records, verifyFrom));
       if (!isLast && !segment.isEmpty) index.putSummary(segment.summary());
     }
     if (segment.isEmpty && !isLast) {

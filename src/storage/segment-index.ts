@@ -137,6 +137,27 @@ export class SegmentIndex {
     return v === undefined ? undefined : { segmentBase: v[0], pos: v[1] };
   }
 
+  /**
+   * Whether the raft table maps every raft index of `records` (consecutive, in order) to exactly
+   * their positions. A failed index transaction leaves a gap that only rewriting heals, so
+   * recovery skips rewriting a segment's records only when this holds.
+   */
+  holds(records: readonly IndexRecord[]): boolean {
+    if (records.length === 0) return true;
+    const first = records[0]!.raftIndex;
+    const last = records[records.length - 1]!.lastRaftIndex;
+    let r = 0;
+    let expected = first;
+    for (const { key, value } of this.dbs.raft.getRange({ start: [this.key, first], end: [this.key, last + 1] })) {
+      const record = records[r];
+      const [segmentBase, pos] = value as [number, number];
+      if (record === undefined || (key as unknown[])[1] !== expected || segmentBase !== record.segmentBase || pos !== record.pos) return false;
+      expected++;
+      if (expected > record.lastRaftIndex) r++;
+    }
+    return r === records.length;
+  }
+
   /** Position of the entry with the greatest indexed raft index (where recovery resumes checking). */
   lastRaftPosition(): IndexPosition | undefined {
     for (const { key, value } of this.dbs.raft.getRange({ start: [this.key, Number.MAX_SAFE_INTEGER], end: [this.key, -1], reverse: true, limit: 1 })) {

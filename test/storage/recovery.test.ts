@@ -5,6 +5,7 @@ import { open } from 'lmdb';
 import { ErrorCode, SluiceError } from '../../src/common/errors';
 import { asOffset, asRaftIndex } from '../../src/common/ids';
 import { HEADER_BYTES } from '../../src/storage/entry-format';
+import { SegmentIndex } from '../../src/storage/segment-index';
 import { StorageEngine } from '../../src/storage/storage-engine';
 import { batchBytes, config, dataEntry, entries, tempDir } from './helpers';
 
@@ -124,6 +125,52 @@ describe('storage: recovery', () => {
     assert.deepEqual(r.entries.map((e) => e.header.raftIndex), Array.from({ length: 20 }, (_, i) => i + 1));
     const mid = await again.readByRaftIndex(asRaftIndex(12), asRaftIndex(14), 1 << 20);
     assert.deepEqual(mid.map((e) => e.header.raftIndex), [12, 13]);
+  });
+
+  const raftKeys = async (): Promise<number[]> => {
+    await engine.close();
+    const env = open({ path: join(dir.path, 'index'), maxDbs: 16 });
+    const keys = [...env.openDB({ name: 'raft' }).getKeys({ start: ['t-0', -1], end: ['t-0', Number.MAX_SAFE_INTEGER] })].map((k) => (k as number[])[1]!);
+    await env.close();
+    engine = await StorageEngine.open({ dataDir: dir.path });
+    return keys;
+  };
+
+  it('rewrites only the index records after the last indexed entry when the index holds the rest', async () => {
+    const log = await engine.openLog('t', 0, config());
+    for (let i = 1; i <= 20; i++) await log.append([dataEntry(i)]);
+    await engine.close();
+    const written: number[] = [];
+    const write = SegmentIndex.prototype.write;
+    SegmentIndex.prototype.write = function (this: SegmentIndex, records) {
+      written.push(...records.map((r) => r.raftIndex));
+      write.call(this, records);
+    };
+    try {
+      const again = await reopen();
+      assert.equal(again.lastRaftIndex, 20);
+    } finally {
+      SegmentIndex.prototype.write = write;
+    }
+    assert.deepEqual(written, [20]);
+    assert.deepEqual(await raftKeys(), Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it('heals a gap a failed index transaction left in the middle of the active segment', async () => {
+    const log = await engine.openLog('t', 0, config());
+    for (let i = 1; i <= 20; i++) await log.append([dataEntry(i)]);
+    await engine.close();
+    const env = open({ path: join(dir.path, 'index'), maxDbs: 16 });
+    for (const name of ['raft', 'offsets']) {
+      const db = env.openDB({ name });
+      for (const key of [...db.getKeys({ start: ['t-0', 5], end: ['t-0', 8] })]) db.removeSync(key);
+    }
+    await env.close();
+    const again = await reopen();
+    assert.equal(again.lastRaftIndex, 20);
+    const r = await again.readByRaftIndex(asRaftIndex(5), asRaftIndex(8), 1 << 20);
+    assert.deepEqual(r.map((e) => e.header.raftIndex), [5, 6, 7]);
+    assert.deepEqual(await raftKeys(), Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
   it('reports a log that is not dense as corrupt', async () => {
