@@ -5,6 +5,7 @@
 # Otherwise the systems measured last share the 2 cores and the disk with the idle-but-not-quite
 # servers measured before them (Raft heartbeats of JetStream's streams, Redis's AOF, writeback).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 work_dir="$1" system="$2"
 [ -d "$work_dir/pids" ] || { echo "focus.sh: no $work_dir/pids" >&2; exit 1; }
 for file in "$work_dir"/pids/*; do
@@ -23,17 +24,11 @@ if [ -f "$work_dir/pids/$system" ]; then
   # any election settle before the driver creates its topic or stream.
   if [ "$stopped" = 1 ]; then sleep "${FOCUS_SETTLE_S:-5}"; fi
 fi
-# Then every readiness URL the system's start recorded (record_ready_url in lib.sh) must answer 200.
+# Then each readiness URL the system's start recorded (await_ready in lib.sh) must answer 200.
 if [ -f "$work_dir/ready/$system" ]; then
-  deadline=$((SECONDS + ${FOCUS_READY_TIMEOUT_S:-60}))
-  while read -r url; do
-    until node -e "require('http').get(process.argv[1],r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))" "$url" </dev/null; do
-      if [ "$SECONDS" -ge "$deadline" ]; then
-        echo "focus.sh: $system is not ready after ${FOCUS_READY_TIMEOUT_S:-60} s ($url does not answer 200)" >&2
-        exit 1
-      fi
-      sleep 0.5
-    done
-  done <"$work_dir/ready/$system"
+  mapfile -t urls <"$work_dir/ready/$system"
+  for url in "${urls[@]}"; do
+    wait_until "$system ($url)" "${FOCUS_READY_TIMEOUT_S:-60}" http_ok "$url" || exit 1
+  done
 fi
 echo "[sluice-bench] focus on $system: the other systems' servers are stopped (SIGSTOP)" >&2

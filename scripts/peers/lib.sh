@@ -48,17 +48,24 @@ start_process() {
   "$@" >"$logfile" 2>&1 </dev/null &
   local pid=$!
   STARTED_PIDS+=("$pid")
-  mkdir -p "$WORK_DIR/pids"
-  echo "$pid" >>"$WORK_DIR/pids/${name%-n[0-9]*}"
+  record_for_system pids "$name" "$pid"
   log "started $name (pid $pid)"
 }
 
-# record_ready_url NAME URL: after continuing NAME's system, focus.sh waits until URL answers 200.
-# Servers stopped for minutes can need longer than the settle time: in one run a JetStream
-# cluster answered every request with 503 after it, and all its rows went unmeasured.
-record_ready_url() {
-  mkdir -p "$WORK_DIR/ready"
-  echo "$2" >>"$WORK_DIR/ready/${1%-n[0-9]*}"
+# record_for_system KIND NAME LINE: appends LINE to $WORK_DIR/KIND/<system>, the system being
+# NAME without a -nN node suffix (what scripts/peers/focus.sh reads).
+record_for_system() {
+  mkdir -p "$WORK_DIR/$1"
+  echo "$3" >>"$WORK_DIR/$1/${2%-n[0-9]*}"
+}
+
+# await_ready NAME SECONDS URL: waits until URL answers 200 and records it, so that focus.sh waits
+# for it again after continuing NAME's system. Servers stopped for minutes can need longer than
+# the settle time: in one run a JetStream cluster answered every request with 503 after it, and
+# all its rows went unmeasured.
+await_ready() {
+  wait_until "$1" "$2" http_ok "$3" || return 1
+  record_for_system ready "$1" "$3"
 }
 
 # Stops every recorded process: SIGTERM, up to 10 s, then SIGKILL. Removes the work dir.

@@ -17,8 +17,7 @@ jetstream {
 CONF
   start_process "$label" "$dir/nats.log" nats-server -c "$dir/nats.conf"
   NATS_URL="127.0.0.1:$port"
-  wait_until "$label" 20 http_ok "http://127.0.0.1:$monitor/healthz?js-enabled-only=true"
-  record_ready_url "$label" "http://127.0.0.1:$monitor/healthz?js-enabled-only=true"
+  await_ready "$label" 20 "http://127.0.0.1:$monitor/healthz?js-enabled-only=true"
 }
 
 # start_nats_cluster LABEL: three servers with cluster routes; sets NATS_CLUSTER_URLS (comma-separated).
@@ -54,7 +53,6 @@ CONF
   done
   # Ready when every server reports JetStream healthy (a meta leader has been elected).
   for i in 0 1 2; do
-    wait_until "${label}-n$((i + 1))" 30 http_ok "http://127.0.0.1:${monitors[$i]}/healthz" || return 1
-    record_ready_url "${label}-n$((i + 1))" "http://127.0.0.1:${monitors[$i]}/healthz"
+    await_ready "${label}-n$((i + 1))" 30 "http://127.0.0.1:${monitors[$i]}/healthz" || return 1
   done
 }

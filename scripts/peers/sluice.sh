@@ -13,8 +13,7 @@ start_sluice() {
     --data-dir "$dir/data" --grpc-port "$grpc" --http-port "$http"
   SLUICE_ADDR="127.0.0.1:$grpc"
   SLUICE_LOG="$dir/broker.log"
-  wait_until "$label" 30 http_ok "http://127.0.0.1:$http/readyz"
-  record_ready_url "$label" "http://127.0.0.1:$http/readyz"
+  await_ready "$label" 30 "http://127.0.0.1:$http/readyz"
 }
 
 # start_sluice_cluster LABEL [NODE_FLAGS...]: three Sluice brokers of one cluster on loopback
@@ -52,11 +51,10 @@ start_sluice_cluster() {
       --cluster "$dir/cluster.json" --node-id "$i" --data-dir "$dir/node-$i"
   done
   for i in 0 1 2; do
-    if ! wait_until "${label}-n$((i + 1))" 30 http_ok "http://127.0.0.1:${ports[$((i + 3))]}/readyz"; then
+    if ! await_ready "${label}-n$((i + 1))" 30 "http://127.0.0.1:${ports[$((i + 3))]}/readyz"; then
       tail -n 20 "$dir/node-$((i + 1)).log" >&2 || true
       return 1
     fi
-    record_ready_url "${label}-n$((i + 1))" "http://127.0.0.1:${ports[$((i + 3))]}/readyz"
   done
   if ! wait_until "$label metadata leader" 30 sluice_has_controller "$SLUICE_CLUSTER_ADDRS"; then
     for i in 1 2 3; do tail -n 5 "$dir/node-$i.log" >&2 || true; done
