@@ -1,8 +1,9 @@
 // One replica of one partition on a single broker: commit = local fsync (group-committed).
 // Produce requests are queued and appended together, so concurrent producers share both the
 // write and the fsync; the next append overlaps the previous fsync. The high watermark (what
-// consumers may read) advances when the data is durable under flush.policy=batch, and on append
-// under flush.policy=interval; acks=all always waits for durability.
+// consumers may read) and acks=all both follow the commit, which is the fsync under
+// flush.policy=batch and the write to the OS under flush.policy=interval (fsynced by the log's
+// timer later), as for a replicated partition (see PartitionLog.persist).
 import type { Clock } from '../common/clock';
 import { ErrorCode, SluiceError } from '../common/errors';
 import { asOffset, asRaftIndex, asTerm, type Offset, type TopicPartition } from '../common/ids';
@@ -104,7 +105,8 @@ export class Partition implements PartitionReplica {
 
   /**
    * Appends a batch. Resolves per `acks`: 'none' at once (offset unknown, -1), 'leader' after the
-   * append, 'all' after fsync. Never rejects: failures come back as outcomes.
+   * append, 'all' at the commit (after fsync; after the append under flush.policy=interval).
+   * Never rejects: failures come back as outcomes.
    */
   produce(input: ProduceInput): Promise<ProduceOutcome> {
     if (this.closed) return Promise.resolve(failure(ErrorCode.NOT_LEADER, `partition ${this.name} is closing on this broker`));
@@ -170,7 +172,7 @@ export class Partition implements PartitionReplica {
   }
 
   private async answerDuplicate(input: ProduceInput, baseOffset: number): Promise<ProduceOutcome> {
-    if (input.acks === 'all') {
+    if (input.acks === 'all' && this.config.flushPolicy === 'batch') {
       try {
         await this.durableWaiters.waitFor(baseOffset + input.recordCount);
       } catch (error) {
@@ -205,11 +207,13 @@ export class Partition implements PartitionReplica {
         continue;
       }
       const endOffset = this.log.logEndOffset;
+      const committedOnWrite = this.config.flushPolicy === 'interval';
       for (const pending of group) {
-        if (pending.input.acks === 'leader') pending.resolve(success(pending.baseOffset, appendTimeMs, this.logStartOffset));
+        if (pending.input.acks === 'leader' || committedOnWrite) pending.resolve(success(pending.baseOffset, appendTimeMs, this.logStartOffset));
       }
-      if (this.config.flushPolicy === 'interval') this.advanceHighWatermark(endOffset);
-      const waitingForSync = group.filter((p) => p.input.acks === 'all');
+      if (committedOnWrite) this.advanceHighWatermark(endOffset);
+      // The sync still runs under interval: it tracks what is durable and stops writes if it fails.
+      const waitingForSync = committedOnWrite ? [] : group.filter((p) => p.input.acks === 'all');
       void this.log.sync().then(
         () => {
           this.durableOffset = Math.max(this.durableOffset, endOffset);

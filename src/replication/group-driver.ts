@@ -179,7 +179,8 @@ export class GroupDriver implements HostedGroup {
       machine.onSnapshotInstalled(ready.snapshot.meta.index, data.logStartOffset);
     }
     // The leader's appends go out before its own write (thesis §10.2.1): the followers' writes
-    // overlap the leader's, and the leader counts itself only once its log is durable.
+    // overlap the leader's, and the leader counts itself only once its log is persisted (fsynced,
+    // or only written under flush.policy=interval: PartitionLog.persist).
     host.send(this.groupId, ready.unsyncedMessages);
     if (ready.entries.length > 0) {
       const first = ready.entries[0]!.index;
@@ -201,7 +202,7 @@ export class GroupDriver implements HostedGroup {
     const messages = ready.messages;
     if (ready.mustSync) {
       this.durableChain = this.durableChain
-        .then(() => log.sync())
+        .then(() => log.persist())
         .then(() => {
           if (this.stopped) return;
           this.node.onLocalDurable(seq);

@@ -165,6 +165,11 @@ export class DiskLog implements PartitionLog {
     return new Promise<void>((resolve) => this.intervalWaiters.push(resolve)).then(() => asRaftIndex(this.state.synced));
   }
 
+  persist(): Promise<void> {
+    if (this.state.config.flushPolicy === 'interval') return Promise.resolve();
+    return this.sync().then(() => undefined);
+  }
+
   /** One group-commit round: fdatasync every segment written since the last round. */
   private async flush(): Promise<RaftIndex> {
     const { state } = this;

@@ -128,6 +128,14 @@ export interface PartitionLog {
   sync(): Promise<RaftIndex>;
 
   /**
+   * Resolves once everything appended so far is persisted the way the log's flush.policy defines
+   * a committed write: fsynced under `batch` (this is sync()), written to the OS under `interval`
+   * (true as soon as append() resolved; the policy's timer fsyncs later). Raft members persist
+   * through this, so the policy decides whether a commit needs a majority of fsyncs or of writes.
+   */
+  persist(): Promise<void>;
+
+  /**
    * Reads whole entries starting with the one containing `fromOffset`, never including any
    * entry whose last offset is >= `maxOffset` (the high watermark), stopping once `maxBytes`
    * is reached (at least one entry is returned if any qualifies, even if larger than maxBytes).

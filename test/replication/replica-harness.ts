@@ -10,7 +10,7 @@ import type { ReplicatedPartition } from '../../src/partition/replicated-partiti
 import { RaftHost } from '../../src/replication/raft-host';
 import type { InMemoryNetwork } from '../../src/replication/transport';
 import { StorageEngine } from '../../src/storage/storage-engine';
-import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
+import { DEFAULT_LOG_CONFIG, type LogConfig, type PartitionLog } from '../../src/storage/types';
 import { encodeBatch } from '../broker/broker-fixture';
 
 export interface TestNode {
@@ -18,6 +18,7 @@ export interface TestNode {
   dir: string;
   engine: StorageEngine;
   host: RaftHost;
+  log: PartitionLog;
   partition: ReplicatedPartition;
 }
 
@@ -27,19 +28,20 @@ export interface NodeOptions {
   readonly replicaIds?: readonly number[];
   readonly joining?: boolean;
   readonly onReassigned?: (replicas: readonly number[]) => Promise<void>;
+  readonly logConfig?: LogConfig;
 }
 
 export async function startNode(network: InMemoryNetwork, id: number, dir: string, options: NodeOptions = {}): Promise<TestNode> {
   const engine = await StorageEngine.open({ dataDir: dir });
   const host = new RaftHost(asNodeId(id), network.transport(asNodeId(id)), 10);
-  const log = await engine.openLog(TP.topic, TP.partition, DEFAULT_LOG_CONFIG);
+  const log = await engine.openLog(TP.topic, TP.partition, options.logConfig ?? DEFAULT_LOG_CONFIG);
   const partition = await openReplicatedPartition({
     topicPartition: TP, log, meta: engine, host, nodeId: id, replicaIds: options.replicaIds ?? [1, 2, 3], clock: systemClock,
     logger: moduleLogger('test'), addressOf: (b) => `node-${b}`, electionTimeoutTicks: 10,
     joining: options.joining, onReassigned: options.onReassigned,
   });
   host.start();
-  return { id, dir, engine, host, partition };
+  return { id, dir, engine, host, log, partition };
 }
 
 export async function stopNode(node: TestNode): Promise<void> {

@@ -1,0 +1,54 @@
+// A single-replica partition commits as a replicated one does: at the fsync under
+// flush.policy=batch, at the write under flush.policy=interval (the timer fsyncs later).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../../src/common/clock';
+import { moduleLogger } from '../../src/common/logger';
+import { Partition } from '../../src/partition/partition';
+import { StorageEngine } from '../../src/storage/storage-engine';
+import { DEFAULT_LOG_CONFIG, type LogConfig, type PartitionLog } from '../../src/storage/types';
+import { encodeBatch } from '../broker/broker-fixture';
+
+const TP = { topic: 'soft', partition: 0 };
+const HOUR_MS = 3_600_000;
+
+describe('single-replica partition under flush.policy', () => {
+  let dir: string;
+  let engine: StorageEngine;
+  let log: PartitionLog;
+  let partition: Partition;
+
+  async function open(flushPolicy: LogConfig['flushPolicy']): Promise<void> {
+    dir = mkdtempSync(join(tmpdir(), 'sluice-partition-flush-'));
+    engine = await StorageEngine.open({ dataDir: dir });
+    const config = { ...DEFAULT_LOG_CONFIG, flushPolicy, flushIntervalMs: HOUR_MS };
+    log = await engine.openLog(TP.topic, TP.partition, config);
+    partition = await Partition.open(TP, log, config, systemClock, moduleLogger('test'));
+  }
+  const produce = (values: string[]) =>
+    partition.produce({ batch: encodeBatch(values), acks: 'all', recordCount: values.length, maxTimestampMs: 0, producerId: 0, producerEpoch: 0, baseSequence: 0 });
+
+  afterEach(async () => {
+    await partition.close();
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('interval: acknowledges acks=all and exposes the batch once written, before the timer fsyncs it', async () => {
+    await open('interval');
+    const outcome = await produce(['a', 'b']);
+    assert.ok(outcome.ok && outcome.baseOffset === 0, JSON.stringify(outcome));
+    assert.equal(partition.highWatermark, 2);
+    assert.ok(log.syncedRaftIndex < log.lastRaftIndex, `fsynced up to ${log.syncedRaftIndex} of ${log.lastRaftIndex}: the ack should not have waited`);
+  });
+
+  it('batch: acknowledges acks=all only once the batch is fsynced', async () => {
+    await open('batch');
+    const outcome = await produce(['a', 'b']);
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(log.syncedRaftIndex, log.lastRaftIndex);
+    assert.equal(partition.highWatermark, 2);
+  });
+});
