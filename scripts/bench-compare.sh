@@ -19,6 +19,10 @@
 #   jetstream       file storage, default sync: the ack comes before any fsync (weaker than Sluice)
 #   jetstream-r3    3 servers, replicas=3: acked by a quorum, default sync (no fsync before the ack)
 #   sluice-rf3      3 brokers, RF=3, acks=all: fsynced on a majority (2 of 3) before the ack
+#   sluice-interval, sluice-rf3-interval   the same brokers, topics with flush.policy=interval:
+#                   written (not fsynced) on a majority before the ack, fsync every 1 s — the
+#                   durability of redis-everysec, jetstream and jetstream-r3, which are compared
+#                   with these rows (the fsync rows are shown beside them)
 #
 # Every Sluice run waits, before timing, until each partition of the fresh topic has a leader and
 # an acks=all produce to it succeeded (the bench's warm-up), so leader elections are not timed.
@@ -28,7 +32,7 @@ source "$(dirname "$0")/peers/redis.sh"
 source "$(dirname "$0")/peers/nats.sh"
 source "$(dirname "$0")/peers/sluice.sh"
 
-SYSTEMS="${BENCH_SYSTEMS:-sluice redis-always redis-everysec jetstream jetstream-r3 sluice-rf3}"
+SYSTEMS="${BENCH_SYSTEMS:-sluice sluice-interval redis-always redis-everysec jetstream jetstream-r3 sluice-rf3 sluice-rf3-interval}"
 wants() { [[ " $SYSTEMS " == *" $1 "* ]]; }
 
 trap cleanup EXIT
@@ -43,14 +47,22 @@ log "work dir $WORK_DIR"
 
 TARGETS=()
 UNAVAILABLE=()
-if wants sluice; then
+COMPARE_WITH=()
+INTERVAL_CONFIG="flush.policy=interval,flush.interval.ms=1000"
+INTERVAL_DURABILITY="acks=all, flush.policy=interval: written (not fsynced) before ack, fsync every 1 s"
+if wants sluice || wants sluice-interval; then
   profile_flags=()
   if [ -n "${BENCH_CPU_PROFILE:-}" ]; then
     mkdir -p "$ROOT/bench-results"
     profile_flags=(--cpu-prof --cpu-prof-dir "$ROOT/bench-results/cpu-profile")
   fi
   if start_sluice sluice "${profile_flags[@]}"; then
-    TARGETS+=(--target "sluice|sluice|$SLUICE_ADDR|acks=all, fsync (group commit) before ack, 1 broker")
+    if wants sluice; then TARGETS+=(--target "sluice|sluice|$SLUICE_ADDR|acks=all, fsync (group commit) before ack, 1 broker"); fi
+    if wants sluice-interval; then
+      share_servers sluice-interval sluice
+      TARGETS+=(--target "sluice-interval|sluice|$SLUICE_ADDR|$INTERVAL_DURABILITY, 1 broker|$INTERVAL_CONFIG")
+      COMPARE_WITH+=(--compare-with jetstream=sluice-interval --compare-with redis-everysec=sluice-interval)
+    fi
   else
     UNAVAILABLE+=(--unavailable "sluice|acks=all, fsync before ack|broker did not start (see its log)")
   fi
@@ -67,13 +79,18 @@ fi
 if wants jetstream-r3 && start_nats_cluster jetstream-r3; then
   TARGETS+=(--target "jetstream-r3|nats-r3|$NATS_CLUSTER_URLS|3 servers, replicas=3, quorum ack, default sync (no fsync before ack)")
 fi
-if wants sluice-rf3; then
+if wants sluice-rf3 || wants sluice-rf3-interval; then
   rf3_profile_flags=()
   if [ -n "${BENCH_CPU_PROFILE:-}" ]; then
     rf3_profile_flags=(--cpu-prof --cpu-prof-dir "$ROOT/bench-results/cpu-profile-rf3")
   fi
   if start_sluice_cluster sluice-rf3 "${rf3_profile_flags[@]}"; then
-    TARGETS+=(--target "sluice-rf3|sluice-rf3|$SLUICE_CLUSTER_ADDRS|3 brokers, RF=3, acks=all: fsynced on a majority (2 of 3) before ack")
+    if wants sluice-rf3; then TARGETS+=(--target "sluice-rf3|sluice-rf3|$SLUICE_CLUSTER_ADDRS|3 brokers, RF=3, acks=all: fsynced on a majority (2 of 3) before ack"); fi
+    if wants sluice-rf3-interval; then
+      share_servers sluice-rf3-interval sluice-rf3
+      TARGETS+=(--target "sluice-rf3-interval|sluice-rf3|$SLUICE_CLUSTER_ADDRS|3 brokers, RF=3, $INTERVAL_DURABILITY on a majority|$INTERVAL_CONFIG")
+      COMPARE_WITH+=(--compare-with jetstream-r3=sluice-rf3-interval)
+    fi
   else
     UNAVAILABLE+=(--unavailable "sluice-rf3|3 brokers, RF=3, acks=all|cluster did not start (see its logs)")
   fi
@@ -82,7 +99,7 @@ fi
 if [ "${#TARGETS[@]}" = 0 ]; then log "no system started"; exit 1; fi
 cd "$ROOT"
 status=0
-node dist/src/cli/bench/main.js compare "${TARGETS[@]}" "${UNAVAILABLE[@]}" --out-dir bench-results --no-progress \
+node dist/src/cli/bench/main.js compare "${TARGETS[@]}" "${UNAVAILABLE[@]}" "${COMPARE_WITH[@]}" --out-dir bench-results --no-progress \
   --before-each "bash scripts/peers/focus.sh $WORK_DIR" "$@" || status=$?
 
 if command -v rsvg-convert >/dev/null 2>&1; then

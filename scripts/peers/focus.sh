@@ -8,6 +8,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 work_dir="$1" system="$2"
 [ -d "$work_dir/pids" ] || { echo "focus.sh: no $work_dir/pids" >&2; exit 1; }
+# A row measured on another system's servers (share_servers in lib.sh) focuses on that system.
+if [ -f "$work_dir/alias/$system" ]; then system="$(cat "$work_dir/alias/$system")"; fi
 for file in "$work_dir"/pids/*; do
   name="$(basename "$file")"
   [ "$name" = "$system" ] && continue

@@ -59,6 +59,13 @@ record_for_system() {
   echo "$3" >>"$WORK_DIR/$1/${2%-n[0-9]*}"
 }
 
+# share_servers NAME SYSTEM: NAME is measured on SYSTEM's servers (the same brokers, other topic
+# configs), so focusing on NAME (scripts/peers/focus.sh) focuses on SYSTEM.
+share_servers() {
+  mkdir -p "$WORK_DIR/alias"
+  echo "$2" >"$WORK_DIR/alias/$1"
+}
+
 # await_ready NAME SECONDS URL: waits until URL answers 200 and records it, so that focus.sh waits
 # for it again after continuing NAME's system. Servers stopped for minutes can need longer than
 # the settle time: in one run a JetStream cluster answered every request with 503 after it, and

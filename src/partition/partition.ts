@@ -211,7 +211,10 @@ export class Partition implements PartitionReplica {
       for (const pending of group) {
         if (pending.input.acks === 'leader' || committedOnWrite) pending.resolve(success(pending.baseOffset, appendTimeMs, this.logStartOffset));
       }
-      if (committedOnWrite) this.advanceHighWatermark(endOffset);
+      // Under interval every append commits; consumers are told once per event-loop turn, so a
+      // push carries every append of the turn (one push per append cost the broker a quarter of
+      // its end-to-end median at 10k records/s).
+      if (committedOnWrite) this.advanceHighWatermark(endOffset, 'end-of-turn');
       // The sync still runs under interval: it tracks what is durable and stops writes if it fails.
       const waitingForSync = committedOnWrite ? [] : group.filter((p) => p.input.acks === 'all');
       void this.log.sync().then(
@@ -253,10 +256,11 @@ export class Partition implements PartitionReplica {
     await rebuildProducerState(this.log, this.producers);
   }
 
-  private advanceHighWatermark(offset: number): void {
+  private advanceHighWatermark(offset: number, tell: 'now' | 'end-of-turn' = 'now'): void {
     if (offset <= this.highWatermarkOffset) return;
     this.highWatermarkOffset = offset;
-    this.changed.notify();
+    if (tell === 'now') this.changed.notify();
+    else this.changed.notifyAtEndOfTurn();
   }
 }
 

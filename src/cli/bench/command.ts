@@ -227,21 +227,45 @@ function suiteCommand(): Command {
     }));
 }
 
-/** `--target label|system|address|durability`, e.g. `redis-always|redis|127.0.0.1:6380|AOF, appendfsync always`. */
+/**
+ * `--target label|system|address|durability[|topic configs]`, e.g.
+ * `redis-always|redis|127.0.0.1:6380|AOF, appendfsync always` or
+ * `sluice-interval|sluice|127.0.0.1:9092|written before ack|flush.policy=interval` (configs of the
+ * topic a Sluice target creates, `k=v,k=v`).
+ */
 export function parseTarget(text: string): Target {
-  const [label, system, address, durability, extra] = text.split('|').map((s) => s.trim());
-  const fail = (why: string): never => { throw new InvalidArgumentError(`target '${text}' is invalid (${why}): use label|system|address[,address…]|durability, system sluice, sluice-rf3, nats, nats-r3 or redis`); };
+  const [label, system, address, durability, configs, extra] = text.split('|').map((s) => s.trim());
+  const fail = (why: string): never => { throw new InvalidArgumentError(`target '${text}' is invalid (${why}): use label|system|address[,address…]|durability[|k=v,k=v], system sluice, sluice-rf3, nats, nats-r3 or redis`); };
   if (!label || !system || !address) fail('missing fields');
   const addresses = address!.split(',').map((s) => s.trim()).filter(Boolean);
   const replicas = /-r(?:f)?(\d)$/.exec(system!)?.[1];
   const base = system!.replace(/-r(?:f)?\d$/, '');
   let driver: DriverConfig;
-  if (base === 'sluice') driver = { system: 'sluice', brokers: addresses, replicationFactor: Number(replicas ?? 1) };
+  if (base === 'sluice') {
+    driver = { system: 'sluice', brokers: addresses, replicationFactor: Number(replicas ?? 1), ...(configs ? { topicConfigs: parseTopicConfigs(configs, fail) } : {}) };
+  } else if (configs) return fail('topic configs are for Sluice targets only');
   else if (base === 'nats') driver = { system: 'nats', servers: addresses, replicas: Number(replicas ?? 1) };
   else if (base === 'redis') { const { host, port } = parseHostPort(addresses[0]!, 6379); driver = { system: 'redis', host, port }; }
   else return fail(`unknown system '${system}'`);
   if (extra !== undefined) fail('too many fields');
   return { label: label!, driver, durability: durability ?? '' };
+}
+
+function parseTopicConfigs(text: string, fail: (why: string) => never): Record<string, string> {
+  const configs: Record<string, string> = {};
+  for (const pair of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at <= 0) fail(`topic config '${pair}' is not key=value`);
+    configs[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return configs;
+}
+
+/** `--compare-with peer=baseline`: that peer's ratios are against this baseline. */
+function parseCompareWith(text: string, acc: Record<string, string>): Record<string, string> {
+  const [peer, baseline, extra] = text.split('=').map((s) => s.trim());
+  if (!peer || !baseline || extra !== undefined) throw new InvalidArgumentError(`--compare-with '${text}' is invalid: use peer=baseline, e.g. jetstream=sluice-interval`);
+  return { ...acc, [peer]: baseline };
 }
 
 /** Runs `command label` through the shell, its output on stderr; throws when it fails. */
@@ -258,6 +282,7 @@ function compareCommand(): Command {
     .option('--unavailable <spec>', 'label|durability|reason: a row that is shown but not run (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--baseline <label>', 'ratios are baseline / system', 'sluice')
     .option('--replicated-baseline <label>', 'the baseline of replicated peers (labels ending in -r3)', 'sluice-rf3')
+    .option('--compare-with <peer=baseline>', "compare this peer with another baseline, e.g. one of equal durability (repeatable)", parseCompareWith, {} as Record<string, string>)
     .option('--scale <factor>', 'multiply the record counts', nonNegative('scale'), 1)
     .option('--e2e-seconds <s>', 'length of each paced end-to-end run', positiveInt('e2e seconds'), 20)
     .option('--e2e-warmup-seconds <s>', 'paced end-to-end runs send at their rate for this long before measuring', nonNegative('e2e warm-up seconds'), 10)
@@ -265,8 +290,8 @@ function compareCommand(): Command {
     .option('--out-dir <dir>', 'where JSON, charts and the markdown table go', 'bench-results')
     .option('--before-each <command>', "run '<command> <label>' before each system's steps (bench-compare.sh pauses the other systems' servers with it)")
     .action(guarded(async (command: Command) => {
-      const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; replicatedBaseline: string; scale: number; e2eSeconds: number; e2eWarmupSeconds: number; outDir: string; steps?: string; beforeEach?: string }>();
-      const baselines = { single: o.baseline, replicated: o.replicatedBaseline };
+      const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; replicatedBaseline: string; compareWith: Record<string, string>; scale: number; e2eSeconds: number; e2eWarmupSeconds: number; outDir: string; steps?: string; beforeEach?: string }>();
+      const baselines = { single: o.baseline, replicated: o.replicatedBaseline, byPeer: o.compareWith };
       if (o.target.length === 0) throw new InvalidArgumentError('no --target given: name at least one system');
       const scale = { countScale: o.scale, endToEndSeconds: o.e2eSeconds, warmupSeconds: o.e2eWarmupSeconds };
       // One producer thread per core unless told otherwise: one Node producer thread is the

@@ -31,20 +31,24 @@ export interface Baselines {
   readonly single: string;
   /** Compared with replicated peers; absent or not run: they are compared with `single`. */
   readonly replicated?: string;
+  /** Peers compared with a baseline of their own (one of equal durability), when that one ran. */
+  readonly byPeer?: Readonly<Record<string, string>>;
 }
 
 /** A peer label that names a replicated setup (jetstream-r3, sluice-rf3). */
 export const isReplicatedLabel = (label: string): boolean => /-r(f)?\d+$/.test(label);
 
 export function ratioRows(results: readonly RunResult[], baselines: Baselines | string): RatioRow[] {
-  const { single, replicated } = typeof baselines === 'string' ? { single: baselines, replicated: undefined } : baselines;
-  const hasReplicated = replicated !== undefined && results.some((r) => r.system === replicated && r.records > 0);
-  const baselineOf = (system: string): string => (hasReplicated && isReplicatedLabel(system) ? replicated! : single);
+  const { single, replicated, byPeer = {} } = typeof baselines === 'string' ? { single: baselines, replicated: undefined } : baselines;
+  const ran = (system: string | undefined): boolean => system !== undefined && results.some((r) => r.system === system && r.records > 0);
+  const hasReplicated = ran(replicated);
+  const baselineOf = (system: string): string => (ran(byPeer[system]) ? byPeer[system]! : hasReplicated && isReplicatedLabel(system) ? replicated! : single);
+  const ownBaselines = new Set(Object.values(byPeer).filter(ran));
   return results.map((r) => {
-    const isBase = r.system === single || (hasReplicated && r.system === replicated);
+    const isBase = r.system === single || (hasReplicated && r.system === replicated) || ownBaselines.has(r.system);
     const comparedWith = isBase ? null : baselineOf(r.system);
     const base = results.find((b) => b.system === comparedWith && b.name === r.name && b.records > 0);
-    const ran = r.records > 0;
+    const measured = r.records > 0;
     return {
       step: r.name,
       system: r.system,
@@ -52,15 +56,15 @@ export function ratioRows(results: readonly RunResult[], baselines: Baselines | 
       comparedWith,
       recordsPerSec: r.recordsPerSec,
       mbPerSec: r.mbPerSec,
-      p50Ms: ran ? r.latency?.summary.p50Ms ?? null : null,
-      p99Ms: ran ? r.latency?.summary.p99Ms ?? null : null,
-      p999Ms: ran ? r.latency?.summary.p999Ms ?? null : null,
-      throughputRatio: isBase || !ran ? null : ratio(base?.recordsPerSec, r.recordsPerSec),
-      p99Ratio: isBase || !ran ? null : ratio(base?.latency?.summary.p99Ms, r.latency?.summary.p99Ms),
+      p50Ms: measured ? r.latency?.summary.p50Ms ?? null : null,
+      p99Ms: measured ? r.latency?.summary.p99Ms ?? null : null,
+      p999Ms: measured ? r.latency?.summary.p999Ms ?? null : null,
+      throughputRatio: isBase || !measured ? null : ratio(base?.recordsPerSec, r.recordsPerSec),
+      p99Ratio: isBase || !measured ? null : ratio(base?.latency?.summary.p99Ms, r.latency?.summary.p99Ms),
       note: [
         ...(comparedWith !== null && comparedWith !== single ? [`ratios vs ${comparedWith}`] : []),
-        ...(r.spec.ratePerSecond !== null && ran ? [`paced at ${r.spec.ratePerSecond}/s${r.recordsPerSec < 0.95 * r.spec.ratePerSecond ? ', fell behind' : ''}`] : []),
-        ...(r.ackLatency && r.ackLatency.summary.count > 0 && ran ? [`acks p50/p99 ${r.ackLatency.summary.p50Ms.toFixed(1)}/${r.ackLatency.summary.p99Ms.toFixed(1)} ms`] : []),
+        ...(r.spec.ratePerSecond !== null && measured ? [`paced at ${r.spec.ratePerSecond}/s${r.recordsPerSec < 0.95 * r.spec.ratePerSecond ? ', fell behind' : ''}`] : []),
+        ...(r.ackLatency && r.ackLatency.summary.count > 0 && measured ? [`acks p50/p99 ${r.ackLatency.summary.p50Ms.toFixed(1)}/${r.ackLatency.summary.p99Ms.toFixed(1)} ms`] : []),
         ...r.notes,
         ...(r.missing > 0 ? [`missing ${r.missing}`] : []),
         ...(r.errors > 0 ? [`errors ${r.errors}`] : []),

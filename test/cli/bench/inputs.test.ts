@@ -25,6 +25,14 @@ describe('bench inputs and plans', () => {
     assert.throws(() => parseTarget('kafka|kafka|127.0.0.1:9092|x'), /unknown system 'kafka'/);
   });
 
+  it('parses the topic configs of a Sluice target and refuses them elsewhere', () => {
+    assert.deepEqual(parseTarget('sluice-rf3-interval|sluice-rf3|127.0.0.1:1|written|flush.policy=interval,flush.interval.ms=1000').driver, {
+      system: 'sluice', brokers: ['127.0.0.1:1'], replicationFactor: 3, topicConfigs: { 'flush.policy': 'interval', 'flush.interval.ms': '1000' },
+    });
+    assert.throws(() => parseTarget('s|sluice|127.0.0.1:1|x|flush.policy'), /topic config 'flush.policy' is not key=value/);
+    assert.throws(() => parseTarget('r|redis|127.0.0.1:1|x|a=b'), /topic configs are for Sluice targets only/);
+  });
+
   it('routes keys deterministically: round-robin without keys, by key hash with keys', () => {
     const none = new KeyChooser('none', 3);
     assert.deepEqual([0, 1, 2, 3].map(() => none.choose().partition), [0, 1, 2, 0]);

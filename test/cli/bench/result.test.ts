@@ -74,6 +74,25 @@ describe('bench result JSON', () => {
     assert.deepEqual(withoutRf3.map((r) => r.throughputRatio), [null, 2, 6]);
   });
 
+  it('compares a peer named in byPeer with its own baseline (of equal durability), falling back when that one did not run', () => {
+    const results = [
+      fakeResult('sluice', 'produce-100B', 300_000, 10),
+      fakeResult('sluice-interval', 'produce-100B', 600_000, 5),
+      fakeResult('jetstream', 'produce-100B', 150_000, 20),
+      fakeResult('redis-always', 'produce-100B', 100_000, 40),
+    ];
+    const baselines = { single: 'sluice', byPeer: { jetstream: 'sluice-interval' } };
+    assert.deepEqual(ratioRows(results, baselines).map((r) => [r.system, r.comparedWith, r.throughputRatio, r.p99Ratio]), [
+      ['sluice', null, null, null],
+      ['sluice-interval', null, null, null],
+      ['jetstream', 'sluice-interval', 4, 0.25],
+      ['redis-always', 'sluice', 3, 0.25],
+    ]);
+    assert.match(formatCompareMarkdown(results, baselines), /\| jetstream \|.*ratios vs sluice-interval \|/);
+    const withoutOwn = ratioRows([results[0]!, results[2]!], baselines);
+    assert.deepEqual(withoutOwn.map((r) => [r.system, r.comparedWith, r.throughputRatio]), [['sluice', null, null], ['jetstream', 'sluice', 2]]);
+  });
+
   it('prints a summary table with one row per run', () => {
     const table = formatResultsTable([fakeResult('sluice', 'produce-100B', 1000, 5), fakeResult('sluice', 'consume-100B', 2000, null)]);
     const lines = table.split('\n');

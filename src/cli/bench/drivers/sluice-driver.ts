@@ -87,7 +87,7 @@ export async function openSluiceDriver(config: SluiceConfig): Promise<BenchDrive
     async prepare(topic, partitions) {
       const admin = client.admin();
       try {
-        await admin.createTopics([{ name: topic, partitions, replicationFactor: config.replicationFactor }]);
+        await admin.createTopics([{ name: topic, partitions, replicationFactor: config.replicationFactor, configs: config.topicConfigs }]);
       } catch (error) {
         if (!/exist/i.test(String((error as Error).message ?? error))) throw error;
       }

@@ -4,7 +4,13 @@ import type { Acks } from '../result';
 
 /** How to reach a system; plain data so that it crosses into worker threads. */
 export type DriverConfig =
-  | { readonly system: 'sluice'; readonly brokers: readonly string[]; readonly replicationFactor: number }
+  | {
+      readonly system: 'sluice';
+      readonly brokers: readonly string[];
+      readonly replicationFactor: number;
+      /** Configs of the topic the driver creates (e.g. flush.policy=interval); defaults when absent. */
+      readonly topicConfigs?: Readonly<Record<string, string>>;
+    }
   | { readonly system: 'nats'; readonly servers: readonly string[]; readonly replicas: number }
   | { readonly system: 'redis'; readonly host: string; readonly port: number };
 
