@@ -94,10 +94,17 @@ async function runProducer(driver: BenchDriver): Promise<void> {
 
   let sent = 0;
   const more = (): boolean => !stopRequested && sent < toSend && (deadlineNs === null || now() < deadlineNs);
+  const slot = (): Promise<void> => new Promise<void>((resolve) => { slotFree = resolve; });
   if (schedule) {
     while (more()) {
       const due = schedule.dueCount(now());
-      while (sent < due && !stopRequested) send(schedule.intendedNs(sent++));
+      while (sent < due && !stopRequested) {
+        // A system that falls far behind must not make the bench queue its backlog in memory
+        // (3.6M records took 8 GB and minutes of GC): wait for an ack, then send late. The record
+        // is still timed from its intended send time, so the wait counts against the system.
+        if (inFlight >= spec.maxInFlight) await slot();
+        send(schedule.intendedNs(sent++));
+      }
       if (sent >= toSend) break;
       // Sleeps without spinning (a setImmediate spin burned a core the system under test needs).
       await sleepUntilNs(schedule.intendedNs(sent), now);
@@ -105,7 +112,7 @@ async function runProducer(driver: BenchDriver): Promise<void> {
   } else {
     while (more()) {
       for (let i = 0; i < 256 && sent < init.records; i++) {
-        if (inFlight >= spec.maxInFlight) await new Promise<void>((resolve) => { slotFree = resolve; });
+        if (inFlight >= spec.maxInFlight) await slot();
         send(0);
         sent++;
       }
