@@ -11,6 +11,13 @@ import { callLeaders } from './leader-requests';
 import { sleep } from './retry';
 import type { ConsumedBatch, ConsumedRecord, ConsumerOptions, SeekTarget, TopicPartitionOffset } from './types';
 
+/**
+ * Kafka's max.partition.fetch.bytes. Larger was slower, not faster: each push is a buffer the
+ * consumer thread allocates fresh (page faults) and the GC then collects; consuming 1M × 100 B
+ * from the start ran at 912k records/s with 1 MiB, 523k with 2 MiB, 372k with 8 MiB.
+ */
+const DEFAULT_MAX_BYTES_PER_PARTITION = 1024 * 1024;
+
 const EARLIEST = -2;
 const LATEST = -1;
 
@@ -44,7 +51,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     this.fetcher = new Fetcher(context, {
       delivery: options.delivery ?? 'push',
       maxBytes: options.maxBytes ?? 50 * 1024 * 1024,
-      maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION,
       maxWaitMs: this.maxWaitMs,
       autoOffsetReset: options.autoOffsetReset ?? 'error',
       checkCrcs: options.checkCrcs ?? true,

@@ -111,7 +111,7 @@ export async function openSluiceDriver(config: SluiceConfig): Promise<BenchDrive
     },
     async consumer(): Promise<BenchConsumer> {
       // Fetch sizes comparable to the peers' batches (Redis XREAD COUNT 5000, JetStream 10,000 messages).
-      const consumer = client.consumer({ maxWaitMs: 100, maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 64 * 1024 * 1024 });
+      const consumer = client.consumer({ maxWaitMs: 100, maxBytes: 64 * 1024 * 1024 });
       await consumer.connect();
       let stopped = false;
       let running: Promise<void> | null = null;
