@@ -110,7 +110,8 @@ export async function openSluiceDriver(config: SluiceConfig): Promise<BenchDrive
       };
     },
     async consumer(): Promise<BenchConsumer> {
-      // Fetch sizes comparable to the peers' batches (Redis XREAD COUNT 5000, JetStream 10,000 messages).
+      // The client's push size (1 MiB per partition: ~10,000 records of 100 B, like the peers'
+      // batches: Redis XREAD COUNT 5000, JetStream 10,000 messages); a larger one consumed slower.
       const consumer = client.consumer({ maxWaitMs: 100, maxBytes: 64 * 1024 * 1024 });
       await consumer.connect();
       let stopped = false;
