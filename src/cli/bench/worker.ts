@@ -4,7 +4,7 @@ import { randomFillSync } from 'node:crypto';
 import { openDriver, type BenchDriver } from './drivers/types';
 import { KeyChooser } from './keys';
 import { encodeHistogram, newLatencyHistogram, recordLatencyNs } from './latency';
-import { PacingSchedule, sleepUntilNs } from './pacing';
+import { PacingSchedule, sendDue, sleepUntilNs } from './pacing';
 import { monotonicNs, readStamp, stampRecord, TIMESTAMP_BYTES, type MainToWorker, type WorkerInit, type WorkerToMain } from './worker-protocol';
 
 const init = workerData as WorkerInit;
@@ -96,15 +96,9 @@ async function runProducer(driver: BenchDriver): Promise<void> {
   const more = (): boolean => !stopRequested && sent < toSend && (deadlineNs === null || now() < deadlineNs);
   const slot = (): Promise<void> => new Promise<void>((resolve) => { slotFree = resolve; });
   if (schedule) {
+    const sender = { inFlight: () => inFlight, slotFreed: slot, send: (_index: number, intendedNs: number) => send(intendedNs), stopped: () => stopRequested };
     while (more()) {
-      const due = schedule.dueCount(now());
-      while (sent < due && !stopRequested) {
-        // A system that falls far behind must not make the bench queue its backlog in memory
-        // (3.6M records took 8 GB and minutes of GC): wait for an ack, then send late. The record
-        // is still timed from its intended send time, so the wait counts against the system.
-        if (inFlight >= spec.maxInFlight) await slot();
-        send(schedule.intendedNs(sent++));
-      }
+      sent = await sendDue(schedule, sent, schedule.dueCount(now()), spec.maxInFlight, sender);
       if (sent >= toSend) break;
       // Sleeps without spinning (a setImmediate spin burned a core the system under test needs).
       await sleepUntilNs(schedule.intendedNs(sent), now);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { MAX_BLOCK_NS, PacingSchedule, sleepUntilNs } from '../../../src/cli/bench/pacing';
+import { MAX_BLOCK_NS, PacingSchedule, sendDue, sleepUntilNs } from '../../../src/cli/bench/pacing';
 import { monotonicNs } from '../../../src/cli/bench/worker-protocol';
 
 describe('bench pacing schedule', () => {
@@ -71,5 +71,35 @@ describe('bench pacing schedule', () => {
       await sleepUntilNs(100, () => 200, () => { blocked = true; });
       assert.equal(blocked, false);
     });
+  });
+
+  it('sends overdue records in order, never more than maxInFlight unacknowledged, each timed from its intended time', async () => {
+    const schedule = new PacingSchedule(1_000, 1000, 10);
+    let inFlight = 0;
+    let highest = 0;
+    let waits = 0;
+    const sent: [number, number][] = [];
+    const count = await sendDue(schedule, 0, 10, 3, {
+      inFlight: () => inFlight,
+      slotFreed: async () => { waits++; inFlight--; },
+      send: (index, intendedNs) => { sent.push([index, intendedNs]); inFlight++; highest = Math.max(highest, inFlight); },
+      stopped: () => false,
+    });
+    assert.equal(count, 10);
+    assert.equal(highest, 3);
+    assert.equal(waits, 7);
+    assert.deepEqual(sent.map(([i]) => i), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(sent.map(([, ns]) => ns), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => schedule.intendedNs(i)));
+  });
+
+  it('stops sending when the run is stopped', async () => {
+    let stop = false;
+    const count = await sendDue(new PacingSchedule(0, 1000, 10), 2, 10, 100, {
+      inFlight: () => 0,
+      slotFreed: async () => undefined,
+      send: (index) => { if (index === 4) stop = true; },
+      stopped: () => stop,
+    });
+    assert.equal(count, 5);
   });
 });
