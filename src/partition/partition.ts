@@ -167,12 +167,17 @@ export class Partition implements PartitionReplica {
     while (this.draining) await this.draining;
   }
 
+  /** Under flush.policy=interval a write commits once appended; under batch once fsynced (PartitionLog.persist says the same for Raft members). */
+  private get commitsOnWrite(): boolean {
+    return this.config.flushPolicy === 'interval';
+  }
+
   private get name(): string {
     return `${this.topicPartition.topic}/${this.topicPartition.partition}`;
   }
 
   private async answerDuplicate(input: ProduceInput, baseOffset: number): Promise<ProduceOutcome> {
-    if (input.acks === 'all' && this.config.flushPolicy === 'batch') {
+    if (input.acks === 'all' && !this.commitsOnWrite) {
       try {
         await this.durableWaiters.waitFor(baseOffset + input.recordCount);
       } catch (error) {
@@ -207,7 +212,7 @@ export class Partition implements PartitionReplica {
         continue;
       }
       const endOffset = this.log.logEndOffset;
-      const committedOnWrite = this.config.flushPolicy === 'interval';
+      const committedOnWrite = this.commitsOnWrite;
       for (const pending of group) {
         if (pending.input.acks === 'leader' || committedOnWrite) pending.resolve(success(pending.baseOffset, appendTimeMs, this.logStartOffset));
       }
