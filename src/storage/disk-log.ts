@@ -16,6 +16,7 @@ import { recoverLog } from './log-recovery';
 import { Segment, segmentFileName, type SlotFacts } from './segment';
 import { writeParts, type WritePart } from './segment-appender';
 import type { IndexRecord, SegmentIndex } from './segment-index';
+import { RecentEntries } from './recent-entries';
 import { readFromSegment, type ReadState, type Selector } from './segment-reader';
 import { SegmentSet } from './segment-set';
 import { TermHistory } from './term-history';
@@ -39,6 +40,8 @@ export class DiskLog implements PartitionLog {
   private intervalTimer: NodeJS.Timeout | undefined;
   private intervalWaiters: (() => void)[] = [];
   private closing: Promise<void> | undefined;
+  /** The log's last small entries, for consumers at its end (see RecentEntries). */
+  private readonly recent = new RecentEntries();
 
   private constructor(private readonly opts: DiskLogOptions, set: SegmentSet, start: LogStart, terms: TermHistory) {
     const last = set.active.lastRaftIndex;
@@ -153,6 +156,7 @@ export class DiskLog implements PartitionLog {
       this.state.dirty.add(seg);
     }
     this.opts.index.write(records);
+    this.recent.add(headers.map((header, i) => ({ header, batch: entries[i]!.batch })));
     return headers;
   }
 
@@ -213,6 +217,8 @@ export class DiskLog implements PartitionLog {
       throw new SluiceError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${fromOffset} is out of range: valid offsets are [${start.logStartOffset}, ${end}]`);
     }
     const hi = Math.min(maxOffset, end);
+    const recent = this.recent.read(fromOffset, hi, maxBytes);
+    if (recent !== undefined) return recent;
     const state: ReadState = { entries: [], bytes: 0, maxBytes, done: false };
     if (fromOffset < hi) await this.readRange({ byRaftIndex: false, lo: fromOffset, hi }, set.findByOffset(fromOffset), state);
     return { entries: state.entries, bytes: state.bytes };
@@ -260,19 +266,19 @@ export class DiskLog implements PartitionLog {
   }
 
   truncateSuffix(fromIndex: RaftIndex): Promise<void> {
-    return this.exclusive(() => (this.checkOpen(), this.mutations.truncateSuffix(fromIndex)));
+    return this.exclusive(() => (this.checkOpen(), this.recent.clear(), this.mutations.truncateSuffix(fromIndex)));
   }
 
   truncatePrefix(offset: Offset): Promise<void> {
-    return this.exclusive(() => (this.checkOpen(), this.mutations.truncatePrefix(offset)));
+    return this.exclusive(() => (this.checkOpen(), this.recent.clear(), this.mutations.truncatePrefix(offset)));
   }
 
   resetTo(offset: Offset, nextRaftIndex: RaftIndex, snapshotTerm: Term): Promise<void> {
-    return this.exclusive(() => (this.checkOpen(), this.mutations.resetTo(offset, nextRaftIndex, snapshotTerm)));
+    return this.exclusive(() => (this.checkOpen(), this.recent.clear(), this.mutations.resetTo(offset, nextRaftIndex, snapshotTerm)));
   }
 
   applyRetention(nowMs: number): Promise<number> {
-    return this.exclusive(() => (this.checkOpen(), this.mutations.applyRetention(nowMs)));
+    return this.exclusive(() => (this.checkOpen(), this.recent.clear(), this.mutations.applyRetention(nowMs)));
   }
 
   async offsetForTimestamp(timestampMs: number): Promise<Offset | undefined> {

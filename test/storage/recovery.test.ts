@@ -5,6 +5,7 @@ import { open } from 'lmdb';
 import { ErrorCode, SluiceError } from '../../src/common/errors';
 import { asOffset, asRaftIndex } from '../../src/common/ids';
 import { HEADER_BYTES } from '../../src/storage/entry-format';
+import { RECENT_ENTRY_MAX_BYTES } from '../../src/storage/recent-entries';
 import { SegmentIndex } from '../../src/storage/segment-index';
 import { StorageEngine } from '../../src/storage/storage-engine';
 import { batchBytes, config, dataEntry, entries, tempDir } from './helpers';
@@ -80,6 +81,8 @@ describe('storage: recovery', () => {
   it('refuses to serve a batch damaged after open', async () => {
     const log = await engine.openLog('t', 0, config());
     await log.append(entries(1, 3));
+    // An entry too large for the recent-entries window empties it: the reads below go to the segment.
+    await log.append([dataEntry(4, { size: RECENT_ENTRY_MAX_BYTES + 1 })]);
     const fd = openSync(segPath(0), 'r+');
     writeSync(fd, Buffer.from([0xff]), 0, 1, HEADER_BYTES + 10);
     closeSync(fd);
