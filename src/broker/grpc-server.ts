@@ -16,7 +16,7 @@ import { handleCommitOffsets, handleFetchOffsets, handleListGroups } from './han
 import { handleInitProducer, handleListOffsets } from './handlers/list-offsets';
 import { handleProduce } from './handlers/produce';
 import { handleProduceStream } from './handlers/produce-stream';
-import { handleSubscribe } from './handlers/subscribe';
+import { type EncodePush, handleSubscribe } from './handlers/subscribe';
 import { FORWARDED_HEADER } from './cluster/forwarder';
 import { RequestError } from './request-error';
 import { advertiseStreamWindow, widenConnectionWindows } from './http2-window';
@@ -75,13 +75,15 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
 
   const root = brokerProtoRoot();
   for (const serviceName of SERVICE_NAMES) {
-    const definition = tolerateMalformed(serviceDefinition(root, serviceName));
+    let definition = tolerateMalformed(serviceDefinition(root, serviceName));
     const implementation: grpc.UntypedServiceImplementation = {};
     for (const [name, handler] of Object.entries(unary[serviceName])) {
       implementation[name] = wrapUnary(ctx, logger, `${serviceName}/${name}`, handler);
     }
     if (serviceName === 'sluice.v1.Data') {
-      implementation['subscribe'] = wrapSubscribe(ctx, logger);
+      const pushes = sendEncodedPushes(definition);
+      definition = pushes.definition;
+      implementation['subscribe'] = wrapSubscribe(ctx, logger, pushes.encode);
       implementation['produceStream'] = wrapProduceStream(ctx, logger);
     }
     server.addService(definition, implementation);
@@ -181,7 +183,15 @@ function wrapUnary(ctx: BrokerContext, logger: Logger, method: string, handler: 
   };
 }
 
-function wrapSubscribe(ctx: BrokerContext, logger: Logger): grpc.handleServerStreamingCall<any, unknown> {
+/** Subscribe's handler writes pushes it has encoded itself (see subscribe.ts): they go out as they are. */
+function sendEncodedPushes(definition: grpc.ServiceDefinition): { definition: grpc.ServiceDefinition; encode: EncodePush } {
+  const subscribe = definition['subscribe']!;
+  const encode = subscribe.responseSerialize as EncodePush;
+  const passEncoded = (value: unknown): Buffer => (Buffer.isBuffer(value) ? value : encode(value as { partitions: unknown[] }));
+  return { definition: { ...definition, subscribe: { ...subscribe, responseSerialize: passEncoded } }, encode };
+}
+
+function wrapSubscribe(ctx: BrokerContext, logger: Logger, encode: EncodePush): grpc.handleServerStreamingCall<any, unknown> {
   const method = 'sluice.v1.Data/subscribe';
   return (call) => {
     const malformed = malformedMessage(call.request, method);
@@ -191,7 +201,7 @@ function wrapSubscribe(ctx: BrokerContext, logger: Logger): grpc.handleServerStr
     }
     const cancel = new AbortController();
     call.once('cancelled', () => cancel.abort());
-    handleSubscribe(ctx, call, cancel.signal).then(
+    handleSubscribe(ctx, call, cancel.signal, encode).then(
       () => {
         ctx.metrics.requests.inc({ method, status: 'OK' });
         if (!cancel.signal.aborted) call.end();

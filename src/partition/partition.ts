@@ -14,6 +14,7 @@ import { ChangeSignal } from './change-signal';
 import { ProducerStateTable, type ProducerBatchFacts } from './producer-state';
 import { rebuildProducerState } from './producer-state-rebuild';
 import type { PartitionReplica } from './replica';
+import type { ReadLease } from '../storage/read-buffers';
 
 export type Acks = 'all' | 'leader' | 'none';
 
@@ -128,7 +129,7 @@ export class Partition implements PartitionReplica {
    * Reads committed batches from `offset`. Throws SluiceError(OFFSET_OUT_OF_RANGE) outside
    * [logStartOffset, logEndOffset].
    */
-  read(offset: number, maxBytes: number): Promise<ReadResult> {
+  read(offset: number, maxBytes: number, lease?: ReadLease): Promise<ReadResult> {
     if (offset < this.logStartOffset || offset > this.log.logEndOffset) {
       throw new SluiceError(
         ErrorCode.OFFSET_OUT_OF_RANGE,
@@ -136,7 +137,7 @@ export class Partition implements PartitionReplica {
       );
     }
     if (offset >= this.highWatermarkOffset) return Promise.resolve({ entries: [], bytes: 0 });
-    return this.log.read(asOffset(offset), asOffset(this.highWatermarkOffset), maxBytes);
+    return this.log.read(asOffset(offset), asOffset(this.highWatermarkOffset), maxBytes, lease);
   }
 
   offsetForTimestamp(timestampMs: number): Promise<Offset | undefined> {

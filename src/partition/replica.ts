@@ -5,6 +5,7 @@ import type { Offset, TopicPartition } from '../common/ids';
 import type { LogConfig, ReadResult } from '../storage/types';
 import type { ChangeSignal } from './change-signal';
 import type { ProduceInput, ProduceOutcome } from './partition';
+import type { ReadLease } from '../storage/read-buffers';
 
 export interface PartitionReplica {
   readonly topicPartition: TopicPartition;
@@ -28,8 +29,8 @@ export interface PartitionReplica {
    */
   readonly caughtUp: boolean;
   produce(input: ProduceInput): Promise<ProduceOutcome>;
-  /** Throws SluiceError: OFFSET_OUT_OF_RANGE, NotLeaderError, CORRUPT_MESSAGE. */
-  read(offset: number, maxBytes: number): Promise<ReadResult>;
+  /** Throws SluiceError: OFFSET_OUT_OF_RANGE, NotLeaderError, CORRUPT_MESSAGE. With a lease, see PartitionLog.read. */
+  read(offset: number, maxBytes: number, lease?: ReadLease): Promise<ReadResult>;
   offsetForTimestamp(timestampMs: number): Promise<Offset | undefined>;
   updateConfig(config: LogConfig): void;
   applyRetention(): Promise<number>;

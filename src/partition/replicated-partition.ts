@@ -17,6 +17,7 @@ import { rebuildProducerState } from './producer-state-rebuild';
 import { NotLeaderError, type PartitionReplica } from './replica';
 import { OffsetWaiters } from './offset-waiters';
 import { nextMembershipStep, type LeaderView } from './membership-plan';
+import type { ReadLease } from '../storage/read-buffers';
 
 interface PendingProposal {
   readonly term: number;
@@ -139,7 +140,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     return outcome;
   }
 
-  read(offset: number, maxBytes: number): Promise<ReadResult> {
+  read(offset: number, maxBytes: number, lease?: ReadLease): Promise<ReadResult> {
     if (!this.isLeader) throw this.notLeaderError();
     if (!this.committedInTerm) {
       // Until an entry of its own term commits, a new leader does not know the true commit point
@@ -154,7 +155,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
       );
     }
     if (offset >= this.committedEndOffset) return Promise.resolve({ entries: [], bytes: 0 });
-    return log.read(offset as Offset, this.committedEndOffset as Offset, maxBytes);
+    return log.read(offset as Offset, this.committedEndOffset as Offset, maxBytes, lease);
   }
 
   offsetForTimestamp(timestampMs: number): Promise<Offset | undefined> {

@@ -16,6 +16,7 @@ import { recoverLog } from './log-recovery';
 import { Segment, segmentFileName, type SlotFacts } from './segment';
 import { writeParts, type WritePart } from './segment-appender';
 import type { IndexRecord, SegmentIndex } from './segment-index';
+import type { ReadLease } from './read-buffers';
 import { RecentEntries } from './recent-entries';
 import { readFromSegment, type ReadState, type Selector } from './segment-reader';
 import { SegmentSet } from './segment-set';
@@ -210,7 +211,7 @@ export class DiskLog implements PartitionLog {
     for (const w of waiters) w();
   }
 
-  async read(fromOffset: Offset, maxOffset: Offset, maxBytes: number): Promise<ReadResult> {
+  async read(fromOffset: Offset, maxOffset: Offset, maxBytes: number, lease?: ReadLease): Promise<ReadResult> {
     const { set, start } = this.state;
     const end = set.active.nextOffset;
     if (fromOffset < start.logStartOffset || fromOffset > end) {
@@ -219,7 +220,7 @@ export class DiskLog implements PartitionLog {
     const hi = Math.min(maxOffset, end);
     const recent = this.recent.read(fromOffset, hi, maxBytes);
     if (recent !== undefined) return recent;
-    const state: ReadState = { entries: [], bytes: 0, maxBytes, done: false };
+    const state: ReadState = { entries: [], bytes: 0, maxBytes, done: false, lease };
     if (fromOffset < hi) await this.readRange({ byRaftIndex: false, lo: fromOffset, hi }, set.findByOffset(fromOffset), state);
     return { entries: state.entries, bytes: state.bytes };
   }

@@ -2,6 +2,7 @@
 // failures (ENOSPC, EIO) or count fsyncs. `nodeFileIo` is the real implementation.
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
+import type { ReadLease } from './read-buffers';
 
 export interface FileIo {
   /** Opens a file; flags as in fs.open ('r+', 'w+', 'r'). Returns the descriptor. */
@@ -124,8 +125,8 @@ export const SYNC_READ_MAX_BYTES = 64 * 1024;
  * done on the event loop instead of paying a libuv pool round trip (which cost more than the copy
  * for every push to a consumer at the tail of the log).
  */
-export async function readFully(io: FileIo, fd: number, position: number, length: number, recent = false): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(length);
+export async function readFully(io: FileIo, fd: number, position: number, length: number, recent = false, lease?: ReadLease): Promise<Buffer> {
+  const buf = lease ? lease.take(length) : Buffer.allocUnsafe(length);
   const now = recent && length <= SYNC_READ_MAX_BYTES;
   let got = 0;
   while (got < length) {

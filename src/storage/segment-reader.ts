@@ -6,6 +6,7 @@ import { crc32c } from '../common/crc32c';
 import { ErrorCode, SluiceError } from '../common/errors';
 import { decodeHeader, HEADER_BYTES } from './entry-format';
 import { type FileIo, readFully } from './file-io';
+import type { ReadLease } from './read-buffers';
 import type { Segment } from './segment';
 import type { StoredEntry } from './types';
 
@@ -29,6 +30,8 @@ export interface ReadState {
   bytes: number;
   readonly maxBytes: number;
   done: boolean;
+  /** Where the read buffers come from; a new Buffer per read without one. */
+  readonly lease?: ReadLease;
 }
 
 export type SegmentReadOutcome = 'ok' | 'misplaced';
@@ -47,7 +50,7 @@ export async function readFromSegment(io: FileIo, seg: Segment, pos: number, sel
   while (at < end && !state.done) {
     const budget = Math.max(state.maxBytes - state.bytes, 0) + READ_SLACK_BYTES;
     const want = Math.min(end - at, Math.max(budget, needed));
-    const buf = await readFully(io, seg.fd, at, want, active && end - at <= RECENT_TAIL_BYTES);
+    const buf = await readFully(io, seg.fd, at, want, active && end - at <= RECENT_TAIL_BYTES, state.lease);
     if (buf.length < want) throw new SluiceError(ErrorCode.CORRUPT_MESSAGE, `${seg.path} is shorter than expected: ${at + buf.length} bytes, ${end} expected`);
     let off = 0;
     while (off + HEADER_BYTES <= buf.length) {

@@ -1,6 +1,7 @@
 // The contract of the storage layer. Knows Raft only as the (term, raftIndex) pair it stores
 // beside each entry; knows nothing of networks, protobuf or records inside a batch.
 import type { Offset, RaftIndex, Term } from '../common/ids';
+import type { ReadLease } from './read-buffers';
 
 /** What kind of entry a log slot holds. Config entries consume a Raft index but no offsets. */
 export enum EntryKind {
@@ -143,7 +144,8 @@ export interface PartitionLog {
    * fromOffset < logStartOffset or fromOffset > logEndOffset.
    * Throws SluiceError(CORRUPT_MESSAGE) when a stored entry fails its CRC: never serves it.
    */
-  read(fromOffset: Offset, maxOffset: Offset, maxBytes: number): Promise<ReadResult>;
+  /** With a lease, the batches are views into its buffers and must not be used after its release. */
+  read(fromOffset: Offset, maxOffset: Offset, maxBytes: number, lease?: ReadLease): Promise<ReadResult>;
 
   /** Entries with Raft index in [lo, hi), including CONFIG entries, up to maxBytes (at least one). */
   readByRaftIndex(lo: RaftIndex, hi: RaftIndex, maxBytes: number): Promise<StoredEntry[]>;

@@ -92,6 +92,36 @@ describe('broker produce and fetch', () => {
     assert.deepEqual(seen, ['one', 'two', 'three']);
   });
 
+  it('serves subscribers catching up at once each its own bytes (pushes read into pooled buffers)', async () => {
+    // Enough per partition that the pushes come from the segments, not the recent-entries window,
+    // and in several pushes (small max_bytes), so that leases overlap and buffers are reused.
+    const valuesOf = (partition: number): string[] => Array.from({ length: 400 }, (_, i) => `p${partition}-${i}-${'x'.repeat(200 + (i % 37))}`);
+    for (const partition of [0, 1]) {
+      const values = valuesOf(partition);
+      for (let i = 0; i < values.length; i += 50) await produce(partition, values.slice(i, i + 50));
+    }
+    const { rawClient } = await import('./broker-fixture');
+    const { client } = rawClient(fx.address, 'sluice.v1.Data');
+    const follow = (partition: number): Promise<string[]> => {
+      const stream = (client as any).subscribe({ partitions: [{ topic: 'orders', partition, offset: 0, maxBytes: 16 * 1024 }], maxBytes: 16 * 1024 });
+      const seen: string[] = [];
+      return new Promise((resolve, reject) => {
+        stream.on('data', (message: any) => {
+          for (const r of recordsOf(message.partitions[0])) seen.push(r.value);
+          if (seen.length >= 400) {
+            stream.cancel();
+            resolve(seen);
+          }
+        });
+        stream.on('error', (error: any) => (error.code === 1 ? resolve(seen) : reject(error)));
+      });
+    };
+    const followers = [follow(0), follow(1), follow(0), follow(1)];
+    const results = await Promise.all(followers);
+    client.close();
+    results.forEach((seen, i) => assert.deepEqual(seen, valuesOf(i % 2), `subscriber ${i}`));
+  });
+
   it('keeps everything across a graceful restart', async () => {
     await produce(0, ['a', 'b']);
     fx = await fx.restart();

@@ -6,6 +6,7 @@ import { NotLeaderError, type PartitionReplica } from '../../partition/replica';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
 import type { FetchedBatchMessage, FetchPartitionMessage, FetchPartitionResultMessage, FetchRequestMessage } from '../wire-types';
+import type { ReadLease } from '../../storage/read-buffers';
 
 const DEFAULT_PARTITION_MAX_BYTES = 1024 * 1024;
 const DEFAULT_REQUEST_MAX_BYTES = 50 * 1024 * 1024;
@@ -57,7 +58,8 @@ export interface ReadRound {
 }
 
 /** One pass over the partitions: at most `maxBytes` in all, at least one batch if any is readable. */
-export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPartitionMessage[], maxBytes: number): Promise<ReadRound> {
+/** With a lease, the batches read are views into its buffers (see PartitionLog.read). */
+export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPartitionMessage[], maxBytes: number, lease?: ReadLease): Promise<ReadRound> {
   const results: FetchPartitionResultMessage[] = [];
   const waitOn: ChangeSignal[] = [];
   let bytes = 0;
@@ -78,7 +80,7 @@ export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPar
     const budget = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_PARTITION_MAX_BYTES, maxBytes - bytes);
     if (budget <= 0 && bytes > 0) continue;
     try {
-      const read = await partition.read(request.offset, Math.max(budget, 1));
+      const read = await partition.read(request.offset, Math.max(budget, 1), lease);
       for (const entry of read.entries) {
         const batch: FetchedBatchMessage = {
           baseOffset: entry.header.baseOffset,

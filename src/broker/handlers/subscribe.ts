@@ -1,16 +1,24 @@
 // Subscribe: a server-streaming fetch loop. Pushes batches as they commit, honours the
-// stream's flow control (waits for 'drain' when the client reads slowly), ends on cancel.
+// stream's flow control (waits for 'drain' when the client reads slowly), ends on cancel. Each
+// push is encoded here, at once, so that the buffers its batches were read into go back to the
+// pool before the next read (grpc-js may serialize a written message later, when it is queued).
 import { once } from 'node:events';
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { waitAny } from '../../partition/change-signal';
+import { ReadBufferPool } from '../../storage/read-buffers';
 import type { BrokerContext } from '../context';
 import type { FetchPartitionMessage, SubscribeRequestMessage } from '../wire-types';
 import { readOnce, validateFetchPartitions } from './fetch';
 
 const DEFAULT_PUSH_MAX_BYTES = 4 * 1024 * 1024;
 const IDLE_RECHECK_MS = 30_000;
+/** Shared by every subscription of this process: leases keep concurrent reads apart. */
+const readBuffers = new ReadBufferPool();
 
-export async function handleSubscribe(ctx: BrokerContext, call: ServerWritableStream<SubscribeRequestMessage, unknown>, cancelled: AbortSignal): Promise<void> {
+/** Encodes a push (FetchResponse) to the bytes the stream sends as they are. */
+export type EncodePush = (message: { partitions: unknown[] }) => Buffer;
+
+export async function handleSubscribe(ctx: BrokerContext, call: ServerWritableStream<SubscribeRequestMessage, unknown>, cancelled: AbortSignal, encode: EncodePush): Promise<void> {
   const request = call.request;
   validateFetchPartitions(ctx, request.partitions);
   const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_PUSH_MAX_BYTES, ctx.config.limits.maxFetchBytes);
@@ -18,9 +26,17 @@ export async function handleSubscribe(ctx: BrokerContext, call: ServerWritableSt
   const abort = AbortSignal.any([cancelled, ctx.stopping]);
 
   while (!abort.aborted) {
-    const round = await readOnce(ctx, positions, maxBytes);
-    if (round.bytes > 0 || round.hasError) {
-      const writable = call.write({ partitions: round.partitions });
+    const lease = readBuffers.lease();
+    let round;
+    let message: Buffer | undefined;
+    try {
+      round = await readOnce(ctx, positions, maxBytes, lease);
+      if (round.bytes > 0 || round.hasError) message = encode({ partitions: round.partitions });
+    } finally {
+      lease.release();
+    }
+    if (message !== undefined) {
+      const writable = call.write(message);
       if (round.hasError) return; // the client sees the error codes, then the stream ends
       round.partitions.forEach((result, i) => {
         const last = result.batches[result.batches.length - 1];
