@@ -122,6 +122,44 @@ describe('broker produce and fetch', () => {
     results.forEach((seen, i) => assert.deepEqual(seen, valuesOf(i % 2), `subscriber ${i}`));
   });
 
+  it('keeps a push queued behind a slow subscriber intact while other subscribers reuse the read buffers', async () => {
+    const valuesOf = (partition: number): string[] => Array.from({ length: 600 }, (_, i) => `p${partition}-${i}-${String.fromCharCode(97 + (i % 26)).repeat(300)}`);
+    for (const partition of [0, 1]) {
+      const values = valuesOf(partition);
+      for (let i = 0; i < values.length; i += 20) await produce(partition, values.slice(i, i + 20));
+    }
+    const { rawClient } = await import('./broker-fixture');
+    const slow = rawClient(fx.address, 'sluice.v1.Data').client;
+    const fast = rawClient(fx.address, 'sluice.v1.Data').client;
+    const follow = (client: any, partition: number, paused: boolean): { stream: any; seen: Promise<string[]> } => {
+      const stream = client.subscribe({ partitions: [{ topic: 'orders', partition, offset: 0, maxBytes: 8 * 1024 }], maxBytes: 8 * 1024 });
+      const values: string[] = [];
+      const seen = new Promise<string[]>((resolve, reject) => {
+        stream.on('data', (message: any) => {
+          for (const r of recordsOf(message.partitions[0])) values.push(r.value);
+          if (values.length >= 600) {
+            stream.cancel();
+            resolve(values);
+          }
+        });
+        stream.on('error', (error: any) => (error.code === 1 ? resolve(values) : reject(error)));
+      });
+      if (paused) stream.pause();
+      return { stream, seen };
+    };
+    // The slow subscriber stops reading: its HTTP/2 window fills and the broker's writes queue.
+    const held = follow(slow, 0, true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Meanwhile others read the same and another partition through the same pool of buffers.
+    const others = await Promise.all([follow(fast, 1, false).seen, follow(fast, 0, false).seen, follow(fast, 1, false).seen]);
+    held.stream.resume();
+    const slowSeen = await held.seen;
+    slow.close();
+    fast.close();
+    assert.deepEqual(others, [valuesOf(1), valuesOf(0), valuesOf(1)]);
+    assert.deepEqual(slowSeen, valuesOf(0), 'the pushes queued while the subscriber was paused');
+  });
+
   it('keeps everything across a graceful restart', async () => {
     await produce(0, ['a', 'b']);
     fx = await fx.restart();
