@@ -267,19 +267,19 @@ export class DiskLog implements PartitionLog {
   }
 
   truncateSuffix(fromIndex: RaftIndex): Promise<void> {
-    return this.exclusive(() => (this.checkOpen(), this.recent.clear(), this.mutations.truncateSuffix(fromIndex)));
+    return this.mutate(() => this.mutations.truncateSuffix(fromIndex));
   }
 
   truncatePrefix(offset: Offset): Promise<void> {
-    return this.exclusive(() => (this.checkOpen(), this.recent.clear(), this.mutations.truncatePrefix(offset)));
+    return this.mutate(() => this.mutations.truncatePrefix(offset));
   }
 
   resetTo(offset: Offset, nextRaftIndex: RaftIndex, snapshotTerm: Term): Promise<void> {
-    return this.exclusive(() => (this.checkOpen(), this.recent.clear(), this.mutations.resetTo(offset, nextRaftIndex, snapshotTerm)));
+    return this.mutate(() => this.mutations.resetTo(offset, nextRaftIndex, snapshotTerm));
   }
 
   applyRetention(nowMs: number): Promise<number> {
-    return this.exclusive(() => (this.checkOpen(), this.recent.clear(), this.mutations.applyRetention(nowMs)));
+    return this.mutate(() => this.mutations.applyRetention(nowMs));
   }
 
   async offsetForTimestamp(timestampMs: number): Promise<Offset | undefined> {
@@ -311,6 +311,11 @@ export class DiskLog implements PartitionLog {
 
   private checkOpen(): void {
     if (this.closing !== undefined) throw new SluiceError(ErrorCode.STORAGE_ERROR, `the log in ${this.opts.dir} is closed`);
+  }
+
+  /** A change to stored entries other than an append: the recent-entries window no longer holds. */
+  private mutate<T>(fn: () => Promise<T>): Promise<T> {
+    return this.exclusive(() => (this.checkOpen(), this.recent.clear(), fn()));
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {

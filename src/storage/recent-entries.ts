@@ -4,18 +4,13 @@
 // a tenth of the CPU a produce request costs there. The window always ends at the log end: an
 // entry too large to keep empties it, so a read it cannot serve whole goes to the segments.
 import { crc32c } from '../common/crc32c';
-import type { EntryHeader, StoredEntry } from './types';
+import type { EntryHeader, ReadResult, StoredEntry } from './types';
 
 /** Entries larger than this are not copied: a read of a big batch is worth its syscall. */
 export const RECENT_ENTRY_MAX_BYTES = 16 * 1024;
 /** Bound per partition, so that thousands of partitions keep at most tens of MiB. */
 export const RECENT_WINDOW_MAX_BYTES = 32 * 1024;
 const RECENT_WINDOW_MAX_ENTRIES = 64;
-
-export interface RecentRead {
-  readonly entries: StoredEntry[];
-  readonly bytes: number;
-}
 
 export class RecentEntries {
   private entries: StoredEntry[] = [];
@@ -53,7 +48,7 @@ export class RecentEntries {
    * always), with the segment reader's rules; undefined when the window does not begin at or
    * before fromOffset, so that the caller reads the segments instead.
    */
-  read(fromOffset: number, hi: number, maxBytes: number): RecentRead | undefined {
+  read(fromOffset: number, hi: number, maxBytes: number): ReadResult | undefined {
     const first = this.entries[0];
     if (first === undefined || first.header.baseOffset > fromOffset) return undefined;
     const served: StoredEntry[] = [];

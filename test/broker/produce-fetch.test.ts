@@ -14,6 +14,23 @@ describe('broker produce and fetch', () => {
   const produce = (partition: number, values: string[], acks = 0) =>
     fx.data('produce', { acks, partitions: [{ topic: 'orders', partition, batch: { baseTimestampMs: Date.now(), records: values.map((v) => ({ value: Buffer.from(v) })) } }] });
 
+  /** Subscribes to orders/partition from offset 0 and collects `count` values (pushes of at most maxBytes). */
+  const follow = (client: any, partition: number, count: number, maxBytes: number): { stream: any; seen: Promise<string[]> } => {
+    const stream = client.subscribe({ partitions: [{ topic: 'orders', partition, offset: 0, maxBytes }], maxBytes });
+    const values: string[] = [];
+    const seen = new Promise<string[]>((resolve, reject) => {
+      stream.on('data', (message: any) => {
+        for (const r of recordsOf(message.partitions[0])) values.push(r.value);
+        if (values.length >= count) {
+          stream.cancel();
+          resolve(values);
+        }
+      });
+      stream.on('error', (error: any) => (error.code === 1 ? resolve(values) : reject(error)));
+    });
+    return { stream, seen };
+  };
+
   it('assigns dense offsets per partition and returns the records in order', async () => {
     const first = await produce(0, ['a', 'b', 'c']);
     const second = await produce(0, ['d']);
@@ -102,22 +119,7 @@ describe('broker produce and fetch', () => {
     }
     const { rawClient } = await import('./broker-fixture');
     const { client } = rawClient(fx.address, 'sluice.v1.Data');
-    const follow = (partition: number): Promise<string[]> => {
-      const stream = (client as any).subscribe({ partitions: [{ topic: 'orders', partition, offset: 0, maxBytes: 16 * 1024 }], maxBytes: 16 * 1024 });
-      const seen: string[] = [];
-      return new Promise((resolve, reject) => {
-        stream.on('data', (message: any) => {
-          for (const r of recordsOf(message.partitions[0])) seen.push(r.value);
-          if (seen.length >= 400) {
-            stream.cancel();
-            resolve(seen);
-          }
-        });
-        stream.on('error', (error: any) => (error.code === 1 ? resolve(seen) : reject(error)));
-      });
-    };
-    const followers = [follow(0), follow(1), follow(0), follow(1)];
-    const results = await Promise.all(followers);
+    const results = await Promise.all([0, 1, 0, 1].map((partition) => follow(client, partition, 400, 16 * 1024).seen));
     client.close();
     results.forEach((seen, i) => assert.deepEqual(seen, valuesOf(i % 2), `subscriber ${i}`));
   });
@@ -131,27 +133,12 @@ describe('broker produce and fetch', () => {
     const { rawClient } = await import('./broker-fixture');
     const slow = rawClient(fx.address, 'sluice.v1.Data').client;
     const fast = rawClient(fx.address, 'sluice.v1.Data').client;
-    const follow = (client: any, partition: number, paused: boolean): { stream: any; seen: Promise<string[]> } => {
-      const stream = client.subscribe({ partitions: [{ topic: 'orders', partition, offset: 0, maxBytes: 8 * 1024 }], maxBytes: 8 * 1024 });
-      const values: string[] = [];
-      const seen = new Promise<string[]>((resolve, reject) => {
-        stream.on('data', (message: any) => {
-          for (const r of recordsOf(message.partitions[0])) values.push(r.value);
-          if (values.length >= 600) {
-            stream.cancel();
-            resolve(values);
-          }
-        });
-        stream.on('error', (error: any) => (error.code === 1 ? resolve(values) : reject(error)));
-      });
-      if (paused) stream.pause();
-      return { stream, seen };
-    };
     // The slow subscriber stops reading: its HTTP/2 window fills and the broker's writes queue.
-    const held = follow(slow, 0, true);
+    const held = follow(slow, 0, 600, 8 * 1024);
+    held.stream.pause();
     await new Promise((resolve) => setTimeout(resolve, 300));
     // Meanwhile others read the same and another partition through the same pool of buffers.
-    const others = await Promise.all([follow(fast, 1, false).seen, follow(fast, 0, false).seen, follow(fast, 1, false).seen]);
+    const others = await Promise.all([1, 0, 1].map((partition) => follow(fast, partition, 600, 8 * 1024).seen));
     held.stream.resume();
     const slowSeen = await held.seen;
     slow.close();

@@ -2,7 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../../src/common/clock';
 import { asRaftIndex, asTerm } from '../../src/common/ids';
+import { StorageEngine } from '../../src/storage/storage-engine';
 import { type AppendEntry, DEFAULT_LOG_CONFIG, EntryKind, type LogConfig } from '../../src/storage/types';
 
 export function tempDir(): { path: string; remove: () => void } {
@@ -40,3 +42,33 @@ export const entries = (from: number, count: number, opts: Parameters<typeof dat
   Array.from({ length: count }, (_, i) => dataEntry(from + i, opts));
 
 export const config = (over: Partial<LogConfig> = {}): LogConfig => ({ ...DEFAULT_LOG_CONFIG, retentionMs: -1, ...over });
+
+/**
+ * A StorageEngine on a fresh temp dir for each test of the enclosing describe (mocha hooks), closed
+ * and removed after it; `reopen` closes it and opens the same dir again, as after a restart.
+ */
+export function storageEngineEachTest(clock?: Clock): { readonly engine: StorageEngine; readonly dir: string; reopen(): Promise<StorageEngine> } {
+  let dir: ReturnType<typeof tempDir>;
+  let engine: StorageEngine;
+  beforeEach(async () => {
+    dir = tempDir();
+    engine = await StorageEngine.open({ dataDir: dir.path, clock });
+  });
+  afterEach(async () => {
+    await engine.close();
+    dir.remove();
+  });
+  return {
+    get engine() {
+      return engine;
+    },
+    get dir() {
+      return dir.path;
+    },
+    async reopen() {
+      await engine.close();
+      engine = await StorageEngine.open({ dataDir: dir.path, clock });
+      return engine;
+    },
+  };
+}

@@ -3,31 +3,19 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/common/clock';
 import { asOffset, asRaftIndex, asTerm } from '../../src/common/ids';
-import { StorageEngine } from '../../src/storage/storage-engine';
 import type { LogConfig, PartitionLog } from '../../src/storage/types';
-import { batchBytes, config, dataEntry, tempDir } from './helpers';
+import { batchBytes, config, dataEntry, storageEngineEachTest } from './helpers';
 
 describe('storage: truncation, retention and reset', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let engine: StorageEngine;
   const clock = new ManualClock(1_000_000);
-  beforeEach(async () => {
-    dir = tempDir();
-    engine = await StorageEngine.open({ dataDir: dir.path, clock });
-  });
-  afterEach(async () => {
-    await engine.close();
-    dir.remove();
-  });
-  const segmentFiles = (): string[] => readdirSync(join(dir.path, 'partitions', 't-0')).filter((n) => n.endsWith('.log')).sort();
+  const fx = storageEngineEachTest(clock);
+  const segmentFiles = (): string[] => readdirSync(join(fx.dir, 'partitions', 't-0')).filter((n) => n.endsWith('.log')).sort();
   const reopen = async (cfg: LogConfig): Promise<PartitionLog> => {
-    await engine.close();
-    engine = await StorageEngine.open({ dataDir: dir.path, clock });
-    return engine.openLog('t', 0, cfg);
+    return (await fx.reopen()).openLog('t', 0, cfg);
   };
   /** 10 entries of 280 bytes, 2 per segment: segments at offsets 0, 20, 40, 60, 80. */
   const fill = async (cfg: LogConfig, appendTimes: (i: number) => number = (i) => 1000 + i): Promise<PartitionLog> => {
-    const log = await engine.openLog('t', 0, cfg);
+    const log = await fx.engine.openLog('t', 0, cfg);
     for (let i = 1; i <= 10; i++) await log.append([dataEntry(i, { term: i <= 5 ? 1 : 2, appendTimeMs: appendTimes(i) })]);
     return log;
   };

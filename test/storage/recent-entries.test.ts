@@ -7,9 +7,8 @@ import { ErrorCode, SluiceError } from '../../src/common/errors';
 import { asOffset, asRaftIndex, asTerm } from '../../src/common/ids';
 import { HEADER_BYTES } from '../../src/storage/entry-format';
 import { RECENT_ENTRY_MAX_BYTES, RECENT_WINDOW_MAX_BYTES, RecentEntries } from '../../src/storage/recent-entries';
-import { StorageEngine } from '../../src/storage/storage-engine';
 import { type EntryHeader, EntryKind, type PartitionLog, type ReadResult } from '../../src/storage/types';
-import { batchBytes, config, configEntry, dataEntry, tempDir } from './helpers';
+import { batchBytes, config, configEntry, dataEntry, storageEngineEachTest } from './helpers';
 
 function header(raftIndex: number, baseOffset: number, recordCount: number, batch: Buffer): EntryHeader {
   return {
@@ -85,26 +84,12 @@ describe('storage: the recent-entries window at the end of a log', () => {
 });
 
 describe('storage: disk log reads at its end come from memory and match the segments', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let engine: StorageEngine;
-  const clock = new ManualClock(1_000_000);
-  beforeEach(async () => {
-    dir = tempDir();
-    engine = await StorageEngine.open({ dataDir: dir.path, clock });
-  });
-  afterEach(async () => {
-    await engine.close();
-    dir.remove();
-  });
-  const reopen = async (): Promise<PartitionLog> => {
-    await engine.close();
-    engine = await StorageEngine.open({ dataDir: dir.path, clock });
-    return engine.openLog('t', 0, config());
-  };
+  const fx = storageEngineEachTest(new ManualClock(1_000_000));
+  const reopen = async (): Promise<PartitionLog> => (await fx.reopen()).openLog('t', 0, config());
   const view = (r: ReadResult): unknown => ({ bytes: r.bytes, entries: r.entries.map((e) => ({ header: e.header, batch: [...e.batch] })) });
 
   it('answers every read exactly as the segments do (mixed sizes, config entries, maxBytes, hi)', async () => {
-    let log = await engine.openLog('t', 0, config({ segmentBytes: 64 * 1024 }));
+    let log = await fx.engine.openLog('t', 0, config({ segmentBytes: 64 * 1024 }));
     let seed = 7;
     const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
     for (let raftIndex = 1; raftIndex <= 120; raftIndex++) {
@@ -123,9 +108,9 @@ describe('storage: disk log reads at its end come from memory and match the segm
   });
 
   it('serves the last entries without reading the segment (damaged on disk behind its back), which a reopened log refuses', async () => {
-    let log = await engine.openLog('t', 0, config());
+    let log = await fx.engine.openLog('t', 0, config());
     await log.append([dataEntry(1), dataEntry(2)]);
-    const file = join(dir.path, 'partitions', 't-0', readdirSync(join(dir.path, 'partitions', 't-0')).find((n) => n.endsWith('.log'))!);
+    const file = join(fx.dir, 'partitions', 't-0', readdirSync(join(fx.dir, 'partitions', 't-0')).find((n) => n.endsWith('.log'))!);
     const fd = openSync(file, 'r+');
     writeSync(fd, Buffer.from('damaged'), 0, 7, HEADER_BYTES + 20); // inside the first batch
     closeSync(fd);
@@ -136,7 +121,7 @@ describe('storage: disk log reads at its end come from memory and match the segm
   });
 
   it('forgets truncated entries: the entries appended in their place are served', async () => {
-    const log = await engine.openLog('t', 0, config());
+    const log = await fx.engine.openLog('t', 0, config());
     await log.append([dataEntry(1), dataEntry(2), dataEntry(3)]);
     assert.equal((await log.read(asOffset(20), asOffset(30), 1 << 20)).entries.length, 1);
     await log.truncateSuffix(asRaftIndex(2));

@@ -8,7 +8,7 @@ import { waitAny } from '../../partition/change-signal';
 import { ReadBufferPool } from '../../storage/read-buffers';
 import type { BrokerContext } from '../context';
 import type { FetchPartitionMessage, SubscribeRequestMessage } from '../wire-types';
-import { readOnce, validateFetchPartitions } from './fetch';
+import { type ReadRound, readOnce, validateFetchPartitions } from './fetch';
 
 const DEFAULT_PUSH_MAX_BYTES = 4 * 1024 * 1024;
 const IDLE_RECHECK_MS = 30_000;
@@ -27,7 +27,7 @@ export async function handleSubscribe(ctx: BrokerContext, call: ServerWritableSt
 
   while (!abort.aborted) {
     const lease = readBuffers.lease();
-    let round;
+    let round: ReadRound;
     let message: Buffer | undefined;
     try {
       round = await readOnce(ctx, positions, maxBytes, lease);
