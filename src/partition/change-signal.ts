@@ -3,27 +3,12 @@
 
 export class ChangeSignal {
   private listeners = new Set<() => void>();
-  private notifyScheduled = false;
 
   notify(): void {
     if (this.listeners.size === 0) return;
     const current = this.listeners;
     this.listeners = new Set();
     for (const listener of current) listener();
-  }
-
-  /**
-   * notify() once at the end of this event-loop turn (setImmediate), however often it is called
-   * before then: for changes that come in bursts, so that a waiter (a push to a consumer) serves
-   * them all at once instead of one at a time.
-   */
-  notifyAtEndOfTurn(): void {
-    if (this.notifyScheduled) return;
-    this.notifyScheduled = true;
-    setImmediate(() => {
-      this.notifyScheduled = false;
-      this.notify();
-    });
   }
 
   /** Resolves true on notify, false on timeout or abort. */

@@ -51,4 +51,29 @@ describe('single-replica partition under flush.policy', () => {
     assert.equal(log.syncedRaftIndex, log.lastRaftIndex);
     assert.equal(partition.highWatermark, 2);
   });
+
+  it('appends the batches produced in one event-loop turn as one write, and tells a waiting consumer once', async () => {
+    await open('interval');
+    const appendSizes: number[] = [];
+    const append = log.append.bind(log);
+    log.append = (entries) => {
+      appendSizes.push(entries.length);
+      return append(entries);
+    };
+    let notified = 0;
+    const waiting = partition.changed.wait(60_000).then((changed) => {
+      notified++;
+      return changed;
+    });
+    const outcomes = await Promise.all([produce(['a', 'b']), produce(['c']), produce(['d', 'e', 'f'])]);
+    assert.deepEqual(outcomes.map((o) => (o.ok ? o.baseOffset : o.message)), [0, 2, 3]);
+    assert.deepEqual(appendSizes, [3], 'one append for the three batches of the turn');
+    assert.equal(await waiting, true);
+    assert.equal(notified, 1);
+    assert.equal(partition.highWatermark, 6);
+
+    const later = await produce(['g']);
+    assert.ok(later.ok && later.baseOffset === 6, JSON.stringify(later));
+    assert.deepEqual(appendSizes, [3, 1], 'a batch of a later turn is its own append');
+  });
 });
