@@ -272,8 +272,8 @@ export class Partition implements PartitionReplica {
  * Resolves after this event-loop turn's I/O callbacks (setImmediate). A drain started then
  * appends every request that arrived in the turn as one write: a socket read holds several
  * requests, and grpc-js hands each to its handler in its own callback, so a drain started by the
- * first request appended them one by one (at 10k records/s, one pwritev per request, four times
- * as many as now, and a push per turn one turn later than the answers).
+ * first request appended them one at a time (at 10k records/s four times as many writes as now),
+ * and consumers, told at the end of the turn, got their push a loop iteration after the answers.
  */
 function endOfTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
