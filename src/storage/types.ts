@@ -143,8 +143,8 @@ export interface PartitionLog {
    * CONFIG entries are skipped. Returns OFFSET_OUT_OF_RANGE via SluiceError when
    * fromOffset < logStartOffset or fromOffset > logEndOffset.
    * Throws SluiceError(CORRUPT_MESSAGE) when a stored entry fails its CRC: never serves it.
+   * With a lease, the batches are views into its buffers and must not be used after its release.
    */
-  /** With a lease, the batches are views into its buffers and must not be used after its release. */
   read(fromOffset: Offset, maxOffset: Offset, maxBytes: number, lease?: ReadLease): Promise<ReadResult>;
 
   /** Entries with Raft index in [lo, hi), including CONFIG entries, up to maxBytes (at least one). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../src/common/errors';
-import { startBrokerFixture, recordsOf, type BrokerFixture } from './broker-fixture';
+import { rawClient, startBrokerFixture, recordsOf, type BrokerFixture } from './broker-fixture';
 
 describe('broker produce and fetch', () => {
   let fx: BrokerFixture;
@@ -13,6 +13,11 @@ describe('broker produce and fetch', () => {
 
   const produce = (partition: number, values: string[], acks = 0) =>
     fx.data('produce', { acks, partitions: [{ topic: 'orders', partition, batch: { baseTimestampMs: Date.now(), records: values.map((v) => ({ value: Buffer.from(v) })) } }] });
+
+  /** Produces `values` to orders/partition in batches of `size`, one request each. */
+  const produceInBatches = async (partition: number, values: string[], size: number): Promise<void> => {
+    for (let i = 0; i < values.length; i += size) await produce(partition, values.slice(i, i + size));
+  };
 
   /** Subscribes to orders/partition from offset 0 and collects `count` values (pushes of at most maxBytes). */
   const follow = (client: any, partition: number, count: number, maxBytes: number): { stream: any; seen: Promise<string[]> } => {
@@ -91,7 +96,6 @@ describe('broker produce and fetch', () => {
 
   it('pushes new batches to a subscriber', async () => {
     await produce(0, ['one']);
-    const { rawClient } = await import('./broker-fixture');
     const { client } = rawClient(fx.address, 'sluice.v1.Data');
     const stream = (client as any).subscribe({ partitions: [{ topic: 'orders', partition: 0, offset: 0 }] });
     const seen: string[] = [];
@@ -113,11 +117,7 @@ describe('broker produce and fetch', () => {
     // Enough per partition that the pushes come from the segments, not the recent-entries window,
     // and in several pushes (small max_bytes), so that leases overlap and buffers are reused.
     const valuesOf = (partition: number): string[] => Array.from({ length: 400 }, (_, i) => `p${partition}-${i}-${'x'.repeat(200 + (i % 37))}`);
-    for (const partition of [0, 1]) {
-      const values = valuesOf(partition);
-      for (let i = 0; i < values.length; i += 50) await produce(partition, values.slice(i, i + 50));
-    }
-    const { rawClient } = await import('./broker-fixture');
+    for (const partition of [0, 1]) await produceInBatches(partition, valuesOf(partition), 50);
     const { client } = rawClient(fx.address, 'sluice.v1.Data');
     const results = await Promise.all([0, 1, 0, 1].map((partition) => follow(client, partition, 400, 16 * 1024).seen));
     client.close();
@@ -126,11 +126,7 @@ describe('broker produce and fetch', () => {
 
   it('keeps a push queued behind a slow subscriber intact while other subscribers reuse the read buffers', async () => {
     const valuesOf = (partition: number): string[] => Array.from({ length: 600 }, (_, i) => `p${partition}-${i}-${String.fromCharCode(97 + (i % 26)).repeat(300)}`);
-    for (const partition of [0, 1]) {
-      const values = valuesOf(partition);
-      for (let i = 0; i < values.length; i += 20) await produce(partition, values.slice(i, i + 20));
-    }
-    const { rawClient } = await import('./broker-fixture');
+    for (const partition of [0, 1]) await produceInBatches(partition, valuesOf(partition), 20);
     const slow = rawClient(fx.address, 'sluice.v1.Data').client;
     const fast = rawClient(fx.address, 'sluice.v1.Data').client;
     // The slow subscriber stops reading: its HTTP/2 window fills and the broker's writes queue.

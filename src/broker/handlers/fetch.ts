@@ -57,8 +57,10 @@ export interface ReadRound {
   readonly waitOn: ChangeSignal[];
 }
 
-/** One pass over the partitions: at most `maxBytes` in all, at least one batch if any is readable. */
-/** With a lease, the batches read are views into its buffers (see PartitionLog.read). */
+/**
+ * One pass over the partitions: at most `maxBytes` in all, at least one batch if any is readable.
+ * With a lease, the batches read are views into its buffers (see PartitionLog.read).
+ */
 export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPartitionMessage[], maxBytes: number, lease?: ReadLease): Promise<ReadRound> {
   const results: FetchPartitionResultMessage[] = [];
   const waitOn: ChangeSignal[] = [];
