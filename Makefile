@@ -15,7 +15,7 @@ build: install
 	npx tsc -p tsconfig.json
 
 run: build
-	node dist/src/cli/main.js broker --data-dir $(DATA_DIR) --grpc-port 9092 --http-port 9644
+	bin/sluice broker --data-dir $(DATA_DIR) --grpc-port 9092 --http-port 9644
 
 cycles: build
 	npx madge --circular --extensions js dist/src

@@ -5,7 +5,7 @@
 #   scripts/cluster.sh kill|restart|pause|resume|join N [definition]
 #
 # definition defaults to cluster/three-node.json. Each broker runs as
-#   node dist/src/cli/main.js broker --cluster <definition> --node-id N --data-dir .cluster/<id>/node-N
+#   bin/sluice broker --cluster <definition> --node-id N --data-dir .cluster/<id>/node-N
 # logging to .cluster/<id>/node-N.log, its pid in .cluster/<id>/node-N.pid, where <id> is the
 # definition's clusterId (so a larger definition of the same cluster finds its brokers). Loopback only.
 #   up       build if dist/ is missing, start every broker not running, wait for each /readyz
@@ -94,7 +94,7 @@ start_broker() {
   if pid="$(running_pid "$id")"; then echo "broker $id already running (pid $pid)"; return 0; fi
   mkdir -p "$state_dir/node-$id"
   # shellcheck disable=SC2086 # $extra is empty or one flag
-  nohup node dist/src/cli/main.js broker --cluster "$definition" --node-id "$id" --data-dir "$state_dir/node-$id" $extra \
+  nohup bin/sluice broker --cluster "$definition" --node-id "$id" --data-dir "$state_dir/node-$id" $extra \
     >>"$(log_file "$id")" 2>&1 </dev/null &
   echo $! >"$(pid_file "$id")"
   echo "broker $id starting (pid $!, log $(log_file "$id"))"

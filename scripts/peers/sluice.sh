@@ -1,3 +1,8 @@
+# broker_node_flags: the V8 flags a broker starts with (src/common/broker-node-flags.ts), one per line.
+broker_node_flags() {
+  node -e "for (const f of require('$ROOT/dist/src/common/broker-node-flags.js').BROKER_NODE_FLAGS) console.log(f)"
+}
+
 # start_sluice LABEL [NODE_FLAGS...]: one Sluice broker on loopback with its defaults
 # (acks=all answers after fsync). Sets SLUICE_ADDR. Sourced by bench-compare.sh.
 start_sluice() {
@@ -9,7 +14,9 @@ start_sluice() {
     log "the Sluice broker is not built (dist/src/broker/main.js missing)"
     return 1
   fi
-  start_process "$label" "$dir/broker.log" node "$@" "$ROOT/dist/src/cli/main.js" broker \
+  local heap_flags
+  mapfile -t heap_flags < <(broker_node_flags)
+  start_process "$label" "$dir/broker.log" node "${heap_flags[@]}" "$@" "$ROOT/dist/src/cli/main.js" broker \
     --data-dir "$dir/data" --grpc-port "$grpc" --http-port "$http"
   SLUICE_ADDR="127.0.0.1:$grpc"
   SLUICE_LOG="$dir/broker.log"
@@ -42,8 +49,10 @@ start_sluice_cluster() {
   done
   printf '{\n  "clusterId": "bench-%s",\n  "brokers": [%s\n  ]\n}\n' "$label" "$brokers_json" >"$dir/cluster.json"
   SLUICE_CLUSTER_DIR="$dir"
+  local heap_flags
+  mapfile -t heap_flags < <(broker_node_flags)
   for i in 1 2 3; do
-    local flags=("$@") k
+    local flags=("${heap_flags[@]}" "$@") k
     for k in "${!flags[@]}"; do   # one profile directory per broker
       if [ "${flags[$k]}" = "--cpu-prof-dir" ]; then flags[$((k + 1))]="${flags[$((k + 1))]}/node-$i"; fi
     done

@@ -1,6 +1,7 @@
 // Runs `sluice broker` as a real child process on ephemeral loopback ports, for tests that kill it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { BROKER_NODE_FLAGS } from '../../src/common/broker-node-flags';
 
 export interface BrokerProcess {
   readonly child: ChildProcess;
@@ -19,7 +20,7 @@ const READY = /ready: gRPC [\d.]+:(\d+), HTTP http:\/\/[\d.]+:(\d+)/;
 /** Starts a broker on ephemeral ports, or with `ports: 'fixed'` on the ports its arguments give (a cluster file). */
 export function startBrokerProcess(dataDir: string, extraArgs: string[] = [], options: { ports?: 'ephemeral' | 'fixed' } = {}): Promise<BrokerProcess> {
   const portArgs = options.ports === 'fixed' ? [] : ['--grpc-port', '0', '--http-port', '0'];
-  const child = spawn(process.execPath, [BROKER_MAIN, '--data-dir', dataDir, ...portArgs, ...extraArgs], {
+  const child = spawn(process.execPath, [...BROKER_NODE_FLAGS, BROKER_MAIN, '--data-dir', dataDir, ...portArgs, ...extraArgs], {
     env: { ...process.env, SLUICE_LOG_LEVEL: process.env.SLUICE_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

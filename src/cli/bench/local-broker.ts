@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { BROKER_NODE_FLAGS } from '../../common/broker-node-flags';
 
 export interface LocalBroker {
   readonly address: string;
@@ -46,7 +47,7 @@ export async function startLocalBroker(cliMain: string): Promise<LocalBroker> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-broker-'));
   const [grpcPort, httpPort] = [await freePort(), await freePort()];
   const logFd = fs.openSync(path.join(dataDir, 'broker.log'), 'a');
-  const child: ChildProcess = spawn(process.execPath, [cliMain, 'broker', '--data-dir', path.join(dataDir, 'data'), '--grpc-port', String(grpcPort), '--http-port', String(httpPort)], {
+  const child: ChildProcess = spawn(process.execPath, [...BROKER_NODE_FLAGS, cliMain, 'broker', '--data-dir', path.join(dataDir, 'data'), '--grpc-port', String(grpcPort), '--http-port', String(httpPort)], {
     stdio: ['ignore', logFd, logFd],
   });
   let exited = false;
