@@ -21,7 +21,7 @@ cycles: build
 	npx madge --circular --extensions js dist/src
 
 test: build cycles
-	@bash scripts/ensure-protoc.sh
+	@bash scripts/ensure-test-packages.sh
 	node scripts/run-tests.mjs
 
 sim: build
