@@ -15,12 +15,19 @@ export interface BrokerProcess {
 }
 
 const BROKER_MAIN = resolve(__dirname, '../../src/broker/main.js');
+const BIN_SLUICE = resolve(__dirname, '../../../bin/sluice');
 const READY = /ready: gRPC [\d.]+:(\d+), HTTP http:\/\/[\d.]+:(\d+)/;
 
-/** Starts a broker on ephemeral ports, or with `ports: 'fixed'` on the ports its arguments give (a cluster file). */
-export function startBrokerProcess(dataDir: string, extraArgs: string[] = [], options: { ports?: 'ephemeral' | 'fixed' } = {}): Promise<BrokerProcess> {
+/**
+ * Starts a broker on ephemeral ports, or with `ports: 'fixed'` on the ports its arguments give (a
+ * cluster file). With `launcher: 'bin'` it runs `bin/sluice broker` as a user would, instead of
+ * this node with the broker's flags.
+ */
+export function startBrokerProcess(dataDir: string, extraArgs: string[] = [], options: { ports?: 'ephemeral' | 'fixed'; launcher?: 'node' | 'bin' } = {}): Promise<BrokerProcess> {
   const portArgs = options.ports === 'fixed' ? [] : ['--grpc-port', '0', '--http-port', '0'];
-  const child = spawn(process.execPath, [...BROKER_NODE_FLAGS, BROKER_MAIN, '--data-dir', dataDir, ...portArgs, ...extraArgs], {
+  const args = ['--data-dir', dataDir, ...portArgs, ...extraArgs];
+  const [command, argv] = options.launcher === 'bin' ? [BIN_SLUICE, ['broker', ...args]] : [process.execPath, [...BROKER_NODE_FLAGS, BROKER_MAIN, ...args]];
+  const child = spawn(command, argv, {
     env: { ...process.env, SLUICE_LOG_LEVEL: process.env.SLUICE_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
