@@ -6,7 +6,7 @@ import { crc32c } from '../common/crc32c';
 import { ErrorCode, SluiceError } from '../common/errors';
 import { partitionKey, type TopicPartition } from '../common/ids';
 import { moduleLogger } from '../common/logger';
-import { decodeBatch } from '../protocol/batch-codec';
+import { decodeBatchWith } from '../protocol/batch-codec';
 import type { ClientContext } from './client-context';
 import type { CancellableCall } from './connection-pool';
 import { partitionError, SluiceConnectionError, SluiceRequestError, SluiceNotLeaderError, SluiceOffsetOutOfRangeError, SluiceRetriesExhaustedError } from './errors';
@@ -200,12 +200,12 @@ export class Fetcher {
             `batch at offset ${fetched.baseOffset} has CRC32C ${actual}, the broker says ${fetched.crc32c}`);
         }
       }
-      const decoded = decodeBatch(fetched.batch, fetched.baseOffset, requestedOffset).records;
-      records ??= [];
+      const { topic, partition } = cursor;
       const leaderEpoch = fetched.leaderEpoch;
-      for (const r of decoded) {
-        records.push({ topic: cursor.topic, partition: cursor.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers, leaderEpoch });
-      }
+      const decoded = decodeBatchWith<ConsumedRecord>(fetched.batch, fetched.baseOffset, requestedOffset,
+        (offset, timestamp, key, value, headers) => ({ topic, partition, offset, timestamp, key, value, headers, leaderEpoch })).records;
+      if (records === undefined) records = decoded;
+      else for (const record of decoded) records.push(record);
       if (batchEnd > cursor.fetchOffset!) cursor.fetchOffset = batchEnd;
     }
     if (records && records.length > 0) into.push({ topic: cursor.topic, partition: cursor.partition, records, highWatermark: result.highWatermark });

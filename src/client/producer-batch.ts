@@ -1,14 +1,22 @@
 // The producer's per-partition state: the open batch collecting records, sealed batches waiting
 // to be sent, and the unacknowledged ones in sequence order. No I/O here (see producer.ts).
 import { partitionKey } from '../common/ids';
-import type { Message } from './types';
+import { moduleLogger } from '../common/logger';
+import type { Message, ProduceCallback } from './types';
 
-/** Who is waiting for some consecutive records of a batch. */
-export interface Completion {
+const log = moduleLogger('producer');
+
+/**
+ * Who waits for records of a batch, in record order: a bare callback waits for one record (no
+ * object per record on the produce() path); a group waits for consecutive records of one send()
+ * call and is told once, with the first one's offset (-1 with acks 'none').
+ */
+export type Waiter = ProduceCallback | GroupWaiter;
+
+export interface GroupWaiter {
   count: number;
-  /** Records of one send() call share a group so that consecutive records merge into one completion. */
-  readonly group: object | null;
-  settle(error: Error | null, baseOffset: number): void;
+  readonly group: object;
+  readonly callback: ProduceCallback;
 }
 
 export class SealedBatch {
@@ -21,31 +29,46 @@ export class SealedBatch {
     readonly id: number,
     readonly partition: PartitionState,
     readonly records: Message[],
-    readonly completions: Completion[],
+    readonly waiters: Waiter[],
     /** First record's sequence; -1 when not idempotent. May move down when an earlier batch fails. */
     public baseSequence: number,
     /** Timestamp of records that have none. */
     readonly sealedAtMs: number,
   ) {}
 
-  /** Resolves every waiter; record i of the batch has offset baseOffset + i (-1 stays -1). */
+  /** Tells every waiter; record i of the batch has offset baseOffset + i (-1 stays -1). */
   succeed(baseOffset: number): void {
+    const { topic, partition } = this.partition;
     let offset = baseOffset;
-    for (const completion of this.completions) {
-      completion.settle(null, offset);
-      if (offset >= 0) offset += completion.count;
+    for (const waiter of this.waiters) {
+      if (typeof waiter === 'function') {
+        callSafely(waiter, null, { topic, partition, offset });
+        if (offset >= 0) offset++;
+      } else {
+        callSafely(waiter.callback, null, { topic, partition, offset });
+        if (offset >= 0) offset += waiter.count;
+      }
     }
   }
 
   fail(error: Error): void {
-    for (const completion of this.completions) completion.settle(error, -1);
+    for (const waiter of this.waiters) callSafely(typeof waiter === 'function' ? waiter : waiter.callback, error, undefined);
+  }
+}
+
+/** A callback that throws must not keep the batch's other records from being told (Kafka logs it too). */
+function callSafely(callback: ProduceCallback, error: Error | null, metadata: Parameters<ProduceCallback>[1]): void {
+  try {
+    callback(error, metadata);
+  } catch (thrown) {
+    log.error({ err: thrown instanceof Error ? thrown.message : String(thrown) }, 'a produce callback threw: ignored');
   }
 }
 
 export class PartitionState {
   readonly key: string;
   open: Message[] = [];
-  openCompletions: Completion[] = [];
+  openWaiters: Waiter[] = [];
   openBytes = 0;
   /** Sealed and not yet sent (or waiting to be resent), in id order. */
   readonly ready: SealedBatch[] = [];
@@ -65,18 +88,24 @@ export class PartitionState {
     this.key = partitionKey({ topic, partition });
   }
 
-  append(message: Message, bytes: number, group: object | null, settle: Completion['settle'] | null): Completion {
+  append(message: Message, bytes: number, callback: ProduceCallback): void {
     this.open.push(message);
     this.openBytes += bytes;
-    const completions = this.openCompletions;
-    const last = completions[completions.length - 1];
-    if (group !== null && last !== undefined && last.group === group) {
+    this.openWaiters.push(callback);
+  }
+
+  /** Appends a record of `group`; returns whether it needed a waiter of its own (not merged into the last one). */
+  appendToGroup(message: Message, bytes: number, group: object, callback: ProduceCallback): boolean {
+    this.open.push(message);
+    this.openBytes += bytes;
+    const waiters = this.openWaiters;
+    const last = waiters[waiters.length - 1];
+    if (last !== undefined && typeof last !== 'function' && last.group === group) {
       last.count++;
-      return last;
+      return false;
     }
-    const completion: Completion = { count: 1, group, settle: settle ?? noop };
-    completions.push(completion);
-    return completion;
+    waiters.push({ count: 1, group, callback });
+    return true;
   }
 
   /** Moves the open records into a sealed batch (no-op when empty). */
@@ -88,9 +117,9 @@ export class PartitionState {
       baseSequence = this.nextSequence;
       this.nextSequence = (this.nextSequence + count) % 2147483648;
     }
-    const batch = new SealedBatch(id, this, this.open, this.openCompletions, baseSequence, nowMs);
+    const batch = new SealedBatch(id, this, this.open, this.openWaiters, baseSequence, nowMs);
     this.open = [];
-    this.openCompletions = [];
+    this.openWaiters = [];
     this.openBytes = 0;
     this.ready.push(batch);
     this.unacked.push(batch);
@@ -129,8 +158,6 @@ export class PartitionState {
     return this.unacked[0] === batch;
   }
 }
-
-const noop = (): void => {};
 
 /** Approximate encoded size of a message, for batch sizing. */
 export function estimateBytes(message: Message): number {

@@ -52,6 +52,13 @@ export interface RecordMetadata {
   readonly offset: number;
 }
 
+/**
+ * Told once when a record produced with `produce(topic, message, callback)` is acknowledged
+ * (`metadata` set) or failed for good (`error` set). Like Kafka's `send(record, callback)`; no
+ * promise per record, which is what a producer at hundreds of thousands of records/s spends most on.
+ */
+export type ProduceCallback = (error: Error | null, metadata: RecordMetadata | undefined) => void;
+
 /** Outcome of `send` for one partition: the offset of the first of its records. -1 with acks 'none'. */
 export interface ProduceResult {
   readonly topic: string;

@@ -39,10 +39,20 @@ export interface DecodedRecord {
   readonly headers: Readonly<Record<string, Buffer>>;
 }
 
+/**
+ * Builds the object for one decoded record, so that a caller wanting more fields (a consumer's
+ * topic and partition) gets one object per record instead of a decoded one and its copy.
+ */
+export type RecordFactory<T extends DecodedRecord> = (
+  offset: number, timestamp: number, key: Buffer | null, value: Buffer | null, headers: Readonly<Record<string, Buffer>>,
+) => T;
+
+const plainRecord: RecordFactory<DecodedRecord> = (offset, timestamp, key, value, headers) => ({ offset, timestamp, key, value, headers });
+
 /** The batch's top-level facts (the same the broker's scanner reads), plus its records. */
-export interface DecodedBatch extends Omit<BatchSummary, 'recordCount'> {
+export interface DecodedBatch<T extends DecodedRecord = DecodedRecord> extends Omit<BatchSummary, 'recordCount'> {
   /** Records at offsets >= the requested `fromOffset`, in order. */
-  readonly records: DecodedRecord[];
+  readonly records: T[];
   /** Records in the batch, including any skipped below `fromOffset`. */
   readonly recordCount: number;
 }
@@ -255,6 +265,11 @@ let pos = 0;
  * `bytes` while they are in use. Throws MalformedBatchError.
  */
 export function decodeBatch(bytes: Uint8Array, baseOffset: number, fromOffset = 0): DecodedBatch {
+  return decodeBatchWith(bytes, baseOffset, fromOffset, plainRecord);
+}
+
+/** decodeBatch, with each record made by `make`. */
+export function decodeBatchWith<T extends DecodedRecord>(bytes: Uint8Array, baseOffset: number, fromOffset: number, make: RecordFactory<T>): DecodedBatch<T> {
   buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   pos = 0;
   const end = buf.length;
@@ -264,7 +279,7 @@ export function decodeBatch(bytes: Uint8Array, baseOffset: number, fromOffset = 
   let producerEpoch = 0;
   let baseSequence = 0;
   let compression = 0;
-  const records: DecodedRecord[] = [];
+  const records: T[] = [];
   let recordCount = 0;
   try {
     while (pos < end) {
@@ -277,7 +292,7 @@ export function decodeBatch(bytes: Uint8Array, baseOffset: number, fromOffset = 
           const offset = baseOffset + recordCount;
           recordCount++;
           if (offset < fromOffset) { pos = recordEnd; break; }
-          records.push(readRecord(recordEnd, offset, baseTimestampMs));
+          records.push(readRecord(recordEnd, offset, baseTimestampMs, make));
           break;
         }
         case 0x08: {
@@ -286,7 +301,7 @@ export function decodeBatch(bytes: Uint8Array, baseOffset: number, fromOffset = 
           // Non-canonical order (records before the base timestamp): rebase what was decoded.
           for (let i = 0; i < records.length; i++) {
             const r = records[i]!;
-            records[i] = { ...r, timestamp: r.timestamp - previousBase + baseTimestampMs };
+            records[i] = make(r.offset, r.timestamp - previousBase + baseTimestampMs, r.key, r.value, r.headers);
           }
           break;
         }
@@ -315,7 +330,7 @@ export function decodeRecords(bytes: Uint8Array, baseOffset: number, fromOffset 
   return decodeBatch(bytes, baseOffset, fromOffset).records;
 }
 
-function readRecord(recordEnd: number, offset: number, baseTimestampMs: number): DecodedRecord {
+function readRecord<T extends DecodedRecord>(recordEnd: number, offset: number, baseTimestampMs: number, make: RecordFactory<T>): T {
   let timestamp = baseTimestampMs;
   let key: Buffer | null = null;
   let value: Buffer | null = null;
@@ -337,7 +352,7 @@ function readRecord(recordEnd: number, offset: number, baseTimestampMs: number):
     }
   }
   if (pos !== recordEnd) throw new MalformedBatchError(`record at offset ${offset} overruns its length`);
-  return { offset, timestamp, key, value, headers };
+  return make(offset, timestamp, key, value, headers);
 }
 
 function readHeader(headerEnd: number, into: Record<string, Buffer>): void {

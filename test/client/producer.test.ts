@@ -158,6 +158,17 @@ describe('client producer (fake broker)', () => {
     assert.equal(results.length, 2);
   });
 
+  it('send() split over several batches waits for all of them: a later batch failing rejects it', async () => {
+    // Three 600-byte records with batchMaxBytes 1000: one batch each. The first is answered OK
+    // (without storing it), the second fails for good.
+    broker.inject('produce', { errorCode: ErrorCode.NONE }, { errorCode: ErrorCode.MESSAGE_TOO_LARGE, message: 'second batch refused' });
+    const producer = client.producer({ lingerMs: 5, batchMaxBytes: 1000 });
+    await producer.connect();
+    const messages = [0, 1, 2].map(() => ({ value: Buffer.alloc(600), partition: 0 }));
+    await assert.rejects(producer.send({ topic: 't', messages }), /second batch refused/);
+    assert.ok(broker.requestsOf('produce').length >= 2);
+  });
+
   it('sendBatch sends exactly one batch, keys, headers and timestamps intact', async () => {
     const producer = client.producer({ lingerMs: 1_000 });
     await producer.connect();
@@ -198,6 +209,61 @@ describe('client producer (fake broker)', () => {
     const batches = broker.partition('t', 0).batches;
     assert.ok(batches.length >= 3, `expected several batches, got ${batches.length}`);
     assert.equal(broker.partition('t', 0).nextOffset, 30);
+  });
+
+  describe('produce with a callback', () => {
+    type Told = { error: Error | null; offset: number | undefined };
+    const produceTold = (producer: ReturnType<SluiceClient['producer']>, topic: string, values: string[], partition?: number): Promise<Told[]> =>
+      new Promise((resolve) => {
+        const told: Told[] = [];
+        for (const value of values) {
+          producer.produce(topic, { value, partition }, (error, metadata) => {
+            told.push({ error, offset: metadata?.offset });
+            if (told.length === values.length) resolve(told);
+          });
+        }
+      });
+
+    it('tells each record its offset, batched into one request, and returns nothing', async () => {
+      const producer = client.producer({ lingerMs: 20 });
+      await producer.connect();
+      const returned = producer.produce('t', { value: 'first', partition: 2 }, () => undefined);
+      assert.equal(returned, undefined);
+      const told = await produceTold(producer, 't', ['a', 'b', 'c'], 2);
+      assert.deepEqual(told, [{ error: null, offset: 1 }, { error: null, offset: 2 }, { error: null, offset: 3 }]);
+      assert.equal(broker.requestsOf('produce').length, 1);
+    });
+
+    it('tells every record of a failed batch the partition error', async () => {
+      broker.inject('produce', { errorCode: ErrorCode.MESSAGE_TOO_LARGE, message: 'too large' });
+      const producer = client.producer({ lingerMs: 20 });
+      await producer.connect();
+      const told = await produceTold(producer, 't', ['a', 'b'], 0);
+      assert.equal(told.length, 2);
+      for (const { error, offset } of told) {
+        assert.ok(error instanceof SluicePartitionError);
+        assert.equal(error.code, ErrorCode.MESSAGE_TOO_LARGE);
+        assert.equal(offset, undefined);
+      }
+    });
+
+    it('a callback that throws does not keep the other records of its batch from being told', async () => {
+      const producer = client.producer({ lingerMs: 20 });
+      await producer.connect();
+      producer.produce('t', { value: 'boom', partition: 0 }, () => { throw new Error('user code failed'); });
+      const told = await produceTold(producer, 't', ['after'], 0);
+      assert.deepEqual(told, [{ error: null, offset: 1 }]);
+    });
+
+    it('waits for the metadata of a topic it has not seen, and tells an unknown topic as an error', async () => {
+      broker.createTopic('late', 1);
+      const producer = client.producer({ lingerMs: 0 });
+      await producer.connect();
+      assert.deepEqual(await produceTold(producer, 'late', ['x']), [{ error: null, offset: 0 }]);
+      const [missing] = await produceTold(producer, 'no-such-topic', ['y']);
+      assert.ok(missing!.error instanceof Error);
+      assert.match(missing!.error.message, /no-such-topic/);
+    });
   });
 
   it('refuses to produce before connect()', () => {

@@ -71,25 +71,21 @@ async function runProducer(driver: BenchDriver): Promise<void> {
     stampRecord(value, paced ? intendedNs : sentNs);
     const { key, partition } = chooser.choose();
     inFlight++;
-    // Two callbacks and no finally(): one promise per record less, on the hottest path.
     const measured = intendedNs >= startNs || !paced;
-    producer.send(init.topic, partition, key, value).then(
-      () => {
-        if (!measured) { settled(); return; }
+    producer.send(init.topic, partition, key, value, (error) => {
+      if (error) {
+        intervalErrors++;
+        firstError ??= String((error as Error)?.message ?? error);
+      } else if (measured) {
         const ackNs = now();
         lastAckNs = ackNs;
         recordLatencyNs(intervalHistogram, ackNs - (paced ? intendedNs : sentNs));
         intervalRecords++;
         intervalBytes += recordBytes;
         perPartition[partition] = (perPartition[partition] ?? 0) + 1;
-        settled();
-      },
-      (error: unknown) => {
-        intervalErrors++;
-        firstError ??= String((error as Error)?.message ?? error);
-        settled();
-      },
-    );
+      }
+      settled();
+    });
   };
 
   let sent = 0;

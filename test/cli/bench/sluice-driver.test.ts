@@ -16,7 +16,9 @@ describe('bench sluice driver: warm-up before timing', () => {
       assert.deepEqual(described.topics[0].partitions.map((p: any) => [p.leaderId !== 0, Number(p.highWatermark)]), [[true, 1], [true, 1]]);
 
       const producer = await driver.producer({ acks: 'all', lingerMs: 0, batchMaxBytes: 1 << 20 });
-      for (const v of ['a', 'b', 'c']) await producer.send('warm', 0, null, Buffer.from(v));
+      for (const v of ['a', 'b', 'c']) {
+        await new Promise<void>((resolve, reject) => producer.send('warm', 0, null, Buffer.from(v), (error) => (error ? reject(error) : resolve())));
+      }
       await producer.close();
 
       const consumer = await driver.consumer();

@@ -7,7 +7,7 @@
 // stream leader (and replicated to a quorum when replicas > 1)"; by default JetStream does not
 // fsync before acknowledging.
 import { AckPolicy, connect, createInbox, DeliverPolicy, nanos, RetentionPolicy, StorageType, type ConsumerMessages, type NatsConnection } from 'nats';
-import type { BatchHandler, BenchConsumer, BenchDriver, BenchProducer, DriverConfig } from './types';
+import type { BatchHandler, BenchConsumer, BenchDriver, BenchProducer, DriverConfig, SendDone } from './types';
 
 type NatsConfig = Extract<DriverConfig, { system: 'nats' }>;
 
@@ -103,15 +103,15 @@ const PUB_ACK_TIMEOUT_MS = 30_000;
 /** Asynchronous JetStream publishing: many publishes in flight, one PubAck each. */
 function asyncPublisher(nc: NatsConnection): BenchProducer {
   const inbox = createInbox();
-  const pending = new Map<string, { resolve: () => void; reject: (e: Error) => void; sentAt: number }>();
+  const pending = new Map<string, { done: SendDone; sentAt: number }>();
   let nextId = 0;
   let drained: (() => void) | null = null;
   const settle = (id: string, error: Error | null): void => {
     const entry = pending.get(id);
     if (!entry) return;
     pending.delete(id);
-    if (error) entry.reject(error); else entry.resolve();
     if (pending.size === 0 && drained) { const wake = drained; drained = null; wake(); }
+    entry.done(error);
   };
   const subscription = nc.subscribe(`${inbox}.*`, {
     callback: (error, message) => {
@@ -126,11 +126,10 @@ function asyncPublisher(nc: NatsConnection): BenchProducer {
     for (const [id, entry] of pending) if (entry.sentAt < cutoff) settle(id, new Error(`no PubAck within ${PUB_ACK_TIMEOUT_MS} ms`));
   }, 1000);
   return {
-    send(topic, partition, _key, value) {
+    send(topic, partition, _key, value, done) {
       const id = String(nextId++);
-      const acked = new Promise<void>((resolve, reject) => pending.set(id, { resolve, reject, sentAt: Date.now() }));
+      pending.set(id, { done, sentAt: Date.now() });
       nc.publish(subjectOf(topic, partition), value, { reply: `${inbox}.${id}` });
-      return acked;
     },
     flush() {
       return pending.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => { drained = resolve; });

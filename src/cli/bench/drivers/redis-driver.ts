@@ -29,14 +29,13 @@ export async function openRedisDriver(config: RedisConfig): Promise<BenchDriver>
       let outstanding = 0;
       let drained: (() => void) | null = null;
       return {
-        send(topic, partition, _key, value) {
+        send(topic, partition, _key, value, done) {
           outstanding++;
-          const added = redis.xadd(streamKey(topic, partition), '*', 'v', value);
-          const settled = (): void => {
+          const settled = (error: unknown): void => {
             if (--outstanding === 0 && drained) { const wake = drained; drained = null; wake(); }
+            done(error);
           };
-          added.then(settled, settled);
-          return added;
+          redis.xadd(streamKey(topic, partition), '*', 'v', value).then(() => settled(null), settled);
         },
         flush() {
           return outstanding === 0 ? Promise.resolve() : new Promise<void>((resolve) => { drained = resolve; });

@@ -102,8 +102,8 @@ export async function openSluiceDriver(config: SluiceConfig): Promise<BenchDrive
       });
       await producer.connect();
       return {
-        send(topic, partition, key, value) {
-          return producer.produce(topic, { key, value, partition });
+        send(topic, partition, key, value, done) {
+          producer.produce(topic, { key, value, partition }, done);
         },
         flush: () => producer.flush(),
         close: () => producer.disconnect(),

@@ -30,15 +30,18 @@ export interface BenchDriver {
 
 export interface BenchProducer {
   /**
-   * Sends one record; resolves when the system acknowledges it (per the tuning's acks), rejects
-   * on failure. Callers keep many sends outstanding; the driver may batch or pipeline them.
+   * Sends one record; calls `done` once, when the system acknowledges it (per the tuning's acks)
+   * or with the error. Callers keep many sends outstanding; the driver may batch or pipeline them.
+   * A callback, not a promise, so that a client with a callback form is measured through it.
    * The driver takes ownership of `value`: the caller never reuses the buffer.
    */
-  send(topic: string, partition: number, key: string | null, value: Buffer): Promise<unknown>;
+  send(topic: string, partition: number, key: string | null, value: Buffer, done: SendDone): void;
   /** Resolves when every send so far has been answered. */
   flush(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type SendDone = (error: unknown) => void;
 
 /** Called with record values of one partition, in offset order. Buffers are only valid during the call. */
 export type BatchHandler = (partition: number, values: readonly Uint8Array[]) => void;
