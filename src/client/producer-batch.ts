@@ -57,7 +57,7 @@ export class SealedBatch {
 }
 
 /** A callback that throws must not keep the batch's other records from being told (Kafka logs it too). */
-function callSafely(callback: ProduceCallback, error: Error | null, metadata: Parameters<ProduceCallback>[1]): void {
+export function callSafely(callback: ProduceCallback, error: Error | null, metadata: Parameters<ProduceCallback>[1]): void {
   try {
     callback(error, metadata);
   } catch (thrown) {

@@ -10,7 +10,7 @@ import { encodeBatch } from '../protocol/batch-codec';
 import { partitionForKey } from '../protocol/murmur2';
 import type { ClientContext } from './client-context';
 import { partitionError, SluiceClientStateError, SluiceConnectionError, SluiceNotLeaderError, SluiceRetriesExhaustedError } from './errors';
-import { estimateBytes, PartitionState, type SealedBatch } from './producer-batch';
+import { callSafely, estimateBytes, PartitionState, type SealedBatch } from './producer-batch';
 import { asSluiceError, backoffMs } from './retry';
 import type { Acks, Message, ProduceCallback, ProduceResult, ProducerOptions, RecordMetadata } from './types';
 
@@ -118,10 +118,10 @@ export class Producer {
     }
     this.whenMetadata(topic).then(
       () => {
-        if (this.closed) callback(new SluiceClientStateError('the producer is disconnected: create a new one'), undefined);
+        if (this.closed) callSafely(callback, new SluiceClientStateError('the producer is disconnected: create a new one'), undefined);
         else this.produceTo(topic, message, callback);
       },
-      (error: unknown) => callback(asSluiceError(error), undefined),
+      (error: unknown) => callSafely(callback, asSluiceError(error), undefined),
     );
   }
 
