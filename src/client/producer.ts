@@ -258,13 +258,14 @@ export class Producer {
   }
 
   /**
-   * A quiet partition (at most one batch unacknowledged) sends at the end of this event-loop
-   * turn, so records produced together still share a batch but a lone record does not wait
-   * lingerMs, and a second batch overlaps the first one's fsync; a busy partition collects
-   * records until one of its batches is acknowledged (see complete) or lingerMs passes.
+   * A quiet partition (nothing unacknowledged) sends at the end of this event-loop turn, so
+   * records produced together still share a batch but a lone record does not wait lingerMs; a
+   * partition with a batch out collects records until it is acknowledged (see complete) or
+   * lingerMs passes. Allowing a second quiet batch out sent more, smaller requests at low rates
+   * for no gain (docs/benchmarks.md, "One quiet batch in flight").
    */
   private lingerOrSend(state: PartitionState): void {
-    if (state.unacked.length >= 2) {
+    if (state.unacked.length >= 1) {
       this.startLinger(state);
       return;
     }
