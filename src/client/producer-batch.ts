@@ -41,20 +41,17 @@ export class SealedBatch {
     const { topic, partition } = this.partition;
     let offset = baseOffset;
     for (const waiter of this.waiters) {
-      if (typeof waiter === 'function') {
-        callSafely(waiter, null, { topic, partition, offset });
-        if (offset >= 0) offset++;
-      } else {
-        callSafely(waiter.callback, null, { topic, partition, offset });
-        if (offset >= 0) offset += waiter.count;
-      }
+      callSafely(callbackOf(waiter), null, { topic, partition, offset });
+      if (offset >= 0) offset += typeof waiter === 'function' ? 1 : waiter.count;
     }
   }
 
   fail(error: Error): void {
-    for (const waiter of this.waiters) callSafely(typeof waiter === 'function' ? waiter : waiter.callback, error, undefined);
+    for (const waiter of this.waiters) callSafely(callbackOf(waiter), error, undefined);
   }
 }
+
+const callbackOf = (waiter: Waiter): ProduceCallback => (typeof waiter === 'function' ? waiter : waiter.callback);
 
 /** A callback that throws must not keep the batch's other records from being told (Kafka logs it too). */
 export function callSafely(callback: ProduceCallback, error: Error | null, metadata: Parameters<ProduceCallback>[1]): void {

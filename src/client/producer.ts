@@ -18,6 +18,8 @@ const log = moduleLogger('producer');
 
 const ACKS_WIRE: Record<Acks, number> = { all: 0, leader: 1, none: 2 };
 
+const disconnected = (): SluiceClientStateError => new SluiceClientStateError('the producer is disconnected: create a new one');
+
 interface ProducePartitionResultWire {
   topic: string;
   partition: number;
@@ -68,7 +70,7 @@ export class Producer {
 
   /** Allocates the producer id (idempotent producers). Safe to call twice. */
   async connect(): Promise<void> {
-    if (this.closed) throw new SluiceClientStateError('the producer is disconnected: create a new one');
+    if (this.closed) throw disconnected();
     if (this.connected) return;
     if (this.idempotent) {
       const response = await this.context.withRetries(() =>
@@ -118,7 +120,7 @@ export class Producer {
     }
     this.whenMetadata(topic).then(
       () => {
-        if (this.closed) callSafely(callback, new SluiceClientStateError('the producer is disconnected: create a new one'), undefined);
+        if (this.closed) callSafely(callback, disconnected(), undefined);
         else this.produceTo(topic, message, callback);
       },
       (error: unknown) => callSafely(callback, asSluiceError(error), undefined),
@@ -183,7 +185,7 @@ export class Producer {
   }
 
   private checkOpen(): void {
-    if (this.closed) throw new SluiceClientStateError('the producer is disconnected: create a new one');
+    if (this.closed) throw disconnected();
     if (!this.connected) throw new SluiceClientStateError('the producer is not connected: await producer.connect() first');
   }
 
