@@ -67,8 +67,9 @@ async function runProducer(driver: BenchDriver): Promise<void> {
   const send = (intendedNs: number): void => {
     const value = Buffer.allocUnsafe(recordBytes);
     filler.copy(value);
-    const sentNs = now();
-    stampRecord(value, paced ? intendedNs : sentNs);
+    // Paced: timed from the intended send time (no coordinated omission); else from now.
+    const timedFromNs = paced ? intendedNs : now();
+    stampRecord(value, timedFromNs);
     const { key, partition } = chooser.choose();
     inFlight++;
     const measured = intendedNs >= startNs || !paced;
@@ -79,7 +80,7 @@ async function runProducer(driver: BenchDriver): Promise<void> {
       } else if (measured) {
         const ackNs = now();
         lastAckNs = ackNs;
-        recordLatencyNs(intervalHistogram, ackNs - (paced ? intendedNs : sentNs));
+        recordLatencyNs(intervalHistogram, ackNs - timedFromNs);
         intervalRecords++;
         intervalBytes += recordBytes;
         perPartition[partition] = (perPartition[partition] ?? 0) + 1;
