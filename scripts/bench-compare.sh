@@ -7,8 +7,9 @@
 # to itself for its steps: the others' servers are paused (SIGSTOP, scripts/peers/focus.sh).
 # Stops and removes everything it started on exit, whatever happens.
 #
-#   bash scripts/bench-compare.sh                 # full sizes (1M × 100 B, 250k × 1 KB, 20 s paced runs)
-#   bash scripts/bench-compare.sh --scale 0.1 --e2e-seconds 5    # a quick run
+#   bash scripts/bench-compare.sh                 # full sizes (1M × 100 B, 250k × 1 KB, paced runs
+#                                                 # of 20 s, each 3 times: the median run is the row)
+#   bash scripts/bench-compare.sh --scale 0.1 --e2e-seconds 5 --e2e-runs 1    # a quick run
 #   BENCH_SYSTEMS="sluice redis-always" bash scripts/bench-compare.sh   # a subset
 #   BENCH_SYSTEMS="sluice" BENCH_CPU_PROFILE=1 bash scripts/bench-compare.sh   # + broker CPU profile
 #

@@ -286,11 +286,12 @@ function compareCommand(): Command {
     .option('--scale <factor>', 'multiply the record counts', nonNegative('scale'), 1)
     .option('--e2e-seconds <s>', 'length of each paced end-to-end run', positiveInt('e2e seconds'), 20)
     .option('--e2e-warmup-seconds <s>', 'paced end-to-end runs send at their rate for this long before measuring', nonNegative('e2e warm-up seconds'), 10)
+    .option('--e2e-runs <n>', 'run each paced end-to-end step n times and report its median run by p50', positiveInt('e2e runs'), 3)
     .option('--steps <names>', 'run only these steps, comma-separated (consume steps need their produce step)')
     .option('--out-dir <dir>', 'where JSON, charts and the markdown table go', 'bench-results')
     .option('--before-each <command>', "run '<command> <label>' before each system's steps (bench-compare.sh pauses the other systems' servers with it)")
     .action(guarded(async (command: Command) => {
-      const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; replicatedBaseline: string; compareWith: Record<string, string>; scale: number; e2eSeconds: number; e2eWarmupSeconds: number; outDir: string; steps?: string; beforeEach?: string }>();
+      const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; replicatedBaseline: string; compareWith: Record<string, string>; scale: number; e2eSeconds: number; e2eWarmupSeconds: number; e2eRuns: number; outDir: string; steps?: string; beforeEach?: string }>();
       const baselines = { single: o.baseline, replicated: o.replicatedBaseline, byPeer: o.compareWith };
       if (o.target.length === 0) throw new InvalidArgumentError('no --target given: name at least one system');
       const scale = { countScale: o.scale, endToEndSeconds: o.e2eSeconds, warmupSeconds: o.e2eWarmupSeconds };
@@ -304,6 +305,7 @@ function compareCommand(): Command {
       const results = await runSuite(o.target, steps, {
         scale,
         progress: o.progress,
+        pacedRuns: o.e2eRuns,
         ...(o.beforeEach ? { beforeTarget: (t: Target) => runHook(o.beforeEach!, t.label) } : {}),
         onResult: (r) => process.stderr.write(`${r.system} ${r.name}: ${r.recordsPerSec} rec/s${r.latency ? `, p99 ${r.latency.summary.p99Ms} ms` : ''}${r.notes.length ? ` (${r.notes.join('; ')})` : ''}\n`),
       });

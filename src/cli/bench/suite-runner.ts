@@ -1,5 +1,6 @@
 // Runs a suite's steps against one or more systems, in order, and collects the results.
 import type { DriverConfig } from './drivers/types';
+import { medianRun } from './repeated-runs';
 import type { RunResult } from './result';
 import { runWorkload } from './runner';
 import { resolveStep, type SuiteScale, type SuiteStep } from './suites';
@@ -14,6 +15,8 @@ export interface Target {
 export interface SuiteOptions {
   readonly scale: SuiteScale;
   readonly progress: boolean;
+  /** Paced end-to-end steps run this many times, each reported by its median run (default 1). */
+  readonly pacedRuns?: number;
   /** Called after every finished step (to print or save partial results). */
   readonly onResult?: (result: RunResult) => void;
   /** Called before a target's first step (e.g. to pause the other systems' servers). */
@@ -62,7 +65,7 @@ export async function runSuite(targets: readonly Target[], steps: readonly Suite
           const spec = resolveStep(step, (name) => rates.get(name) ?? null, options.scale);
           const source = step.readsTopicOf ? topics.get(step.readsTopicOf) : undefined;
           if (step.readsTopicOf && !source) throw new Error(`step ${step.readsTopicOf} produced nothing to read`);
-          const outcome = await runWorkload({
+          const run = () => runWorkload({
             driver: target.driver,
             spec,
             system: target.label,
@@ -71,7 +74,13 @@ export async function runSuite(targets: readonly Target[], steps: readonly Suite
             ...(source ? { topic: source.topic, expectedRecords: source.records } : {}),
             progress: options.progress,
           });
+          const outcome = await run();
           result = outcome.result;
+          if (spec.workload === 'end-to-end' && spec.ratePerSecond !== null && (options.pacedRuns ?? 1) > 1) {
+            const runs = [result];
+            while (runs.length < options.pacedRuns!) runs.push((await run()).result);
+            result = medianRun(runs);
+          }
           if (spec.workload === 'produce') {
             topics.set(step.name, { topic: outcome.topic, records: result.records });
             rates.set(step.name, result.recordsPerSec);
