@@ -76,10 +76,11 @@ export async function runSuite(targets: readonly Target[], steps: readonly Suite
           });
           const outcome = await run();
           result = outcome.result;
-          if (spec.workload === 'end-to-end' && spec.ratePerSecond !== null && (options.pacedRuns ?? 1) > 1) {
-            const runs = [result];
-            while (runs.length < options.pacedRuns!) runs.push((await run()).result);
-            result = medianRun(runs);
+          const runs = spec.workload === 'end-to-end' && spec.ratePerSecond !== null ? options.pacedRuns ?? 1 : 1;
+          if (runs > 1) {
+            const results = [result];
+            while (results.length < runs) results.push((await run()).result);
+            result = medianRun(results);
           }
           if (spec.workload === 'produce') {
             topics.set(step.name, { topic: outcome.topic, records: result.records });

@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { medianRun } from '../../../src/cli/bench/repeated-runs';
 import type { RunResult } from '../../../src/cli/bench/result';
 import { runSuite, unavailableResult } from '../../../src/cli/bench/suite-runner';
-import { startBrokerFixture, type BrokerFixture } from '../../broker/broker-fixture';
 import { compareSuite, DEFAULT_SPEC } from '../../../src/cli/bench/suites';
+import { startBrokerFixture, type BrokerFixture } from '../../broker/broker-fixture';
 
 const step = compareSuite(DEFAULT_SPEC, { countScale: 1, endToEndSeconds: 1 }).find((s) => s.name === 'e2e-10k/s-100B')!;
 
