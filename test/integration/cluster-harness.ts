@@ -36,6 +36,17 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * `count` distinct free ports. The kernel may hand out a port again once the probe that got it
+ * closed, so a cluster's ports are probed until none repeats (a broker 4 once got broker 3's
+ * HTTP port and the cluster file was refused).
+ */
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -46,7 +57,8 @@ export async function startCluster(size = 3, options: { spares?: number } = {}):
   const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-'));
   const ids = Array.from({ length: size + (options.spares ?? 0) }, (_, i) => i + 1);
   const brokers: { id: number; host: string; grpcPort: number; httpPort: number; rack: string }[] = [];
-  for (const id of ids) brokers.push({ id, host: '127.0.0.1', grpcPort: await freePort(), httpPort: await freePort(), rack: String.fromCharCode(96 + id) });
+  const ports = await distinctFreePorts(2 * ids.length);
+  for (const [i, id] of ids.entries()) brokers.push({ id, host: '127.0.0.1', grpcPort: ports[2 * i]!, httpPort: ports[2 * i + 1]!, rack: String.fromCharCode(96 + id) });
   const file = join(dir, 'cluster.json');
   writeFileSync(file, JSON.stringify({ clusterId: 'test', brokers: brokers.slice(0, size) }));
   const fullFile = join(dir, 'cluster-with-spares.json');
