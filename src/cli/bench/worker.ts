@@ -98,7 +98,7 @@ async function runProducer(driver: BenchDriver): Promise<void> {
       sent = await sendDue(schedule, sent, schedule.dueCount(now()), spec.maxInFlight, sender);
       if (sent >= toSend) break;
       // Sleeps without spinning (a setImmediate spin burned a core the system under test needs).
-      await sleepUntilNs(schedule.intendedNs(sent), now);
+      await sleepUntilNs(schedule.wakeNs(sent), now);
     }
   } else {
     while (more()) {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { MAX_BLOCK_NS, PacingSchedule, sendDue, sleepUntilNs } from '../../../src/cli/bench/pacing';
+import { MAX_BLOCK_NS, MIN_WAKE_INTERVAL_NS, PacingSchedule, sendDue, sleepUntilNs } from '../../../src/cli/bench/pacing';
 import { monotonicNs } from '../../../src/cli/bench/worker-protocol';
 
 describe('bench pacing schedule', () => {
@@ -38,6 +38,30 @@ describe('bench pacing schedule', () => {
   it('rejects a rate that is not a positive finite number', () => {
     assert.throws(() => new PacingSchedule(start, 0, 10), /rate 0 is invalid/);
     assert.throws(() => new PacingSchedule(start, Infinity, 10), /invalid/);
+  });
+
+  it('wakes for each record of a schedule slower than MIN_WAKE_INTERVAL_NS, at its intended time', () => {
+    const s = new PacingSchedule(start, 5_000, 100); // one record every 200 us
+    assert.equal(s.intervalNs, MIN_WAKE_INTERVAL_NS);
+    for (const i of [0, 1, 7, 99]) assert.equal(s.wakeNs(i), s.intendedNs(i));
+    const slower = new PacingSchedule(start, 3_000, 100); // every 333.3 us: not on any grid
+    for (const i of [0, 1, 2, 50]) assert.equal(slower.wakeNs(i), slower.intendedNs(i));
+  });
+
+  it('wakes a fast schedule only on a MIN_WAKE_INTERVAL_NS grid, never before a record is due', () => {
+    const s = new PacingSchedule(start, 100_000, 1_000_000); // one record every 10 us
+    const wakes = new Set<number>();
+    for (let i = 0; i < 1000; i++) {
+      const wake = s.wakeNs(i);
+      assert.ok(wake >= s.intendedNs(i), `record ${i} woken before its intended time`);
+      assert.ok(wake - s.intendedNs(i) < MIN_WAKE_INTERVAL_NS, `record ${i} woken a whole interval late`);
+      assert.equal((wake - start) % MIN_WAKE_INTERVAL_NS, 0);
+      wakes.add(wake);
+    }
+    // 1000 records over 10 ms: one wake-up per 200 us (plus the one at the start).
+    assert.equal(wakes.size, 51);
+    // Every record woken for is due by its wake time, so one sendDue call sends all of them.
+    assert.equal(s.dueCount(s.wakeNs(5)), 21);
   });
 
   describe('sleepUntilNs', () => {
