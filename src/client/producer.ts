@@ -113,8 +113,9 @@ export class Producer {
 
   private produceTo(topic: string, message: Message, callback: ProduceCallback): void {
     // Metadata first: it says where the partition's leader is (and whether the topic exists).
-    const partition = this.context.metadata.cachedPartitionCount(topic) === undefined ? undefined : this.choosePartition(topic, message);
-    if (partition !== undefined) {
+    const count = this.context.metadata.cachedPartitionCount(topic);
+    if (count !== undefined) {
+      const partition = this.choosePartition(topic, message, count);
       this.enqueue(topic, partition, message, callback);
       return;
     }
@@ -132,10 +133,10 @@ export class Producer {
     this.checkOpen();
     const { topic, messages } = request;
     if (messages.length === 0) return [];
-    if (this.context.metadata.cachedPartitionCount(topic) === undefined) await this.whenMetadata(topic);
+    const count = this.context.metadata.cachedPartitionCount(topic) ?? (await this.whenMetadata(topic));
     const byPartition = new Map<number, Message[]>();
     for (const message of messages) {
-      const partition = this.choosePartition(topic, message)!;
+      const partition = this.choosePartition(topic, message, count);
       let list = byPartition.get(partition);
       if (!list) byPartition.set(partition, (list = []));
       list.push(message);
@@ -189,11 +190,9 @@ export class Producer {
     if (!this.connected) throw new SluiceClientStateError('the producer is not connected: await producer.connect() first');
   }
 
-  /** The partition for `message`, or undefined when the topic's partition count is not cached yet. */
-  private choosePartition(topic: string, message: Message): number | undefined {
+  /** The partition for `message` of `topic`, which has `count` partitions. */
+  private choosePartition(topic: string, message: Message, count: number): number {
     if (message.partition !== undefined) return message.partition;
-    const count = this.context.metadata.cachedPartitionCount(topic);
-    if (count === undefined) return undefined;
     const key = message.key;
     if (this.partitioner === 'murmur2' && key != null) {
       return partitionForKey(typeof key === 'string' ? Buffer.from(key) : key, count);
