@@ -9,7 +9,7 @@
 // records leave 0.55 ms late at p50, 1.1 ms at p99), so sleepUntilNs leaves the last stretch
 // to Atomics.wait, which sleeps in the kernel with microsecond resolution (~0.08 ms late here).
 //
-// Each wake-up costs the sender ~40 us of CPU on this machine (two context switches and a loop
+// Each wake-up costs the sender ~30 us of CPU on this machine (two context switches and a loop
 // turn), so a sender that woke for every record of a fast schedule would take the cores the
 // system under test needs: no sender wakes more often than every MIN_WAKE_INTERVAL_NS
 // (wakeNs). Records due in between leave together, at most that much after their intended time,
