@@ -5,7 +5,7 @@
 // Run: npx tsc -p tsconfig.json && node dist/scripts/bench-pacing.js
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { newLatencyHistogram, recordLatencyNs, summarizeLatency } from '../src/cli/bench/latency';
-import { PacingSchedule, sendDue, sleepUntilNs } from '../src/cli/bench/pacing';
+import { PacingSchedule, sendOnSchedule, sleepUntilNs } from '../src/cli/bench/pacing';
 import { monotonicNs as now } from '../src/cli/bench/worker-protocol';
 
 interface Figure {
@@ -44,12 +44,8 @@ async function run(rate: number, wake: Figure['wake']): Promise<Figure> {
   };
   await sleepUntilNs(schedule.startNs, now);
   const before = process.cpuUsage();
-  let sent = 0;
-  while (sent < total) {
-    sent = await sendDue(schedule, sent, schedule.dueCount(now()), 20_000, sender);
-    if (sent >= total) break;
-    await sleepUntilNs(wake === 'grid' ? schedule.wakeNs(sent) : schedule.intendedNs(sent), now);
-  }
+  const wakeAt = wake === 'grid' ? (i: number) => schedule.wakeNs(i) : (i: number) => schedule.intendedNs(i);
+  await sendOnSchedule(schedule, 20_000, sender, now, () => true, wakeAt);
   const cpu = process.cpuUsage(before);
   const cpuMicros = cpu.user + cpu.system;
   const summary = summarizeLatency(lateness);

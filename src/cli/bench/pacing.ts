@@ -120,3 +120,21 @@ export async function sendDue(schedule: PacingSchedule, sent: number, due: numbe
   }
   return sent;
 }
+
+/**
+ * Sends the schedule's records on time, from record 0, until all are sent or `more()` turns
+ * false; returns how many were sent. Between sends it sleeps (without spinning: a setImmediate
+ * spin burned a core the system under test needs) until `wakeAt(next record)`.
+ */
+export async function sendOnSchedule(
+  schedule: PacingSchedule, maxInFlight: number, sender: PacedSender, nowNs: () => number,
+  more: () => boolean, wakeAt: (index: number) => number = (index) => schedule.wakeNs(index),
+): Promise<number> {
+  let sent = 0;
+  while (sent < schedule.totalRecords && more()) {
+    sent = await sendDue(schedule, sent, schedule.dueCount(nowNs()), maxInFlight, sender);
+    if (sent >= schedule.totalRecords) break;
+    await sleepUntilNs(wakeAt(sent), nowNs);
+  }
+  return sent;
+}

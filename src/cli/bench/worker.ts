@@ -4,7 +4,7 @@ import { randomFillSync } from 'node:crypto';
 import { openDriver, type BenchDriver } from './drivers/types';
 import { KeyChooser } from './keys';
 import { encodeHistogram, newLatencyHistogram, recordLatencyNs } from './latency';
-import { PacingSchedule, sendDue, sleepUntilNs } from './pacing';
+import { PacingSchedule, sendOnSchedule, sleepUntilNs } from './pacing';
 import { monotonicNs, readStamp, stampRecord, TIMESTAMP_BYTES, type MainToWorker, type WorkerInit, type WorkerToMain } from './worker-protocol';
 
 const init = workerData as WorkerInit;
@@ -89,19 +89,14 @@ async function runProducer(driver: BenchDriver): Promise<void> {
     });
   };
 
-  let sent = 0;
-  const more = (): boolean => !stopRequested && sent < toSend && (deadlineNs === null || now() < deadlineNs);
+  const beforeDeadline = (): boolean => !stopRequested && (deadlineNs === null || now() < deadlineNs);
   const slot = (): Promise<void> => new Promise<void>((resolve) => { slotFree = resolve; });
   if (schedule) {
     const sender = { inFlight: () => inFlight, slotFreed: slot, send: (_index: number, intendedNs: number) => send(intendedNs), stopped: () => stopRequested };
-    while (more()) {
-      sent = await sendDue(schedule, sent, schedule.dueCount(now()), spec.maxInFlight, sender);
-      if (sent >= toSend) break;
-      // Sleeps without spinning (a setImmediate spin burned a core the system under test needs).
-      await sleepUntilNs(schedule.wakeNs(sent), now);
-    }
+    await sendOnSchedule(schedule, spec.maxInFlight, sender, now, beforeDeadline);
   } else {
-    while (more()) {
+    let sent = 0;
+    while (sent < toSend && beforeDeadline()) {
       for (let i = 0; i < 256 && sent < init.records; i++) {
         if (inFlight >= spec.maxInFlight) await slot();
         send(0);
