@@ -40,12 +40,15 @@ const pFstat = promisify(fs.fstat);
 
 /**
  * Appends up to this size are written on the event loop (writevSync) instead of the libuv pool.
- * A small write into the page cache takes microseconds, while the pool round trip (a thread
- * wake-up, then the loop's) took 0.17 ms at p50 under a 10k records/s load, a fifth of a
- * produce request's time in the broker. Every append is fsynced soon after, so dirty pages do
- * not pile up and the write does not meet the kernel's dirty-page throttling.
+ * A write into the page cache is a memory copy, while a pool round trip is a thread wake-up and
+ * then the loop's, which this VM makes expensive. `node dist/scripts/bench-file-io.js` (wall /
+ * CPU per write): 256 KiB 53 / 57 µs on the loop against 149 / 161 through the pool, 16 KiB
+ * 16 / 24 against 86 / 90; at 1 MiB the two came out either way in two runs (153 against 253 µs,
+ * 471 against 274), and such a write would hold the loop for a large part of a millisecond.
+ * Under load the pool is worse still, since its wake-ups wait for a core. Every append is
+ * fsynced soon after, so dirty pages do not pile up into the kernel's throttling.
  */
-export const SYNC_WRITE_MAX_BYTES = 64 * 1024;
+export const SYNC_WRITE_MAX_BYTES = 256 * 1024;
 
 const concatenated = (buffers: readonly Uint8Array[]): Buffer => Buffer.concat(buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
 const zeroWrite = (): Error => Object.assign(new Error('write returned 0 bytes'), { code: 'EIO' });
@@ -116,8 +119,12 @@ export const nodeFileIo: FileIo = {
   },
 };
 
-/** Reads up to this size of recently written data (see readFully's `recent`) go on the event loop. */
-export const SYNC_READ_MAX_BYTES = 64 * 1024;
+/**
+ * Reads up to this size of recently written data (see readFully's `recent`) go on the event loop:
+ * from the page cache a readSync took 84 / 88 µs (wall / CPU) for 1 MiB against 140 / 139
+ * through the pool, 19 / 22 for 256 KiB against 56 / 61 (bench-file-io.js).
+ */
+export const SYNC_READ_MAX_BYTES = 1024 * 1024;
 
 /**
  * Reads exactly `length` bytes at `position` (fewer only at end of file). `recent` says the bytes
