@@ -171,8 +171,11 @@ export class MetadataCache {
   }
 
   cachedPartitionCount(topic: string): number | undefined {
-    this.maybeRefresh(topic);
-    return this.topics.get(topic)?.length;
+    // Called for every record produced: only a miss is checked here; the age of the metadata is
+    // checked once per batch sent, by leaderFor.
+    const partitions = this.topics.get(topic);
+    if (partitions === undefined) this.maybeRefresh(topic);
+    return partitions?.length;
   }
 
   /** The partition count of `topic` (refreshing on a miss or when asked). Throws SluiceTopicError. */
