@@ -14,7 +14,11 @@ ensure_debian_package() {
   command -v "$command_name" >/dev/null 2>&1 && return 0
   log "$command_name missing: installing Debian package $package"
   if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq >/dev/null 2>&1 || true; APT_UPDATED=1; fi
-  if ! apt-cache policy "$package" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+  # Read the policy whole before matching: `apt-cache policy | grep -q` under pipefail fails when
+  # grep exits at the match and apt-cache, still writing, dies of SIGPIPE.
+  local policy
+  policy="$(apt-cache policy "$package" 2>/dev/null || true)"
+  if ! grep -q 'Candidate: [0-9]' <<<"$policy"; then
     log "Debian has no package $package: install $command_name another way"
     return 1
   fi
