@@ -5,13 +5,8 @@ import type { PartitionManager } from './partition-manager';
 
 export class BrokerMetrics {
   readonly registry = new Registry();
-  /**
-   * Records and bytes appended per topic since the last scrape. The produce path adds plain
-   * numbers here (prom-client hashes the label object on every inc); a scrape hands them over.
-   */
-  private readonly producedSinceScrape = new Map<string, { records: number; bytes: number }>();
-  private readonly producedRecords = new Counter({ name: 'sluice_produce_records_total', help: 'Records appended', labelNames: ['topic'], registers: [this.registry], collect: () => this.handOverProduced() });
-  private readonly producedBytes = new Counter({ name: 'sluice_produce_bytes_total', help: 'Batch bytes appended', labelNames: ['topic'], registers: [this.registry], collect: () => this.handOverProduced() });
+  readonly producedRecords = new Counter({ name: 'sluice_produce_records_total', help: 'Records appended', labelNames: ['topic'], registers: [this.registry] });
+  readonly producedBytes = new Counter({ name: 'sluice_produce_bytes_total', help: 'Batch bytes appended', labelNames: ['topic'], registers: [this.registry] });
   readonly produceErrors = new Counter({ name: 'sluice_produce_errors_total', help: 'Produce partition results with an error', labelNames: ['code'], registers: [this.registry] });
   readonly produceLatency = new Histogram({
     name: 'sluice_produce_latency_seconds',
@@ -28,21 +23,6 @@ export class BrokerMetrics {
     registers: [this.registry],
   });
   readonly requests = new Counter({ name: 'sluice_requests_total', help: 'gRPC requests by method and status', labelNames: ['method', 'status'], registers: [this.registry] });
-
-  countProduced(topic: string, records: number, bytes: number): void {
-    let pending = this.producedSinceScrape.get(topic);
-    if (pending === undefined) this.producedSinceScrape.set(topic, (pending = { records: 0, bytes: 0 }));
-    pending.records += records;
-    pending.bytes += bytes;
-  }
-
-  private handOverProduced(): void {
-    for (const [topic, { records, bytes }] of this.producedSinceScrape) {
-      this.producedRecords.inc({ topic }, records);
-      this.producedBytes.inc({ topic }, bytes);
-    }
-    this.producedSinceScrape.clear();
-  }
 
   constructor(partitions: () => PartitionManager | undefined) {
     collectDefaultMetrics({ register: this.registry, prefix: 'sluice_process_' });

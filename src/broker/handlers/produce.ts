@@ -28,13 +28,15 @@ export async function handleProduce(ctx: BrokerContext, request: ProduceRequestM
   if (request.partitions.length > ctx.config.limits.maxPartitionsPerRequest) {
     throw invalidArgument(`produce request names ${request.partitions.length} partitions: the limit is ${ctx.config.limits.maxPartitionsPerRequest}`);
   }
-  if (request.partitions.length > 1) rejectRepeatedPartitions(request.partitions);
+  const seen = new Set<string>();
+  for (const p of request.partitions) {
+    const key = `${p.topic}/${p.partition}`;
+    if (seen.has(key)) throw invalidArgument(`partition ${key} appears twice in one produce request: send one batch per partition`);
+    seen.add(key);
+  }
   const timeoutMs = request.timeoutMs > 0 ? request.timeoutMs : DEFAULT_TIMEOUT_MS;
   const started = process.hrtime.bigint();
-  const { partitions } = request;
-  const results = partitions.length === 1
-    ? [await producePartition(ctx, partitions[0]!, acks, timeoutMs)]
-    : await Promise.all(partitions.map((p) => producePartition(ctx, p, acks, timeoutMs)));
+  const results = await Promise.all(request.partitions.map((p) => producePartition(ctx, p, acks, timeoutMs)));
   ctx.metrics.produceLatency.observe({ acks }, Number(process.hrtime.bigint() - started) / 1e9);
   return { partitions: results };
 }
@@ -84,7 +86,8 @@ async function producePartition(ctx: BrokerContext, request: ProducePartitionMes
   const outcome = await withTimeout(produced, timeoutMs, topic, index);
   if (!outcome.ok) return fail(outcome.code, outcome.message, outcome.leaderHint);
   if (outcome.code === ErrorCode.NONE) {
-    ctx.metrics.countProduced(topic, summary.recordCount, batch.length);
+    ctx.metrics.producedRecords.inc({ topic }, summary.recordCount);
+    ctx.metrics.producedBytes.inc({ topic }, batch.length);
   }
   return {
     ...base,
@@ -96,19 +99,10 @@ async function producePartition(ctx: BrokerContext, request: ProducePartitionMes
   };
 }
 
-function rejectRepeatedPartitions(partitions: readonly ProducePartitionMessage[]): void {
-  const seen = new Set<string>();
-  for (const p of partitions) {
-    const key = `${p.topic}/${p.partition}`;
-    if (seen.has(key)) throw invalidArgument(`partition ${key} appears twice in one produce request: send one batch per partition`);
-    seen.add(key);
-  }
-}
-
-/** `produced`, or a REQUEST_TIMED_OUT outcome after timeoutMs (one promise and one timer per batch, on the hot path). */
 function withTimeout(produced: Promise<ProduceOutcome>, timeoutMs: number, topic: string, partition: number): Promise<ProduceOutcome> {
-  return new Promise<ProduceOutcome>((resolve, reject) => {
-    const timer = setTimeout(
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<ProduceOutcome>((resolve) => {
+    timer = setTimeout(
       () =>
         resolve({
           ok: false,
@@ -117,9 +111,6 @@ function withTimeout(produced: Promise<ProduceOutcome>, timeoutMs: number, topic
         }),
       timeoutMs,
     );
-    produced.then(
-      (outcome) => { clearTimeout(timer); resolve(outcome); },
-      (error: unknown) => { clearTimeout(timer); reject(error); },
-    );
   });
+  return Promise.race([produced, timeout]).finally(() => clearTimeout(timer));
 }
