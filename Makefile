@@ -11,8 +11,11 @@ $(NODE_MODULES_STAMP): package-lock.json
 
 install: $(NODE_MODULES_STAMP)
 
+# tsc builds incrementally and never deletes: drop compiled files whose source is gone, or a
+# deleted test would still run.
 build: install
 	npx tsc -p tsconfig.json
+	@find dist -name '*.js' | while read -r f; do s="$${f#dist/}"; [ -f "$${s%.js}.ts" ] || rm -f "$$f" "$$f.map"; done
 
 run: build
 	bin/sluice broker --data-dir $(DATA_DIR) --grpc-port 9092 --http-port 9644
