@@ -6,7 +6,11 @@ import type { RunResult } from './result';
 const WIDTH = 1040;
 const PANEL_HEIGHT = 380;
 const MARGIN = { left: 80, right: 360, top: 40, bottom: 50 };
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+/** Tableau's 20 colours, dark ones first: a comparison draws 16 series (8 systems × 2 paced steps). */
+const PALETTE = [
+  '#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22',
+  '#aec7e8', '#ff9896', '#98df8a', '#ffbb78', '#c5b0d5', '#c49c94', '#f7b6d2', '#9edae5', '#c7c7c7', '#dbdb8d',
+];
 
 /** Where a percentile sits on the "nines" axis: 0 → 0, 90 → 1, 99 → 2, 99.9 → 3; 100 is drawn at maxNines. */
 export function ninesPosition(percentile: number, maxNines: number): number {

@@ -73,6 +73,16 @@ describe('bench SVG chart', () => {
     }
   });
 
+  it('gives each of the 16 series of a comparison its own colour, in both panels', () => {
+    const many = Array.from({ length: 16 }, (_, i) => fakeResult(`system-${i}`, 'e2e', 10_000 + i, 5 + i));
+    const lines = all(parseXml(renderChartSvg(many)), 'polyline');
+    for (const kind of ['series throughput', 'series latency']) {
+      const colours = lines.filter((l) => l.attributes.class === kind).map((l) => l.attributes.stroke);
+      assert.equal(colours.length, 16);
+      assert.equal(new Set(colours).size, 16, `${kind}: ${colours.join(' ')}`);
+    }
+  });
+
   it('still renders, with a notice, when there is nothing to draw', () => {
     const svg = renderChartSvg([]);
     parseXml(svg);
