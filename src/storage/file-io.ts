@@ -46,7 +46,8 @@ const pFstat = promisify(fs.fstat);
  * 16 / 24 against 86 / 90; at 1 MiB the two came out either way in two runs (153 against 253 µs,
  * 471 against 274), and such a write would hold the loop for a large part of a millisecond.
  * Under load the pool is worse still, since its wake-ups wait for a core. Every append is
- * fsynced soon after, so dirty pages do not pile up into the kernel's throttling.
+ * fsynced soon after (by its batch's group commit, or within flush.interval.ms under
+ * flush.policy=interval), so dirty pages do not pile up into the kernel's throttling.
  */
 export const SYNC_WRITE_MAX_BYTES = 256 * 1024;
 
