@@ -6,9 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { asOffset } from '../../src/common/ids';
+import type { ProduceOutcome } from '../../src/partition/partition';
 import { InMemoryNetwork } from '../../src/replication/transport';
+import { nodeFileIo, type FileIo } from '../../src/storage/file-io';
 import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
-import { produceOnLeader, startNode, stopNode, until, type TestNode } from './replica-harness';
+import { electedLeader, produce, produceOnLeader, startNode, stopNode, until, type TestNode } from './replica-harness';
 
 /** Long enough that no timer flush happens during a test. */
 const HOUR_MS = 3_600_000;
@@ -17,12 +20,12 @@ describe('replicated partition under flush.policy', function () {
   let nodes: TestNode[] = [];
   const dirs: string[] = [];
 
-  async function startThree(flushPolicy: 'batch' | 'interval'): Promise<void> {
+  async function startThree(flushPolicy: 'batch' | 'interval', io?: (id: number) => FileIo): Promise<void> {
     const network = new InMemoryNetwork();
     for (const id of [1, 2, 3]) {
       const dir = mkdtempSync(join(tmpdir(), `sluice-flush-${id}-`));
       dirs.push(dir);
-      nodes.push(await startNode(network, id, dir, { logConfig: { ...DEFAULT_LOG_CONFIG, flushPolicy, flushIntervalMs: HOUR_MS } }));
+      nodes.push(await startNode(network, id, dir, { logConfig: { ...DEFAULT_LOG_CONFIG, flushPolicy, flushIntervalMs: HOUR_MS }, io: io?.(id) }));
     }
   }
 
@@ -48,5 +51,47 @@ describe('replicated partition under flush.policy', function () {
     const last = Math.max(...nodes.map((n) => n.log.lastRaftIndex));
     const fsynced = nodes.filter((n) => n.log.syncedRaftIndex >= last).length;
     assert.ok(fsynced >= 2, `only ${fsynced} of 3 replicas fsynced raft index ${last} when the commit was acknowledged`);
+  });
+
+  it('batch: batches written while an fsync runs share the next one, and each is fsynced on a majority when acknowledged', async () => {
+    // A slow disk: every fdatasync takes 30 ms, so that many batches arrive while one runs.
+    const fdatasyncs = new Map<number, number>();
+    await startThree('batch', (id) => ({
+      ...nodeFileIo,
+      fdatasync: async (fd) => {
+        fdatasyncs.set(id, (fdatasyncs.get(id) ?? 0) + 1);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        await nodeFileIo.fdatasync(fd);
+      },
+    }));
+    assert.ok((await produceOnLeader(() => nodes, ['warm-up'])).ok);
+    const leader = await electedLeader(() => nodes);
+    fdatasyncs.clear();
+
+    const BATCHES = 20;
+    const outcomes: Promise<ProduceOutcome>[] = [];
+    const syncedWhenAcked: number[][] = [];
+    for (let i = 0; i < BATCHES; i++) {
+      const k = i;
+      // One batch per event-loop turn, so the batches reach the log one by one while fsyncs run.
+      outcomes.push(produce(leader.partition, [`v${i}`]).then((outcome) => {
+        syncedWhenAcked[k] = nodes.map((n) => n.log.syncedRaftIndex);
+        return outcome;
+      }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const results = await Promise.all(outcomes);
+    for (const [i, r] of results.entries()) {
+      assert.ok(r.ok && r.baseOffset === 1 + i, `batch ${i}: ${JSON.stringify(r)}`);
+      const { entries } = await leader.log.read(asOffset(r.baseOffset), asOffset(r.baseOffset + 1), 1 << 20);
+      const raftIndex = entries[0]!.header.raftIndex;
+      const fsynced = syncedWhenAcked[i]!.filter((synced) => synced >= raftIndex).length;
+      assert.ok(fsynced >= 2, `batch ${i} (raft index ${raftIndex}) was acknowledged when ${fsynced} of 3 replicas had fsynced it`);
+    }
+    // One fdatasync per batch (each waiting for the one before) would be 20 per replica, 600 ms of disk.
+    for (const node of nodes) {
+      const used = fdatasyncs.get(node.id) ?? 0;
+      assert.ok(used <= BATCHES / 4, `replica ${node.id} ran ${used} fdatasyncs for ${BATCHES} batches: they were not grouped`);
+    }
   });
 });

@@ -9,6 +9,7 @@ import type { ProduceOutcome } from '../../src/partition/partition';
 import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
 import { RaftHost } from '../../src/replication/raft-host';
 import type { InMemoryNetwork } from '../../src/replication/transport';
+import type { FileIo } from '../../src/storage/file-io';
 import { StorageEngine } from '../../src/storage/storage-engine';
 import { DEFAULT_LOG_CONFIG, type LogConfig, type PartitionLog } from '../../src/storage/types';
 import { encodeBatch } from '../broker/broker-fixture';
@@ -29,10 +30,11 @@ export interface NodeOptions {
   readonly joining?: boolean;
   readonly onReassigned?: (replicas: readonly number[]) => Promise<void>;
   readonly logConfig?: LogConfig;
+  readonly io?: FileIo;
 }
 
 export async function startNode(network: InMemoryNetwork, id: number, dir: string, options: NodeOptions = {}): Promise<TestNode> {
-  const engine = await StorageEngine.open({ dataDir: dir });
+  const engine = await StorageEngine.open({ dataDir: dir, io: options.io });
   const host = new RaftHost(asNodeId(id), network.transport(asNodeId(id)), 10);
   const log = await engine.openLog(TP.topic, TP.partition, options.logConfig ?? DEFAULT_LOG_CONFIG);
   const partition = await openReplicatedPartition({
