@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client), one registry per broker so tests can run several brokers in
 // one process.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import type { PartitionManager } from './partition-manager';
 
 export class BrokerMetrics {
@@ -24,7 +24,9 @@ export class BrokerMetrics {
   });
   readonly requests = new Counter({ name: 'sluice_requests_total', help: 'gRPC requests by method and status', labelNames: ['method', 'status'], registers: [this.registry] });
 
-  constructor(partitions: () => PartitionManager | undefined) {
+  /** `extra`: metrics kept elsewhere (the Raft timings of a cluster member) served with these. */
+  constructor(partitions: () => PartitionManager | undefined, extra: readonly Metric[] = []) {
+    for (const metric of extra) this.registry.registerMetric(metric);
     collectDefaultMetrics({ register: this.registry, prefix: 'sluice_process_' });
     const perPartition = (name: string, help: string, read: (p: ReturnType<PartitionManager['all']>[number]) => number): void => {
       new Gauge({

@@ -55,6 +55,7 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
       logger: options.logger,
       addressOf: options.addressOf,
       onReassigned: options.onReassigned,
+      timings: options.host.timings,
     },
     committedEnd,
   );

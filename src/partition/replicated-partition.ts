@@ -9,6 +9,7 @@ import type { Logger } from '../common/logger';
 import type { ConfigState, Entry, RaftStatus, SoftState } from '../raft';
 import type { GroupDriver, GroupStateMachine } from '../replication/group-driver';
 import { decodeFacts, encodeEntryData } from '../replication/partition-entry';
+import type { RaftTimings } from '../replication/raft-timings';
 import { EntryKind, type EntryHeader, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
 import { ChangeSignal } from './change-signal';
 import type { ProduceInput, ProduceOutcome } from './partition';
@@ -24,6 +25,8 @@ interface PendingProposal {
   readonly input: ProduceInput;
   readonly baseOffset: number;
   readonly appendTimeMs: number;
+  /** performance.now() at the proposal. */
+  readonly proposedAtMs: number;
   readonly resolve: (outcome: ProduceOutcome) => void;
 }
 
@@ -38,6 +41,8 @@ export interface ReplicatedPartitionOptions {
   readonly addressOf: (brokerId: number) => string | undefined;
   /** Leader only: the group's voters now equal `replicas`, so retiring replicas can go (see setAssignment). */
   readonly onReassigned?: (replicas: readonly number[]) => Promise<void>;
+  /** Where proposal-to-commit times go (the broker's /metrics). */
+  readonly timings?: RaftTimings;
 }
 
 /** How often a finished reassignment is reported again while the metadata still lists retiring replicas. */
@@ -134,7 +139,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     const baseOffset = this.nextOffset;
     this.nextOffset += input.recordCount;
     this.producers.record(input, baseOffset);
-    const outcome = new Promise<ProduceOutcome>((resolve) => this.pending.set(proposed.index, { term: proposed.term, input, baseOffset, appendTimeMs, resolve }));
+    const outcome = new Promise<ProduceOutcome>((resolve) => this.pending.set(proposed.index, { term: proposed.term, input, baseOffset, appendTimeMs, proposedAtMs: performance.now(), resolve }));
     driver.schedule();
     if (input.acks === 'none') return Promise.resolve({ ok: true, code: ErrorCode.NONE, baseOffset: -1, appendTimeMs: -1, logStartOffset: this.logStartOffset });
     return outcome;
@@ -300,8 +305,10 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
       const proposal = this.pending.get(entry.index);
       if (!proposal) continue;
       this.pending.delete(entry.index);
-      if (proposal.term === entry.term) proposal.resolve(this.success(proposal.baseOffset, proposal.appendTimeMs));
-      else proposal.resolve({ ok: false, code: ErrorCode.NOT_LEADER, message: `${this.name}: the batch was replaced by a new leader's log; retry` });
+      if (proposal.term === entry.term) {
+        this.options.timings?.commit.observe((performance.now() - proposal.proposedAtMs) / 1000);
+        proposal.resolve(this.success(proposal.baseOffset, proposal.appendTimeMs));
+      } else proposal.resolve({ ok: false, code: ErrorCode.NOT_LEADER, message: `${this.name}: the batch was replaced by a new leader's log; retry` });
     }
     this.committedWaiters.advanceTo(this.committedEndOffset);
     this.changed.notify();

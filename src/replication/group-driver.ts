@@ -194,6 +194,7 @@ export class GroupDriver implements HostedGroup {
       storage.remember(ready.entries);
       machine.onAppended(ready.entries, headers);
     }
+    const writtenAtMs = ready.entries.length > 0 ? performance.now() : -1;
     if (ready.hardState) await this.saveHardState(ready);
     const seq = ready.seq;
     this.node.advance(ready);
@@ -205,6 +206,7 @@ export class GroupDriver implements HostedGroup {
         .then(() => log.persist())
         .then(() => {
           if (this.stopped) return;
+          if (writtenAtMs >= 0) host.timings.persist.observe((performance.now() - writtenAtMs) / 1000);
           this.node.onLocalDurable(seq);
           host.send(this.groupId, messages);
           host.schedule(this);

@@ -11,6 +11,7 @@
 // Any message other than a heartbeat, and any proposal, wakes a group.
 import type { NodeId } from '../common/ids';
 import type { Message, RaftEnvelope, RaftNode } from '../raft';
+import { RaftTimings } from './raft-timings';
 import type { RaftTransport } from './transport';
 
 export interface HostedGroup {
@@ -42,6 +43,8 @@ export class RaftHost implements NodeLiveness {
   private ticks = 0;
   /** The tick at which something last arrived from each peer node. */
   private readonly heardAt = new Map<NodeId, number>();
+  /** Per-round timings of every group on this broker, for /metrics. */
+  readonly timings = new RaftTimings();
 
   constructor(
     readonly nodeId: NodeId,

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { offsetsPartitionFor } from '../../src/groups/offset-store';
 import { createTopic, startCluster, type ClusterHarness } from './cluster-harness';
+import { ClusterProducer } from './cluster-producer';
 
 describe('cluster: group offsets and topic lifecycle (3 broker processes)', function () {
   let cluster: ClusterHarness;
@@ -72,5 +73,19 @@ describe('cluster: group offsets and topic lifecycle (3 broker processes)', func
     });
     assert.equal(fresh.logEndOffset, 0);
     assert.equal(fresh.highWatermark, 0);
+  });
+
+  it('serves Raft round timings on /metrics: proposal to commit on the leader, persist on every replica', async () => {
+    await createTopic(cluster, 'timed', 1, 3);
+    const producer = new ClusterProducer(cluster, 'timed', 0);
+    await producer.init();
+    for (let i = 0; i < 5; i++) await producer.send([`t${i}`]);
+    const leader = await cluster.leaderOf('timed', 0);
+    const count = (body: string, name: string): number => Number(new RegExp(`^${name}_count (\\d+)$`, 'm').exec(body)?.[1] ?? NaN);
+    for (const id of cluster.ids) {
+      const body = await (await fetch(`http://127.0.0.1:${cluster.processes.get(id)!.httpPort}/metrics`)).text();
+      assert.ok(count(body, 'sluice_raft_persist_seconds') >= 5, `broker ${id} persisted fewer than the 5 batches: ${count(body, 'sluice_raft_persist_seconds')}`);
+      if (id === leader) assert.ok(count(body, 'sluice_raft_commit_seconds') >= 5, `leader ${id} timed ${count(body, 'sluice_raft_commit_seconds')} commits`);
+    }
   });
 });

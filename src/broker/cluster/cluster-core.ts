@@ -12,6 +12,7 @@ import { GroupDriver } from '../../replication/group-driver';
 import { GrpcRaftTransport, raftServiceDefinition } from '../../replication/grpc-transport';
 import { forgetRaftState, LogRaftStorage } from '../../replication/log-raft-storage';
 import { RaftHost } from '../../replication/raft-host';
+import type { RaftTimings } from '../../replication/raft-timings';
 import type { StorageEngine } from '../../storage/storage-engine';
 import { DEFAULT_LOG_CONFIG } from '../../storage/types';
 import type { BrokerConfig } from '../config';
@@ -35,6 +36,8 @@ export interface ClusterCore {
   readonly registry: ClusterTopicRegistry;
   readonly partitions: PartitionManager;
   readonly context: ClusterContext;
+  /** Raft round timings of every group on this broker (served on /metrics). */
+  readonly raftTimings: RaftTimings;
   readonly raftService: { definition: ReturnType<typeof raftServiceDefinition>; implementation: ReturnType<GrpcRaftTransport['serviceImplementation']> };
   /** Serving as a member: this broker is registered in the metadata, and the metadata has a leader. */
   ready(): boolean;
@@ -131,6 +134,7 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
     registry,
     partitions,
     context,
+    raftTimings: host.timings,
     raftService: { definition: raftServiceDefinition(), implementation: transport.serviceImplementation() },
     ready: () => registry.broker(config.nodeId) !== undefined && metadata.leaderId !== null,
     start: () => {
