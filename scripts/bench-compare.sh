@@ -25,6 +25,9 @@
 #                   durability of redis-everysec, jetstream and jetstream-r3, which are compared
 #                   with these rows (the fsync rows are shown beside them)
 #
+# Each Sluice run's notes say what every broker did during it (CPU, mean produce, Raft commit and
+# persist times from its /metrics: src/cli/bench/server-stats.ts).
+#
 # Every Sluice run waits, before timing, until each partition of the fresh topic has a leader and
 # an acks=all produce to it succeeded (the bench's warm-up), so leader elections are not timed.
 set -euo pipefail
@@ -58,10 +61,10 @@ if wants sluice || wants sluice-interval; then
     profile_flags=(--cpu-prof --cpu-prof-dir "$ROOT/bench-results/cpu-profile")
   fi
   if start_sluice sluice "${profile_flags[@]}"; then
-    if wants sluice; then TARGETS+=(--target "sluice|sluice|$SLUICE_ADDR|acks=all, fsync (group commit) before ack, 1 broker"); fi
+    if wants sluice; then TARGETS+=(--target "sluice|sluice|$SLUICE_ADDR|acks=all, fsync (group commit) before ack, 1 broker||$SLUICE_HTTP_ADDR"); fi
     if wants sluice-interval; then
       share_servers sluice-interval sluice
-      TARGETS+=(--target "sluice-interval|sluice|$SLUICE_ADDR|$INTERVAL_DURABILITY, 1 broker|$INTERVAL_CONFIG")
+      TARGETS+=(--target "sluice-interval|sluice|$SLUICE_ADDR|$INTERVAL_DURABILITY, 1 broker|$INTERVAL_CONFIG|$SLUICE_HTTP_ADDR")
       COMPARE_WITH+=(--compare-with jetstream=sluice-interval --compare-with redis-everysec=sluice-interval)
     fi
   else
@@ -86,10 +89,10 @@ if wants sluice-rf3 || wants sluice-rf3-interval; then
     rf3_profile_flags=(--cpu-prof --cpu-prof-dir "$ROOT/bench-results/cpu-profile-rf3")
   fi
   if start_sluice_cluster sluice-rf3 "${rf3_profile_flags[@]}"; then
-    if wants sluice-rf3; then TARGETS+=(--target "sluice-rf3|sluice-rf3|$SLUICE_CLUSTER_ADDRS|3 brokers, RF=3, acks=all: fsynced on a majority (2 of 3) before ack"); fi
+    if wants sluice-rf3; then TARGETS+=(--target "sluice-rf3|sluice-rf3|$SLUICE_CLUSTER_ADDRS|3 brokers, RF=3, acks=all: fsynced on a majority (2 of 3) before ack||$SLUICE_CLUSTER_HTTP_ADDRS"); fi
     if wants sluice-rf3-interval; then
       share_servers sluice-rf3-interval sluice-rf3
-      TARGETS+=(--target "sluice-rf3-interval|sluice-rf3|$SLUICE_CLUSTER_ADDRS|3 brokers, RF=3, $INTERVAL_DURABILITY on a majority|$INTERVAL_CONFIG")
+      TARGETS+=(--target "sluice-rf3-interval|sluice-rf3|$SLUICE_CLUSTER_ADDRS|3 brokers, RF=3, $INTERVAL_DURABILITY on a majority|$INTERVAL_CONFIG|$SLUICE_CLUSTER_HTTP_ADDRS")
       COMPARE_WITH+=(--compare-with jetstream-r3=sluice-rf3-interval)
     fi
   else

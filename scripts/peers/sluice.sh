@@ -4,7 +4,7 @@ broker_node_flags() {
 }
 
 # start_sluice LABEL [NODE_FLAGS...]: one Sluice broker on loopback with its defaults
-# (acks=all answers after fsync). Sets SLUICE_ADDR. Sourced by bench-compare.sh.
+# (acks=all answers after fsync). Sets SLUICE_ADDR and SLUICE_HTTP_ADDR. Sourced by bench-compare.sh.
 start_sluice() {
   local label="$1"; shift
   local dir="$WORK_DIR/$label" grpc http
@@ -19,6 +19,7 @@ start_sluice() {
   start_process "$label" "$dir/broker.log" node "${heap_flags[@]}" "$@" "$ROOT/dist/src/cli/main.js" broker \
     --data-dir "$dir/data" --grpc-port "$grpc" --http-port "$http"
   SLUICE_ADDR="127.0.0.1:$grpc"
+  SLUICE_HTTP_ADDR="127.0.0.1:$http"
   SLUICE_LOG="$dir/broker.log"
   await_ready "$label" 30 "http://127.0.0.1:$http/readyz"
 }
@@ -26,7 +27,7 @@ start_sluice() {
 # start_sluice_cluster LABEL [NODE_FLAGS...]: three Sluice brokers of one cluster on loopback
 # (cluster file written to the work dir, free ports, racks a/b/c). Waits for /readyz on each and
 # then for a metadata leader (DescribeCluster controllerId != 0), both bounded. Sets
-# SLUICE_CLUSTER_ADDRS (comma-separated) and SLUICE_CLUSTER_DIR. With NODE_FLAGS containing
+# SLUICE_CLUSTER_ADDRS and SLUICE_CLUSTER_HTTP_ADDRS (comma-separated) and SLUICE_CLUSTER_DIR. With NODE_FLAGS containing
 # --cpu-prof-dir DIR, each broker writes its profile to DIR/node-N.
 start_sluice_cluster() {
   local label="$1"; shift
@@ -43,9 +44,11 @@ start_sluice_cluster() {
   done
   local racks=(a b c) brokers_json=""
   SLUICE_CLUSTER_ADDRS=""
+  SLUICE_CLUSTER_HTTP_ADDRS=""
   for i in 0 1 2; do
     brokers_json+="${brokers_json:+,}"$'\n'"    { \"id\": $((i + 1)), \"host\": \"127.0.0.1\", \"grpcPort\": ${ports[$i]}, \"httpPort\": ${ports[$((i + 3))]}, \"rack\": \"${racks[$i]}\" }"
     SLUICE_CLUSTER_ADDRS+="${SLUICE_CLUSTER_ADDRS:+,}127.0.0.1:${ports[$i]}"
+    SLUICE_CLUSTER_HTTP_ADDRS+="${SLUICE_CLUSTER_HTTP_ADDRS:+,}127.0.0.1:${ports[$((i + 3))]}"
   done
   printf '{\n  "clusterId": "bench-%s",\n  "brokers": [%s\n  ]\n}\n' "$label" "$brokers_json" >"$dir/cluster.json"
   SLUICE_CLUSTER_DIR="$dir"

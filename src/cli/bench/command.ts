@@ -234,8 +234,8 @@ function suiteCommand(): Command {
  * topic a Sluice target creates, `k=v,k=v`).
  */
 export function parseTarget(text: string): Target {
-  const [label, system, address, durability, configs, extra] = text.split('|').map((s) => s.trim());
-  const fail = (why: string): never => { throw new InvalidArgumentError(`target '${text}' is invalid (${why}): use label|system|address[,address…]|durability[|k=v,k=v], system sluice, sluice-rf3, nats, nats-r3 or redis`); };
+  const [label, system, address, durability, configs, metrics, extra] = text.split('|').map((s) => s.trim());
+  const fail = (why: string): never => { throw new InvalidArgumentError(`target '${text}' is invalid (${why}): use label|system|address[,address…]|durability[|k=v,k=v[|http-address,…]], system sluice, sluice-rf3, nats, nats-r3 or redis`); };
   if (!label || !system || !address) fail('missing fields');
   const addresses = address!.split(',').map((s) => s.trim()).filter(Boolean);
   const replicas = /-r(?:f)?(\d)$/.exec(system!)?.[1];
@@ -248,7 +248,9 @@ export function parseTarget(text: string): Target {
   else if (base === 'redis') { const { host, port } = parseHostPort(addresses[0]!, 6379); driver = { system: 'redis', host, port }; }
   else return fail(`unknown system '${system}'`);
   if (extra !== undefined) fail('too many fields');
-  return { label: label!, driver, durability: durability ?? '' };
+  if (metrics && base !== 'sluice') fail('broker HTTP addresses are for Sluice targets only');
+  const metricsAddresses = metrics ? metrics.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return { label: label!, driver, durability: durability ?? '', ...(metricsAddresses.length > 0 ? { metricsAddresses } : {}) };
 }
 
 function parseTopicConfigs(text: string, fail: (why: string) => never): Record<string, string> {
@@ -278,7 +280,7 @@ function runHook(command: string, label: string): void {
 function compareCommand(): Command {
   return withCommonOptions(new Command('compare'))
     .description('run the comparison suite against several systems and print figures with ratios to the baseline (2 producer threads unless --producers)')
-    .option('--target <spec>', 'label|system|address|durability (repeatable)', (v: string, acc: Target[]) => [...acc, parseTarget(v)], [] as Target[])
+    .option('--target <spec>', 'label|system|address|durability[|k=v,…[|broker HTTP host:port,…]] (repeatable)', (v: string, acc: Target[]) => [...acc, parseTarget(v)], [] as Target[])
     .option('--unavailable <spec>', 'label|durability|reason: a row that is shown but not run (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--baseline <label>', 'ratios are baseline / system', 'sluice')
     .option('--replicated-baseline <label>', 'the baseline of replicated peers (labels ending in -r3)', 'sluice-rf3')

@@ -3,6 +3,7 @@ import type { DriverConfig } from './drivers/types';
 import { medianRun } from './repeated-runs';
 import type { RunResult } from './result';
 import { runWorkload } from './runner';
+import { brokerStatsSince } from './server-stats';
 import { resolveStep, type SuiteScale, type SuiteStep } from './suites';
 
 export interface Target {
@@ -10,6 +11,8 @@ export interface Target {
   readonly label: string;
   readonly driver: DriverConfig;
   readonly durability: string;
+  /** Sluice brokers' HTTP addresses (host:port): each run's notes then say what they did (server-stats.ts). */
+  readonly metricsAddresses?: readonly string[];
 }
 
 export interface SuiteOptions {
@@ -65,15 +68,20 @@ export async function runSuite(targets: readonly Target[], steps: readonly Suite
           const spec = resolveStep(step, (name) => rates.get(name) ?? null, options.scale);
           const source = step.readsTopicOf ? topics.get(step.readsTopicOf) : undefined;
           if (step.readsTopicOf && !source) throw new Error(`step ${step.readsTopicOf} produced nothing to read`);
-          const run = () => runWorkload({
-            driver: target.driver,
-            spec,
-            system: target.label,
-            durability: target.durability,
-            name: step.name,
-            ...(source ? { topic: source.topic, expectedRecords: source.records } : {}),
-            progress: options.progress,
-          });
+          const run = async () => {
+            const stats = target.metricsAddresses?.length ? await brokerStatsSince(target.metricsAddresses) : null;
+            const outcome = await runWorkload({
+              driver: target.driver,
+              spec,
+              system: target.label,
+              durability: target.durability,
+              name: step.name,
+              ...(source ? { topic: source.topic, expectedRecords: source.records } : {}),
+              progress: options.progress,
+            });
+            if (!stats) return outcome;
+            return { ...outcome, result: { ...outcome.result, notes: [...outcome.result.notes, await stats()] } };
+          };
           const outcome = await run();
           result = outcome.result;
           const runs = spec.workload === 'end-to-end' && spec.ratePerSecond !== null ? options.pacedRuns ?? 1 : 1;

@@ -33,6 +33,13 @@ describe('bench inputs and plans', () => {
     assert.throws(() => parseTarget('r|redis|127.0.0.1:1|x|a=b'), /topic configs are for Sluice targets only/);
   });
 
+  it("parses a Sluice target's broker HTTP addresses (with or without topic configs) and refuses them elsewhere", () => {
+    assert.deepEqual(parseTarget('sluice|sluice|127.0.0.1:1|fsync||127.0.0.1:8, 127.0.0.1:9').metricsAddresses, ['127.0.0.1:8', '127.0.0.1:9']);
+    assert.equal(parseTarget('sluice|sluice|127.0.0.1:1|fsync|flush.policy=interval').metricsAddresses, undefined);
+    assert.throws(() => parseTarget('j|nats|127.0.0.1:1|x||127.0.0.1:8'), /broker HTTP addresses are for Sluice targets only/);
+    assert.throws(() => parseTarget('s|sluice|127.0.0.1:1|x||127.0.0.1:8|more'), /too many fields/);
+  });
+
   it('routes keys deterministically: round-robin without keys, by key hash with keys', () => {
     const none = new KeyChooser('none', 3);
     assert.deepEqual([0, 1, 2, 3].map(() => none.choose().partition), [0, 1, 2, 0]);
