@@ -288,9 +288,25 @@ export class Producer {
       this.lingerTimer = undefined;
       const due = this.pendingSealPartitions;
       this.pendingSealPartitions = [];
-      for (const partition of due) this.sealPartition(partition);
+      for (const partition of due) {
+        if (this.slotsTaken(partition)) this.startLinger(partition);
+        else this.sealPartition(partition);
+      }
     };
     this.lingerTimer = (this.lingerMs <= 0 ? setTimeout(fire, 0) : setTimeout(fire, this.lingerMs));
+  }
+
+  /**
+   * Every request slot of the partition is taken, so a batch sealed now would only wait. It stays
+   * open and keeps growing (up to batchMaxBytes) until an acknowledgement frees a slot (complete
+   * seals it then), as Kafka's accumulator appends to a batch that waits for the sender. Sealed
+   * at each linger instead, a backlog was cut into lingerMs-sized batches that went one per
+   * acknowledgement, which capped a partition at maxInFlight × lingerMs of records per round trip:
+   * once the round trip grew past that, the backlog grew without end (RF 3 at 10k/s, two
+   * producers: 1.1–1.4 s medians, docs/benchmarks.md).
+   */
+  private slotsTaken(state: PartitionState): boolean {
+    return !state.recovering && state.open.length > 0 && state.inFlight + state.ready.length >= this.maxInFlight;
   }
 
   private sealPartition(state: PartitionState): void {

@@ -70,6 +70,8 @@ export class FakeBroker {
   /** Failures for the next calls of a method (consumed in order). */
   readonly failures = new Map<string, InjectedFailure[]>();
   leaderEpoch = 1;
+  /** Stream produce requests are answered after this long (a slow commit). */
+  produceDelayMs = 0;
   private server: grpc.Server | undefined;
   private nextProducerId = 1000;
   private fetchWaiters: (() => void)[] = [];
@@ -142,7 +144,7 @@ export class FakeBroker {
             call.emit('error', { code: failure.grpcStatus, details: failure.details ?? 'injected failure' });
             return;
           }
-          Promise.resolve()
+          new Promise((resolve) => setTimeout(resolve, this.produceDelayMs))
             .then(() => this.produce(request, failure))
             .then(
               (response: any) => call.write({ ...response, correlationId: request.correlationId }),

@@ -37,6 +37,23 @@ describe('client producer (fake broker)', () => {
     assert.equal(scan.summary.recordCount, 5);
   });
 
+  it('keeps records waiting for a request slot in one growing batch, not in a batch per linger', async () => {
+    broker.produceDelayMs = 300;
+    const producer = client.producer({ lingerMs: 2, maxInFlight: 1 });
+    await producer.connect();
+    const acks = [producer.produce('t', { value: 'first', partition: 0 })];
+    // Five bursts, each lingering past lingerMs, all while the first batch holds the only slot.
+    for (let burst = 0; burst < 5; burst++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let i = 0; i < 4; i++) acks.push(producer.produce('t', { value: `b${burst}-${i}`, partition: 0 }));
+    }
+    const results = await Promise.all(acks);
+    assert.deepEqual(results.map((r) => r.offset), results.map((_, i) => i));
+    // A batch per burst would be six requests, each waiting for the one before.
+    const produces = broker.requestsOf('produce');
+    assert.ok(produces.length <= 3, `the 20 waiting records went in ${produces.length - 1} requests after the first`);
+  });
+
   it('puts one batch per partition into a single request', async () => {
     const producer = client.producer({ lingerMs: 20 });
     await producer.connect();
