@@ -3,8 +3,8 @@
 // requests in flight per partition (concurrent unary calls may be reordered by HTTP/2).
 // A failed stream rejects everything in flight and the next request opens a new one; the
 // producer then resends in order.
-import type * as grpc from '@grpc/grpc-js';
-import { fromGrpcError, SluiceTimeoutError } from './errors';
+import * as grpc from '@grpc/grpc-js';
+import { fromGrpcError, SluiceConnectionError, SluiceTimeoutError } from './errors';
 
 interface InFlight {
   readonly resolve: (response: unknown) => void;
@@ -55,7 +55,7 @@ export class ProduceStreamSession {
       clearTimeout(waiting.timer);
       waiting.resolve(response);
     });
-    stream.on('error', (error: unknown) => this.fail(stream, fromGrpcError(error, this.address, 'Data.ProduceStream')));
+    stream.on('error', (error: unknown) => this.fail(stream, streamError(error, this.address)));
     stream.on('end', () => this.fail(stream, fromGrpcError({ code: 14, details: 'the broker ended the produce stream' }, this.address, 'Data.ProduceStream')));
     return stream;
   }
@@ -71,4 +71,16 @@ export class ProduceStreamSession {
       w.reject(error);
     }
   }
+}
+
+/**
+ * The stream's own failure. CANCELLED here is never ours (fail() forgets a stream before it
+ * cancels it): the broker reset the stream, as a broker that shuts down does, so the request may
+ * succeed elsewhere or later, like after UNAVAILABLE.
+ */
+function streamError(error: unknown, address: string): Error {
+  if ((error as Partial<grpc.ServiceError>)?.code === grpc.status.CANCELLED) {
+    return new SluiceConnectionError(address, `broker ${address} reset the produce stream (CANCELLED): ${(error as Error).message}`, error);
+  }
+  return fromGrpcError(error, address, 'Data.ProduceStream');
 }

@@ -37,6 +37,22 @@ describe('client producer (fake broker)', () => {
     assert.equal(scan.summary.recordCount, 5);
   });
 
+  it('sends a lone record in the loop iteration it was produced in, before an immediate queued after it', async () => {
+    const producer = client.producer({ lingerMs: 20 });
+    await producer.connect();
+    await producer.produce('t', { value: 'warm-up', partition: 0 }); // metadata and stream open
+    // Internals, to see when the request is handed to the connection (the broker sees it later).
+    const connection = (client as any).context.pool.get(broker.address);
+    const produce = connection.produce.bind(connection);
+    let immediateRan = false;
+    let sentBeforeImmediate: boolean | undefined;
+    connection.produce = (...args: unknown[]) => { sentBeforeImmediate ??= !immediateRan; return produce(...args); };
+    const ack = producer.produce('t', { value: 'lone', partition: 0 });
+    setImmediate(() => { immediateRan = true; });
+    assert.equal((await ack).offset, 1);
+    assert.equal(sentBeforeImmediate, true);
+  });
+
   it('keeps records waiting for a request slot in one growing batch, not in a batch per linger', async () => {
     broker.produceDelayMs = 300;
     const producer = client.producer({ lingerMs: 2, maxInFlight: 1 });
