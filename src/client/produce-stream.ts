@@ -4,7 +4,7 @@
 // A failed stream rejects everything in flight and the next request opens a new one; the
 // producer then resends in order.
 import * as grpc from '@grpc/grpc-js';
-import { fromGrpcError, SluiceConnectionError, SluiceTimeoutError } from './errors';
+import { fromGrpcError, SluiceTimeoutError } from './errors';
 
 interface InFlight {
   readonly resolve: (response: unknown) => void;
@@ -79,8 +79,7 @@ export class ProduceStreamSession {
  * succeed elsewhere or later, like after UNAVAILABLE.
  */
 function streamError(error: unknown, address: string): Error {
-  if ((error as Partial<grpc.ServiceError>)?.code === grpc.status.CANCELLED) {
-    return new SluiceConnectionError(address, `broker ${address} reset the produce stream (CANCELLED): ${(error as Error).message}`, error);
-  }
-  return fromGrpcError(error, address, 'Data.ProduceStream');
+  const reset = (error as Partial<grpc.ServiceError>)?.code === grpc.status.CANCELLED;
+  const status = reset ? { code: grpc.status.UNAVAILABLE, details: `the broker reset the produce stream (CANCELLED): ${(error as Error).message}` } : error;
+  return fromGrpcError(status, address, 'Data.ProduceStream');
 }
