@@ -1,39 +1,28 @@
-// The producer: records are batched per partition (linger + size), encoded once with the batch
-// codec, and sent in pipelined Produce requests (up to maxInFlight per partition, one request
-// per leader carrying one batch per partition). Idempotent by default: InitProducer gives a
-// producer id and epoch, each partition numbers its records, and a retry resends the same batch
-// with the same sequence, so DUPLICATE_SEQUENCE means "already stored" and counts as success.
-import { crc32c } from '../common/crc32c';
-import { ErrorCode, SluiceError } from '../common/errors';
+// The producer: records are batched per partition (linger + size) here, and sealed batches are
+// encoded once and sent in pipelined Produce requests by the sender (producer-sender.ts: up to
+// maxInFlight per partition, one request per leader carrying one batch per partition).
+// Idempotent by default: InitProducer gives a producer id and epoch, each partition numbers its
+// records, and a retry resends the same batch with the same sequence, so DUPLICATE_SEQUENCE means
+// "already stored" and counts as success.
 import { moduleLogger } from '../common/logger';
-import { encodeBatch } from '../protocol/batch-codec';
 import { partitionForKey } from '../protocol/murmur2';
 import type { ClientContext } from './client-context';
-import { partitionError, SluiceClientStateError, SluiceConnectionError, SluiceNotLeaderError, SluiceRetriesExhaustedError } from './errors';
-import { callSafely, estimateBytes, PartitionState, type SealedBatch } from './producer-batch';
-import { asSluiceError, backoffMs } from './retry';
+import { SluiceClientStateError } from './errors';
+import { callSafely, estimateBytes, PartitionState } from './producer-batch';
+import { ProducerSender } from './producer-sender';
+import { asSluiceError } from './retry';
 import type { Acks, Message, ProduceCallback, ProduceResult, ProducerOptions, RecordMetadata } from './types';
 
 const log = moduleLogger('producer');
 
-const ACKS_WIRE: Record<Acks, number> = { all: 0, leader: 1, none: 2 };
-
 const disconnected = (): SluiceClientStateError => new SluiceClientStateError('the producer is disconnected: create a new one');
-
-interface ProducePartitionResultWire {
-  topic: string;
-  partition: number;
-  errorCode: number;
-  errorMessage: string;
-  baseOffset: number;
-  leaderHint: string;
-}
 
 export class Producer {
   private readonly acks: Acks;
   private readonly lingerMs: number;
   private readonly batchMaxBytes: number;
   private readonly maxInFlight: number;
+  private readonly sender: ProducerSender;
   private readonly idempotent: boolean;
   private readonly partitioner: 'murmur2' | 'round-robin';
 
@@ -48,9 +37,7 @@ export class Producer {
   private nextBatchId = 1;
   private lingerTimer: NodeJS.Timeout | undefined;
   private drainScheduled = false;
-  private waitingForRefresh = false;
   private readonly metadataWaits = new Set<Promise<number>>();
-  private retryTimer: NodeJS.Timeout | undefined;
   private pendingSealPartitions: PartitionState[] = [];
   private readonly stickyPartition = new Map<string, number>();
   private roundRobin = 0;
@@ -66,6 +53,13 @@ export class Producer {
     }
     this.idempotent = options.idempotent ?? this.acks !== 'none';
     this.partitioner = options.partitioner ?? 'murmur2';
+    this.sender = new ProducerSender(context, {
+      partitions: () => this.partitions.values(),
+      identity: () => this.identity,
+      // Records that gathered while this batch was out go now (Nagle-style), not after lingerMs.
+      acknowledged: (state) => { if (state.open.length > 0) this.sealPartition(state); },
+      settled: () => this.checkIdle(),
+    }, this.acks, this.maxInFlight);
   }
 
   /** Allocates the producer id (idempotent producers). Safe to call twice. */
@@ -159,7 +153,7 @@ export class Producer {
     // Records waiting for their topic's metadata are queued as soon as it arrives.
     while (this.metadataWaits.size > 0) await Promise.allSettled([...this.metadataWaits]);
     this.sealAll();
-    this.drain();
+    this.sender.drain();
     if (this.isIdle()) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
@@ -170,7 +164,7 @@ export class Producer {
     await this.flush();
     this.closed = true;
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.sender.close();
     this.context.forget(this);
   }
 
@@ -282,7 +276,7 @@ export class Producer {
       const due = this.idleSeals;
       this.idleSeals = [];
       for (const partition of due) this.seal(partition);
-      this.drain();
+      this.sender.drain();
     });
   }
 
@@ -303,10 +297,10 @@ export class Producer {
 
   /**
    * Every request slot of the partition is taken, so a batch sealed now would only wait. It stays
-   * open and keeps growing (up to batchMaxBytes) until an acknowledgement frees a slot (complete
-   * seals it then), as Kafka's accumulator appends to a batch that waits for the sender. Sealed
-   * at each linger instead, a backlog was cut into lingerMs-sized batches that went one per
-   * acknowledgement, which capped a partition at maxInFlight × lingerMs of records per round trip:
+   * open and keeps growing (up to batchMaxBytes) until an acknowledgement frees a slot (the
+   * sender's acknowledged() seals it then), as Kafka's accumulator appends to a batch that waits
+   * for the sender. Sealed at each linger instead, a backlog was cut into lingerMs-sized batches
+   * that went one per acknowledgement, which capped a partition at maxInFlight × lingerMs of records per round trip:
    * once the round trip grew past that, the backlog grew without end (RF 3 at 10k/s, two
    * producers: 1.1–1.4 s medians, docs/benchmarks.md).
    */
@@ -336,164 +330,8 @@ export class Producer {
     this.drainScheduled = true;
     setImmediate(() => {
       this.drainScheduled = false;
-      this.drain();
+      this.sender.drain();
     });
-  }
-
-  /** Sends every batch that may go now: one request per leader, one batch per partition per request. */
-  private drain(): void {
-    const now = Date.now();
-    let earliestRetry = Infinity;
-    // A resend waits for a metadata refresh under way (the leader may have moved).
-    const refreshing = this.context.metadata.refreshing;
-    let waitForRefresh = false;
-    for (;;) {
-      const byLeader = new Map<string, SealedBatch[]>();
-      for (const state of this.partitions.values()) {
-        if (state.ready.length === 0) continue;
-        if (state.recovering) {
-          if (state.inFlight > 0) continue;
-          if (state.retryAtMs > now) { earliestRetry = Math.min(earliestRetry, state.retryAtMs); continue; }
-          if (refreshing) { waitForRefresh = true; continue; }
-        } else if (state.inFlight >= this.maxInFlight) continue;
-        const batch = state.ready.shift()!;
-        state.inFlight++;
-        const leader = this.context.metadata.leaderFor(state);
-        let list = byLeader.get(leader);
-        if (!list) byLeader.set(leader, (list = []));
-        list.push(batch);
-      }
-      if (byLeader.size === 0) break;
-      for (const [leader, batches] of byLeader) this.sendRequest(leader, batches);
-    }
-    if (waitForRefresh && refreshing && !this.waitingForRefresh) {
-      this.waitingForRefresh = true;
-      const resume = (): void => {
-        this.waitingForRefresh = false;
-        if (!this.closed) this.drain();
-      };
-      refreshing.then(resume, resume);
-    }
-    if (earliestRetry !== Infinity && this.retryTimer === undefined) {
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = undefined;
-        this.drain();
-      }, Math.max(1, earliestRetry - now));
-    }
-  }
-
-  private encode(batch: SealedBatch): Buffer {
-    if (batch.encoded !== undefined && batch.sentSequence === batch.baseSequence) return batch.encoded;
-    const idempotent = batch.baseSequence >= 0;
-    batch.encoded = encodeBatch(batch.records, {
-      producerId: idempotent ? this.producerId : 0,
-      producerEpoch: idempotent ? this.producerEpoch : 0,
-      baseSequence: idempotent ? batch.baseSequence : 0,
-      defaultTimestampMs: batch.sealedAtMs,
-    });
-    batch.sentSequence = batch.baseSequence;
-    return batch.encoded;
-  }
-
-  private sendRequest(leader: string, batches: SealedBatch[]): void {
-    const partitions = batches.map((batch) => {
-      const bytes = this.encode(batch);
-      return { topic: batch.partition.topic, partition: batch.partition.partition, batch: bytes, crc32c: crc32c(bytes) };
-    });
-    const timeoutMs = this.context.requestTimeoutMs;
-    const request = { acks: ACKS_WIRE[this.acks], timeoutMs: Math.max(1, timeoutMs - 500), partitions };
-    let connection;
-    try {
-      connection = this.context.pool.get(leader);
-    } catch (error) {
-      for (const batch of batches) this.onBatchError(batch, asSluiceError(error), leader);
-      return;
-    }
-    connection.produce<{ partitions: ProducePartitionResultWire[] }>(request, timeoutMs).then(
-      (response) => {
-        batches.forEach((batch, i) => {
-          const result = this.acks === 'none' ? undefined : response.partitions[i];
-          this.onBatchResult(batch, result, leader);
-        });
-        this.drain();
-      },
-      (error: unknown) => {
-        const sluiceError = asSluiceError(error);
-        if (sluiceError instanceof SluiceConnectionError) this.context.metadata.markUnavailable(leader);
-        for (const batch of batches) this.onBatchError(batch, sluiceError, leader);
-        this.drain();
-      },
-    );
-  }
-
-  private onBatchResult(batch: SealedBatch, result: ProducePartitionResultWire | undefined, leader: string): void {
-    const state = batch.partition;
-    if (result === undefined) {
-      // acks 'none': the broker answers before writing anything.
-      if (this.acks !== 'none') {
-        this.onBatchError(batch, new SluiceError(ErrorCode.UNKNOWN, `Produce to ${leader} returned no result for ${state.key}`), leader);
-        return;
-      }
-      this.complete(batch, -1);
-      return;
-    }
-    const code = result.errorCode as ErrorCode;
-    if (code === ErrorCode.NONE || code === ErrorCode.DUPLICATE_SEQUENCE) {
-      if (code === ErrorCode.DUPLICATE_SEQUENCE) log.debug({ partition: state.key, baseOffset: result.baseOffset }, 'batch was already stored (retry): treating as success');
-      this.complete(batch, this.acks === 'none' ? -1 : result.baseOffset);
-      return;
-    }
-    const error = partitionError(code, state.topic, state.partition, result.errorMessage, { leaderHint: result.leaderHint });
-    if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE && (!state.isHead(batch) || batch.sentSequence !== batch.baseSequence)) {
-      // An earlier batch of this partition failed or was renumbered: resend in order.
-      this.retryLater(batch, error, false);
-      return;
-    }
-    this.onBatchError(batch, error, leader);
-  }
-
-  private onBatchError(batch: SealedBatch, error: SluiceError, leader: string): void {
-    const state = batch.partition;
-    if (error instanceof SluiceNotLeaderError) this.context.metadata.noteNotLeader(state, error.leaderHint);
-    if (error.code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) this.context.metadata.forgetTopic(state.topic);
-    if (error.retriable) {
-      this.retryLater(batch, error, true);
-      return;
-    }
-    log.warn({ partition: state.key, leader, err: error.message }, 'batch failed');
-    state.inFlight--;
-    state.drop(batch);
-    batch.fail(error);
-    this.checkIdle();
-  }
-
-  private retryLater(batch: SealedBatch, error: SluiceError, countsAsAttempt: boolean): void {
-    const state = batch.partition;
-    state.inFlight--;
-    if (countsAsAttempt) batch.attempts++;
-    const retry = this.context.retry;
-    if (batch.attempts > retry.retries) {
-      state.drop(batch);
-      batch.fail(new SluiceRetriesExhaustedError(error, batch.attempts));
-      this.checkIdle();
-      return;
-    }
-    log.debug({ partition: state.key, attempt: batch.attempts, err: error.message }, 'retrying batch');
-    state.requeue(batch);
-    state.recovering = true;
-    state.retryAtMs = Math.max(state.retryAtMs, Date.now() + (countsAsAttempt ? backoffMs(batch.attempts - 1, retry) : 0));
-  }
-
-  private complete(batch: SealedBatch, baseOffset: number): void {
-    const state = batch.partition;
-    state.inFlight--;
-    state.acknowledge(batch);
-    // A retried batch got through and nothing else is in flight: pipelining may resume.
-    if (state.recovering && state.inFlight === 0 && batch.attempts > 0) state.recovering = false;
-    batch.succeed(baseOffset);
-    // Records that gathered while this batch was out go now (Nagle-style), not after lingerMs.
-    if (state.open.length > 0 && !state.recovering) this.sealPartition(state);
-    this.checkIdle();
   }
 
   private isIdle(): boolean {
