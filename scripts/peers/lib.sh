@@ -47,9 +47,14 @@ make_work_dir() {
 
 # start_process NAME LOGFILE COMMAND...: runs it in the background and records its pid, also in
 # $WORK_DIR/pids/<system> (NAME without a -nN node suffix) for scripts/peers/focus.sh.
+# Each server gets a session of its own (setsid): focus.sh keeps servers stopped with SIGSTOP, and
+# when the shell that started the comparison exits (a logout, a nohup'd run whose terminal goes),
+# the kernel sends SIGHUP to a process group left with stopped members, which killed a stopped
+# 3-broker cluster (Node dies on SIGHUP) in a run on 2026-12-06. (A script has no job control, so
+# setsid execs in place and $! is the server's pid.)
 start_process() {
   local name="$1" logfile="$2"; shift 2
-  "$@" >"$logfile" 2>&1 </dev/null &
+  setsid "$@" >"$logfile" 2>&1 </dev/null &
   local pid=$!
   STARTED_PIDS+=("$pid")
   record_for_system pids "$name" "$pid"
