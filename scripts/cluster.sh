@@ -93,8 +93,11 @@ start_broker() {
   local id="$1" extra="${2:-}" pid
   if pid="$(running_pid "$id")"; then echo "broker $id already running (pid $pid)"; return 0; fi
   mkdir -p "$state_dir/node-$id"
+  # A session of its own (setsid), not nohup: Node resets SIGHUP to its default at start-up, so
+  # nohup does not keep it alive; setsid keeps the terminal's hangup from reaching it at all.
+  # (A script has no job control, so setsid execs in place and $! is node's pid.)
   # shellcheck disable=SC2086 # $extra is empty or one flag
-  nohup bin/sluice broker --cluster "$definition" --node-id "$id" --data-dir "$state_dir/node-$id" $extra \
+  setsid bin/sluice broker --cluster "$definition" --node-id "$id" --data-dir "$state_dir/node-$id" $extra \
     >>"$(log_file "$id")" 2>&1 </dev/null &
   echo $! >"$(pid_file "$id")"
   echo "broker $id starting (pid $!, log $(log_file "$id"))"
