@@ -26,11 +26,14 @@ export function seriesLabel(result: RunResult): string {
   return `${result.system} · ${result.name}`;
 }
 
-/** A "nice" upper bound for an axis: 1, 2 or 5 times a power of ten, >= value. */
+/**
+ * A "nice" upper bound for an axis: 1, 2, 2.5, 4 or 5 times a power of ten, >= value. Each has
+ * round fifths (the axis has five ticks); with 1, 2 and 5 alone a 20.4 s run filled 40% of a 50 s axis.
+ */
 export function niceCeiling(value: number): number {
   if (!(value > 0)) return 1;
   const power = Math.pow(10, Math.floor(Math.log10(value)));
-  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
+  for (const step of [1, 2, 2.5, 4, 5, 10]) if (step * power >= value) return step * power;
   return 10 * power;
 }
 

@@ -97,6 +97,8 @@ describe('bench SVG chart', () => {
     assert.equal(ninesPosition(100, 5), 5);
     assert.equal(niceCeiling(73_000), 100_000);
     assert.equal(niceCeiling(12), 20);
+    assert.equal(niceCeiling(20.4), 25);
+    assert.equal(niceCeiling(340_000), 400_000);
     assert.equal(niceCeiling(0), 1);
     assert.equal(escapeXml(`<a href="x">&'`), '&lt;a href=&quot;x&quot;&gt;&amp;&apos;');
   });
