@@ -7,26 +7,18 @@ import * as path from 'node:path';
 import { formatCompareMarkdown, formatCompareTable } from './compare-table';
 import { parseHostPort, type DriverConfig } from './drivers/types';
 import { KEY_DISTRIBUTIONS, type KeyDistribution } from './keys';
-import { summarizeCpuProfile, type CpuProfile } from './profile-summary';
-import { buildReport, reportProblems, type Acks, type BenchReport, type RunResult, type WorkloadKind, type WorkloadSpec } from './result';
+import { buildReport, type Acks, type BenchReport, type RunResult, type WorkloadKind, type WorkloadSpec } from './result';
 import { reachable, startLocalBroker, type LocalBroker } from './local-broker';
 import { runWorkload } from './runner';
 import { runSuite, unavailableResult, type Target } from './suite-runner';
 import { compareSuite, DEFAULT_SPEC, standardSuite } from './suites';
 import { SluiceClient } from '../../client';
 import { renderChartSvg } from './svg-chart';
-import { formatResultsTable, formatTable } from './table';
+import { formatResultsTable } from './table';
+import { guarded, nonNegative, positiveInt } from './command-support';
+import { chartCommand, profileCommand } from './saved-file-commands';
+import { TIMESTAMP_BYTES } from './worker-protocol';
 
-const positiveInt = (name: string) => (value: string): number => {
-  const n = Number(value.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} '${value}' is invalid: use an integer >= 1`);
-  return n;
-};
-const nonNegative = (name: string) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} '${value}' is invalid: use a number >= 0`);
-  return n;
-};
 /** Sizes like 100, 1KB, 1KiB, 4MB (KB = 1024 here, as record-size flags usually mean). */
 export function parseBytes(value: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m)?$/i.exec(value.trim());
@@ -35,24 +27,18 @@ export function parseBytes(value: string): number {
   const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
   return Math.round(Number(match[1]) * factor);
 }
+/** A record's value size: at least the 8 bytes that carry its send time. */
+export function parseRecordSize(value: string): number {
+  const bytes = parseBytes(value);
+  if (bytes < TIMESTAMP_BYTES) throw new InvalidArgumentError(`record size ${bytes} is too small: the first ${TIMESTAMP_BYTES} bytes of each record carry its send time, use ${TIMESTAMP_BYTES} or more`);
+  return bytes;
+}
 /** Durations like 30s, 500ms, 2m, or a bare number of seconds. */
 export function parseDurationMs(value: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/i.exec(value.trim());
   if (!match) throw new InvalidArgumentError(`duration '${value}' is invalid: use e.g. 500ms, 30s, 2m`);
   const unit = (match[2] ?? 's').toLowerCase();
   return Math.round(Number(match[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000));
-}
-
-/** Runs an action with the command (commander passes it last); failures print one line and exit 1. */
-function guarded(body: (command: Command) => Promise<void>): (...args: unknown[]) => Promise<void> {
-  return async (...args: unknown[]) => {
-    try {
-      await body(args[args.length - 1] as Command);
-    } catch (error) {
-      process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    }
-  };
 }
 
 interface CommonOptions {
@@ -88,7 +74,7 @@ function withCommonOptions(command: Command): Command {
     .option('--redis-url <host:port>', 'Redis server (with --system redis)', '127.0.0.1:6379')
     .option('--replication-factor <n>', 'replicas of a created topic', positiveInt('replication factor'), 1)
     .option('--topic <name>', 'topic to use (created if missing); default: a fresh topic per run')
-    .option('--record-size <bytes>', 'record value size (>= 8: the first 8 bytes carry the send time)', parseBytes, 100)
+    .option('--record-size <bytes>', 'record value size (>= 8: the first 8 bytes carry the send time)', parseRecordSize, 100)
     .option('--count <n>', 'records to send (or to read, for consume)', positiveInt('count'))
     .option('--duration <time>', 'run for this long instead of a count (e.g. 30s)', parseDurationMs)
     .option('--rate <n>', 'target records/s over all producers (paced; latency from intended send time); default unlimited', positiveInt('rate'))
@@ -141,7 +127,7 @@ function specFrom(workload: WorkloadKind, o: CommonOptions): WorkloadSpec {
   const count = o.count ?? (o.duration !== undefined ? null : workload === 'end-to-end' ? 100_000 : 1_000_000);
   return {
     workload,
-    recordBytes: Math.max(8, o.recordSize),
+    recordBytes: o.recordSize,
     count,
     durationMs: count === null ? o.duration ?? null : null,
     ratePerSecond: o.rate ?? null,
@@ -339,37 +325,6 @@ function compareCommand(): Command {
       for (const r of results) if (!seen.has(r.system)) { seen.add(r.system); console.log(`  ${r.system}: ${r.durability}`); }
       console.log(`\nwritten: ${base}.json, ${base}.md, ${base}-{produce,consume,e2e}.svg`);
     }));
-}
-
-function chartCommand(): Command {
-  return new Command('chart')
-    .description('draw the SVG chart of a saved results file')
-    .argument('<results.json>')
-    .argument('<out.svg>')
-    .action((input: string, output: string) => {
-      const report = JSON.parse(fs.readFileSync(input, 'utf8')) as BenchReport;
-      const problems = reportProblems(report);
-      if (problems.length > 0) throw new Error(`${input} is not a bench report: ${problems.join('; ')}`);
-      fs.writeFileSync(output, renderChartSvg(report.results, `sluice bench (${path.basename(input)})`));
-      console.log(formatResultsTable(report.results));
-    });
-}
-
-function profileCommand(): Command {
-  return new Command('profile-summary')
-    .description('top functions by self time of a V8 CPU profile (node --cpu-prof)')
-    .argument('<file.cpuprofile>')
-    .option('--top <n>', 'rows', positiveInt('top'), 25)
-    .option('--markdown', 'print a markdown table')
-    .action((file: string, o: { top: number; markdown?: boolean }) => {
-      const rows = summarizeCpuProfile(JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile, o.top);
-      if (o.markdown) {
-        console.log('| self % | % of busy | self ms | function | where |\n|--:|--:|--:|---|---|');
-        for (const r of rows) console.log(`| ${r.selfPercent.toFixed(1)} | ${r.busyPercent.toFixed(1)} | ${r.selfMs.toFixed(0)} | \`${r.functionName}\` | ${r.location} |`);
-      } else {
-        console.log(formatTable(['self %', '% of busy', 'self ms', 'function', 'where'], rows.map((r) => [r.selfPercent.toFixed(1), r.busyPercent.toFixed(1), r.selfMs.toFixed(0), r.functionName, r.location])));
-      }
-    });
 }
 
 /** The `bench` subcommand of the sluice CLI. */

@@ -160,5 +160,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  post({ type: 'failed', error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
+  // A failure the bench foresaw (a broker down, a bad topic) is one line; a bug keeps its stack.
+  const bug = error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError;
+  post({ type: 'failed', error: error instanceof Error ? (bug ? `${error.message}\n${error.stack ?? ''}` : error.message) : String(error) });
 });

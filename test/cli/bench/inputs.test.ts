@@ -1,10 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { parseBytes, parseDurationMs, parseTarget } from '../../../src/cli/bench/command';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseBytes, parseDurationMs, parseRecordSize, parseTarget } from '../../../src/cli/bench/command';
 import { fnv1a, KeyChooser } from '../../../src/cli/bench/keys';
 import { summarizeCpuProfile } from '../../../src/cli/bench/profile-summary';
 import { compareSuite, resolveStep } from '../../../src/cli/bench/suites';
 import { DEFAULT_SPEC } from '../../../src/cli/bench/suites';
 import { partitionsOf, readStamp, shareOf, stampRecord } from '../../../src/cli/bench/worker-protocol';
+import { sluice } from '../run-cli';
 
 describe('bench inputs and plans', () => {
   it('parses sizes and durations', () => {
@@ -15,6 +19,39 @@ describe('bench inputs and plans', () => {
     assert.equal(parseDurationMs('30s'), 30_000);
     assert.equal(parseDurationMs('500ms'), 500);
     assert.equal(parseDurationMs('2m'), 120_000);
+  });
+
+  it('refuses a record size that cannot carry the send time', () => {
+    assert.equal(parseRecordSize('8'), 8);
+    assert.equal(parseRecordSize('1KB'), 1024);
+    assert.throws(() => parseRecordSize('4'), /record size 4 is too small: the first 8 bytes of each record carry its send time/);
+  });
+
+  it('says which file is wrong when chart or profile-summary cannot use it, in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-inputs-'));
+    const notJson = join(dir, 'notes.txt');
+    writeFileSync(notJson, 'not json\n');
+    const notProfile = join(dir, 'report.json');
+    writeFileSync(notProfile, JSON.stringify({ results: [] }));
+    const cases: [string[], RegExp][] = [
+      [['bench', 'chart', join(dir, 'missing.json'), join(dir, 'out.svg')], /^bench: cannot read the results file .*missing\.json: ENOENT: no such file or directory\n$/],
+      [['bench', 'chart', notJson, join(dir, 'out.svg')], /^bench: the results file .*notes\.txt is not JSON: /],
+      [['bench', 'profile-summary', notJson], /^bench: the CPU profile .*notes\.txt is not JSON: /],
+      [['bench', 'profile-summary', notProfile], /^bench: .*report\.json is not a V8 CPU profile/],
+    ];
+    for (const [args, expected] of cases) {
+      const run = await sluice(args);
+      assert.equal(run.code, 1, `${args.join(' ')}: exit code`);
+      assert.match(run.stderr, expected);
+      assert.equal(run.stderr.trim().split('\n').length, 1, `${args.join(' ')}: one line, no stack: ${run.stderr}`);
+    }
+  });
+
+  it("reports a worker's foreseen failure (no broker) in one line, without its stack", async () => {
+    const run = await sluice(['bench', 'consume', '--topic', 'absent', '--brokers', '127.0.0.1:1', '--no-progress']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^bench: sluice consume failed: consumer 0: consumer could not start: .*127\.0\.0\.1:1 is unavailable/);
+    assert.doesNotMatch(run.stderr, /\n\s+at /, `no stack trace: ${run.stderr}`);
   });
 
   it('parses comparison targets, replicas from the system suffix', () => {
