@@ -14,6 +14,12 @@ export const nonNegative = (name: string) => (value: string): number => {
   return n;
 };
 
+export const positiveNumber = (name: string) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} '${value}' is invalid: use a number > 0`);
+  return n;
+};
+
 /** Runs an action with the command (commander passes it last); failures print one line and exit 1. */
 export function guarded(body: (command: Command) => Promise<void>): (...args: unknown[]) => Promise<void> {
   return async (...args: unknown[]) => {

@@ -15,7 +15,7 @@ import { compareSuite, DEFAULT_SPEC, standardSuite } from './suites';
 import { SluiceClient } from '../../client';
 import { renderChartSvg } from './svg-chart';
 import { formatResultsTable } from './table';
-import { guarded, nonNegative, positiveInt } from './command-support';
+import { guarded, nonNegative, positiveInt, positiveNumber } from './command-support';
 import { chartCommand, profileCommand } from './saved-file-commands';
 import { TIMESTAMP_BYTES } from './worker-protocol';
 
@@ -187,7 +187,7 @@ function workloadCommand(workload: WorkloadKind, description: string): Command {
 function suiteCommand(): Command {
   return withCommonOptions(new Command('suite'))
     .description('the standard suite: produce 1M × 100 B acks=all, consume them all, end-to-end paced at 10k/s with 1 KB records (starts a local broker when none is given or listening on 127.0.0.1:9092)')
-    .option('--scale <factor>', 'multiply the record counts (e.g. 0.1 for a quick run)', nonNegative('scale'), 1)
+    .option('--scale <factor>', 'multiply the record counts (e.g. 0.1 for a quick run; at least 1,000 records per step)', positiveNumber('scale'), 1)
     .option('--e2e-seconds <s>', 'length of the paced end-to-end run', positiveInt('e2e seconds'), 30)
     .action(guarded(async (command: Command) => {
       const o = command.optsWithGlobals<CommonOptions & { scale: number; e2eSeconds: number }>();
@@ -271,7 +271,7 @@ function compareCommand(): Command {
     .option('--baseline <label>', 'ratios are baseline / system', 'sluice')
     .option('--replicated-baseline <label>', 'the baseline of replicated peers (labels ending in -r3)', 'sluice-rf3')
     .option('--compare-with <peer=baseline>', "compare this peer with another baseline, e.g. one of equal durability (repeatable)", parseCompareWith, {} as Record<string, string>)
-    .option('--scale <factor>', 'multiply the record counts', nonNegative('scale'), 1)
+    .option('--scale <factor>', 'multiply the record counts (at least 1,000 records per step)', positiveNumber('scale'), 1)
     .option('--e2e-seconds <s>', 'length of each paced end-to-end run', positiveInt('e2e seconds'), 20)
     .option('--e2e-warmup-seconds <s>', 'paced end-to-end runs send at their rate for this long before measuring', nonNegative('e2e warm-up seconds'), 10)
     .option('--e2e-runs <n>', 'run each paced end-to-end step n times and report its median run by p50', positiveInt('e2e runs'), 3)

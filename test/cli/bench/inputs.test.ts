@@ -27,6 +27,12 @@ describe('bench inputs and plans', () => {
     assert.throws(() => parseRecordSize('4'), /record size 4 is too small: the first 8 bytes of each record carry its send time/);
   });
 
+  it('refuses a suite scale of zero (it would have run 1,000 records per step unasked)', async () => {
+    const run = await sluice(['bench', 'suite', '--scale', '0']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /scale '0' is invalid: use a number > 0/);
+  });
+
   it('says which file is wrong when chart or profile-summary cannot use it, in one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-inputs-'));
     const notJson = join(dir, 'notes.txt');
