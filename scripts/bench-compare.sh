@@ -36,8 +36,16 @@ source "$(dirname "$0")/peers/redis.sh"
 source "$(dirname "$0")/peers/nats.sh"
 source "$(dirname "$0")/peers/sluice.sh"
 
-SYSTEMS="${BENCH_SYSTEMS:-sluice sluice-interval redis-always redis-everysec jetstream jetstream-r3 sluice-rf3 sluice-rf3-interval}"
+ALL_SYSTEMS="sluice sluice-interval redis-always redis-everysec jetstream jetstream-r3 sluice-rf3 sluice-rf3-interval"
+SYSTEMS="${BENCH_SYSTEMS:-$ALL_SYSTEMS}"
 wants() { [[ " $SYSTEMS " == *" $1 "* ]]; }
+for system in $SYSTEMS; do
+  if [[ " $ALL_SYSTEMS " != *" $system "* ]]; then
+    echo "bench-compare: BENCH_SYSTEMS names '$system', which is not one of: $ALL_SYSTEMS" >&2
+    exit 2
+  fi
+done
+if [ -z "${SYSTEMS// /}" ]; then echo "bench-compare: BENCH_SYSTEMS is empty: name at least one of: $ALL_SYSTEMS" >&2; exit 2; fi
 
 trap cleanup EXIT
 trap 'exit 130' INT TERM

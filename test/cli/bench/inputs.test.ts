@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,14 @@ describe('bench inputs and plans', () => {
     assert.equal(parseRecordSize('8'), 8);
     assert.equal(parseRecordSize('1KB'), 1024);
     assert.throws(() => parseRecordSize('4'), /record size 4 is too small: the first 8 bytes of each record carry its send time/);
+  });
+
+  it('bench-compare.sh refuses a system it does not know before starting anything', () => {
+    const script = join(__dirname, '../../../../scripts/bench-compare.sh');
+    const run = spawnSync('bash', [script], { env: { ...process.env, BENCH_SYSTEMS: 'sluice kafka' }, encoding: 'utf8' });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /BENCH_SYSTEMS names 'kafka', which is not one of: sluice sluice-interval/);
+    assert.doesNotMatch(run.stderr, /started|work dir/);
   });
 
   it('refuses a suite scale of zero (it would have run 1,000 records per step unasked)', async () => {
