@@ -16,6 +16,13 @@ export interface CpuProfile {
   readonly timeDeltas?: readonly number[];
 }
 
+/** Whether a parsed JSON value has what summarizeCpuProfile reads (checked when a file is loaded). */
+export function isCpuProfile(value: unknown): value is CpuProfile {
+  const profile = value as Partial<CpuProfile> | null;
+  return typeof profile === 'object' && profile !== null && Array.isArray(profile.nodes)
+    && typeof profile.startTime === 'number' && typeof profile.endTime === 'number';
+}
+
 export interface SelfTimeRow {
   readonly functionName: string;
   /** Where it is defined: file name (node_modules package or project-relative) and line. */

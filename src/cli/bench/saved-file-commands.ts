@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { guarded, positiveInt } from './command-support';
-import { summarizeCpuProfile, type CpuProfile } from './profile-summary';
+import { isCpuProfile, summarizeCpuProfile } from './profile-summary';
 import { reportProblems, type BenchReport } from './result';
 import { renderChartSvg } from './svg-chart';
 import { formatResultsTable, formatTable } from './table';
@@ -48,11 +48,9 @@ export function profileCommand(): Command {
     .action(guarded(async (command) => {
       const file = command.args[0]!;
       const o = command.opts<{ top: number; markdown?: boolean }>();
-      const profile = readJsonFile(file, 'CPU profile') as Partial<CpuProfile> | null;
-      if (!profile || !Array.isArray(profile.nodes) || typeof profile.startTime !== 'number' || typeof profile.endTime !== 'number') {
-        throw new Error(`${file} is not a V8 CPU profile (no nodes, startTime and endTime): write one with node --cpu-prof`);
-      }
-      const rows = summarizeCpuProfile(profile as CpuProfile, o.top);
+      const profile = readJsonFile(file, 'CPU profile');
+      if (!isCpuProfile(profile)) throw new Error(`${file} is not a V8 CPU profile (no nodes, startTime and endTime): write one with node --cpu-prof`);
+      const rows = summarizeCpuProfile(profile, o.top);
       if (o.markdown) {
         console.log('| self % | % of busy | self ms | function | where |\n|--:|--:|--:|---|---|');
         for (const r of rows) console.log(`| ${r.selfPercent.toFixed(1)} | ${r.busyPercent.toFixed(1)} | ${r.selfMs.toFixed(0)} | \`${r.functionName}\` | ${r.location} |`);
