@@ -27,6 +27,12 @@ export function parseBytes(value: string): number {
   const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
   return Math.round(Number(match[1]) * factor);
 }
+/** A size that must be at least one byte (a window or a batch of 0 bytes could never send). */
+export const positiveBytes = (name: string) => (value: string): number => {
+  const bytes = parseBytes(value);
+  if (bytes < 1) throw new InvalidArgumentError(`${name} '${value}' is invalid: use a size of at least 1 byte, e.g. 2MB`);
+  return bytes;
+};
 /** A record's value size: at least the 8 bytes that carry its send time. */
 export function parseRecordSize(value: string): number {
   const bytes = parseBytes(value);
@@ -60,6 +66,7 @@ interface CommonOptions {
   batchBytes: number;
   lingerMs: number;
   maxInFlight: number;
+  maxInFlightBytes: number;
   warmup?: number;
   json?: string;
   chart?: string;
@@ -83,9 +90,10 @@ function withCommonOptions(command: Command): Command {
     .addOption(new Option('--keys <distribution>', 'key distribution').choices([...KEY_DISTRIBUTIONS]).default('none'))
     .option('--producers <n>', 'producer worker threads', positiveInt('producers'), 1)
     .option('--consumers <n>', 'consumer worker threads', positiveInt('consumers'), 1)
-    .option('--batch-bytes <bytes>', 'producer batch size limit', parseBytes, DEFAULT_SPEC.batchMaxBytes)
+    .option('--batch-bytes <bytes>', 'producer batch size limit', positiveBytes('batch bytes'), DEFAULT_SPEC.batchMaxBytes)
     .option('--linger-ms <ms>', 'producer linger', nonNegative('linger'), DEFAULT_SPEC.lingerMs)
-    .option('--max-in-flight <n>', 'unacknowledged records per producer in an unpaced run', positiveInt('max in flight'), DEFAULT_SPEC.maxInFlight)
+    .option('--max-in-flight <n>', 'unacknowledged records per producer', positiveInt('max in flight'), DEFAULT_SPEC.maxInFlight)
+    .option('--max-in-flight-bytes <bytes>', 'unacknowledged bytes per producer (e.g. 2MB; the smaller window applies)', positiveBytes('max in flight bytes'), DEFAULT_SPEC.maxInFlightBytes)
     .option('--warmup <time>', 'with --rate: send at the rate for this long before measuring (e.g. 10s)', parseDurationMs)
     .option('--json <file>', 'write the results as JSON')
     .option('--chart <file.svg>', 'draw throughput over time and the latency distribution as SVG')
@@ -139,6 +147,7 @@ function specFrom(workload: WorkloadKind, o: CommonOptions): WorkloadSpec {
     batchMaxBytes: o.batchBytes,
     lingerMs: o.lingerMs,
     maxInFlight: o.maxInFlight,
+    maxInFlightBytes: o.maxInFlightBytes,
     warmupMs: o.warmup ?? 0,
   };
 }

@@ -26,13 +26,24 @@ export interface WorkloadSpec {
   readonly consumers: number;
   readonly batchMaxBytes: number;
   readonly lingerMs: number;
-  /** Unacknowledged records one producer keeps outstanding in an unpaced run. */
+  /** Unacknowledged records one producer may keep outstanding (paced or not). */
   readonly maxInFlight: number;
+  /**
+   * Unacknowledged bytes one producer may keep outstanding (Kafka's `buffer.memory`): with large
+   * records this, not maxInFlight, bounds the window. Absent in reports written before it existed.
+   */
+  readonly maxInFlightBytes?: number;
   /**
    * Paced runs: records are sent at the target rate for this long before measuring starts, and
    * neither counted nor timed (clients and servers reach steady state: JIT, connections, caches).
    */
   readonly warmupMs: number;
+}
+
+/** The records one producer may have unacknowledged: the record window, or fewer if the byte window is smaller. */
+export function recordWindow(spec: Pick<WorkloadSpec, 'maxInFlight' | 'maxInFlightBytes' | 'recordBytes'>): number {
+  const byBytes = spec.maxInFlightBytes === undefined ? Infinity : Math.floor(spec.maxInFlightBytes / spec.recordBytes);
+  return Math.max(1, Math.min(spec.maxInFlight, byBytes));
 }
 
 export interface TimelinePoint {

@@ -16,6 +16,8 @@ export const DEFAULT_SPEC: WorkloadSpec = {
   batchMaxBytes: 1_048_576,
   lingerMs: 5,
   maxInFlight: 20_000,
+  // 20,000 records of 100 B: 1 KB records get 2,000, so every row holds the same bytes unacknowledged.
+  maxInFlightBytes: 2_000_000,
   warmupMs: 0,
 };
 

@@ -5,6 +5,7 @@ import { openDriver, type BenchDriver } from './drivers/types';
 import { KeyChooser } from './keys';
 import { encodeHistogram, newLatencyHistogram, recordLatencyNs } from './latency';
 import { PacingSchedule, sendOnSchedule, sleepUntilNs } from './pacing';
+import { recordWindow } from './result';
 import { monotonicNs, readStamp, stampRecord, TIMESTAMP_BYTES, type MainToWorker, type WorkerInit, type WorkerToMain } from './worker-protocol';
 
 const init = workerData as WorkerInit;
@@ -39,6 +40,7 @@ async function runProducer(driver: BenchDriver): Promise<void> {
   const { spec } = init;
   const producer = await driver.producer({ acks: spec.acks, lingerMs: spec.lingerMs, batchMaxBytes: spec.batchMaxBytes });
   const recordBytes = Math.max(spec.recordBytes, TIMESTAMP_BYTES);
+  const window = recordWindow(spec);
   const filler = randomFillSync(Buffer.alloc(recordBytes));
   const chooser = new KeyChooser(spec.keyDistribution, spec.partitions, 1000, init.seed);
   const perPartition: Record<number, number> = {};
@@ -62,7 +64,7 @@ async function runProducer(driver: BenchDriver): Promise<void> {
 
   const settled = (): void => {
     inFlight--;
-    if (slotFree && inFlight < spec.maxInFlight) { const wake = slotFree; slotFree = null; wake(); }
+    if (slotFree && inFlight < window) { const wake = slotFree; slotFree = null; wake(); }
   };
   const send = (intendedNs: number): void => {
     const value = Buffer.allocUnsafe(recordBytes);
@@ -93,16 +95,16 @@ async function runProducer(driver: BenchDriver): Promise<void> {
   const slot = (): Promise<void> => new Promise<void>((resolve) => { slotFree = resolve; });
   if (schedule) {
     const sender = { inFlight: () => inFlight, slotFreed: slot, send: (_index: number, intendedNs: number) => send(intendedNs), stopped: () => stopRequested };
-    await sendOnSchedule(schedule, spec.maxInFlight, sender, now, beforeDeadline);
+    await sendOnSchedule(schedule, window, sender, now, beforeDeadline);
   } else {
     let sent = 0;
     while (sent < toSend && beforeDeadline()) {
       for (let i = 0; i < 256 && sent < init.records; i++) {
-        if (inFlight >= spec.maxInFlight) await slot();
+        if (inFlight >= window) await slot();
         send(0);
         sent++;
       }
-      if (inFlight < spec.maxInFlight) await new Promise((resolve) => setImmediate(resolve));
+      if (inFlight < window) await new Promise((resolve) => setImmediate(resolve));
     }
   }
   await producer.flush().catch((error: unknown) => { firstError ??= String(error); });

@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseBytes, parseDurationMs, parseRecordSize, parseTarget } from '../../../src/cli/bench/command';
+import { parseBytes, parseDurationMs, positiveBytes, parseRecordSize, parseTarget } from '../../../src/cli/bench/command';
 import { fnv1a, KeyChooser } from '../../../src/cli/bench/keys';
 import { summarizeCpuProfile } from '../../../src/cli/bench/profile-summary';
+import { recordWindow } from '../../../src/cli/bench/result';
 import { compareSuite, resolveStep } from '../../../src/cli/bench/suites';
 import { DEFAULT_SPEC } from '../../../src/cli/bench/suites';
 import { partitionsOf, readStamp, shareOf, stampRecord } from '../../../src/cli/bench/worker-protocol';
@@ -26,6 +27,20 @@ describe('bench inputs and plans', () => {
     assert.equal(parseRecordSize('8'), 8);
     assert.equal(parseRecordSize('1KB'), 1024);
     assert.throws(() => parseRecordSize('4'), /record size 4 is too small: the first 8 bytes of each record carry its send time/);
+  });
+
+  it('bounds a producer by records or by bytes, whichever allows fewer', () => {
+    assert.equal(recordWindow({ maxInFlight: 20_000, maxInFlightBytes: 2_000_000, recordBytes: 100 }), 20_000);
+    assert.equal(recordWindow({ maxInFlight: 20_000, maxInFlightBytes: 2_000_000, recordBytes: 1024 }), 1953);
+    assert.equal(recordWindow({ maxInFlight: 50, maxInFlightBytes: 2_000_000, recordBytes: 1024 }), 50);
+    assert.equal(recordWindow({ maxInFlight: 20_000, maxInFlightBytes: 100, recordBytes: 1024 }), 1, 'a record larger than the byte window still goes, alone');
+    assert.equal(recordWindow({ maxInFlight: 20_000, recordBytes: 1024 }), 20_000, 'a report from before the byte window');
+    const steps = compareSuite(DEFAULT_SPEC, { countScale: 1, endToEndSeconds: 10 });
+    const windowOf = (name: string): number => recordWindow(steps.find((step) => step.name === name)!.spec);
+    assert.equal(windowOf('produce-100B'), 20_000);
+    assert.equal(windowOf('produce-1KB'), 1953);
+    assert.equal(positiveBytes('max in flight bytes')('2MB'), 2 * 1024 * 1024);
+    assert.throws(() => positiveBytes('max in flight bytes')('0'), /max in flight bytes '0' is invalid: use a size of at least 1 byte/);
   });
 
   it('bench-compare.sh refuses a system it does not know before starting anything', () => {
