@@ -10,6 +10,7 @@
 //   │   └── SluiceOffsetOutOfRangeError  OFFSET_OUT_OF_RANGE, with the valid range
 //   ├── SluiceTopicError          a per-topic ErrorCode from an admin call
 //   ├── SluiceRetriesExhaustedError  a retriable error persisted past `retry.retries` (cause = last error)
+//   ├── SluiceBufferExhaustedError  a record waited maxBlockMs for room in the producer's buffer
 //   └── SluiceClientStateError    the client was used wrongly (not connected, closed, no group id)
 import * as grpc from '@grpc/grpc-js';
 import { ErrorCode, SluiceError, isRetriable } from '../common/errors';
@@ -96,6 +97,19 @@ export class SluiceRetriesExhaustedError extends SluiceError {
     super(lastError.code, `gave up after ${attempts} attempts: ${lastError.message}`, { retriable: false, cause: lastError });
     this.name = 'SluiceRetriesExhaustedError';
     this.attempts = attempts;
+  }
+}
+
+/** Kafka's BufferExhaustedException: the producer's buffer stayed full for maxBlockMs. Not retried. */
+export class SluiceBufferExhaustedError extends SluiceError {
+  constructor(readonly bufferMemory: number, readonly maxBlockMs: number, bufferedBytes: number) {
+    super(
+      ErrorCode.REQUEST_TIMED_OUT,
+      `the producer's buffer stayed full for maxBlockMs ${maxBlockMs} ms (bufferMemory ${bufferMemory} bytes, ${bufferedBytes} held): ` +
+        'the brokers acknowledge records more slowly than they are produced; produce fewer at once, or raise bufferMemory or maxBlockMs',
+      { retriable: false },
+    );
+    this.name = 'SluiceBufferExhaustedError';
   }
 }
 

@@ -34,6 +34,8 @@ export class SealedBatch {
     public baseSequence: number,
     /** Timestamp of records that have none. */
     readonly sealedAtMs: number,
+    /** estimateBytes() of its records: what the producer's buffer frees when the batch settles. */
+    readonly bytes: number,
   ) {}
 
   /** Tells every waiter; record i of the batch has offset baseOffset + i (-1 stays -1). */
@@ -114,7 +116,7 @@ export class PartitionState {
       baseSequence = this.nextSequence;
       this.nextSequence = (this.nextSequence + count) % 2147483648;
     }
-    const batch = new SealedBatch(id, this, this.open, this.openWaiters, baseSequence, nowMs);
+    const batch = new SealedBatch(id, this, this.open, this.openWaiters, baseSequence, nowMs, this.openBytes);
     this.open = [];
     this.openWaiters = [];
     this.openBytes = 0;

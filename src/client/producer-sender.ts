@@ -34,8 +34,8 @@ export interface SenderHost {
   identity(): { producerId: number; producerEpoch: number };
   /** A batch of `state` was acknowledged: records that gathered meanwhile may go now. */
   acknowledged(state: PartitionState): void;
-  /** A batch was settled for good (acknowledged or failed): flush() may be waiting for this. */
-  settled(): void;
+  /** A batch was settled for good (acknowledged or failed): its bytes are free, flush() may be waiting. */
+  settled(batch: SealedBatch): void;
 }
 
 export class ProducerSender {
@@ -181,7 +181,7 @@ export class ProducerSender {
     state.inFlight--;
     state.drop(batch);
     batch.fail(error);
-    this.host.settled();
+    this.host.settled(batch);
   }
 
   private retryLater(batch: SealedBatch, error: SluiceError, countsAsAttempt: boolean): void {
@@ -192,7 +192,7 @@ export class ProducerSender {
     if (batch.attempts > retry.retries) {
       state.drop(batch);
       batch.fail(new SluiceRetriesExhaustedError(error, batch.attempts));
-      this.host.settled();
+      this.host.settled(batch);
       return;
     }
     log.debug({ partition: state.key, attempt: batch.attempts, err: error.message }, 'retrying batch');
@@ -209,6 +209,6 @@ export class ProducerSender {
     if (state.recovering && state.inFlight === 0 && batch.attempts > 0) state.recovering = false;
     batch.succeed(baseOffset);
     if (!state.recovering) this.host.acknowledged(state);
-    this.host.settled();
+    this.host.settled(batch);
   }
 }

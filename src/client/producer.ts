@@ -3,12 +3,14 @@
 // maxInFlight per partition, one request per leader carrying one batch per partition).
 // Idempotent by default: InitProducer gives a producer id and epoch, each partition numbers its
 // records, and a retry resends the same batch with the same sequence, so DUPLICATE_SEQUENCE means
-// "already stored" and counts as success.
+// "already stored" and counts as success. The records held are bounded by bufferMemory
+// (producer-buffer.ts); where a record goes is the partitioner's choice (producer-partitioner.ts).
 import { moduleLogger } from '../common/logger';
-import { partitionForKey } from '../protocol/murmur2';
 import type { ClientContext } from './client-context';
 import { SluiceClientStateError } from './errors';
 import { callSafely, estimateBytes, PartitionState } from './producer-batch';
+import { ProducerBuffer } from './producer-buffer';
+import { ProducerPartitioner } from './producer-partitioner';
 import { ProducerSender } from './producer-sender';
 import { asSluiceError } from './retry';
 import type { Acks, Message, ProduceCallback, ProduceResult, ProducerOptions, RecordMetadata } from './types';
@@ -23,8 +25,9 @@ export class Producer {
   private readonly batchMaxBytes: number;
   private readonly maxInFlight: number;
   private readonly sender: ProducerSender;
+  private readonly buffer: ProducerBuffer;
   private readonly idempotent: boolean;
-  private readonly partitioner: 'murmur2' | 'round-robin';
+  private readonly partitioner: ProducerPartitioner;
 
   private readonly partitions = new Map<string, PartitionState>();
   private readonly partitionsByTopic = new Map<string, PartitionState[]>();
@@ -39,8 +42,6 @@ export class Producer {
   private drainScheduled = false;
   private readonly metadataWaits = new Set<Promise<number>>();
   private pendingSealPartitions: PartitionState[] = [];
-  private readonly stickyPartition = new Map<string, number>();
-  private roundRobin = 0;
   private readonly idleWaiters: (() => void)[] = [];
 
   constructor(private readonly context: ClientContext, options: ProducerOptions = {}) {
@@ -52,13 +53,17 @@ export class Producer {
       throw new SluiceClientStateError("an idempotent producer needs acks 'all' or 'leader' (acks 'none' returns no offsets to confirm a sequence)");
     }
     this.idempotent = options.idempotent ?? this.acks !== 'none';
-    this.partitioner = options.partitioner ?? 'murmur2';
+    this.partitioner = new ProducerPartitioner(options.partitioner ?? 'murmur2');
+    this.buffer = ProducerBuffer.fromOptions(options);
     this.sender = new ProducerSender(context, {
       partitions: () => this.partitions.values(),
       identity: () => this.identity,
       // Records that gathered while this batch was out go now (Nagle-style), not after lingerMs.
       acknowledged: (state) => { if (state.open.length > 0) this.sealPartition(state); },
-      settled: () => this.checkIdle(),
+      settled: (batch) => {
+        this.buffer.release(batch.bytes);
+        this.checkIdle();
+      },
     }, this.acks, this.maxInFlight);
   }
 
@@ -79,6 +84,11 @@ export class Producer {
     this.connected = true;
   }
 
+  /** Bytes of records held (queued, sent, unacknowledged); produce() waits once this reaches bufferMemory. */
+  get bufferedBytes(): number {
+    return this.buffer.bytes;
+  }
+
   /** The producer id and epoch from InitProducer (0, 0 when not idempotent). */
   get identity(): { producerId: number; producerEpoch: number } {
     return { producerId: this.producerId, producerEpoch: this.producerEpoch };
@@ -88,7 +98,9 @@ export class Producer {
    * Queues one record; resolves when it is acknowledged (per `acks`), with its offset. With a
    * callback it returns nothing and tells the callback instead (no promise per record: the
    * faster form). The high-throughput path: call it many times without awaiting each.
-   * Throws at once when the producer is not connected or already disconnected.
+   * Throws at once when the producer is not connected or already disconnected. When the producer
+   * holds bufferMemory bytes, the record waits (in order) for acknowledgements to free room, and
+   * fails with SluiceBufferExhaustedError if none frees within maxBlockMs.
    */
   produce(topic: string, message: Message): Promise<RecordMetadata>;
   produce(topic: string, message: Message, callback: ProduceCallback): void;
@@ -96,29 +108,51 @@ export class Producer {
     this.checkOpen();
     if (callback === undefined) {
       return new Promise<RecordMetadata>((resolve, reject) => {
-        this.produceTo(topic, message, (error, metadata) => {
+        this.admit(topic, message, (error, metadata) => {
           if (error) reject(error);
           else resolve(metadata!);
         });
       });
     }
-    this.produceTo(topic, message, callback);
+    this.admit(topic, message, callback);
   }
 
-  private produceTo(topic: string, message: Message, callback: ProduceCallback): void {
+  /** Takes room in the buffer for the record, now or once acknowledgements free it. */
+  private admit(topic: string, message: Message, callback: ProduceCallback): void {
+    const bytes = estimateBytes(message);
+    if (this.buffer.tryReserve(bytes)) {
+      this.produceTo(topic, message, bytes, callback);
+      return;
+    }
+    this.buffer.wait(
+      bytes,
+      () => this.produceTo(topic, message, bytes, callback),
+      (error) => {
+        callSafely(callback, error, undefined);
+        this.checkIdle();
+      },
+    );
+  }
+
+  private produceTo(topic: string, message: Message, bytes: number, callback: ProduceCallback): void {
+    if (this.closed) {
+      this.buffer.release(bytes);
+      callSafely(callback, disconnected(), undefined);
+      return;
+    }
     // Metadata first: it says where the partition's leader is (and whether the topic exists).
     const count = this.context.metadata.cachedPartitionCount(topic);
     if (count !== undefined) {
-      const partition = this.choosePartition(topic, message, count);
-      this.enqueue(topic, partition, message, callback);
+      const partition = this.partitioner.choose(topic, message, count);
+      this.enqueue(topic, partition, message, bytes, callback);
       return;
     }
     this.whenMetadata(topic).then(
-      () => {
-        if (this.closed) callSafely(callback, disconnected(), undefined);
-        else this.produceTo(topic, message, callback);
+      () => this.produceTo(topic, message, bytes, callback),
+      (error: unknown) => {
+        this.buffer.release(bytes);
+        callSafely(callback, asSluiceError(error), undefined);
       },
-      (error: unknown) => callSafely(callback, asSluiceError(error), undefined),
     );
   }
 
@@ -127,10 +161,19 @@ export class Producer {
     this.checkOpen();
     const { topic, messages } = request;
     if (messages.length === 0) return [];
-    const count = this.context.metadata.cachedPartitionCount(topic) ?? (await this.whenMetadata(topic));
+    const bytes = this.groupBytes(messages);
+    const room = this.buffer.reserve(bytes);
+    if (room) await this.afterWaiting(room, bytes);
+    let count: number;
+    try {
+      count = this.context.metadata.cachedPartitionCount(topic) ?? (await this.whenMetadata(topic));
+    } catch (error) {
+      this.buffer.release(bytes);
+      throw error;
+    }
     const byPartition = new Map<number, Message[]>();
     for (const message of messages) {
-      const partition = this.choosePartition(topic, message, count);
+      const partition = this.partitioner.choose(topic, message, count);
       let list = byPartition.get(partition);
       if (!list) byPartition.set(partition, (list = []));
       list.push(message);
@@ -139,13 +182,39 @@ export class Producer {
   }
 
   /** Sends `messages` to one partition as one batch (bypassing linger); resolves with its base offset. */
-  sendBatch(topic: string, partition: number, messages: readonly Message[]): Promise<ProduceResult> {
+  async sendBatch(topic: string, partition: number, messages: readonly Message[]): Promise<ProduceResult> {
     this.checkOpen();
-    if (messages.length === 0) return Promise.resolve({ topic, partition, baseOffset: -1 });
-    if (this.context.metadata.cachedPartitionCount(topic) === undefined) {
-      return this.whenMetadata(topic).then(() => this.enqueueGroup(topic, partition, messages, true));
+    if (messages.length === 0) return { topic, partition, baseOffset: -1 };
+    const bytes = this.groupBytes(messages);
+    const room = this.buffer.reserve(bytes);
+    if (room) await this.afterWaiting(room, bytes);
+    try {
+      if (this.context.metadata.cachedPartitionCount(topic) === undefined) await this.whenMetadata(topic);
+    } catch (error) {
+      this.buffer.release(bytes);
+      throw error;
     }
     return this.enqueueGroup(topic, partition, messages, true);
+  }
+
+  private groupBytes(messages: readonly Message[]): number {
+    let bytes = 0;
+    for (const message of messages) bytes += estimateBytes(message);
+    return bytes;
+  }
+
+  /** A send() that waited for room: the producer may have been disconnected meanwhile. */
+  private async afterWaiting(room: Promise<void>, bytes: number): Promise<void> {
+    try {
+      await room;
+    } catch (error) {
+      this.checkIdle();
+      throw error;
+    }
+    if (this.closed) {
+      this.buffer.release(bytes);
+      throw disconnected();
+    }
   }
 
   /** Sends everything queued so far and resolves when it is all acknowledged (or failed). */
@@ -184,23 +253,6 @@ export class Producer {
     if (!this.connected) throw new SluiceClientStateError('the producer is not connected: await producer.connect() first');
   }
 
-  /** The partition for `message` of `topic`, which has `count` partitions. */
-  private choosePartition(topic: string, message: Message, count: number): number {
-    if (message.partition !== undefined) return message.partition;
-    const key = message.key;
-    if (this.partitioner === 'murmur2' && key != null) {
-      return partitionForKey(typeof key === 'string' ? Buffer.from(key) : key, count);
-    }
-    if (this.partitioner === 'round-robin') return this.roundRobin++ % count;
-    // Sticky: keyless records fill one partition's batch, then move on (Kafka's KIP-480).
-    let sticky = this.stickyPartition.get(topic);
-    if (sticky === undefined || sticky >= count) {
-      sticky = this.roundRobin++ % count;
-      this.stickyPartition.set(topic, sticky);
-    }
-    return sticky;
-  }
-
   private partitionState(topic: string, partition: number): PartitionState {
     // Looked up once per record: index by topic, then partition number (no string key per record).
     let byPartition = this.partitionsByTopic.get(topic);
@@ -215,9 +267,8 @@ export class Producer {
   }
 
 
-  private enqueue(topic: string, partition: number, message: Message, callback: ProduceCallback): void {
+  private enqueue(topic: string, partition: number, message: Message, bytes: number, callback: ProduceCallback): void {
     const state = this.partitionState(topic, partition);
-    const bytes = estimateBytes(message);
     if (state.openBytes > 0 && state.openBytes + bytes > this.batchMaxBytes) this.sealPartition(state);
     state.append(message, bytes, callback);
     if (state.openBytes >= this.batchMaxBytes) this.sealPartition(state);
@@ -316,8 +367,7 @@ export class Producer {
   private seal(state: PartitionState): boolean {
     const batch = state.seal(this.nextBatchId++, this.idempotent, Date.now());
     if (!batch) return false;
-    // A keyless sticky partition moves on once its batch is full or lingered.
-    if (this.stickyPartition.get(state.topic) === state.partition) this.stickyPartition.delete(state.topic);
+    this.partitioner.sealed(state.topic, state.partition);
     return true;
   }
 
@@ -335,6 +385,7 @@ export class Producer {
   }
 
   private isIdle(): boolean {
+    if (this.buffer.waitingCount > 0) return false;
     for (const state of this.partitions.values()) {
       if (state.open.length > 0 || state.unacked.length > 0) return false;
     }

@@ -28,6 +28,13 @@ export interface ProducerOptions {
   readonly batchMaxBytes?: number;
   /** Produce requests in flight per partition (default 5). */
   readonly maxInFlight?: number;
+  /**
+   * Bytes of records the producer may hold, queued or unacknowledged (Kafka's buffer.memory;
+   * default 32 MiB). Past it, produce() and send() wait for acknowledgements to free room.
+   */
+  readonly bufferMemory?: number;
+  /** How long a record may wait for room in the buffer before it fails with SluiceBufferExhaustedError (default 60,000 ms). */
+  readonly maxBlockMs?: number;
   /** Idempotent producer: retries never duplicate (default true; requires acks 'all' or 'leader'). */
   readonly idempotent?: boolean;
   /** How records without a partition are placed: by key with murmur2 (Kafka's default; keyless records stick to one partition per batch) or round robin. */

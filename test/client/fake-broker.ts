@@ -72,6 +72,8 @@ export class FakeBroker {
   leaderEpoch = 1;
   /** Stream produce requests are answered after this long (a slow commit). */
   produceDelayMs = 0;
+  /** While set, stream produce requests are answered only once it resolves (a broker that stalls). */
+  produceGate: Promise<void> | undefined;
   private server: grpc.Server | undefined;
   private nextProducerId = 1000;
   private fetchWaiters: (() => void)[] = [];
@@ -145,6 +147,7 @@ export class FakeBroker {
             return;
           }
           new Promise((resolve) => setTimeout(resolve, this.produceDelayMs))
+            .then(() => this.produceGate)
             .then(() => this.produce(request, failure))
             .then(
               (response: any) => call.write({ ...response, correlationId: request.correlationId }),
