@@ -1,5 +1,5 @@
 // Plain-text tables and the live progress line.
-import type { RunResult } from './result';
+import { recordWindow, type RunResult } from './result';
 
 /** Renders rows as an aligned text table; numbers are right-aligned. */
 export function formatTable(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
@@ -36,8 +36,13 @@ export function formatResultsTable(results: readonly RunResult[]): string {
       rows.push([r.system, `${r.name} (acks)`, a.count, '-', '-', fixed(a.p50Ms, 2), fixed(a.p99Ms, 2), fixed(a.p999Ms, 2), fixed(a.maxMs, 1), `ack${r.ackLatency.measuredFrom === 'intended-send' ? '*' : ''}`, '-', '-']);
     }
   }
-  const paced = results.some((r) => r.latency?.measuredFrom === 'intended-send');
-  return paced ? `${formatTable(header, rows)}\n(* measured from the intended send time of a paced schedule)` : formatTable(header, rows);
+  const footnotes: string[] = [];
+  if (results.some((r) => r.latency?.measuredFrom === 'intended-send')) footnotes.push('(* measured from the intended send time of a paced schedule)');
+  const windows = [...new Set(results.filter((r) => r.latency?.measuredFrom === 'actual-send').map((r) => recordWindow(r.spec)))];
+  if (windows.length > 0) {
+    footnotes.push(`(unpaced: each producer kept up to ${windows.join(' / ')} records unacknowledged (--max-in-flight, --max-in-flight-bytes); such a latency is mostly that window over the rate)`);
+  }
+  return [formatTable(header, rows), ...footnotes].join('\n');
 }
 
 export interface ProgressSnapshot {

@@ -97,7 +97,14 @@ describe('bench result JSON', () => {
     const table = formatResultsTable([fakeResult('sluice', 'produce-100B', 1000, 5), fakeResult('sluice', 'consume-100B', 2000, null)]);
     const lines = table.split('\n');
     assert.match(lines[0]!, /^system\s+run\s+records\s+rec\/s/);
-    assert.equal(lines.length, 4);
+    assert.equal(lines.length, 5);
     assert.match(lines[3]!, /consume-100B/);
+    assert.equal(lines[4], '(unpaced: each producer kept up to 20000 records unacknowledged (--max-in-flight, --max-in-flight-bytes); such a latency is mostly that window over the rate)');
+  });
+
+  it('names the window of each unpaced record size under the table', () => {
+    const small = fakeResult('sluice', 'produce-100B', 1000, 5);
+    const large = { ...fakeResult('sluice', 'produce-1KB', 1000, 5), spec: { ...small.spec, recordBytes: 1024 } };
+    assert.match(formatResultsTable([small, large]), /kept up to 20000 \/ 1953 records unacknowledged/);
   });
 });
