@@ -102,7 +102,7 @@ export class SluiceRetriesExhaustedError extends SluiceError {
 
 /** Kafka's BufferExhaustedException: the producer's buffer stayed full for maxBlockMs. Not retried. */
 export class SluiceBufferExhaustedError extends SluiceError {
-  constructor(readonly bufferMemory: number, readonly maxBlockMs: number, bufferedBytes: number) {
+  constructor(readonly bufferMemory: number, readonly maxBlockMs: number, readonly bufferedBytes: number) {
     super(
       ErrorCode.REQUEST_TIMED_OUT,
       `the producer's buffer stayed full for maxBlockMs ${maxBlockMs} ms (bufferMemory ${bufferMemory} bytes, ${bufferedBytes} held): ` +

@@ -9,7 +9,7 @@ import { moduleLogger } from '../common/logger';
 import type { ClientContext } from './client-context';
 import { SluiceClientStateError } from './errors';
 import { callSafely, estimateBytes, PartitionState } from './producer-batch';
-import { ProducerBuffer } from './producer-buffer';
+import { ProducerBuffer, type WaitingRecord } from './producer-buffer';
 import { ProducerPartitioner } from './producer-partitioner';
 import { ProducerSender } from './producer-sender';
 import { asSluiceError } from './retry';
@@ -54,7 +54,13 @@ export class Producer {
     }
     this.idempotent = options.idempotent ?? this.acks !== 'none';
     this.partitioner = new ProducerPartitioner(options.partitioner ?? 'murmur2');
-    this.buffer = ProducerBuffer.fromOptions(options);
+    this.buffer = ProducerBuffer.fromOptions(options, {
+      admitted: (record) => this.admitted(record),
+      expired: (record, error) => {
+        callSafely(record.callback, error, undefined);
+        this.checkIdle();
+      },
+    });
     this.sender = new ProducerSender(context, {
       partitions: () => this.partitions.values(),
       identity: () => this.identity,
@@ -124,14 +130,13 @@ export class Producer {
       this.produceTo(topic, message, bytes, callback);
       return;
     }
-    this.buffer.wait(
-      bytes,
-      () => this.produceTo(topic, message, bytes, callback),
-      (error) => {
-        callSafely(callback, error, undefined);
-        this.checkIdle();
-      },
-    );
+    this.buffer.wait({ bytes, deadlineMs: 0, topic, message, callback });
+  }
+
+  /** A record (or a send()) that waited for room has it now. */
+  private admitted(record: WaitingRecord): void {
+    if (record.message === null) record.callback(null, undefined);
+    else this.produceTo(record.topic, record.message, record.bytes, record.callback);
   }
 
   private produceTo(topic: string, message: Message, bytes: number, callback: ProduceCallback): void {
@@ -162,7 +167,7 @@ export class Producer {
     const { topic, messages } = request;
     if (messages.length === 0) return [];
     const bytes = this.groupBytes(messages);
-    const room = this.buffer.reserve(bytes);
+    const room = this.reserveGroup(bytes);
     if (room) await this.afterWaiting(room, bytes);
     let count: number;
     try {
@@ -186,7 +191,7 @@ export class Producer {
     this.checkOpen();
     if (messages.length === 0) return { topic, partition, baseOffset: -1 };
     const bytes = this.groupBytes(messages);
-    const room = this.buffer.reserve(bytes);
+    const room = this.reserveGroup(bytes);
     if (room) await this.afterWaiting(room, bytes);
     try {
       if (this.context.metadata.cachedPartitionCount(topic) === undefined) await this.whenMetadata(topic);
@@ -203,14 +208,21 @@ export class Producer {
     return bytes;
   }
 
+  /**
+   * Room for a send() or sendBatch() as a whole: null when admitted at once, so that the caller
+   * goes on synchronously (records produced after it must not overtake it); else a promise that
+   * resolves once admitted and rejects after maxBlockMs.
+   */
+  private reserveGroup(bytes: number): Promise<void> | null {
+    if (this.buffer.tryReserve(bytes)) return null;
+    return new Promise<void>((resolve, reject) => {
+      this.buffer.wait({ bytes, deadlineMs: 0, topic: '', message: null, callback: (error) => (error ? reject(error) : resolve()) });
+    });
+  }
+
   /** A send() that waited for room: the producer may have been disconnected meanwhile. */
   private async afterWaiting(room: Promise<void>, bytes: number): Promise<void> {
-    try {
-      await room;
-    } catch (error) {
-      this.checkIdle();
-      throw error;
-    }
+    await room;
     if (this.closed) {
       this.buffer.release(bytes);
       throw disconnected();

@@ -74,6 +74,21 @@ describe('client producer buffer limit (bufferMemory, maxBlockMs)', () => {
     assert.equal(recordsSent(), 2);
   });
 
+  it('with maxBlockMs 0 fails a record that finds the buffer full at once, inside produce(), holding nothing for it', async () => {
+    const producer = client.producer({ lingerMs: 0, bufferMemory: RECORD_BYTES, maxBlockMs: 0 });
+    await producer.connect();
+    const told: (Error | null)[] = [];
+    producer.produce('t', { value: RECORD }, (error) => told.push(error));
+    producer.produce('t', { value: RECORD }, (error) => told.push(error));
+    assert.equal(told.length, 1, 'the second record was told before produce() returned');
+    assert.ok(told[0] instanceof SluiceBufferExhaustedError);
+    assert.equal(producer.bufferedBytes, RECORD_BYTES);
+    releaseProduce();
+    await producer.flush();
+    assert.deepEqual(told.slice(1), [null]);
+    assert.equal(recordsSent(), 1);
+  });
+
   it('flush() waits for the records still waiting for room', async () => {
     const producer = client.producer({ lingerMs: 0, bufferMemory: RECORD_BYTES });
     await producer.connect();

@@ -19,12 +19,12 @@ import { guarded, nonNegative, positiveInt, positiveNumber } from './command-sup
 import { chartCommand, profileCommand } from './saved-file-commands';
 import { TIMESTAMP_BYTES } from './worker-protocol';
 
-/** Sizes like 100, 1KB, 1KiB, 4MB (KB = 1024 here, as record-size flags usually mean). */
+/** Sizes like 100, 1KB, 1KiB, 4MB, 1GB (KB = 1024 here, as record-size flags usually mean). */
 export function parseBytes(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m)?$/i.exec(value.trim());
-  if (!match) throw new InvalidArgumentError(`size '${value}' is invalid: use e.g. 100, 1KB, 4MB`);
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i.exec(value.trim());
+  if (!match) throw new InvalidArgumentError(`size '${value}' is invalid: use e.g. 100, 1KB, 4MB, 1GB`);
   const unit = (match[2] ?? 'b').toLowerCase();
-  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
+  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 ** 2 : unit.startsWith('g') ? 1024 ** 3 : 1;
   return Math.round(Number(match[1]) * factor);
 }
 /** A size that must be at least one byte (a window or a batch of 0 bytes could never send). */
@@ -67,6 +67,7 @@ interface CommonOptions {
   lingerMs: number;
   maxInFlight: number;
   maxInFlightBytes: number;
+  bufferMemory?: number;
   warmup?: number;
   json?: string;
   chart?: string;
@@ -94,6 +95,7 @@ function withCommonOptions(command: Command): Command {
     .option('--linger-ms <ms>', 'producer linger', nonNegative('linger'), DEFAULT_SPEC.lingerMs)
     .option('--max-in-flight <n>', 'unacknowledged records per producer', positiveInt('max in flight'), DEFAULT_SPEC.maxInFlight)
     .option('--max-in-flight-bytes <bytes>', 'unacknowledged bytes per producer (e.g. 2MB; the smaller window applies)', positiveBytes('max in flight bytes'), DEFAULT_SPEC.maxInFlightBytes)
+    .option('--buffer-memory <bytes>', "Sluice's producer buffer limit, bufferMemory (default: the client's, 32 MiB)", positiveBytes('buffer memory'))
     .option('--warmup <time>', 'with --rate: send at the rate for this long before measuring (e.g. 10s)', parseDurationMs)
     .option('--json <file>', 'write the results as JSON')
     .option('--chart <file.svg>', 'draw throughput over time and the latency distribution as SVG')
@@ -148,6 +150,7 @@ function specFrom(workload: WorkloadKind, o: CommonOptions): WorkloadSpec {
     lingerMs: o.lingerMs,
     maxInFlight: o.maxInFlight,
     maxInFlightBytes: o.maxInFlightBytes,
+    bufferMemory: o.bufferMemory,
     warmupMs: o.warmup ?? 0,
   };
 }

@@ -33,6 +33,8 @@ export interface WorkloadSpec {
    * records this, not maxInFlight, bounds the window. Absent in reports written before it existed.
    */
   readonly maxInFlightBytes?: number;
+  /** Sluice's producer buffer limit (bytes); absent: the client's default (32 MiB). */
+  readonly bufferMemory?: number;
   /**
    * Paced runs: records are sent at the target rate for this long before measuring starts, and
    * neither counted nor timed (clients and servers reach steady state: JIT, connections, caches).

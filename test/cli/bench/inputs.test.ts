@@ -17,6 +17,7 @@ describe('bench inputs and plans', () => {
     assert.equal(parseBytes('100'), 100);
     assert.equal(parseBytes('1KB'), 1024);
     assert.equal(parseBytes('4MiB'), 4 * 1024 * 1024);
+    assert.equal(parseBytes('1GB'), 1024 ** 3);
     assert.throws(() => parseBytes('lots'), /size 'lots' is invalid/);
     assert.equal(parseDurationMs('30s'), 30_000);
     assert.equal(parseDurationMs('500ms'), 500);

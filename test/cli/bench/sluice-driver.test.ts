@@ -37,6 +37,17 @@ describe('bench sluice driver: warm-up before timing', () => {
     }
   });
 
+  it("hands the bench's --buffer-memory to the client's producer", async () => {
+    const driver = await openSluiceDriver({ system: 'sluice', brokers: [fx.address], replicationFactor: 1 });
+    try {
+      await assert.rejects(driver.producer({ acks: 'all', lingerMs: 0, batchMaxBytes: 1 << 20, bufferMemory: 0 }), /producer option bufferMemory must be a number >= 1, got 0/);
+      const producer = await driver.producer({ acks: 'all', lingerMs: 0, batchMaxBytes: 1 << 20, bufferMemory: 1 });
+      await producer.close();
+    } finally {
+      await driver.close();
+    }
+  });
+
   it('warmUpTopic gives up after its bound with a message naming the topic', async () => {
     const client = new SluiceClient({ brokers: [fx.address], clientId: 'bench-test' });
     try {

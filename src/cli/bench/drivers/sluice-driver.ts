@@ -98,6 +98,7 @@ export async function openSluiceDriver(config: SluiceConfig): Promise<BenchDrive
         acks: tuning.acks,
         lingerMs: tuning.lingerMs,
         batchMaxBytes: tuning.batchMaxBytes,
+        bufferMemory: tuning.bufferMemory,
         idempotent: tuning.acks !== 'none',
       });
       await producer.connect();

@@ -18,6 +18,8 @@ export interface ProducerTuning {
   readonly acks: Acks;
   readonly lingerMs: number;
   readonly batchMaxBytes: number;
+  /** Sluice's producer buffer limit (its client's bufferMemory); the client's default when absent. Peers ignore it. */
+  readonly bufferMemory?: number;
 }
 
 export interface BenchDriver {
