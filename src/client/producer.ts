@@ -166,16 +166,8 @@ export class Producer {
     this.checkOpen();
     const { topic, messages } = request;
     if (messages.length === 0) return [];
-    const bytes = this.groupBytes(messages);
-    const room = this.reserveGroup(bytes);
-    if (room) await this.afterWaiting(room, bytes);
-    let count: number;
-    try {
-      count = this.context.metadata.cachedPartitionCount(topic) ?? (await this.whenMetadata(topic));
-    } catch (error) {
-      this.buffer.release(bytes);
-      throw error;
-    }
+    const admitted = this.admitGroup(topic, messages);
+    const count = typeof admitted === 'number' ? admitted : await admitted;
     const byPartition = new Map<number, Message[]>();
     for (const message of messages) {
       const partition = this.partitioner.choose(topic, message, count);
@@ -190,42 +182,38 @@ export class Producer {
   async sendBatch(topic: string, partition: number, messages: readonly Message[]): Promise<ProduceResult> {
     this.checkOpen();
     if (messages.length === 0) return { topic, partition, baseOffset: -1 };
-    const bytes = this.groupBytes(messages);
-    const room = this.reserveGroup(bytes);
-    if (room) await this.afterWaiting(room, bytes);
-    try {
-      if (this.context.metadata.cachedPartitionCount(topic) === undefined) await this.whenMetadata(topic);
-    } catch (error) {
-      this.buffer.release(bytes);
-      throw error;
-    }
+    const admitted = this.admitGroup(topic, messages);
+    if (typeof admitted !== 'number') await admitted;
     return this.enqueueGroup(topic, partition, messages, true);
   }
 
-  private groupBytes(messages: readonly Message[]): number {
+  /**
+   * Takes room in the buffer for a send() or sendBatch() as a whole and finds the topic's
+   * partition count. When both are at hand it returns the count itself, so that the caller goes on
+   * synchronously (records produced after it must not overtake it); else a promise of it.
+   */
+  private admitGroup(topic: string, messages: readonly Message[]): number | Promise<number> {
     let bytes = 0;
     for (const message of messages) bytes += estimateBytes(message);
-    return bytes;
+    const reserved = this.buffer.tryReserve(bytes);
+    const count = this.context.metadata.cachedPartitionCount(topic);
+    if (reserved && count !== undefined) return count;
+    return this.admitGroupLater(topic, bytes, reserved);
   }
 
-  /**
-   * Room for a send() or sendBatch() as a whole: null when admitted at once, so that the caller
-   * goes on synchronously (records produced after it must not overtake it); else a promise that
-   * resolves once admitted and rejects after maxBlockMs.
-   */
-  private reserveGroup(bytes: number): Promise<void> | null {
-    if (this.buffer.tryReserve(bytes)) return null;
-    return new Promise<void>((resolve, reject) => {
-      this.buffer.wait({ bytes, deadlineMs: 0, topic: '', message: null, callback: (error) => (error ? reject(error) : resolve()) });
-    });
-  }
-
-  /** A send() that waited for room: the producer may have been disconnected meanwhile. */
-  private async afterWaiting(room: Promise<void>, bytes: number): Promise<void> {
-    await room;
-    if (this.closed) {
+  /** The rest of admitGroup: waits for room (unless reserved) and metadata; gives the room back if either fails. */
+  private async admitGroupLater(topic: string, bytes: number, reserved: boolean): Promise<number> {
+    if (!reserved) {
+      await new Promise<void>((resolve, reject) => {
+        this.buffer.wait({ bytes, deadlineMs: 0, topic, message: null, callback: (error) => (error ? reject(error) : resolve()) });
+      });
+    }
+    try {
+      if (this.closed) throw disconnected();
+      return this.context.metadata.cachedPartitionCount(topic) ?? (await this.whenMetadata(topic));
+    } catch (error) {
       this.buffer.release(bytes);
-      throw disconnected();
+      throw error;
     }
   }
 

@@ -15,37 +15,8 @@ import { compareSuite, DEFAULT_SPEC, standardSuite } from './suites';
 import { SluiceClient } from '../../client';
 import { renderChartSvg } from './svg-chart';
 import { formatResultsTable } from './table';
-import { guarded, nonNegative, positiveInt, positiveNumber } from './command-support';
+import { guarded, nonNegative, parseDurationMs, parseRecordSize, positiveBytes, positiveInt, positiveNumber } from './command-support';
 import { chartCommand, profileCommand } from './saved-file-commands';
-import { TIMESTAMP_BYTES } from './worker-protocol';
-
-/** Sizes like 100, 1KB, 1KiB, 4MB, 1GB (KB = 1024 here, as record-size flags usually mean). */
-export function parseBytes(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i.exec(value.trim());
-  if (!match) throw new InvalidArgumentError(`size '${value}' is invalid: use e.g. 100, 1KB, 4MB, 1GB`);
-  const unit = (match[2] ?? 'b').toLowerCase();
-  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 ** 2 : unit.startsWith('g') ? 1024 ** 3 : 1;
-  return Math.round(Number(match[1]) * factor);
-}
-/** A size that must be at least one byte (a window or a batch of 0 bytes could never send). */
-export const positiveBytes = (name: string) => (value: string): number => {
-  const bytes = parseBytes(value);
-  if (bytes < 1) throw new InvalidArgumentError(`${name} '${value}' is invalid: use a size of at least 1 byte, e.g. 2MB`);
-  return bytes;
-};
-/** A record's value size: at least the 8 bytes that carry its send time. */
-export function parseRecordSize(value: string): number {
-  const bytes = parseBytes(value);
-  if (bytes < TIMESTAMP_BYTES) throw new InvalidArgumentError(`record size ${bytes} is too small: the first ${TIMESTAMP_BYTES} bytes of each record carry its send time, use ${TIMESTAMP_BYTES} or more`);
-  return bytes;
-}
-/** Durations like 30s, 500ms, 2m, or a bare number of seconds. */
-export function parseDurationMs(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/i.exec(value.trim());
-  if (!match) throw new InvalidArgumentError(`duration '${value}' is invalid: use e.g. 500ms, 30s, 2m`);
-  const unit = (match[2] ?? 's').toLowerCase();
-  return Math.round(Number(match[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000));
-}
 
 interface CommonOptions {
   system: 'sluice' | 'nats' | 'redis';
