@@ -1,6 +1,7 @@
 // Broker configuration: embedded defaults, overridden by a JSON config file, overridden by flags.
 import { readFileSync } from 'node:fs';
 import { DEFAULT_TOPIC_CONFIG, mergeTopicConfig, type TopicConfig } from '../metadata/topic-config';
+import { DEFAULT_ENTRY_CACHE_BYTES } from '../replication/entry-cache-budget';
 
 export interface BrokerLimits {
   /** Largest gRPC request accepted; larger ones get RESOURCE_EXHAUSTED. */
@@ -55,6 +56,12 @@ export interface BrokerConfig {
   readonly offsetsTopicPartitions: number;
   /** How often retention runs over every partition. */
   readonly retentionCheckIntervalMs: number;
+  /**
+   * Memory for recent Raft entries kept to serve followers, shared by all partitions of a
+   * cluster member (the least recently written give theirs back first); a follower further
+   * behind is served from disk.
+   */
+  readonly raftEntryCacheBytes: number;
   /** Present when this broker is one of a cluster; absent for a single broker. */
   readonly cluster?: ClusterSettings;
 }
@@ -78,6 +85,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   topicDefaults: DEFAULT_TOPIC_CONFIG,
   offsetsTopicPartitions: 8,
   retentionCheckIntervalMs: 60_000,
+  raftEntryCacheBytes: DEFAULT_ENTRY_CACHE_BYTES,
 };
 
 /** The shape of a JSON config file: any subset of BrokerConfig; `topicDefaults` as string configs. */
@@ -128,6 +136,9 @@ function validate(config: BrokerConfig): void {
   if (!config.dataDir) throw new Error('dataDir is empty: give a directory for the broker data');
   if (!Number.isInteger(config.offsetsTopicPartitions) || config.offsetsTopicPartitions < 1 || config.offsetsTopicPartitions > 1024) {
     throw new Error(`offsetsTopicPartitions ${config.offsetsTopicPartitions} is invalid: use an integer in [1, 1024]`);
+  }
+  if (!Number.isInteger(config.raftEntryCacheBytes) || config.raftEntryCacheBytes < 1024 * 1024) {
+    throw new Error(`raftEntryCacheBytes ${config.raftEntryCacheBytes} is invalid: use an integer of at least 1048576 (1 MiB)`);
   }
   if (config.cluster) validateCluster(config);
   for (const [key, value] of Object.entries(config.limits)) {

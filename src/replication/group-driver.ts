@@ -137,6 +137,7 @@ export class GroupDriver implements HostedGroup {
     if (this.commitPersistTimer) clearTimeout(this.commitPersistTimer);
     await this.durableChain.catch(() => undefined);
     if (!this.failed) await this.options.storage.saveHardState(this.options.storage.savedHardState).catch(() => undefined);
+    this.options.storage.clearCache(); // its share of the broker's entry cache budget goes back
   }
 
   /** After stop(): removes the group's hard state and configuration (its log is being deleted). */

@@ -11,6 +11,7 @@
 // Any message other than a heartbeat, and any proposal, wakes a group.
 import type { NodeId } from '../common/ids';
 import type { Message, RaftEnvelope, RaftNode } from '../raft';
+import { EntryCacheBudget } from './entry-cache-budget';
 import { RaftTimings } from './raft-timings';
 import type { RaftTransport } from './transport';
 
@@ -45,12 +46,16 @@ export class RaftHost implements NodeLiveness {
   private readonly heardAt = new Map<NodeId, number>();
   /** Per-round timings of every group on this broker, for /metrics. */
   readonly timings = new RaftTimings();
+  /** The memory all groups' entry caches share. */
+  readonly entryCache: EntryCacheBudget;
 
   constructor(
     readonly nodeId: NodeId,
     private readonly transport: RaftTransport,
     private readonly tickMs: number,
+    entryCacheBytes?: number,
   ) {
+    this.entryCache = new EntryCacheBudget(entryCacheBytes);
     transport.onReceive((envelopes, from) => this.receive(envelopes, from));
     transport.onUnreachable((peer) => {
       for (const group of this.groups.values()) group.node.reportUnreachable(peer);

@@ -31,11 +31,13 @@ export interface NodeOptions {
   readonly onReassigned?: (replicas: readonly number[]) => Promise<void>;
   readonly logConfig?: LogConfig;
   readonly io?: FileIo;
+  /** The broker's Raft entry cache budget (RaftHost); default the broker's. */
+  readonly entryCacheBytes?: number;
 }
 
 export async function startNode(network: InMemoryNetwork, id: number, dir: string, options: NodeOptions = {}): Promise<TestNode> {
   const engine = await StorageEngine.open({ dataDir: dir, io: options.io });
-  const host = new RaftHost(asNodeId(id), network.transport(asNodeId(id)), 10);
+  const host = new RaftHost(asNodeId(id), network.transport(asNodeId(id)), 10, options.entryCacheBytes);
   const log = await engine.openLog(TP.topic, TP.partition, options.logConfig ?? DEFAULT_LOG_CONFIG);
   const partition = await openReplicatedPartition({
     topicPartition: TP, log, meta: engine, host, nodeId: id, replicaIds: options.replicaIds ?? [1, 2, 3], clock: systemClock,

@@ -2,6 +2,7 @@
 // (controller) group, the cluster topic registry, and partitions as Raft groups. The metadata
 // leader registers the cluster's brokers and creates __consumer_offsets; every broker creates
 // the replicas the applied metadata assigns to it.
+import type { Metric } from 'prom-client';
 import type { Clock } from '../../common/clock';
 import { asNodeId, partitionKey } from '../../common/ids';
 import { EMPTY_CONFIG } from '../../raft';
@@ -12,7 +13,6 @@ import { GroupDriver } from '../../replication/group-driver';
 import { GrpcRaftTransport, raftServiceDefinition } from '../../replication/grpc-transport';
 import { forgetRaftState, LogRaftStorage } from '../../replication/log-raft-storage';
 import { RaftHost } from '../../replication/raft-host';
-import type { RaftTimings } from '../../replication/raft-timings';
 import type { StorageEngine } from '../../storage/storage-engine';
 import { DEFAULT_LOG_CONFIG } from '../../storage/types';
 import type { BrokerConfig } from '../config';
@@ -37,7 +37,8 @@ export interface ClusterCore {
   readonly partitions: PartitionManager;
   readonly context: ClusterContext;
   /** Raft round timings of every group on this broker (served on /metrics). */
-  readonly raftTimings: RaftTimings;
+  /** Raft timings and the entry cache's size, for /metrics. */
+  readonly raftMetrics: readonly Metric[];
   readonly raftService: { definition: ReturnType<typeof raftServiceDefinition>; implementation: ReturnType<GrpcRaftTransport['serviceImplementation']> };
   /** Serving as a member: this broker is registered in the metadata, and the metadata has a leader. */
   ready(): boolean;
@@ -55,7 +56,7 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
     peers: new Map([...staticAddress].map(([id, a]) => [asNodeId(id), a])),
     resolve: (id) => addressOf(id), // brokers that joined after this one started
   });
-  const host = new RaftHost(asNodeId(config.nodeId), transport, cluster.raftTickMs);
+  const host = new RaftHost(asNodeId(config.nodeId), transport, cluster.raftTickMs, config.raftEntryCacheBytes);
   const registry = new ClusterTopicRegistry({ maxPartitionsPerTopic: config.limits.maxPartitionsPerTopic, topicDefaults: config.topicDefaults }, logger);
   const addressOf = (id: number): string | undefined => {
     const broker = registry.broker(id);
@@ -69,7 +70,7 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
   // A joining broker waits for the controller to add it; the founding brokers start the group.
   const bootstrap = cluster.join ? EMPTY_CONFIG : { voters: ids.slice(0, MAX_METADATA_VOTERS).map(asNodeId), learners: ids.slice(MAX_METADATA_VOTERS).map(asNodeId) };
   let metadataDriver: GroupDriver | undefined;
-  const metadataStorage = new LogRaftStorage(metadataLog, storage, METADATA_GROUP_ID, bootstrap, () => metadataDriver?.schedule());
+  const metadataStorage = new LogRaftStorage(metadataLog, storage, METADATA_GROUP_ID, bootstrap, () => metadataDriver?.schedule(), { budget: host.entryCache });
   await metadataStorage.persistBootstrapConfig();
   metadataDriver = new GroupDriver({
     groupId: METADATA_GROUP_ID,
@@ -134,7 +135,7 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
     registry,
     partitions,
     context,
-    raftTimings: host.timings,
+    raftMetrics: [...host.timings.metrics, host.entryCache.metric],
     raftService: { definition: raftServiceDefinition(), implementation: transport.serviceImplementation() },
     ready: () => registry.broker(config.nodeId) !== undefined && metadata.leaderId !== null,
     start: () => {

@@ -1,0 +1,12 @@
+// Broker settings: embedded defaults, overridden layer by layer, each bad value refused by name.
+import assert from 'node:assert/strict';
+import { DEFAULT_BROKER_CONFIG, resolveBrokerConfig } from '../../src/broker/config';
+
+describe('broker config', function () {
+  it('takes raftEntryCacheBytes from a later layer and refuses one below 1 MiB, naming it', () => {
+    assert.equal(resolveBrokerConfig({}).raftEntryCacheBytes, DEFAULT_BROKER_CONFIG.raftEntryCacheBytes);
+    assert.equal(resolveBrokerConfig({ raftEntryCacheBytes: 8 << 20 }, { nodeId: 2 }).raftEntryCacheBytes, 8 << 20);
+    assert.throws(() => resolveBrokerConfig({ raftEntryCacheBytes: 1000 }), /^Error: raftEntryCacheBytes 1000 is invalid: use an integer of at least 1048576 \(1 MiB\)$/);
+    assert.throws(() => resolveBrokerConfig({ raftEntryCacheBytes: 2_000_000.5 }), /raftEntryCacheBytes 2000000.5 is invalid/);
+  });
+});

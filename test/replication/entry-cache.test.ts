@@ -1,0 +1,102 @@
+// The broker-wide budget for Raft entry caches: the groups written least recently give their
+// entries back first, and a follower further behind than the cache is served from disk.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { asNodeId, asRaftIndex } from '../../src/common/ids';
+import { EntryCacheBudget, type CacheMember } from '../../src/replication/entry-cache-budget';
+import { InMemoryNetwork } from '../../src/replication/transport';
+import { electedLeader, produce, startNode, stopNode, until, type TestNode } from './replica-harness';
+
+/** A cache of entries of given sizes that, like a group's, keeps its newest entry when asked to shed. */
+class SizedCache implements CacheMember {
+  readonly sizes: number[] = [];
+  constructor(private readonly budget: EntryCacheBudget) {}
+
+  write(...sizes: number[]): void {
+    this.sizes.push(...sizes);
+    this.budget.added(this, sizes.reduce((a, b) => a + b, 0));
+  }
+
+  shed(bytes: number): void {
+    let freed = 0;
+    while (freed < bytes && this.sizes.length > 1) {
+      const size = this.sizes.shift()!;
+      freed += size;
+      this.budget.released(this, size);
+    }
+  }
+}
+
+describe('Raft entry cache budget', function () {
+  it('past the budget, the least recently written caches shed first and the writer last', () => {
+    const budget = new EntryCacheBudget(100);
+    const [a, b, c] = [new SizedCache(budget), new SizedCache(budget), new SizedCache(budget)];
+    a.write(20, 20);
+    b.write(20, 20);
+    c.write(10);
+    assert.equal(budget.bytes, 90);
+
+    a.write(30); // 120: b, written before c and a, gives back one entry
+    assert.deepEqual([budget.heldBy(a), budget.heldBy(b), budget.heldBy(c)], [70, 20, 10]);
+    assert.deepEqual(b.sizes, [20]);
+
+    c.write(50); // 150: b keeps its newest entry, a gives back 40, c (the writer) its oldest 10
+    assert.deepEqual([a.sizes, b.sizes, c.sizes], [[30], [20], [50]]);
+    assert.equal(budget.bytes, 100);
+  });
+
+  it('forgets a cache that holds nothing and refuses a budget that is not a positive integer', () => {
+    const budget = new EntryCacheBudget(1000);
+    const cache = new SizedCache(budget);
+    cache.write(300);
+    budget.released(cache, 300);
+    assert.equal(budget.heldBy(cache), 0);
+    assert.equal(budget.bytes, 0);
+    assert.throws(() => new EntryCacheBudget(0), /entry cache budget 0 is invalid: use a positive number of bytes/);
+  });
+
+  describe('on replicas with a budget smaller than what a follower misses', function () {
+    this.timeout(60_000);
+    const BUDGET = 64 * 1024;
+    const nodes: TestNode[] = [];
+    const dirs: string[] = [];
+    let network: InMemoryNetwork;
+
+    beforeEach(async () => {
+      network = new InMemoryNetwork();
+      for (const id of [1, 2, 3]) {
+        const dir = mkdtempSync(join(tmpdir(), `sluice-entry-cache-${id}-`));
+        dirs.push(dir);
+        nodes.push(await startNode(network, id, dir, { entryCacheBytes: BUDGET }));
+      }
+    });
+
+    afterEach(async () => {
+      for (const node of nodes.splice(0)) await stopNode(node);
+      for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('keeps the leader within the budget and catches an isolated follower up from disk, byte for byte', async () => {
+      const leader = await electedLeader(() => nodes);
+      const behind = nodes.find((n) => n.id !== leader.id)!;
+      network.isolate(asNodeId(behind.id));
+      const value = 'v'.repeat(500);
+      for (let i = 0; i < 100; i++) {
+        const outcome = await produce(leader.partition, [`${i}:${value}`, `${i}:${value}`, `${i}:${value}`, `${i}:${value}`]);
+        assert.ok(outcome.ok, JSON.stringify(outcome));
+      }
+      const written = leader.log.lastRaftIndex;
+      const batch = (await leader.log.readByRaftIndex(written, asRaftIndex(written + 1), 1 << 20))[0]!.batch.length;
+      assert.ok(100 * batch > 3 * BUDGET, 'the follower misses more than the budget holds');
+      assert.ok(leader.host.entryCache.bytes <= BUDGET + batch + 200, `the leader caches ${leader.host.entryCache.bytes} bytes`);
+
+      network.heal();
+      await until(() => behind.log.lastRaftIndex === written && behind.partition.highWatermark === leader.partition.highWatermark, 'the isolated follower to catch up');
+      const [mine, theirs] = await Promise.all([leader, behind].map((n) => n.log.readByRaftIndex(asRaftIndex(1), asRaftIndex(written + 1), 64 << 20)));
+      assert.equal(theirs!.length, mine!.length);
+      for (let i = 0; i < mine!.length; i++) assert.ok(theirs![i]!.batch.equals(mine![i]!.batch), `entry ${i + 1} differs`);
+    });
+  });
+});
