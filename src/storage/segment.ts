@@ -23,14 +23,20 @@ export interface SlotFacts {
   readonly corrupt: boolean;
 }
 
-/** Positions of the entries of the active segment. Invariant: parallel arrays, ascending. */
+/**
+ * Positions of the entries of the active segment. Invariant: parallel arrays, ascending. Only
+ * arrays of numbers, which a garbage collection does not walk element by element: an array of
+ * pairs cost two objects per batch, and an idle partition's active segment kept tens of
+ * thousands of them for every full collection of the broker to mark.
+ */
 class ActiveEntries {
   /** raftPos[i] = position of raft index baseRaftIndex + i. */
   readonly raftPos: number[] = [];
   readonly dataOffsets: number[] = [];
   readonly dataPos: number[] = [];
-  /** [running max timestamp, baseOffset] each time the running max rose. */
-  readonly times: [number, number][] = [];
+  /** The running max timestamp each time it rose, and the baseOffset of the batch that raised it. */
+  readonly timeKeys: number[] = [];
+  readonly timeOffsets: number[] = [];
 }
 
 export class Segment {
@@ -116,7 +122,10 @@ export class Segment {
         a.dataOffsets.push(s.baseOffset);
         a.dataPos.push(s.pos);
       }
-      if (timeKey !== undefined) a.times.push([timeKey, s.baseOffset]);
+      if (timeKey !== undefined) {
+        a.timeKeys.push(timeKey);
+        a.timeOffsets.push(s.baseOffset);
+      }
     }
     this.lastRaftIndex = s.lastRaftIndex;
     this.nextOffset = s.nextOffset;
@@ -162,16 +171,17 @@ export class Segment {
 
   /** Active segment only: offset of the first batch whose running max timestamp is >= timestampMs. */
   offsetForTimestamp(timestampMs: number): number | undefined {
-    const t = this.active?.times;
-    if (t === undefined) return undefined;
+    const a = this.active;
+    if (a === undefined) return undefined;
+    const keys = a.timeKeys;
     let lo = 0;
-    let hi = t.length;
+    let hi = keys.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (t[mid]![0] < timestampMs) lo = mid + 1;
+      if (keys[mid]! < timestampMs) lo = mid + 1;
       else hi = mid;
     }
-    return t[lo]?.[1];
+    return a.timeOffsets[lo];
   }
 
   /** Term of raft index `i`, which must lie in [baseRaftIndex, lastRaftIndex]. */
