@@ -87,6 +87,13 @@ export class GroupDriver implements HostedGroup {
     this.options.host.schedule(this);
   }
 
+  /** Storage loaded entries from disk that the core asked for: send them, then drive. */
+  entriesLoaded(): void {
+    if (this.stopped) return;
+    this.node.entriesLoaded();
+    this.schedule();
+  }
+
   wake(): void {
     this.idleTicks = 0;
     this.quiet = 'no';

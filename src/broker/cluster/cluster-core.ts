@@ -70,7 +70,7 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
   // A joining broker waits for the controller to add it; the founding brokers start the group.
   const bootstrap = cluster.join ? EMPTY_CONFIG : { voters: ids.slice(0, MAX_METADATA_VOTERS).map(asNodeId), learners: ids.slice(MAX_METADATA_VOTERS).map(asNodeId) };
   let metadataDriver: GroupDriver | undefined;
-  const metadataStorage = new LogRaftStorage(metadataLog, storage, METADATA_GROUP_ID, bootstrap, () => metadataDriver?.schedule(), { budget: host.entryCache });
+  const metadataStorage = new LogRaftStorage(metadataLog, storage, METADATA_GROUP_ID, bootstrap, () => metadataDriver?.entriesLoaded(), { budget: host.entryCache });
   await metadataStorage.persistBootstrapConfig();
   metadataDriver = new GroupDriver({
     groupId: METADATA_GROUP_ID,

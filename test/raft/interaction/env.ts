@@ -91,6 +91,8 @@ export class InteractionEnv {
       case 'heal': this.blocked.clear(); break;
       case 'crash': for (const id of ids()) this.host(id).crash(); break;
       case 'restart': for (const id of ids()) this.host(id).restart(); break;
+      case 'entries-unavailable': this.entriesUnavailable(this.host(c.args[0]), c.args[1] !== 'off'); break;
+      case 'entries-loaded': this.host(c.args[0]).node!.entriesLoaded(); break;
       case 'compact': out.push(this.host(c.args[0]).compact(Number(c.args[1])) ? 'ok' : 'refused'); break;
       case 'status': for (const id of ids()) out.push(...this.status(id)); break;
       case 'raft-log': for (const id of ids()) out.push(...this.raftLog(id)); break;
@@ -98,6 +100,16 @@ export class InteractionEnv {
       default: throw new Error(`unknown command '${c.name}' in: ${line}`);
     }
     return out.length === 0 ? 'ok' : out.join('\n');
+  }
+
+  /**
+   * Makes a node's storage answer `undefined` for entries not yet handed over (on) as an adapter
+   * does while it loads a range from disk, or serve them again (off).
+   */
+  private entriesUnavailable(host: TestHost, unavailable: boolean): void {
+    const storage = host.storage as unknown as { entries?: () => undefined };
+    if (unavailable) storage.entries = () => undefined;
+    else delete storage.entries;
   }
 
   private host(id: string | number | undefined): TestHost {
