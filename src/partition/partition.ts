@@ -120,7 +120,12 @@ export class Partition implements PartitionReplica {
     this.nextOffset += input.recordCount;
     this.producers.record(input, baseOffset);
     const result = new Promise<ProduceOutcome>((resolve) => this.pending.push({ input, baseOffset, resolve }));
-    this.draining ??= endOfTurn().then(() => this.drain()).finally(() => (this.draining = undefined));
+    this.draining ??= endOfTurn()
+      .then(() => this.drain())
+      .catch((error: unknown) => {
+        this.draining = undefined;
+        this.logger.error({ partition: this.name, err: error }, 'draining queued produce failed');
+      });
     if (input.acks === 'none') return Promise.resolve(success(-1, -1, this.logStartOffset));
     return result;
   }
@@ -189,7 +194,15 @@ export class Partition implements PartitionReplica {
   }
 
   private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
+    for (;;) {
+      if (this.pending.length === 0) {
+        // In the same synchronous step as the last look at `pending`: a produce from a caller
+        // resumed by this drain's last answer must start a new drain. Cleared a promise step
+        // later (in a `.finally`), it found this drain still set and its batch waited for the
+        // next produce to come along.
+        this.draining = undefined;
+        return;
+      }
       const group = this.takePending();
       const appendTimeMs = this.clock.nowMs();
       let raftIndex = this.log.lastRaftIndex;

@@ -44,6 +44,16 @@ describe('single-replica partition under flush.policy', () => {
     assert.ok(log.syncedRaftIndex < log.lastRaftIndex, `fsynced up to ${log.syncedRaftIndex} of ${log.lastRaftIndex}: the ack should not have waited`);
   });
 
+  it('interval: appends a batch produced by a caller that the previous answer resumed', async () => {
+    await open('interval');
+    const first = await produce(['a']);
+    // Produced in the microtask that the first answer resumed, while its drain was finishing:
+    // this batch waited for some later produce to start a drain, for ever if none came.
+    const second = await produce(['b']);
+    assert.ok(first.ok && second.ok, JSON.stringify([first, second]));
+    assert.deepEqual([first.baseOffset, second.baseOffset], [0, 1]);
+  });
+
   it('batch: acknowledges acks=all only once the batch is fsynced', async () => {
     await open('batch');
     const outcome = await produce(['a', 'b']);
