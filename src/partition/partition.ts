@@ -11,7 +11,7 @@ import type { Logger } from '../common/logger';
 import { EntryKind, type AppendEntry, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
 import { OffsetWaiters } from './offset-waiters';
 import { ChangeSignal } from './change-signal';
-import { ProducerStateTable, type ProducerBatchFacts } from './producer-state';
+import { PRODUCER_ID_EXPIRATION_MS, ProducerStateTable, type ProducerBatchFacts } from './producer-state';
 import { rebuildProducerState } from './producer-state-rebuild';
 import type { PartitionReplica } from './replica';
 import type { ReadLease } from '../storage/read-buffers';
@@ -118,7 +118,7 @@ export class Partition implements PartitionReplica {
 
     const baseOffset = this.nextOffset;
     this.nextOffset += input.recordCount;
-    this.producers.record(input, baseOffset);
+    this.producers.record(input, baseOffset, this.clock.nowMs());
     const result = new Promise<ProduceOutcome>((resolve) => this.pending.push({ input, baseOffset, resolve }));
     this.draining ??= endOfTurn()
       .then(() => this.drain())
@@ -155,7 +155,9 @@ export class Partition implements PartitionReplica {
   }
 
   async applyRetention(): Promise<number> {
-    const deleted = await this.log.applyRetention(this.clock.nowMs());
+    const nowMs = this.clock.nowMs();
+    this.producers.expireBefore(nowMs - PRODUCER_ID_EXPIRATION_MS);
+    const deleted = await this.log.applyRetention(nowMs);
     if (deleted > 0) {
       this.logger.info({ partition: this.name, deleted, logStartOffset: this.logStartOffset }, 'retention deleted segments');
       this.changed.notify();

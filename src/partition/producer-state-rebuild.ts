@@ -19,6 +19,7 @@ export async function rebuildProducerState(log: PartitionLog, table: ProducerSta
         table.record(
           { producerId: header.producerId, producerEpoch: header.producerEpoch, baseSequence: header.baseSequence, recordCount: header.recordCount },
           header.baseOffset,
+          header.appendTimeMs,
         );
       }
     }

@@ -6,6 +6,12 @@ import { ErrorCode } from '../common/errors';
 
 /** How many recent batches per producer are remembered for duplicate detection (Kafka: 5). */
 export const REMEMBERED_BATCHES = 5;
+/**
+ * A producer that has written nothing to a partition for this long is forgotten there (Kafka's
+ * `producer.id.expiration.ms` default, one day), so that the table does not grow with every
+ * producer that ever wrote. Its next batch is then accepted like a new producer's.
+ */
+export const PRODUCER_ID_EXPIRATION_MS = 24 * 60 * 60 * 1000;
 
 interface BatchRecord {
   readonly baseSequence: number;
@@ -18,6 +24,8 @@ interface ProducerEntry {
   /** Last sequence accepted (appended or pending); -1 before the first batch. */
   lastSequence: number;
   batches: BatchRecord[];
+  /** Append time of its newest batch here. */
+  lastWriteMs: number;
 }
 
 export type SequenceCheck =
@@ -62,18 +70,31 @@ export class ProducerStateTable {
     return ACCEPT;
   }
 
-  /** Remembers an accepted batch at `baseOffset`. */
-  record(batch: ProducerBatchFacts, baseOffset: number): void {
+  /** Remembers an accepted batch at `baseOffset`, appended at `appendTimeMs`. */
+  record(batch: ProducerBatchFacts, baseOffset: number, appendTimeMs: number): void {
     if (batch.producerId === 0) return;
     let entry = this.producers.get(batch.producerId);
     if (!entry || batch.producerEpoch > entry.epoch) {
-      entry = { epoch: batch.producerEpoch, lastSequence: -1, batches: [] };
+      entry = { epoch: batch.producerEpoch, lastSequence: -1, batches: [], lastWriteMs: appendTimeMs };
       this.producers.set(batch.producerId, entry);
     }
+    if (appendTimeMs > entry.lastWriteMs) entry.lastWriteMs = appendTimeMs;
     const lastSequence = batch.baseSequence + batch.recordCount - 1;
     entry.lastSequence = lastSequence;
     entry.batches.push({ baseSequence: batch.baseSequence, lastSequence, baseOffset });
     if (entry.batches.length > REMEMBERED_BATCHES) entry.batches.shift();
+  }
+
+  /** Forgets the producers whose newest batch here was appended before `cutoffMs`; returns how many. */
+  expireBefore(cutoffMs: number): number {
+    let expired = 0;
+    for (const [id, entry] of this.producers) {
+      if (entry.lastWriteMs < cutoffMs) {
+        this.producers.delete(id);
+        expired++;
+      }
+    }
+    return expired;
   }
 
   /** Forgets everything (the caller then replays the log to rebuild). */

@@ -13,7 +13,7 @@ import type { RaftTimings } from '../replication/raft-timings';
 import { EntryKind, type EntryHeader, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
 import { ChangeSignal } from './change-signal';
 import type { ProduceInput, ProduceOutcome } from './partition';
-import { ProducerStateTable } from './producer-state';
+import { PRODUCER_ID_EXPIRATION_MS, ProducerStateTable } from './producer-state';
 import { rebuildProducerState } from './producer-state-rebuild';
 import { NotLeaderError, type PartitionReplica } from './replica';
 import { OffsetWaiters } from './offset-waiters';
@@ -138,7 +138,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     if (!proposed.ok) return Promise.resolve(this.notLeader());
     const baseOffset = this.nextOffset;
     this.nextOffset += input.recordCount;
-    this.producers.record(input, baseOffset);
+    this.producers.record(input, baseOffset, appendTimeMs);
     const outcome = new Promise<ProduceOutcome>((resolve) => this.pending.set(proposed.index, { term: proposed.term, input, baseOffset, appendTimeMs, proposedAtMs: performance.now(), resolve }));
     driver.schedule();
     if (input.acks === 'none') return Promise.resolve({ ok: true, code: ErrorCode.NONE, baseOffset: -1, appendTimeMs: -1, logStartOffset: this.logStartOffset });
@@ -172,7 +172,9 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   }
 
   async applyRetention(): Promise<number> {
-    const deleted = await this.options.log.applyRetention(this.options.clock.nowMs());
+    const nowMs = this.options.clock.nowMs();
+    this.producers.expireBefore(nowMs - PRODUCER_ID_EXPIRATION_MS);
+    const deleted = await this.options.log.applyRetention(nowMs);
     if (deleted > 0) this.changed.notify();
     return deleted;
   }
@@ -272,7 +274,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   onAppended(entries: readonly Entry[], headers: readonly EntryHeader[]): void {
     headers.forEach((header, i) => {
       if (header.kind !== EntryKind.DATA) return;
-      if (!this.isLeader && header.producerId > 0) this.producers.record(header, header.baseOffset);
+      if (!this.isLeader && header.producerId > 0) this.producers.record(header, header.baseOffset, header.appendTimeMs);
       const proposal = this.pending.get(entries[i]!.index);
       if (proposal && proposal.input.acks === 'leader' && proposal.term === header.term) {
         this.pending.delete(entries[i]!.index);
