@@ -52,8 +52,12 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
   private cacheBytes = 0;
   private lowestCached = Infinity;
   private loading: { lo: number; hi: number } | undefined;
-  /** The last range loaded from disk, kept apart from the cache so eviction cannot undo it. */
+  /**
+   * The last range loaded from disk, kept apart from the cache so that the eviction of written
+   * entries cannot undo it; counted in the budget once used, and shed before the cache.
+   */
   private loaded = new Map<number, Entry>();
+  private loadedBytes = 0;
   private hardState: HardState;
   private readonly configs: ConfigHistory;
   private readonly configStored: boolean;
@@ -202,9 +206,14 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
     this.shedBeyond(this.cacheOptions.groupLimitBytes ?? DEFAULT_GROUP_CACHE_BYTES);
   }
 
-  /** Drops the oldest cached entries to free `bytes` (the budget asks), keeping the newest one. */
+  /**
+   * Frees `bytes` (the budget asks): the range loaded from disk first, then the oldest cached
+   * entries, keeping the newest one.
+   */
   shed(bytes: number): void {
-    this.shedBeyond(Math.max(0, this.cacheBytes - bytes));
+    const freed = this.loadedBytes;
+    this.dropLoaded();
+    if (freed < bytes) this.shedBeyond(Math.max(0, this.cacheBytes - (bytes - freed)));
   }
 
   /** Forgets cached entries at or after `index` (after a suffix truncation). */
@@ -219,12 +228,12 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
     }
     this.release(dropped);
     if (this.cache.size === 0) this.lowestCached = Infinity;
-    for (const i of this.loaded.keys()) if (i >= index) this.loaded.delete(i);
+    for (const i of this.loaded.keys()) if (i >= index) return this.dropLoaded();
   }
 
   /** Empties the cache and gives its bytes back to the budget (a snapshot, or the group stops). */
   clearCache(): void {
-    this.loaded.clear();
+    this.dropLoaded();
     this.cache.clear();
     this.release(this.cacheBytes);
     this.lowestCached = Infinity;
@@ -249,14 +258,27 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
     this.cacheOptions.budget?.released(this, bytes);
   }
 
+  private dropLoaded(): void {
+    if (this.loaded.size > 0) this.loaded = new Map();
+    if (this.loadedBytes === 0) return;
+    this.cacheOptions.budget?.released(this, this.loadedBytes);
+    this.loadedBytes = 0;
+  }
+
   private load(lo: number, hi: number, maxBytes: number): void {
     if (this.loading) return;
     this.loading = { lo, hi };
     this.log.readByRaftIndex(asRaftIndex(lo), asRaftIndex(hi), maxBytes).then(
       (stored) => {
         this.loading = undefined;
+        this.dropLoaded();
         this.loaded = new Map(stored.map((e) => [e.header.raftIndex, fromStoredEntry(e)]));
-        this.onLoaded();
+        this.onLoaded(); // the leader sends the range at once
+        // Counted only now, so that a budget already full cannot shed the range before its use.
+        let bytes = 0;
+        for (const entry of this.loaded.values()) bytes += cacheCost(entry);
+        this.loadedBytes = bytes;
+        this.cacheOptions.budget?.added(this, bytes);
       },
       () => {
         this.loading = undefined;
