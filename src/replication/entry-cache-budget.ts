@@ -11,10 +11,11 @@ import { Gauge } from 'prom-client';
 /** A group's cache as the budget sees it. */
 export interface CacheMember {
   /**
-   * Drops the member's oldest entries until at least `bytes` are freed or only what it must keep
-   * is left, reporting each drop through `released`.
+   * Drops the member's oldest entries until at least `bytes` are freed or none is left (with
+   * `keepNewest`, the member is writing: its newest entry stays), reporting drops through
+   * `released`.
    */
-  shed(bytes: number): void;
+  shed(bytes: number, keepNewest: boolean): void;
 }
 
 export const DEFAULT_ENTRY_CACHE_BYTES = 64 * 1024 * 1024;
@@ -50,7 +51,9 @@ export class EntryCacheBudget {
 
   /**
    * `member` cached `bytes` more and is now the most recently written. Past the budget, members
-   * shed in order of their last write, the least recent first: `member` itself comes last.
+   * shed in order of their last write, the least recent first: `member` itself comes last and
+   * keeps its newest entry. The others may give back everything: a follower's entry is a view
+   * into the message that carried it (up to 1 MiB), which one kept entry would pin.
    */
   added(member: CacheMember, bytes: number): void {
     const had = this.held.get(member) ?? 0;
@@ -61,7 +64,7 @@ export class EntryCacheBudget {
     for (const candidate of this.held.keys()) {
       const excess = this.usedBytes - this.limitBytes;
       if (excess <= 0) return;
-      candidate.shed(excess);
+      candidate.shed(excess, candidate === member);
     }
   }
 

@@ -206,14 +206,11 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
     this.shedBeyond(this.cacheOptions.groupLimitBytes ?? DEFAULT_GROUP_CACHE_BYTES);
   }
 
-  /**
-   * Frees `bytes` (the budget asks): the range loaded from disk first, then the oldest cached
-   * entries, keeping the newest one.
-   */
-  shed(bytes: number): void {
+  /** Frees `bytes` (the budget asks): the range loaded from disk first, then the oldest cached entries. */
+  shed(bytes: number, keepNewest: boolean): void {
     const freed = this.loadedBytes;
     this.dropLoaded();
-    if (freed < bytes) this.shedBeyond(Math.max(0, this.cacheBytes - (bytes - freed)));
+    if (freed < bytes) this.shedBeyond(Math.max(0, this.cacheBytes - (bytes - freed)), keepNewest ? 1 : 0);
   }
 
   /** Forgets cached entries at or after `index` (after a suffix truncation). */
@@ -239,9 +236,9 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
     this.lowestCached = Infinity;
   }
 
-  private shedBeyond(limitBytes: number): void {
+  private shedBeyond(limitBytes: number, keep = 1): void {
     let dropped = 0;
-    while (this.cacheBytes - dropped > limitBytes && this.cache.size > 1) {
+    while (this.cacheBytes - dropped > limitBytes && this.cache.size > keep) {
       const entry = this.cache.get(this.lowestCached);
       if (entry) {
         this.cache.delete(this.lowestCached);
@@ -249,6 +246,7 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
       }
       this.lowestCached++;
     }
+    if (this.cache.size === 0) this.lowestCached = Infinity;
     this.release(dropped);
   }
 

@@ -9,7 +9,7 @@ import { EntryCacheBudget, type CacheMember } from '../../src/replication/entry-
 import { InMemoryNetwork } from '../../src/replication/transport';
 import { electedLeader, produce, startNode, stopNode, until, type TestNode } from './replica-harness';
 
-/** A cache of entries of given sizes that, like a group's, keeps its newest entry when asked to shed. */
+/** A cache of entries of given sizes that, like a group's, keeps its newest entry only while writing. */
 class SizedCache implements CacheMember {
   readonly sizes: number[] = [];
   constructor(private readonly budget: EntryCacheBudget) {}
@@ -19,9 +19,9 @@ class SizedCache implements CacheMember {
     this.budget.added(this, sizes.reduce((a, b) => a + b, 0));
   }
 
-  shed(bytes: number): void {
+  shed(bytes: number, keepNewest: boolean): void {
     let freed = 0;
-    while (freed < bytes && this.sizes.length > 1) {
+    while (freed < bytes && this.sizes.length > (keepNewest ? 1 : 0)) {
       const size = this.sizes.shift()!;
       freed += size;
       this.budget.released(this, size);
@@ -42,8 +42,13 @@ describe('Raft entry cache budget', function () {
     assert.deepEqual([budget.heldBy(a), budget.heldBy(b), budget.heldBy(c)], [70, 20, 10]);
     assert.deepEqual(b.sizes, [20]);
 
-    c.write(50); // 150: b keeps its newest entry, a gives back 40, c (the writer) its oldest 10
-    assert.deepEqual([a.sizes, b.sizes, c.sizes], [[30], [20], [50]]);
+    c.write(50); // 150: b gives back its last entry, a its two oldest; c, the writer, keeps all
+    assert.deepEqual([a.sizes, b.sizes, c.sizes], [[30], [], [10, 50]]);
+    assert.equal(budget.bytes, 90);
+    assert.equal(budget.heldBy(b), 0);
+
+    c.write(100); // 190: a gives back its last entry, then c (the writer) all but its newest
+    assert.deepEqual([a.sizes, c.sizes], [[], [100]]);
     assert.equal(budget.bytes, 100);
   });
 
