@@ -5,7 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asNodeId, asRaftIndex } from '../../src/common/ids';
+import type { DurableMeta } from '../../src/metadata/topic-registry';
+import { makeConfig, type Entry } from '../../src/raft';
 import { EntryCacheBudget, type CacheMember } from '../../src/replication/entry-cache-budget';
+import { LogRaftStorage } from '../../src/replication/log-raft-storage';
+import type { PartitionLog } from '../../src/storage/types';
 import { InMemoryNetwork } from '../../src/replication/transport';
 import { electedLeader, produce, startNode, stopNode, until, type TestNode } from './replica-harness';
 
@@ -60,6 +64,21 @@ describe('Raft entry cache budget', function () {
     assert.equal(budget.heldBy(cache), 0);
     assert.equal(budget.bytes, 0);
     assert.throws(() => new EntryCacheBudget(0), /entry cache budget 0 is invalid: use a positive number of bytes/);
+  });
+
+  it('copies a small entry out of the larger buffer it is a view into, and keeps a large one as is', () => {
+    // Only what remember() and entries() touch: entries come from the cache, never from the log.
+    const log = { lastRaftIndex: 0, firstRaftIndex: 1, termAt: () => 0 } as unknown as PartitionLog;
+    const meta = { getMeta: () => undefined } as unknown as DurableMeta;
+    const storage = new LogRaftStorage(log, meta, 'g', makeConfig([1]), () => undefined, { budget: new EntryCacheBudget(1 << 20) });
+    const message = Buffer.alloc(64 * 1024, 7);
+    const entry = (index: number, data: Uint8Array): Entry => ({ term: 1 as Entry['term'], index: index as Entry['index'], type: 'normal', data });
+    storage.remember([entry(1, message.subarray(100, 600)), entry(2, message.subarray(1000, 41_000))]);
+    const [small, large] = storage.entries(1 as Entry['index'], 3 as Entry['index'], 1 << 20)!;
+    assert.notEqual(small!.data.buffer, message.buffer, 'the 500-byte entry no longer holds the 64 KiB message');
+    assert.ok(small!.data.buffer.byteLength < message.length / 2);
+    assert.deepEqual(Buffer.from(small!.data), message.subarray(100, 600));
+    assert.equal(large!.data.buffer, message.buffer, 'a 40 KB entry keeps its buffer');
   });
 
   describe('on replicas with a budget smaller than what a follower misses', function () {
