@@ -40,7 +40,7 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
   const groupId = groupIdOf(options.topicPartition);
   let driver: GroupDriver | undefined;
   const bootstrap = makeConfig(options.joining ? [] : options.replicaIds);
-  const storage = new LogRaftStorage(options.log, options.meta, groupId, bootstrap, () => driver?.entriesLoaded(), { budget: options.host.entryCache });
+  const storage = new LogRaftStorage(options.log, options.meta, groupId, bootstrap, () => driver?.entriesLoaded(), options.host.entryCache);
   const created = storage.isNew && !options.joining;
   await storage.persistBootstrapConfig();
   const applied = Math.min(storage.savedHardState.commit, options.log.lastRaftIndex);

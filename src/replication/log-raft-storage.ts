@@ -13,7 +13,8 @@ import { ConfigHistory, type LogBounds } from './config-history';
 import type { CacheMember, EntryCacheBudget } from './entry-cache-budget';
 import { fromStoredEntry } from './partition-entry';
 
-const DEFAULT_GROUP_CACHE_BYTES = 32 * 1024 * 1024;
+/** Most bytes one group caches, whatever room the broker's budget has. */
+const GROUP_CACHE_BYTES = 32 * 1024 * 1024;
 /**
  * Heap a cached entry costs besides its data: the entry, its Uint8Array view and its Map slot
  * (~190 bytes measured on Node 20), so that a cache of many small entries counts what it holds.
@@ -24,13 +25,6 @@ const cacheCost = (entry: Entry): number => entry.data.byteLength + CACHED_ENTRY
 const COPY_SMALL_VIEW_BYTES = 4096;
 /** Small entries are copied into chunks of this size, filled in log order. */
 const ARENA_CHUNK_BYTES = 16 * 1024;
-
-export interface EntryCacheOptions {
-  /** The broker's budget shared by all its groups; without one, only `groupLimitBytes` bounds the cache. */
-  readonly budget?: EntryCacheBudget;
-  /** Most bytes this group caches (default 32 MiB). */
-  readonly groupLimitBytes?: number;
-}
 
 interface StoredHardState {
   term: number;
@@ -77,7 +71,8 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
     bootstrapConfig: ConfigState,
     /** Called when a background load finished, so the host can drive the group again. */
     private readonly onLoaded: () => void,
-    private readonly cacheOptions: EntryCacheOptions = {},
+    /** The broker's budget shared by all its groups; without one, only GROUP_CACHE_BYTES bounds the cache. */
+    private readonly budget?: EntryCacheBudget,
   ) {
     const stored = meta.getMeta(this.hardStateKey) as StoredHardState | null | undefined;
     this.hardState = stored
@@ -207,11 +202,11 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
     }
     if (added > 0) {
       this.cacheBytes += added;
-      this.cacheOptions.budget?.added(this, added);
+      this.budget?.added(this, added);
     } else {
       this.release(-added);
     }
-    this.shedBeyond(this.cacheOptions.groupLimitBytes ?? DEFAULT_GROUP_CACHE_BYTES);
+    this.shedBeyond(GROUP_CACHE_BYTES);
   }
 
   /**
@@ -284,13 +279,13 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
   private release(bytes: number): void {
     if (bytes === 0) return;
     this.cacheBytes -= bytes;
-    this.cacheOptions.budget?.released(this, bytes);
+    this.budget?.released(this, bytes);
   }
 
   private dropLoaded(): void {
     if (this.loaded.size > 0) this.loaded = new Map();
     if (this.loadedBytes === 0) return;
-    this.cacheOptions.budget?.released(this, this.loadedBytes);
+    this.budget?.released(this, this.loadedBytes);
     this.loadedBytes = 0;
   }
 
@@ -307,7 +302,7 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
         let bytes = 0;
         for (const entry of this.loaded.values()) bytes += cacheCost(entry);
         this.loadedBytes = bytes;
-        this.cacheOptions.budget?.added(this, bytes);
+        this.budget?.added(this, bytes);
       },
       () => {
         this.loading = undefined;

@@ -70,7 +70,7 @@ describe('Raft entry cache budget', function () {
     // Only what remember() and entries() touch: entries come from the cache, never from the log.
     const log = { lastRaftIndex: 0, firstRaftIndex: 1, termAt: () => 0 } as unknown as PartitionLog;
     const meta = { getMeta: () => undefined } as unknown as DurableMeta;
-    const storage = new LogRaftStorage(log, meta, 'g', makeConfig([1]), () => undefined, { budget: new EntryCacheBudget(1 << 20) });
+    const storage = new LogRaftStorage(log, meta, 'g', makeConfig([1]), () => undefined, new EntryCacheBudget(1 << 20));
     const message = Buffer.alloc(64 * 1024, 7);
     const entry = (index: number, data: Uint8Array): Entry => ({ term: 1 as Entry['term'], index: index as Entry['index'], type: 'normal', data });
     storage.remember([entry(1, message.subarray(100, 600)), entry(2, message.subarray(1000, 41_000))]);

@@ -36,8 +36,7 @@ export interface ClusterCore {
   readonly registry: ClusterTopicRegistry;
   readonly partitions: PartitionManager;
   readonly context: ClusterContext;
-  /** Raft round timings of every group on this broker (served on /metrics). */
-  /** Raft timings and the entry cache's size, for /metrics. */
+  /** Raft round timings and the entry cache's size of every group on this broker (served on /metrics). */
   readonly raftMetrics: readonly Metric[];
   readonly raftService: { definition: ReturnType<typeof raftServiceDefinition>; implementation: ReturnType<GrpcRaftTransport['serviceImplementation']> };
   /** Serving as a member: this broker is registered in the metadata, and the metadata has a leader. */
@@ -70,7 +69,7 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
   // A joining broker waits for the controller to add it; the founding brokers start the group.
   const bootstrap = cluster.join ? EMPTY_CONFIG : { voters: ids.slice(0, MAX_METADATA_VOTERS).map(asNodeId), learners: ids.slice(MAX_METADATA_VOTERS).map(asNodeId) };
   let metadataDriver: GroupDriver | undefined;
-  const metadataStorage = new LogRaftStorage(metadataLog, storage, METADATA_GROUP_ID, bootstrap, () => metadataDriver?.entriesLoaded(), { budget: host.entryCache });
+  const metadataStorage = new LogRaftStorage(metadataLog, storage, METADATA_GROUP_ID, bootstrap, () => metadataDriver?.entriesLoaded(), host.entryCache);
   await metadataStorage.persistBootstrapConfig();
   metadataDriver = new GroupDriver({
     groupId: METADATA_GROUP_ID,
