@@ -45,17 +45,17 @@ export interface ScanOptions {
   readonly onCorrupt: (message: string) => void;
 }
 
-/** Reads a file through a sliding window so that small entries cost one pread per megabyte. */
-class WindowReader {
+/** Reads a file through a sliding window so that small entries cost one pread per chunk. */
+export class WindowReader {
   private window: Buffer = Buffer.alloc(0);
   private windowPos = 0;
-  constructor(private readonly io: FileIo, private readonly fd: number, private readonly size: number) {}
+  constructor(private readonly io: FileIo, private readonly fd: number, private readonly size: number, private readonly chunkBytes = CHUNK_BYTES) {}
 
   async get(pos: number, length: number): Promise<Buffer> {
     if (pos >= this.windowPos && pos + length <= this.windowPos + this.window.length) {
       return this.window.subarray(pos - this.windowPos, pos - this.windowPos + length);
     }
-    const want = Math.min(Math.max(length, CHUNK_BYTES), this.size - pos);
+    const want = Math.min(Math.max(length, this.chunkBytes), this.size - pos);
     this.window = await readFully(this.io, this.fd, pos, want);
     this.windowPos = pos;
     return this.window.subarray(0, Math.min(length, this.window.length));

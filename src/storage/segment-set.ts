@@ -1,11 +1,15 @@
 // The ordered set of a partition's segments and the lookups over it: which segment holds an
 // offset or raft index, and where in that segment the entry starts (from the active segment's
-// in-memory table, else from LMDB, else by scanning the segment when the index lags).
+// sparse in-memory index, else from LMDB, else by scanning the segment when the index lags).
 import type { Logger } from '../common/logger';
+import { decodeHeader, HEADER_BYTES } from './entry-format';
 import type { FileIo } from './file-io';
 import { type Segment, upperBound } from './segment';
 import type { SegmentIndex } from './segment-index';
-import { type ScannedItem, scanSegment } from './segment-scanner';
+import { type ScannedItem, scanSegment, WindowReader } from './segment-scanner';
+
+/** The headers between two positions of the active segment's sparse index fit in one read of this. */
+const TIMESTAMP_SEARCH_CHUNK_BYTES = 64 * 1024;
 
 export interface Located {
   readonly pos: number;
@@ -77,12 +81,36 @@ export class SegmentSet {
   async offsetForTimestamp(timestampMs: number): Promise<number | undefined> {
     for (const seg of this.segments) {
       if (seg.maxTimestampMs < timestampMs) continue;
-      if (seg.active !== undefined) return seg.offsetForTimestamp(timestampMs);
+      if (seg.active !== undefined) {
+        if (!seg.acquire()) continue;
+        try {
+          return await this.searchActive(seg, timestampMs);
+        } finally {
+          seg.release();
+        }
+      }
       const hit = this.index.lookupTime(seg.baseOffset, timestampMs);
       if (hit !== undefined) return hit;
-      const items = await this.scanItems(seg);
-      const item = items.find((it) => it.header !== undefined && it.nextOffset > it.baseOffset && it.header.maxTimestampMs >= timestampMs);
-      if (item !== undefined) return item.baseOffset;
+      const found = firstAtOrAfter(await this.scanItems(seg), timestampMs);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * The first data batch whose max timestamp is >= timestampMs in the stretch of the active
+   * segment its sparse index names: every batch before the stretch has a smaller one.
+   */
+  private async searchActive(seg: Segment, timestampMs: number): Promise<number | undefined> {
+    const search = seg.timestampSearch(timestampMs);
+    if (search === undefined) return undefined;
+    const reader = new WindowReader(this.io, seg.fd, search.end, TIMESTAMP_SEARCH_CHUNK_BYTES);
+    let pos = search.pos;
+    while (pos + HEADER_BYTES <= search.end) {
+      const h = decodeHeader(await reader.get(pos, HEADER_BYTES), 0);
+      if (h === undefined) return firstAtOrAfter(await this.scanItems(seg), timestampMs); // damage: the full scan steps over it
+      if (h.recordCount > 0 && h.maxTimestampMs >= timestampMs) return h.baseOffset;
+      pos += HEADER_BYTES + h.batchBytes;
     }
     return undefined;
   }
@@ -99,4 +127,8 @@ export class SegmentSet {
     });
     return scan.items;
   }
+}
+
+function firstAtOrAfter(items: readonly ScannedItem[], timestampMs: number): number | undefined {
+  return items.find((it) => it.header !== undefined && it.nextOffset > it.baseOffset && it.header.maxTimestampMs >= timestampMs)?.baseOffset;
 }

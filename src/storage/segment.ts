@@ -1,5 +1,5 @@
 // One segment file: its in-memory summary (offset and raft ranges, timestamps, terms) and, while it
-// is the active segment, the position of every entry, so that reads near the tail never touch LMDB.
+// is the active segment, a sparse index of positions, so that reads near the tail never touch LMDB.
 import type { FileIo } from './file-io';
 import type { IndexRecord, SegmentSummary } from './segment-index';
 
@@ -23,20 +23,44 @@ export interface SlotFacts {
   readonly corrupt: boolean;
 }
 
+/** Bytes between two remembered positions of the active segment (Kafka's index.interval.bytes). */
+export const ACTIVE_INDEX_INTERVAL_BYTES = 4096;
+
 /**
- * Positions of the entries of the active segment. Invariant: parallel arrays, ascending. Only
- * arrays of numbers, which a garbage collection does not walk element by element: an array of
- * pairs cost two objects per batch, and an idle partition's active segment kept tens of
- * thousands of them for every full collection of the broker to mark.
+ * A sparse index of the active segment: the first slot, every slot at least
+ * ACTIVE_INDEX_INTERVAL_BYTES after the last one kept, and the slots on either side of a corrupt
+ * one (so that a read past damage starts past it). A lookup gives a position at or before the
+ * entry sought; readers skip what precedes it. One entry per batch cost ~50 bytes of heap: a
+ * 128 MiB segment of 100-byte batches held ~40 MB per partition. Parallel arrays of numbers,
+ * ascending, which a garbage collection does not walk element by element.
  */
-class ActiveEntries {
-  /** raftPos[i] = position of raft index baseRaftIndex + i. */
-  readonly raftPos: number[] = [];
-  readonly dataOffsets: number[] = [];
-  readonly dataPos: number[] = [];
-  /** The running max timestamp each time it rose, and the baseOffset of the batch that raised it. */
-  readonly timeKeys: number[] = [];
-  readonly timeOffsets: number[] = [];
+class ActivePositions {
+  readonly pos: number[] = [];
+  readonly raftIndex: number[] = [];
+  /** The offset at which the slot begins (its baseOffset; for a slot without records, the next offset). */
+  readonly offset: number[] = [];
+  /** The segment's running max timestamp before the slot. */
+  readonly maxTimestampBefore: number[] = [];
+  previousCorrupt = false;
+
+  add(s: SlotFacts, maxTimestampBefore: number): void {
+    const last = this.pos.length - 1;
+    if (last < 0 || s.pos - this.pos[last]! >= ACTIVE_INDEX_INTERVAL_BYTES || s.corrupt || this.previousCorrupt) {
+      this.pos.push(s.pos);
+      this.raftIndex.push(s.raftIndex);
+      this.offset.push(s.baseOffset);
+      this.maxTimestampBefore.push(maxTimestampBefore);
+    }
+    this.previousCorrupt = s.corrupt;
+  }
+}
+
+/** Where to look for the first batch whose running max timestamp reaches a timestamp. */
+export interface TimestampSearch {
+  /** Every batch before this position has a smaller max timestamp. */
+  readonly pos: number;
+  /** The answer lies before this position. */
+  readonly end: number;
 }
 
 export class Segment {
@@ -58,7 +82,7 @@ export class Segment {
   lastHeaderCrc = 0;
   corruptRaftIndexes: number[] = [];
   /** Present while this is the active (last) segment. */
-  active: ActiveEntries | undefined;
+  active: ActivePositions | undefined;
   private readers = 0;
   private closeRequested = false;
   private closed = false;
@@ -108,6 +132,7 @@ export class Segment {
     }
     const lastTerm = this.termStarts.length > 0 ? this.termStarts[this.termStarts.length - 1]![1] : undefined;
     if (s.term !== undefined && s.term !== lastTerm) this.termStarts.push([s.raftIndex, s.term]);
+    this.active?.add(s, this.maxTimestampMs);
     let timeKey: number | undefined;
     if (s.nextOffset > s.baseOffset && s.maxTimestampMs > this.maxTimestampMs) {
       this.maxTimestampMs = s.maxTimestampMs;
@@ -115,18 +140,6 @@ export class Segment {
     }
     if (s.appendTimeMs > this.maxAppendTimeMs) this.maxAppendTimeMs = s.appendTimeMs;
     if (s.corrupt) for (let i = s.raftIndex; i <= s.lastRaftIndex; i++) this.corruptRaftIndexes.push(i);
-    const a = this.active;
-    if (a !== undefined) {
-      for (let i = s.raftIndex; i <= s.lastRaftIndex; i++) a.raftPos.push(s.pos);
-      if (s.nextOffset > s.baseOffset) {
-        a.dataOffsets.push(s.baseOffset);
-        a.dataPos.push(s.pos);
-      }
-      if (timeKey !== undefined) {
-        a.timeKeys.push(timeKey);
-        a.timeOffsets.push(s.baseOffset);
-      }
-    }
     this.lastRaftIndex = s.lastRaftIndex;
     this.nextOffset = s.nextOffset;
     this.sizeBytes = s.pos + s.bytes;
@@ -136,7 +149,7 @@ export class Segment {
   }
 
   startActive(): void {
-    this.active = new ActiveEntries();
+    this.active = new ActivePositions();
   }
 
   summary(): SegmentSummary {
@@ -156,32 +169,41 @@ export class Segment {
     };
   }
 
-  /** Active segment only: position of the data entry with the greatest baseOffset <= offset. */
+  /** Active segment only: a position at or before the data entry holding `offset`. */
   positionOfOffset(offset: number): number | undefined {
     const a = this.active;
-    if (a === undefined || a.dataOffsets.length === 0) return undefined;
-    const i = upperBound(a.dataOffsets, offset) - 1;
-    return i < 0 ? undefined : a.dataPos[i];
+    if (a === undefined) return undefined;
+    const i = upperBound(a.offset, offset) - 1;
+    return i < 0 ? undefined : a.pos[i];
   }
 
-  /** Active segment only: position of the slot holding `raftIndex`. */
+  /** Active segment only: a position at or before the slot holding `raftIndex`. */
   positionOfRaft(raftIndex: number): number | undefined {
-    return this.active?.raftPos[raftIndex - this.baseRaftIndex];
-  }
-
-  /** Active segment only: offset of the first batch whose running max timestamp is >= timestampMs. */
-  offsetForTimestamp(timestampMs: number): number | undefined {
     const a = this.active;
     if (a === undefined) return undefined;
-    const keys = a.timeKeys;
+    const i = upperBound(a.raftIndex, raftIndex) - 1;
+    return i < 0 ? undefined : a.pos[i];
+  }
+
+  /**
+   * Active segment only: the stretch of the file that holds the first batch whose running max
+   * timestamp is >= timestampMs (the caller reads its headers), or undefined when none does.
+   */
+  timestampSearch(timestampMs: number): TimestampSearch | undefined {
+    const a = this.active;
+    if (a === undefined || this.maxTimestampMs < timestampMs) return undefined;
+    const before = a.maxTimestampBefore;
     let lo = 0;
-    let hi = keys.length;
+    let hi = before.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (keys[mid]! < timestampMs) lo = mid + 1;
+      if (before[mid]! < timestampMs) lo = mid + 1;
       else hi = mid;
     }
-    return a.timeOffsets[lo];
+    // Nothing kept before the answer (a segment made active again after recovery has slots
+    // before its first kept one): search from the start.
+    if (lo === 0) return { pos: 0, end: this.sizeBytes };
+    return { pos: a.pos[lo - 1]!, end: a.pos[lo] ?? this.sizeBytes };
   }
 
   /** Term of raft index `i`, which must lie in [baseRaftIndex, lastRaftIndex]. */
