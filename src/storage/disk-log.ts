@@ -299,7 +299,9 @@ export class DiskLog implements PartitionLog {
       if (this.state.dirty.size > 0 || this.state.dirDirty) await this.commit.request().catch(() => undefined);
       await this.commit.drain();
       for (const w of this.intervalWaiters.splice(0)) w();
-      this.opts.index.writeHeld();
+      const active = this.state.set.active;
+      // Everything is on disk and indexed: the next open may trust the active segment instead of scanning it.
+      if ((await this.opts.index.writesSucceeded()) && this.state.dirty.size === 0 && this.state.corruptRaftIndex === undefined && !active.isEmpty) this.opts.index.putSummary(active.summary(true));
       for (const seg of this.state.set.segments) await seg.close();
     });
     return this.closing;

@@ -2,8 +2,10 @@
 //
 //   1. List the segment files; for each closed segment whose LMDB summary matches the file (size,
 //      and the header CRC of its last entry), trust the summary. Otherwise scan it, verifying CRCs.
-//   2. Scan the active (last) segment's headers, verifying batch CRCs from the last position the
-//      index knows of; truncate a torn final write; re-queue its index records.
+//   2. After a clean close, trust the active (last) segment's summary the same way: it carries
+//      the segment's sparse position index. Otherwise scan its headers, verifying batch CRCs from
+//      the last position the index knows of; truncate a torn final write; re-queue its index
+//      records. Recovery removes the summary (step 4), so it serves one open only.
 //   3. Check that offsets and raft indexes are dense across segments, else report corruption.
 //   4. Drop segments wholly below the durable log start (a retention interrupted by a crash) and
 //      stale index entries beyond the recovered end.
@@ -121,7 +123,9 @@ export async function recoverLog(ctx: RecoveryContext): Promise<RecoveredLog> {
     const size = await io.fileSize(fd);
     const isLast = i === bases.length - 1;
     const prev = segments[segments.length - 1];
-    const summary = isLast ? undefined : index.getSummary(base);
+    const saved = index.getSummary(base);
+    // The active segment's summary, written at a clean close, is trusted only with its index.
+    const summary = isLast === (saved?.activeIndex !== undefined) ? saved : undefined;
     let segment: Segment;
     if (await summaryMatches(io, fd, size, summary)) {
       segment = Segment.fromSummary(summary!, path, fd, io);

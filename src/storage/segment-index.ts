@@ -9,7 +9,8 @@
 //   offsets  [p, baseOffset]            -> [segmentBase, position]   one per data entry
 //   raft     [p, raftIndex]             -> [segmentBase, position]   one per raft index
 //   times    [p, segmentBase, maxTsSoFar] -> baseOffset              when a segment's running max timestamp rises
-//   segments [p, segmentBase]           -> SegmentSummary            written when a segment is closed
+//   segments [p, segmentBase]           -> SegmentSummary            written when a segment is closed,
+//                                                                     and for the active one at a clean close
 import type { Database, RootDatabase } from 'lmdb';
 import type { Logger } from '../common/logger';
 
@@ -38,6 +39,19 @@ export interface SegmentSummary {
   readonly lastHeaderCrc: number;
   /** Raft indexes found corrupt when the segment was scanned. */
   readonly corruptRaftIndexes: readonly number[];
+  /**
+   * Present when the segment was the active one at a clean close: its sparse position index, so
+   * that the next open need not scan it (see log-recovery.ts).
+   */
+  readonly activeIndex?: ActiveIndexSnapshot;
+}
+
+/** The active segment's sparse index as stored: parallel arrays (see segment.ts). */
+export interface ActiveIndexSnapshot {
+  readonly pos: readonly number[];
+  readonly raftIndex: readonly number[];
+  readonly offset: readonly number[];
+  readonly maxTimestampBefore: readonly number[];
 }
 
 /** One index record per stored slot (a hole spans several raft indexes). */
@@ -85,6 +99,9 @@ export class IndexWriteScheduler {
 
 export class SegmentIndex {
   private held: IndexRecord[] = [];
+  private lastWrite: Promise<void> = Promise.resolve();
+  /** A write of this partition's index failed since it was opened: the index may have a gap. */
+  private writeFailed = false;
 
   /** Without a scheduler every write is queued for LMDB at once. */
   constructor(private readonly dbs: IndexDatabases, private readonly key: string, private readonly logger: Logger, private readonly scheduler?: IndexWriteScheduler) {}
@@ -210,6 +227,16 @@ export class SegmentIndex {
     });
   }
 
+  /**
+   * Writes what is held back and waits for every write queued so far; true when none of this
+   * partition's index writes has failed (the index then has no gap a scan would have to heal).
+   */
+  async writesSucceeded(): Promise<boolean> {
+    this.writeHeld();
+    await this.lastWrite;
+    return !this.writeFailed;
+  }
+
   /** Writes what is held back; resolves when every index write is committed (not necessarily fsynced). */
   async committed(): Promise<void> {
     this.writeHeld();
@@ -223,9 +250,13 @@ export class SegmentIndex {
   }
 
   private transact(fn: () => void): void {
-    this.dbs.env.transaction(fn).catch((e: unknown) => {
-      this.logger.error({ err: e, partition: this.key }, 'index write failed; the index will be rebuilt from the segments on next open');
-    });
+    this.lastWrite = this.dbs.env.transaction(fn).then(
+      () => undefined,
+      (e: unknown) => {
+        this.writeFailed = true;
+        this.logger.error({ err: e, partition: this.key }, 'index write failed; the index will be rebuilt from the segments on next open');
+      },
+    );
   }
 }
 

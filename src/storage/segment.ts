@@ -1,7 +1,7 @@
 // One segment file: its in-memory summary (offset and raft ranges, timestamps, terms) and, while it
 // is the active segment, a sparse index of positions, so that reads near the tail never touch LMDB.
 import type { FileIo } from './file-io';
-import type { IndexRecord, SegmentSummary } from './segment-index';
+import type { ActiveIndexSnapshot, IndexRecord, SegmentSummary } from './segment-index';
 
 /** Name of the segment whose first offset is `baseOffset`: 20 digits, zero padded. */
 export const segmentFileName = (baseOffset: number): string => `${String(baseOffset).padStart(20, '0')}.log`;
@@ -34,14 +34,20 @@ export const ACTIVE_INDEX_INTERVAL_BYTES = 4096;
  * 128 MiB segment of 100-byte batches held ~40 MB per partition. Parallel arrays of numbers,
  * ascending, which a garbage collection does not walk element by element.
  */
-class ActivePositions {
-  readonly pos: number[] = [];
-  readonly raftIndex: number[] = [];
-  /** The offset at which the slot begins (its baseOffset; for a slot without records, the next offset). */
-  readonly offset: number[] = [];
-  /** The segment's running max timestamp before the slot. */
-  readonly maxTimestampBefore: number[] = [];
-  previousCorrupt = false;
+class ActivePositions implements ActiveIndexSnapshot {
+  constructor(
+    readonly pos: number[] = [],
+    readonly raftIndex: number[] = [],
+    /** The offset at which the slot begins (its baseOffset; for a slot without records, the next offset). */
+    readonly offset: number[] = [],
+    /** The segment's running max timestamp before the slot. */
+    readonly maxTimestampBefore: number[] = [],
+    private previousCorrupt = false,
+  ) {}
+
+  static restore(stored: ActiveIndexSnapshot, lastSlotCorrupt: boolean): ActivePositions {
+    return new ActivePositions([...stored.pos], [...stored.raftIndex], [...stored.offset], [...stored.maxTimestampBefore], lastSlotCorrupt);
+  }
 
   add(s: SlotFacts, maxTimestampBefore: number): void {
     const last = this.pos.length - 1;
@@ -99,6 +105,7 @@ export class Segment {
     this.lastRaftIndex = baseRaftIndex - 1;
   }
 
+  /** A segment from its summary; active again when the summary carries the active index. */
   static fromSummary(s: SegmentSummary, path: string, fd: number, io: FileIo): Segment {
     const seg = new Segment(s.baseOffset, path, fd, s.baseRaftIndex, io);
     seg.nextOffset = s.nextOffset;
@@ -112,6 +119,7 @@ export class Segment {
     seg.lastEntryPos = s.lastEntryPos;
     seg.lastHeaderCrc = s.lastHeaderCrc;
     seg.corruptRaftIndexes = [...s.corruptRaftIndexes];
+    if (s.activeIndex !== undefined) seg.active = ActivePositions.restore(s.activeIndex, s.corruptRaftIndexes.includes(s.lastRaftIndex));
     return seg;
   }
 
@@ -152,8 +160,12 @@ export class Segment {
     this.active = new ActivePositions();
   }
 
-  summary(): SegmentSummary {
+  /** With `withActiveIndex`, for the active segment at a clean close. */
+  summary(withActiveIndex = false): SegmentSummary {
+    const a = this.active;
+    const activeIndex = withActiveIndex && a !== undefined ? { pos: a.pos, raftIndex: a.raftIndex, offset: a.offset, maxTimestampBefore: a.maxTimestampBefore } : undefined;
     return {
+      ...(activeIndex !== undefined && { activeIndex }),
       baseOffset: this.baseOffset,
       nextOffset: this.nextOffset,
       baseRaftIndex: this.baseRaftIndex,

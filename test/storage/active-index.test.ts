@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { ErrorCode, SluiceError } from '../../src/common/errors';
 import { asOffset, asRaftIndex } from '../../src/common/ids';
 import { HEADER_BYTES } from '../../src/storage/entry-format';
-import type { FileIo } from '../../src/storage/file-io';
+import { type FileIo, nodeFileIo } from '../../src/storage/file-io';
 import { ACTIVE_INDEX_INTERVAL_BYTES, Segment } from '../../src/storage/segment';
+import { StorageEngine } from '../../src/storage/storage-engine';
 import { type AppendEntry, EntryKind } from '../../src/storage/types';
-import { config, configEntry, dataEntry, storageEngineEachTest } from './helpers';
+import { config, configEntry, dataEntry, storageEngineEachTest, tempDir } from './helpers';
 
 /** A deterministic mix of data batches (1–3 records, timestamps that go up and down) and config entries. */
 function mixedEntries(count: number): AppendEntry[] {
@@ -19,11 +20,13 @@ function mixedEntries(count: number): AppendEntry[] {
     return seed % n;
   };
   let ts = 10_000;
+  // Append times of now, so that no segment rolls by age when it is appended to after a reopen.
+  const now = Date.now();
   return Array.from({ length: count }, (_, i) => {
     const raftIndex = i + 1;
     if (i % 37 === 36) return configEntry(raftIndex);
     ts += next(40) - 15;
-    return dataEntry(raftIndex, { records: 1 + next(3), size: 20 + next(60), maxTimestampMs: ts });
+    return dataEntry(raftIndex, { records: 1 + next(3), size: 20 + next(60), maxTimestampMs: ts, appendTimeMs: now });
   });
 }
 
@@ -89,3 +92,69 @@ describe('storage: sparse index of the active segment', () => {
     assert.equal(await log.offsetForTimestamp(5003), 3);
   });
 });
+
+/** A FileIo that counts the bytes it reads from files. */
+function countingIo(): { io: FileIo; bytesRead: () => number } {
+  let bytes = 0;
+  const io: FileIo = {
+    ...nodeFileIo,
+    read: async (fd, buffer, offset, length, position) => {
+      const n = await nodeFileIo.read(fd, buffer, offset, length, position);
+      bytes += n;
+      return n;
+    },
+    readNow: (fd, buffer, offset, length, position) => {
+      const n = nodeFileIo.readNow(fd, buffer, offset, length, position);
+      bytes += n;
+      return n;
+    },
+  };
+  return { io, bytesRead: () => bytes };
+}
+
+describe('storage: opening after a clean close', () => {
+  let dir: ReturnType<typeof tempDir>;
+  beforeEach(() => (dir = tempDir()));
+  afterEach(() => dir.remove());
+
+  const openCounting = async (): Promise<{ engine: StorageEngine; log: Awaited<ReturnType<StorageEngine['openLog']>>; bytesRead: number }> => {
+    const counting = countingIo();
+    const engine = await StorageEngine.open({ dataDir: dir.path, io: counting.io });
+    const log = await engine.openLog('t', 0, config());
+    return { engine, log, bytesRead: counting.bytesRead() };
+  };
+
+  it('trusts the active segment without reading it, finds everything as before, and scans after a crash', async () => {
+    const first = await openCounting();
+    const appended = mixedEntries(3000);
+    await first.log.append(appended);
+    const segmentBytes = appended.reduce((sum, e) => sum + HEADER_BYTES + e.batch.length, 0);
+    const before = await lookups(first.log);
+    await first.engine.close();
+
+    const clean = await openCounting();
+    assert.ok(clean.bytesRead < 2 * HEADER_BYTES, `read ${clean.bytesRead} bytes to open a ${segmentBytes}-byte segment`);
+    assert.deepEqual(await lookups(clean.log), before);
+    const [next] = await clean.log.append([dataEntry(3001, { records: 2, maxTimestampMs: 99_999, appendTimeMs: Date.now() })]);
+    assert.equal(next!.baseOffset, before.end);
+    // No clean close this time (the engine is dropped, as by kill -9): the next open scans.
+    const crashed = await openCounting();
+    assert.ok(crashed.bytesRead >= segmentBytes, `read ${crashed.bytesRead} bytes to open a ${segmentBytes}-byte segment after a crash`);
+    assert.equal(crashed.log.logEndOffset, before.end + 2);
+    assert.equal(await crashed.log.offsetForTimestamp(99_999), before.end);
+    await crashed.engine.close();
+    await clean.engine.close().catch(() => undefined);
+  });
+});
+
+/** Every offset's batch, every raft index's entry and a range of timestamps' offsets. */
+async function lookups(log: Awaited<ReturnType<StorageEngine['openLog']>>): Promise<{ end: number; byOffset: number[]; byRaft: number[]; byTime: (number | undefined)[] }> {
+  const end = log.logEndOffset;
+  const byOffset: number[] = [];
+  for (let offset = 0; offset < end; offset += 7) byOffset.push((await log.read(asOffset(offset), asOffset(end), 1)).entries[0]!.header.baseOffset);
+  const byRaft: number[] = [];
+  for (let raftIndex = 1; raftIndex <= log.lastRaftIndex; raftIndex += 5) byRaft.push((await log.readByRaftIndex(asRaftIndex(raftIndex), asRaftIndex(raftIndex + 1), 1))[0]!.header.baseOffset);
+  const byTime: (number | undefined)[] = [];
+  for (let ts = 9_990; ts < 14_000; ts += 3) byTime.push(await log.offsetForTimestamp(ts));
+  return { end, byOffset, byRaft, byTime };
+}

@@ -130,6 +130,12 @@ describe('storage: recovery', () => {
     assert.deepEqual(mid.map((e) => e.header.raftIndex), [12, 13]);
   });
 
+  /** Removes what a clean close leaves for the next open (the active segment's summary), as a crash would. */
+  const forgetCleanClose = async (): Promise<void> => {
+    const env = open({ path: join(dir.path, 'index'), maxDbs: 16 });
+    await env.openDB({ name: 'segments' }).remove(['t-0', 0]);
+    await env.close();
+  };
   const raftKeys = async (): Promise<number[]> => {
     await engine.close();
     const env = open({ path: join(dir.path, 'index'), maxDbs: 16 });
@@ -143,6 +149,7 @@ describe('storage: recovery', () => {
     const log = await engine.openLog('t', 0, config());
     for (let i = 1; i <= 20; i++) await log.append([dataEntry(i)]);
     await engine.close();
+    await forgetCleanClose();
     const written: number[] = [];
     const write = SegmentIndex.prototype.write;
     SegmentIndex.prototype.write = function (this: SegmentIndex, records) {
@@ -163,6 +170,7 @@ describe('storage: recovery', () => {
     const log = await engine.openLog('t', 0, config());
     for (let i = 1; i <= 20; i++) await log.append([dataEntry(i)]);
     await engine.close();
+    await forgetCleanClose();
     const env = open({ path: join(dir.path, 'index'), maxDbs: 16 });
     for (const name of ['raft', 'offsets']) {
       const db = env.openDB({ name });
