@@ -111,7 +111,9 @@ fi
 if [ "${#TARGETS[@]}" = 0 ]; then log "no system started"; exit 1; fi
 cd "$ROOT"
 status=0
-node dist/src/cli/bench/main.js compare "${TARGETS[@]}" "${UNAVAILABLE[@]}" "${COMPARE_WITH[@]}" --out-dir bench-results --no-progress \
+PARTIAL=()
+[ -n "${BENCH_SYSTEMS:-}" ] && PARTIAL=(--partial)
+node dist/src/cli/bench/main.js compare "${TARGETS[@]}" "${UNAVAILABLE[@]}" "${COMPARE_WITH[@]}" --out-dir bench-results --no-progress "${PARTIAL[@]}" \
   --before-each "bash scripts/peers/focus.sh $WORK_DIR" "$@" || status=$?
 
 if command -v rsvg-convert >/dev/null 2>&1; then

@@ -260,9 +260,10 @@ function compareCommand(): Command {
     .option('--e2e-runs <n>', 'run each paced end-to-end step n times and report its median run by p50', positiveInt('e2e runs'), 3)
     .option('--steps <names>', 'run only these steps, comma-separated (consume steps need their produce step)')
     .option('--out-dir <dir>', 'where JSON, charts and the markdown table go', 'bench-results')
+    .option('--partial', 'a subset of the systems: keep compare-latest* (also implied by --steps)')
     .option('--before-each <command>', "run '<command> <label>' before each system's steps (bench-compare.sh pauses the other systems' servers with it)")
     .action(guarded(async (command: Command) => {
-      const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; replicatedBaseline: string; compareWith: Record<string, string>; scale: number; e2eSeconds: number; e2eWarmupSeconds: number; e2eRuns: number; outDir: string; steps?: string; beforeEach?: string }>();
+      const o = command.optsWithGlobals<CommonOptions & { target: Target[]; unavailable: string[]; baseline: string; replicatedBaseline: string; compareWith: Record<string, string>; scale: number; e2eSeconds: number; e2eWarmupSeconds: number; e2eRuns: number; outDir: string; steps?: string; partial?: boolean; beforeEach?: string }>();
       const baselines = { single: o.baseline, replicated: o.replicatedBaseline, byPeer: o.compareWith };
       if (o.target.length === 0) throw new InvalidArgumentError('no --target given: name at least one system');
       const scale = { countScale: o.scale, endToEndSeconds: o.e2eSeconds, warmupSeconds: o.e2eWarmupSeconds };
@@ -284,6 +285,8 @@ function compareCommand(): Command {
         const [label, durability, reason] = spec.split('|');
         for (const step of steps) results.push(unavailableResult({ label: label ?? '?', durability: durability ?? '' }, step, reason ?? 'unavailable'));
       }
+      // A rerun of a few systems or steps must not replace the table of the last full run.
+      const latest = (name: string): string | undefined => (o.partial || only ? undefined : path.join(o.outDir, name));
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       fs.mkdirSync(o.outDir, { recursive: true });
       const base = path.join(o.outDir, `compare-${stamp}`);
@@ -296,12 +299,15 @@ function compareCommand(): Command {
       for (const [name, pick] of charts) {
         const file = `${base}-${name}.svg`;
         fs.writeFileSync(file, renderChartSvg(results.filter((r) => pick(r) && r.records > 0), `bench compare: ${name}`));
-        fs.copyFileSync(file, path.join(o.outDir, `compare-latest-${name}.svg`));
+        const copy = latest(`compare-latest-${name}.svg`);
+        if (copy) fs.copyFileSync(file, copy);
       }
       const markdown = formatCompareMarkdown(results, baselines);
       fs.writeFileSync(`${base}.md`, `${markdown}\n`);
-      fs.copyFileSync(`${base}.json`, path.join(o.outDir, 'compare-latest.json'));
-      fs.copyFileSync(`${base}.md`, path.join(o.outDir, 'compare-latest.md'));
+      for (const ext of ['json', 'md']) {
+        const copy = latest(`compare-latest.${ext}`);
+        if (copy) fs.copyFileSync(`${base}.${ext}`, copy);
+      }
       console.log(formatCompareTable(results, baselines));
       console.log('\ndurability of an acknowledged write:');
       const seen = new Set<string>();
