@@ -48,6 +48,8 @@ export class ProducerSender {
     private readonly host: SenderHost,
     private readonly acks: Acks,
     private readonly maxInFlight: number,
+    /** Codec of every batch (compression.ts). */
+    private readonly compression: number,
   ) {}
 
   /** Stops resending; batches already out still settle. */
@@ -107,6 +109,7 @@ export class ProducerSender {
       producerEpoch: idempotent ? producerEpoch : 0,
       baseSequence: idempotent ? batch.baseSequence : 0,
       defaultTimestampMs: batch.sealedAtMs,
+      compression: this.compression,
     });
     batch.sentSequence = batch.baseSequence;
     return batch.encoded;

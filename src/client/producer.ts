@@ -7,6 +7,7 @@
 // (producer-buffer.ts); where a record goes is the partitioner's choice (producer-partitioner.ts).
 import { moduleLogger } from '../common/logger';
 import type { ClientContext } from './client-context';
+import { compressionCode, parseCompression } from '../protocol/compression';
 import { SluiceClientStateError } from './errors';
 import { callSafely, estimateBytes, PartitionState } from './producer-batch';
 import { ProducerBuffer, type WaitingRecord } from './producer-buffer';
@@ -53,6 +54,12 @@ export class Producer {
       throw new SluiceClientStateError("an idempotent producer needs acks 'all' or 'leader' (acks 'none' returns no offsets to confirm a sequence)");
     }
     this.idempotent = options.idempotent ?? this.acks !== 'none';
+    let compression: number;
+    try {
+      compression = compressionCode(parseCompression(options.compression ?? 'none'));
+    } catch (error) {
+      throw new SluiceClientStateError(`producer option compression: ${(error as Error).message}`);
+    }
     this.partitioner = new ProducerPartitioner(options.partitioner ?? 'murmur2');
     this.buffer = ProducerBuffer.fromOptions(options, {
       admitted: (record) => this.admitted(record),
@@ -70,7 +77,7 @@ export class Producer {
         this.buffer.release(batch.bytes);
         this.checkIdle();
       },
-    }, this.acks, this.maxInFlight);
+    }, this.acks, this.maxInFlight, compression);
   }
 
   /** Allocates the producer id (idempotent producers). Safe to call twice. */

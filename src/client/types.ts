@@ -1,6 +1,7 @@
 // Public option and record types of the client.
 import type { BytesInput } from '../protocol/batch-codec';
 import type { RetryOptions } from './retry';
+import type { CompressionName } from '../protocol/compression';
 
 export type { BytesInput, RetryOptions };
 
@@ -39,6 +40,8 @@ export interface ProducerOptions {
   readonly idempotent?: boolean;
   /** How records without a partition are placed: by key with murmur2 (Kafka's default; keyless records stick to one partition per batch) or round robin. */
   readonly partitioner?: 'murmur2' | 'round-robin';
+  /** Codec for each batch's records (default 'none'); the broker stores them compressed, consumers decompress. */
+  readonly compression?: CompressionName;
 }
 
 /** A record to produce. */

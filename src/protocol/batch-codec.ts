@@ -8,6 +8,7 @@
 // a zero-length field, so this codec tells them apart (a tombstone is a null value). Decoders that
 // follow proto3 presence rules (protobufjs, most languages) see both as empty.
 import type { BatchSummary } from './batch-scan';
+import { compress, Compression, decompress } from './compression';
 
 /** Key, value or header value as accepted by the encoder; strings are written as UTF-8. */
 export type BytesInput = Uint8Array | string;
@@ -27,6 +28,8 @@ export interface BatchEncodeOptions {
   readonly baseSequence?: number;
   /** Timestamp of records that have none (ms since epoch); default Date.now(). */
   readonly defaultTimestampMs?: number;
+  /** A codec from compression.ts; default NONE. */
+  readonly compression?: number;
 }
 
 /** A decoded record. `key` and `value` are views into the batch buffer (not copies); null when absent. */
@@ -126,6 +129,7 @@ export function encodeBatch(records: readonly RecordInput[], options: BatchEncod
   if (producerId !== 0) { out[pos++] = 0x18; pos = writeInt64(out, pos, producerId); }
   if (producerEpoch !== 0) { out[pos++] = 0x20; pos = writeInt64(out, pos, producerEpoch); }
   if (baseSequence !== 0) { out[pos++] = 0x28; pos = writeInt64(out, pos, baseSequence); }
+  const recordsStart = pos;
 
   for (let i = 0; i < count; i++) {
     const record = records[i]!;
@@ -149,6 +153,22 @@ export function encodeBatch(records: readonly RecordInput[], options: BatchEncod
     if (record.headers !== undefined) pos = writeHeaders(out, pos, record.headers);
   }
   if (pos !== total) throw new Error(`batch-codec invariant: wrote ${pos} bytes, sized ${total}`);
+  const codec = options.compression ?? Compression.NONE;
+  return codec === Compression.NONE ? out : compressRecords(out, recordsStart, count, codec);
+}
+
+/** The batch `plain` (records from `recordsStart` on) with its records compressed: fields 6, 7 and 9. */
+function compressRecords(plain: Buffer, recordsStart: number, count: number, codec: number): Buffer {
+  const compressed = compress(codec, plain.subarray(recordsStart));
+  const out = Buffer.allocUnsafe(recordsStart + 1 + uint32Size(codec) + 1 + uint32Size(count) + 1 + uint32Size(compressed.length) + compressed.length);
+  let pos = plain.copy(out, 0, 0, recordsStart);
+  out[pos++] = 0x30; // field 6, compression
+  pos = writeUint32(out, pos, codec);
+  out[pos++] = 0x38; // field 7, record_count
+  pos = writeUint32(out, pos, count);
+  out[pos++] = 0x4a; // field 9, compressed_records
+  pos = writeUint32(out, pos, compressed.length);
+  compressed.copy(out, pos);
   return out;
 }
 
@@ -279,22 +299,24 @@ export function decodeBatchWith<T extends DecodedRecord>(bytes: Uint8Array, base
   let producerEpoch = 0;
   let baseSequence = 0;
   let compression = 0;
+  let declaredCount: number | undefined;
+  let compressed: Buffer | undefined;
   const records: T[] = [];
   let recordCount = 0;
+  const takeRecord = (end: number): void => {
+    const length = readUint32();
+    const recordEnd = pos + length;
+    if (recordEnd > end) throw new MalformedBatchError(`record ${recordCount} runs past the end of the batch`);
+    const offset = baseOffset + recordCount;
+    recordCount++;
+    if (offset < fromOffset) pos = recordEnd;
+    else records.push(readRecord(recordEnd, offset, baseTimestampMs, make));
+  };
   try {
     while (pos < end) {
       const tag = readUint32();
       switch (tag) {
-        case 0x42: {
-          const length = readUint32();
-          const recordEnd = pos + length;
-          if (recordEnd > end) throw new MalformedBatchError(`record ${recordCount} runs past the end of the batch`);
-          const offset = baseOffset + recordCount;
-          recordCount++;
-          if (offset < fromOffset) { pos = recordEnd; break; }
-          records.push(readRecord(recordEnd, offset, baseTimestampMs, make));
-          break;
-        }
+        case 0x42: takeRecord(end); break;
         case 0x08: {
           const previousBase = baseTimestampMs;
           baseTimestampMs = readInt64();
@@ -310,8 +332,24 @@ export function decodeBatchWith<T extends DecodedRecord>(bytes: Uint8Array, base
         case 0x20: producerEpoch = readInt64() | 0; break;
         case 0x28: baseSequence = readInt64() | 0; break;
         case 0x30: compression = readInt64() | 0; break;
+        case 0x38: declaredCount = readUint32(); break;
+        case 0x4a: { const length = readUint32(); compressed = buf.subarray(pos, pos + length); pos += length; break; }
         default: skipField(tag);
       }
+    }
+    if (pos !== end) throw new MalformedBatchError('the batch ends inside a field');
+    if (compression !== Compression.NONE) {
+      if (recordCount > 0 || compressed === undefined) throw new MalformedBatchError(`a batch compressed with codec ${compression} must carry its records in compressed_records only`);
+      buf = decompressRecords(compression, compressed);
+      pos = 0;
+      const inner = buf.length;
+      while (pos < inner) {
+        const tag = readUint32();
+        if (tag !== 0x42) throw new MalformedBatchError(`compressed_records holds field tag ${tag}, expected records (field 8)`);
+        takeRecord(inner);
+      }
+      if (pos !== inner) throw new MalformedBatchError('compressed_records ends inside a record');
+      if (recordCount !== declaredCount) throw new MalformedBatchError(`record_count says ${declaredCount} records, compressed_records holds ${recordCount}`);
     }
   } catch (error) {
     if (error instanceof MalformedBatchError) throw error;
@@ -319,11 +357,17 @@ export function decodeBatchWith<T extends DecodedRecord>(bytes: Uint8Array, base
   } finally {
     buf = EMPTY_BUFFER;
   }
-  if (pos !== end) throw new MalformedBatchError('the batch ends inside a field');
-  if (compression !== 0) throw new MalformedBatchError(`compression ${compression} is not supported`);
   return { baseTimestampMs, maxTimestampMs, producerId, producerEpoch, baseSequence, compression, records, recordCount };
 }
 
+
+function decompressRecords(codec: number, data: Buffer): Buffer {
+  try {
+    return decompress(codec, data);
+  } catch (error) {
+    throw new MalformedBatchError(`compressed_records do not decompress with codec ${codec}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 
 /** Convenience: only the records of `decodeBatch`. */
 export function decodeRecords(bytes: Uint8Array, baseOffset: number, fromOffset = 0): DecodedRecord[] {

@@ -1,7 +1,9 @@
 // The broker's only look inside a batch: its top-level fields. Reads the producer facts and
-// timestamps, counts the records (field 8) without decoding them, and rejects anything that is
-// not a well-formed RecordBatch. Cost is one varint per record, no allocation per record.
+// timestamps, counts the records (field 8) without decoding them, or takes a compressed batch's
+// record count from field 7 without decompressing it, and rejects anything that is not a
+// well-formed RecordBatch. Cost is one varint per record, no allocation per record.
 import { Reader } from 'protobufjs';
+import { isKnownCompression } from './compression';
 
 export interface BatchSummary {
   readonly recordCount: number;
@@ -22,7 +24,9 @@ const FIELD_PRODUCER_ID = 3;
 const FIELD_PRODUCER_EPOCH = 4;
 const FIELD_BASE_SEQUENCE = 5;
 const FIELD_COMPRESSION = 6;
+const FIELD_RECORD_COUNT = 7;
 const FIELD_RECORDS = 8;
+const FIELD_COMPRESSED_RECORDS = 9;
 
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
@@ -39,6 +43,8 @@ export function scanBatch(bytes: Uint8Array): BatchScan {
   let producerEpoch = 0;
   let baseSequence = 0;
   let compression = 0;
+  let declaredCount: number | undefined;
+  let compressedBytes: number | undefined;
   try {
     while (reader.pos < reader.len) {
       const tag = reader.uint32();
@@ -57,6 +63,13 @@ export function scanBatch(bytes: Uint8Array): BatchScan {
         case FIELD_PRODUCER_EPOCH: producerEpoch = expectVarint(reader, wireType, 'producer_epoch', () => reader.int32()); break;
         case FIELD_BASE_SEQUENCE: baseSequence = expectVarint(reader, wireType, 'base_sequence', () => reader.int32()); break;
         case FIELD_COMPRESSION: compression = expectVarint(reader, wireType, 'compression', () => reader.int32()); break;
+        case FIELD_RECORD_COUNT: declaredCount = expectVarint(reader, wireType, 'record_count', () => reader.uint32()); break;
+        case FIELD_COMPRESSED_RECORDS: {
+          if (wireType !== WIRE_LENGTH_DELIMITED) return invalid(`field ${field} (compressed_records) has wire type ${wireType}, expected 2`);
+          compressedBytes = reader.uint32();
+          reader.skip(compressedBytes);
+          break;
+        }
         default:
           skipUnknown(reader, wireType);
       }
@@ -65,8 +78,16 @@ export function scanBatch(bytes: Uint8Array): BatchScan {
     return invalid(error instanceof Error ? error.message : String(error));
   }
   if (reader.pos !== reader.len) return invalid('the batch ends inside a field');
-  if (recordCount === 0) return invalid('the batch holds no records: send at least one');
-  if (compression !== 0) return invalid(`compression ${compression} is not supported: use COMPRESSION_NONE (0)`);
+  if (compression === 0) {
+    if (declaredCount !== undefined || compressedBytes !== undefined) return invalid('record_count and compressed_records are only for a compressed batch: set compression, or send the records in field 8');
+    if (recordCount === 0) return invalid('the batch holds no records: send at least one');
+  } else {
+    if (!isKnownCompression(compression)) return invalid(`compression ${compression} is not supported: use NONE (0), GZIP (1), SNAPPY (2) or LZ4 (3)`);
+    if (recordCount > 0) return invalid(`a batch compressed with codec ${compression} carries its records in compressed_records (field 9), not in records (field 8)`);
+    if (compressedBytes === undefined || compressedBytes === 0) return invalid(`a batch compressed with codec ${compression} has no compressed_records (field 9)`);
+    if (declaredCount === undefined || declaredCount === 0) return invalid(`a compressed batch must say how many records it holds in record_count (field 7), at least 1`);
+    recordCount = declaredCount;
+  }
   if (producerId < 0) return invalid(`producer_id ${producerId} is negative: use 0 (not idempotent) or an id from InitProducer`);
   if (producerId > 0 && (producerEpoch < 0 || baseSequence < 0)) {
     return invalid(`producer_epoch ${producerEpoch} and base_sequence ${baseSequence} must be >= 0 for an idempotent producer`);

@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { scanBatch } from '../../src/protocol/batch-scan';
+import { Compression } from '../../src/protocol/compression';
 import { FakeBroker } from '../client/fake-broker';
 import { sluice } from './run-cli';
 
@@ -64,6 +66,19 @@ describe('sluice CLI (fake broker)', () => {
     assert.deepEqual(records[0].headers, { src: 'cli' });
     const k1 = records.filter((r) => r.key === 'k1');
     assert.equal(k1[0].partition, k1[1].partition, 'same key, same partition');
+  });
+
+  it('produce --compression sends compressed batches that consume reads back, and names the codecs there are', async () => {
+    broker.createTopic('t', 1);
+    const produced = await cli(['produce', 't', '--compression', 'lz4'], 'one\ntwo\nthree\n');
+    assert.equal(produced.code, 0, produced.stderr);
+    const stored = broker.partition('t', 0).batches.map((b) => scanBatch(b.bytes));
+    assert.deepEqual(stored.map((scan) => scan.ok && scan.summary.compression), stored.map(() => Compression.LZ4));
+    const consumed = await cli(['consume', 't', '--from-beginning', '--max', '3']);
+    assert.equal(consumed.stdout, 'one\ntwo\nthree\n');
+    const wrong = await cli(['produce', 't', '--compression', 'zstd'], 'x\n');
+    assert.equal(wrong.code, 1);
+    assert.equal(wrong.stderr, "sluice: error: --compression: compression 'zstd' is not one of none, gzip, snappy, lz4 (zstd is not built yet)\n");
   });
 
   it('consume --group commits as it goes and resumes from the committed offset', async () => {

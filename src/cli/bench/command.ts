@@ -17,6 +17,7 @@ import { renderChartSvg } from './svg-chart';
 import { formatResultsTable } from './table';
 import { guarded, nonNegative, parseDurationMs, parseRecordSize, positiveBytes, positiveInt, positiveNumber } from './command-support';
 import { chartCommand, profileCommand } from './saved-file-commands';
+import { COMPRESSION_NAMES, type CompressionName } from '../../protocol/compression';
 
 interface CommonOptions {
   system: 'sluice' | 'nats' | 'redis';
@@ -39,6 +40,7 @@ interface CommonOptions {
   maxInFlight: number;
   maxInFlightBytes: number;
   bufferMemory?: number;
+  compression?: CompressionName;
   warmup?: number;
   json?: string;
   chart?: string;
@@ -67,6 +69,7 @@ function withCommonOptions(command: Command): Command {
     .option('--max-in-flight <n>', 'unacknowledged records per producer', positiveInt('max in flight'), DEFAULT_SPEC.maxInFlight)
     .option('--max-in-flight-bytes <bytes>', 'unacknowledged bytes per producer (e.g. 2MB; the smaller window applies)', positiveBytes('max in flight bytes'), DEFAULT_SPEC.maxInFlightBytes)
     .option('--buffer-memory <bytes>', "Sluice's producer buffer limit, bufferMemory (default: the client's, 32 MiB)", positiveBytes('buffer memory'))
+    .addOption(new Option('--compression <codec>', "Sluice's batch codec (peers ignore it)").choices([...COMPRESSION_NAMES]))
     .option('--warmup <time>', 'with --rate: send at the rate for this long before measuring (e.g. 10s)', parseDurationMs)
     .option('--json <file>', 'write the results as JSON')
     .option('--chart <file.svg>', 'draw throughput over time and the latency distribution as SVG')
@@ -122,6 +125,7 @@ function specFrom(workload: WorkloadKind, o: CommonOptions): WorkloadSpec {
     maxInFlight: o.maxInFlight,
     maxInFlightBytes: o.maxInFlightBytes,
     bufferMemory: o.bufferMemory,
+    ...(o.compression !== undefined && o.compression !== 'none' && { compression: o.compression }),
     warmupMs: o.warmup ?? 0,
   };
 }

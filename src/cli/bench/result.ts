@@ -3,6 +3,7 @@
 import * as os from 'node:os';
 import type { KeyDistribution } from './keys';
 import type { LatencySummary, PercentilePoint } from './latency';
+import type { CompressionName } from '../../protocol/compression';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -35,6 +36,8 @@ export interface WorkloadSpec {
   readonly maxInFlightBytes?: number;
   /** Sluice's producer buffer limit (bytes); absent: the client's default (32 MiB). */
   readonly bufferMemory?: number;
+  /** Sluice's batch codec; absent: none. */
+  readonly compression?: CompressionName;
   /**
    * Paced runs: records are sent at the target rate for this long before measuring starts, and
    * neither counted nor timed (clients and servers reach steady state: JIT, connections, caches).

@@ -38,7 +38,7 @@ function report(): void {
 
 async function runProducer(driver: BenchDriver): Promise<void> {
   const { spec } = init;
-  const producer = await driver.producer({ acks: spec.acks, lingerMs: spec.lingerMs, batchMaxBytes: spec.batchMaxBytes, bufferMemory: spec.bufferMemory });
+  const producer = await driver.producer({ acks: spec.acks, lingerMs: spec.lingerMs, batchMaxBytes: spec.batchMaxBytes, bufferMemory: spec.bufferMemory, compression: spec.compression });
   const recordBytes = Math.max(spec.recordBytes, TIMESTAMP_BYTES);
   const window = recordWindow(spec);
   const filler = randomFillSync(Buffer.alloc(recordBytes));

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import type { Acks, Message, RecordMetadata } from '../../client';
+import { COMPRESSION_NAMES, type CompressionName, parseCompression } from '../../protocol/compression';
 import { action, CliError, collect, parseCount, parsePairs, withClient } from '../cli-support';
 
 interface ProduceOptions {
@@ -10,6 +11,7 @@ interface ProduceOptions {
   partition?: string;
   acks: string;
   lingerMs: string;
+  compression: string;
 }
 
 export function produceCommand(): Command {
@@ -21,13 +23,20 @@ export function produceCommand(): Command {
     .option('--partition <n>', 'write every record to this partition (default: by key, murmur2)')
     .option('--acks <acks>', 'all | leader | none', 'all')
     .option('--linger-ms <ms>', 'batching delay', '5')
+    .option('--compression <codec>', `compress each batch: ${COMPRESSION_NAMES.join(' | ')}`, 'none')
     .action(action(async (topic: string, options: ProduceOptions, command: Command) => {
       if (!['all', 'leader', 'none'].includes(options.acks)) throw new CliError(`--acks '${options.acks}' is invalid: use all, leader or none`);
       const headers = options.header.length > 0 ? parsePairs(options.header, '--header') : undefined;
       const partition = options.partition === undefined ? undefined : parseCount(options.partition, '--partition');
       const separator = options.keySeparator;
+      let compression: CompressionName;
+      try {
+        compression = parseCompression(options.compression);
+      } catch (error) {
+        throw new CliError(`--compression: ${(error as Error).message}`);
+      }
       await withClient(command, async (client) => {
-        const producer = client.producer({ acks: options.acks as Acks, lingerMs: parseCount(options.lingerMs, '--linger-ms') });
+        const producer = client.producer({ acks: options.acks as Acks, lingerMs: parseCount(options.lingerMs, '--linger-ms'), compression });
         await producer.connect();
         const lastOffsets = new Map<number, number>();
         let records = 0;

@@ -100,6 +100,7 @@ export async function openSluiceDriver(config: SluiceConfig): Promise<BenchDrive
         batchMaxBytes: tuning.batchMaxBytes,
         bufferMemory: tuning.bufferMemory,
         idempotent: tuning.acks !== 'none',
+        compression: tuning.compression,
       });
       await producer.connect();
       return {

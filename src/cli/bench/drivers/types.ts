@@ -1,6 +1,7 @@
 // The one interface every system under test is driven through, so that Sluice and its peers
 // run literally the same workload code. A driver lives inside one worker thread.
 import type { Acks } from '../result';
+import type { CompressionName } from '../../../protocol/compression';
 
 /** How to reach a system; plain data so that it crosses into worker threads. */
 export type DriverConfig =
@@ -20,6 +21,8 @@ export interface ProducerTuning {
   readonly batchMaxBytes: number;
   /** Sluice's producer buffer limit (its client's bufferMemory); the client's default when absent. Peers ignore it. */
   readonly bufferMemory?: number;
+  /** Sluice's batch codec; peers ignore it. */
+  readonly compression?: CompressionName;
 }
 
 export interface BenchDriver {
