@@ -11,6 +11,8 @@ export interface TopicConfig {
   readonly 'flush.policy': 'batch' | 'interval';
   readonly 'flush.interval.ms': number;
   readonly 'max.message.bytes': number;
+  /** Kafka's key; only 'producer': batches are stored as the producer compressed them. */
+  readonly 'compression.type': 'producer';
 }
 
 export const DEFAULT_TOPIC_CONFIG: TopicConfig = {
@@ -22,6 +24,7 @@ export const DEFAULT_TOPIC_CONFIG: TopicConfig = {
   'flush.policy': 'batch',
   'flush.interval.ms': 1000,
   'max.message.bytes': 4 * 1024 * 1024,
+  'compression.type': 'producer',
 };
 
 type Parser = (value: string) => number | string;
@@ -56,6 +59,10 @@ const PARSERS: Record<keyof TopicConfig, Parser> = {
   'flush.policy': oneOf('batch', 'interval'),
   'flush.interval.ms': integer(1, 3_600_000),
   'max.message.bytes': integer(1024, 64 * 1024 * 1024),
+  'compression.type': (value) => {
+    if (value === 'producer') return value;
+    throw new Error(`must be 'producer': the broker stores batches as the producer compressed them and never recompresses (it does not decode records); set the producer's compression instead`);
+  },
 };
 
 export const TOPIC_CONFIG_KEYS = Object.keys(PARSERS) as (keyof TopicConfig)[];

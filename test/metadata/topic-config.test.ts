@@ -22,6 +22,11 @@ describe('topic config', () => {
     assert.throws(() => mergeTopicConfig(DEFAULT_TOPIC_CONFIG, { 'cleanup.policy': 'compact' }), /not supported yet/);
   });
 
+  it("accepts compression.type 'producer' and says why the broker does not recompress", () => {
+    assert.equal(mergeTopicConfig(DEFAULT_TOPIC_CONFIG, { 'compression.type': 'producer' })['compression.type'], 'producer');
+    assert.throws(() => mergeTopicConfig(DEFAULT_TOPIC_CONFIG, { 'compression.type': 'lz4' }), /compression.type='lz4' is invalid: must be 'producer': the broker stores batches as the producer compressed them and never recompresses/);
+  });
+
   it('resets deleted keys to the defaults', () => {
     const changed = mergeTopicConfig(DEFAULT_TOPIC_CONFIG, { 'retention.bytes': '1000000' });
     const reset = mergeTopicConfig(changed, {}, ['retention.bytes']);
