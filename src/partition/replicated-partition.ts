@@ -337,6 +337,9 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
 
   onFailed(error: Error): void {
     this.failure = `${this.name} stopped on this broker after a storage failure (${error.message}); restart the broker to recover it`;
+    // It leads nothing any more (its group hands leadership off): nobody should be sent here.
+    this.isLeader = false;
+    this.leader = null;
     this.failAll(ErrorCode.STORAGE_ERROR, this.failure);
   }
 

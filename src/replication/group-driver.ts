@@ -4,7 +4,7 @@
 // the messages that promise durability — votes and append acknowledgements (thesis §3.8, §10.2.1).
 import { asRaftIndex, asTerm, type NodeId } from '../common/ids';
 import type { Logger } from '../common/logger';
-import { RaftNode, SeededRandom, type Entry, type Ready, type SoftState } from '../raft';
+import { RaftNode, SeededRandom, type Entry, type ProgressStatus, type Ready, type SoftState } from '../raft';
 import type { EntryHeader } from '../storage/types';
 import type { LogRaftStorage, PartitionSnapshotData } from './log-raft-storage';
 import { toAppendEntry } from './partition-entry';
@@ -51,7 +51,8 @@ export class GroupDriver implements HostedGroup {
   readonly node: RaftNode;
   private running = false;
   private again = false;
-  private failed = false;
+  /** Storage failed: the group is inert until the broker restarts (see RaftHost). */
+  failed = false;
   private stopped = false;
   /** Resolves when every earlier Ready's writes are durable and its messages were sent. */
   private durableChain: Promise<void> = Promise.resolve();
@@ -165,9 +166,7 @@ export class GroupDriver implements HostedGroup {
         }
       } while (this.again && !this.stopped);
     } catch (error) {
-      this.failed = true;
-      this.options.logger.fatal({ group: this.groupId, err: error }, 'raft group stopped: its storage failed');
-      this.options.machine.onFailed(error as Error);
+      this.fail(error as Error, 'raft group stopped: its storage failed');
     } finally {
       this.running = false;
     }
@@ -220,14 +219,36 @@ export class GroupDriver implements HostedGroup {
           host.schedule(this);
         });
       this.durableChain.catch((error: unknown) => {
-        if (this.failed) return;
-        this.failed = true;
-        this.options.logger.fatal({ group: this.groupId, err: error }, 'raft group stopped: fsync failed');
-        machine.onFailed(error as Error);
+        if (!this.failed) this.fail(error as Error, 'raft group stopped: fsync failed');
       });
     } else if (messages.length > 0) {
       this.durableChain = this.durableChain.then(() => host.send(this.groupId, messages));
     }
+  }
+
+  private fail(error: Error, message: string): void {
+    this.failed = true;
+    this.options.logger.fatal({ group: this.groupId, err: error }, message);
+    this.options.machine.onFailed(error);
+    this.handOffLeadership();
+  }
+
+  /**
+   * A leader whose storage failed tells its most caught-up voter to campaign at once (Raft's
+   * TimeoutNow). Its followers would otherwise wait for ever: a quiet follower watches only the
+   * leader's broker, which stays up, and one woken by the last append goes quiet again before
+   * its election timeout. A failed node never answers a vote (its Readys are not processed).
+   */
+  private handOffLeadership(): void {
+    const status = this.node.status();
+    if (status.role !== 'leader') return;
+    let best: ProgressStatus | undefined;
+    for (const p of status.progress) {
+      if (p.id !== status.id && !p.isLearner && (best === undefined || p.match > best.match)) best = p;
+    }
+    if (best === undefined) return;
+    this.options.logger.warn({ group: this.groupId, to: best.id }, `raft group ${this.groupId}: handing leadership to node ${best.id} after the storage failure`);
+    this.options.host.send(this.groupId, [{ type: 'timeoutNow', term: status.term, from: status.id, to: best.id }]);
   }
 
   /** Term and vote changes are durable before any message is sent; commit-only changes are written lazily. */

@@ -26,6 +26,11 @@ export interface HostedGroup {
   onTick?(): void;
   /** Something happened that a quiet group must react to (a message other than a heartbeat). */
   wake?(): void;
+  /**
+   * Stopped for good (its storage failed): neither ticked nor given messages, whose answers it
+   * could never send and would keep queued.
+   */
+  readonly failed?: boolean;
 }
 
 export interface NodeLiveness {
@@ -117,7 +122,7 @@ export class RaftHost implements NodeLiveness {
     this.transport.keepalive();
     let active = 0;
     for (const group of this.groups.values()) {
-      if (group.quiescent?.(this)) continue;
+      if (group.failed || group.quiescent?.(this)) continue;
       active++;
       group.node.tick();
       group.onTick?.();
@@ -131,7 +136,7 @@ export class RaftHost implements NodeLiveness {
     for (const envelope of envelopes) {
       if (envelope.to !== this.nodeId) continue;
       const group = this.groups.get(envelope.groupId);
-      if (!group) continue; // a replica this broker has not created yet: the sender retries
+      if (!group || group.failed) continue; // not created yet (the sender retries), or failed
       const type = envelope.message.type;
       if (type !== 'heartbeat' && type !== 'heartbeatResponse') group.wake?.();
       group.node.step(envelope.message);

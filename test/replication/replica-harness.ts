@@ -33,6 +33,8 @@ export interface NodeOptions {
   readonly io?: FileIo;
   /** The broker's Raft entry cache budget (RaftHost); default the broker's. */
   readonly entryCacheBytes?: number;
+  /** Ticks of silence before a follower campaigns (randomised up to twice that); default 10. */
+  readonly electionTimeoutTicks?: number;
 }
 
 export async function startNode(network: InMemoryNetwork, id: number, dir: string, options: NodeOptions = {}): Promise<TestNode> {
@@ -41,7 +43,7 @@ export async function startNode(network: InMemoryNetwork, id: number, dir: strin
   const log = await engine.openLog(TP.topic, TP.partition, options.logConfig ?? DEFAULT_LOG_CONFIG);
   const partition = await openReplicatedPartition({
     topicPartition: TP, log, meta: engine, host, nodeId: id, replicaIds: options.replicaIds ?? [1, 2, 3], clock: systemClock,
-    logger: moduleLogger('test'), addressOf: (b) => `node-${b}`, electionTimeoutTicks: 10,
+    logger: moduleLogger('test'), addressOf: (b) => `node-${b}`, electionTimeoutTicks: options.electionTimeoutTicks ?? 10,
     joining: options.joining, onReassigned: options.onReassigned,
   });
   host.start();
