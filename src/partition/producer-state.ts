@@ -1,7 +1,7 @@
 // Idempotent-producer bookkeeping for one partition: per producer id, its epoch, the next
 // expected sequence and the last few batches (to answer a retried batch with its original
-// offset). Rebuilt from the log's entry headers on start, so it survives restarts and (later)
-// leader changes.
+// offset). Kept from the batches each replica appends (so it survives leader changes), on a
+// leader with the batches it proposed on top, and rebuilt from the log's tail after a restart.
 import { ErrorCode } from '../common/errors';
 
 /** How many recent batches per producer are remembered for duplicate detection (Kafka: 5). */
@@ -43,12 +43,18 @@ export interface ProducerBatchFacts {
 const ACCEPT: SequenceCheck = { kind: 'accept' };
 
 export class ProducerStateTable {
+  /** What the appended batches say. */
   private readonly producers = new Map<number, ProducerEntry>();
+  /**
+   * A Raft leader's view on top of it: producers with batches proposed and not yet appended
+   * (their proposals may be lost with the leadership, so they never reach `producers`).
+   */
+  private readonly proposed = new Map<number, ProducerEntry>();
 
   /** Decides what to do with a batch; does not change state (call `record` after appending). */
   check(batch: ProducerBatchFacts): SequenceCheck {
     if (batch.producerId === 0) return ACCEPT;
-    const entry = this.producers.get(batch.producerId);
+    const entry = this.proposed.get(batch.producerId) ?? this.producers.get(batch.producerId);
     if (!entry) {
       return ACCEPT; // first batch seen from this producer here (or its state expired)
     }
@@ -73,23 +79,38 @@ export class ProducerStateTable {
   /** Remembers an accepted batch at `baseOffset`, appended at `appendTimeMs`. */
   record(batch: ProducerBatchFacts, baseOffset: number, appendTimeMs: number): void {
     if (batch.producerId === 0) return;
-    let entry = this.producers.get(batch.producerId);
-    if (!entry || batch.producerEpoch > entry.epoch) {
-      entry = { epoch: batch.producerEpoch, lastSequence: -1, batches: [], lastWriteMs: appendTimeMs };
-      this.producers.set(batch.producerId, entry);
+    const entry = recordInto(this.producers, batch, baseOffset, appendTimeMs);
+    const ahead = this.proposed.get(batch.producerId);
+    if (ahead !== undefined && (ahead.epoch < entry.epoch || (ahead.epoch === entry.epoch && ahead.lastSequence <= entry.lastSequence))) {
+      this.proposed.delete(batch.producerId); // every batch it proposed is appended
     }
-    if (appendTimeMs > entry.lastWriteMs) entry.lastWriteMs = appendTimeMs;
-    const lastSequence = batch.baseSequence + batch.recordCount - 1;
-    entry.lastSequence = lastSequence;
-    entry.batches.push({ baseSequence: batch.baseSequence, lastSequence, baseOffset });
-    if (entry.batches.length > REMEMBERED_BATCHES) entry.batches.shift();
+  }
+
+  /** A leader's batch, proposed at `baseOffset` and not yet appended (`record` follows when it is). */
+  recordProposed(batch: ProducerBatchFacts, baseOffset: number, appendTimeMs: number): void {
+    if (batch.producerId === 0) return;
+    if (!this.proposed.has(batch.producerId)) {
+      const appended = this.producers.get(batch.producerId);
+      if (appended !== undefined) this.proposed.set(batch.producerId, { ...appended, batches: [...appended.batches] });
+    }
+    recordInto(this.proposed, batch, baseOffset, appendTimeMs);
+  }
+
+  /** Leadership lost: proposals not yet appended may never be. */
+  dropProposed(): void {
+    this.proposed.clear();
+  }
+
+  /** Takes the producers this table does not know from `other` (a table rebuilt from the log's tail). */
+  adoptMissing(other: ProducerStateTable): void {
+    for (const [id, entry] of other.producers) if (!this.producers.has(id)) this.producers.set(id, entry);
   }
 
   /** Forgets the producers whose newest batch here was appended before `cutoffMs`; returns how many. */
   expireBefore(cutoffMs: number): number {
     let expired = 0;
     for (const [id, entry] of this.producers) {
-      if (entry.lastWriteMs < cutoffMs) {
+      if (entry.lastWriteMs < cutoffMs && !this.proposed.has(id)) {
         this.producers.delete(id);
         expired++;
       }
@@ -100,11 +121,26 @@ export class ProducerStateTable {
   /** Forgets everything (the caller then replays the log to rebuild). */
   clear(): void {
     this.producers.clear();
+    this.proposed.clear();
   }
 
   get size(): number {
     return this.producers.size;
   }
+}
+
+function recordInto(producers: Map<number, ProducerEntry>, batch: ProducerBatchFacts, baseOffset: number, appendTimeMs: number): ProducerEntry {
+  let entry = producers.get(batch.producerId);
+  if (!entry || batch.producerEpoch > entry.epoch) {
+    entry = { epoch: batch.producerEpoch, lastSequence: -1, batches: [], lastWriteMs: appendTimeMs };
+    producers.set(batch.producerId, entry);
+  }
+  if (appendTimeMs > entry.lastWriteMs) entry.lastWriteMs = appendTimeMs;
+  const lastSequence = batch.baseSequence + batch.recordCount - 1;
+  entry.lastSequence = lastSequence;
+  entry.batches.push({ baseSequence: batch.baseSequence, lastSequence, baseOffset });
+  if (entry.batches.length > REMEMBERED_BATCHES) entry.batches.shift();
+  return entry;
 }
 
 function outOfOrder(batch: ProducerBatchFacts, expected: number): SequenceCheck {

@@ -59,6 +59,8 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   /** The leader found the group's voters equal to the assignment and nothing left to report. */
   private membershipSettled = false;
   private readonly producers = new ProducerStateTable();
+  /** Whether the producers that wrote before this replica opened were read from the log (prepareLeadership). */
+  private producersSeeded = false;
   private readonly pending = new Map<number, PendingProposal>();
   private readonly committedWaiters: OffsetWaiters;
   private driver: GroupDriver | undefined;
@@ -138,7 +140,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     if (!proposed.ok) return Promise.resolve(this.notLeader());
     const baseOffset = this.nextOffset;
     this.nextOffset += input.recordCount;
-    this.producers.record(input, baseOffset, appendTimeMs);
+    this.producers.recordProposed(input, baseOffset, appendTimeMs);
     const outcome = new Promise<ProduceOutcome>((resolve) => this.pending.set(proposed.index, { term: proposed.term, input, baseOffset, appendTimeMs, proposedAtMs: performance.now(), resolve }));
     driver.schedule();
     if (input.acks === 'none') return Promise.resolve({ ok: true, code: ErrorCode.NONE, baseOffset: -1, appendTimeMs: -1, logStartOffset: this.logStartOffset });
@@ -274,7 +276,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   onAppended(entries: readonly Entry[], headers: readonly EntryHeader[]): void {
     headers.forEach((header, i) => {
       if (header.kind !== EntryKind.DATA) return;
-      if (!this.isLeader && header.producerId > 0) this.producers.record(header, header.baseOffset, header.appendTimeMs);
+      if (header.producerId > 0) this.producers.record(header, header.baseOffset, header.appendTimeMs);
       const proposal = this.pending.get(entries[i]!.index);
       if (proposal && proposal.input.acks === 'leader' && proposal.term === header.term) {
         this.pending.delete(entries[i]!.index);
@@ -292,6 +294,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     }
     this.producers.clear();
     await rebuildProducerState(this.options.log, this.producers);
+    this.producersSeeded = true;
   }
 
   onSnapshotInstalled(_snapshotIndex: number, logStartOffset: number): void {
@@ -330,6 +333,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
       void this.prepareLeadership();
     } else if (!this.isLeader && wasLeader) {
       this.leaderReady = false;
+      this.producers.dropProposed();
       this.failAll(ErrorCode.NOT_LEADER, `${this.name}: leadership moved before the batch committed; retry`);
     }
     this.changed.notify();
@@ -345,10 +349,22 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
 
   // --- helpers ------------------------------------------------------------------------------
 
+  /**
+   * Every replica records the batches it appends, so a new leader already knows the producers
+   * that wrote since this replica opened; the first leadership after opening adds, from the
+   * log's tail, those that wrote before. (Until 2026-12-07 every leadership rebuilt the table
+   * from the tail alone: a producer whose last batch lay further back was forgotten at each
+   * leader change, and its retried batch appended again.)
+   */
   private async prepareLeadership(): Promise<void> {
     const term = this.term;
-    this.producers.clear();
-    await rebuildProducerState(this.options.log, this.producers);
+    this.producers.dropProposed();
+    if (!this.producersSeeded) {
+      const tail = new ProducerStateTable();
+      await rebuildProducerState(this.options.log, tail);
+      this.producers.adoptMissing(tail);
+      this.producersSeeded = true;
+    }
     if (!this.isLeader || this.term !== term) return;
     this.nextOffset = this.options.log.logEndOffset;
     this.leaderReady = true;
