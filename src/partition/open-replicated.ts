@@ -59,6 +59,7 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
     },
     committedEnd,
   );
+  partition.restoreProducers(options.log.cleanCloseAnnex);
   driver = new GroupDriver({
     groupId,
     nodeId: asNodeId(options.nodeId),

@@ -84,7 +84,8 @@ export class Partition implements PartitionReplica {
 
   static async open(tp: TopicPartition, log: PartitionLog, config: LogConfig, clock: Clock, logger: Logger, nodeId = 1): Promise<Partition> {
     const partition = new Partition(tp, log, config, clock, logger, nodeId);
-    await rebuildProducerState(log, partition.producers);
+    // After a clean close the table kept with it is exact; otherwise read the log's tail.
+    if (!partition.producers.restore(log.cleanCloseAnnex)) await rebuildProducerState(log, partition.producers);
     return partition;
   }
 
@@ -173,6 +174,7 @@ export class Partition implements PartitionReplica {
   async close(): Promise<void> {
     this.closed = true;
     while (this.draining) await this.draining;
+    this.log.setCloseAnnex(this.producers.snapshot());
   }
 
   /** Under flush.policy=interval a write commits once appended; under batch once fsynced (PartitionLog.persist says the same for Raft members). */

@@ -118,6 +118,21 @@ export class ProducerStateTable {
     return expired;
   }
 
+  /** The appended state, as plain data (kept with a clean close of the log: PartitionLog.setCloseAnnex). */
+  snapshot(): ProducerSnapshot {
+    return [...this.producers].map(([id, e]) => [id, e.epoch, e.lastSequence, e.lastWriteMs, e.batches.map((b) => [b.baseSequence, b.lastSequence, b.baseOffset])]);
+  }
+
+  /** Replaces the state with a snapshot; false (and nothing changed) when `data` is not one. */
+  restore(data: unknown): boolean {
+    if (!isProducerSnapshot(data)) return false;
+    this.clear();
+    for (const [id, epoch, lastSequence, lastWriteMs, batches] of data) {
+      this.producers.set(id, { epoch, lastSequence, lastWriteMs, batches: batches.map(([baseSequence, last, baseOffset]) => ({ baseSequence, lastSequence: last, baseOffset })) });
+    }
+    return true;
+  }
+
   /** Forgets everything (the caller then replays the log to rebuild). */
   clear(): void {
     this.producers.clear();
@@ -127,6 +142,14 @@ export class ProducerStateTable {
   get size(): number {
     return this.producers.size;
   }
+}
+
+/** Per producer: id, epoch, last sequence, last write time, and its remembered batches (base sequence, last sequence, base offset). */
+export type ProducerSnapshot = [number, number, number, number, [number, number, number][]][];
+
+function isProducerSnapshot(data: unknown): data is ProducerSnapshot {
+  const numbers = (value: unknown, length: number): boolean => Array.isArray(value) && value.length === length && value.every((n) => typeof n === 'number');
+  return Array.isArray(data) && data.every((p) => Array.isArray(p) && p.length === 5 && numbers(p.slice(0, 4), 4) && Array.isArray(p[4]) && (p[4] as unknown[]).every((b) => numbers(b, 3)));
 }
 
 function recordInto(producers: Map<number, ProducerEntry>, batch: ProducerBatchFacts, baseOffset: number, appendTimeMs: number): ProducerEntry {

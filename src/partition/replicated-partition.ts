@@ -189,6 +189,16 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   async close(): Promise<void> {
     await this.driver?.stop();
     this.failAll(ErrorCode.NOT_LEADER, `${this.name} is closing on this broker`);
+    if (this.failure) return;
+    // Kept with the log's clean close, so that the next open knows every producer at once. A
+    // replica that never led reads the log's tail first (it knows only the producers since open).
+    await this.seedProducers();
+    this.options.log.setCloseAnnex(this.producers.snapshot());
+  }
+
+  /** At open: the producer table a clean close kept with the log, if there is one. */
+  restoreProducers(annex: unknown): void {
+    if (this.producers.restore(annex)) this.producersSeeded = true;
   }
 
   /**
@@ -359,15 +369,19 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   private async prepareLeadership(): Promise<void> {
     const term = this.term;
     this.producers.dropProposed();
-    if (!this.producersSeeded) {
-      const tail = new ProducerStateTable();
-      await rebuildProducerState(this.options.log, tail);
-      this.producers.adoptMissing(tail);
-      this.producersSeeded = true;
-    }
+    await this.seedProducers();
     if (!this.isLeader || this.term !== term) return;
     this.nextOffset = this.options.log.logEndOffset;
     this.leaderReady = true;
+  }
+
+  /** Adds the producers that wrote before this replica opened, from the log's tail; once. */
+  private async seedProducers(): Promise<void> {
+    if (this.producersSeeded) return;
+    const tail = new ProducerStateTable();
+    await rebuildProducerState(this.options.log, tail);
+    this.producers.adoptMissing(tail);
+    this.producersSeeded = true;
   }
 
   private async answerDuplicate(input: ProduceInput, baseOffset: number): Promise<ProduceOutcome> {

@@ -43,6 +43,8 @@ export class DiskLog implements PartitionLog {
   private closing: Promise<void> | undefined;
   /** The log's last small entries, for consumers at its end (see RecentEntries). */
   private readonly recent = new RecentEntries();
+  private closeAnnex: unknown;
+  cleanCloseAnnex: unknown;
 
   private constructor(private readonly opts: DiskLogOptions, set: SegmentSet, start: LogStart, terms: TermHistory) {
     const last = set.active.lastRaftIndex;
@@ -59,6 +61,7 @@ export class DiskLog implements PartitionLog {
     for (const seg of set.segments) for (const [i, t] of seg.termStarts) terms.append(i, t);
     await opts.io.fdatasync(set.active.fd);
     const log = new DiskLog(opts, set, recovered.start, terms);
+    log.cleanCloseAnnex = recovered.cleanCloseAnnex;
     for (const seg of set.segments) if (seg.corruptRaftIndexes.length > 0) log.noteCorrupt(seg.corruptRaftIndexes[0]!);
     return log;
   }
@@ -99,6 +102,7 @@ export class DiskLog implements PartitionLog {
   private async appendNow(entries: readonly AppendEntry[]): Promise<EntryHeader[]> {
     this.checkOpen();
     if (entries.length === 0) return [];
+    this.closeAnnex = undefined; // it described the log before this append
     const { set, config } = this.state;
     let expectRaft = set.active.lastRaftIndex + 1;
     for (const e of entries) {
@@ -287,6 +291,10 @@ export class DiskLog implements PartitionLog {
     return found === undefined ? undefined : asOffset(Math.max(found, this.state.start.logStartOffset));
   }
 
+  setCloseAnnex(annex: unknown): void {
+    this.closeAnnex = annex;
+  }
+
   updateConfig(config: LogConfig): void {
     const policyChanged = config.flushPolicy !== this.state.config.flushPolicy || config.flushIntervalMs !== this.state.config.flushIntervalMs;
     this.state.config = config;
@@ -301,7 +309,9 @@ export class DiskLog implements PartitionLog {
       for (const w of this.intervalWaiters.splice(0)) w();
       const active = this.state.set.active;
       // Everything is on disk and indexed: the next open may trust the active segment instead of scanning it.
-      if ((await this.opts.index.writesSucceeded()) && this.state.dirty.size === 0 && this.state.corruptRaftIndex === undefined && !active.isEmpty) this.opts.index.putSummary(active.summary(true));
+      if ((await this.opts.index.writesSucceeded()) && this.state.dirty.size === 0 && this.state.corruptRaftIndex === undefined && !active.isEmpty) {
+        this.opts.index.putSummary({ ...active.summary(true), ...(this.closeAnnex !== undefined && { annex: this.closeAnnex }) });
+      }
       for (const seg of this.state.set.segments) await seg.close();
     });
     return this.closing;
@@ -317,7 +327,7 @@ export class DiskLog implements PartitionLog {
 
   /** A change to stored entries other than an append: the recent-entries window no longer holds. */
   private mutate<T>(fn: () => Promise<T>): Promise<T> {
-    return this.exclusive(() => (this.checkOpen(), this.recent.clear(), fn()));
+    return this.exclusive(() => (this.checkOpen(), this.recent.clear(), (this.closeAnnex = undefined), fn()));
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {

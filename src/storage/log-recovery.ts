@@ -30,6 +30,8 @@ export interface RecoveredLog {
   /** Ascending by baseOffset; the last one is active. Never empty. */
   readonly segments: Segment[];
   readonly start: LogStart;
+  /** The annex of the clean close whose summary this open trusted (PartitionLog.cleanCloseAnnex). */
+  readonly cleanCloseAnnex: unknown;
 }
 
 /**
@@ -115,6 +117,7 @@ export async function recoverLog(ctx: RecoveryContext): Promise<RecoveredLog> {
     .sort((a, b) => a - b);
   const stored = await readLogStart(io, dir);
   const lastIndexed = index.lastRaftPosition();
+  let cleanCloseAnnex: unknown;
   const segments: Segment[] = [];
   for (let i = 0; i < bases.length; i++) {
     const base = bases[i]!;
@@ -129,6 +132,7 @@ export async function recoverLog(ctx: RecoveryContext): Promise<RecoveredLog> {
     let segment: Segment;
     if (await summaryMatches(io, fd, size, summary)) {
       segment = Segment.fromSummary(summary!, path, fd, io);
+      if (isLast) cleanCloseAnnex = summary!.annex;
     } else {
       const verifyFrom = isLast && lastIndexed?.segmentBase === base && lastIndexed.pos <= size ? lastIndexed.pos : 0;
       const expected = prev === undefined ? undefined : prev.lastRaftIndex + 1;
@@ -178,5 +182,5 @@ export async function recoverLog(ctx: RecoveryContext): Promise<RecoveredLog> {
   const start: LogStart = { logStartOffset: Math.max(stored?.logStartOffset ?? 0, first.baseOffset), firstRaftIndex, snapshotTerm };
   index.removeSuffix(last.baseOffset, last.nextOffset, last.lastRaftIndex + 1);
   index.removePrefix(first.baseOffset, first.baseRaftIndex);
-  return { segments, start };
+  return { segments, start, cleanCloseAnnex };
 }

@@ -44,6 +44,8 @@ export interface SegmentSummary {
    * that the next open need not scan it (see log-recovery.ts).
    */
   readonly activeIndex?: ActiveIndexSnapshot;
+  /** With activeIndex: what the layer above kept with the clean close (PartitionLog.setCloseAnnex). */
+  readonly annex?: unknown;
 }
 
 /** The active segment's sparse index as stored: parallel arrays (see segment.ts). */

@@ -190,4 +190,13 @@ export interface PartitionLog {
 
   /** Flushes and closes files. Safe to call twice. */
   close(): Promise<void>;
+
+  /**
+   * Something of the layer above (a partition's idempotent-producer table, as the log stands) to
+   * keep with a clean close: stored with the active segment's summary, and given back by
+   * `cleanCloseAnnex` by the next open that trusts that summary (the log unchanged since).
+   */
+  setCloseAnnex(annex: unknown): void;
+  /** What the last clean close kept (see setCloseAnnex) when this open trusted it, else undefined; it describes the log as opened. */
+  readonly cleanCloseAnnex: unknown;
 }

@@ -56,4 +56,34 @@ describe('replicated partition: idempotent producers across a leader change', fu
     assert.ok(following.ok && following.code === ErrorCode.NONE && following.baseOffset === end, JSON.stringify(following));
     network.heal();
   });
+
+  it('answers it as a duplicate after a clean restart of every replica, whichever leads then', async () => {
+    const leader = await electedLeader(() => nodes);
+    assert.ok((await produceAs(leader.partition, 0, 'once')).ok);
+    const others = Array.from({ length: PRODUCER_STATE_REPLAY_ENTRIES + 200 }, (_, i) => produceOnLeader(() => nodes, [`other-${i}`]));
+    assert.ok((await Promise.all(others)).every((o) => o.ok));
+    const end = leader.partition.highWatermark;
+    await until(() => nodes.every((n) => n.partition.highWatermark === end), 'every replica to hold every batch');
+
+    const restarted: TestNode[] = [];
+    for (const node of nodes.splice(0)) {
+      await stopNode(node);
+      restarted.push(await startNode(network, node.id, node.dir));
+    }
+    nodes.push(...restarted);
+    // Each replica in turn leads: every one kept the table with its clean close (the followers
+    // had never led, so knew only what they appended since they opened).
+    for (const target of nodes) {
+      const current = await electedLeader(() => nodes);
+      if (current.id !== target.id) {
+        const group = current.host.get('orders/0')!;
+        group.node.transferLeadership(asNodeId(target.id));
+        current.host.schedule(group);
+        await until(() => target.partition.leaderId === target.id, `node ${target.id} to lead`);
+      }
+      await until(() => target.partition.caughtUp, `node ${target.id} to commit in its term`);
+      const retried = await produceAs(target.partition, 0, 'once');
+      assert.deepEqual(retried.ok && [retried.code, retried.baseOffset], [ErrorCode.DUPLICATE_SEQUENCE, 0], `leader ${target.id}`);
+    }
+  });
 });

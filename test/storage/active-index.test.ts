@@ -145,6 +145,32 @@ describe('storage: opening after a clean close', () => {
     await crashed.engine.close();
     await clean.engine.close().catch(() => undefined);
   });
+
+  it('gives back what the layer above kept with a clean close, only while the log is as it left it', async () => {
+    const first = await openCounting();
+    await first.log.append(mixedEntries(50));
+    first.log.setCloseAnnex({ producers: [[7, 0, 3, 1000, [[0, 3, 0]]]] });
+    await first.engine.close();
+
+    const second = await openCounting();
+    assert.deepEqual(second.log.cleanCloseAnnex, { producers: [[7, 0, 3, 1000, [[0, 3, 0]]]] });
+    second.log.setCloseAnnex('stale');
+    await second.log.append([dataEntry(51, { appendTimeMs: Date.now() })]);
+    await second.engine.close();
+
+    const third = await openCounting();
+    assert.equal(third.log.cleanCloseAnnex, undefined, 'an append after setCloseAnnex drops it');
+    third.log.setCloseAnnex('kept');
+    await third.engine.close();
+    const fourth = await openCounting();
+    assert.equal(fourth.log.cleanCloseAnnex, 'kept');
+    // No close at all (the engine dropped, as by kill -9) and an append: the next open has none.
+    await fourth.log.append([dataEntry(52, { appendTimeMs: Date.now() })]);
+    const fifth = await openCounting();
+    assert.equal(fifth.log.cleanCloseAnnex, undefined);
+    await fifth.engine.close();
+    await fourth.engine.close().catch(() => undefined);
+  });
 });
 
 /** Every offset's batch, every raft index's entry and a range of timestamps' offsets. */
