@@ -192,7 +192,12 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     if (this.failure) return;
     // Kept with the log's clean close, so that the next open knows every producer at once. A
     // replica that never led reads the log's tail first (it knows only the producers since open).
-    await this.seedProducers();
+    try {
+      await this.seedProducers();
+    } catch (error) {
+      this.options.logger.warn({ partition: this.name, err: error }, 'could not read the log to keep the producer table with the close; the next open reads it');
+      return;
+    }
     this.options.log.setCloseAnnex(this.producers.snapshot());
   }
 
