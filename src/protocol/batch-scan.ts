@@ -28,6 +28,13 @@ const FIELD_RECORD_COUNT = 7;
 const FIELD_RECORDS = 8;
 const FIELD_COMPRESSED_RECORDS = 9;
 
+/**
+ * The most records a compressed batch may claim. The broker assigns offsets by record_count
+ * without decompressing; uncapped, one small batch could claim billions of offsets. (An
+ * uncompressed batch is bounded by its size: every record takes at least two bytes.)
+ */
+export const MAX_COMPRESSED_RECORD_COUNT = 1 << 20;
+
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
 const WIRE_LENGTH_DELIMITED = 2;
@@ -86,6 +93,7 @@ export function scanBatch(bytes: Uint8Array): BatchScan {
     if (recordCount > 0) return invalid(`a batch compressed with codec ${compression} carries its records in compressed_records (field 9), not in records (field 8)`);
     if (compressedBytes === undefined || compressedBytes === 0) return invalid(`a batch compressed with codec ${compression} has no compressed_records (field 9)`);
     if (declaredCount === undefined || declaredCount === 0) return invalid(`a compressed batch must say how many records it holds in record_count (field 7), at least 1`);
+    if (declaredCount > MAX_COMPRESSED_RECORD_COUNT) return invalid(`record_count ${declaredCount} is above the limit of ${MAX_COMPRESSED_RECORD_COUNT} records per compressed batch`);
     recordCount = declaredCount;
   }
   if (producerId < 0) return invalid(`producer_id ${producerId} is negative: use 0 (not idempotent) or an id from InitProducer`);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { decodeBatch, encodeBatch, MalformedBatchError, type RecordInput } from '../../src/protocol/batch-codec';
-import { scanBatch } from '../../src/protocol/batch-scan';
+import { MAX_COMPRESSED_RECORD_COUNT, scanBatch } from '../../src/protocol/batch-scan';
 import { Compression, compress, parseCompression } from '../../src/protocol/compression';
 import { publicProtoRoot } from '../../src/protocol/proto-root';
 
@@ -59,6 +59,7 @@ describe('compressed record batches', () => {
     assert.match(reasons({ compression: 1, recordCount: 2 }), /no compressed_records/);
     assert.match(reasons({ compression: 1, compressedRecords: gzipSync(inner) }), /record_count \(field 7\), at least 1/);
     assert.match(reasons({ recordCount: 2, records: [{ value: Buffer.from('c') }] }), /only for a compressed batch/);
+    assert.match(reasons({ compression: 1, recordCount: MAX_COMPRESSED_RECORD_COUNT + 1, compressedRecords: gzipSync(inner) }), /record_count 1048577 is above the limit of 1048576 records per compressed batch/);
   });
 
   it('refuses, at the consumer, a batch whose record_count is wrong or whose bytes do not decompress', () => {
