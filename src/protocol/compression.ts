@@ -24,7 +24,7 @@ const CODES: Record<CompressionName, number> = { none: Compression.NONE, gzip: C
 
 /** Whether the broker accepts batches compressed with `code`. */
 export function isKnownCompression(code: number): boolean {
-  return code === Compression.GZIP || code === Compression.SNAPPY || code === Compression.LZ4;
+  return code !== Compression.NONE && Object.values(CODES).includes(code);
 }
 
 export function compressionCode(name: CompressionName): number {

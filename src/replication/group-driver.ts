@@ -51,8 +51,7 @@ export class GroupDriver implements HostedGroup {
   readonly node: RaftNode;
   private running = false;
   private again = false;
-  /** Storage failed: the group is inert until the broker restarts (see RaftHost). */
-  failed = false;
+  private failedFlag = false;
   private stopped = false;
   /** Resolves when every earlier Ready's writes are durable and its messages were sent. */
   private durableChain: Promise<void> = Promise.resolve();
@@ -76,6 +75,11 @@ export class GroupDriver implements HostedGroup {
       applied: asRaftIndex(options.applied),
     });
     this.term = options.storage.savedHardState.term;
+  }
+
+  /** Storage failed: the group is inert until the broker restarts (see RaftHost). */
+  get failed(): boolean {
+    return this.failedFlag;
   }
 
   get currentTerm(): number {
@@ -129,7 +133,7 @@ export class GroupDriver implements HostedGroup {
   }
 
   drive(): void {
-    if (this.failed || this.stopped) return;
+    if (this.failedFlag || this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
@@ -144,7 +148,7 @@ export class GroupDriver implements HostedGroup {
     this.options.host.remove(this.groupId);
     if (this.commitPersistTimer) clearTimeout(this.commitPersistTimer);
     await this.durableChain.catch(() => undefined);
-    if (!this.failed) await this.options.storage.saveHardState(this.options.storage.savedHardState).catch(() => undefined);
+    if (!this.failedFlag) await this.options.storage.saveHardState(this.options.storage.savedHardState).catch(() => undefined);
     this.options.storage.clearCache(); // its share of the broker's entry cache budget goes back
   }
 
@@ -219,7 +223,7 @@ export class GroupDriver implements HostedGroup {
           host.schedule(this);
         });
       this.durableChain.catch((error: unknown) => {
-        if (!this.failed) this.fail(error as Error, 'raft group stopped: fsync failed');
+        if (!this.failedFlag) this.fail(error as Error, 'raft group stopped: fsync failed');
       });
     } else if (messages.length > 0) {
       this.durableChain = this.durableChain.then(() => host.send(this.groupId, messages));
@@ -227,7 +231,7 @@ export class GroupDriver implements HostedGroup {
   }
 
   private fail(error: Error, message: string): void {
-    this.failed = true;
+    this.failedFlag = true;
     this.options.logger.fatal({ group: this.groupId, err: error }, message);
     this.options.machine.onFailed(error);
     this.handOffLeadership();

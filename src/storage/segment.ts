@@ -204,14 +204,7 @@ export class Segment {
   timestampSearch(timestampMs: number): TimestampSearch | undefined {
     const a = this.active;
     if (a === undefined || this.maxTimestampMs < timestampMs) return undefined;
-    const before = a.maxTimestampBefore;
-    let lo = 0;
-    let hi = before.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (before[mid]! < timestampMs) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(a.maxTimestampBefore, timestampMs);
     // Nothing kept before the answer (a segment made active again after recovery has slots
     // before its first kept one): search from the start.
     if (lo === 0) return { pos: 0, end: this.sizeBytes };
@@ -251,6 +244,18 @@ export class Segment {
     this.closed = true;
     await this.io.close(this.fd).catch(() => undefined);
   }
+}
+
+/** Index of the first element >= value in an ascending array. */
+export function lowerBound(arr: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Index of the first element > value in an ascending array. */
