@@ -29,6 +29,8 @@ export enum ErrorCode {
   NOT_COORDINATOR = 22,
   POLICY_VIOLATION = 23,
   INVALID_RECORD = 24,
+  OUTCOME_UNKNOWN = 25,
+  INVALID_DUPLICATE = 26,
 }
 
 const RETRIABLE = new Set<ErrorCode>([
@@ -38,9 +40,35 @@ const RETRIABLE = new Set<ErrorCode>([
   ErrorCode.COORDINATOR_NOT_AVAILABLE,
   ErrorCode.NOT_COORDINATOR,
   ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.STORAGE_ERROR,
+  ErrorCode.OUTCOME_UNKNOWN,
 ]);
 
 export const isRetriable = (code: ErrorCode): boolean => RETRIABLE.has(code);
+
+/**
+ * Produce answers that prove the batch was not appended: the broker decided them before it
+ * proposed (or the proposal was replaced by another entry at its index). After any other failure
+ * (OUTCOME_UNKNOWN, REQUEST_TIMED_OUT, UNKNOWN, a lost connection) the batch may be stored, and an
+ * idempotent producer must not give its sequence numbers to other records (docs/client.md,
+ * "Unknown outcomes").
+ */
+const NOT_APPENDED = new Set<ErrorCode>([
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.NOT_LEADER,
+  ErrorCode.MESSAGE_TOO_LARGE,
+  ErrorCode.CORRUPT_MESSAGE,
+  ErrorCode.OUT_OF_ORDER_SEQUENCE,
+  ErrorCode.INVALID_PRODUCER_EPOCH,
+  ErrorCode.NOT_ENOUGH_REPLICAS,
+  ErrorCode.INVALID_REQUEST,
+  ErrorCode.STORAGE_ERROR,
+  ErrorCode.POLICY_VIOLATION,
+  ErrorCode.INVALID_RECORD,
+  ErrorCode.INVALID_DUPLICATE,
+]);
+
+export const provesNotAppended = (code: ErrorCode): boolean => NOT_APPENDED.has(code);
 
 export class SluiceError extends Error {
   readonly code: ErrorCode;
