@@ -10,6 +10,8 @@
 //   │   └── SluiceOffsetOutOfRangeError  OFFSET_OUT_OF_RANGE, with the valid range
 //   ├── SluiceTopicError          a per-topic ErrorCode from an admin call
 //   ├── SluiceRetriesExhaustedError  a retriable error persisted past `retry.retries` (cause = last error)
+//   ├── SluiceDeliveryTimeoutError  a record was not acknowledged within the producer's deliveryTimeoutMs;
+//   │                               `outcomeUnknown` says whether it may be stored all the same
 //   ├── SluiceBufferExhaustedError  a record waited maxBlockMs for room in the producer's buffer
 //   └── SluiceClientStateError    the client was used wrongly (not connected, closed, no group id)
 import * as grpc from '@grpc/grpc-js';
@@ -98,6 +100,40 @@ export class SluiceRetriesExhaustedError extends SluiceError {
     this.name = 'SluiceRetriesExhaustedError';
     this.attempts = attempts;
   }
+}
+
+/**
+ * A record's batch was not acknowledged within the producer's `deliveryTimeoutMs` (Kafka's
+ * delivery.timeout.ms). `outcomeUnknown` is true when some attempt may have stored it (the broker
+ * answered OUTCOME_UNKNOWN or REQUEST_TIMED_OUT, or a request was lost after it was sent): the
+ * record may be in the log, once. False when every attempt was refused before it was appended:
+ * the record is certainly not stored. `cause` is the last attempt's error, if any.
+ */
+export class SluiceDeliveryTimeoutError extends SluiceError {
+  constructor(
+    readonly outcomeUnknown: boolean,
+    readonly attempts: number,
+    readonly deliveryTimeoutMs: number,
+    lastError: SluiceError | undefined,
+  ) {
+    super(
+      ErrorCode.REQUEST_TIMED_OUT,
+      `the record was not acknowledged within deliveryTimeoutMs ${deliveryTimeoutMs} ms (${attempts} attempts` +
+        `${lastError ? `; last: ${lastError.message}` : ''}): ` +
+        (outcomeUnknown ? 'it may be stored (an attempt reached the broker and its outcome is unknown)' : 'it is not stored'),
+      { retriable: false, cause: lastError },
+    );
+    this.name = 'SluiceDeliveryTimeoutError';
+  }
+}
+
+/**
+ * Whether a failed produce may have stored its record after all. Every error a producer reports
+ * answers this: a SluiceDeliveryTimeoutError says so itself; any other failure (a definite
+ * rejection such as INVALID_RECORD, a full buffer, a closed producer) means the record is not stored.
+ */
+export function isOutcomeUnknown(error: unknown): boolean {
+  return error instanceof SluiceDeliveryTimeoutError && error.outcomeUnknown;
 }
 
 /** Kafka's BufferExhaustedException: the producer's buffer stayed full for maxBlockMs. Not retried. */

@@ -27,8 +27,15 @@ export interface ProducerOptions {
   readonly lingerMs?: number;
   /** A batch is sent once its records reach this many bytes (default 1 MiB). */
   readonly batchMaxBytes?: number;
-  /** Produce requests in flight per partition (default 5). */
+  /** Produce requests in flight per partition (default 5; at most 5 for an idempotent producer, as the broker remembers 5 batches per producer). */
   readonly maxInFlight?: number;
+  /**
+   * How long a record may take from produce() to its acknowledgement, retries included (Kafka's
+   * delivery.timeout.ms; default 120,000 ms). Retriable failures are retried until then; past it
+   * the record fails with SluiceDeliveryTimeoutError, whose `outcomeUnknown` says whether it may
+   * be stored. `ClientOptions.retry.retries` does not bound a producer's batches; its backoffs do.
+   */
+  readonly deliveryTimeoutMs?: number;
   /**
    * Bytes of records the producer may hold, queued or unacknowledged (Kafka's buffer.memory;
    * default 32 MiB). Past it, produce() and send() wait for acknowledgements to free room.
