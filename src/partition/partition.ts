@@ -186,12 +186,18 @@ export class Partition implements PartitionReplica {
     return `${this.topicPartition.topic}/${this.topicPartition.partition}`;
   }
 
+  /**
+   * A retry is answered no earlier than its original would be: a retry of a batch still queued
+   * waits for it to be durable (its append may fail), and shares the original's failure.
+   */
   private async answerDuplicate(input: ProduceInput, baseOffset: number): Promise<ProduceOutcome> {
-    if (input.acks === 'all' && !this.commitsOnWrite) {
+    if (input.acks === 'none') return { ok: true, code: ErrorCode.DUPLICATE_SEQUENCE, baseOffset, appendTimeMs: -1, logStartOffset: this.logStartOffset };
+    const end = baseOffset + input.recordCount;
+    if ((input.acks === 'all' && !this.commitsOnWrite) || end > this.log.logEndOffset) {
       try {
-        await this.durableWaiters.waitFor(baseOffset + input.recordCount);
+        await this.durableWaiters.waitFor(end);
       } catch (error) {
-        return failure(ErrorCode.STORAGE_ERROR, (error as Error).message);
+        return failure(error instanceof SluiceError ? error.code : ErrorCode.OUTCOME_UNKNOWN, (error as Error).message);
       }
     }
     return { ok: true, code: ErrorCode.DUPLICATE_SEQUENCE, baseOffset, appendTimeMs: -1, logStartOffset: this.logStartOffset };
@@ -250,7 +256,10 @@ export class Partition implements PartitionReplica {
           this.logger.fatal({ partition: this.name, err: error }, 'fsync failed: refusing writes until restart');
           const message = `fsync failed on ${this.name} (${(error as Error).message}): it refuses writes until the broker restarts and recovers it`;
           this.syncFailure ??= message;
-          for (const pending of waitingForSync) pending.resolve(failure(ErrorCode.STORAGE_ERROR, message));
+          // Written but not known to be durable: after the restart the batch may or may not be there.
+          const unknown = `${message}; the batch was written and may survive the restart: resend the same batch (an idempotent retry is answered DUPLICATE_SEQUENCE if it was stored)`;
+          for (const pending of waitingForSync) pending.resolve(failure(ErrorCode.OUTCOME_UNKNOWN, unknown));
+          this.durableWaiters.failAbove(this.durableOffset, new SluiceError(ErrorCode.OUTCOME_UNKNOWN, unknown));
         },
       );
     }
@@ -273,7 +282,8 @@ export class Partition implements PartitionReplica {
     this.logger.error({ partition: this.name, err: error, dropped: queued.length }, 'append failed');
     for (const pending of queued) pending.resolve(failure(ErrorCode.STORAGE_ERROR, message));
     this.nextOffset = this.log.logEndOffset;
-    this.durableWaiters.failAbove(this.nextOffset, new Error(message));
+    // Retries of the failed batches wait here: none of them was appended.
+    this.durableWaiters.failAbove(this.nextOffset, new SluiceError(ErrorCode.STORAGE_ERROR, message));
     this.producers.clear();
     await rebuildProducerState(this.log, this.producers);
   }

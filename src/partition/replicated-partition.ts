@@ -12,7 +12,7 @@ import { decodeFacts, encodeEntryData } from '../replication/partition-entry';
 import type { RaftTimings } from '../replication/raft-timings';
 import { EntryKind, type EntryHeader, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
 import { ChangeSignal } from './change-signal';
-import type { ProduceInput, ProduceOutcome } from './partition';
+import type { Acks, ProduceInput, ProduceOutcome } from './partition';
 import { PRODUCER_ID_EXPIRATION_MS, ProducerStateTable } from './producer-state';
 import { rebuildProducerState } from './producer-state-rebuild';
 import { NotLeaderError, type PartitionReplica } from './replica';
@@ -27,6 +27,13 @@ interface PendingProposal {
   readonly appendTimeMs: number;
   /** performance.now() at the proposal. */
   readonly proposedAtMs: number;
+  readonly resolve: (outcome: ProduceOutcome) => void;
+  /** Retries of this batch that arrived while it was in flight: each is answered with it (answerDuplicate). */
+  retries?: PendingRetry[];
+}
+
+interface PendingRetry {
+  readonly acks: Acks;
   readonly resolve: (outcome: ProduceOutcome) => void;
 }
 
@@ -62,6 +69,11 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   /** Whether the producers that wrote before this replica opened were read from the log (prepareLeadership). */
   private producersSeeded = false;
   private readonly pending = new Map<number, PendingProposal>();
+  /**
+   * Retries of batches appended here but not yet committed, waiting for the commit. Every one
+   * fails (OUTCOME_UNKNOWN) when this replica may lose track of its batch: leadership loss,
+   * truncation, close, storage failure (failAll).
+   */
   private readonly committedWaiters: OffsetWaiters;
   private driver: GroupDriver | undefined;
   private leader: number | null = null;
@@ -188,7 +200,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
 
   async close(): Promise<void> {
     await this.driver?.stop();
-    this.failAll(ErrorCode.NOT_LEADER, `${this.name} is closing on this broker`);
+    this.failAll(`${this.name} closed on this broker before the batch committed`);
     if (this.failure) return;
     // Kept with the log's clean close, so that the next open knows every producer at once. A
     // replica that never led reads the log's tail first (it knows only the producers since open).
@@ -293,9 +305,8 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
       if (header.kind !== EntryKind.DATA) return;
       if (header.producerId > 0) this.producers.record(header, header.baseOffset, header.appendTimeMs);
       const proposal = this.pending.get(entries[i]!.index);
-      if (proposal && proposal.input.acks === 'leader' && proposal.term === header.term) {
-        this.pending.delete(entries[i]!.index);
-        proposal.resolve(this.success(header.baseOffset, proposal.appendTimeMs));
+      if (proposal && proposal.term === header.term && (proposal.input.acks === 'leader' || proposal.retries !== undefined)) {
+        this.answerAppended(entries[i]!.index, proposal);
       }
     });
   }
@@ -304,9 +315,11 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     for (const [index, proposal] of this.pending) {
       if (index >= fromIndex) {
         this.pending.delete(index);
-        proposal.resolve({ ok: false, code: ErrorCode.NOT_LEADER, message: `${this.name}: the batch was not committed (leadership changed); retry` });
+        // Gone from this log, but another replica may still hold it and commit it later.
+        settle(proposal, outcomeUnknown(`${this.name}: the batch was truncated from this replica's log before it committed`));
       }
     }
+    this.committedWaiters.failAbove(this.committedEndOffset, new Error(`${this.name}: the log was truncated before the batch committed`));
     this.producers.clear();
     await rebuildProducerState(this.options.log, this.producers);
     this.producersSeeded = true;
@@ -327,8 +340,11 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
       this.pending.delete(entry.index);
       if (proposal.term === entry.term) {
         this.options.timings?.commit.observe((performance.now() - proposal.proposedAtMs) / 1000);
-        proposal.resolve(this.success(proposal.baseOffset, proposal.appendTimeMs));
-      } else proposal.resolve({ ok: false, code: ErrorCode.NOT_LEADER, message: `${this.name}: the batch was replaced by a new leader's log; retry` });
+        settle(proposal, this.success(proposal.baseOffset, proposal.appendTimeMs));
+      } else {
+        // Another entry committed at its index, and an entry never moves: it is certainly not stored.
+        settle(proposal, { ok: false, code: ErrorCode.NOT_LEADER, message: `${this.name}: the batch was replaced by a new leader's log; retry` });
+      }
     }
     this.committedWaiters.advanceTo(this.committedEndOffset);
     this.changed.notify();
@@ -349,7 +365,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     } else if (!this.isLeader && wasLeader) {
       this.leaderReady = false;
       this.producers.dropProposed();
-      this.failAll(ErrorCode.NOT_LEADER, `${this.name}: leadership moved before the batch committed; retry`);
+      this.failAll(`${this.name}: leadership moved before the batch committed`);
     }
     this.changed.notify();
   }
@@ -359,7 +375,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     // It leads nothing any more (its group hands leadership off): nobody should be sent here.
     this.isLeader = false;
     this.leader = null;
-    this.failAll(ErrorCode.STORAGE_ERROR, this.failure);
+    this.failAll(this.failure);
   }
 
   // --- helpers ------------------------------------------------------------------------------
@@ -389,15 +405,56 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     this.producersSeeded = true;
   }
 
+  /**
+   * A retry of a batch this replica holds or proposed: answered with the original. A retry of an
+   * in-flight proposal succeeds or fails with it; a retry of an appended, uncommitted batch waits
+   * for the commit and fails when this replica may lose track of it (failAll).
+   */
   private async answerDuplicate(input: ProduceInput, baseOffset: number): Promise<ProduceOutcome> {
-    if (input.acks === 'all') await this.committedWaiters.waitFor(baseOffset + input.recordCount);
-    return { ok: true, code: ErrorCode.DUPLICATE_SEQUENCE, baseOffset, appendTimeMs: -1, logStartOffset: this.logStartOffset };
+    const duplicate: ProduceOutcome = { ok: true, code: ErrorCode.DUPLICATE_SEQUENCE, baseOffset, appendTimeMs: -1, logStartOffset: this.logStartOffset };
+    if (input.acks === 'none') return duplicate;
+    for (const proposal of this.pending.values()) {
+      if (proposal.baseOffset === baseOffset) return new Promise((resolve) => (proposal.retries ??= []).push({ acks: input.acks, resolve }));
+    }
+    if (input.acks === 'all') {
+      try {
+        await this.committedWaiters.waitFor(baseOffset + input.recordCount);
+      } catch (error) {
+        return outcomeUnknown((error as Error).message);
+      }
+    }
+    return duplicate;
   }
 
-  private failAll(code: ErrorCode, message: string): void {
+  /** A proposal of this term is in the log: answer those that asked for acks=leader. */
+  private answerAppended(index: number, proposal: PendingProposal): void {
+    const appended = this.success(proposal.baseOffset, proposal.appendTimeMs);
+    const retries = proposal.retries ?? [];
+    const waitingForCommit = retries.filter((retry) => retry.acks === 'all');
+    for (const retry of retries) if (retry.acks !== 'all') retry.resolve(asDuplicate(appended));
+    proposal.retries = waitingForCommit;
+    if (proposal.input.acks !== 'leader') return;
+    this.pending.delete(index);
+    proposal.resolve(appended);
+    const end = proposal.baseOffset + proposal.input.recordCount;
+    for (const retry of waitingForCommit) {
+      this.committedWaiters.waitFor(end).then(
+        () => retry.resolve(asDuplicate(appended)),
+        (error: unknown) => retry.resolve(outcomeUnknown((error as Error).message)),
+      );
+    }
+  }
+
+  /**
+   * Every proposal in flight and every retry waiting for a commit fails with OUTCOME_UNKNOWN:
+   * their batches were proposed, and another replica may hold them and commit them later.
+   */
+  private failAll(reason: string): void {
     const pending = [...this.pending.values()];
     this.pending.clear();
-    for (const proposal of pending) proposal.resolve({ ok: false, code, message });
+    const outcome = outcomeUnknown(reason);
+    for (const proposal of pending) settle(proposal, outcome);
+    this.committedWaiters.failAbove(this.committedEndOffset, new Error(reason));
   }
 
   private success(baseOffset: number, appendTimeMs: number): ProduceOutcome {
@@ -418,6 +475,25 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   private get name(): string {
     return `${this.topicPartition.topic}/${this.topicPartition.partition}`;
   }
+}
+
+/** Answers a proposal and every retry that waited on it. */
+function settle(proposal: PendingProposal, outcome: ProduceOutcome): void {
+  proposal.resolve(outcome);
+  const answer = asDuplicate(outcome);
+  for (const retry of proposal.retries ?? []) retry.resolve(answer);
+}
+
+function asDuplicate(outcome: ProduceOutcome): ProduceOutcome {
+  return outcome.ok ? { ...outcome, code: ErrorCode.DUPLICATE_SEQUENCE, appendTimeMs: -1 } : outcome;
+}
+
+function outcomeUnknown(reason: string): ProduceOutcome {
+  return {
+    ok: false,
+    code: ErrorCode.OUTCOME_UNKNOWN,
+    message: `${reason}; it may still be committed by another replica: resend the same batch (an idempotent retry is answered DUPLICATE_SEQUENCE if it was stored)`,
+  };
 }
 
 function toLeaderView(status: RaftStatus, self: number): LeaderView & { configIndex: number } {
