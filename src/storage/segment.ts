@@ -80,7 +80,7 @@ export class Segment {
   maxAppendTimeMs = -1;
   /**
    * Local clock time when the segment got its first entry, for rolling by segmentMs. After a
-   * restart it is the first entry's append time. -1 while empty.
+   * restart it is the first timed entry's append time (firstAppendTimeMs). -1 while unknown.
    */
   rollStartMs = -1;
   termStarts: [number, number][] = [];
@@ -114,7 +114,8 @@ export class Segment {
     seg.maxTimestampMs = s.maxTimestampMs;
     seg.firstAppendTimeMs = s.firstAppendTimeMs;
     seg.maxAppendTimeMs = s.maxAppendTimeMs;
-    seg.rollStartMs = s.firstAppendTimeMs;
+    // Summaries written before 2026-12-07 may hold 0, the time of an untimed first entry.
+    seg.rollStartMs = s.firstAppendTimeMs > 0 ? s.firstAppendTimeMs : -1;
     seg.termStarts = s.termStarts.map(([i, t]) => [i, t]);
     seg.lastEntryPos = s.lastEntryPos;
     seg.lastHeaderCrc = s.lastHeaderCrc;
@@ -133,8 +134,10 @@ export class Segment {
 
   /** Records a slot appended at the end; returns the index record to write to LMDB. */
   addSlot(s: SlotFacts): IndexRecord {
-    if (this.isEmpty) {
-      this.baseRaftIndex = s.raftIndex;
+    if (this.isEmpty) this.baseRaftIndex = s.raftIndex;
+    // Raft configuration entries and a new leader's no-op carry no time (appendTimeMs 0): the
+    // segment's age starts at its first entry that does. Taken from a 0, a restart rolled at once.
+    if (this.firstAppendTimeMs <= 0 && s.appendTimeMs > 0) {
       this.firstAppendTimeMs = s.appendTimeMs;
       if (this.rollStartMs < 0) this.rollStartMs = s.appendTimeMs;
     }
