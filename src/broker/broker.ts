@@ -42,7 +42,7 @@ export async function startBroker(config: BrokerConfig, clock: Clock = systemClo
   } else {
     registry = await localRegistry(config, storage, clock);
     partitions = new PartitionManager(storage, registry, config.nodeId, (tp, log, logConfig) =>
-      Partition.open(tp, log, logConfig, clock, moduleLogger('partition', { partition: partitionKey(tp) }), config.nodeId),
+      Partition.open(tp, log, logConfig, clock, moduleLogger('partition', { partition: partitionKey(tp) }), config.nodeId, config.producerIdExpirationMs),
     );
     await partitions.start(config.retentionCheckIntervalMs, { removeOrphanLogs: true });
   }

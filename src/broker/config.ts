@@ -1,7 +1,11 @@
 // Broker configuration: embedded defaults, overridden by a JSON config file, overridden by flags.
 import { readFileSync } from 'node:fs';
 import { DEFAULT_TOPIC_CONFIG, mergeTopicConfig, type TopicConfig } from '../metadata/topic-config';
+import { DEFAULT_PRODUCER_ID_EXPIRATION_MS } from '../partition/producer-state';
 import { DEFAULT_ENTRY_CACHE_BYTES } from '../replication/entry-cache-budget';
+
+/** Shorter would forget idempotent producers while their retries may still be under way. */
+const MIN_PRODUCER_ID_EXPIRATION_MS = 60_000;
 
 export interface BrokerLimits {
   /** Largest gRPC request accepted; larger ones get RESOURCE_EXHAUSTED. */
@@ -62,6 +66,12 @@ export interface BrokerConfig {
    * behind is served from disk.
    */
   readonly raftEntryCacheBytes: number;
+  /**
+   * Kafka's `producer.id.expiration.ms`: a partition forgets an idempotent producer that wrote
+   * nothing to it for this long (its next batch is then accepted like a new producer's). Within
+   * it, a retried batch is recognised after any restart, truncation or leader change.
+   */
+  readonly producerIdExpirationMs: number;
   /** Present when this broker is one of a cluster; absent for a single broker. */
   readonly cluster?: ClusterSettings;
 }
@@ -86,6 +96,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   offsetsTopicPartitions: 8,
   retentionCheckIntervalMs: 60_000,
   raftEntryCacheBytes: DEFAULT_ENTRY_CACHE_BYTES,
+  producerIdExpirationMs: DEFAULT_PRODUCER_ID_EXPIRATION_MS,
 };
 
 /** The shape of a JSON config file: any subset of BrokerConfig; `topicDefaults` as string configs. */
@@ -136,6 +147,13 @@ function validate(config: BrokerConfig): void {
   if (!config.dataDir) throw new Error('dataDir is empty: give a directory for the broker data');
   if (!Number.isInteger(config.offsetsTopicPartitions) || config.offsetsTopicPartitions < 1 || config.offsetsTopicPartitions > 1024) {
     throw new Error(`offsetsTopicPartitions ${config.offsetsTopicPartitions} is invalid: use an integer in [1, 1024]`);
+  }
+  if (!Number.isInteger(config.producerIdExpirationMs) || config.producerIdExpirationMs < MIN_PRODUCER_ID_EXPIRATION_MS) {
+    throw new Error(
+      `producerIdExpirationMs ${config.producerIdExpirationMs} is invalid: use an integer number of milliseconds of at least ${MIN_PRODUCER_ID_EXPIRATION_MS} (1 minute: ` +
+        `a shorter one forgets producers while their retries may still be under way); ` +
+        `the default is ${DEFAULT_PRODUCER_ID_EXPIRATION_MS} (1 day), as Kafka's producer.id.expiration.ms`,
+    );
   }
   if (!Number.isInteger(config.raftEntryCacheBytes) || config.raftEntryCacheBytes < 1024 * 1024) {
     throw new Error(`raftEntryCacheBytes ${config.raftEntryCacheBytes} is invalid: use an integer of at least 1048576 (1 MiB)`);

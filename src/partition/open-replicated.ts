@@ -32,6 +32,8 @@ export interface OpenReplicatedOptions {
   readonly logger: Logger;
   readonly addressOf: (brokerId: number) => string | undefined;
   readonly electionTimeoutTicks: number;
+  /** The broker's producerIdExpirationMs. */
+  readonly producerIdExpirationMs?: number;
 }
 
 export const groupIdOf = (tp: TopicPartition): string => `${tp.topic}/${tp.partition}`;
@@ -56,10 +58,11 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
       addressOf: options.addressOf,
       onReassigned: options.onReassigned,
       timings: options.host.timings,
+      producerIdExpirationMs: options.producerIdExpirationMs,
     },
     committedEnd,
   );
-  partition.restoreProducers(options.log.cleanCloseAnnex);
+  await partition.restoreProducers(options.log.cleanCloseAnnex);
   driver = new GroupDriver({
     groupId,
     nodeId: asNodeId(options.nodeId),

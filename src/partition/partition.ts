@@ -11,8 +11,9 @@ import type { Logger } from '../common/logger';
 import { EntryKind, type AppendEntry, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
 import { OffsetWaiters } from './offset-waiters';
 import { ChangeSignal } from './change-signal';
-import { PRODUCER_ID_EXPIRATION_MS, ProducerStateTable, type ProducerBatchFacts } from './producer-state';
+import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, ProducerStateTable, type ProducerBatchFacts } from './producer-state';
 import { rebuildProducerState } from './producer-state-rebuild';
+import { ProducerSnapshotSchedule } from './producer-snapshots';
 import type { PartitionReplica } from './replica';
 import type { ReadLease } from '../storage/read-buffers';
 
@@ -43,7 +44,9 @@ const SINGLE_REPLICA_TERM = asTerm(1);
 const MAX_APPEND_BYTES = 8 * 1024 * 1024;
 
 export class Partition implements PartitionReplica {
+  /** The appended batches, with the queued ones as proposals on top (so a failed append drops exactly those). */
   readonly producers = new ProducerStateTable();
+  private readonly producerSnapshots: ProducerSnapshotSchedule;
   /** Fires whenever the high watermark or the log start moves (for long polls). */
   readonly changed = new ChangeSignal();
 
@@ -74,7 +77,9 @@ export class Partition implements PartitionReplica {
     private readonly clock: Clock,
     private readonly logger: Logger,
     readonly leaderId: number,
+    private readonly producerIdExpirationMs: number,
   ) {
+    this.producerSnapshots = new ProducerSnapshotSchedule(log, logger);
     this.replicaIds = [leaderId];
     this.highWatermarkOffset = log.logEndOffset;
     this.durableOffset = log.logEndOffset;
@@ -82,10 +87,11 @@ export class Partition implements PartitionReplica {
     this.durableWaiters = new OffsetWaiters(log.logEndOffset);
   }
 
-  static async open(tp: TopicPartition, log: PartitionLog, config: LogConfig, clock: Clock, logger: Logger, nodeId = 1): Promise<Partition> {
-    const partition = new Partition(tp, log, config, clock, logger, nodeId);
-    // After a clean close the table kept with it is exact; otherwise read the log's tail.
-    if (!partition.producers.restore(log.cleanCloseAnnex)) await rebuildProducerState(log, partition.producers);
+  static async open(tp: TopicPartition, log: PartitionLog, config: LogConfig, clock: Clock, logger: Logger, nodeId = 1, producerIdExpirationMs = DEFAULT_PRODUCER_ID_EXPIRATION_MS): Promise<Partition> {
+    const partition = new Partition(tp, log, config, clock, logger, nodeId, producerIdExpirationMs);
+    // After a clean close the table kept with it is exact; otherwise rebuild it from the newest
+    // producer-state snapshot and the log after it.
+    if (!partition.producers.restore(log.cleanCloseAnnex)) await rebuildProducerState(log, partition.producers, logger);
     return partition;
   }
 
@@ -119,7 +125,7 @@ export class Partition implements PartitionReplica {
 
     const baseOffset = this.nextOffset;
     this.nextOffset += input.recordCount;
-    this.producers.record(input, baseOffset, this.clock.nowMs());
+    this.producers.recordProposed(input, baseOffset, this.clock.nowMs());
     const result = new Promise<ProduceOutcome>((resolve) => this.pending.push({ input, baseOffset, resolve }));
     this.draining ??= endOfTurn()
       .then(() => this.drain())
@@ -157,7 +163,7 @@ export class Partition implements PartitionReplica {
 
   async applyRetention(): Promise<number> {
     const nowMs = this.clock.nowMs();
-    this.producers.expireBefore(nowMs - PRODUCER_ID_EXPIRATION_MS);
+    this.producers.expireBefore(nowMs - this.producerIdExpirationMs);
     const deleted = await this.log.applyRetention(nowMs);
     if (deleted > 0) {
       this.logger.info({ partition: this.name, deleted, logStartOffset: this.logStartOffset }, 'retention deleted segments');
@@ -229,12 +235,15 @@ export class Partition implements PartitionReplica {
         batch: input.batch,
         batchCrc32c: input.batchCrc32c,
       }));
+      let headers;
       try {
-        await this.log.append(entries);
+        headers = await this.log.append(entries);
       } catch (error) {
-        await this.failAppend(group, error);
+        this.failAppend(group, error);
         continue;
       }
+      for (const h of headers) this.producers.record(h, h.baseOffset, h.appendTimeMs, h.crc);
+      this.producerSnapshots.afterAppend(headers, this.producers);
       const endOffset = this.log.logEndOffset;
       const committedOnWrite = this.commitsOnWrite;
       for (const pending of group) {
@@ -275,8 +284,11 @@ export class Partition implements PartitionReplica {
     return this.pending.splice(0, count);
   }
 
-  /** A failed append changed nothing stored: forget the queued batches and rebuild state from the log. */
-  private async failAppend(group: PendingProduce[], error: unknown): Promise<void> {
+  /**
+   * A failed append changed nothing stored: forget the queued batches. The producer table holds
+   * the appended batches apart from the queued ones (proposals), so it stays exact.
+   */
+  private failAppend(group: PendingProduce[], error: unknown): void {
     const queued = [...group, ...this.pending.splice(0)];
     const message = error instanceof SluiceError ? error.message : `append to ${this.name} failed: ${(error as Error).message}`;
     this.logger.error({ partition: this.name, err: error, dropped: queued.length }, 'append failed');
@@ -284,8 +296,7 @@ export class Partition implements PartitionReplica {
     this.nextOffset = this.log.logEndOffset;
     // Retries of the failed batches wait here: none of them was appended.
     this.durableWaiters.failAbove(this.nextOffset, new SluiceError(ErrorCode.STORAGE_ERROR, message));
-    this.producers.clear();
-    await rebuildProducerState(this.log, this.producers);
+    this.producers.dropProposed();
   }
 
   private advanceHighWatermark(offset: number): void {

@@ -13,8 +13,9 @@ import type { RaftTimings } from '../replication/raft-timings';
 import { EntryKind, type EntryHeader, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
 import { ChangeSignal } from './change-signal';
 import type { Acks, ProduceInput, ProduceOutcome } from './partition';
-import { PRODUCER_ID_EXPIRATION_MS, ProducerStateTable } from './producer-state';
+import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, ProducerStateTable } from './producer-state';
 import { rebuildProducerState } from './producer-state-rebuild';
+import { ProducerSnapshotSchedule } from './producer-snapshots';
 import { NotLeaderError, type PartitionReplica } from './replica';
 import { OffsetWaiters } from './offset-waiters';
 import { nextMembershipStep, type LeaderView } from './membership-plan';
@@ -50,6 +51,8 @@ export interface ReplicatedPartitionOptions {
   readonly onReassigned?: (replicas: readonly number[]) => Promise<void>;
   /** Where proposal-to-commit times go (the broker's /metrics). */
   readonly timings?: RaftTimings;
+  /** The broker's producerIdExpirationMs; default DEFAULT_PRODUCER_ID_EXPIRATION_MS. */
+  readonly producerIdExpirationMs?: number;
 }
 
 /** How often a finished reassignment is reported again while the metadata still lists retiring replicas. */
@@ -65,9 +68,9 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   private lastReportMs = 0;
   /** The leader found the group's voters equal to the assignment and nothing left to report. */
   private membershipSettled = false;
+  /** Exact for the appended log once restoreProducers has run (the leader's proposals on top). */
   private readonly producers = new ProducerStateTable();
-  /** Whether the producers that wrote before this replica opened were read from the log (prepareLeadership). */
-  private producersSeeded = false;
+  private readonly producerSnapshots: ProducerSnapshotSchedule;
   private readonly pending = new Map<number, PendingProposal>();
   /**
    * Retries of batches appended here but not yet committed, waiting for the commit. Every one
@@ -78,7 +81,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   private driver: GroupDriver | undefined;
   private leader: number | null = null;
   private isLeader = false;
-  /** False while a new leader rebuilds producer state; produce answers NOT_LEADER meanwhile. */
+  /** Set once a new leader took over its log's end offset (prepareLeadership); produce answers NOT_LEADER before. */
   private leaderReady = false;
   private term = 0;
   /** End offset of the last committed entry = the high watermark. */
@@ -96,6 +99,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     this.target = options.replicaIds;
     this.committedEndOffset = committedEndOffset;
     this.committedWaiters = new OffsetWaiters(committedEndOffset);
+    this.producerSnapshots = new ProducerSnapshotSchedule(options.log, options.logger);
   }
 
   /** The end offset of the entry at `applied` (what the high watermark is after a restart). */
@@ -187,7 +191,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
 
   async applyRetention(): Promise<number> {
     const nowMs = this.options.clock.nowMs();
-    this.producers.expireBefore(nowMs - PRODUCER_ID_EXPIRATION_MS);
+    this.producers.expireBefore(nowMs - (this.options.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS));
     const deleted = await this.options.log.applyRetention(nowMs);
     if (deleted > 0) this.changed.notify();
     return deleted;
@@ -202,20 +206,16 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     await this.driver?.stop();
     this.failAll(`${this.name} closed on this broker before the batch committed`);
     if (this.failure) return;
-    // Kept with the log's clean close, so that the next open knows every producer at once. A
-    // replica that never led reads the log's tail first (it knows only the producers since open).
-    try {
-      await this.seedProducers();
-    } catch (error) {
-      this.options.logger.warn({ partition: this.name, err: error }, 'could not read the log to keep the producer table with the close; the next open reads it');
-      return;
-    }
+    // Kept with the log's clean close, so that the next open knows every producer at once.
     this.options.log.setCloseAnnex(this.producers.snapshot());
   }
 
-  /** At open: the producer table a clean close kept with the log, if there is one. */
-  restoreProducers(annex: unknown): void {
-    if (this.producers.restore(annex)) this.producersSeeded = true;
+  /**
+   * At open, before the group runs: the producer table a clean close kept with the log, else the
+   * table rebuilt from the newest producer-state snapshot and the log after it.
+   */
+  async restoreProducers(annex: unknown): Promise<void> {
+    if (!this.producers.restore(annex)) await rebuildProducerState(this.options.log, this.producers, this.options.logger);
   }
 
   /**
@@ -303,12 +303,13 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   onAppended(entries: readonly Entry[], headers: readonly EntryHeader[]): void {
     headers.forEach((header, i) => {
       if (header.kind !== EntryKind.DATA) return;
-      if (header.producerId > 0) this.producers.record(header, header.baseOffset, header.appendTimeMs);
+      if (header.producerId > 0) this.producers.record(header, header.baseOffset, header.appendTimeMs, header.crc);
       const proposal = this.pending.get(entries[i]!.index);
       if (proposal && proposal.term === header.term && (proposal.input.acks === 'leader' || proposal.retries !== undefined)) {
         this.answerAppended(entries[i]!.index, proposal);
       }
     });
+    this.producerSnapshots.afterAppend(headers, this.producers);
   }
 
   async onTruncated(fromIndex: number): Promise<void> {
@@ -320,9 +321,8 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
       }
     }
     this.committedWaiters.failAbove(this.committedEndOffset, new Error(`${this.name}: the log was truncated before the batch committed`));
-    this.producers.clear();
-    await rebuildProducerState(this.options.log, this.producers);
-    this.producersSeeded = true;
+    // The log's snapshots of the removed entries went with them (PartitionLog.truncateSuffix).
+    await rebuildProducerState(this.options.log, this.producers, this.options.logger);
   }
 
   onSnapshotInstalled(_snapshotIndex: number, logStartOffset: number): void {
@@ -361,7 +361,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
       this.options.logger.info({ partition: this.name, term }, `node ${this.options.nodeId} became leader of ${this.name} at term ${term}`);
       this.leaderReady = false;
       this.membershipSettled = false;
-      void this.prepareLeadership();
+      this.prepareLeadership();
     } else if (!this.isLeader && wasLeader) {
       this.leaderReady = false;
       this.producers.dropProposed();
@@ -381,28 +381,15 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   // --- helpers ------------------------------------------------------------------------------
 
   /**
-   * Every replica records the batches it appends, so a new leader already knows the producers
-   * that wrote since this replica opened; the first leadership after opening adds, from the
-   * log's tail, those that wrote before. (Until 2026-12-07 every leadership rebuilt the table
-   * from the tail alone: a producer whose last batch lay further back was forgotten at each
+   * Every replica records the batches it appends on top of the table restored at open, so a new
+   * leader knows every producer of its log. (Until 2026-12-07 every leadership rebuilt the table
+   * from the log's tail alone: a producer whose last batch lay further back was forgotten at each
    * leader change, and its retried batch appended again.)
    */
-  private async prepareLeadership(): Promise<void> {
-    const term = this.term;
+  private prepareLeadership(): void {
     this.producers.dropProposed();
-    await this.seedProducers();
-    if (!this.isLeader || this.term !== term) return;
     this.nextOffset = this.options.log.logEndOffset;
     this.leaderReady = true;
-  }
-
-  /** Adds the producers that wrote before this replica opened, from the log's tail; once. */
-  private async seedProducers(): Promise<void> {
-    if (this.producersSeeded) return;
-    const tail = new ProducerStateTable();
-    await rebuildProducerState(this.options.log, tail);
-    this.producers.adoptMissing(tail);
-    this.producersSeeded = true;
   }
 
   /**

@@ -20,6 +20,7 @@ import type { ReadLease } from './read-buffers';
 import { RecentEntries } from './recent-entries';
 import { readFromSegment, type ReadState, type Selector } from './segment-reader';
 import { SegmentSet } from './segment-set';
+import { StateSnapshots } from './state-snapshots';
 import { TermHistory } from './term-history';
 import { type AppendEntry, type EntryHeader, EntryKind, type LogConfig, type PartitionLog, type ReadResult, type StoredEntry } from './types';
 
@@ -45,6 +46,8 @@ export class DiskLog implements PartitionLog {
   private readonly recent = new RecentEntries();
   private closeAnnex: unknown;
   cleanCloseAnnex: unknown;
+  /** Set by open() before the log is handed out (loading needs termAt, so the log first). */
+  stateSnapshots!: StateSnapshots;
 
   private constructor(private readonly opts: DiskLogOptions, set: SegmentSet, start: LogStart, terms: TermHistory) {
     const last = set.active.lastRaftIndex;
@@ -62,6 +65,7 @@ export class DiskLog implements PartitionLog {
     await opts.io.fdatasync(set.active.fd);
     const log = new DiskLog(opts, set, recovered.start, terms);
     log.cleanCloseAnnex = recovered.cleanCloseAnnex;
+    log.stateSnapshots = await StateSnapshots.load(opts.io, opts.dir, (id) => log.termAt(asRaftIndex(id.raftIndex)) === id.term);
     for (const seg of set.segments) if (seg.corruptRaftIndexes.length > 0) log.noteCorrupt(seg.corruptRaftIndexes[0]!);
     return log;
   }
@@ -83,6 +87,9 @@ export class DiskLog implements PartitionLog {
   }
   get sizeBytes(): number {
     return this.state.set.totalBytes();
+  }
+  get activeSegmentBaseOffset(): Offset {
+    return asOffset(this.state.set.active.baseOffset);
   }
   get snapshotTerm(): Term {
     return asTerm(this.state.start.snapshotTerm);
@@ -271,7 +278,12 @@ export class DiskLog implements PartitionLog {
   }
 
   truncateSuffix(fromIndex: RaftIndex): Promise<void> {
-    return this.mutate(() => this.mutations.truncateSuffix(fromIndex));
+    // The snapshots of the entries removed go first: a crash in between leaves entries without
+    // snapshots, never a snapshot of entries that are gone.
+    return this.mutate(async () => {
+      await this.stateSnapshots.dropFrom(fromIndex);
+      await this.mutations.truncateSuffix(fromIndex);
+    });
   }
 
   truncatePrefix(offset: Offset): Promise<void> {
@@ -279,7 +291,10 @@ export class DiskLog implements PartitionLog {
   }
 
   resetTo(offset: Offset, nextRaftIndex: RaftIndex, snapshotTerm: Term): Promise<void> {
-    return this.mutate(() => this.mutations.resetTo(offset, nextRaftIndex, snapshotTerm));
+    return this.mutate(async () => {
+      await this.stateSnapshots.forgetAll(); // their files go with the replaced directory
+      await this.mutations.resetTo(offset, nextRaftIndex, snapshotTerm);
+    });
   }
 
   applyRetention(nowMs: number): Promise<number> {
@@ -307,6 +322,7 @@ export class DiskLog implements PartitionLog {
       if (this.state.dirty.size > 0 || this.state.dirDirty) await this.commit.request().catch(() => undefined);
       await this.commit.drain();
       for (const w of this.intervalWaiters.splice(0)) w();
+      await this.stateSnapshots.idle();
       const active = this.state.set.active;
       // Everything is on disk and indexed: the next open may trust the active segment instead of scanning it.
       if ((await this.opts.index.writesSucceeded()) && this.state.dirty.size === 0 && this.state.corruptRaftIndex === undefined && !active.isEmpty) {

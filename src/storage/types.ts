@@ -95,6 +95,28 @@ export interface ReadResult {
   readonly bytes: number;
 }
 
+/** Names a state snapshot by the last entry it describes. */
+export interface StateSnapshotId {
+  readonly raftIndex: number;
+  readonly term: number;
+}
+
+/**
+ * Durable snapshots of the layer above's state (the idempotent-producer table), each describing
+ * the log up to and including the entry `id` names (see state-snapshots.ts).
+ */
+export interface StateSnapshotStore {
+  /** The stored snapshots whose entry the log still holds with the same term (usable ones), oldest first. */
+  list(): readonly StateSnapshotId[];
+  /**
+   * Stores `data` as the state after entry `id`; durable when resolved. Keeps the newest few
+   * usable snapshots and deletes the rest. Writes run one at a time, in the order asked.
+   */
+  write(id: StateSnapshotId, data: Uint8Array): Promise<void>;
+  /** The bytes a listed snapshot holds; throws (CORRUPT_MESSAGE, or the file error) when it cannot be read back intact. */
+  read(id: StateSnapshotId): Promise<Buffer>;
+}
+
 /**
  * One partition's log: a directory of segment files plus its index in the broker's LMDB.
  * Not safe for concurrent mutation from several callers: one owner (the partition) drives it.
@@ -112,6 +134,13 @@ export interface PartitionLog {
   readonly syncedRaftIndex: RaftIndex;
   /** Total bytes of all segment files. */
   readonly sizeBytes: number;
+  /** First offset of the active segment: it changes when the log rolls a new segment (and on truncation or reset). */
+  readonly activeSegmentBaseOffset: Offset;
+  /**
+   * Snapshots of the layer above's state kept with this log. Those of truncated entries are
+   * deleted with them (truncateSuffix), all of them with a reset (resetTo) or a deleted partition.
+   */
+  readonly stateSnapshots: StateSnapshotStore;
 
   /**
    * Appends entries in order. Their raftIndex must be lastRaftIndex + 1, + 2, …

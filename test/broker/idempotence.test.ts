@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { ErrorCode } from '../../src/common/errors';
 import { recordsOf, startBrokerFixture, type BrokerFixture } from './broker-fixture';
 
+/** Fixed, so that a resent batch has the same bytes (a retry; other bytes are INVALID_DUPLICATE). */
+const BATCH_TIMESTAMP_MS = 1_765_000_000_000;
+
 describe('broker idempotent producer', () => {
   let fx: BrokerFixture;
   beforeEach(async () => {
@@ -16,7 +19,7 @@ describe('broker idempotent producer', () => {
         {
           topic: 'events',
           partition: 0,
-          batch: { baseTimestampMs: Date.now(), producerId, producerEpoch, baseSequence, records: values.map((v) => ({ value: Buffer.from(v) })) },
+          batch: { baseTimestampMs: BATCH_TIMESTAMP_MS, producerId, producerEpoch, baseSequence, records: values.map((v) => ({ value: Buffer.from(v) })) },
         },
       ],
     });
@@ -49,6 +52,16 @@ describe('broker idempotent producer', () => {
     assert.match(gap.errorMessage, /expected 1/);
     const fetched = await fx.data('fetch', { partitions: [{ topic: 'events', partition: 0, offset: 0 }] });
     assert.equal(recordsOf(fetched.partitions[0]).length, 1);
+  });
+
+  it('refuses a batch with a stored batch\'s sequence range but other records (INVALID_DUPLICATE) and stores nothing', async () => {
+    const { producerId } = await fx.data('initProducer', {});
+    await produceSeq(producerId, 0, ['a', 'b']);
+    const other = await produceSeq(producerId, 0, ['x', 'y']);
+    assert.equal(other.errorCode, ErrorCode.INVALID_DUPLICATE);
+    assert.match(other.errorMessage, /again with different bytes/);
+    const fetched = await fx.data('fetch', { partitions: [{ topic: 'events', partition: 0, offset: 0 }] });
+    assert.equal(recordsOf(fetched.partitions[0]).length, 2);
   });
 
   it('fences an older producer epoch', async () => {

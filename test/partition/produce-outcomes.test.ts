@@ -39,7 +39,7 @@ describe('single-replica partition: outcomes under storage failures', () => {
   };
 
   const produceAs = (baseSequence: number, value: string, acks: Acks): Promise<ProduceOutcome> =>
-    partition.produce({ batch: encodeBatch([value], { ...PRODUCER, baseSequence }), acks, recordCount: 1, maxTimestampMs: 0, ...PRODUCER, baseSequence });
+    partition.produce({ batch: encodeBatch([value], { ...PRODUCER, baseSequence, timestampMs: 1_000 }), acks, recordCount: 1, maxTimestampMs: 0, ...PRODUCER, baseSequence });
 
   beforeEach(async () => {
     failing = undefined;

@@ -1,5 +1,5 @@
 // Idempotent-producer state expires on a partition once the producer has written nothing there
-// for PRODUCER_ID_EXPIRATION_MS (Kafka's producer.id.expiration.ms), checked with retention.
+// for the broker's producerIdExpirationMs (Kafka's producer.id.expiration.ms), checked with retention.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { ManualClock } from '../../src/common/clock';
 import { moduleLogger } from '../../src/common/logger';
 import { Partition } from '../../src/partition/partition';
-import { PRODUCER_ID_EXPIRATION_MS } from '../../src/partition/producer-state';
 import { StorageEngine } from '../../src/storage/storage-engine';
 import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
 import { encodeBatch } from '../broker/broker-fixture';
 
 const TP = { topic: 'producers', partition: 0 };
 const HOUR_MS = 3_600_000;
+/** Not the default (a day): the partition takes the configured value. */
+const EXPIRATION_MS = 6 * HOUR_MS;
 
 describe('producer id expiration on a partition', () => {
   let dir: string;
@@ -26,21 +27,21 @@ describe('producer id expiration on a partition', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('forgets a producer idle for a day at the retention check and keeps deduplicating one that wrote since', async () => {
+  it('forgets a producer idle for producerIdExpirationMs at the retention check and keeps deduplicating one that wrote since', async () => {
     dir = mkdtempSync(join(tmpdir(), 'sluice-producer-expiry-'));
     engine = await StorageEngine.open({ dataDir: dir });
     const config = { ...DEFAULT_LOG_CONFIG, flushPolicy: 'interval' as const, flushIntervalMs: HOUR_MS };
     const log = await engine.openLog(TP.topic, TP.partition, config);
     const clock = new ManualClock(1_765_000_000_000);
-    partition = await Partition.open(TP, log, config, clock, moduleLogger('test'));
+    partition = await Partition.open(TP, log, config, clock, moduleLogger('test'), 1, EXPIRATION_MS);
     const produce = (producerId: number, values: string[]) =>
-      partition.produce({ batch: encodeBatch(values, { producerId, baseSequence: 0 }), acks: 'all', recordCount: values.length, maxTimestampMs: 0, producerId, producerEpoch: 0, baseSequence: 0 });
+      partition.produce({ batch: encodeBatch(values, { producerId, baseSequence: 0, timestampMs: 1_765_000_000_000 }), acks: 'all', recordCount: values.length, maxTimestampMs: 0, producerId, producerEpoch: 0, baseSequence: 0 });
 
     const idle = await produce(7, ['a', 'b']);
-    clock.advance(PRODUCER_ID_EXPIRATION_MS - HOUR_MS);
+    clock.advance(EXPIRATION_MS - HOUR_MS);
     const recent = await produce(8, ['c']);
     assert.ok(idle.ok && recent.ok);
-    clock.advance(2 * HOUR_MS); // producer 7 idle for a day and an hour, producer 8 for an hour
+    clock.advance(2 * HOUR_MS); // producer 7 idle for seven hours, producer 8 for an hour
     await partition.applyRetention();
     assert.equal(partition.producers.size, 1);
 

@@ -1,6 +1,7 @@
-// Idempotent-producer state across a restart of a single-broker partition: after a clean close
-// the table kept with the log is exact, so a retried batch is still a duplicate however many
-// batches other producers wrote after it; after a crash it is rebuilt from the log's tail.
+// Idempotent-producer state of a single-broker partition is exact after a restart, whatever the
+// others wrote since: after a clean close from the table kept with it, after a crash from a
+// producer-state snapshot and the log after it (or the whole log), and after a failed append.
+// A retry is a duplicate only with the stored batch's bytes.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,53 +9,105 @@ import { join } from 'node:path';
 import { systemClock } from '../../src/common/clock';
 import { ErrorCode } from '../../src/common/errors';
 import { moduleLogger } from '../../src/common/logger';
-import { Partition } from '../../src/partition/partition';
-import { PRODUCER_STATE_REPLAY_ENTRIES } from '../../src/partition/producer-state-rebuild';
+import { Partition, type ProduceOutcome } from '../../src/partition/partition';
+import { type FileIo, nodeFileIo } from '../../src/storage/file-io';
 import { StorageEngine } from '../../src/storage/storage-engine';
-import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
+import { DEFAULT_LOG_CONFIG, type LogConfig } from '../../src/storage/types';
 import { encodeBatch } from '../broker/broker-fixture';
 
 const TP = { topic: 'producers', partition: 0 };
-const CONFIG = { ...DEFAULT_LOG_CONFIG, flushPolicy: 'interval' as const, flushIntervalMs: 3_600_000 };
+/** More entries by other producers than the 2,000 the table used to be rebuilt from. */
+const OTHERS = 2_500;
+const ONCE = encodeBatch(['once'], { producerId: 7, baseSequence: 0 });
 
 describe('idempotent producers across a restart (single broker)', () => {
   let dir: string;
   let engine: StorageEngine;
   let partition: Partition;
-
-  const open = async (): Promise<void> => {
-    engine = await StorageEngine.open({ dataDir: dir });
-    partition = await Partition.open(TP, await engine.openLog(TP.topic, TP.partition, CONFIG), CONFIG, systemClock, moduleLogger('test'));
+  /** Set to make every segment write fail with ENOSPC. */
+  let diskFull = false;
+  const io: FileIo = {
+    ...nodeFileIo,
+    writev: (fd, buffers, position) => (diskFull ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : nodeFileIo.writev(fd, buffers, position)),
   };
-  const produce = (producerId: number, baseSequence: number, value: string) =>
-    partition.produce({ batch: encodeBatch([value], { producerId, baseSequence }), acks: 'all', recordCount: 1, maxTimestampMs: 0, producerId, producerEpoch: 0, baseSequence });
 
-  beforeEach(async () => {
+  const open = async (config: LogConfig): Promise<void> => {
+    engine = await StorageEngine.open({ dataDir: dir, io });
+    partition = await Partition.open(TP, await engine.openLog(TP.topic, TP.partition, config), config, systemClock, moduleLogger('test'));
+  };
+  const produce = (producerId: number, baseSequence: number, batch: Buffer): Promise<ProduceOutcome> =>
+    partition.produce({ batch, acks: 'all', recordCount: 1, maxTimestampMs: 0, producerId, producerEpoch: 0, baseSequence });
+  const writeHistory = async (config: LogConfig): Promise<void> => {
     dir = mkdtempSync(join(tmpdir(), 'sluice-producer-restart-'));
-    await open();
-    assert.ok((await produce(7, 0, 'once')).ok);
-    const others = Array.from({ length: PRODUCER_STATE_REPLAY_ENTRIES + 100 }, (_, i) => produce(0, 0, `other-${i}`));
+    await open(config);
+    assert.ok((await produce(7, 0, ONCE)).ok);
+    const others = Array.from({ length: OTHERS }, (_, i) => produce(0, 0, encodeBatch([`other-${i}`])));
     assert.ok((await Promise.all(others)).every((o) => o.ok));
-  });
+  };
+  const assertRetryIsDuplicate = async (): Promise<void> => {
+    const retried = await produce(7, 0, ONCE);
+    assert.deepEqual(retried.ok && [retried.code, retried.baseOffset], [ErrorCode.DUPLICATE_SEQUENCE, 0], JSON.stringify(retried));
+    const other = await produce(7, 0, encodeBatch(['other bytes'], { producerId: 7, baseSequence: 0 }));
+    assert.equal(other.ok ? other.code : other.code, ErrorCode.INVALID_DUPLICATE, 'the same sequence range with other bytes is refused');
+    const next = await produce(7, 1, encodeBatch(['next'], { producerId: 7, baseSequence: 1 }));
+    assert.ok(next.ok && next.code === ErrorCode.NONE && next.baseOffset === OTHERS + 1, JSON.stringify(next));
+  };
+  /** Closes the log without the partition's table and without a clean summary: as kill -9 leaves it. */
+  const crashAndReopen = async (config: LogConfig): Promise<void> => {
+    await engine.close();
+    await open(config);
+  };
 
   afterEach(async () => {
+    diskFull = false;
     await partition.close();
     await engine.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers a batch retried after a clean restart as a duplicate, from the table kept with the close', async () => {
+    const config = { ...DEFAULT_LOG_CONFIG, flushPolicy: 'interval' as const, flushIntervalMs: 3_600_000 };
+    await writeHistory(config);
     await partition.close();
     await engine.close();
-    await open();
-    const retried = await produce(7, 0, 'once');
-    assert.deepEqual(retried.ok && [retried.code, retried.baseOffset], [ErrorCode.DUPLICATE_SEQUENCE, 0]);
+    await open(config);
+    await assertRetryIsDuplicate();
   });
 
-  it('after a crash knows only the producers in the log tail it reads (the limit the clean close lifts)', async () => {
-    await engine.close(); // the log closes without the partition's table: as after a crash
-    await open();
-    const retried = await produce(7, 0, 'once');
-    assert.deepEqual(retried.ok && [retried.code, retried.baseOffset], [ErrorCode.NONE, PRODUCER_STATE_REPLAY_ENTRIES + 101]);
+  it('after a crash with no producer-state snapshot yet, rebuilds the table from the whole log', async () => {
+    const config = { ...DEFAULT_LOG_CONFIG, flushPolicy: 'interval' as const, flushIntervalMs: 3_600_000 };
+    await writeHistory(config);
+    assert.equal((await engine.openLog(TP.topic, TP.partition, config)).stateSnapshots.list().length, 0);
+    await crashAndReopen(config);
+    await assertRetryIsDuplicate();
+  });
+
+  it('after a crash, rebuilds the table from the newest snapshot (taken at segment rolls) and the log after it', async () => {
+    const config = { ...DEFAULT_LOG_CONFIG, segmentBytes: 16 * 1024 };
+    await writeHistory(config);
+    const log = await engine.openLog(TP.topic, TP.partition, config);
+    await until(() => log.stateSnapshots.list().length > 0, 'a producer-state snapshot');
+    await crashAndReopen(config);
+    await assertRetryIsDuplicate();
+  });
+
+  it('keeps the table exact through a failed append', async () => {
+    const config = { ...DEFAULT_LOG_CONFIG, flushPolicy: 'interval' as const, flushIntervalMs: 3_600_000 };
+    await writeHistory(config);
+    diskFull = true;
+    const failed = await produce(8, 0, encodeBatch(['lost'], { producerId: 8, baseSequence: 0 }));
+    assert.equal(failed.ok ? failed.code : failed.code, ErrorCode.STORAGE_ERROR);
+    diskFull = false;
+    await assertRetryIsDuplicate();
+    const notStored = await produce(8, 0, encodeBatch(['lost'], { producerId: 8, baseSequence: 0 }));
+    assert.ok(notStored.ok && notStored.code === ErrorCode.NONE, `the failed batch was not stored, so its producer starts afresh: ${JSON.stringify(notStored)}`);
   });
 });
+
+async function until(condition: () => boolean, what: string, maxWaitMs = 20_000): Promise<void> {
+  const deadline = Date.now() + maxWaitMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -15,9 +15,10 @@ import { encodeBatch } from '../broker/broker-fixture';
 import { electedLeader, produce, startNode, stopNode, until, type TestNode } from './replica-harness';
 
 const PRODUCER = { producerId: 7, producerEpoch: 0 };
+// One timestamp, so that a retry encodes to the same bytes as its original (a duplicate is the same batch, CRC included).
 
 const produceAs = (p: ReplicatedPartition, baseSequence: number, value: string, acks: 'all' | 'leader' = 'all'): Promise<ProduceOutcome> =>
-  p.produce({ batch: encodeBatch([value], { ...PRODUCER, baseSequence }), acks, recordCount: 1, maxTimestampMs: 0, ...PRODUCER, baseSequence });
+  p.produce({ batch: encodeBatch([value], { ...PRODUCER, baseSequence, timestampMs: 1_000 }), acks, recordCount: 1, maxTimestampMs: 0, ...PRODUCER, baseSequence });
 
 const describeOutcome = (o: ProduceOutcome): string => (o.ok ? `${ErrorCode[o.code]} at ${o.baseOffset}` : `${ErrorCode[o.code]}: ${o.message}`);
 

@@ -105,6 +105,7 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
         logger: moduleLogger('partition', { node: config.nodeId, partition: partitionKey(tp) }),
         addressOf,
         electionTimeoutTicks: cluster.electionTimeoutTicks,
+        producerIdExpirationMs: config.producerIdExpirationMs,
       }),
     addressOf,
     (tp) => forgetRaftState(storage, groupIdOf(tp)),
