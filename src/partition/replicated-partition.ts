@@ -81,8 +81,6 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   private driver: GroupDriver | undefined;
   private leader: number | null = null;
   private isLeader = false;
-  /** Set once a new leader took over its log's end offset (prepareLeadership); produce answers NOT_LEADER before. */
-  private leaderReady = false;
   private term = 0;
   /** End offset of the last committed entry = the high watermark. */
   private committedEndOffset: number;
@@ -145,7 +143,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   produce(input: ProduceInput): Promise<ProduceOutcome> {
     if (this.failure) return Promise.resolve({ ok: false, code: ErrorCode.STORAGE_ERROR, message: this.failure });
     const driver = this.driver;
-    if (!driver || !this.isLeader || !this.leaderReady) return Promise.resolve(this.notLeader());
+    if (!driver || !this.isLeader) return Promise.resolve(this.notLeader());
     const check = this.producers.check(input);
     if (check.kind === 'reject') return Promise.resolve({ ok: false, code: check.code, message: check.message });
     if (check.kind === 'duplicate') return this.answerDuplicate(input, check.baseOffset);
@@ -359,11 +357,9 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     this.isLeader = soft.role === 'leader';
     if (this.isLeader && !wasLeader) {
       this.options.logger.info({ partition: this.name, term }, `node ${this.options.nodeId} became leader of ${this.name} at term ${term}`);
-      this.leaderReady = false;
       this.membershipSettled = false;
       this.prepareLeadership();
     } else if (!this.isLeader && wasLeader) {
-      this.leaderReady = false;
       this.producers.dropProposed();
       this.failAll(`${this.name}: leadership moved before the batch committed`);
     }
@@ -389,7 +385,6 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   private prepareLeadership(): void {
     this.producers.dropProposed();
     this.nextOffset = this.options.log.logEndOffset;
-    this.leaderReady = true;
   }
 
   /**
