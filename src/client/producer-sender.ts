@@ -289,12 +289,13 @@ export class ProducerSender {
 
   /**
    * Fails a batch for good. One proven not stored frees its sequence numbers (later batches move
-   * down); one that may be stored keeps them, and the producer moves to a new epoch once nothing
-   * is in flight (bumpEpoch).
+   * down), unless a later batch may be stored under its present numbers; otherwise the numbers
+   * stay as they are and the producer moves to a new epoch once nothing is in flight (bumpEpoch).
    */
   private giveUp(batch: SealedBatch, error: SluiceError): void {
     const state = batch.partition;
-    if (batch.outcomeUnknown && batch.baseSequence >= 0) {
+    const keepNumbers = batch.outcomeUnknown || state.unacked.some((later) => later.id > batch.id && later.outcomeUnknown);
+    if (keepNumbers && batch.baseSequence >= 0) {
       state.forget(batch);
       this.epochBumpDue = true;
     } else {
