@@ -134,6 +134,9 @@ export class SluiceDeliveryTimeoutError extends SluiceError {
  * outcomes"). `cause` is the last attempt's error.
  */
 export class SluiceOutcomeUnknownError extends SluiceError {
+  /** Always true (the same question as SluiceDeliveryTimeoutError's `outcomeUnknown`). */
+  readonly outcomeUnknown = true;
+
   constructor(readonly attempts: number, reason: string, lastError: SluiceError | undefined) {
     super(
       lastError?.code ?? ErrorCode.OUTCOME_UNKNOWN,
@@ -143,8 +146,6 @@ export class SluiceOutcomeUnknownError extends SluiceError {
     );
     this.name = 'SluiceOutcomeUnknownError';
   }
-
-  readonly outcomeUnknown = true;
 }
 
 /**
