@@ -9,7 +9,7 @@
 //   │   ├── SluiceNotLeaderError    NOT_LEADER, with the leader's address when known (retriable)
 //   │   └── SluiceOffsetOutOfRangeError  OFFSET_OUT_OF_RANGE, with the valid range
 //   ├── SluiceTopicError          a per-topic ErrorCode from an admin call
-//   ├── SluiceRetriesExhaustedError  a retriable error persisted past `retry.retries` (cause = last error)
+//   ├── SluiceRetriesExhaustedError  a retriable error persisted past `retry.retries` (admin, consumer; cause = last error)
 //   ├── SluiceDeliveryTimeoutError  a record was not acknowledged within the producer's deliveryTimeoutMs;
 //   │                               `outcomeUnknown` says whether it may be stored all the same
 //   ├── SluiceBufferExhaustedError  a record waited maxBlockMs for room in the producer's buffer
@@ -128,12 +128,34 @@ export class SluiceDeliveryTimeoutError extends SluiceError {
 }
 
 /**
+ * The producer gave up on a record's batch before its delivery timeout (a refusal that retrying
+ * cannot change, or the epoch bump that follows another batch's unknown outcome) after an earlier
+ * attempt whose outcome is unknown: the record may be in the log, once (docs/client.md, "Unknown
+ * outcomes"). `cause` is the last attempt's error.
+ */
+export class SluiceOutcomeUnknownError extends SluiceError {
+  /** Always true (the same question as SluiceDeliveryTimeoutError's `outcomeUnknown`). */
+  readonly outcomeUnknown = true;
+
+  constructor(readonly attempts: number, reason: string, lastError: SluiceError | undefined) {
+    super(
+      lastError?.code ?? ErrorCode.OUTCOME_UNKNOWN,
+      `the producer gave up on the record after ${attempts} attempts (${reason}${lastError ? `; last: ${lastError.message}` : ''}): ` +
+        'it may be stored (an attempt reached the broker and its outcome is unknown)',
+      { retriable: false, cause: lastError },
+    );
+    this.name = 'SluiceOutcomeUnknownError';
+  }
+}
+
+/**
  * Whether a failed produce may have stored its record after all. Every error a producer reports
- * answers this: a SluiceDeliveryTimeoutError says so itself; any other failure (a definite
- * rejection such as INVALID_RECORD, a full buffer, a closed producer) means the record is not stored.
+ * answers this: a SluiceDeliveryTimeoutError says so itself, a SluiceOutcomeUnknownError always
+ * may be stored; any other failure (a definite rejection such as INVALID_RECORD, a full buffer, a
+ * closed producer) means the record is not stored.
  */
 export function isOutcomeUnknown(error: unknown): boolean {
-  return error instanceof SluiceDeliveryTimeoutError && error.outcomeUnknown;
+  return (error instanceof SluiceDeliveryTimeoutError && error.outcomeUnknown) || error instanceof SluiceOutcomeUnknownError;
 }
 
 /** Kafka's BufferExhaustedException: the producer's buffer stayed full for maxBlockMs. Not retried. */

@@ -71,6 +71,8 @@ export class MetadataCache {
   private hintSeq = 0;
   /** Address → ms until which it is avoided. */
   private readonly down = new Map<string, number>();
+  /** Address → ms until which refreshes ask it last (see suspect). */
+  private readonly suspects = new Map<string, number>();
   private refreshedAtMs = -Infinity;
   private inflight: { readonly promise: Promise<void>; readonly topics: ReadonlySet<string> } | undefined;
   private controller: number | null = null;
@@ -109,6 +111,14 @@ export class MetadataCache {
     for (const [key, hint] of this.hints) if (hint.address === address) this.hints.delete(key);
     log.debug({ address }, `broker ${address} is unavailable: refreshing metadata from another broker`);
     this.refreshInBackground();
+  }
+
+  /**
+   * `address` has left a request unanswered for a while (it may be paused): refreshes ask the other
+   * brokers first for `unavailableMs`, without avoiding it for requests (it may only be slow).
+   */
+  suspect(address: string): void {
+    this.suspects.set(address, this.now() + this.unavailableMs);
   }
 
   /** Moves requests for any broker away from `address` (e.g. it answered NOT_COORDINATOR). */
@@ -292,11 +302,14 @@ export class MetadataCache {
     return all;
   }
 
-  /** Live brokers from the current one on, then the avoided ones. */
+  /** Live brokers from the current one on (suspected ones last), then the avoided ones. */
   private refreshOrder(): string[] {
     const candidates = this.candidates();
     const rotated = candidates.map((_, i) => candidates[(this.cursor + i) % candidates.length]!);
-    return [...rotated.filter((a) => !this.isDown(a)), ...rotated.filter((a) => this.isDown(a))];
+    const now = this.now();
+    const suspected = (a: string): boolean => (this.suspects.get(a) ?? 0) > now;
+    const live = rotated.filter((a) => !this.isDown(a));
+    return [...live.filter((a) => !suspected(a)), ...live.filter(suspected), ...rotated.filter((a) => this.isDown(a))];
   }
 
   private isDown(address: string): boolean {

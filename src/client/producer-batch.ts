@@ -2,6 +2,7 @@
 // to be sent, and the unacknowledged ones in sequence order. No I/O here (see producer.ts).
 import { partitionKey } from '../common/ids';
 import { moduleLogger } from '../common/logger';
+import type { SluiceError } from '../common/errors';
 import type { Message, ProduceCallback } from './types';
 
 const log = moduleLogger('producer');
@@ -22,17 +23,25 @@ export interface GroupWaiter {
 export class SealedBatch {
   /** Sequence the batch was last encoded and sent with (-1 before the first send). */
   sentSequence = -1;
+  /** The bytes sent; cleared when the producer's epoch changes (the batch is then re-encoded). */
   encoded: Buffer | undefined;
   attempts = 0;
+  /**
+   * Some attempt may have stored the batch (an unknown outcome: OUTCOME_UNKNOWN, a timeout, a
+   * connection lost after sending). While set, its sequence numbers are never given to other
+   * records: giving it up bumps the producer's epoch instead (docs/client.md, "Unknown outcomes").
+   */
+  outcomeUnknown = false;
+  lastError: SluiceError | undefined;
 
   constructor(
     readonly id: number,
     readonly partition: PartitionState,
     readonly records: Message[],
     readonly waiters: Waiter[],
-    /** First record's sequence; -1 when not idempotent. May move down when an earlier batch fails. */
+    /** First record's sequence; -1 when not idempotent. Moves down when an earlier batch is proven not stored, restarts at 0 with a new epoch. */
     public baseSequence: number,
-    /** Timestamp of records that have none. */
+    /** Timestamp of records that have none; the producer's deliveryTimeoutMs counts from it. */
     readonly sealedAtMs: number,
     /** estimateBytes() of its records: what the producer's buffer frees when the batch settles. */
     readonly bytes: number,
@@ -138,19 +147,42 @@ export class PartitionState {
   }
 
   /**
-   * Drops a batch that failed for good. For an idempotent producer the later batches move down
-   * by its record count so that the broker sees no gap in the sequence.
+   * Drops a batch that failed for good and is proven not stored (every attempt was refused before
+   * it was appended). For an idempotent producer the later batches move down by its record count
+   * so that the broker sees no gap in the sequence. A batch that may be stored is given up with
+   * forget() and an epoch bump instead (docs/client.md, "Unknown outcomes").
    */
   drop(batch: SealedBatch): void {
-    this.acknowledge(batch);
-    const readyIndex = this.ready.indexOf(batch);
-    if (readyIndex >= 0) this.ready.splice(readyIndex, 1);
+    this.forget(batch);
     if (batch.baseSequence < 0) return;
     const count = batch.records.length;
     for (const later of this.unacked) {
       if (later.id > batch.id) later.baseSequence = (later.baseSequence - count + 2147483648) % 2147483648;
     }
     this.nextSequence = (this.nextSequence - count + 2147483648) % 2147483648;
+  }
+
+  /** Removes a batch given up for good, leaving every other batch's sequence as it is. */
+  forget(batch: SealedBatch): void {
+    this.acknowledge(batch);
+    const readyIndex = this.ready.indexOf(batch);
+    if (readyIndex >= 0) this.ready.splice(readyIndex, 1);
+    if (this.unacked.length === 0) this.recovering = false;
+  }
+
+  /**
+   * The producer's epoch changed: the unacknowledged batches (none of them in flight, none of
+   * unknown outcome) are new batches to the broker, numbered from 0 in order and re-encoded.
+   */
+  restartSequences(): void {
+    let next = 0;
+    for (const batch of this.unacked) {
+      batch.baseSequence = next;
+      batch.encoded = undefined;
+      batch.sentSequence = -1;
+      next += batch.records.length;
+    }
+    this.nextSequence = next;
   }
 
   isHead(batch: SealedBatch): boolean {

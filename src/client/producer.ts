@@ -18,6 +18,13 @@ import type { Acks, Message, ProduceCallback, ProduceResult, ProducerOptions, Re
 
 const log = moduleLogger('producer');
 
+/** The most requests in flight per partition an idempotent producer may have (Kafka's limit too). */
+const MAX_IDEMPOTENT_IN_FLIGHT = 5;
+/** Kafka's delivery.timeout.ms default. */
+const DEFAULT_DELIVERY_TIMEOUT_MS = 120_000;
+/** Producer epochs are 16-bit signed on the wire (Kafka's too). */
+const MAX_PRODUCER_EPOCH = 32_767;
+
 const disconnected = (): SluiceClientStateError => new SluiceClientStateError('the producer is disconnected: create a new one');
 
 export class Producer {
@@ -54,13 +61,24 @@ export class Producer {
       throw new SluiceClientStateError("an idempotent producer needs acks 'all' or 'leader' (acks 'none' returns no offsets to confirm a sequence)");
     }
     this.idempotent = options.idempotent ?? this.acks !== 'none';
+    if (this.idempotent && this.maxInFlight > MAX_IDEMPOTENT_IN_FLIGHT) {
+      // The broker remembers the last 5 batches per producer: a resend of an older one could not be recognised.
+      throw new SluiceClientStateError(
+        `producer option maxInFlight ${this.maxInFlight} is too many for an idempotent producer: use at most ${MAX_IDEMPOTENT_IN_FLIGHT} ` +
+          '(the broker remembers 5 batches per producer), or idempotent: false',
+      );
+    }
+    const deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+    if (!Number.isFinite(deliveryTimeoutMs) || deliveryTimeoutMs <= 0) {
+      throw new SluiceClientStateError(`producer option deliveryTimeoutMs must be a positive number of ms (default ${DEFAULT_DELIVERY_TIMEOUT_MS}), got ${deliveryTimeoutMs}`);
+    }
     let compression: number;
     try {
       compression = compressionCode(parseCompression(options.compression ?? 'none'));
     } catch (error) {
       throw new SluiceClientStateError(`producer option compression: ${(error as Error).message}`);
     }
-    this.partitioner = new ProducerPartitioner(options.partitioner ?? 'murmur2');
+    this.partitioner = new ProducerPartitioner(options.partitioner ?? 'murmur2', (topic, partition) => this.notDraining(topic, partition));
     this.buffer = ProducerBuffer.fromOptions(options, {
       admitted: (record) => this.admitted(record),
       expired: (record, error) => {
@@ -71,30 +89,42 @@ export class Producer {
     this.sender = new ProducerSender(context, {
       partitions: () => this.partitions.values(),
       identity: () => this.identity,
+      bumpEpoch: () => this.bumpEpoch(),
       // Records that gathered while this batch was out go now (Nagle-style), not after lingerMs.
       acknowledged: (state) => { if (state.open.length > 0) this.sealPartition(state); },
       settled: (batch) => {
         this.buffer.release(batch.bytes);
         this.checkIdle();
       },
-    }, this.acks, this.maxInFlight, compression);
+    }, { acks: this.acks, maxInFlight: this.maxInFlight, compression, deliveryTimeoutMs });
   }
 
   /** Allocates the producer id (idempotent producers). Safe to call twice. */
   async connect(): Promise<void> {
     if (this.closed) throw disconnected();
     if (this.connected) return;
-    if (this.idempotent) {
-      const response = await this.context.withRetries(() =>
-        this.context.bootstrap().call<{ producerId: number; producerEpoch: number }>(
-          'sluice.v1.Data', 'initProducer', { clientId: this.context.clientId }, this.context.requestTimeoutMs,
-        ),
-      );
-      this.producerId = response.producerId;
-      this.producerEpoch = response.producerEpoch;
-      log.debug({ producerId: this.producerId, producerEpoch: this.producerEpoch }, 'idempotent producer initialised');
-    }
+    if (this.idempotent) await this.initProducer();
     this.connected = true;
+  }
+
+  private async initProducer(): Promise<void> {
+    const response = await this.context.withRetries(() =>
+      this.context.bootstrap().call<{ producerId: number; producerEpoch: number }>(
+        'sluice.v1.Data', 'initProducer', { clientId: this.context.clientId }, this.context.requestTimeoutMs,
+      ),
+    );
+    this.producerId = response.producerId;
+    this.producerEpoch = response.producerEpoch;
+    log.debug({ producerId: this.producerId, producerEpoch: this.producerEpoch }, 'idempotent producer initialised');
+  }
+
+  /**
+   * The sender gave up a batch of unknown outcome (KIP-360): the next epoch, whose batches every
+   * partition accepts from sequence 0; past the largest epoch a new producer id.
+   */
+  private async bumpEpoch(): Promise<void> {
+    if (this.producerEpoch < MAX_PRODUCER_EPOCH) this.producerEpoch++;
+    else await this.initProducer();
   }
 
   /** Bytes of records held (queued, sent, unacknowledged); produce() waits once this reaches bufferMemory. */
@@ -346,8 +376,11 @@ export class Producer {
       const due = this.pendingSealPartitions;
       this.pendingSealPartitions = [];
       for (const partition of due) {
-        if (this.slotsTaken(partition)) this.startLinger(partition);
-        else this.sealPartition(partition);
+        if (this.slotsTaken(partition)) {
+          // Its batch cannot go yet: keyless records go to a partition that drains (KIP-794).
+          this.partitioner.moveOn(partition.topic, partition.partition);
+          this.startLinger(partition);
+        } else this.sealPartition(partition);
       }
     };
     this.lingerTimer = (this.lingerMs <= 0 ? setTimeout(fire, 0) : setTimeout(fire, this.lingerMs));
@@ -366,6 +399,12 @@ export class Producer {
     return !state.recovering && state.open.length > 0 && state.inFlight + state.ready.length >= this.maxInFlight;
   }
 
+  /** The partition's batches are not draining: every request slot is taken, or it is resending after a failure. */
+  private notDraining(topic: string, partition: number): boolean {
+    const state = this.partitionsByTopic.get(topic)?.[partition];
+    return state !== undefined && (state.recovering || state.inFlight + state.ready.length >= this.maxInFlight);
+  }
+
   private sealPartition(state: PartitionState): void {
     if (this.seal(state)) this.scheduleDrain();
   }
@@ -374,7 +413,7 @@ export class Producer {
   private seal(state: PartitionState): boolean {
     const batch = state.seal(this.nextBatchId++, this.idempotent, Date.now());
     if (!batch) return false;
-    this.partitioner.sealed(state.topic, state.partition);
+    this.partitioner.moveOn(state.topic, state.partition);
     return true;
   }
 

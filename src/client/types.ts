@@ -12,7 +12,10 @@ export interface ClientOptions {
   readonly clientId?: string;
   /** Deadline of each request in ms (default 30000). */
   readonly requestTimeoutMs?: number;
-  /** Backoff for retriable errors (default 5 retries, 100 ms doubling up to 5 s). */
+  /**
+   * Backoff for retriable errors (default 5 retries, 100 ms doubling up to 5 s). A producer's
+   * batches use only the backoffs: they are retried until ProducerOptions.deliveryTimeoutMs.
+   */
   readonly retry?: Partial<RetryOptions>;
   /** Refresh cluster metadata (leaders, brokers) older than this on next use (default 30000). Errors refresh it at once. */
   readonly metadataMaxAgeMs?: number;
@@ -33,7 +36,8 @@ export interface ProducerOptions {
    * How long a record may take from produce() to its acknowledgement, retries included (Kafka's
    * delivery.timeout.ms; default 120,000 ms). Retriable failures are retried until then; past it
    * the record fails with SluiceDeliveryTimeoutError, whose `outcomeUnknown` says whether it may
-   * be stored. `ClientOptions.retry.retries` does not bound a producer's batches; its backoffs do.
+   * be stored (docs/client.md, "Unknown outcomes"). `ClientOptions.retry.retries` does not bound a
+   * producer's batches; its backoffs space the attempts. Counted from when the batch is sealed.
    */
   readonly deliveryTimeoutMs?: number;
   /**

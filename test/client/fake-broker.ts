@@ -16,6 +16,7 @@ export interface StoredBatch {
   readonly maxTimestampMs: number;
   readonly leaderEpoch: number;
   readonly producerId: number;
+  readonly producerEpoch: number;
   readonly baseSequence: number;
 }
 
@@ -235,20 +236,25 @@ export class FakeBroker {
       if (!scan.ok) return { ...base, errorCode: ErrorCode.INVALID_RECORD, errorMessage: scan.reason };
       const s = scan.summary;
       if (s.producerId > 0) {
-        const state = p.producers.get(s.producerId) ?? { nextSequence: 0, epoch: s.producerEpoch };
+        let state = p.producers.get(s.producerId) ?? { nextSequence: 0, epoch: s.producerEpoch };
+        // As the real broker's ProducerStateTable: a lower epoch is fenced, a higher one starts at sequence 0.
+        if (s.producerEpoch < state.epoch) {
+          return { ...base, errorCode: ErrorCode.INVALID_PRODUCER_EPOCH, errorMessage: `producer ${s.producerId} epoch ${s.producerEpoch} is fenced: the partition has seen epoch ${state.epoch}` };
+        }
+        if (s.producerEpoch > state.epoch) state = { nextSequence: 0, epoch: s.producerEpoch };
         if (s.baseSequence < state.nextSequence) {
-          const original = p.batches.find((b) => b.producerId === s.producerId && b.baseSequence === s.baseSequence);
+          const original = p.batches.find((b) => b.producerId === s.producerId && b.producerEpoch === s.producerEpoch && b.baseSequence === s.baseSequence);
           if (original) return { ...base, errorCode: ErrorCode.DUPLICATE_SEQUENCE, errorMessage: 'duplicate', baseOffset: original.baseOffset };
         }
         if (s.baseSequence !== state.nextSequence) {
-          return { ...base, errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE, errorMessage: `expected sequence ${state.nextSequence}, got ${s.baseSequence}` };
+          return { ...base, errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE, errorMessage: `producer ${s.producerId} epoch ${s.producerEpoch} sent sequence ${s.baseSequence}, expected ${state.nextSequence}` };
         }
         state.nextSequence = s.baseSequence + s.recordCount;
         p.producers.set(s.producerId, state);
       }
       const stored: StoredBatch = {
         baseOffset: p.nextOffset, recordCount: s.recordCount, bytes, crc32c: crc32c(bytes),
-        maxTimestampMs: s.maxTimestampMs, leaderEpoch: this.leaderEpoch, producerId: s.producerId, baseSequence: s.baseSequence,
+        maxTimestampMs: s.maxTimestampMs, leaderEpoch: this.leaderEpoch, producerId: s.producerId, producerEpoch: s.producerEpoch, baseSequence: s.baseSequence,
       };
       p.batches.push(stored);
       p.nextOffset += s.recordCount;

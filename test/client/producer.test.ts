@@ -4,7 +4,7 @@ import { ErrorCode } from '../../src/common/errors';
 import { scanBatch } from '../../src/protocol/batch-scan';
 import { decodeBatch } from '../../src/protocol/batch-codec';
 import { partitionForKey } from '../../src/protocol/murmur2';
-import { SluiceClient, SluicePartitionError, SluiceRetriesExhaustedError } from '../../src/client';
+import { SluiceClient, SluicePartitionError } from '../../src/client';
 import { FakeBroker } from './fake-broker';
 
 const FAST_RETRY = { retries: 3, initialBackoffMs: 1, maxBackoffMs: 5 };
@@ -146,14 +146,6 @@ describe('client producer (fake broker)', () => {
     // The failed batch's sequence is reused by the next one, so the partition stays usable.
     const next = await producer.produce('t', { value: 'w', partition: 0 });
     assert.equal(next.offset, 0);
-  });
-
-  it('gives up after the configured retries', async () => {
-    broker.inject('produce', ...Array.from({ length: 10 }, () => ({ errorCode: ErrorCode.NOT_ENOUGH_REPLICAS })));
-    const producer = client.producer({ lingerMs: 0 });
-    await producer.connect();
-    await assert.rejects(producer.produce('t', { value: 'v', partition: 0 }), SluiceRetriesExhaustedError);
-    assert.equal(broker.requestsOf('produce').length, FAST_RETRY.retries + 1);
   });
 
   it('follows a NOT_LEADER leader_hint to another broker', async () => {
