@@ -40,6 +40,9 @@ export class History {
   private lastSettledMs = -Infinity;
   private lastAckMs = -Infinity;
   private longestGap = 0;
+  private acks = 0;
+  /** Acknowledgements per partition, counted as they arrive (tests wait on these). */
+  readonly acksByPartition = new Map<number, number>();
 
   /** `name` prefixes every value; it must not contain '-' (values are parsed back by it). */
   constructor(readonly name: string) {
@@ -70,12 +73,19 @@ export class History {
     const since = this.lastAckMs === -Infinity ? this.firstInvokedMs : this.lastAckMs;
     this.longestGap = Math.max(this.longestGap, at - since);
     this.lastAckMs = at;
+    this.acks++;
+    this.acksByPartition.set(partition, (this.acksByPartition.get(partition) ?? 0) + 1);
   }
 
   failed(index: number, error: Error): void {
     this.settle(index, isOutcomeUnknown(error) ? Outcome.Unknown : Outcome.NotStored);
     const kind = `${error.name}: ${error.message.replace(/\d+/g, 'N')}`;
     this.failureKinds.set(kind, (this.failureKinds.get(kind) ?? 0) + 1);
+  }
+
+  /** Acknowledgements so far (tally() counts every outcome but walks the whole history). */
+  get acknowledgements(): number {
+    return this.acks;
   }
 
   get invocations(): number {
