@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 DATA_DIR ?= ./data
 
-.PHONY: run test build install clean bench bench-compare cluster cluster-down sim cycles
+.PHONY: run test build install clean bench bench-compare cluster cluster-down sim cycles chaos
 
 $(NODE_MODULES_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
@@ -35,6 +35,10 @@ bench: build
 
 bench-compare: build
 	bash scripts/bench-compare.sh
+
+# The random-fault run (docs/chaos.md); CHAOS_ARGS passes options, e.g. CHAOS_ARGS='--seed 7'.
+chaos: build
+	node dist/scripts/chaos-run.js --duration-s 480 $(CHAOS_ARGS)
 
 cluster: build
 	bash scripts/cluster.sh up cluster/three-node.json
