@@ -4,21 +4,12 @@
 // then undone. Used by scripts/chaos-run.ts (docs/chaos.md).
 import { sleep, type ClusterHarness } from '../integration/cluster-harness';
 import { until } from './fault-run';
+import { seededRandom } from '../../src/cli/bench/keys';
+
+export { seededRandom };
 
 export type FaultKind = 'kill-one' | 'kill-two' | 'pause-leader' | 'restart-all';
 export const FAULT_KINDS: readonly FaultKind[] = ['kill-one', 'kill-two', 'pause-leader', 'restart-all'];
-
-/** mulberry32: a small seeded generator (uniform in [0, 1)), enough to replay a fault schedule. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Fault {
   readonly kind: FaultKind;

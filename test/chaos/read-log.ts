@@ -27,13 +27,14 @@ async function readPartition(cluster: ClusterHarness, topic: string, partition: 
     const records: [number, string | null][] = [];
     let offset = 0;
     for (;;) {
-      const response = await cluster.call(leader, 'sluice.v1.Data', 'fetch', { partitions: [{ topic, partition, offset, maxBytes: 4 << 20 }], maxBytes: 4 << 20 });
+      const response = await cluster.call(leader, 'sluice.v1.Data', 'fetch', { partitions: [{ topic, partition, offset, maxBytes: 1 << 20 }], maxBytes: 1 << 20 });
       const result = response.partitions[0];
       if (result.errorCode !== 0) return undefined; // not the leader any more: read again from 0
       const batches = result.batches as FetchedBatch[];
       if (batches.length === 0) return records;
       for (const batch of batches) {
-        // Offsets as stored (the checker counts gaps); the next fetch starts after this batch.
+        // (1 MiB a response: the harness's client receives at most 4 MiB per message.)
+      // Offsets as stored (the checker counts gaps); the next fetch starts after this batch.
         const base = Number(batch.baseOffset);
         batch.batch.records.forEach((record, i) => records.push([base + i, record.value === null || record.value === undefined ? null : Buffer.from(record.value).toString()]));
         offset = base + batch.recordCount;

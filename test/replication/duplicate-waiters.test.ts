@@ -3,16 +3,12 @@
 // retry waited on the commit watermark alone, so a leader cut off and then truncated answered
 // the retry "duplicate, stored at offset N" once another leader's record committed at N.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ErrorCode } from '../../src/common/errors';
 import { asNodeId } from '../../src/common/ids';
 import type { ProduceOutcome } from '../../src/partition/partition';
 import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
-import { InMemoryNetwork } from '../../src/replication/transport';
 import { encodeBatch } from '../broker/broker-fixture';
-import { electedLeader, produce, startNode, stopNode, until, type TestNode } from './replica-harness';
+import { electedLeader, produce, stopNode, threeReplicasEachTest, until } from './replica-harness';
 
 const PRODUCER = { producerId: 7, producerEpoch: 0 };
 // One timestamp, so that a retry encodes to the same bytes as its original (a duplicate is the same batch, CRC included).
@@ -23,29 +19,12 @@ const produceAs = (p: ReplicatedPartition, baseSequence: number, value: string, 
 const describeOutcome = (o: ProduceOutcome): string => (o.ok ? `${ErrorCode[o.code]} at ${o.baseOffset}` : `${ErrorCode[o.code]}: ${o.message}`);
 
 describe('replicated partition: a retried batch waits on its original proposal', function () {
-  let network: InMemoryNetwork;
-  const nodes: TestNode[] = [];
-  const dirs: string[] = [];
-
-  beforeEach(async () => {
-    network = new InMemoryNetwork();
-    for (const id of [1, 2, 3]) {
-      const dir = mkdtempSync(join(tmpdir(), `sluice-dupwait-${id}-`));
-      dirs.push(dir);
-      nodes.push(await startNode(network, id, dir));
-    }
-  });
-
-  afterEach(async () => {
-    network.heal();
-    for (const node of nodes.splice(0)) await stopNode(node);
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const { nodes, network: networkOf } = threeReplicasEachTest('dupwait');
 
   it('fails the retry with OUTCOME_UNKNOWN when the cut-off leader loses the original, never "stored" at an offset holding another record', async () => {
     const cutOff = await electedLeader(() => nodes);
     await until(() => cutOff.partition.caughtUp, 'the leader to commit in its term');
-    network.isolate(asNodeId(cutOff.id));
+    networkOf().isolate(asNodeId(cutOff.id));
     const original = produceAs(cutOff.partition, 0, 'mine');
     const retry = produceAs(cutOff.partition, 0, 'mine');
 
@@ -54,7 +33,7 @@ describe('replicated partition: a retried batch waits on its original proposal',
     const theirs = await produce(next.partition, ['theirs']);
     assert.ok(theirs.ok && theirs.code === ErrorCode.NONE && theirs.baseOffset === 0, describeOutcome(theirs));
 
-    network.heal();
+    networkOf().heal();
     await until(() => cutOff.partition.highWatermark >= 1 && cutOff.partition.leaderId === next.id, 'the old leader to follow and truncate');
     const [originalOutcome, retryOutcome] = await Promise.all([original, retry]);
     assert.equal(retryOutcome.ok, false, `retry: ${describeOutcome(retryOutcome)}`);
@@ -80,7 +59,7 @@ describe('replicated partition: a retried batch waits on its original proposal',
   it('fails a waiting retry with OUTCOME_UNKNOWN when the partition closes', async () => {
     const leader = await electedLeader(() => nodes);
     await until(() => leader.partition.caughtUp, 'the leader to commit in its term');
-    network.isolate(asNodeId(leader.id));
+    networkOf().isolate(asNodeId(leader.id));
     const original = produceAs(leader.partition, 0, 'mine');
     const retry = produceAs(leader.partition, 0, 'mine');
     await stopNode(leader);

@@ -2,16 +2,12 @@
 // every producer its log holds, not only those in the log's last entries, also after its own log
 // was truncated; and a retry is a duplicate only with the stored batch's bytes.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ErrorCode } from '../../src/common/errors';
 import { asNodeId } from '../../src/common/ids';
 import type { ProduceOutcome } from '../../src/partition/partition';
 import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
-import { InMemoryNetwork } from '../../src/replication/transport';
 import { encodeBatch } from '../broker/broker-fixture';
-import { electedLeader, produceOnLeader, startNode, stopNode, until, type TestNode } from './replica-harness';
+import { electedLeader, threeReplicasEachTest, produceOnLeader, startNode, stopNode, until, type TestNode } from './replica-harness';
 
 const PRODUCER = { producerId: 7, producerEpoch: 0 };
 /** More entries by other producers than the 2,000 the table used to be rebuilt from. */
@@ -22,23 +18,7 @@ const produceAs = (p: ReplicatedPartition, baseSequence: number, value: string, 
   p.produce({ batch: encodeBatch([value], { ...PRODUCER, baseSequence, timestampMs: 1_765_000_000_000 }), acks, recordCount: 1, maxTimestampMs: 0, ...PRODUCER, baseSequence });
 
 describe('replicated partition: idempotent producers across a leader change', function () {
-  let network: InMemoryNetwork;
-  const nodes: TestNode[] = [];
-  const dirs: string[] = [];
-
-  beforeEach(async () => {
-    network = new InMemoryNetwork();
-    for (const id of [1, 2, 3]) {
-      const dir = mkdtempSync(join(tmpdir(), `sluice-idem-${id}-`));
-      dirs.push(dir);
-      nodes.push(await startNode(network, id, dir));
-    }
-  });
-
-  afterEach(async () => {
-    for (const node of nodes.splice(0)) await stopNode(node);
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const { nodes, network: networkOf } = threeReplicasEachTest('idem');
 
   it('answers a retried batch as a duplicate on the new leader although other producers wrote more than the replayed tail since', async () => {
     const leader = await electedLeader(() => nodes);
@@ -50,14 +30,14 @@ describe('replicated partition: idempotent producers across a leader change', fu
     const end = leader.partition.highWatermark;
     await until(() => nodes.every((n) => n.partition.highWatermark === end), 'every replica to hold every batch');
 
-    network.isolate(asNodeId(leader.id));
+    networkOf().isolate(asNodeId(leader.id));
     const next = await electedLeader(() => nodes, [leader.id]);
     await until(() => next.partition.caughtUp, 'the new leader to commit in its term');
     const retried = await produceAs(next.partition, 0, 'once');
     assert.deepEqual(retried.ok && [retried.code, retried.baseOffset], [ErrorCode.DUPLICATE_SEQUENCE, 0]);
     const following = await produceAs(next.partition, 1, 'twice');
     assert.ok(following.ok && following.code === ErrorCode.NONE && following.baseOffset === end, JSON.stringify(following));
-    network.heal();
+    networkOf().heal();
   });
 
   it('answers it as a duplicate after a clean restart of every replica, whichever leads then', async () => {
@@ -71,7 +51,7 @@ describe('replicated partition: idempotent producers across a leader change', fu
     const restarted: TestNode[] = [];
     for (const node of nodes.splice(0)) {
       await stopNode(node);
-      restarted.push(await startNode(network, node.id, node.dir));
+      restarted.push(await startNode(networkOf(), node.id, node.dir));
     }
     nodes.push(...restarted);
     // Each replica in turn leads: every one kept the table with its clean close (the followers
@@ -100,14 +80,14 @@ describe('replicated partition: idempotent producers across a leader change', fu
 
     // Cut off, the leader appends a batch nobody else gets; the others elect a leader that writes
     // over that index, so the old leader truncates its suffix when it rejoins.
-    network.isolate(asNodeId(leader.id));
+    networkOf().isolate(asNodeId(leader.id));
     const lost = await leader.partition.produce({ batch: encodeBatch(['lost']), acks: 'leader', recordCount: 1, maxTimestampMs: 0, producerId: 0, producerEpoch: 0, baseSequence: 0 });
     assert.ok(lost.ok && lost.baseOffset === end, JSON.stringify(lost));
     const next = await electedLeader(() => nodes, [leader.id]);
     await until(() => next.partition.caughtUp, 'the new leader to commit in its term');
     assert.ok((await produceOnLeader(() => nodes, ['replaces the lost batch'], [leader.id])).ok);
     const newEnd = next.partition.highWatermark;
-    network.heal();
+    networkOf().heal();
     await until(() => leader.partition.highWatermark === newEnd && leader.log.logEndOffset === newEnd, 'the old leader to truncate and catch up');
 
     const group = next.host.get('orders/0')!;
@@ -129,13 +109,13 @@ describe('replicated partition: idempotent producers across a leader change', fu
     const end = leader.partition.highWatermark;
     await until(() => nodes.every((n) => n.partition.highWatermark === end), 'every replica to hold every batch');
 
-    network.isolate(asNodeId(leader.id));
+    networkOf().isolate(asNodeId(leader.id));
     const next = await electedLeader(() => nodes, [leader.id]);
     await until(() => next.partition.caughtUp, 'the new leader to commit in its term');
     const onNext = await produceAs(next.partition, 0, 'other bytes');
     assert.equal(!onNext.ok && onNext.code, ErrorCode.INVALID_DUPLICATE, JSON.stringify(onNext));
     const same = await produceAs(next.partition, 0, 'once');
     assert.deepEqual(same.ok && [same.code, same.baseOffset], [ErrorCode.DUPLICATE_SEQUENCE, 0]);
-    network.heal();
+    networkOf().heal();
   });
 });

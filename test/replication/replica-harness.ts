@@ -1,5 +1,8 @@
 // Replicas of one partition in one process, each with its own storage directory, joined by an
 // in-memory network that the tests can cut.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { systemClock } from '../../src/common/clock';
 import { ErrorCode } from '../../src/common/errors';
 import { asNodeId } from '../../src/common/ids';
@@ -8,7 +11,7 @@ import { openReplicatedPartition } from '../../src/partition/open-replicated';
 import type { ProduceOutcome } from '../../src/partition/partition';
 import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
 import { RaftHost } from '../../src/replication/raft-host';
-import type { InMemoryNetwork } from '../../src/replication/transport';
+import { InMemoryNetwork } from '../../src/replication/transport';
 import type { FileIo } from '../../src/storage/file-io';
 import { StorageEngine } from '../../src/storage/storage-engine';
 import { DEFAULT_LOG_CONFIG, type LogConfig, type PartitionLog } from '../../src/storage/types';
@@ -48,6 +51,31 @@ export async function startNode(network: InMemoryNetwork, id: number, dir: strin
   });
   host.start();
   return { id, dir, engine, host, log, partition };
+}
+
+/**
+ * Three replicas (ids 1-3) of TP on one in-memory network for each test of the enclosing describe
+ * (mocha hooks), stopped and their directories removed after it. `nodes` is the live list: a test
+ * may replace its members (restarts) or remove one it stopped itself.
+ */
+export function threeReplicasEachTest(name: string): { readonly nodes: TestNode[]; readonly network: () => InMemoryNetwork } {
+  const nodes: TestNode[] = [];
+  const dirs: string[] = [];
+  let network: InMemoryNetwork;
+  beforeEach(async () => {
+    network = new InMemoryNetwork();
+    for (const id of [1, 2, 3]) {
+      const dir = mkdtempSync(join(tmpdir(), `sluice-${name}-${id}-`));
+      dirs.push(dir);
+      nodes.push(await startNode(network, id, dir));
+    }
+  });
+  afterEach(async () => {
+    network.heal();
+    for (const node of nodes.splice(0)) await stopNode(node);
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return { nodes, network: () => network };
 }
 
 export async function stopNode(node: TestNode): Promise<void> {
