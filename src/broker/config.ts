@@ -10,8 +10,10 @@ export interface BrokerLimits {
   readonly maxPartitionsPerTopic: number;
   /** Most partitions in one Produce or Fetch request. */
   readonly maxPartitionsPerRequest: number;
-  /** Longest long-poll wait a Fetch may ask for. */
+  /** Longest long-poll wait a Fetch may ask for (max_wait_ms); longer ones get INVALID_ARGUMENT. */
   readonly maxFetchWaitMs: number;
+  /** Longest replication wait a Produce may ask for (timeout_ms); longer ones get INVALID_ARGUMENT. */
+  readonly maxProduceTimeoutMs: number;
   /** Largest response a Fetch may ask for. */
   readonly maxFetchBytes: number;
 }
@@ -66,11 +68,16 @@ export interface BrokerConfig {
   readonly cluster?: ClusterSettings;
 }
 
+/** Node runs a timer of 2^31 ms or more after 1 ms: no duration the broker waits may exceed this. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+const DURATION_LIMITS = ['maxFetchWaitMs', 'maxProduceTimeoutMs'] as const satisfies readonly (keyof BrokerLimits)[];
+
 export const DEFAULT_LIMITS: BrokerLimits = {
   maxRequestBytes: 64 * 1024 * 1024,
   maxPartitionsPerTopic: 1024,
   maxPartitionsPerRequest: 10_000,
   maxFetchWaitMs: 60_000,
+  maxProduceTimeoutMs: 300_000,
   maxFetchBytes: 256 * 1024 * 1024,
 };
 
@@ -143,6 +150,10 @@ function validate(config: BrokerConfig): void {
   if (config.cluster) validateCluster(config);
   for (const [key, value] of Object.entries(config.limits)) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`limits.${key} ${value} is invalid: use a positive integer`);
+  }
+  for (const key of DURATION_LIMITS) {
+    const value = config.limits[key];
+    if (value > MAX_TIMER_MS) throw new Error(`limits.${key} ${value} is invalid: use an integer in [1, ${MAX_TIMER_MS}] (the longest Node timer)`);
   }
 }
 

@@ -27,7 +27,7 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequestMessa
   validateFetchPartitions(ctx, request.partitions);
   const maxWaitMs = request.maxWaitMs;
   if (maxWaitMs > ctx.config.limits.maxFetchWaitMs) {
-    throw invalidArgument(`max_wait_ms ${maxWaitMs} is above the limit of ${ctx.config.limits.maxFetchWaitMs}`);
+    throw invalidArgument(`max_wait_ms ${maxWaitMs} is above the limit of ${ctx.config.limits.maxFetchWaitMs} (limits.maxFetchWaitMs): use 0-${ctx.config.limits.maxFetchWaitMs}`);
   }
   const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_REQUEST_MAX_BYTES, ctx.config.limits.maxFetchBytes);
   const minBytes = Math.max(1, request.minBytes);

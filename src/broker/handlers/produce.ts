@@ -34,7 +34,11 @@ export async function handleProduce(ctx: BrokerContext, request: ProduceRequestM
     if (seen.has(key)) throw invalidArgument(`partition ${key} appears twice in one produce request: send one batch per partition`);
     seen.add(key);
   }
-  const timeoutMs = request.timeoutMs > 0 ? request.timeoutMs : DEFAULT_TIMEOUT_MS;
+  const maxTimeoutMs = ctx.config.limits.maxProduceTimeoutMs;
+  if (request.timeoutMs > maxTimeoutMs) {
+    throw invalidArgument(`timeout_ms ${request.timeoutMs} is above the limit of ${maxTimeoutMs} (limits.maxProduceTimeoutMs): use 1-${maxTimeoutMs}, or 0 for the default ${Math.min(DEFAULT_TIMEOUT_MS, maxTimeoutMs)}`);
+  }
+  const timeoutMs = request.timeoutMs > 0 ? request.timeoutMs : Math.min(DEFAULT_TIMEOUT_MS, maxTimeoutMs);
   const started = process.hrtime.bigint();
   const results = await Promise.all(request.partitions.map((p) => producePartition(ctx, p, acks, timeoutMs)));
   ctx.metrics.produceLatency.observe({ acks }, Number(process.hrtime.bigint() - started) / 1e9);
