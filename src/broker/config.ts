@@ -14,7 +14,11 @@ export interface BrokerLimits {
   readonly maxFetchWaitMs: number;
   /** Longest replication wait a Produce may ask for (timeout_ms); longer ones get INVALID_ARGUMENT. */
   readonly maxProduceTimeoutMs: number;
-  /** Largest response a Fetch may ask for. */
+  /**
+   * Most batch bytes in one Fetch response or Subscribe push, whatever the request's max_bytes
+   * (Kafka's fetch.max.bytes); only a response's first batch may be larger, up to the topic's
+   * max.message.bytes, so that a consumer always progresses.
+   */
   readonly maxFetchBytes: number;
 }
 
@@ -78,7 +82,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maxPartitionsPerRequest: 10_000,
   maxFetchWaitMs: 60_000,
   maxProduceTimeoutMs: 300_000,
-  maxFetchBytes: 256 * 1024 * 1024,
+  maxFetchBytes: 64 * 1024 * 1024,
 };
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {

@@ -8,6 +8,7 @@ import { SluiceError, ErrorCode } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { brokerProtoRoot, protoDir, PROTO_FILES } from '../protocol/proto-root';
 import { serviceDefinition, SERVICE_NAMES, type ServiceName } from '../protocol/services';
+import type { BrokerLimits } from './config';
 import type { BrokerContext } from './context';
 import { handleCompleteReassignment, handleDrainBroker, handleReassignPartitions, handleRegisterBroker } from './handlers/cluster-admin';
 import { handleAlterConfigs, handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleDescribeCluster, handleDescribeTopics, handleListTopics } from './handlers/admin';
@@ -40,7 +41,7 @@ export interface ExtraService {
 export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraServices: readonly ExtraService[] = []): Promise<GrpcServerHandle> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': ctx.config.limits.maxRequestBytes,
-    'grpc.max_send_message_length': ctx.config.limits.maxFetchBytes + 1024 * 1024,
+    'grpc.max_send_message_length': maxResponseBytes(ctx.config.limits),
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
   });
@@ -119,6 +120,15 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
       return stopped;
     },
   };
+}
+
+/**
+ * The largest answer the broker sends: the batches of a Fetch (at most maxFetchBytes, or one
+ * batch, which is no larger than a request) plus one result envelope per partition (names,
+ * numbers and an error message, well under 1 KiB since echoed input is shortened by quoteInput).
+ */
+function maxResponseBytes(limits: BrokerLimits): number {
+  return Math.max(limits.maxFetchBytes, limits.maxRequestBytes) + limits.maxPartitionsPerRequest * 1024 + 1024 * 1024;
 }
 
 /** In a cluster, a metadata change is made by the controller: other brokers forward it there. */

@@ -5,6 +5,7 @@ import { ErrorCode } from '../../common/errors';
 import { groupIdProblem, MAX_OFFSET_METADATA_BYTES, NotCoordinatorError, OFFSETS_TOPIC } from '../../groups/offset-store';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
+import { validatePartitionList } from './partition-list';
 import type { CommitOffsetsRequestMessage, FetchOffsetsRequestMessage } from '../wire-types';
 
 export interface CallInfo {
@@ -15,7 +16,7 @@ export interface CallInfo {
 export async function handleCommitOffsets(ctx: BrokerContext, request: CommitOffsetsRequestMessage, call: CallInfo) {
   const groupProblem = groupIdProblem(request.groupId);
   if (groupProblem) throw invalidArgument(groupProblem);
-  if (request.partitions.length === 0) throw invalidArgument('CommitOffsets names no partitions: send at least one');
+  validatePartitionList(ctx, 'CommitOffsets', request.partitions);
   const results = request.partitions.map((p) => ({ topic: p.topic, partition: p.partition, errorCode: ErrorCode.NONE, errorMessage: '' }));
   const valid = [];
   for (const [i, p] of request.partitions.entries()) {

@@ -5,6 +5,7 @@ import type { Acks, ProduceOutcome } from '../../partition/partition';
 import { scanBatch } from '../../protocol/batch-scan';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
+import { validatePartitionList } from './partition-list';
 import type { ProducePartitionMessage, ProduceRequestMessage } from '../wire-types';
 
 const ACKS_BY_WIRE: Readonly<Record<number, Acks>> = { 0: 'all', 1: 'leader', 2: 'none' };
@@ -24,16 +25,7 @@ export interface ProducePartitionResult {
 export async function handleProduce(ctx: BrokerContext, request: ProduceRequestMessage): Promise<{ partitions: ProducePartitionResult[] }> {
   const acks = ACKS_BY_WIRE[request.acks];
   if (!acks) throw invalidArgument(`acks ${request.acks} is invalid: use ACKS_ALL (0), ACKS_LEADER (1) or ACKS_NONE (2)`);
-  if (request.partitions.length === 0) throw invalidArgument('produce request names no partitions: send at least one');
-  if (request.partitions.length > ctx.config.limits.maxPartitionsPerRequest) {
-    throw invalidArgument(`produce request names ${request.partitions.length} partitions: the limit is ${ctx.config.limits.maxPartitionsPerRequest}`);
-  }
-  const seen = new Set<string>();
-  for (const p of request.partitions) {
-    const key = `${p.topic}/${p.partition}`;
-    if (seen.has(key)) throw invalidArgument(`partition ${key} appears twice in one produce request: send one batch per partition`);
-    seen.add(key);
-  }
+  validatePartitionList(ctx, 'Produce', request.partitions);
   const maxTimeoutMs = ctx.config.limits.maxProduceTimeoutMs;
   if (request.timeoutMs > maxTimeoutMs) {
     throw invalidArgument(`timeout_ms ${request.timeoutMs} is above the limit of ${maxTimeoutMs} (limits.maxProduceTimeoutMs): use 1-${maxTimeoutMs}, or 0 for the default ${Math.min(DEFAULT_TIMEOUT_MS, maxTimeoutMs)}`);

@@ -20,7 +20,7 @@ export type EncodePush = (message: { partitions: unknown[] }) => Buffer;
 
 export async function handleSubscribe(ctx: BrokerContext, call: ServerWritableStream<SubscribeRequestMessage, unknown>, cancelled: AbortSignal, encode: EncodePush): Promise<void> {
   const request = call.request;
-  validateFetchPartitions(ctx, request.partitions);
+  validateFetchPartitions(ctx, 'Subscribe', request.partitions);
   const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_PUSH_MAX_BYTES, ctx.config.limits.maxFetchBytes);
   const positions: FetchPartitionMessage[] = request.partitions.map((p) => ({ ...p }));
   const abort = AbortSignal.any([cancelled, ctx.stopping]);
