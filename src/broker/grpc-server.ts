@@ -19,6 +19,7 @@ import { handleProduce } from './handlers/produce';
 import { handleProduceStream } from './handlers/produce-stream';
 import { type EncodePush, handleSubscribe } from './handlers/subscribe';
 import { FORWARDED_HEADER } from './cluster/forwarder';
+import { clientMessage, withClientMessages } from './client-message';
 import { RequestError } from './request-error';
 import { advertiseStreamWindow, widenConnectionWindows } from './http2-window';
 
@@ -172,7 +173,7 @@ function wrapUnary(ctx: BrokerContext, logger: Logger, method: string, handler: 
     const malformed = malformedMessage(call.request, method);
     if (malformed) {
       ctx.metrics.requests.inc({ method, status: 'INVALID_ARGUMENT' });
-      callback({ code: grpc.status.INVALID_ARGUMENT, details: malformed });
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: clientMessage(malformed, ctx.config.dataDir) });
       return;
     }
     const cancel = new AbortController();
@@ -182,10 +183,10 @@ function wrapUnary(ctx: BrokerContext, logger: Logger, method: string, handler: 
       .then(
         (response) => {
           ctx.metrics.requests.inc({ method, status: 'OK' });
-          callback(null, response);
+          callback(null, withClientMessages(response, ctx.config.dataDir));
         },
         (error: unknown) => {
-          const status = toStatus(error, method, logger);
+          const status = toStatus(ctx, error, method, logger);
           ctx.metrics.requests.inc({ method, status: grpc.status[status.code] });
           callback(status);
         },
@@ -206,7 +207,7 @@ function wrapSubscribe(ctx: BrokerContext, logger: Logger, encode: EncodePush): 
   return (call) => {
     const malformed = malformedMessage(call.request, method);
     if (malformed) {
-      call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: malformed });
+      call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: clientMessage(malformed, ctx.config.dataDir) });
       return;
     }
     const cancel = new AbortController();
@@ -217,7 +218,7 @@ function wrapSubscribe(ctx: BrokerContext, logger: Logger, encode: EncodePush): 
         if (!cancel.signal.aborted) call.end();
       },
       (error: unknown) => {
-        const status = toStatus(error, method, logger);
+        const status = toStatus(ctx, error, method, logger);
         ctx.metrics.requests.inc({ method, status: grpc.status[status.code] });
         call.emit('error', status);
       },
@@ -231,7 +232,7 @@ function wrapProduceStream(ctx: BrokerContext, logger: Logger): grpc.handleBidiS
     handleProduceStream(ctx, call, {
       malformed: (request) => malformedMessage(request, method),
       fail: (error) => {
-        const status = toStatus(error, method, logger);
+        const status = toStatus(ctx, error, method, logger);
         ctx.metrics.requests.inc({ method, status: grpc.status[status.code] });
         call.emit('error', status);
       },
@@ -239,12 +240,16 @@ function wrapProduceStream(ctx: BrokerContext, logger: Logger): grpc.handleBidiS
   };
 }
 
-function toStatus(error: unknown, method: string, logger: Logger): { code: grpc.status; details: string } {
-  if (error instanceof RequestError) return { code: error.grpcStatus, details: error.message };
-  if (error instanceof SluiceError) {
-    const code = error.code === ErrorCode.INVALID_REQUEST ? grpc.status.INVALID_ARGUMENT : error.retriable ? grpc.status.UNAVAILABLE : grpc.status.FAILED_PRECONDITION;
-    return { code, details: error.message };
-  }
-  logger.error({ err: error, method }, 'handler failed');
-  return { code: grpc.status.INTERNAL, details: `${method} failed: ${(error as Error)?.message ?? String(error)}` };
+/** The status a failed call answers; its details pass through clientMessage (no paths, bounded). */
+function toStatus(ctx: BrokerContext, error: unknown, method: string, logger: Logger): { code: grpc.status; details: string } {
+  const status = ((): { code: grpc.status; details: string } => {
+    if (error instanceof RequestError) return { code: error.grpcStatus, details: error.message };
+    if (error instanceof SluiceError) {
+      const code = error.code === ErrorCode.INVALID_REQUEST ? grpc.status.INVALID_ARGUMENT : error.retriable ? grpc.status.UNAVAILABLE : grpc.status.FAILED_PRECONDITION;
+      return { code, details: error.message };
+    }
+    logger.error({ err: error, method }, 'handler failed');
+    return { code: grpc.status.INTERNAL, details: `${method} failed: ${(error as Error)?.message ?? String(error)}` };
+  })();
+  return { code: status.code, details: clientMessage(status.details, ctx.config.dataDir) };
 }

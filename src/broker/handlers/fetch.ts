@@ -8,6 +8,7 @@ import { invalidArgument } from '../request-error';
 import { validatePartitionList } from './partition-list';
 import type { FetchedBatchMessage, FetchPartitionMessage, FetchPartitionResultMessage, FetchRequestMessage } from '../wire-types';
 import type { ReadLease } from '../../storage/read-buffers';
+import { partitionRef } from '../client-message';
 
 const DEFAULT_PARTITION_MAX_BYTES = 1024 * 1024;
 const DEFAULT_REQUEST_MAX_BYTES = 50 * 1024 * 1024;
@@ -16,7 +17,7 @@ export function validateFetchPartitions(ctx: BrokerContext, request: 'Fetch' | '
   validatePartitionList(ctx, request, partitions);
   for (const p of partitions) {
     if (!Number.isSafeInteger(p.offset) || p.offset < 0) {
-      throw invalidArgument(`offset ${p.offset} for ${p.topic}/${p.partition} is invalid: use an offset >= 0 (ListOffsets resolves earliest/latest)`);
+      throw invalidArgument(`offset ${p.offset} for ${partitionRef(p.topic, p.partition)} is invalid: use an offset >= 0 (ListOffsets resolves earliest/latest)`);
     }
   }
 }

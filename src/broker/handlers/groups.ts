@@ -7,6 +7,7 @@ import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
 import { validatePartitionList } from './partition-list';
 import type { CommitOffsetsRequestMessage, FetchOffsetsRequestMessage } from '../wire-types';
+import { partitionRef } from '../client-message';
 
 export interface CallInfo {
   /** The request was forwarded by another broker: answer it here, never forward again. */
@@ -24,7 +25,7 @@ export async function handleCommitOffsets(ctx: BrokerContext, request: CommitOff
     const meta = ctx.registry.get(p.topic);
     if (!meta || p.partition >= meta.partitions) {
       result.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-      result.errorMessage = `${p.topic}/${p.partition} does not exist`;
+      result.errorMessage = `${partitionRef(p.topic, p.partition)} does not exist`;
     } else if (!Number.isSafeInteger(p.offset) || p.offset < 0) {
       result.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
       result.errorMessage = `offset ${p.offset} for ${p.topic}/${p.partition} is invalid: use an offset >= 0`;

@@ -4,6 +4,7 @@
 // 10,000 times answered 269 MB.
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
+import { partitionRef } from '../client-message';
 
 export type PartitionListRequest = 'Produce' | 'Fetch' | 'Subscribe' | 'ListOffsets' | 'CommitOffsets';
 
@@ -15,7 +16,7 @@ export function validatePartitionList(ctx: BrokerContext, request: PartitionList
   for (const { topic, partition } of partitions) {
     let indexes = seen.get(topic);
     if (!indexes) seen.set(topic, (indexes = new Set()));
-    if (indexes.has(partition)) throw invalidArgument(`partition ${topic}/${partition} appears twice in one ${request} request: name each partition once`);
+    if (indexes.has(partition)) throw invalidArgument(`partition ${partitionRef(topic, partition)} appears twice in one ${request} request: name each partition once`);
     indexes.add(partition);
   }
 }

@@ -7,6 +7,7 @@ import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
 import { validatePartitionList } from './partition-list';
 import type { ProducePartitionMessage, ProduceRequestMessage } from '../wire-types';
+import { quoteInput } from '../client-message';
 
 const ACKS_BY_WIRE: Readonly<Record<number, Acks>> = { 0: 'all', 1: 'leader', 2: 'none' };
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -47,7 +48,7 @@ async function producePartition(ctx: BrokerContext, request: ProducePartitionMes
 
   const found = ctx.partitions.lookup(topic, index);
   const meta = ctx.registry.get(topic);
-  if (!found.replica || !meta) return found.replica ? fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic '${topic}' does not exist`) : fail(found.code, found.message, found.leaderHint);
+  if (!found.replica || !meta) return found.replica ? fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${quoteInput(topic)} does not exist`) : fail(found.code, found.message, found.leaderHint);
   const partition = found.replica;
   if (meta.internal) return fail(ErrorCode.POLICY_VIOLATION, `topic '${topic}' is internal: clients cannot produce to it`);
   const batch = request.batch;
