@@ -3,7 +3,6 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { HealthImplementation } from 'grpc-health-check';
 import { SluiceError, ErrorCode } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { brokerProtoRoot, protoDir, PROTO_FILES } from '../protocol/proto-root';
@@ -20,12 +19,10 @@ import { handleProduceStream } from './handlers/produce-stream';
 import { type EncodePush, handleSubscribe } from './handlers/subscribe';
 import { FORWARDED_HEADER } from './cluster/forwarder';
 import { clientMessage, withClientMessages } from './client-message';
+import { addHealthService } from './health-service';
+import { malformedMessage, tolerateMalformed } from './malformed-request';
 import { RequestError } from './request-error';
 import { advertiseStreamWindow, widenConnectionWindows } from './http2-window';
-
-/** Marks a request that protobuf could not decode; the handler answers INVALID_ARGUMENT. */
-const MALFORMED = Symbol('malformed');
-type Malformed = { readonly [MALFORMED]: string };
 
 type UnaryHandler = (request: any, cancelled: AbortSignal, info: { forwarded: boolean }) => unknown;
 
@@ -93,8 +90,7 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
 
   for (const extra of extraServices) server.addService(extra.definition, extra.implementation);
 
-  const health = new HealthImplementation({ '': 'SERVING', ...Object.fromEntries(SERVICE_NAMES.map((s) => [s, 'SERVING'])) });
-  health.addToServer(server);
+  const health = addHealthService(server, ['', ...SERVICE_NAMES], ctx.config.dataDir);
   const packageDefinition = protoLoader.loadSync([...PROTO_FILES], { includeDirs: [protoDir()] });
   new ReflectionService(packageDefinition).addToServer(server);
 
@@ -142,30 +138,6 @@ function viaController(ctx: BrokerContext, method: string, handler: UnaryHandler
     if (leader === null) throw new RequestError(grpc.status.UNAVAILABLE, 'the cluster has no metadata leader right now (an election is under way): retry');
     return cluster.forward('sluice.v1.Admin', method, request, leader);
   };
-}
-
-function tolerateMalformed(definition: grpc.ServiceDefinition): grpc.ServiceDefinition {
-  const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
-  for (const [name, method] of Object.entries(definition)) {
-    out[name] = {
-      ...method,
-      requestDeserialize: (bytes: Buffer) => {
-        try {
-          return method.requestDeserialize(bytes);
-        } catch (error) {
-          return { [MALFORMED]: (error as Error).message } satisfies Malformed;
-        }
-      },
-    };
-  }
-  return out as grpc.ServiceDefinition;
-}
-
-function malformedMessage(request: unknown, method: string): string | undefined {
-  if (request && typeof request === 'object' && MALFORMED in request) {
-    return `malformed ${method} request: protobuf decoding failed (${(request as Malformed)[MALFORMED]})`;
-  }
-  return undefined;
 }
 
 function wrapUnary(ctx: BrokerContext, logger: Logger, method: string, handler: UnaryHandler): grpc.handleUnaryCall<unknown, unknown> {
