@@ -8,7 +8,7 @@ export const LATEST_TIMESTAMP = -1;
 export const EARLIEST_TIMESTAMP = -2;
 
 export async function handleListOffsets(ctx: BrokerContext, request: ListOffsetsRequestMessage) {
-  validatePartitionList(ctx, 'ListOffsets', request.partitions);
+  validatePartitionList(ctx, 'ListOffsets', request.partitions, { eachOnce: false });
   const results = [];
   for (const p of request.partitions) {
     const base = { topic: p.topic, partition: p.partition, errorCode: ErrorCode.NONE, errorMessage: '', offset: -1, timestampMs: -1, logStartOffset: -1, highWatermark: -1 };

@@ -8,10 +8,17 @@ import { partitionRef } from '../client-message';
 
 export type PartitionListRequest = 'Produce' | 'Fetch' | 'Subscribe' | 'ListOffsets' | 'CommitOffsets';
 
-export function validatePartitionList(ctx: BrokerContext, request: PartitionListRequest, partitions: readonly { readonly topic: string; readonly partition: number }[]): void {
+/** `eachOnce: false` lets a partition appear several times (ListOffsets asks one partition for several timestamps). */
+export function validatePartitionList(
+  ctx: BrokerContext,
+  request: PartitionListRequest,
+  partitions: readonly { readonly topic: string; readonly partition: number }[],
+  { eachOnce = true }: { readonly eachOnce?: boolean } = {},
+): void {
   if (partitions.length === 0) throw invalidArgument(`${request} request names no partitions: send at least one`);
   const limit = ctx.config.limits.maxPartitionsPerRequest;
   if (partitions.length > limit) throw invalidArgument(`${request} request names ${partitions.length} partitions: the limit is ${limit} (limits.maxPartitionsPerRequest)`);
+  if (!eachOnce) return;
   const seen = new Map<string, Set<number>>();
   for (const { topic, partition } of partitions) {
     let indexes = seen.get(topic);
