@@ -14,9 +14,15 @@ export interface BrokerLimits {
   readonly maxPartitionsPerTopic: number;
   /** Most partitions in one Produce or Fetch request. */
   readonly maxPartitionsPerRequest: number;
-  /** Longest long-poll wait a Fetch may ask for. */
+  /** Longest long-poll wait a Fetch may ask for (max_wait_ms); longer ones get INVALID_ARGUMENT. */
   readonly maxFetchWaitMs: number;
-  /** Largest response a Fetch may ask for. */
+  /** Longest replication wait a Produce may ask for (timeout_ms); longer ones get INVALID_ARGUMENT. */
+  readonly maxProduceTimeoutMs: number;
+  /**
+   * Most batch bytes in one Fetch response or Subscribe push, whatever the request's max_bytes
+   * (Kafka's fetch.max.bytes); only a response's first batch may be larger, up to the topic's
+   * max.message.bytes, so that a consumer always progresses.
+   */
   readonly maxFetchBytes: number;
 }
 
@@ -76,12 +82,17 @@ export interface BrokerConfig {
   readonly cluster?: ClusterSettings;
 }
 
+/** Node runs a timer of 2^31 ms or more after 1 ms: no duration the broker waits may exceed this. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+const DURATION_LIMITS = ['maxFetchWaitMs', 'maxProduceTimeoutMs'] as const satisfies readonly (keyof BrokerLimits)[];
+
 export const DEFAULT_LIMITS: BrokerLimits = {
   maxRequestBytes: 64 * 1024 * 1024,
   maxPartitionsPerTopic: 1024,
   maxPartitionsPerRequest: 10_000,
   maxFetchWaitMs: 60_000,
-  maxFetchBytes: 256 * 1024 * 1024,
+  maxProduceTimeoutMs: 300_000,
+  maxFetchBytes: 64 * 1024 * 1024,
 };
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
@@ -161,6 +172,10 @@ function validate(config: BrokerConfig): void {
   if (config.cluster) validateCluster(config);
   for (const [key, value] of Object.entries(config.limits)) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`limits.${key} ${value} is invalid: use a positive integer`);
+  }
+  for (const key of DURATION_LIMITS) {
+    const value = config.limits[key];
+    if (value > MAX_TIMER_MS) throw new Error(`limits.${key} ${value} is invalid: use an integer in [1, ${MAX_TIMER_MS}] (the longest Node timer)`);
   }
 }
 

@@ -3,11 +3,11 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { HealthImplementation } from 'grpc-health-check';
 import { SluiceError, ErrorCode } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { brokerProtoRoot, protoDir, PROTO_FILES } from '../protocol/proto-root';
 import { serviceDefinition, SERVICE_NAMES, type ServiceName } from '../protocol/services';
+import type { BrokerLimits } from './config';
 import type { BrokerContext } from './context';
 import { handleCompleteReassignment, handleDrainBroker, handleReassignPartitions, handleRegisterBroker } from './handlers/cluster-admin';
 import { handleAlterConfigs, handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleDescribeCluster, handleDescribeTopics, handleListTopics } from './handlers/admin';
@@ -18,12 +18,11 @@ import { handleProduce } from './handlers/produce';
 import { handleProduceStream } from './handlers/produce-stream';
 import { type EncodePush, handleSubscribe } from './handlers/subscribe';
 import { FORWARDED_HEADER } from './cluster/forwarder';
+import { clientMessage, withClientMessages } from './client-message';
+import { addHealthService } from './health-service';
+import { malformedMessage, tolerateMalformed } from './malformed-request';
 import { RequestError } from './request-error';
 import { advertiseStreamWindow, widenConnectionWindows } from './http2-window';
-
-/** Marks a request that protobuf could not decode; the handler answers INVALID_ARGUMENT. */
-const MALFORMED = Symbol('malformed');
-type Malformed = { readonly [MALFORMED]: string };
 
 type UnaryHandler = (request: any, cancelled: AbortSignal, info: { forwarded: boolean }) => unknown;
 
@@ -40,7 +39,7 @@ export interface ExtraService {
 export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraServices: readonly ExtraService[] = []): Promise<GrpcServerHandle> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': ctx.config.limits.maxRequestBytes,
-    'grpc.max_send_message_length': ctx.config.limits.maxFetchBytes + 1024 * 1024,
+    'grpc.max_send_message_length': maxResponseBytes(ctx.config.limits),
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
   });
@@ -91,8 +90,7 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
 
   for (const extra of extraServices) server.addService(extra.definition, extra.implementation);
 
-  const health = new HealthImplementation({ '': 'SERVING', ...Object.fromEntries(SERVICE_NAMES.map((s) => [s, 'SERVING'])) });
-  health.addToServer(server);
+  const health = addHealthService(server, ['', ...SERVICE_NAMES], ctx.config.dataDir);
   const packageDefinition = protoLoader.loadSync([...PROTO_FILES], { includeDirs: [protoDir()] });
   new ReflectionService(packageDefinition).addToServer(server);
 
@@ -121,6 +119,15 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
   };
 }
 
+/**
+ * The largest answer the broker sends: the batches of a Fetch (at most maxFetchBytes, or one
+ * batch, which is no larger than a request) plus one result envelope per partition (names,
+ * numbers and an error message, well under 1 KiB since echoed input is shortened by quoteInput).
+ */
+function maxResponseBytes(limits: BrokerLimits): number {
+  return Math.max(limits.maxFetchBytes, limits.maxRequestBytes) + limits.maxPartitionsPerRequest * 1024 + 1024 * 1024;
+}
+
 /** In a cluster, a metadata change is made by the controller: other brokers forward it there. */
 function viaController(ctx: BrokerContext, method: string, handler: UnaryHandler): UnaryHandler {
   return (request, cancelled, info) => {
@@ -133,36 +140,12 @@ function viaController(ctx: BrokerContext, method: string, handler: UnaryHandler
   };
 }
 
-function tolerateMalformed(definition: grpc.ServiceDefinition): grpc.ServiceDefinition {
-  const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
-  for (const [name, method] of Object.entries(definition)) {
-    out[name] = {
-      ...method,
-      requestDeserialize: (bytes: Buffer) => {
-        try {
-          return method.requestDeserialize(bytes);
-        } catch (error) {
-          return { [MALFORMED]: (error as Error).message } satisfies Malformed;
-        }
-      },
-    };
-  }
-  return out as grpc.ServiceDefinition;
-}
-
-function malformedMessage(request: unknown, method: string): string | undefined {
-  if (request && typeof request === 'object' && MALFORMED in request) {
-    return `malformed ${method} request: protobuf decoding failed (${(request as Malformed)[MALFORMED]})`;
-  }
-  return undefined;
-}
-
 function wrapUnary(ctx: BrokerContext, logger: Logger, method: string, handler: UnaryHandler): grpc.handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
     const malformed = malformedMessage(call.request, method);
     if (malformed) {
       ctx.metrics.requests.inc({ method, status: 'INVALID_ARGUMENT' });
-      callback({ code: grpc.status.INVALID_ARGUMENT, details: malformed });
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: clientMessage(malformed, ctx.config.dataDir) });
       return;
     }
     const cancel = new AbortController();
@@ -172,10 +155,10 @@ function wrapUnary(ctx: BrokerContext, logger: Logger, method: string, handler: 
       .then(
         (response) => {
           ctx.metrics.requests.inc({ method, status: 'OK' });
-          callback(null, response);
+          callback(null, withClientMessages(response, ctx.config.dataDir));
         },
         (error: unknown) => {
-          const status = toStatus(error, method, logger);
+          const status = toStatus(ctx, error, method, logger);
           ctx.metrics.requests.inc({ method, status: grpc.status[status.code] });
           callback(status);
         },
@@ -196,7 +179,7 @@ function wrapSubscribe(ctx: BrokerContext, logger: Logger, encode: EncodePush): 
   return (call) => {
     const malformed = malformedMessage(call.request, method);
     if (malformed) {
-      call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: malformed });
+      call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: clientMessage(malformed, ctx.config.dataDir) });
       return;
     }
     const cancel = new AbortController();
@@ -207,7 +190,7 @@ function wrapSubscribe(ctx: BrokerContext, logger: Logger, encode: EncodePush): 
         if (!cancel.signal.aborted) call.end();
       },
       (error: unknown) => {
-        const status = toStatus(error, method, logger);
+        const status = toStatus(ctx, error, method, logger);
         ctx.metrics.requests.inc({ method, status: grpc.status[status.code] });
         call.emit('error', status);
       },
@@ -221,7 +204,7 @@ function wrapProduceStream(ctx: BrokerContext, logger: Logger): grpc.handleBidiS
     handleProduceStream(ctx, call, {
       malformed: (request) => malformedMessage(request, method),
       fail: (error) => {
-        const status = toStatus(error, method, logger);
+        const status = toStatus(ctx, error, method, logger);
         ctx.metrics.requests.inc({ method, status: grpc.status[status.code] });
         call.emit('error', status);
       },
@@ -229,12 +212,16 @@ function wrapProduceStream(ctx: BrokerContext, logger: Logger): grpc.handleBidiS
   };
 }
 
-function toStatus(error: unknown, method: string, logger: Logger): { code: grpc.status; details: string } {
-  if (error instanceof RequestError) return { code: error.grpcStatus, details: error.message };
-  if (error instanceof SluiceError) {
-    const code = error.code === ErrorCode.INVALID_REQUEST ? grpc.status.INVALID_ARGUMENT : error.retriable ? grpc.status.UNAVAILABLE : grpc.status.FAILED_PRECONDITION;
-    return { code, details: error.message };
-  }
-  logger.error({ err: error, method }, 'handler failed');
-  return { code: grpc.status.INTERNAL, details: `${method} failed: ${(error as Error)?.message ?? String(error)}` };
+/** The status a failed call answers; its details pass through clientMessage (no paths, bounded). */
+function toStatus(ctx: BrokerContext, error: unknown, method: string, logger: Logger): { code: grpc.status; details: string } {
+  const status = ((): { code: grpc.status; details: string } => {
+    if (error instanceof RequestError) return { code: error.grpcStatus, details: error.message };
+    if (error instanceof SluiceError) {
+      const code = error.code === ErrorCode.INVALID_REQUEST ? grpc.status.INVALID_ARGUMENT : error.retriable ? grpc.status.UNAVAILABLE : grpc.status.FAILED_PRECONDITION;
+      return { code, details: error.message };
+    }
+    logger.error({ err: error, method }, 'handler failed');
+    return { code: grpc.status.INTERNAL, details: `${method} failed: ${(error as Error)?.message ?? String(error)}` };
+  })();
+  return { code: status.code, details: clientMessage(status.details, ctx.config.dataDir) };
 }

@@ -9,6 +9,7 @@ import type { TopicChange, TopicMetadata, TopicRegistry } from '../metadata/topi
 import type { PartitionReplica } from '../partition/replica';
 import type { StorageEngine } from '../storage/storage-engine';
 import type { LogConfig, PartitionLog } from '../storage/types';
+import { quoteInput } from './client-message';
 
 /** This broker's replica of a partition, or why it has none (with where to go instead). */
 export type PartitionLookup =
@@ -71,7 +72,7 @@ export class PartitionManager {
     const replica = this.get(topic, partition);
     if (replica) return { replica };
     const meta = this.registry.get(topic);
-    if (!meta) return { code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: `topic '${topic}' does not exist`, leaderHint: '' };
+    if (!meta) return { code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: `topic ${quoteInput(topic)} does not exist`, leaderHint: '' };
     if (!Number.isInteger(partition) || partition < 0 || partition >= meta.partitions) {
       return { code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: `topic '${topic}' has partitions 0..${meta.partitions - 1}, not ${partition}`, leaderHint: '' };
     }

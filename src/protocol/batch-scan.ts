@@ -35,6 +35,39 @@ const FIELD_COMPRESSED_RECORDS = 9;
  */
 export const MAX_COMPRESSED_RECORD_COUNT = 1 << 20;
 
+/**
+ * The ranges of the header fields, set by what the storage entry header and the Raft entry prefix
+ * hold (src/storage/entry-format.ts): producer_epoch in an int16, base_sequence and the batch's
+ * last sequence in an int32, producer_id and timestamps in a float64 (exact below 2^53). Kafka
+ * uses the same widths; -1 is its "none" for the epoch and sequence of a non-idempotent batch.
+ */
+export const HEADER_RANGES = {
+  producerId: [0, Number.MAX_SAFE_INTEGER],
+  idempotentProducerEpoch: [0, 0x7fff],
+  producerEpoch: [-1, 0x7fff],
+  idempotentSequence: [0, 0x7fffffff],
+  sequence: [-1, 0x7fffffff],
+  timestampMs: [0, Number.MAX_SAFE_INTEGER],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** The first header field out of its range, as a message naming field, value and range. */
+function checkHeaderRanges(s: BatchSummary): string | undefined {
+  const idempotent = s.producerId > 0;
+  const outside = (name: string, value: number, [lo, hi]: readonly [number, number], hint: string): string | undefined =>
+    Number.isSafeInteger(value) && value >= lo && value <= hi ? undefined : `${name} ${value} is out of range: use an integer in [${lo}, ${hi}]${hint}`;
+  const lastSequence = s.baseSequence + s.recordCount - 1;
+  return (
+    outside('producer_id', s.producerId, HEADER_RANGES.producerId, ' (0 = not idempotent, else an id from InitProducer)') ??
+    outside('producer_epoch', s.producerEpoch, idempotent ? HEADER_RANGES.idempotentProducerEpoch : HEADER_RANGES.producerEpoch, idempotent ? ' (the epoch from InitProducer)' : '') ??
+    outside('base_sequence', s.baseSequence, idempotent ? HEADER_RANGES.idempotentSequence : HEADER_RANGES.sequence, '') ??
+    (idempotent && lastSequence > HEADER_RANGES.idempotentSequence[1]
+      ? `last sequence ${lastSequence} (base_sequence ${s.baseSequence} + ${s.recordCount} records - 1) is above ${HEADER_RANGES.idempotentSequence[1]}: call InitProducer for a new epoch and restart at sequence 0`
+      : undefined) ??
+    outside('base_timestamp_ms', s.baseTimestampMs, HEADER_RANGES.timestampMs, ' (ms since the Unix epoch)') ??
+    outside('max_timestamp_ms', s.maxTimestampMs, HEADER_RANGES.timestampMs, ' (ms since the Unix epoch; 0 = the log-append time)')
+  );
+}
+
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
 const WIRE_LENGTH_DELIMITED = 2;
@@ -64,9 +97,9 @@ export function scanBatch(bytes: Uint8Array): BatchScan {
         continue;
       }
       switch (field) {
-        case FIELD_BASE_TIMESTAMP: baseTimestampMs = expectVarint(reader, wireType, 'base_timestamp_ms', () => reader.int64() as unknown as number); break;
-        case FIELD_MAX_TIMESTAMP: maxTimestampMs = expectVarint(reader, wireType, 'max_timestamp_ms', () => reader.int64() as unknown as number); break;
-        case FIELD_PRODUCER_ID: producerId = expectVarint(reader, wireType, 'producer_id', () => reader.int64() as unknown as number); break;
+        case FIELD_BASE_TIMESTAMP: baseTimestampMs = expectInt64(reader, wireType, 'base_timestamp_ms'); break;
+        case FIELD_MAX_TIMESTAMP: maxTimestampMs = expectInt64(reader, wireType, 'max_timestamp_ms'); break;
+        case FIELD_PRODUCER_ID: producerId = expectInt64(reader, wireType, 'producer_id'); break;
         case FIELD_PRODUCER_EPOCH: producerEpoch = expectVarint(reader, wireType, 'producer_epoch', () => reader.int32()); break;
         case FIELD_BASE_SEQUENCE: baseSequence = expectVarint(reader, wireType, 'base_sequence', () => reader.int32()); break;
         case FIELD_COMPRESSION: compression = expectVarint(reader, wireType, 'compression', () => reader.int32()); break;
@@ -96,10 +129,8 @@ export function scanBatch(bytes: Uint8Array): BatchScan {
     if (declaredCount > MAX_COMPRESSED_RECORD_COUNT) return invalid(`record_count ${declaredCount} is above the limit of ${MAX_COMPRESSED_RECORD_COUNT} records per compressed batch`);
     recordCount = declaredCount;
   }
-  if (producerId < 0) return invalid(`producer_id ${producerId} is negative: use 0 (not idempotent) or an id from InitProducer`);
-  if (producerId > 0 && (producerEpoch < 0 || baseSequence < 0)) {
-    return invalid(`producer_epoch ${producerEpoch} and base_sequence ${baseSequence} must be >= 0 for an idempotent producer`);
-  }
+  const outOfRange = checkHeaderRanges({ recordCount, baseTimestampMs, maxTimestampMs, producerId, producerEpoch, baseSequence, compression });
+  if (outOfRange !== undefined) return invalid(outOfRange);
   return { ok: true, summary: { recordCount, baseTimestampMs, maxTimestampMs, producerId, producerEpoch, baseSequence, compression } };
 }
 
@@ -113,6 +144,23 @@ function expectVarint(reader: Reader, wireType: number, name: string, read: () =
     throw new Error(`field ${name} has wire type ${wireType}, expected a varint`);
   }
   return Number(read());
+}
+
+/**
+ * An int64 field as a number. Every int64 header field is stored as a float64, so a value beyond
+ * 2^53 is refused here, where its exact decimal form is still known.
+ */
+function expectInt64(reader: Reader, wireType: number, name: string): number {
+  let exact = '';
+  const value = expectVarint(reader, wireType, name, () => {
+    const read = reader.int64();
+    exact = String(read);
+    return Number(read);
+  });
+  if (!Number.isSafeInteger(value)) {
+    throw new Error(`${name} ${exact} is out of range: use an integer in [0, ${Number.MAX_SAFE_INTEGER}]`);
+  }
+  return value;
 }
 
 function skipUnknown(reader: Reader, wireType: number): void {

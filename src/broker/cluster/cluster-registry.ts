@@ -10,6 +10,7 @@ import { EMPTY_METADATA_STATE, replicasOf, toTopicMetadata, type BrokerInfo, typ
 import { topicConfigStrings } from '../../metadata/topic-config';
 import type { TopicChange, TopicMetadata, TopicRegistry } from '../../metadata/topic-registry';
 import type { CommandMachine, CommandOutcome, MetadataGroup } from './metadata-group';
+import { quoteInput } from '../client-message';
 
 export class ClusterTopicRegistry implements TopicRegistry, CommandMachine {
   private current: MetadataState = EMPTY_METADATA_STATE;
@@ -107,7 +108,7 @@ export class ClusterTopicRegistry implements TopicRegistry, CommandMachine {
 
   async update(topic: TopicMetadata): Promise<void> {
     const existing = this.get(topic.name);
-    if (!existing) throw new SluiceError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic '${topic.name}' does not exist`);
+    if (!existing) throw new SluiceError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${quoteInput(topic.name)} does not exist`);
     if (JSON.stringify(existing.config) !== JSON.stringify(topic.config)) {
       await this.propose({ type: 'AlterTopicConfig', name: topic.name, set: topicConfigStrings(topic.config), delete: [] });
     }

@@ -6,6 +6,7 @@ import type { TopicMetadata } from '../../metadata/topic-registry';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
 import type { TopicSpecMessage } from '../wire-types';
+import { quoteInput } from '../client-message';
 
 interface TopicResult {
   name: string;
@@ -29,7 +30,7 @@ export async function handleCreateTopics(ctx: BrokerContext, request: { topics: 
 async function createTopic(ctx: BrokerContext, spec: TopicSpecMessage, validateOnly: boolean): Promise<TopicResult> {
   const nameProblem = topicNameProblem(spec.name);
   if (nameProblem) return errorResult(spec.name, ErrorCode.INVALID_TOPIC, nameProblem);
-  if (spec.name.startsWith('__')) return errorResult(spec.name, ErrorCode.INVALID_TOPIC, `topic name '${spec.name}' is reserved: names starting with '__' are internal`);
+  if (spec.name.startsWith('__')) return errorResult(spec.name, ErrorCode.INVALID_TOPIC, `topic name ${quoteInput(spec.name)} is reserved: names starting with '__' are internal`);
   if (ctx.registry.get(spec.name)) return errorResult(spec.name, ErrorCode.TOPIC_ALREADY_EXISTS, `topic '${spec.name}' already exists`);
   const partitions = spec.partitions === 0 ? 1 : spec.partitions;
   const max = ctx.config.limits.maxPartitionsPerTopic;
@@ -67,7 +68,7 @@ export async function handleDeleteTopics(ctx: BrokerContext, request: { names: r
   for (const name of request.names) {
     const topic = ctx.registry.get(name);
     if (!topic) {
-      results.push(errorResult(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic '${name}' does not exist`));
+      results.push(errorResult(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${quoteInput(name)} does not exist`));
     } else if (topic.internal) {
       results.push(errorResult(name, ErrorCode.POLICY_VIOLATION, `topic '${name}' is internal and cannot be deleted`));
     } else {
@@ -95,7 +96,7 @@ export function handleDescribeTopics(ctx: BrokerContext, request: { names: reado
   const topics = names.map((name) => {
     const topic = ctx.registry.get(name);
     if (!topic) {
-      return { name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic '${name}' does not exist`, internal: false, replicationFactor: 0, partitions: [], configs: {} };
+      return { name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic ${quoteInput(name)} does not exist`, internal: false, replicationFactor: 0, partitions: [], configs: {} };
     }
     const partitions = Array.from({ length: topic.partitions }, (_, index) => describePartition(ctx, name, index));
     return {
@@ -140,7 +141,7 @@ function describePartition(ctx: BrokerContext, topic: string, index: number) {
 
 export async function handleAlterConfigs(ctx: BrokerContext, request: { topic: string; set: Record<string, string>; delete: readonly string[]; validateOnly: boolean }) {
   const topic = ctx.registry.get(request.topic);
-  if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic '${request.topic}' does not exist` };
+  if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic ${quoteInput(request.topic)} does not exist` };
   let config;
   try {
     config = mergeTopicConfig(topic.config, request.set ?? {}, request.delete, ctx.config.topicDefaults);
@@ -158,7 +159,7 @@ export async function handleAlterConfigs(ctx: BrokerContext, request: { topic: s
 
 export async function handleCreatePartitions(ctx: BrokerContext, request: { topic: string; totalCount: number; validateOnly: boolean }) {
   const topic = ctx.registry.get(request.topic);
-  if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic '${request.topic}' does not exist` };
+  if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic ${quoteInput(request.topic)} does not exist` };
   if (topic.internal) return { errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: `topic '${request.topic}' is internal` };
   const max = ctx.config.limits.maxPartitionsPerTopic;
   if (request.totalCount <= topic.partitions || request.totalCount > max) {

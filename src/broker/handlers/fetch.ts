@@ -5,29 +5,28 @@ import { waitAny, type ChangeSignal } from '../../partition/change-signal';
 import { NotLeaderError, type PartitionReplica } from '../../partition/replica';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
+import { validatePartitionList } from './partition-list';
 import type { FetchedBatchMessage, FetchPartitionMessage, FetchPartitionResultMessage, FetchRequestMessage } from '../wire-types';
 import type { ReadLease } from '../../storage/read-buffers';
+import { partitionRef } from '../client-message';
 
 const DEFAULT_PARTITION_MAX_BYTES = 1024 * 1024;
 const DEFAULT_REQUEST_MAX_BYTES = 50 * 1024 * 1024;
 
-export function validateFetchPartitions(ctx: BrokerContext, partitions: readonly FetchPartitionMessage[]): void {
-  if (partitions.length === 0) throw invalidArgument('fetch request names no partitions: send at least one');
-  if (partitions.length > ctx.config.limits.maxPartitionsPerRequest) {
-    throw invalidArgument(`fetch request names ${partitions.length} partitions: the limit is ${ctx.config.limits.maxPartitionsPerRequest}`);
-  }
+export function validateFetchPartitions(ctx: BrokerContext, request: 'Fetch' | 'Subscribe', partitions: readonly FetchPartitionMessage[]): void {
+  validatePartitionList(ctx, request, partitions);
   for (const p of partitions) {
     if (!Number.isSafeInteger(p.offset) || p.offset < 0) {
-      throw invalidArgument(`offset ${p.offset} for ${p.topic}/${p.partition} is invalid: use an offset >= 0 (ListOffsets resolves earliest/latest)`);
+      throw invalidArgument(`offset ${p.offset} for ${partitionRef(p.topic, p.partition)} is invalid: use an offset >= 0 (ListOffsets resolves earliest/latest)`);
     }
   }
 }
 
 export async function handleFetch(ctx: BrokerContext, request: FetchRequestMessage, cancelled: AbortSignal): Promise<{ partitions: FetchPartitionResultMessage[] }> {
-  validateFetchPartitions(ctx, request.partitions);
+  validateFetchPartitions(ctx, 'Fetch', request.partitions);
   const maxWaitMs = request.maxWaitMs;
   if (maxWaitMs > ctx.config.limits.maxFetchWaitMs) {
-    throw invalidArgument(`max_wait_ms ${maxWaitMs} is above the limit of ${ctx.config.limits.maxFetchWaitMs}`);
+    throw invalidArgument(`max_wait_ms ${maxWaitMs} is above the limit of ${ctx.config.limits.maxFetchWaitMs} (limits.maxFetchWaitMs): use 0-${ctx.config.limits.maxFetchWaitMs}`);
   }
   const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_REQUEST_MAX_BYTES, ctx.config.limits.maxFetchBytes);
   const minBytes = Math.max(1, request.minBytes);
@@ -36,7 +35,7 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequestMessa
   const abort = AbortSignal.any([cancelled, ctx.stopping]);
 
   let result = await readOnce(ctx, request.partitions, maxBytes);
-  while (result.bytes < minBytes && !result.hasError && !abort.aborted) {
+  while (result.bytes < minBytes && !result.full && !result.hasError && !abort.aborted) {
     const remainingMs = deadline - Date.now();
     if (remainingMs <= 0) break;
     const signals = result.waitOn;
@@ -53,19 +52,23 @@ export interface ReadRound {
   readonly partitions: FetchPartitionResultMessage[];
   readonly bytes: number;
   readonly hasError: boolean;
+  /** The next batch would have taken the response past its max_bytes: answer now. */
+  readonly full: boolean;
   /** Change signals of the partitions that were read, to wait for more data. */
   readonly waitOn: ChangeSignal[];
 }
 
 /**
- * One pass over the partitions: at most `maxBytes` in all, at least one batch if any is readable.
- * With a lease, the batches read are views into its buffers (see PartitionLog.read).
+ * One pass over the partitions: at most `maxBytes` of batches in all, except that the first batch
+ * read is returned whatever its size (so that a consumer always progresses, as Kafka's
+ * fetch.max.bytes). With a lease, the batches read are views into its buffers (see PartitionLog.read).
  */
 export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPartitionMessage[], maxBytes: number, lease?: ReadLease): Promise<ReadRound> {
   const results: FetchPartitionResultMessage[] = [];
   const waitOn: ChangeSignal[] = [];
   let bytes = 0;
   let hasError = false;
+  let full = false;
   for (const request of partitions) {
     const found = ctx.partitions.lookup(request.topic, request.partition);
     const result = emptyResult(request, found.replica);
@@ -80,9 +83,14 @@ export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPar
     const partition = found.replica;
     waitOn.push(partition.changed);
     const budget = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_PARTITION_MAX_BYTES, maxBytes - bytes);
-    if (budget <= 0 && bytes > 0) continue;
+    if (full || (budget <= 0 && bytes > 0)) continue;
     try {
       const read = await partition.read(request.offset, Math.max(budget, 1), lease);
+      // The log returns at least one batch: past the response's budget it waits for the next request.
+      if (bytes > 0 && bytes + read.bytes > maxBytes) {
+        full = true;
+        continue;
+      }
       for (const entry of read.entries) {
         const batch: FetchedBatchMessage = {
           baseOffset: entry.header.baseOffset,
@@ -108,7 +116,7 @@ export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPar
       }
     }
   }
-  return { partitions: results, bytes, hasError, waitOn };
+  return { partitions: results, bytes, hasError, full, waitOn };
 }
 
 function emptyResult(request: FetchPartitionMessage, partition: PartitionReplica | undefined): FetchPartitionResultMessage {

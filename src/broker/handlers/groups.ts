@@ -5,7 +5,9 @@ import { ErrorCode } from '../../common/errors';
 import { groupIdProblem, MAX_OFFSET_METADATA_BYTES, NotCoordinatorError, OFFSETS_TOPIC } from '../../groups/offset-store';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
+import { validatePartitionList } from './partition-list';
 import type { CommitOffsetsRequestMessage, FetchOffsetsRequestMessage } from '../wire-types';
+import { partitionRef } from '../client-message';
 
 export interface CallInfo {
   /** The request was forwarded by another broker: answer it here, never forward again. */
@@ -15,7 +17,7 @@ export interface CallInfo {
 export async function handleCommitOffsets(ctx: BrokerContext, request: CommitOffsetsRequestMessage, call: CallInfo) {
   const groupProblem = groupIdProblem(request.groupId);
   if (groupProblem) throw invalidArgument(groupProblem);
-  if (request.partitions.length === 0) throw invalidArgument('CommitOffsets names no partitions: send at least one');
+  validatePartitionList(ctx, 'CommitOffsets', request.partitions);
   const results = request.partitions.map((p) => ({ topic: p.topic, partition: p.partition, errorCode: ErrorCode.NONE, errorMessage: '' }));
   const valid = [];
   for (const [i, p] of request.partitions.entries()) {
@@ -23,7 +25,7 @@ export async function handleCommitOffsets(ctx: BrokerContext, request: CommitOff
     const meta = ctx.registry.get(p.topic);
     if (!meta || p.partition >= meta.partitions) {
       result.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-      result.errorMessage = `${p.topic}/${p.partition} does not exist`;
+      result.errorMessage = `${partitionRef(p.topic, p.partition)} does not exist`;
     } else if (!Number.isSafeInteger(p.offset) || p.offset < 0) {
       result.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
       result.errorMessage = `offset ${p.offset} for ${p.topic}/${p.partition} is invalid: use an offset >= 0`;

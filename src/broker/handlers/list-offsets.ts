@@ -1,14 +1,14 @@
 // ListOffsets (earliest, latest, by timestamp) and InitProducer.
 import { ErrorCode } from '../../common/errors';
 import type { BrokerContext } from '../context';
-import { invalidArgument } from '../request-error';
+import { validatePartitionList } from './partition-list';
 import type { ListOffsetsRequestMessage } from '../wire-types';
 
 export const LATEST_TIMESTAMP = -1;
 export const EARLIEST_TIMESTAMP = -2;
 
 export async function handleListOffsets(ctx: BrokerContext, request: ListOffsetsRequestMessage) {
-  if (request.partitions.length === 0) throw invalidArgument('ListOffsets names no partitions: send at least one');
+  validatePartitionList(ctx, 'ListOffsets', request.partitions, { eachOnce: false });
   const results = [];
   for (const p of request.partitions) {
     const base = { topic: p.topic, partition: p.partition, errorCode: ErrorCode.NONE, errorMessage: '', offset: -1, timestampMs: -1, logStartOffset: -1, highWatermark: -1 };

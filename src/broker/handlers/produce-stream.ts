@@ -3,6 +3,7 @@
 // tagged with the request's correlation id. Reading pauses while too much is in flight, so a
 // fast producer is slowed by HTTP/2 flow control instead of filling the broker's memory.
 import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { withClientMessages } from '../client-message';
 import type { BrokerContext } from '../context';
 import type { ProduceRequestMessage } from '../wire-types';
 import { invalidArgument } from '../request-error';
@@ -48,7 +49,7 @@ export function handleProduceStream(
       (response) => {
         inFlight--;
         if (failed || call.cancelled) return;
-        call.write({ partitions: response.partitions, correlationId: request.correlationId });
+        call.write(withClientMessages({ partitions: response.partitions, correlationId: request.correlationId }, ctx.config.dataDir));
         if (inFlight < MAX_IN_FLIGHT_REQUESTS / 2) call.resume();
         maybeFinish();
       },

@@ -5,7 +5,9 @@ import type { Acks, ProduceOutcome } from '../../partition/partition';
 import { scanBatch } from '../../protocol/batch-scan';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
+import { validatePartitionList } from './partition-list';
 import type { ProducePartitionMessage, ProduceRequestMessage } from '../wire-types';
+import { quoteInput } from '../client-message';
 
 const ACKS_BY_WIRE: Readonly<Record<number, Acks>> = { 0: 'all', 1: 'leader', 2: 'none' };
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -24,17 +26,12 @@ export interface ProducePartitionResult {
 export async function handleProduce(ctx: BrokerContext, request: ProduceRequestMessage): Promise<{ partitions: ProducePartitionResult[] }> {
   const acks = ACKS_BY_WIRE[request.acks];
   if (!acks) throw invalidArgument(`acks ${request.acks} is invalid: use ACKS_ALL (0), ACKS_LEADER (1) or ACKS_NONE (2)`);
-  if (request.partitions.length === 0) throw invalidArgument('produce request names no partitions: send at least one');
-  if (request.partitions.length > ctx.config.limits.maxPartitionsPerRequest) {
-    throw invalidArgument(`produce request names ${request.partitions.length} partitions: the limit is ${ctx.config.limits.maxPartitionsPerRequest}`);
+  validatePartitionList(ctx, 'Produce', request.partitions);
+  const maxTimeoutMs = ctx.config.limits.maxProduceTimeoutMs;
+  if (request.timeoutMs > maxTimeoutMs) {
+    throw invalidArgument(`timeout_ms ${request.timeoutMs} is above the limit of ${maxTimeoutMs} (limits.maxProduceTimeoutMs): use 1-${maxTimeoutMs}, or 0 for the default ${Math.min(DEFAULT_TIMEOUT_MS, maxTimeoutMs)}`);
   }
-  const seen = new Set<string>();
-  for (const p of request.partitions) {
-    const key = `${p.topic}/${p.partition}`;
-    if (seen.has(key)) throw invalidArgument(`partition ${key} appears twice in one produce request: send one batch per partition`);
-    seen.add(key);
-  }
-  const timeoutMs = request.timeoutMs > 0 ? request.timeoutMs : DEFAULT_TIMEOUT_MS;
+  const timeoutMs = request.timeoutMs > 0 ? request.timeoutMs : Math.min(DEFAULT_TIMEOUT_MS, maxTimeoutMs);
   const started = process.hrtime.bigint();
   const results = await Promise.all(request.partitions.map((p) => producePartition(ctx, p, acks, timeoutMs)));
   ctx.metrics.produceLatency.observe({ acks }, Number(process.hrtime.bigint() - started) / 1e9);
@@ -51,7 +48,7 @@ async function producePartition(ctx: BrokerContext, request: ProducePartitionMes
 
   const found = ctx.partitions.lookup(topic, index);
   const meta = ctx.registry.get(topic);
-  if (!found.replica || !meta) return found.replica ? fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic '${topic}' does not exist`) : fail(found.code, found.message, found.leaderHint);
+  if (!found.replica || !meta) return found.replica ? fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${quoteInput(topic)} does not exist`) : fail(found.code, found.message, found.leaderHint);
   const partition = found.replica;
   if (meta.internal) return fail(ErrorCode.POLICY_VIOLATION, `topic '${topic}' is internal: clients cannot produce to it`);
   const batch = request.batch;

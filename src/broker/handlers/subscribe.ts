@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { waitAny } from '../../partition/change-signal';
 import { ReadBufferPool } from '../../storage/read-buffers';
+import { withClientMessages } from '../client-message';
 import type { BrokerContext } from '../context';
 import type { FetchPartitionMessage, SubscribeRequestMessage } from '../wire-types';
 import { type ReadRound, readOnce, validateFetchPartitions } from './fetch';
@@ -20,7 +21,7 @@ export type EncodePush = (message: { partitions: unknown[] }) => Buffer;
 
 export async function handleSubscribe(ctx: BrokerContext, call: ServerWritableStream<SubscribeRequestMessage, unknown>, cancelled: AbortSignal, encode: EncodePush): Promise<void> {
   const request = call.request;
-  validateFetchPartitions(ctx, request.partitions);
+  validateFetchPartitions(ctx, 'Subscribe', request.partitions);
   const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_PUSH_MAX_BYTES, ctx.config.limits.maxFetchBytes);
   const positions: FetchPartitionMessage[] = request.partitions.map((p) => ({ ...p }));
   const abort = AbortSignal.any([cancelled, ctx.stopping]);
@@ -31,7 +32,7 @@ export async function handleSubscribe(ctx: BrokerContext, call: ServerWritableSt
     let message: Buffer | undefined;
     try {
       round = await readOnce(ctx, positions, maxBytes, lease);
-      if (round.bytes > 0 || round.hasError) message = encode({ partitions: round.partitions });
+      if (round.bytes > 0 || round.hasError) message = encode(withClientMessages({ partitions: round.partitions }, ctx.config.dataDir));
     } finally {
       lease.release();
     }

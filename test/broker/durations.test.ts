@@ -1,0 +1,48 @@
+// Every duration a request carries is checked against a limit the Node timers can honour: a
+// timeout_ms of 2^31 or more used to become a 1 ms timer (stored, yet answered REQUEST_TIMED_OUT).
+import * as grpc from '@grpc/grpc-js';
+import assert from 'node:assert/strict';
+import { ErrorCode } from '../../src/common/errors';
+import { resolveBrokerConfig } from '../../src/broker/config';
+import { startBrokerFixture, type BrokerFixture } from './broker-fixture';
+
+describe('broker: request durations', () => {
+  let fx: BrokerFixture;
+  before(async () => {
+    fx = await startBrokerFixture({ limits: { maxProduceTimeoutMs: 120_000 } });
+    await fx.admin('createTopics', { topics: [{ name: 't', partitions: 1 }] });
+  });
+  after(() => fx.close());
+
+  const produce = (timeoutMs: number): Promise<any> =>
+    fx.data('produce', { timeoutMs, partitions: [{ topic: 't', partition: 0, batch: { records: [{ value: Buffer.from('x') }] } }] });
+  const logEnd = async (): Promise<number> => (await fx.admin('describeTopics', { names: ['t'] })).topics[0].partitions[0].logEndOffset;
+
+  for (const timeoutMs of [2 ** 31, 2 ** 32 - 1, 120_001]) {
+    it(`refuses produce timeout_ms ${timeoutMs} with INVALID_ARGUMENT naming the limit, and stores nothing`, async () => {
+      const before = await logEnd();
+      await assert.rejects(produce(timeoutMs), (e: any) => e.code === grpc.status.INVALID_ARGUMENT && new RegExp(`timeout_ms ${timeoutMs} is above the limit of 120000`).test(e.details));
+      assert.equal(await logEnd(), before);
+    });
+  }
+
+  it('accepts produce timeout_ms at the limit and 0 (the default)', async () => {
+    for (const timeoutMs of [120_000, 0]) {
+      const { partitions } = await produce(timeoutMs);
+      assert.equal(partitions[0].errorCode, ErrorCode.NONE, partitions[0].errorMessage);
+    }
+  });
+
+  it('refuses fetch max_wait_ms of 2^31 and more with INVALID_ARGUMENT', async () => {
+    await assert.rejects(
+      fx.data('fetch', { maxWaitMs: 2 ** 32 - 1, partitions: [{ topic: 't', partition: 0, offset: 0 }] }),
+      (e: any) => e.code === grpc.status.INVALID_ARGUMENT && /max_wait_ms 4294967295 is above the limit of 60000/.test(e.details),
+    );
+  });
+
+  it('refuses a duration limit the Node timers cannot honour', () => {
+    for (const key of ['maxProduceTimeoutMs', 'maxFetchWaitMs']) {
+      assert.throws(() => resolveBrokerConfig({ limits: { [key]: 2 ** 31 } }), new RegExp(`limits.${key} 2147483648 is invalid: use an integer in \\[1, 2147483647\\]`));
+    }
+  });
+});
