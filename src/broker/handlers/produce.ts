@@ -27,11 +27,9 @@ export async function handleProduce(ctx: BrokerContext, request: ProduceRequestM
   const acks = ACKS_BY_WIRE[request.acks];
   if (!acks) throw invalidArgument(`acks ${request.acks} is invalid: use ACKS_ALL (0), ACKS_LEADER (1) or ACKS_NONE (2)`);
   validatePartitionList(ctx, 'Produce', request.partitions);
-  const maxTimeoutMs = ctx.config.limits.maxProduceTimeoutMs;
-  if (request.timeoutMs > maxTimeoutMs) {
-    throw invalidArgument(`timeout_ms ${request.timeoutMs} is above the limit of ${maxTimeoutMs} (limits.maxProduceTimeoutMs): use 1-${maxTimeoutMs}, or 0 for the default ${Math.min(DEFAULT_TIMEOUT_MS, maxTimeoutMs)}`);
-  }
-  const timeoutMs = request.timeoutMs > 0 ? request.timeoutMs : Math.min(DEFAULT_TIMEOUT_MS, maxTimeoutMs);
+  // Clamped, not refused: a client cannot know the broker's limit, and a longer wait is only a hint.
+  // (Unclamped, 2^31 ms and more became a 1 ms Node timer: stored, yet answered REQUEST_TIMED_OUT.)
+  const timeoutMs = Math.min(request.timeoutMs > 0 ? request.timeoutMs : DEFAULT_TIMEOUT_MS, ctx.config.limits.maxProduceTimeoutMs);
   const started = process.hrtime.bigint();
   const results = await Promise.all(request.partitions.map((p) => producePartition(ctx, p, acks, timeoutMs)));
   ctx.metrics.produceLatency.observe({ acks }, Number(process.hrtime.bigint() - started) / 1e9);
