@@ -46,7 +46,7 @@ export async function startBroker(config: BrokerConfig, clock: Clock = systemClo
     );
     await partitions.start(config.retentionCheckIntervalMs, { removeOrphanLogs: true });
   }
-  const metrics = new BrokerMetrics(() => partitions, cluster?.raftMetrics);
+  const metrics = new BrokerMetrics(() => partitions, registry, cluster?.raftMetrics);
   const offsets = new OffsetStore((p) => partitions.get(OFFSETS_TOPIC, p), config.offsetsTopicPartitions, config.nodeId, clock, (name) => registry.get(name)?.createdAtMs);
 
   const stopping = new AbortController();

@@ -78,6 +78,12 @@ export interface BrokerConfig {
    * it, a retried batch is recognised after any restart, truncation or leader change.
    */
   readonly producerIdExpirationMs: number;
+  /**
+   * The HTTP port (metrics, health, console) closes a connection that sends and receives nothing
+   * for this long, and answers 408 and closes one whose request headers have not all arrived
+   * within it (docs/architecture.md, "The HTTP port").
+   */
+  readonly httpIdleTimeoutMs: number;
   /** Present when this broker is one of a cluster; absent for a single broker. */
   readonly cluster?: ClusterSettings;
 }
@@ -108,6 +114,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   retentionCheckIntervalMs: 60_000,
   raftEntryCacheBytes: DEFAULT_ENTRY_CACHE_BYTES,
   producerIdExpirationMs: DEFAULT_PRODUCER_ID_EXPIRATION_MS,
+  httpIdleTimeoutMs: 30_000,
 };
 
 /** The shape of a JSON config file: any subset of BrokerConfig; `topicDefaults` as string configs. */
@@ -168,6 +175,9 @@ function validate(config: BrokerConfig): void {
   }
   if (!Number.isInteger(config.raftEntryCacheBytes) || config.raftEntryCacheBytes < 1024 * 1024) {
     throw new Error(`raftEntryCacheBytes ${config.raftEntryCacheBytes} is invalid: use an integer of at least 1048576 (1 MiB)`);
+  }
+  if (!Number.isInteger(config.httpIdleTimeoutMs) || config.httpIdleTimeoutMs < 100 || config.httpIdleTimeoutMs > 3_600_000) {
+    throw new Error(`httpIdleTimeoutMs ${config.httpIdleTimeoutMs} is invalid: use an integer number of milliseconds in [100, 3600000]; the default is 30000`);
   }
   if (config.cluster) validateCluster(config);
   for (const [key, value] of Object.entries(config.limits)) {

@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client), one registry per broker so tests can run several brokers in
 // one process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import type { TopicRegistry } from '../metadata/topic-registry';
 import type { PartitionManager } from './partition-manager';
 
 export class BrokerMetrics {
@@ -23,9 +24,21 @@ export class BrokerMetrics {
     registers: [this.registry],
   });
   readonly requests = new Counter({ name: 'sluice_requests_total', help: 'gRPC requests by method and status', labelNames: ['method', 'status'], registers: [this.registry] });
+  /**
+   * The metrics with a series per topic that live until removed (the per-partition gauges below
+   * are rebuilt from the open partitions on every scrape, so they follow deletions by themselves).
+   */
+  private readonly perTopic = [this.producedRecords, this.producedBytes, this.fetchedBytes];
 
-  /** `extra`: metrics kept elsewhere (the Raft timings of a cluster member) served with these. */
-  constructor(partitions: () => PartitionManager | undefined, extra: readonly Metric[] = []) {
+  /**
+   * `extra`: metrics kept elsewhere (the Raft timings of a cluster member) served with these.
+   * The series of a topic go when `registry` reports it deleted, so that /metrics holds the
+   * topics that exist, not every topic ever created.
+   */
+  constructor(partitions: () => PartitionManager | undefined, registry: TopicRegistry, extra: readonly Metric[] = []) {
+    registry.onChange(async (change) => {
+      if (change.type === 'deleted') this.forgetTopic(change.topic.name);
+    });
     for (const metric of extra) this.registry.registerMetric(metric);
     collectDefaultMetrics({ register: this.registry, prefix: 'sluice_process_' });
     const perPartition = (name: string, help: string, read: (p: ReturnType<PartitionManager['all']>[number]) => number): void => {
@@ -47,5 +60,9 @@ export class BrokerMetrics {
     perPartition('sluice_log_start_offset', 'First offset still stored', (p) => p.logStartOffset);
     perPartition('sluice_high_watermark', 'Offsets below this are committed', (p) => p.highWatermark);
     perPartition('sluice_log_size_bytes', 'Bytes of segment files', (p) => p.sizeBytes);
+  }
+
+  private forgetTopic(topic: string): void {
+    for (const metric of this.perTopic) metric.remove({ topic });
   }
 }

@@ -39,7 +39,7 @@ export function renderConsole(ctx: BrokerContext): string {
 <style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}td:first-child,th:first-child{text-align:left}</style>
 </head><body>
 <h1>Sluice broker ${ctx.config.nodeId}</h1>
-<p>cluster <b>${escapeHtml(ctx.config.clusterId)}</b> · data in <code>${escapeHtml(ctx.config.dataDir)}</code> · <a href="/metrics">metrics</a> · <a href="/api/topics">topics as JSON</a></p>
+<p>cluster <b>${escapeHtml(ctx.config.clusterId)}</b> · <a href="/metrics">metrics</a> · <a href="/api/topics">topics as JSON</a></p>
 <table><thead><tr><th>topic</th><th>partitions</th><th>records stored</th><th>size</th></tr></thead>
 <tbody>
 ${rows || '<tr><td colspan="4">no topics yet: <code>sluice topic create NAME</code></td></tr>'}

@@ -16,4 +16,12 @@ describe('broker config', function () {
     assert.throws(() => resolveBrokerConfig({ raftEntryCacheBytes: 1000 }), /^Error: raftEntryCacheBytes 1000 is invalid: use an integer of at least 1048576 \(1 MiB\)$/);
     assert.throws(() => resolveBrokerConfig({ raftEntryCacheBytes: 2_000_000.5 }), /raftEntryCacheBytes 2000000.5 is invalid/);
   });
+
+  it('takes httpIdleTimeoutMs (default 30 s) and refuses one outside [100 ms, 1 h] or not an integer, naming it', () => {
+    assert.equal(resolveBrokerConfig({}).httpIdleTimeoutMs, 30_000);
+    assert.equal(resolveBrokerConfig({ httpIdleTimeoutMs: 5000 }).httpIdleTimeoutMs, 5000);
+    assert.throws(() => resolveBrokerConfig({ httpIdleTimeoutMs: 0 }), /^Error: httpIdleTimeoutMs 0 is invalid: use an integer number of milliseconds in \[100, 3600000\]; the default is 30000$/);
+    assert.throws(() => resolveBrokerConfig({ httpIdleTimeoutMs: 4_000_000 }), /httpIdleTimeoutMs 4000000 is invalid/);
+    assert.throws(() => resolveBrokerConfig({ httpIdleTimeoutMs: 1000.5 }), /httpIdleTimeoutMs 1000.5 is invalid/);
+  });
 });
