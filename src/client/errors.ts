@@ -12,6 +12,7 @@
 //   ├── SluiceRetriesExhaustedError  a retriable error persisted past `retry.retries` (admin, consumer; cause = last error)
 //   ├── SluiceDeliveryTimeoutError  a record was not acknowledged within the producer's deliveryTimeoutMs;
 //   │                               `outcomeUnknown` says whether it may be stored all the same
+//   ├── SluiceOutcomeUnknownError  the producer gave up a record earlier, after an attempt whose outcome is unknown
 //   ├── SluiceBufferExhaustedError  a record waited maxBlockMs for room in the producer's buffer
 //   └── SluiceClientStateError    the client was used wrongly (not connected, closed, no group id)
 import * as grpc from '@grpc/grpc-js';
