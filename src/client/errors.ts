@@ -33,10 +33,16 @@ export class SluiceRequestError extends SluiceError {
 export class SluiceConnectionError extends SluiceRequestError {
   /** Address (host:port) of the broker that could not be reached. */
   readonly address: string;
-  constructor(address: string, message: string, cause?: unknown) {
+  /**
+   * The call never got a connection (grpc-js failed it at the pick, "No connection established"),
+   * so nothing of it reached the broker. False when it may have: a connection lost mid-call.
+   */
+  readonly neverSent: boolean;
+  constructor(address: string, message: string, cause?: unknown, neverSent = false) {
     super(ErrorCode.UNKNOWN, grpc.status.UNAVAILABLE, message, true, cause);
     this.name = 'SluiceConnectionError';
     this.address = address;
+    this.neverSent = neverSent;
   }
 }
 
@@ -191,6 +197,9 @@ export function partitionError(
   return new SluicePartitionError(code, topic, partition, message);
 }
 
+/** grpc-js's wording when a call fails at the pick, before it has a transport (load-balancer-pick-first, picker). */
+const NEVER_CONNECTED = /^(?:\w+: )?No connection established/;
+
 /** gRPC statuses after which the same request may succeed. */
 const RETRIABLE_STATUSES = new Set<grpc.status>([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED]);
 
@@ -198,11 +207,12 @@ const RETRIABLE_STATUSES = new Set<grpc.status>([grpc.status.UNAVAILABLE, grpc.s
 export function fromGrpcError(error: unknown, address: string, method: string): SluiceError {
   if (error instanceof SluiceError) return error;
   const status = (error as Partial<grpc.ServiceError>)?.code;
-  const details = tidyDetails((error as Partial<grpc.ServiceError>)?.details ?? (error instanceof Error ? error.message : String(error)));
+  const rawDetails = (error as Partial<grpc.ServiceError>)?.details ?? (error instanceof Error ? error.message : String(error));
+  const details = tidyDetails(rawDetails);
   if (status === undefined) return new SluiceError(ErrorCode.UNKNOWN, `${method} to ${address} failed: ${details}`, { retriable: false, cause: error });
   switch (status) {
     case grpc.status.UNAVAILABLE:
-      return new SluiceConnectionError(address, `broker ${address} is unavailable (${method}): ${details}`, error);
+      return new SluiceConnectionError(address, `broker ${address} is unavailable (${method}): ${details}`, error, NEVER_CONNECTED.test(rawDetails));
     case grpc.status.DEADLINE_EXCEEDED:
       return new SluiceTimeoutError(`${method} to ${address} timed out: ${details}`, error);
     case grpc.status.INVALID_ARGUMENT:

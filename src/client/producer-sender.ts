@@ -175,8 +175,10 @@ export class ProducerSender {
         const sluiceError = asSluiceError(error);
         if (sluiceError instanceof SluiceConnectionError) this.context.metadata.markUnavailable(leader);
         // Lost after it was written (stream reset, deadline, broker gone): any batch may be stored.
-        // Only a connection closed before writing proves nothing was sent.
-        const unknown = !(sluiceError instanceof SluiceClientStateError);
+        // Only a call that never got a connection, or a connection closed before writing, proves
+        // nothing was sent.
+        const neverSent = sluiceError instanceof SluiceClientStateError || (sluiceError instanceof SluiceConnectionError && sluiceError.neverSent);
+        const unknown = !neverSent;
         for (const batch of batches) this.failedAttempt(batch, sluiceError, unknown);
         this.drain();
       },

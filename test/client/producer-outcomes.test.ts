@@ -71,6 +71,20 @@ describe('client producer: unknown outcomes and the delivery timeout (fake broke
     assert.deepEqual([lastOfC.epoch, lastOfC.sequence], [1, 1]);
   });
 
+  it('a broker that refuses connections fails records as certainly not stored: a request that never reached a connection proves nothing was appended', async () => {
+    const producer = client.producer({ lingerMs: 0, deliveryTimeoutMs: 500 });
+    await producer.connect();
+    assert.equal((await producer.produce('t', { value: 'a', partition: 0 })).offset, 0);
+    await broker.stop();
+    // Wait until the producer's stream to the stopped broker has failed, so that the next
+    // record goes on a stream that finds no connection.
+    const outcome = await settle(producer.produce('t', { value: 'b', partition: 0 }));
+    assert.ok('error' in outcome && outcome.error instanceof SluiceDeliveryTimeoutError, `a delivery timeout, got ${JSON.stringify(outcome)}`);
+    const later = await settle(producer.produce('t', { value: 'c', partition: 0 }));
+    assert.ok('error' in later && later.error instanceof SluiceDeliveryTimeoutError, `a delivery timeout, got ${JSON.stringify(later)}`);
+    assert.equal(isOutcomeUnknown(later.error), false, later.error.message);
+  });
+
   it('a definite rejection fails the batch as not stored and renumbers the later batches without an epoch bump', async () => {
     broker.inject('produce', { errorCode: ErrorCode.INVALID_RECORD, message: 'refused' });
     const producer = client.producer({ lingerMs: 0 });
