@@ -51,7 +51,7 @@ describe('record scan (every record of a produced batch is checked)', () => {
   });
 
   it('accepts unknown fields in a record or header, as every proto3 decoder skips them', () => {
-    const unknown = Buffer.from([(15 << 3) | 0, 1, (16 << 3) | 5, 1, 2, 3, 4, (17 << 3) | 1, 1, 2, 3, 4, 5, 6, 7, 8, (18 << 3) | 2, 1, 0x61]);
+    const unknown = Buffer.from([(11 << 3) | 0, 1, (12 << 3) | 5, 1, 2, 3, 4, (13 << 3) | 1, 1, 2, 3, 4, 5, 6, 7, 8, (14 << 3) | 2, 1, 0x61, 0x80, 0x01, 0]);
     const header = Buffer.concat([Buffer.from([0x0a, 1, 0x61]), unknown]);
     const scan = scanBatch(batchOf([Buffer.concat([unknown, Buffer.from([(4 << 3) | 2, header.length]), header])]));
     assert.ok(scan.ok, scan.ok ? '' : scan.reason);
