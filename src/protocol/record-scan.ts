@@ -27,7 +27,6 @@ const HEADER_KEY = 1;
 const HEADER_VALUE = 2;
 const RECORD_FIELD_NAMES = ['', 'timestamp_delta_ms', 'key', 'value', 'headers'];
 const HEADER_FIELD_NAMES = ['', 'key', 'value'];
-const FIELD_RECORDS = 8;
 
 /**
  * The position of the check under way. Module state so that reading a varint returns one number
@@ -63,35 +62,10 @@ export function checkRecord(bytes: Uint8Array, start: number, end: number, index
       if (problem !== undefined) return `record ${index}: header ${headers - 1}: ${problem}`;
       continue;
     }
-    const problem = skipField(bytes, end, field, wireType, RECORD_FIELD_NAMES[field] ?? '', 'record');
+    const problem = skipField(bytes, end, field, wireType, RECORD_FIELD_NAMES, 'record');
     if (problem !== undefined) return `record ${index}: ${problem}`;
   }
   return undefined;
-}
-
-/**
- * Checks the decompressed records of a compressed batch: a sequence of field-8 records (see
- * compression.ts), exactly `recordCount` of them, each as checkRecord checks it.
- */
-export function checkRecordList(bytes: Uint8Array, recordCount: number): string | undefined {
-  const end = bytes.length;
-  let index = 0;
-  pos = 0;
-  while (pos < end) {
-    const tag = readTag(bytes, end);
-    if (tag < 0) return `decompressed records: ${varintProblem}`;
-    if (tag >>> 3 !== FIELD_RECORDS || (tag & 7) !== WIRE_LENGTH_DELIMITED) {
-      return `decompressed records hold field ${tag >>> 3} with wire type ${tag & 7}: only records (field 8, wire type 2) may be compressed`;
-    }
-    const length = readLength(bytes, end);
-    if (length < 0) return `record ${index}: ${varintProblem}`;
-    const recordEnd = pos + length;
-    const problem = checkRecord(bytes, pos, recordEnd, index);
-    if (problem !== undefined) return problem;
-    pos = recordEnd;
-    index++;
-  }
-  return index === recordCount ? undefined : `record_count says ${recordCount} records but compressed_records holds ${index}: set record_count to the number of records compressed`;
 }
 
 /** Checks the RecordHeader in bytes[pos, end) and leaves pos at end. */
@@ -112,7 +86,7 @@ function checkHeader(bytes: Uint8Array, end: number): string | undefined {
       pos += length;
       continue;
     }
-    const problem = skipField(bytes, end, field, wireType, HEADER_FIELD_NAMES[field] ?? '', 'header');
+    const problem = skipField(bytes, end, field, wireType, HEADER_FIELD_NAMES, 'header');
     if (problem !== undefined) return problem;
   }
   return undefined;
@@ -141,28 +115,35 @@ function readLength(bytes: Uint8Array, end: number): number {
   return length;
 }
 
-/** Skips the value of a field with `wireType`; what is wrong if it cannot be skipped within end. */
-function skipField(bytes: Uint8Array, end: number, field: number, wireType: number, name: string, where: string): string | undefined {
-  const label = name === '' ? `field ${field}` : `field ${field} (${name})`;
+/**
+ * Skips the value of a field with `wireType`; what is wrong if it cannot be skipped within end.
+ * The message is built only on failure: this runs for every field of every record.
+ */
+function skipField(bytes: Uint8Array, end: number, field: number, wireType: number, names: readonly string[], where: string): string | undefined {
   switch (wireType) {
     case WIRE_VARINT:
-      return readVarint(bytes, end) < 0 ? `${label}: ${varintProblem}` : undefined;
+      return readVarint(bytes, end) < 0 ? `${fieldLabel(field, names)}: ${varintProblem}` : undefined;
     case WIRE_LENGTH_DELIMITED: {
       const length = readLength(bytes, end);
-      if (length < 0) return `${label} ${varintProblem} in the ${where}`;
+      if (length < 0) return `${fieldLabel(field, names)} ${varintProblem} in the ${where}`;
       pos += length;
       return undefined;
     }
     case WIRE_FIXED64:
     case WIRE_FIXED32: {
       const size = wireType === WIRE_FIXED64 ? 8 : 4;
-      if (end - pos < size) return `${label} needs ${size} bytes but only ${end - pos} remain in the ${where}`;
+      if (end - pos < size) return `${fieldLabel(field, names)} needs ${size} bytes but only ${end - pos} remain in the ${where}`;
       pos += size;
       return undefined;
     }
     default:
-      return `${label} has wire type ${wireType}: use 0 (varint), 1 (64-bit), 2 (length-delimited) or 5 (32-bit)`;
+      return `${fieldLabel(field, names)} has wire type ${wireType}: use 0 (varint), 1 (64-bit), 2 (length-delimited) or 5 (32-bit)`;
   }
+}
+
+function fieldLabel(field: number, names: readonly string[]): string {
+  const name = names[field];
+  return name === undefined || name === '' ? `field ${field}` : `field ${field} (${name})`;
 }
 
 /**
@@ -171,6 +152,11 @@ function skipField(bytes: Uint8Array, end: number, field: number, wireType: numb
  */
 function readVarint(bytes: Uint8Array, end: number): number {
   const at = pos;
+  // Most tags and lengths in a record are one byte.
+  if (at < end && bytes[at]! < 0x80) {
+    pos = at + 1;
+    return bytes[at]!;
+  }
   let value = 0;
   let scale = 1;
   for (let i = 0; i < 10; i++) {

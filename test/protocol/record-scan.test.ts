@@ -3,12 +3,10 @@
 import assert from 'node:assert/strict';
 import { Writer } from 'protobufjs';
 import { scanBatch } from '../../src/protocol/batch-scan';
-import { compress, Compression } from '../../src/protocol/compression';
 import { MAX_HEADER_KEY_BYTES, MAX_HEADERS_PER_RECORD } from '../../src/protocol/record-scan';
 import { publicProtoRoot } from '../../src/protocol/proto-root';
 
 const RecordType = () => publicProtoRoot().lookupType('sluice.v1.Record');
-const RecordBatchType = () => publicProtoRoot().lookupType('sluice.v1.RecordBatch');
 
 /** A record encoded by the stock encoder. */
 const record = (value: object): Buffer => Buffer.from(RecordType().encode(RecordType().fromObject(value)).finish());
@@ -18,14 +16,6 @@ const batchOf = (records: readonly Buffer[]): Buffer => {
   const writer = Writer.create().uint32((1 << 3) | 0).int64(1_700_000_000_000);
   for (const r of records) writer.uint32((8 << 3) | 2).bytes(r);
   return Buffer.from(writer.finish());
-};
-
-/** A compressed batch of the given raw record bodies. */
-const compressedBatchOf = (code: number, records: readonly Buffer[]): Buffer => {
-  const inner = Writer.create();
-  for (const r of records) inner.uint32((8 << 3) | 2).bytes(r);
-  const type = RecordBatchType();
-  return Buffer.from(type.encode(type.fromObject({ baseTimestampMs: 1, compression: code, recordCount: records.length, compressedRecords: compress(code, Buffer.from(inner.finish())) })).finish());
 };
 
 const headers = (n: number, key = (i: number) => `h${i}`): object[] => Array.from({ length: n }, (_, i) => ({ key: key(i), value: Buffer.from('v') }));
@@ -100,11 +90,4 @@ describe('record scan (every record of a produced batch is checked)', () => {
     }
   });
 
-  for (const [name, code] of [['gzip', Compression.GZIP], ['snappy', Compression.SNAPPY], ['lz4', Compression.LZ4]] as const) {
-    it(`checks the records of a ${name} batch after decompressing them`, () => {
-      assert.ok(scanBatch(compressedBatchOf(code, [record({ value: Buffer.from('a') }), record({ headers: headers(3) })])).ok);
-      assert.match(reasonOf(compressedBatchOf(code, [record({}), Buffer.from([(3 << 3) | 2, 50, 0x61])])), /record 1: field 3 \(value\)/);
-      assert.match(reasonOf(compressedBatchOf(code, [record({ headers: headers(MAX_HEADERS_PER_RECORD + 1) })])), /record 0 has more than 64 headers/);
-    });
-  }
 });
