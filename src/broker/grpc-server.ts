@@ -20,7 +20,7 @@ import { type EncodePush, handleSubscribe } from './handlers/subscribe';
 import { FORWARDED_HEADER } from './cluster/forwarder';
 import { clientMessage, withClientMessages } from './client-message';
 import { addHealthService } from './health-service';
-import { malformedMessage, tolerateMalformed } from './malformed-request';
+import { malformedMessage, refusingMalformed, tolerateMalformed } from './malformed-request';
 import { RequestError } from './request-error';
 import { advertiseStreamWindow, widenConnectionWindows } from './http2-window';
 
@@ -92,7 +92,7 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
 
   const health = addHealthService(server, ['', ...SERVICE_NAMES], ctx.config.dataDir);
   const packageDefinition = protoLoader.loadSync([...PROTO_FILES], { includeDirs: [protoDir()] });
-  new ReflectionService(packageDefinition).addToServer(server);
+  new ReflectionService(packageDefinition).addToServer(refusingMalformed(server, (message) => clientMessage(message, ctx.config.dataDir)));
 
   boundPort = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${ctx.config.host}:${ctx.config.grpcPort}`, grpc.ServerCredentials.createInsecure(), (error, port) =>

@@ -1,7 +1,7 @@
 // A request body protobuf cannot decode is answered INVALID_ARGUMENT by the handler that gets it:
 // grpc-js itself would answer INTERNAL "Error deserializing request", which says nothing of what
-// the client sent wrong.
-import type * as grpc from '@grpc/grpc-js';
+// the client sent wrong. Server reflection (a dependency) is wrapped the same way by refusingMalformed.
+import * as grpc from '@grpc/grpc-js';
 
 /** Marks a request that protobuf could not decode. */
 const MALFORMED = Symbol('malformed');
@@ -31,4 +31,42 @@ export function malformedMessage(request: unknown, method: string): string | und
     return `malformed ${method} request: protobuf decoding failed (${(request as Malformed)[MALFORMED]})`;
   }
   return undefined;
+}
+
+/**
+ * A server whose added services answer a request body protobuf cannot decode with
+ * INVALID_ARGUMENT, for services implemented by a dependency (server reflection) that reads its
+ * request stream with on('data'): a malformed message ends the call before the dependency sees it.
+ */
+export function refusingMalformed(server: grpc.Server, details: (message: string) => string): Pick<grpc.Server, 'addService'> {
+  return {
+    addService(definition: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation): void {
+      const guarded: grpc.UntypedServiceImplementation = {};
+      for (const [name, handler] of Object.entries(implementation)) {
+        const method = definition[name];
+        if (!method?.requestStream || method.responseStream !== true) throw new Error(`refusingMalformed handles bidi streams only, not ${method?.path ?? name}`);
+        guarded[name] = refuseMalformedMessages(handler as grpc.handleBidiStreamingCall<unknown, unknown>, method.path.slice(1), details);
+      }
+      server.addService(tolerateMalformed(definition), guarded);
+    },
+  };
+}
+
+function refuseMalformedMessages(handler: grpc.handleBidiStreamingCall<unknown, unknown>, method: string, details: (message: string) => string): grpc.handleBidiStreamingCall<unknown, unknown> {
+  return (call) => {
+    let refused = false;
+    const on = call.on.bind(call);
+    // The handler's 'data' listeners get only messages that decoded.
+    call.on = ((event: string, listener: (...args: unknown[]) => void) =>
+      event !== 'data'
+        ? on(event, listener)
+        : on('data', (message: unknown) => {
+            if (refused) return;
+            const malformed = malformedMessage(message, method);
+            if (malformed === undefined) return listener(message);
+            refused = true;
+            call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: details(malformed) });
+          })) as typeof call.on;
+    handler(call);
+  };
 }

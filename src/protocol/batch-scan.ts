@@ -1,9 +1,10 @@
-// The broker's only look inside a batch: its top-level fields. Reads the producer facts and
-// timestamps, counts the records (field 8) without decoding them, or takes a compressed batch's
-// record count from field 7 without decompressing it, and rejects anything that is not a
-// well-formed RecordBatch. Cost is one varint per record, no allocation per record.
+// The broker's only look inside a batch. Reads the producer facts and timestamps of the top-level
+// fields, checks the framing and limits of every record (field 8, record-scan.ts) without decoding
+// it into objects, or takes a compressed batch's record count from field 7, and rejects anything
+// that is not a well-formed RecordBatch. One pass, no allocation per record.
 import { Reader } from 'protobufjs';
 import { isKnownCompression } from './compression';
+import { checkRecord, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './record-scan';
 
 export interface BatchSummary {
   readonly recordCount: number;
@@ -68,11 +69,6 @@ function checkHeaderRanges(s: BatchSummary): string | undefined {
   );
 }
 
-const WIRE_VARINT = 0;
-const WIRE_FIXED64 = 1;
-const WIRE_LENGTH_DELIMITED = 2;
-const WIRE_FIXED32 = 5;
-
 /** Scans an encoded sluice.v1.RecordBatch. Never throws. */
 export function scanBatch(bytes: Uint8Array): BatchScan {
   const reader = Reader.create(bytes);
@@ -92,7 +88,11 @@ export function scanBatch(bytes: Uint8Array): BatchScan {
       const wireType = tag & 7;
       if (field === FIELD_RECORDS) {
         if (wireType !== WIRE_LENGTH_DELIMITED) return invalid(`field ${field} (records) has wire type ${wireType}, expected 2`);
-        reader.skip(reader.uint32());
+        const length = reader.uint32();
+        const start = reader.pos;
+        reader.skip(length);
+        const problem = checkRecord(reader.buf, start, start + length, recordCount);
+        if (problem !== undefined) return invalid(problem);
         recordCount++;
         continue;
       }

@@ -3,6 +3,7 @@
 // responses are plain objects with camelCase fields and int64 as numbers.
 import type * as grpc from '@grpc/grpc-js';
 import type * as protobuf from 'protobufjs';
+import { decodeStrictUtf8 } from './strict-utf8-reader';
 
 export const SERVICE_NAMES = ['sluice.v1.Data', 'sluice.v1.Groups', 'sluice.v1.Admin'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -21,7 +22,8 @@ export function serviceDefinition(root: protobuf.Root, serviceName: ServiceName 
       requestStream: Boolean(method.requestStream),
       responseStream: Boolean(method.responseStream),
       requestSerialize: (value: unknown) => asBuffer(requestType.encode(value as protobuf.Message).finish()),
-      requestDeserialize: (bytes: Buffer) => requestType.decode(bytes),
+      // A server refuses invalid UTF-8 in a request's strings rather than decode it lossily.
+      requestDeserialize: (bytes: Buffer) => decodeStrictUtf8(requestType, bytes),
       responseSerialize: (value: unknown) => asBuffer(responseType.encode(value as protobuf.Message).finish()),
       responseDeserialize: (bytes: Buffer) => responseType.decode(bytes),
       originalName: methodName,
