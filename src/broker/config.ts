@@ -24,6 +24,13 @@ export interface BrokerLimits {
    * max.message.bytes, so that a consumer always progresses.
    */
   readonly maxFetchBytes: number;
+  /**
+   * Kafka's queued.max.request.bytes: bytes the broker holds for clients at once — produce
+   * requests not yet answered, Subscribe pushes not yet sent, and the HTTP/2 connection windows it
+   * opens (docs/architecture.md, "Memory held for clients"). At or above it a Produce gets
+   * RESOURCE_EXHAUSTED and streams stop reading until some is released. At least maxRequestBytes.
+   */
+  readonly maxInFlightBytes: number;
 }
 
 /** One broker of a static cluster definition (cluster/*.json). */
@@ -99,6 +106,10 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maxFetchWaitMs: 60_000,
   maxProduceTimeoutMs: 300_000,
   maxFetchBytes: 64 * 1024 * 1024,
+  // 8 requests of the largest size (maxRequestBytes) at once, of which half may be taken by
+  // widened HTTP/2 connection windows (8 connections of 32 MiB): bounded well under the RAM of a
+  // small broker machine, and far above what a benchmark with MB batches holds (tens of MiB).
+  maxInFlightBytes: 512 * 1024 * 1024,
 };
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
@@ -182,6 +193,12 @@ function validate(config: BrokerConfig): void {
   if (config.cluster) validateCluster(config);
   for (const [key, value] of Object.entries(config.limits)) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`limits.${key} ${value} is invalid: use a positive integer`);
+  }
+  if (config.limits.maxInFlightBytes < config.limits.maxRequestBytes) {
+    throw new Error(
+      `limits.maxInFlightBytes ${config.limits.maxInFlightBytes} is invalid: use at least limits.maxRequestBytes (${config.limits.maxRequestBytes}), ` +
+        `or no request of the largest size could ever be taken; the default is ${DEFAULT_LIMITS.maxInFlightBytes} (512 MiB)`,
+    );
   }
   for (const key of DURATION_LIMITS) {
     const value = config.limits[key];

@@ -15,14 +15,22 @@ import { handleFetch } from './handlers/fetch';
 import { handleCommitOffsets, handleFetchOffsets, handleListGroups } from './handlers/groups';
 import { handleInitProducer, handleListOffsets } from './handlers/list-offsets';
 import { handleProduce } from './handlers/produce';
-import { handleProduceStream } from './handlers/produce-stream';
+import { batchBytes, handleProduceStream } from './handlers/produce-stream';
 import { type EncodePush, handleSubscribe } from './handlers/subscribe';
+import { InFlightBudget } from './in-flight-budget';
+import { StreamsWaiting } from './streams-waiting';
 import { FORWARDED_HEADER } from './cluster/forwarder';
 import { clientMessage, withClientMessages } from './client-message';
 import { addHealthService } from './health-service';
 import { malformedMessage, refusingMalformed, tolerateMalformed } from './malformed-request';
 import { RequestError } from './request-error';
 import { advertiseStreamWindow, widenConnectionWindows } from './http2-window';
+
+/** Shared by Subscribe and ProduceStream: the broker-wide budget and the waiting-streams gauge. */
+interface StreamLimits {
+  readonly budget: InFlightBudget;
+  readonly waiting: StreamsWaiting;
+}
 
 type UnaryHandler = (request: any, cancelled: AbortSignal, info: { forwarded: boolean }) => unknown;
 
@@ -44,10 +52,18 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
   });
   advertiseStreamWindow(server, logger);
+  const streamLimits = { budget: new InFlightBudget(ctx.config.limits.maxInFlightBytes, ctx.metrics.registry), waiting: new StreamsWaiting(ctx.metrics.registry) };
+  const { budget } = streamLimits;
   let boundPort = 0;
   const unary: Record<ServiceName, Record<string, UnaryHandler>> = {
     'sluice.v1.Data': {
-      produce: (r) => handleProduce(ctx, r),
+      // The hot path: one check and two integer updates for the budget.
+      produce: (r) => {
+        if (budget.exhausted) throw budget.refusal('Produce');
+        const bytes = batchBytes(r);
+        budget.hold(bytes);
+        return handleProduce(ctx, r).finally(() => budget.release(bytes));
+      },
       fetch: (r, cancelled) => handleFetch(ctx, r, cancelled),
       listOffsets: (r) => handleListOffsets(ctx, r),
       initProducer: () => handleInitProducer(ctx),
@@ -82,8 +98,8 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
     if (serviceName === 'sluice.v1.Data') {
       const pushes = sendEncodedPushes(definition);
       definition = pushes.definition;
-      implementation['subscribe'] = wrapSubscribe(ctx, logger, pushes.encode);
-      implementation['produceStream'] = wrapProduceStream(ctx, logger);
+      implementation['subscribe'] = wrapSubscribe(ctx, logger, pushes.encode, streamLimits);
+      implementation['produceStream'] = wrapProduceStream(ctx, logger, streamLimits);
     }
     server.addService(definition, implementation);
   }
@@ -100,7 +116,7 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
     );
   });
 
-  widenConnectionWindows(server, logger);
+  widenConnectionWindows(server, logger, budget);
 
   let stopped: Promise<void> | undefined;
   return {
@@ -174,7 +190,7 @@ function sendEncodedPushes(definition: grpc.ServiceDefinition): { definition: gr
   return { definition: { ...definition, subscribe: { ...subscribe, responseSerialize: passEncoded } }, encode };
 }
 
-function wrapSubscribe(ctx: BrokerContext, logger: Logger, encode: EncodePush): grpc.handleServerStreamingCall<any, unknown> {
+function wrapSubscribe(ctx: BrokerContext, logger: Logger, encode: EncodePush, limits: StreamLimits): grpc.handleServerStreamingCall<any, unknown> {
   const method = 'sluice.v1.Data/subscribe';
   return (call) => {
     const malformed = malformedMessage(call.request, method);
@@ -184,7 +200,7 @@ function wrapSubscribe(ctx: BrokerContext, logger: Logger, encode: EncodePush): 
     }
     const cancel = new AbortController();
     call.once('cancelled', () => cancel.abort());
-    handleSubscribe(ctx, call, cancel.signal, encode).then(
+    handleSubscribe(ctx, call, cancel.signal, encode, limits).then(
       () => {
         ctx.metrics.requests.inc({ method, status: 'OK' });
         if (!cancel.signal.aborted) call.end();
@@ -198,7 +214,7 @@ function wrapSubscribe(ctx: BrokerContext, logger: Logger, encode: EncodePush): 
   };
 }
 
-function wrapProduceStream(ctx: BrokerContext, logger: Logger): grpc.handleBidiStreamingCall<any, unknown> {
+function wrapProduceStream(ctx: BrokerContext, logger: Logger, limits: StreamLimits): grpc.handleBidiStreamingCall<any, unknown> {
   const method = 'sluice.v1.Data/produceStream';
   return (call) => {
     handleProduceStream(ctx, call, {
@@ -208,7 +224,7 @@ function wrapProduceStream(ctx: BrokerContext, logger: Logger): grpc.handleBidiS
         ctx.metrics.requests.inc({ method, status: grpc.status[status.code] });
         call.emit('error', status);
       },
-    });
+    }, limits);
   };
 }
 

@@ -1,10 +1,17 @@
 // ProduceStream: pipelined produce on one bidirectional stream. Requests are handed to the
 // partitions in the order they arrive (the append order), answers go back as they complete,
-// tagged with the request's correlation id. Reading pauses while too much is in flight, so a
-// fast producer is slowed by HTTP/2 flow control instead of filling the broker's memory.
+// tagged with the request's correlation id. The broker is slowed only by pausing the stream's
+// reads, never by an await between a request's arrival and its append (that would let a later
+// request overtake it): reading pauses while too many requests are in flight, while answers wait
+// for a client that does not read them (until the call drains), and while the broker's in-flight
+// budget is exhausted. A paused stream leaves the client's requests in its HTTP/2 window, so the
+// client is slowed by flow control instead of filling the broker's memory
+// (docs/architecture.md, "Memory held for clients").
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { withClientMessages } from '../client-message';
 import type { BrokerContext } from '../context';
+import type { InFlightBudget } from '../in-flight-budget';
+import type { StreamsWaiting } from '../streams-waiting';
 import type { ProduceRequestMessage } from '../wire-types';
 import { invalidArgument } from '../request-error';
 import { handleProduce } from './produce';
@@ -18,45 +25,93 @@ export interface ProduceStreamHooks {
   fail(error: unknown): void;
 }
 
-export function handleProduceStream(
-  ctx: BrokerContext,
-  call: ServerDuplexStream<ProduceRequestMessage & { correlationId: number }, unknown>,
-  hooks: ProduceStreamHooks,
-): void {
+export interface ProduceStreamLimits {
+  readonly budget: InFlightBudget;
+  readonly waiting: StreamsWaiting;
+}
+
+type StreamRequest = ProduceRequestMessage & { correlationId: number };
+
+export function handleProduceStream(ctx: BrokerContext, call: ServerDuplexStream<StreamRequest, unknown>, hooks: ProduceStreamHooks, limits: ProduceStreamLimits): void {
+  const { budget } = limits;
+  readAheadOneRequest(call);
   let inFlight = 0;
   let ended = false;
   let failed = false;
+  /** Between MAX_IN_FLIGHT_REQUESTS and half of it (hysteresis): too many requests in flight. */
+  let tooManyInFlight = false;
+  /** Set while call.write has returned false and 'drain' has not come: the client is not reading. */
+  let stopWaitingForClient: (() => void) | undefined;
+  let cancelBudgetWait: (() => void) | undefined;
+  let paused = false;
+
+  const updateReading = (): void => {
+    if (failed) return;
+    const pause = tooManyInFlight || stopWaitingForClient !== undefined || budget.exhausted;
+    if (pause && !paused) call.pause();
+    else if (!pause && paused) call.resume();
+    paused = pause;
+    if (budget.exhausted && cancelBudgetWait === undefined) {
+      cancelBudgetWait = budget.whenAvailable(() => {
+        cancelBudgetWait = undefined;
+        updateReading();
+      });
+    }
+  };
+  const stop = (): void => {
+    failed = true;
+    cancelBudgetWait?.();
+    stopWaitingForClient?.();
+  };
   const maybeFinish = (): void => {
     if (ended && inFlight === 0 && !failed) call.end();
   };
-  call.on('data', (request: ProduceRequestMessage & { correlationId: number }) => {
+  const answer = (response: { partitions: unknown[] }, correlationId: number): void => {
+    const writable = call.write(withClientMessages({ partitions: response.partitions, correlationId }, ctx.config.dataDir));
+    if (!writable && stopWaitingForClient === undefined) {
+      stopWaitingForClient = limits.waiting.begin('produceStream');
+      call.once('drain', () => {
+        stopWaitingForClient?.();
+        stopWaitingForClient = undefined;
+        updateReading();
+      });
+    }
+  };
+
+  call.on('data', (request: StreamRequest) => {
     if (failed) return;
     const malformed = hooks.malformed(request);
     if (malformed) {
-      failed = true;
+      stop();
       hooks.fail(invalidArgument(malformed));
       return;
     }
+    const bytes = batchBytes(request);
+    budget.hold(bytes);
     inFlight++;
-    if (inFlight >= MAX_IN_FLIGHT_REQUESTS) call.pause();
-    let answer: Promise<{ partitions: unknown[] }>;
+    if (inFlight >= MAX_IN_FLIGHT_REQUESTS) tooManyInFlight = true;
+    let answered: Promise<{ partitions: unknown[] }>;
     try {
-      answer = handleProduce(ctx, request);
+      answered = handleProduce(ctx, request);
     } catch (error) {
-      answer = Promise.reject(error);
+      answered = Promise.reject(error);
     }
-    answer.then(
+    updateReading();
+    answered.then(
       (response) => {
         inFlight--;
+        budget.release(bytes);
+        if (inFlight < MAX_IN_FLIGHT_REQUESTS / 2) tooManyInFlight = false;
         if (failed || call.cancelled) return;
-        call.write(withClientMessages({ partitions: response.partitions, correlationId: request.correlationId }, ctx.config.dataDir));
-        if (inFlight < MAX_IN_FLIGHT_REQUESTS / 2) call.resume();
+        answer(response, request.correlationId);
+        updateReading();
         maybeFinish();
       },
       (error: unknown) => {
         inFlight--;
+        budget.release(bytes);
         if (failed) return;
-        failed = true;
+        stop();
         hooks.fail(error);
       },
     );
@@ -65,7 +120,25 @@ export function handleProduceStream(
     ended = true;
     maybeFinish();
   });
-  call.on('error', () => {
-    failed = true;
-  });
+  call.on('error', stop);
+  call.on('cancelled', stop);
+}
+
+/** Batch bytes of a produce request: what it holds in the in-flight budget until answered. */
+export function batchBytes(request: ProduceRequestMessage): number {
+  let bytes = 0;
+  for (const partition of request.partitions) bytes += partition.batch?.length ?? 0;
+  return bytes;
+}
+
+/**
+ * grpc-js's call is an object-mode Readable: paused, it still reads requests ahead up to the
+ * default high-water mark of 16 objects (16 × limits.maxRequestBytes, uncounted). One is enough
+ * to keep the pipeline full, and what the client sends beyond it waits in its HTTP/2 window. Node
+ * has no public setter for a stream's high-water mark; when its private state is missing, the
+ * default stays (more memory, same behaviour).
+ */
+function readAheadOneRequest(call: object): void {
+  const state = (call as { _readableState?: { highWaterMark?: unknown } })._readableState;
+  if (state && typeof state.highWaterMark === 'number') state.highWaterMark = 1;
 }

@@ -1,0 +1,66 @@
+// The broker-wide budget for bytes held for clients (limits.maxInFlightBytes): past it a unary
+// Produce is refused with RESOURCE_EXHAUSTED naming the limit, and /metrics shows what is held.
+import * as grpc from '@grpc/grpc-js';
+import assert from 'node:assert/strict';
+import { resolveBrokerConfig } from '../../src/broker/config';
+import { startBrokerFixture, type BrokerFixture } from './broker-fixture';
+import { openRawGrpcStream, type RawGrpcStream } from './raw-grpc-stream';
+
+const MIB = 1024 * 1024;
+const PUSH_BYTES = 600 * 1024;
+
+async function metric(fx: BrokerFixture, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${fx.broker.httpPort}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.slice(name.length + 1)) : Number.NaN;
+}
+
+async function until(check: () => Promise<boolean>, what: string, maxWaitMs = 30_000): Promise<void> {
+  const deadline = Date.now() + maxWaitMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('broker in-flight memory budget (limits.maxInFlightBytes)', () => {
+  let fx: BrokerFixture;
+  let subscriber: RawGrpcStream | undefined;
+  before(async () => {
+    fx = await startBrokerFixture({ limits: { maxRequestBytes: MIB, maxInFlightBytes: MIB } });
+    await fx.admin('createTopics', { topics: [{ name: 'b', partitions: 1 }] });
+  });
+  after(async () => {
+    subscriber?.close();
+    await fx.close();
+  });
+
+  const produce = (text: string): Promise<any> =>
+    fx.data('produce', { partitions: [{ topic: 'b', partition: 0, batch: { records: [{ value: Buffer.from(text.padEnd(PUSH_BYTES - 200, 'x')) }] } }] });
+
+  it('refuses a Produce with RESOURCE_EXHAUSTED while unsent pushes hold the budget, and takes it once they are sent', async () => {
+    for (let i = 0; i < 4; i++) assert.equal((await produce(`${i}`)).partitions[0].errorCode, 0);
+    assert.equal(await metric(fx, 'sluice_in_flight_limit_bytes'), MIB);
+    // A subscriber that does not read: two pushes of 600 KiB wait for it, 1.2 MiB > 1 MiB.
+    subscriber = openRawGrpcStream(fx.address, 'Subscribe', 1024);
+    subscriber.send('SubscribeRequest', { partitions: [{ topic: 'b', partition: 0, offset: 0 }], maxBytes: PUSH_BYTES });
+    subscriber.stream.end();
+    await until(async () => (await metric(fx, 'sluice_in_flight_bytes')) >= MIB, 'the pushes to fill the budget');
+
+    const refused = await produce('late').then(
+      () => assert.fail('a Produce over the budget was taken'),
+      (error: grpc.ServiceError) => error,
+    );
+    assert.equal(refused.code, grpc.status.RESOURCE_EXHAUSTED);
+    assert.match(refused.details, /limits\.maxInFlightBytes=1048576/);
+
+    subscriber.startReading('FetchResponse');
+    await until(async () => (await metric(fx, 'sluice_in_flight_bytes')) < MIB, 'the pushes to be sent');
+    assert.equal((await produce('after')).partitions[0].errorCode, 0);
+  });
+
+  it('defaults to 512 MiB and refuses a budget smaller than limits.maxRequestBytes', () => {
+    assert.equal(resolveBrokerConfig({}).limits.maxInFlightBytes, 512 * MIB);
+    assert.throws(() => resolveBrokerConfig({ limits: { maxRequestBytes: 2 * MIB, maxInFlightBytes: MIB } }), /limits\.maxInFlightBytes 1048576 is invalid: use at least limits\.maxRequestBytes \(2097152\)/);
+  });
+});
