@@ -229,7 +229,12 @@ function wrapProduceStream(ctx: BrokerContext, logger: Logger, limits: StreamLim
 }
 
 /** The status a failed call answers; its details pass through clientMessage (no paths, bounded). */
-function toStatus(ctx: BrokerContext, error: unknown, method: string, logger: Logger): { code: grpc.status; details: string } {
+function toStatus(ctx: BrokerContext, error: unknown, method: string, logger: Logger): { code: grpc.status; details: string; metadata?: grpc.Metadata } {
+  if (error instanceof RequestError && error.retryPushbackMs !== undefined) {
+    const metadata = new grpc.Metadata();
+    metadata.set('grpc-retry-pushback-ms', String(error.retryPushbackMs));
+    return { code: error.grpcStatus, details: clientMessage(error.message, ctx.config.dataDir), metadata };
+  }
   const status = ((): { code: grpc.status; details: string } => {
     if (error instanceof RequestError) return { code: error.grpcStatus, details: error.message };
     if (error instanceof SluiceError) {

@@ -11,6 +11,9 @@ import { status } from '@grpc/grpc-js';
 import { Gauge, type Registry } from 'prom-client';
 import { RequestError } from './request-error';
 
+/** The pushback a refused request is given: long enough for pushes to drain, short beside a produce timeout. */
+const REFUSAL_PUSHBACK_MS = 100;
+
 export class InFlightBudget {
   /** Invariant: heldBytes >= 0; the sum of every hold not yet released. */
   private held = 0;
@@ -69,11 +72,12 @@ export class InFlightBudget {
     return () => this.waiters.delete(wake);
   }
 
-  /** The refusal a request gets while the budget is exhausted. */
+  /** The refusal a request gets while the budget is exhausted (nothing of it taken: retriable). */
   refusal(what: string): RequestError {
     return new RequestError(
       status.RESOURCE_EXHAUSTED,
       `${what} refused: the broker holds ${this.held} bytes of requests and responses in flight, at or above limits.maxInFlightBytes=${this.limitBytes}; retry after a backoff`,
+      REFUSAL_PUSHBACK_MS,
     );
   }
 }

@@ -6,6 +6,11 @@ export class RequestError extends Error {
   constructor(
     readonly grpcStatus: status,
     message: string,
+    /**
+     * Nothing of the request was taken and it may be sent again after this many ms: answered as
+     * gRPC's standard server pushback trailer, `grpc-retry-pushback-ms`.
+     */
+    readonly retryPushbackMs?: number,
   ) {
     super(message);
     this.name = 'RequestError';

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { resolveBrokerConfig } from '../../src/broker/config';
 import { startBrokerFixture, type BrokerFixture } from './broker-fixture';
 import { openRawGrpcStream, type RawGrpcStream } from './raw-grpc-stream';
+import { SluiceClient } from '../../src/client';
+
 
 const MIB = 1024 * 1024;
 const PUSH_BYTES = 600 * 1024;
@@ -53,10 +55,23 @@ describe('broker in-flight memory budget (limits.maxInFlightBytes)', () => {
     );
     assert.equal(refused.code, grpc.status.RESOURCE_EXHAUSTED);
     assert.match(refused.details, /limits\.maxInFlightBytes=1048576/);
+    // gRPC's standard server pushback: a client may retry after this many ms (nothing was taken).
+    assert.ok(Number(refused.metadata.get('grpc-retry-pushback-ms')[0]) > 0, 'a retry pushback trailer');
 
-    subscriber.startReading('FetchResponse');
-    await until(async () => (await metric(fx, 'sluice_in_flight_bytes')) < MIB, 'the pushes to be sent');
-    assert.equal((await produce('after')).partitions[0].errorCode, 0);
+    // The client's producer sends on a ProduceStream, which waits while the budget is full (the
+    // broker stops reading it) instead of failing the record.
+    const client = new SluiceClient({ brokers: [fx.address] });
+    try {
+      const producer = client.producer({ acks: 'all' });
+      await producer.connect();
+      const stored = producer.produce('b', { value: 'waited', partition: 0 });
+      subscriber.startReading('FetchResponse');
+      await until(async () => (await metric(fx, 'sluice_in_flight_bytes')) < MIB, 'the pushes to be sent');
+      assert.equal((await stored).offset, 4);
+      assert.equal((await produce('after')).partitions[0].errorCode, 0);
+    } finally {
+      await client.close();
+    }
   });
 
   it('defaults to 512 MiB and refuses a budget smaller than limits.maxRequestBytes', () => {
