@@ -6,7 +6,7 @@
 import { asNodeId, type NodeId } from '../common/ids';
 import type { ConfChange, ConfigState, ProgressStatus } from '../raft';
 
-/** A learner this many entries (or fewer) behind the commit point counts as caught up. */
+/** A learner that has answered and is this many entries (or fewer) behind the commit point counts as caught up. */
 export const CATCH_UP_SLACK_ENTRIES = 1000;
 
 export type MembershipStep =
@@ -36,7 +36,10 @@ export function nextMembershipStep(view: LeaderView, target: readonly number[]):
 
   const learning = [...wanted].filter((id) => learners.has(id)).sort((a, b) => a - b);
   for (const id of learning) {
-    if (matchOf(id) + CATCH_UP_SLACK_ENTRIES >= view.commit) return change('promote', id);
+    // A learner that never answered has match 0: on a log shorter than the slack it looked caught
+    // up, and a broker registered but never started became a voter (found by the fuzzer).
+    const match = matchOf(id);
+    if (match > 0 && match + CATCH_UP_SLACK_ENTRIES >= view.commit) return change('promote', id);
   }
   const strayLearner = [...learners].find((id) => !wanted.has(id));
   if (strayLearner !== undefined) return change('remove', strayLearner);

@@ -24,6 +24,13 @@ describe('nextMembershipStep', () => {
     assert.deepEqual(nextMembershipStep(caughtUp, [2, 3, 4]), { kind: 'change', change: { type: 'promote', node: 4 } });
   });
 
+  it('never promotes a learner that has not answered, however short the log (a broker registered but never started)', () => {
+    const silent = view(1, [1, 2, 3], [4], { 1: 12, 2: 12, 3: 12, 4: 0 }, 12);
+    assert.equal(nextMembershipStep(silent, [2, 3, 4]).kind, 'wait');
+    const answered = view(1, [1, 2, 3], [4], { 1: 12, 2: 12, 3: 12, 4: 12 }, 12);
+    assert.deepEqual(nextMembershipStep(answered, [2, 3, 4]), { kind: 'change', change: { type: 'promote', node: 4 } });
+  });
+
   it('removes leaving voters only after the new ones vote, and the leader itself last by a transfer', () => {
     assert.deepEqual(nextMembershipStep(view(2, [1, 2, 3, 4], [], { 1: 5000, 2: 5000, 3: 5000, 4: 5000 }), [2, 3, 4]), { kind: 'change', change: { type: 'remove', node: 1 } });
     assert.deepEqual(nextMembershipStep(view(1, [1, 2, 3, 4], [], { 1: 5000, 2: 4000, 3: 5000, 4: 4999 }), [2, 3, 4]), { kind: 'transfer', to: 3 });

@@ -29,13 +29,20 @@ describe('partition reassignment through Raft membership changes', function () {
     return node;
   }
 
+  /** The broker drives membership on a timer as well as on commits (ClusterCore's membershipTimer). */
+  let membershipTimer: NodeJS.Timeout;
+
   beforeEach(async () => {
     network = new InMemoryNetwork();
     nodes = [];
     reported.length = 0;
     for (const id of [1, 2, 3]) await start(id, { replicaIds: [1, 2, 3] });
+    membershipTimer = setInterval(() => {
+      for (const node of nodes) if (node.partition.membershipUnsettled) node.partition.driveMembership();
+    }, 50);
   });
   afterEach(async () => {
+    clearInterval(membershipTimer);
     for (const node of nodes) await stopNode(node);
     for (const dir of dirs.values()) rmSync(dir, { recursive: true, force: true });
     dirs.clear();
