@@ -60,7 +60,7 @@ export async function handleFetchOffsets(ctx: BrokerContext, request: FetchOffse
     const forwarded = await forward(ctx, call, error, 'fetchOffsets', request);
     if (forwarded) return forwarded;
     return {
-      partitions: request.partitions.map((p) => ({ ...p, offset: -1, metadata: '', commitTimeMs: 0, errorCode: ErrorCode.NOT_COORDINATOR, errorMessage: error.message })),
+      partitions: request.partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: -1, metadata: '', commitTimeMs: 0, errorCode: ErrorCode.NOT_COORDINATOR, errorMessage: error.message })),
     };
   }
   const partitions = offsets.map((o) => ({

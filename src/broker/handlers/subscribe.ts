@@ -40,7 +40,9 @@ export async function handleSubscribe(
   const request = call.request;
   validateFetchPartitions(ctx, 'Subscribe', request.partitions);
   const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_PUSH_MAX_BYTES, ctx.config.limits.maxFetchBytes);
-  const positions: FetchPartitionMessage[] = request.partitions.map((p) => ({ ...p }));
+  // Field by field: a decoded message keeps fields left at their default (absent from the wire)
+  // on its prototype, which a spread ({ ...p }) loses.
+  const positions: FetchPartitionMessage[] = request.partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset, maxBytes: p.maxBytes }));
   const abort = AbortSignal.any([cancelled, ctx.stopping]);
 
   const pushes = new UnsentPushes(limits.budget);
