@@ -104,11 +104,13 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
     server.addService(definition, implementation);
   }
 
-  for (const extra of extraServices) server.addService(extra.definition, extra.implementation);
+  // The Raft transport (a bidi stream served on this port) refuses a body it cannot decode like the rest.
+  const refusing = refusingMalformed(server, (message) => clientMessage(message, ctx.config.dataDir));
+  for (const extra of extraServices) refusing.addService(extra.definition, extra.implementation);
 
   const health = addHealthService(server, ['', ...SERVICE_NAMES], ctx.config.dataDir);
   const packageDefinition = protoLoader.loadSync([...PROTO_FILES], { includeDirs: [protoDir()] });
-  new ReflectionService(packageDefinition).addToServer(refusingMalformed(server, (message) => clientMessage(message, ctx.config.dataDir)));
+  new ReflectionService(packageDefinition).addToServer(refusing);
 
   boundPort = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${ctx.config.host}:${ctx.config.grpcPort}`, grpc.ServerCredentials.createInsecure(), (error, port) =>

@@ -1,6 +1,6 @@
 // A request body protobuf cannot decode is answered INVALID_ARGUMENT by the handler that gets it:
 // grpc-js itself would answer INTERNAL "Error deserializing request", which says nothing of what
-// the client sent wrong. Server reflection (a dependency) is wrapped the same way by refusingMalformed.
+// the client sent wrong. Server reflection (a dependency) and the Raft transport are wrapped the same way by refusingMalformed.
 import * as grpc from '@grpc/grpc-js';
 
 /** Marks a request that protobuf could not decode. */
@@ -35,8 +35,9 @@ export function malformedMessage(request: unknown, method: string): string | und
 
 /**
  * A server whose added services answer a request body protobuf cannot decode with
- * INVALID_ARGUMENT, for services implemented by a dependency (server reflection) that reads its
- * request stream with on('data'): a malformed message ends the call before the dependency sees it.
+ * INVALID_ARGUMENT, for bidi-stream services that read their request stream with on('data')
+ * (server reflection, a dependency; the Raft transport): a malformed message ends the call before
+ * the service sees it.
  */
 export function refusingMalformed(server: grpc.Server, details: (message: string) => string): Pick<grpc.Server, 'addService'> {
   return {

@@ -1,0 +1,34 @@
+// The Raft transport is served on the client port, so any client can reach it: a body it cannot
+// decode is answered INVALID_ARGUMENT, as on every other service (grpc-js said INTERNAL).
+import * as grpc from '@grpc/grpc-js';
+import assert from 'node:assert/strict';
+import { startCluster, type ClusterHarness } from './cluster-harness';
+
+describe('cluster: a malformed Raft transport message', function () {
+  this.timeout(60_000);
+  let cluster: ClusterHarness;
+  before(async () => {
+    cluster = await startCluster(3);
+  });
+  after(() => cluster.close());
+
+  it('is answered INVALID_ARGUMENT, and the cluster still serves', async () => {
+    const client = new grpc.Client(cluster.address(1), grpc.credentials.createInsecure());
+    const identity = (b: Buffer): Buffer => b;
+    try {
+      const call = client.makeBidiStreamRequest('/sluice.raft.v1.RaftTransport/Stream', identity, identity);
+      const error = await new Promise<grpc.ServiceError | undefined>((resolve) => {
+        call.on('data', () => undefined);
+        call.on('error', resolve);
+        call.on('end', () => resolve(undefined));
+        call.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]));
+      });
+      assert.equal(error?.code, grpc.status.INVALID_ARGUMENT, String(error));
+      assert.match(error!.details, /malformed sluice\.raft\.v1\.RaftTransport\/Stream request/);
+    } finally {
+      client.close();
+    }
+    const described = await cluster.call(1, 'sluice.v1.Admin', 'describeCluster', {});
+    assert.equal(described.brokers.length, 3);
+  });
+});
