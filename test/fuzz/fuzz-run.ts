@@ -112,9 +112,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
           for (const refusal of await cleanUpTopics(channels, target.grpcAddresses(), [CANARY_TOPIC])) if (deleteRefusals.length < RECENT_KEPT) deleteRefusals.push(`at request ${index}: ${refusal}`);
         }
         const request = sender.prepare(options.seed, index);
+        if (indexes) log(`replaying ${request.description}${request.body ? `\n  body (hex, first 4 KiB): ${request.body.subarray(0, 4096).toString('hex')}` : ''}`);
         inFlight.set(index, request);
         await request.send();
         inFlight.delete(index);
+        if (indexes) log(`answered: ${JSON.stringify(sender.counts.grpcStatus)} ${JSON.stringify(sender.counts.unexpected)} ${JSON.stringify(sender.counts.httpOutcomes)}`);
         recent.push(request.description);
         if (recent.length > RECENT_KEPT) recent.shift();
         if (position - lastLogged >= Math.max(1000, total / 20)) {

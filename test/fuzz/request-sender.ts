@@ -32,6 +32,8 @@ const UNEXPECTED_KEPT = 30;
 export interface SentRequest {
   /** `#index kind method/pattern size`, enough to find it again with the seed. */
   readonly description: string;
+  /** The gRPC body sent, for gRPC requests (printed by `--replay`). */
+  readonly body?: Buffer;
   send(): Promise<void>;
 }
 
@@ -116,6 +118,7 @@ export class RequestSender {
       const port = Number(address.split(':')[1]);
       return {
         description: `${description} ${pattern}`,
+        body: bytes,
         send: async () => {
           count();
           const outcome = await abuseFraming(port, method.path, pattern, bytes, random);
@@ -127,6 +130,7 @@ export class RequestSender {
     }
     return {
       description,
+      body: bytes,
       send: async () => {
         count();
         const channel = this.channels.get(address);
