@@ -15,6 +15,8 @@ export interface FuzzOptions {
   readonly target: TargetKind;
   /** Requests in flight at once. */
   readonly concurrency: number;
+  /** Longest valid topic name the fuzzer uses (249, the broker's limit, unless a run avoids a known bug). */
+  readonly maxTopicNameChars: number;
   /** Run only this request index (to reproduce a finding), after the same setup. */
   readonly replay?: number;
   readonly log: (line: string) => void;
@@ -83,10 +85,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     watch.start();
 
     const sender = new RequestSender(target, channels, {
-      topics: FUZZ_TOPICS,
+      topics: FUZZ_TOPICS.filter((t) => t.length <= options.maxTopicNameChars),
       canaryTopic: CANARY_TOPIC,
       clusterId: target.clusterId,
       brokerIds: target.brokerIds,
+      maxTopicNameChars: options.maxTopicNameChars,
     });
     const indexes = options.replay === undefined ? undefined : [options.replay];
     const total = indexes ? 1 : options.requests;

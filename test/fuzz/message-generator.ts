@@ -15,6 +15,12 @@ export interface GeneratorContext {
   readonly clusterId: string;
   /** Broker ids of the target. */
   readonly brokerIds: readonly number[];
+  /**
+   * Valid topic names are at most this long (the broker accepts 249). A run may stay below a
+   * length with a known open bug (issue 28 part B: names of 245-249 characters cannot be
+   * deleted and block the next start) to see past it.
+   */
+  readonly maxTopicNameChars: number;
 }
 
 export interface GenerateOptions {
@@ -187,9 +193,14 @@ export class MessageGenerator {
   }
 
   private stringFor(fieldName: string, random: FuzzRandom, options: GenerateOptions): Buffer {
-    if (random.chance(0.15)) return oddString(random);
     const name = fieldName.toLowerCase();
-    if (name === 'name' || name === 'names' || name === 'topic' || name === 'topics') {
+    const topicField = name === 'name' || name === 'names' || name === 'topic' || name === 'topics';
+    if (random.chance(0.15)) {
+      const odd = oddString(random);
+      const max = this.context.maxTopicNameChars;
+      return topicField && odd.length > max && odd.length <= 249 ? odd.subarray(0, max) : odd;
+    }
+    if (topicField) {
       const pool = options.canaryAllowed && random.chance(0.4) ? [this.context.canaryTopic] : this.context.topics;
       return Buffer.from(random.pick(pool));
     }
