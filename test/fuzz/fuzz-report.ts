@@ -33,7 +33,8 @@ export function formatSummary(summary: FuzzSummary): string {
   for (const failed of summary.failedRestarts) lines.push(`  FAILED RESTART ${failed}`);
   for (const loss of summary.canaryLosses) lines.push(`  CANARY LOSS ${loss.when}: partition ${loss.partition} offset ${loss.offset}: ${loss.problem}`);
   for (const refusal of summary.deleteRefusals) lines.push(`  delete refused ${refusal}`);
-  for (const u of summary.unexpectedStatuses) lines.push(`  unexpected ${u.status}: ${u.request}: ${u.details}`);
+  for (const [kind, count] of Object.entries(summary.unexpectedKinds).sort((a, b) => b[1] - a[1])) lines.push(`  unexpected ×${count} ${kind}`);
+  for (const u of summary.unexpectedStatuses) lines.push(`  e.g. ${u.status}: ${u.request}: ${u.details}`);
   const verdict = failures(summary);
   lines.push(verdict.length === 0 ? 'PASS: no crash, every restart served the canary, no canary loss' : `FAIL: ${verdict.join(', ')}`);
   return lines.join('\n');

@@ -41,6 +41,8 @@ export interface FuzzSummary {
   readonly streamsOpened: number;
   /** INTERNAL / UNKNOWN / DATA_LOSS answers: not failures of the run, but worth reading. */
   readonly unexpectedStatuses: { request: string; status: string; details: string }[];
+  /** Unexpected answers counted by (status, method, start of the details). */
+  readonly unexpectedKinds: Record<string, number>;
   /** Topic deletions the broker refused at the periodic clean-up (an accepted name must be deletable). */
   readonly deleteRefusals: string[];
   readonly crashes: Crash[];
@@ -165,6 +167,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       httpOutcomes: sender.counts.httpOutcomes,
       streamsOpened: sender.counts.streamsOpened,
       unexpectedStatuses: sender.counts.unexpected,
+      unexpectedKinds: sender.counts.unexpectedKinds,
       deleteRefusals,
       crashes,
       failedRestarts,

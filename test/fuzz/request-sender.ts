@@ -27,7 +27,7 @@ const UNARY_TIMEOUT_MS = 3000;
 const STREAM_TIMEOUT_MS = 1000;
 /** Statuses that mean the broker did not say what was wrong: kept as examples. */
 const UNEXPECTED = new Set(['INTERNAL', 'UNKNOWN', 'DATA_LOSS']);
-const UNEXPECTED_KEPT = 30;
+const UNEXPECTED_KEPT = 10;
 
 export interface SentRequest {
   /** `#index kind method/pattern size`, enough to find it again with the seed. */
@@ -44,6 +44,8 @@ export class RequestCounts {
   readonly grpcStatus: Record<string, number> = {};
   readonly httpOutcomes: Record<string, number> = {};
   readonly unexpected: { request: string; status: string; details: string }[] = [];
+  /** Every unexpected answer counted by (status, method, start of the details): the kinds, not just the first examples. */
+  readonly unexpectedKinds: Record<string, number> = {};
 }
 
 function bump(counts: Record<string, number>, key: string): void {
@@ -111,6 +113,7 @@ export class RequestSender {
     const description = `#${index} ${kind} ${method.path} ${bytes.length} B${note}`;
     const record = (status: string, details: string): void => {
       bump(this.counts.grpcStatus, status);
+      if (UNEXPECTED.has(status)) bump(this.counts.unexpectedKinds, `${status} ${method.path}: ${details.slice(0, 80)}`);
       if (UNEXPECTED.has(status) && this.counts.unexpected.length < UNEXPECTED_KEPT) this.counts.unexpected.push({ request: description, status, details: details.slice(0, 300) });
     };
     if (kind === 'h2-framing') {
