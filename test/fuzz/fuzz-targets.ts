@@ -26,6 +26,8 @@ export interface FuzzTarget {
 }
 
 const OUTPUT_TAIL_CHARS = 4000;
+/** A restarted broker that is not ready by then is a failed restart (and is killed). */
+const READY_TIMEOUT_MS = 60_000;
 
 function exitOf(process: BrokerProcess): string | undefined {
   const { exitCode, signalCode } = process.child;
@@ -53,7 +55,7 @@ export async function startSingleTarget(): Promise<FuzzTarget> {
     },
     restart: async (signal) => {
       await broker.kill(signal);
-      broker = await startBrokerProcess(dataDir);
+      broker = await startBrokerProcess(dataDir, [], { readyTimeoutMs: READY_TIMEOUT_MS });
     },
     close: async () => {
       await broker.kill('SIGKILL');
@@ -79,8 +81,16 @@ export async function startClusterTarget(): Promise<FuzzTarget> {
       }),
     restart: async (signal) => {
       for (const id of cluster.ids) await cluster.kill(id, signal);
-      // All at once: a broker waits for a quorum of the others to serve.
-      await Promise.all(cluster.ids.map((id) => cluster.start(id)));
+      // All at once: a broker waits for a quorum of the others to serve. Started as the
+      // harness's start(id) does, with a deadline to be ready.
+      const started = await Promise.allSettled(
+        cluster.ids.map(async (id) => {
+          const process = await startBrokerProcess(join(cluster.dir, `node-${id}`), ['--cluster', join(cluster.dir, 'cluster.json'), '--node-id', String(id)], { ports: 'fixed', readyTimeoutMs: READY_TIMEOUT_MS });
+          cluster.processes.set(id, process);
+        }),
+      );
+      const failed = started.flatMap((s, i) => (s.status === 'rejected' ? [`broker ${cluster.ids[i]}: ${(s.reason as Error).message.slice(-2000)}`] : []));
+      if (failed.length > 0) throw new Error(failed.join('\n'));
     },
     close: () => cluster.close(),
   };
