@@ -2,21 +2,22 @@
 // broker (or a 3-broker cluster) of real processes, with a canary topic checked byte for byte
 // afterwards and after a SIGTERM and a kill -9 restart. Prints a summary and one JSON line;
 // exits 1 on a crash, a failed restart or a canary loss.
-// Run: make build && node dist/scripts/fuzz.js [--requests 100000] [--seed N] [--target single|cluster|both] [--concurrency 8] [--max-topic-name-chars 249] [--replay INDEX]
+// Run: make build && node dist/scripts/fuzz.js [--requests 100000] [--seed N] [--target single|cluster|both] [--concurrency 8] [--max-topic-name-chars 249] [--skip-methods /pkg.Service/Method,...] [--replay INDEX]
 import { parseArgs } from 'node:util';
 import { failures, formatSummary } from '../test/fuzz/fuzz-report';
 import { runFuzz, type FuzzSummary } from '../test/fuzz/fuzz-run';
 import type { TargetKind } from '../test/fuzz/fuzz-targets';
+import { rpcCatalog } from '../test/fuzz/rpc-catalog';
 
-const USAGE = 'usage: node dist/scripts/fuzz.js [--requests 100000] [--seed N] [--target single|cluster|both] [--concurrency 8] [--max-topic-name-chars 249] [--replay INDEX]';
+const USAGE = 'usage: node dist/scripts/fuzz.js [--requests 100000] [--seed N] [--target single|cluster|both] [--concurrency 8] [--max-topic-name-chars 249] [--skip-methods /pkg.Service/Method,...] [--replay INDEX]';
 
-interface Options { requests: number; seed: number; targets: TargetKind[]; concurrency: number; maxTopicNameChars: number; replay?: number }
+interface Options { requests: number; seed: number; targets: TargetKind[]; concurrency: number; maxTopicNameChars: number; skipMethods: string[]; replay?: number }
 
 function options(): Options {
   let values: Record<string, string | undefined>;
   try {
     ({ values } = parseArgs({
-      options: { requests: { type: 'string' }, seed: { type: 'string' }, target: { type: 'string' }, concurrency: { type: 'string' }, 'max-topic-name-chars': { type: 'string' }, replay: { type: 'string' } },
+      options: { requests: { type: 'string' }, seed: { type: 'string' }, target: { type: 'string' }, concurrency: { type: 'string' }, 'max-topic-name-chars': { type: 'string' }, 'skip-methods': { type: 'string' }, replay: { type: 'string' } },
       strict: true,
     }) as { values: Record<string, string | undefined> });
   } catch (error) {
@@ -37,8 +38,17 @@ function options(): Options {
     targets: target === 'both' ? ['single', 'cluster'] : [target],
     concurrency: number('concurrency', 8, 1, 256),
     maxTopicNameChars: number('max-topic-name-chars', 249, 1, 249),
+    skipMethods: skipMethods(values['skip-methods']),
     ...(values['replay'] === undefined ? {} : { replay: number('replay', 0, 0) }),
   };
+}
+
+function skipMethods(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const known = new Set(rpcCatalog().map((m) => m.path));
+  const paths = text.split(',').filter((p) => p !== '');
+  for (const path of paths) if (!known.has(path)) throw new Error(`--skip-methods: '${path}' is not a method of the broker; use paths such as /sluice.v1.Admin/RegisterBroker\n${USAGE}`);
+  return paths;
 }
 
 async function main(): Promise<void> {
@@ -50,7 +60,7 @@ async function main(): Promise<void> {
   const summaries: FuzzSummary[] = [];
   for (const target of opts.targets) {
     log(`fuzzing ${target}: ${opts.replay === undefined ? `${opts.requests} requests` : `request #${opts.replay} only`}, seed ${opts.seed}, concurrency ${opts.concurrency}`);
-    const summary = await runFuzz({ requests: opts.requests, seed: opts.seed, target, concurrency: opts.concurrency, maxTopicNameChars: opts.maxTopicNameChars, log, ...(opts.replay === undefined ? {} : { replay: opts.replay }) });
+    const summary = await runFuzz({ requests: opts.requests, seed: opts.seed, target, concurrency: opts.concurrency, maxTopicNameChars: opts.maxTopicNameChars, skipMethods: opts.skipMethods, log, ...(opts.replay === undefined ? {} : { replay: opts.replay }) });
     console.log(formatSummary(summary));
     console.log(JSON.stringify(summary));
     summaries.push(summary);

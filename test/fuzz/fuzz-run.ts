@@ -17,6 +17,8 @@ export interface FuzzOptions {
   readonly concurrency: number;
   /** Longest valid topic name the fuzzer uses (249, the broker's limit, unless a run avoids a known bug). */
   readonly maxTopicNameChars: number;
+  /** Method paths never sent (`/sluice.v1.Admin/RegisterBroker`), to see past a known finding. */
+  readonly skipMethods?: readonly string[];
   /** Run only this request index (to reproduce a finding), after the same setup. */
   readonly replay?: number;
   readonly log: (line: string) => void;
@@ -92,7 +94,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       clusterId: target.clusterId,
       brokerIds: target.brokerIds,
       maxTopicNameChars: options.maxTopicNameChars,
-    });
+    }, new Set(options.skipMethods ?? []));
     const indexes = options.replay === undefined ? undefined : [options.replay];
     const total = indexes ? 1 : options.requests;
     const inFlight = new Map<number, SentRequest>();

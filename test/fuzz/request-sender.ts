@@ -55,10 +55,12 @@ function bump(counts: Record<string, number>, key: string): void {
 export class RequestSender {
   readonly counts = new RequestCounts();
   private readonly generator: MessageGenerator;
-  private readonly methods = rpcCatalog();
+  private readonly methods: readonly RpcMethod[];
 
-  constructor(private readonly target: FuzzTarget, private readonly channels: Channels, private readonly context: GeneratorContext) {
+  /** `skipMethods`: paths (`/sluice.v1.Admin/RegisterBroker`) never sent, to see past a known finding. */
+  constructor(private readonly target: FuzzTarget, private readonly channels: Channels, private readonly context: GeneratorContext, skipMethods: ReadonlySet<string> = new Set()) {
     this.generator = new MessageGenerator(context);
+    this.methods = rpcCatalog().filter((m) => !skipMethods.has(m.path));
   }
 
   prepare(seed: number, index: number): SentRequest {
