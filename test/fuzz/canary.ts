@@ -53,9 +53,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /**
  * Calls `path` on each address in turn until `accept` takes an answer (a leader answered),
- * retrying for RETRY_FOR_MS through elections and restarts.
+ * retrying for RETRY_FOR_MS through elections and restarts. `accept` returns the value, or a
+ * string saying why the answer is not one (reported when the retries run out).
  */
-export async function untilAccepted<T>(channels: Channels, addresses: readonly string[], path: string, body: Buffer, accept: (answer: Buffer) => T | undefined): Promise<T> {
+export async function untilAccepted<T>(channels: Channels, addresses: readonly string[], path: string, body: Buffer, accept: (answer: Buffer) => T | string): Promise<T> {
   const deadline = Date.now() + RETRY_FOR_MS;
   let last = 'no answer';
   for (;;) {
@@ -66,8 +67,8 @@ export async function untilAccepted<T>(channels: Channels, addresses: readonly s
         continue;
       }
       const accepted = accept(outcome.answer);
-      if (accepted !== undefined) return accepted;
-      last = `${address}: answer not accepted`;
+      if (typeof accepted !== 'string') return accepted;
+      last = `${address}: ${accepted}`;
     }
     if (Date.now() > deadline) throw new Error(`${path} got no usable answer within ${RETRY_FOR_MS} ms: ${last}`);
     await sleep(200);
@@ -97,7 +98,7 @@ export async function writeCanary(channels: Channels, addresses: readonly string
       const body = encode('sluice.v1.ProduceRequest', { acks: 0, timeoutMs: 10_000, partitions: [{ topic, partition, batch }] });
       const baseOffset = await untilAccepted(channels, addresses, '/sluice.v1.Data/Produce', body, (answer) => {
         const result = (responseType.decode(answer) as unknown as { partitions: { errorCode: number; baseOffset: number; errorMessage: string }[] }).partitions[0];
-        return result && result.errorCode === 0 ? Number(result.baseOffset) : undefined;
+        return result && result.errorCode === 0 ? Number(result.baseOffset) : `error code ${result?.errorCode}: ${result?.errorMessage}`;
       });
       written.push({ partition, baseOffset, recordCount, batch });
     }
@@ -127,7 +128,7 @@ export async function checkCanary(channels: Channels, addresses: readonly string
         const body = encode('sluice.v1.FetchRequest', { partitions: [{ topic, partition, offset, maxBytes: 1 << 20 }], maxBytes: 1 << 20, maxWaitMs: 0 });
         const fetched = await untilAccepted(channels, addresses, '/sluice.v1.Data/Fetch', body, (answer) => {
           const result = (responseType.decode(answer) as unknown as { partitions: FetchedPartition[] }).partitions[0];
-          return result && result.errorCode === 0 ? result : undefined;
+          return result && result.errorCode === 0 ? result : `error code ${result?.errorCode}: ${result?.errorMessage}`;
         });
         if (fetched.batches.length === 0) break; // nothing more below the high watermark
         for (const b of fetched.batches) found.set(Number(b.baseOffset), Buffer.from(b.batch));

@@ -11,9 +11,11 @@ export interface ProcessSample {
 export function sampleProcess(pid: number): ProcessSample | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
+    const rssKb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+    // An exiting (zombie) process has no VmRSS line: no sample.
+    if (rssKb === undefined) return undefined;
     const descriptors = readdirSync(`/proc/${pid}/fd`).length;
-    return { rssBytes: rssKb * 1024, descriptors };
+    return { rssBytes: Number(rssKb) * 1024, descriptors };
   } catch {
     return undefined;
   }

@@ -20,7 +20,7 @@ export async function createTopics(channels: Channels, addresses: readonly strin
     const body = encode('sluice.v1.CreateTopicsRequest', { topics: [{ name, partitions, replicationFactor }] });
     await untilAccepted(channels, addresses, '/sluice.v1.Admin/CreateTopics', body, (answer) => {
       const result = (responseType.decode(answer) as unknown as { topics: TopicResult[] }).topics[0];
-      return result && (result.errorCode === 0 || result.errorCode === TOPIC_ALREADY_EXISTS) ? true : undefined;
+      return result && (result.errorCode === 0 || result.errorCode === TOPIC_ALREADY_EXISTS) ? true : `error code ${result?.errorCode}: ${result?.errorMessage}`;
     });
   }
 }
