@@ -2,22 +2,22 @@
 // broker (or a 3-broker cluster) of real processes, with a canary topic checked byte for byte
 // afterwards and after a SIGTERM and a kill -9 restart. Prints a summary and one JSON line;
 // exits 1 on a crash, a failed restart or a canary loss.
-// Run: make build && node dist/scripts/fuzz.js [--requests 100000] [--seed N] [--target single|cluster|both] [--concurrency 8] [--max-topic-name-chars 249] [--skip-methods /pkg.Service/Method,...] [--replay INDEX]
+// Run: make build && node dist/scripts/fuzz.js [--requests 100000] [--seed N] [--target single|cluster|both] [--concurrency 8] [--max-topic-name-chars 249] [--skip-methods /pkg.Service/Method,...] [--first-index N] [--replay INDEX]
 import { parseArgs } from 'node:util';
 import { failures, formatSummary } from '../test/fuzz/fuzz-report';
 import { runFuzz, type FuzzSummary } from '../test/fuzz/fuzz-run';
 import type { TargetKind } from '../test/fuzz/fuzz-targets';
 import { rpcCatalog } from '../test/fuzz/rpc-catalog';
 
-const USAGE = 'usage: node dist/scripts/fuzz.js [--requests 100000] [--seed N] [--target single|cluster|both] [--concurrency 8] [--max-topic-name-chars 249] [--skip-methods /pkg.Service/Method,...] [--replay INDEX]';
+const USAGE = 'usage: node dist/scripts/fuzz.js [--requests 100000] [--seed N] [--target single|cluster|both] [--concurrency 8] [--max-topic-name-chars 249] [--skip-methods /pkg.Service/Method,...] [--first-index N] [--replay INDEX]';
 
-interface Options { requests: number; seed: number; targets: TargetKind[]; concurrency: number; maxTopicNameChars: number; skipMethods: string[]; replay?: number }
+interface Options { requests: number; seed: number; targets: TargetKind[]; concurrency: number; maxTopicNameChars: number; skipMethods: string[]; firstIndex: number; replay?: number }
 
 function options(): Options {
   let values: Record<string, string | undefined>;
   try {
     ({ values } = parseArgs({
-      options: { requests: { type: 'string' }, seed: { type: 'string' }, target: { type: 'string' }, concurrency: { type: 'string' }, 'max-topic-name-chars': { type: 'string' }, 'skip-methods': { type: 'string' }, replay: { type: 'string' } },
+      options: { requests: { type: 'string' }, seed: { type: 'string' }, target: { type: 'string' }, concurrency: { type: 'string' }, 'max-topic-name-chars': { type: 'string' }, 'skip-methods': { type: 'string' }, 'first-index': { type: 'string' }, replay: { type: 'string' } },
       strict: true,
     }) as { values: Record<string, string | undefined> });
   } catch (error) {
@@ -39,6 +39,7 @@ function options(): Options {
     concurrency: number('concurrency', 8, 1, 256),
     maxTopicNameChars: number('max-topic-name-chars', 249, 1, 249),
     skipMethods: skipMethods(values['skip-methods']),
+    firstIndex: number('first-index', 0, 0),
     ...(values['replay'] === undefined ? {} : { replay: number('replay', 0, 0) }),
   };
 }
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   const summaries: FuzzSummary[] = [];
   for (const target of opts.targets) {
     log(`fuzzing ${target}: ${opts.replay === undefined ? `${opts.requests} requests` : `request #${opts.replay} only`}, seed ${opts.seed}, concurrency ${opts.concurrency}`);
-    const summary = await runFuzz({ requests: opts.requests, seed: opts.seed, target, concurrency: opts.concurrency, maxTopicNameChars: opts.maxTopicNameChars, skipMethods: opts.skipMethods, log, ...(opts.replay === undefined ? {} : { replay: opts.replay }) });
+    const summary = await runFuzz({ requests: opts.requests, seed: opts.seed, target, concurrency: opts.concurrency, maxTopicNameChars: opts.maxTopicNameChars, skipMethods: opts.skipMethods, firstIndex: opts.firstIndex, log, ...(opts.replay === undefined ? {} : { replay: opts.replay }) });
     console.log(formatSummary(summary));
     console.log(JSON.stringify(summary));
     summaries.push(summary);

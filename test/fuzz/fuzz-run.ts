@@ -19,6 +19,8 @@ export interface FuzzOptions {
   readonly maxTopicNameChars: number;
   /** Method paths never sent (`/sluice.v1.Admin/RegisterBroker`), to see past a known finding. */
   readonly skipMethods?: readonly string[];
+  /** Index of the first request (default 0): with `requests`, a slice of a longer run's sequence. */
+  readonly firstIndex?: number;
   /** Run only this request index (to reproduce a finding), after the same setup. */
   readonly replay?: number;
   readonly log: (line: string) => void;
@@ -114,7 +116,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     const worker = async (): Promise<void> => {
       while (next < total && !crashed()) {
         const position = next++;
-        const index = indexes ? indexes[position]! : position;
+        const index = indexes ? indexes[position]! : (options.firstIndex ?? 0) + position;
         if (index > 0 && index % CLEANUP_EVERY_REQUESTS === 0) {
           for (const refusal of await cleanUpTopics(channels, target.grpcAddresses(), [CANARY_TOPIC])) if (deleteRefusals.length < RECENT_KEPT) deleteRefusals.push(`at request ${index}: ${refusal}`);
         }
