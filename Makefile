@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 DATA_DIR ?= ./data
 
-.PHONY: run test build install clean bench bench-compare cluster cluster-down sim cycles chaos
+.PHONY: run test build install clean bench bench-compare cluster cluster-down sim cycles chaos fuzz
 
 $(NODE_MODULES_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
@@ -39,6 +39,10 @@ bench-compare: build
 # The random-fault run (docs/chaos.md); CHAOS_ARGS passes options, e.g. CHAOS_ARGS='--seed 7'.
 chaos: build
 	node dist/scripts/chaos-run.js --duration-s 480 $(CHAOS_ARGS)
+
+# The fuzzing run (docs/fuzzing.md); FUZZ_ARGS passes options, e.g. FUZZ_ARGS='--target cluster --requests 20000'.
+fuzz: build
+	node dist/scripts/fuzz.js $(FUZZ_ARGS)
 
 cluster: build
 	bash scripts/cluster.sh up cluster/three-node.json

@@ -21,9 +21,10 @@ const READY = /ready: gRPC [\d.]+:(\d+), HTTP http:\/\/[\d.]+:(\d+)/;
 /**
  * Starts a broker on ephemeral ports, or with `ports: 'fixed'` on the ports its arguments give (a
  * cluster file). With `launcher: 'bin'` it runs `bin/sluice broker` as a user would, instead of
- * this node with the broker's flags.
+ * this node with the broker's flags. With `readyTimeoutMs`, a broker not ready by then is killed
+ * and the promise rejects with its output.
  */
-export function startBrokerProcess(dataDir: string, extraArgs: string[] = [], options: { ports?: 'ephemeral' | 'fixed'; launcher?: 'node' | 'bin' } = {}): Promise<BrokerProcess> {
+export function startBrokerProcess(dataDir: string, extraArgs: string[] = [], options: { ports?: 'ephemeral' | 'fixed'; launcher?: 'node' | 'bin'; readyTimeoutMs?: number } = {}): Promise<BrokerProcess> {
   const portArgs = options.ports === 'fixed' ? [] : ['--grpc-port', '0', '--http-port', '0'];
   const args = ['--data-dir', dataDir, ...portArgs, ...extraArgs];
   const [command, argv] = options.launcher === 'bin' ? [BIN_SLUICE, ['broker', ...args]] : [process.execPath, [...BROKER_NODE_FLAGS, BROKER_MAIN, ...args]];
@@ -34,10 +35,18 @@ export function startBrokerProcess(dataDir: string, extraArgs: string[] = [], op
   let output = '';
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   return new Promise((resolvePromise, reject) => {
+    const timer =
+      options.readyTimeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            reject(new Error(`broker not ready within ${options.readyTimeoutMs} ms (killed):\n${output}`));
+            child.kill('SIGKILL');
+          }, options.readyTimeoutMs);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = READY.exec(output);
       if (match) {
+        clearTimeout(timer);
         child.stdout!.off('data', onData);
         child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
         const grpcPort = Number(match[1]);
@@ -56,6 +65,9 @@ export function startBrokerProcess(dataDir: string, extraArgs: string[] = [], op
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code, signal) => reject(new Error(`broker exited before it was ready (code ${code}, signal ${signal}):\n${output}`)));
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`broker exited before it was ready (code ${code}, signal ${signal}):\n${output}`));
+    });
   });
 }
