@@ -7,6 +7,7 @@ import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
 import type { TopicSpecMessage } from '../wire-types';
 import { quoteInput } from '../client-message';
+import { validateTopicList } from './partition-list';
 
 interface TopicResult {
   name: string;
@@ -92,6 +93,7 @@ export function handleListTopics(ctx: BrokerContext, request: { includeInternal:
 }
 
 export function handleDescribeTopics(ctx: BrokerContext, request: { names: readonly string[] }) {
+  validateTopicList(ctx, 'DescribeTopics', request.names);
   const names = request.names.length > 0 ? request.names : ctx.registry.list().filter((t) => !t.internal).map((t) => t.name);
   const topics = names.map((name) => {
     const topic = ctx.registry.get(name);

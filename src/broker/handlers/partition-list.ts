@@ -1,10 +1,10 @@
-// The checks every request that names partitions shares: at least one, at most
+// The checks every request that names partitions (or topics) shares: at least one, at most
 // limits.maxPartitionsPerRequest, each (topic, partition) once. A partition named many times
 // would be read (or written) many times for one request: a 190 KB Fetch naming one partition
 // 10,000 times answered 269 MB.
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
-import { partitionRef } from '../client-message';
+import { partitionRef, quoteInput } from '../client-message';
 
 export type PartitionListRequest = 'Produce' | 'Fetch' | 'Subscribe' | 'ListOffsets' | 'CommitOffsets';
 
@@ -25,5 +25,16 @@ export function validatePartitionList(
     if (!indexes) seen.set(topic, (indexes = new Set()));
     if (indexes.has(partition)) throw invalidArgument(`partition ${partitionRef(topic, partition)} appears twice in one ${request} request: name each partition once`);
     indexes.add(partition);
+  }
+}
+
+/** The same for a list of topic names (DescribeTopics): each named once, at most limits.maxPartitionsPerRequest. */
+export function validateTopicList(ctx: BrokerContext, request: 'DescribeTopics', names: readonly string[]): void {
+  const limit = ctx.config.limits.maxPartitionsPerRequest;
+  if (names.length > limit) throw invalidArgument(`${request} request names ${names.length} topics: the limit is ${limit} (limits.maxPartitionsPerRequest)`);
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw invalidArgument(`topic ${quoteInput(name)} appears twice in one ${request} request: name each topic once`);
+    seen.add(name);
   }
 }
