@@ -26,8 +26,8 @@ export interface BrokerLimits {
   readonly maxFetchBytes: number;
   /**
    * Kafka's queued.max.request.bytes: bytes the broker holds for clients at once — produce
-   * requests not yet answered, Subscribe pushes not yet sent, and the HTTP/2 connection windows it
-   * opens (docs/architecture.md, "Memory held for clients"). At or above it a Produce gets
+   * requests not yet answered and Subscribe pushes not yet sent (docs/architecture.md, "Memory
+   * held for clients"; HTTP/2 windows are not counted). At or above it a Produce gets
    * RESOURCE_EXHAUSTED and streams stop reading until some is released. At least maxRequestBytes.
    */
   readonly maxInFlightBytes: number;
@@ -106,8 +106,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maxFetchWaitMs: 60_000,
   maxProduceTimeoutMs: 300_000,
   maxFetchBytes: 64 * 1024 * 1024,
-  // 8 requests of the largest size (maxRequestBytes) at once, of which half may be taken by
-  // widened HTTP/2 connection windows (8 connections of 32 MiB): bounded well under the RAM of a
+  // 8 requests of the largest size (maxRequestBytes) at once: bounded well under the RAM of a
   // small broker machine, and far above what a benchmark with MB batches holds (tens of MiB).
   maxInFlightBytes: 512 * 1024 * 1024,
 };

@@ -118,7 +118,7 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
     );
   });
 
-  widenConnectionWindows(server, logger, budget);
+  widenConnectionWindows(server, logger);
 
   let stopped: Promise<void> | undefined;
   return {

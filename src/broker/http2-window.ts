@@ -11,21 +11,11 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Http2Server, ServerHttp2Session } from 'node:http2';
 import type { Logger } from '../common/logger';
-import type { InFlightBudget } from './in-flight-budget';
 
 /** Per stream: several 1 MiB batches (or a Raft append of MBs) in flight on one ProduceStream. */
 export const STREAM_WINDOW_BYTES = 8 * 1024 * 1024;
 /** Per connection: shared by every stream of one client (the client opens 32 MiB for fetches). */
 export const CONNECTION_WINDOW_BYTES = 32 * 1024 * 1024;
-/** HTTP/2's initial connection window, what a session keeps when it is not widened. */
-const DEFAULT_CONNECTION_WINDOW_BYTES = 65_535;
-/**
- * Widened windows may take at most this share of the in-flight budget, so that requests always
- * have the rest: with the default 512 MiB, 8 connections get 32 MiB windows, later ones keep
- * 64 KiB (slower for large batches, never refused) until one of those 8 closes.
- */
-const WINDOWS_SHARE_OF_BUDGET = 0.5;
-
 interface GrpcServerInternals {
   commonServerOptions?: { settings?: Record<string, unknown> };
   http2Servers?: Map<Http2Server, unknown>;
@@ -43,35 +33,25 @@ export function advertiseStreamWindow(server: grpc.Server, logger: Logger): void
 }
 
 /**
- * After bindAsync: each new session raises its connection window at once, if the window fits in
- * the in-flight budget (what a client may send before the broker reads it is memory the broker
- * holds for it); the window leaves the budget when the session closes.
+ * After bindAsync: each new session raises its connection window at once. The windows are not
+ * counted in limits.maxInFlightBytes: counted (and capped at half of it, 8 sessions), sessions that
+ * idled kept the widened windows and a new producer's connection stayed at 64 KiB — 12% fewer
+ * records/s in the bench's 100-byte produce (docs/architecture.md, "Memory held for clients").
  */
-export function widenConnectionWindows(server: grpc.Server, logger: Logger, budget: InFlightBudget): void {
+export function widenConnectionWindows(server: grpc.Server, logger: Logger): void {
   const http2Servers = (server as unknown as GrpcServerInternals).http2Servers;
   if (!(http2Servers instanceof Map)) {
     logger.warn('grpc-js internals changed (no http2Servers): the HTTP/2 connection window stays at 64 KiB, produce throughput will suffer');
     return;
   }
-  const widening = CONNECTION_WINDOW_BYTES - DEFAULT_CONNECTION_WINDOW_BYTES;
-  const maxWindowsBytes = Math.floor(budget.limitBytes * WINDOWS_SHARE_OF_BUDGET);
-  let windowsBytes = 0;
   for (const http2Server of http2Servers.keys()) {
     http2Server.on('session', (session: ServerHttp2Session) => {
-      if (windowsBytes + widening > maxWindowsBytes) return;
       try {
         session.setLocalWindowSize(CONNECTION_WINDOW_BYTES);
       } catch (error) {
         // A session torn down before its first frame; nothing to widen.
         logger.debug({ err: error }, 'could not widen an HTTP/2 connection window');
-        return;
       }
-      windowsBytes += widening;
-      budget.hold(widening);
-      session.once('close', () => {
-        windowsBytes -= widening;
-        budget.release(widening);
-      });
     });
   }
 }

@@ -1,8 +1,7 @@
 // The broker-wide memory budget for requests and responses in flight (Kafka's
 // queued.max.request.bytes idea, docs/architecture.md "Memory held for clients"): one counter of
-// the bytes held by produce requests not yet answered, Subscribe pushes not yet handed to the
-// socket, and the HTTP/2 connection windows the broker has opened (what clients may send before
-// the broker reads it). At or above the limit the broker takes no more: a unary Produce is refused
+// the bytes held by produce requests not yet answered and Subscribe pushes not yet handed to the
+// socket (not the HTTP/2 windows: docs/architecture.md says why). At or above the limit the broker takes no more: a unary Produce is refused
 // with RESOURCE_EXHAUSTED, a ProduceStream stops reading its requests, a Subscribe stops reading
 // partitions — until held bytes fall below the limit again.
 //
@@ -23,7 +22,7 @@ export class InFlightBudget {
     const budget = this;
     new Gauge({
       name: 'sluice_in_flight_bytes',
-      help: 'Bytes held for clients: unanswered produce requests, unsent Subscribe pushes, opened HTTP/2 connection windows (limit: limits.maxInFlightBytes)',
+      help: 'Bytes held for clients: unanswered produce requests, unsent Subscribe pushes (limit: limits.maxInFlightBytes)',
       registers: [registry],
       collect() {
         this.set(budget.held);
