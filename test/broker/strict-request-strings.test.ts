@@ -4,6 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { startBrokerFixture, type BrokerFixture } from './broker-fixture';
+import { malformedBidiCall } from './malformed-bidi-call';
 
 const identity = (b: Buffer): Buffer => b;
 const lengthDelimited = (field: number, body: readonly number[]): number[] => [(field << 3) | 2, body.length, ...body];
@@ -46,13 +47,7 @@ describe('broker: strict UTF-8 in request strings, and malformed reflection requ
 
   for (const version of ['v1', 'v1alpha']) {
     it(`answers a malformed ${version} reflection request with INVALID_ARGUMENT`, async () => {
-      const call = client.makeBidiStreamRequest(`/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`, identity, identity);
-      const error = await new Promise<grpc.ServiceError | undefined>((resolve) => {
-        call.on('data', () => undefined);
-        call.on('error', resolve);
-        call.on('end', () => resolve(undefined));
-        call.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]));
-      });
+      const error = await malformedBidiCall(client, `/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`);
       assert.equal(error?.code, grpc.status.INVALID_ARGUMENT, String(error));
       assert.match(error!.details, /malformed grpc\.reflection\..*ServerReflectionInfo request/);
     });

@@ -2,6 +2,7 @@
 // decode is answered INVALID_ARGUMENT, as on every other service (grpc-js said INTERNAL).
 import * as grpc from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
+import { malformedBidiCall } from '../broker/malformed-bidi-call';
 import { startCluster, type ClusterHarness } from './cluster-harness';
 
 describe('cluster: a malformed Raft transport message', function () {
@@ -14,15 +15,8 @@ describe('cluster: a malformed Raft transport message', function () {
 
   it('is answered INVALID_ARGUMENT, and the cluster still serves', async () => {
     const client = new grpc.Client(cluster.address(1), grpc.credentials.createInsecure());
-    const identity = (b: Buffer): Buffer => b;
     try {
-      const call = client.makeBidiStreamRequest('/sluice.raft.v1.RaftTransport/Stream', identity, identity);
-      const error = await new Promise<grpc.ServiceError | undefined>((resolve) => {
-        call.on('data', () => undefined);
-        call.on('error', resolve);
-        call.on('end', () => resolve(undefined));
-        call.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]));
-      });
+      const error = await malformedBidiCall(client, '/sluice.raft.v1.RaftTransport/Stream');
       assert.equal(error?.code, grpc.status.INVALID_ARGUMENT, String(error));
       assert.match(error!.details, /malformed sluice\.raft\.v1\.RaftTransport\/Stream request/);
     } finally {
