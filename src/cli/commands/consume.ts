@@ -66,16 +66,21 @@ export function consumeCommand(): Command {
           idle = setTimeout(() => void consumer.stop(), timeoutMs);
         };
         armIdle();
-        let out = '';
+        // A tail ends on SIGINT/SIGTERM: the loop below ends, prints what it holds and its summary.
+        const stop = (): void => void consumer.stop();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        const output = new BurstWriter(process.stdout);
         for await (const record of consumer) {
-          out += format(record);
+          output.write(format(record));
           count++;
-          if (out.length > 65_536) { process.stdout.write(out); out = ''; }
           if (count >= max) break;
           armIdle();
         }
         if (idle) clearTimeout(idle);
-        process.stdout.write(out);
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        output.flush();
         await consumer.disconnect();
         process.stderr.write(`consumed ${count} record${count === 1 ? '' : 's'} from '${topic}'\n`);
       });
@@ -105,4 +110,34 @@ function formatJson(record: ConsumedRecord): string {
     topic: record.topic, partition: record.partition, offset: record.offset, timestamp: record.timestamp,
     key: record.key?.toString() ?? null, value: record.value?.toString() ?? null, headers,
   }) + '\n';
+}
+
+/**
+ * Writes records in bursts: the records of one fetch go in one write, and each burst goes out
+ * as soon as the records stop coming in the same turn (so a tail streams into a pipe or a file
+ * as it arrives, not once 64 KiB have gathered).
+ */
+class BurstWriter {
+  private pending = '';
+  private scheduled = false;
+
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+
+  write(text: string): void {
+    this.pending += text;
+    if (this.pending.length > 65_536) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.flush();
+      });
+    }
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.stream.write(this.pending);
+    this.pending = '';
+  }
 }
