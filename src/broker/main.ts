@@ -56,7 +56,8 @@ export function brokerCommand(): Command {
 
 /** Entry for `sluice broker …` (the CLI passes the arguments after `broker`). */
 export async function runBrokerCli(argv: string[]): Promise<void> {
-  await brokerCommand().parseAsync(argv, { from: 'user' });
+  // Parsed on its own (not as a subcommand of the CLI): named as the user types it, for --help.
+  await brokerCommand().name('sluice broker').parseAsync(argv, { from: 'user' });
 }
 
 /** Settings taken from a cluster definition: the cluster itself and this broker's own address. */

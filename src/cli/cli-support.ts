@@ -1,6 +1,6 @@
 // What every sluice subcommand shares: the client built from --brokers, one-line error output
 // for expected failures, and small option parsers.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { SluiceError } from '../common/errors';
 import { SluiceClient } from '../client';
 
@@ -71,6 +71,15 @@ export function parseCount(value: string, what: string, min = 0): number {
   if (!Number.isSafeInteger(n) || n < min) throw new CliError(`${what} '${value}' is invalid: use an integer >= ${min}`);
   return n;
 }
+
+/** parseCount as a commander option parser (so that a default prints as a number in --help). */
+export const countOption = (what: string, min = 0) => (value: string): number => {
+  try {
+    return parseCount(value, what, min);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+};
 
 /** A plain text table: left-aligned columns, two spaces apart. */
 export function formatTable(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {

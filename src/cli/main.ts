@@ -1,5 +1,7 @@
 // The `sluice` command line. Only wiring here: each command lives in commands/*.ts.
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { benchCommand } from './bench/command';
 import { brokerCommand } from './commands/broker';
 import { clusterCommand } from './commands/cluster';
@@ -12,6 +14,7 @@ import { DEFAULT_BROKERS } from './cli-support';
 const program = new Command('sluice')
   .description('Sluice: a Kafka-style commit log over gRPC')
   .option('--brokers <list>', `comma-separated host:port list (env SLUICE_BROKERS, default ${DEFAULT_BROKERS})`)
+  .version(packageVersion(), '-V, --version', 'print the version')
   .showSuggestionAfterError();
 
 program.addCommand(brokerCommand());
@@ -28,4 +31,26 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-void program.parseAsync(process.argv);
+const unknown = unknownCommand(program, process.argv.slice(2));
+if (unknown !== undefined) {
+  // commander answers `sluice nosuchcmd --help` with the top-level help and exit code 0.
+  process.stderr.write(`sluice: error: unknown command '${unknown}' (commands: ${program.commands.map((c) => c.name()).join(', ')})\n`);
+  process.exitCode = 1;
+} else {
+  void program.parseAsync(process.argv);
+}
+
+/** The first operand of `args` when it names no command (the only top-level option with a value is --brokers). */
+function unknownCommand(root: Command, args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--brokers') i++;
+    else if (!arg.startsWith('-')) return arg === 'help' || root.commands.some((c) => c.name() === arg || c.aliases().includes(arg)) ? undefined : arg;
+  }
+  return undefined;
+}
+
+/** The version in package.json (dist/src/cli/main.js → the repository root). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+}

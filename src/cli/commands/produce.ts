@@ -3,14 +3,14 @@ import { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import type { Acks, Message, RecordMetadata } from '../../client';
 import { COMPRESSION_NAMES, type CompressionName, parseCompression } from '../../protocol/compression';
-import { action, CliError, collect, parseCount, parsePairs, withClient } from '../cli-support';
+import { action, CliError, collect, countOption, parseCount, parsePairs, withClient } from '../cli-support';
 
 interface ProduceOptions {
   keySeparator?: string;
   header: string[];
   partition?: string;
   acks: string;
-  lingerMs: string;
+  lingerMs: number;
   compression: string;
 }
 
@@ -22,7 +22,7 @@ export function produceCommand(): Command {
     .option('--header <key=value>', 'header added to every record, repeatable', collect, [])
     .option('--partition <n>', 'write every record to this partition (default: by key, murmur2)')
     .option('--acks <acks>', 'all | leader | none', 'all')
-    .option('--linger-ms <ms>', 'batching delay', '5')
+    .option('--linger-ms <ms>', 'batching delay', countOption('--linger-ms'), 5)
     .option('--compression <codec>', `compress each batch: ${COMPRESSION_NAMES.join(' | ')}`, 'none')
     .action(action(async (topic: string, options: ProduceOptions, command: Command) => {
       if (!['all', 'leader', 'none'].includes(options.acks)) throw new CliError(`--acks '${options.acks}' is invalid: use all, leader or none`);
@@ -36,7 +36,7 @@ export function produceCommand(): Command {
         throw new CliError(`--compression: ${(error as Error).message}`);
       }
       await withClient(command, async (client) => {
-        const producer = client.producer({ acks: options.acks as Acks, lingerMs: parseCount(options.lingerMs, '--linger-ms'), compression });
+        const producer = client.producer({ acks: options.acks as Acks, lingerMs: options.lingerMs, compression });
         await producer.connect();
         const lastOffsets = new Map<number, number>();
         let records = 0;
