@@ -1,7 +1,7 @@
 // What producers, consumers and admins of one SluiceClient share: connections, metadata, limits.
 import { ErrorCode, SluiceError } from '../common/errors';
 import { ConnectionPool, type BrokerConnection } from './connection-pool';
-import { partitionError, SluiceConnectionError } from './errors';
+import { partitionError, SluiceClientStateError, SluiceConnectionError } from './errors';
 import { MetadataCache } from './metadata-cache';
 import { DEFAULT_RETRY, withRetries, type RetryOptions } from './retry';
 import type { ClientOptions } from './types';
@@ -19,6 +19,7 @@ export class ClientContext {
   private readonly children = new Set<Closeable>();
 
   constructor(options: ClientOptions) {
+    checkBrokerAddresses(options.brokers);
     this.clientId = options.clientId ?? 'sluice-js';
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -79,5 +80,19 @@ export class ClientContext {
     this.children.clear();
     await Promise.allSettled(children.map((child) => child.disconnect()));
     this.pool.close();
+  }
+}
+
+/** host:port, the host a name, an IPv4 address or a bracketed IPv6 address. */
+const BROKER_ADDRESS = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
+
+/** Bootstrap addresses are checked up front: '9092' alone would otherwise be dialled as a host on port 443. */
+function checkBrokerAddresses(brokers: readonly string[]): void {
+  if (brokers.length === 0) throw new SluiceClientStateError('client option brokers must name at least one broker as host:port (e.g. 127.0.0.1:9092)');
+  for (const address of brokers) {
+    const port = BROKER_ADDRESS.exec(address)?.[1];
+    if (port === undefined || Number(port) < 1 || Number(port) > 65535) {
+      throw new SluiceClientStateError(`client option brokers: '${address}' is not host:port with a port 1..65535 (e.g. 127.0.0.1:9092 or [::1]:9092)`);
+    }
   }
 }

@@ -8,6 +8,7 @@
 import { moduleLogger } from '../common/logger';
 import type { ClientContext } from './client-context';
 import { compressionCode, parseCompression } from '../protocol/compression';
+import { ErrorCode, SluiceError } from '../common/errors';
 import { SluiceClientStateError } from './errors';
 import { callSafely, estimateBytes, PartitionState } from './producer-batch';
 import { ProducerBuffer, type WaitingRecord } from './producer-buffer';
@@ -185,6 +186,10 @@ export class Producer {
     // Metadata first: it says where the partition's leader is (and whether the topic exists).
     const count = this.context.metadata.cachedPartitionCount(topic);
     if (count !== undefined) {
+      if (message.partition !== undefined && !(Number.isInteger(message.partition) && message.partition >= 0 && message.partition < count)) {
+        this.produceToNamedPartition(topic, message, bytes, callback);
+        return;
+      }
       const partition = this.partitioner.choose(topic, message, count);
       this.enqueue(topic, partition, message, bytes, callback);
       return;
@@ -277,8 +282,38 @@ export class Producer {
   // -------------------------------------------------------------------------------------------
 
   /** The topic's partition count; flush() waits for these lookups (their records are queued next). */
-  private whenMetadata(topic: string): Promise<number> {
-    const lookup = this.context.metadata.partitionCount(topic);
+  /**
+   * A record for a partition the cached metadata does not list: the topic may have grown since it
+   * was read, so it is read again; a partition that still does not exist fails the record at once
+   * (Kafka's producer does too) instead of being sent and retried.
+   */
+  private produceToNamedPartition(topic: string, message: Message, bytes: number, callback: ProduceCallback): void {
+    const partition = message.partition!;
+    const refused = (count: number): SluiceError =>
+      new SluiceError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic '${topic}' has partitions 0..${count - 1}, not ${partition}`, { retriable: false });
+    if (!Number.isInteger(partition) || partition < 0) {
+      this.buffer.release(bytes);
+      callSafely(callback, refused(this.context.metadata.cachedPartitionCount(topic) ?? 0), undefined);
+      return;
+    }
+    this.whenMetadata(topic, true).then(
+      (count) => {
+        if (partition < count) {
+          this.produceTo(topic, message, bytes, callback);
+          return;
+        }
+        this.buffer.release(bytes);
+        callSafely(callback, refused(count), undefined);
+      },
+      (error: unknown) => {
+        this.buffer.release(bytes);
+        callSafely(callback, asSluiceError(error), undefined);
+      },
+    );
+  }
+
+  private whenMetadata(topic: string, refresh = false): Promise<number> {
+    const lookup = this.context.metadata.partitionCount(topic, refresh);
     this.metadataWaits.add(lookup);
     const forget = (): void => { this.metadataWaits.delete(lookup); };
     lookup.then(forget, forget);
