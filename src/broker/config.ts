@@ -1,5 +1,6 @@
 // Broker configuration: embedded defaults, overridden by a JSON config file, overridden by flags.
 import { readFileSync } from 'node:fs';
+import { checkSettingNames, type SettingNames } from './config-names';
 import { DEFAULT_TOPIC_CONFIG, mergeTopicConfig, type TopicConfig } from '../metadata/topic-config';
 import { DEFAULT_PRODUCER_ID_EXPIRATION_MS } from '../partition/producer-state';
 import { DEFAULT_ENTRY_CACHE_BYTES } from '../replication/entry-cache-budget';
@@ -141,12 +142,21 @@ export function loadConfigFile(path: string): BrokerConfigFile {
   } catch (error) {
     throw new Error(`cannot read config file ${path}: ${(error as Error).message}`);
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as BrokerConfigFile;
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new Error(`config file ${path} is not valid JSON: ${(error as Error).message}`);
   }
+  checkSettingNames(parsed, CONFIG_FILE_NAMES, path);
+  return parsed;
 }
+
+const CLUSTER_SETTING_NAMES: readonly (keyof ClusterSettings)[] = ['clusterId', 'brokers', 'raftTickMs', 'electionTimeoutTicks', 'join'];
+const CONFIG_FILE_NAMES: SettingNames = {
+  names: [...Object.keys(DEFAULT_BROKER_CONFIG), 'advertisedAddress', 'cluster'],
+  nested: { limits: { names: Object.keys(DEFAULT_LIMITS) }, cluster: { names: CLUSTER_SETTING_NAMES } },
+};
 
 /** Merges layers over the defaults and validates; throws with a message naming the bad setting. */
 export function resolveBrokerConfig(...layers: BrokerConfigFile[]): BrokerConfig {

@@ -9,6 +9,7 @@ import { brokerProtoRoot, protoDir, PROTO_FILES } from '../protocol/proto-root';
 import { serviceDefinition, SERVICE_NAMES, type ServiceName } from '../protocol/services';
 import type { BrokerLimits } from './config';
 import type { BrokerContext } from './context';
+import { listenFailure } from './listen-failure';
 import { handleCompleteReassignment, handleDrainBroker, handleReassignPartitions, handleRegisterBroker } from './handlers/cluster-admin';
 import { handleAlterConfigs, handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleDescribeCluster, handleDescribeTopics, handleListTopics } from './handlers/admin';
 import { handleFetch } from './handlers/fetch';
@@ -114,7 +115,7 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
 
   boundPort = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${ctx.config.host}:${ctx.config.grpcPort}`, grpc.ServerCredentials.createInsecure(), (error, port) =>
-      error ? reject(new Error(`cannot listen for gRPC on ${ctx.config.host}:${ctx.config.grpcPort}: ${error.message}`)) : resolve(port),
+      error ? reject(new Error(`cannot listen for gRPC on ${ctx.config.host}:${ctx.config.grpcPort}: ${listenFailure(error.message, '--grpc-port')}`)) : resolve(port),
     );
   });
 
@@ -248,3 +249,4 @@ function toStatus(ctx: BrokerContext, error: unknown, method: string, logger: Lo
   })();
   return { code: status.code, details: clientMessage(status.details, ctx.config.dataDir) };
 }
+

@@ -5,6 +5,7 @@
 // slow connections are closed, and nothing a client sent is echoed unbounded or unescaped.
 import { createServer, type ServerResponse, type Server } from 'node:http';
 import type { BrokerContext } from './context';
+import { listenFailure } from './listen-failure';
 import { admitRequest } from './http-connection-gate';
 import { renderConsole, topicsSnapshot } from './web-console';
 
@@ -81,7 +82,7 @@ export async function startHttpServer(ctx: BrokerContext, isReady: () => boolean
   // A connection with no traffic either way (nothing sent, or nothing read of what it was sent) is closed.
   server.timeout = idleMs;
   const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', (error) => reject(new Error(`cannot listen for HTTP on ${ctx.config.host}:${ctx.config.httpPort}: ${error.message}`)));
+    server.once('error', (error) => reject(new Error(`cannot listen for HTTP on ${ctx.config.host}:${ctx.config.httpPort}: ${listenFailure(error.message, '--http-port')}`)));
     server.listen(ctx.config.httpPort, ctx.config.host, () => {
       const address = server.address();
       resolve(typeof address === 'object' && address ? address.port : ctx.config.httpPort);

@@ -1,8 +1,9 @@
 // `sluice broker`: parse flags (over an optional JSON config file, over embedded defaults),
 // start, and stop gracefully on SIGTERM / SIGINT.
+import * as grpc from '@grpc/grpc-js';
 import { Command, InvalidArgumentError } from 'commander';
 import pino from 'pino';
-import { setRootLogger } from '../common/logger';
+import { moduleLogger, setRootLogger } from '../common/logger';
 import { startBroker } from './broker';
 import { loadClusterFile } from '../metadata/cluster-file';
 import { loadConfigFile, resolveBrokerConfig, type BrokerConfigFile } from './config';
@@ -98,6 +99,10 @@ async function runBroker(flags: BrokerFlags): Promise<void> {
     topicDefaults: Object.keys(topicDefaults).length > 0 ? topicDefaults : undefined,
   });
   setRootLogger(pino({ level: flags.logLevel ?? process.env.SLUICE_LOG_LEVEL ?? 'info', base: { node: config.nodeId, pid: process.pid } }));
+  // grpc-js prints its own errors to stderr ("E No address added…" beside ours): into the log instead,
+  // at debug, since each also reaches the broker as an error it reports.
+  const grpcLog = moduleLogger('grpc-js');
+  grpc.setLogger({ error: (...args: unknown[]) => grpcLog.debug(args.map(String).join(' ')) });
   const broker = await startBroker(config);
   process.stdout.write(
     `sluice broker ${config.nodeId} ready: gRPC ${config.host}:${broker.grpcPort}, HTTP http://${config.host}:${broker.httpPort} (data in ${config.dataDir})\n`,

@@ -19,5 +19,9 @@ export function rootLogger(): Logger {
 
 /** A named logger for one module, e.g. `moduleLogger('storage')`. */
 export function moduleLogger(module: string, bindings: Record<string, unknown> = {}): Logger {
-  return root.child({ module, ...bindings });
+  // pino writes a binding once per level of children: one the root already has would repeat in every line.
+  const inherited = root.bindings();
+  const own: Record<string, unknown> = { module };
+  for (const [key, value] of Object.entries(bindings)) if (inherited[key] !== value) own[key] = value;
+  return root.child(own);
 }
