@@ -40,7 +40,7 @@ export class BrokerMetrics {
       if (change.type === 'deleted') this.forgetTopic(change.topic.name);
     });
     for (const metric of extra) this.registry.registerMetric(metric);
-    collectDefaultMetrics({ register: this.registry, prefix: 'sluice_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });
     const perPartition = (name: string, help: string, read: (p: ReturnType<PartitionManager['all']>[number]) => number): void => {
       new Gauge({
         name,

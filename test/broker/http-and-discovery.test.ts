@@ -22,6 +22,10 @@ describe('broker HTTP endpoints, health checking and reflection', () => {
     assert.match(body, /sluice_produce_records_total\{topic="m"\} 2/);
     assert.match(body, /sluice_log_end_offset\{topic="m",partition="0"\} 2/);
     assert.match(body, /sluice_produce_latency_seconds_bucket/);
+    // Node's process metrics under one prefix, as prom-client names them (not sluice_process_process_…).
+    assert.match(body, /^sluice_process_cpu_user_seconds_total \d/m);
+    assert.match(body, /^sluice_nodejs_heap_size_used_bytes \d/m);
+    assert.doesNotMatch(body, /sluice_process_process_|sluice_process_nodejs_/);
   });
 
   it('answers /healthz, /readyz, the console and topics JSON', async () => {

@@ -33,7 +33,7 @@ const HISTOGRAMS: readonly [string, string][] = [
 /** e.g. "CPU 56%, produce 8.2 ms, commit 7.8 ms, persist 4.4 ms (means)"; histograms with no samples are left out. */
 export function describeBrokerDelta(before: MetricTotals, after: MetricTotals, elapsedMs: number): string {
   const delta = (name: string): number => (after.get(name) ?? 0) - (before.get(name) ?? 0);
-  const parts = [`CPU ${Math.round((delta('sluice_process_process_cpu_seconds_total') * 100_000) / elapsedMs)}%`];
+  const parts = [`CPU ${Math.round((delta('sluice_process_cpu_seconds_total') * 100_000) / elapsedMs)}%`];
   for (const [name, label] of HISTOGRAMS) {
     const count = delta(`${name}_count`);
     if (count > 0) parts.push(`${label} ${((delta(`${name}_sum`) / count) * 1000).toFixed(1)} ms`);

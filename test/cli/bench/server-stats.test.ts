@@ -5,7 +5,7 @@ import { startBrokerFixture } from '../../broker/broker-fixture';
 describe('bench: what the brokers did during a run (/metrics before and after)', () => {
   it('sums samples over labels, skips buckets and comments, and describes the difference as means', () => {
     const before = parseMetricTotals(`# HELP x
-sluice_process_process_cpu_seconds_total 10
+sluice_process_cpu_seconds_total 10
 sluice_produce_latency_seconds_bucket{le="0.01",acks="all"} 3
 sluice_produce_latency_seconds_sum{acks="all"} 1
 sluice_produce_latency_seconds_count{acks="all"} 100
@@ -15,7 +15,7 @@ sluice_produce_latency_seconds_count{acks="leader"} 50
     assert.equal(before.get('sluice_produce_latency_seconds_sum'), 1.5);
     assert.equal(before.get('sluice_produce_latency_seconds_count'), 150);
     assert.equal(before.has('sluice_produce_latency_seconds_bucket'), false);
-    const after = parseMetricTotals(`sluice_process_process_cpu_seconds_total 15
+    const after = parseMetricTotals(`sluice_process_cpu_seconds_total 15
 sluice_produce_latency_seconds_sum{acks="all"} 3
 sluice_produce_latency_seconds_count{acks="all"} 300
 sluice_produce_latency_seconds_sum{acks="leader"} 0.5
