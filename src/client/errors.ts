@@ -17,6 +17,7 @@
 //   └── SluiceClientStateError    the client was used wrongly (not connected, closed, no group id)
 import * as grpc from '@grpc/grpc-js';
 import { ErrorCode, SluiceError, isRetriable } from '../common/errors';
+import { describeHeldOffsets, fetchableOffsets } from '../common/offset-range';
 
 export { ErrorCode, SluiceError };
 
@@ -81,8 +82,8 @@ export class SluiceOffsetOutOfRangeError extends SluicePartitionError {
   constructor(topic: string, partition: number, offset: number, logStartOffset: number, highWatermark: number) {
     super(
       ErrorCode.OFFSET_OUT_OF_RANGE, topic, partition,
-      `offset ${offset} is outside the valid range [${logStartOffset}, ${highWatermark}]; ` +
-        `seek to an offset in that range or set autoOffsetReset to 'earliest' or 'latest'`,
+      `offset ${offset} is out of range: ${describeHeldOffsets(logStartOffset, highWatermark)}; ` +
+        `seek to an offset ${fetchableOffsets(logStartOffset, highWatermark)}, or set autoOffsetReset to 'earliest' or 'latest'`,
     );
     this.name = 'SluiceOffsetOutOfRangeError';
     this.offset = offset;

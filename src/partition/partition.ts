@@ -5,6 +5,7 @@
 // the fsync under flush.policy=batch and the write to the OS under flush.policy=interval
 // (fsynced by the log's timer later), as for a replicated partition (see PartitionLog.persist).
 import type { Clock } from '../common/clock';
+import { describeHeldOffsets, fetchableOffsets } from '../common/offset-range';
 import { ErrorCode, SluiceError } from '../common/errors';
 import { asOffset, asRaftIndex, asTerm, type Offset, type TopicPartition } from '../common/ids';
 import type { Logger } from '../common/logger';
@@ -145,7 +146,7 @@ export class Partition implements PartitionReplica {
     if (offset < this.logStartOffset || offset > this.log.logEndOffset) {
       throw new SluiceError(
         ErrorCode.OFFSET_OUT_OF_RANGE,
-        `offset ${offset} is out of range for ${this.name}: valid offsets are [${this.logStartOffset}, ${this.log.logEndOffset}]`,
+        `offset ${offset} is out of range for ${this.name}: ${describeHeldOffsets(this.logStartOffset, this.highWatermarkOffset)}; fetch from an offset ${fetchableOffsets(this.logStartOffset, this.highWatermarkOffset)}`,
       );
     }
     if (offset >= this.highWatermarkOffset) return Promise.resolve({ entries: [], bytes: 0 });

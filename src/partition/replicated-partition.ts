@@ -3,6 +3,7 @@
 // (acks=leader); the high watermark is the end offset of the last committed entry, so a consumer
 // never sees a record that could be rolled back. Only the leader serves produce and fetch.
 import type { Clock } from '../common/clock';
+import { describeHeldOffsets, fetchableOffsets } from '../common/offset-range';
 import { ErrorCode, SluiceError } from '../common/errors';
 import { asNodeId, asRaftIndex, type Offset, type TopicPartition } from '../common/ids';
 import type { Logger } from '../common/logger';
@@ -172,7 +173,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     if (offset < log.logStartOffset || offset > log.logEndOffset) {
       throw new SluiceError(
         ErrorCode.OFFSET_OUT_OF_RANGE,
-        `offset ${offset} is out of range for ${this.name}: valid offsets are [${log.logStartOffset}, ${log.logEndOffset}]`,
+        `offset ${offset} is out of range for ${this.name}: ${describeHeldOffsets(log.logStartOffset, this.committedEndOffset)}; fetch from an offset ${fetchableOffsets(log.logStartOffset, this.committedEndOffset)}`,
       );
     }
     if (offset >= this.committedEndOffset) return Promise.resolve({ entries: [], bytes: 0 });

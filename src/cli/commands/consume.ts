@@ -1,6 +1,7 @@
 // sluice consume <topic>: prints records as text or JSON lines.
 import { Command } from 'commander';
-import type { ConsumedRecord, SeekTarget } from '../../client';
+import { SluiceOffsetOutOfRangeError, type ConsumedRecord, type SeekTarget } from '../../client';
+import { describeHeldOffsets, fetchableOffsets } from '../../common/offset-range';
 import { action, CliError, parseCount, withClient } from '../cli-support';
 
 interface ConsumeOptions {
@@ -44,11 +45,12 @@ export function consumeCommand(): Command {
       await withClient(command, async (client) => {
         const consumer = client.consumer({ groupId: options.group, autoCommit: options.group !== undefined, autoCommitIntervalMs: 1_000, maxWaitMs: 500 });
         await consumer.connect();
-        let partitions: number[];
-        if (options.partition !== undefined) partitions = [parseCount(options.partition, '--partition')];
-        else {
-          const [description] = await client.admin().describeTopics([topic]);
-          partitions = description!.partitions.map((p) => p.partition);
+        const [description] = await client.admin().describeTopics([topic]);
+        let partitions = description!.partitions.map((p) => p.partition);
+        if (options.partition !== undefined) {
+          const partition = parseCount(options.partition, '--partition');
+          if (!partitions.includes(partition)) throw new CliError(`--partition ${partition}: topic '${topic}' has partitions 0..${partitions.length - 1}`);
+          partitions = [partition];
         }
         const tps = partitions.map((partition) => ({ topic, partition }));
         consumer.assign(tps);
@@ -71,20 +73,36 @@ export function consumeCommand(): Command {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         const output = new BurstWriter(process.stdout);
-        for await (const record of consumer) {
-          output.write(format(record));
-          count++;
-          if (count >= max) break;
-          armIdle();
+        try {
+          for await (const record of consumer) {
+            output.write(format(record));
+            count++;
+            if (count >= max) break;
+            armIdle();
+          }
+        } catch (error) {
+          if (!(error instanceof SluiceOffsetOutOfRangeError)) throw error;
+          throw new CliError(
+            `${describeStart(options)} is out of range for ${error.topic}/${error.partition}: ${describeHeldOffsets(error.logStartOffset, error.highWatermark)}: ` +
+              `use --offset ${fetchableOffsets(error.logStartOffset, error.highWatermark)}, --from-beginning, or no start flag for new records only`,
+          );
+        } finally {
+          if (idle) clearTimeout(idle);
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          output.flush();
         }
-        if (idle) clearTimeout(idle);
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        output.flush();
         await consumer.disconnect();
         process.stderr.write(`consumed ${count} record${count === 1 ? '' : 's'} from '${topic}'\n`);
       });
     }));
+}
+
+/** The flag that chose where reading started (or the group's committed offset). */
+function describeStart(options: ConsumeOptions): string {
+  if (options.offset !== undefined) return `--offset ${options.offset}`;
+  if (options.fromTimestamp !== undefined) return `--from-timestamp ${options.fromTimestamp}`;
+  return options.group !== undefined ? `group '${options.group}''s committed offset` : 'the start offset';
 }
 
 function parseTime(value: string): number {
