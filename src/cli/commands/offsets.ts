@@ -1,6 +1,6 @@
 // sluice offsets list-groups | get <group> [topic] | list <topic>
 import { Command } from 'commander';
-import { action, formatTable, withClient } from '../cli-support';
+import { action, CliError, formatTable, withClient } from '../cli-support';
 
 export function offsetsCommand(): Command {
   const offsets = new Command('offsets').description('consumer-group offsets and partition offsets');
@@ -13,14 +13,22 @@ export function offsetsCommand(): Command {
     }));
 
   offsets.command('get <group> [topic]')
-    .description("show a group's committed offsets, with the lag behind each partition's high watermark")
+    .description("show a group's committed offsets, with the lag behind each partition's high watermark ('-': never committed)")
     .action(action(async (group: string, topic: string | undefined, _options: unknown, command: Command) => {
       const rows = await withClient(command, async (client) => {
         const admin = client.admin();
-        const committed = (await admin.fetchOffsets(group)).filter((c) => topic === undefined || c.topic === topic);
+        // With a topic, every partition of it: one the group never committed shows '-', not 0.
+        const asked = topic === undefined ? [] : (await admin.describeTopics([topic]))[0]!.partitions.map((p) => ({ topic, partition: p.partition }));
+        const committed = await admin.fetchOffsets(group, asked);
+        if (topic === undefined && committed.length === 0) {
+          throw new CliError(`group '${group}' has no committed offsets: a group is known once it commits (sluice offsets list-groups lists them)`);
+        }
         const ends = committed.length === 0 ? [] : await admin.listOffsets(committed.map((c) => ({ topic: c.topic, partition: c.partition, timestamp: -1 })));
         return committed
-          .map((c, i) => [c.topic, c.partition, c.offset, ends[i]!.offset, c.offset >= 0 ? Math.max(0, ends[i]!.offset - c.offset) : '-'] as const)
+          .map((c, i) => {
+            const end = ends[i]!.offset;
+            return c.offset >= 0 ? [c.topic, c.partition, c.offset, end, Math.max(0, end - c.offset)] as const : [c.topic, c.partition, '-', end, '-'] as const;
+          })
           .sort((a, b) => a[0].localeCompare(b[0]) || a[1] - b[1]);
       });
       process.stdout.write(formatTable(['TOPIC', 'PARTITION', 'COMMITTED', 'HIGH-WATERMARK', 'LAG'], rows));
