@@ -195,6 +195,19 @@ export class Admin {
     throwFirstTopicError([{ name: topic, ...response }]);
   }
 
+  /**
+   * Whether the broker at `address` answers a request within `timeoutMs`, from where this client
+   * runs (no retries): what `sluice cluster status` shows per broker.
+   */
+  async answers(address: string, timeoutMs: number): Promise<boolean> {
+    try {
+      await this.context.pool.get(address).call('sluice.v1.Admin', 'describeCluster', {}, timeoutMs);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async describeCluster(): Promise<ClusterDescription> {
     const response = await this.call<ClusterDescription>('sluice.v1.Admin', 'describeCluster', {});
     return {

@@ -21,8 +21,8 @@ describe('sluice cluster (fake cluster)', () => {
     const lines = run.stdout.trim().split('\n');
     assert.equal(lines[0], 'Cluster: fake-cluster');
     assert.match(lines[1]!, /^ID\s+ADDRESS\s+RACK\s+CONTROLLER\s+STATE$/);
-    assert.match(lines[3]!, new RegExp(`^2\\s+${cluster.broker(2).address.replace(/\./g, '\\.')}\\s+rack-2\\s+\\*$`));
-    assert.match(lines[2]!, /^1\s+\S+\s+rack-1$/, 'no trailing blanks');
+    assert.match(lines[3]!, new RegExp(`^2\\s+${cluster.broker(2).address.replace(/\./g, '\\.')}\\s+rack-2\\s+\\*\\s+up$`));
+    assert.match(lines[2]!, /^1\s+\S+\s+rack-1\s+up$/);
     assert.equal(lines.length, 5);
   });
 
@@ -45,6 +45,16 @@ describe('sluice cluster (fake cluster)', () => {
     const run = await sluice(['--brokers', `${cluster.broker(1).address},${cluster.broker(2).address}`, 'cluster', 'status']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Topic: t/);
+  });
+
+  it('shows a broker that does not answer as unreachable', async () => {
+    await cluster.broker(3).stop();
+    for (const command of ['brokers', 'status']) {
+      const run = await sluice(['--brokers', cluster.broker(1).address, 'cluster', command]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /\n1\s+\S+\s+rack-1\s+up\n/);
+      assert.match(run.stdout, /\n3\s+\S+\s+rack-3\s+unreachable\n/, run.stdout);
+    }
   });
 
   it('fails with one line when no broker answers', async () => {

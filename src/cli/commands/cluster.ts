@@ -1,29 +1,33 @@
 // sluice cluster brokers | status | reassign | drain
 import { Command } from 'commander';
-import type { ClusterDescription, PartitionReassignment, TopicDescription } from '../../client';
+import type { Admin, ClusterDescription, PartitionReassignment, TopicDescription } from '../../client';
 import { action, CliError, formatTable, parseCount, withClient } from '../cli-support';
 
 export function clusterCommand(): Command {
   const cluster = new Command('cluster').description('inspect the brokers of a cluster and where partitions are led');
 
   cluster.command('brokers')
-    .description('list the brokers (id, address, rack); * marks the controller (metadata leader)')
+    .description('list the brokers (id, address, rack, whether each answers from here); * marks the controller (metadata leader)')
     .action(action(async (_options: unknown, command: Command) => {
-      const description = await withClient(command, (client) => client.admin().describeCluster());
-      process.stdout.write(`Cluster: ${description.clusterId}\n${brokersTable(description)}`);
+      const [description, answering] = await withClient(command, async (client) => {
+        const cluster = await client.admin().describeCluster();
+        return [cluster, await probeBrokers(client.admin(), cluster)] as const;
+      });
+      process.stdout.write(`Cluster: ${description.clusterId}\n${brokersTable(description, answering)}`);
     }));
 
   cluster.command('status')
     .description('brokers, then every topic partition with its leader, replicas, epoch and high watermark')
     .option('--internal', 'include internal topics such as __consumer_offsets')
     .action(action(async (options: { internal?: boolean }, command: Command) => {
-      const [description, topics] = await withClient(command, async (client) => {
+      const [description, topics, answering] = await withClient(command, async (client) => {
         const admin = client.admin();
         const listed = await admin.listTopics({ includeInternal: options.internal ?? false });
         const names = listed.map((t) => t.name).sort();
-        return [await admin.describeCluster(), names.length === 0 ? [] : await admin.describeTopics(names)] as const;
+        const cluster = await admin.describeCluster();
+        return [cluster, names.length === 0 ? [] : await admin.describeTopics(names), await probeBrokers(admin, cluster)] as const;
       });
-      process.stdout.write(formatStatus(description, topics));
+      process.stdout.write(formatStatus(description, topics, answering));
     }));
 
   cluster.command('reassign')
@@ -69,16 +73,29 @@ function parseBrokerIds(text: string): number[] {
   return ids.map(Number);
 }
 
-function brokersTable(description: ClusterDescription): string {
+/** How long `cluster brokers`/`status` wait for each broker's answer before showing it unreachable. */
+const PROBE_TIMEOUT_MS = 2_000;
+
+/** Broker id → whether it answered from here (the metadata lists a killed broker as if it were up). */
+async function probeBrokers(admin: Admin, description: ClusterDescription): Promise<ReadonlyMap<number, boolean>> {
+  const answers = await Promise.all(description.brokers.map((b) => admin.answers(`${b.host}:${b.port}`, PROBE_TIMEOUT_MS)));
+  return new Map(description.brokers.map((b, i) => [b.id, answers[i]!]));
+}
+
+function brokersTable(description: ClusterDescription, answering?: ReadonlyMap<number, boolean>): string {
+  const state = (id: number, draining: boolean): string => {
+    const reach = answering === undefined ? [] : [answering.get(id) ? 'up' : 'unreachable'];
+    return [...reach, ...(draining ? ['draining'] : [])].join(', ');
+  };
   const rows = [...description.brokers]
     .sort((a, b) => a.id - b.id)
-    .map((b) => [b.id, `${b.host}:${b.port}`, b.rack || '-', b.id === description.controllerId ? '*' : '', b.draining ? 'draining' : '']);
+    .map((b) => [b.id, `${b.host}:${b.port}`, b.rack || '-', b.id === description.controllerId ? '*' : '', state(b.id, b.draining)]);
   return formatTable(['ID', 'ADDRESS', 'RACK', 'CONTROLLER', 'STATE'], rows);
 }
 
 /** The `cluster status` report: brokers, partitions per topic, and a summary line. */
-export function formatStatus(description: ClusterDescription, topics: readonly TopicDescription[]): string {
-  const out = [`Cluster: ${description.clusterId}  brokers: ${description.brokers.length}  controller: ${description.controllerId || 'none'}\n`, brokersTable(description), '\n'];
+export function formatStatus(description: ClusterDescription, topics: readonly TopicDescription[], answering?: ReadonlyMap<number, boolean>): string {
+  const out = [`Cluster: ${description.clusterId}  brokers: ${description.brokers.length}  controller: ${description.controllerId || 'none'}\n`, brokersTable(description, answering), '\n'];
   const known = new Set(description.brokers.map((b) => b.id));
   const leadersPerBroker = new Map<number, number>(description.brokers.map((b) => [b.id, 0]));
   let partitions = 0;
