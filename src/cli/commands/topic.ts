@@ -1,6 +1,11 @@
 // sluice topic create | list | describe | delete | alter | add-partitions
 import { Command } from 'commander';
-import { action, collect, formatTable, parseCount, parsePairs, withClient } from '../cli-support';
+import type { Admin } from '../../client';
+import { action, CliError, collect, formatTable, parseCount, parsePairs, withClient } from '../cli-support';
+
+/** How long `topic create` waits for leaders: elections take ~1–2 s, longer on a loaded cluster. */
+const LEADER_WAIT_MS = 30_000;
+const LEADER_POLL_MS = 100;
 
 export function topicCommand(): Command {
   const topic = new Command('topic').description('create, inspect, change and delete topics');
@@ -11,15 +16,21 @@ export function topicCommand(): Command {
     .option('--replication-factor <n>', 'replicas per partition (broker default 1)')
     .option('--config <key=value>', 'topic config, repeatable (e.g. retention.ms=86400000)', collect, [])
     .option('--validate-only', 'check everything but create nothing')
-    .action(action(async (name: string, options: { partitions?: string; replicationFactor?: string; config: string[]; validateOnly?: boolean }, command: Command) => {
+    .option('--no-wait', 'return once the topic is created, before its partitions have leaders')
+    .action(action(async (name: string, options: { partitions?: string; replicationFactor?: string; config: string[]; validateOnly?: boolean; wait: boolean }, command: Command) => {
       const spec = {
         name,
         partitions: options.partitions === undefined ? undefined : parseCount(options.partitions, '--partitions', 1),
         replicationFactor: options.replicationFactor === undefined ? undefined : parseCount(options.replicationFactor, '--replication-factor', 1),
         configs: parsePairs(options.config, '--config'),
       };
-      await withClient(command, (client) => client.admin().createTopics([spec], { validateOnly: options.validateOnly ?? false }));
-      process.stdout.write(options.validateOnly ? `topic '${name}' is valid (not created)\n` : `created topic '${name}'\n`);
+      const validateOnly = options.validateOnly ?? false;
+      await withClient(command, async (client) => {
+        await client.admin().createTopics([spec], { validateOnly });
+        if (!validateOnly && options.wait) await waitForLeaders(client.admin(), name);
+      });
+      if (validateOnly) process.stdout.write(`topic '${name}' is valid (not created)\n`);
+      else process.stdout.write(options.wait ? `created topic '${name}' (every partition has a leader)\n` : `created topic '${name}'\n`);
     }));
 
   topic.command('list')
@@ -84,4 +95,18 @@ function formatBytes(bytes: number): string {
   let unit = -1;
   while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
   return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Polls until every partition of `name` has a leader (a fresh Raft group elects one within a few seconds). */
+async function waitForLeaders(admin: Admin, name: string): Promise<void> {
+  const deadline = Date.now() + LEADER_WAIT_MS;
+  for (;;) {
+    const [topic] = await admin.describeTopics([name]);
+    const leaderless = topic!.partitions.filter((p) => !p.leaderId).map((p) => p.partition);
+    if (leaderless.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new CliError(`created topic '${name}', but partitions ${leaderless.join(', ')} have no leader after ${LEADER_WAIT_MS / 1000} s: see sluice cluster status`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, LEADER_POLL_MS));
+  }
 }
