@@ -73,6 +73,8 @@ export interface FetchPartitionResultWire {
 export class Fetcher {
   private readonly calls = new Set<CancellableCall<unknown>>();
   private failedRounds = 0;
+  /** Fetch requests sent, to rotate the order of their partitions. */
+  private fetchRequests = 0;
   private subscriptions: Subscriptions | undefined;
 
   constructor(private readonly context: ClientContext, private readonly options: FetcherOptions) {
@@ -131,7 +133,11 @@ export class Fetcher {
     this.subscriptions?.cancelAll();
   }
 
-  private async fetchFrom(leader: string, cursors: readonly PartitionCursor[]): Promise<{ batches: ConsumedBatch[]; retriable?: SluiceError }> {
+  private async fetchFrom(leader: string, assigned: readonly PartitionCursor[]): Promise<{ batches: ConsumedBatch[]; retriable?: SluiceError }> {
+    // Each request starts at the next partition: only the first partition with data may return a
+    // batch larger than its max_bytes (KIP-74), so a fixed order could hold a later one back forever.
+    const first = this.fetchRequests++ % assigned.length;
+    const cursors = first === 0 ? assigned : [...assigned.slice(first), ...assigned.slice(0, first)];
     const generations = cursors.map((c) => c.generation);
     const offsets = cursors.map((c) => c.fetchOffset!);
     const request = {

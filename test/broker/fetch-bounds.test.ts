@@ -58,4 +58,46 @@ describe('broker: fetch and subscribe bounds', () => {
     const response = await fx.data('fetch', { partitions: all, maxBytes: 10 });
     assert.equal(batchesIn(response), 1);
   });
+
+  it("holds every partition after the first with data to its own max_bytes (KIP-74): a later partition's oversized batch waits", async () => {
+    const response = await fx.data('fetch', { partitions: all.map((p) => ({ ...p, maxBytes: 1000 })), maxBytes: 4_000_000 });
+    assert.deepEqual(response.partitions.map((p: any) => p.batches.length), [1, 0, 0]);
+    assert.ok(response.partitions.every((p: any) => p.errorCode === ErrorCode.NONE));
+  });
+
+  it('returns the oversized first batch of the first partition with data, wherever it is in the request', async () => {
+    const response = await fx.data('fetch', {
+      partitions: [{ topic: 't', partition: 0, offset: 1, maxBytes: 1000 }, { topic: 't', partition: 2, offset: 0, maxBytes: 1000 }, { topic: 't', partition: 1, offset: 0, maxBytes: 1000 }],
+      maxBytes: 4_000_000,
+    });
+    assert.deepEqual(response.partitions.map((p: any) => p.batches.length), [0, 1, 0]);
+  });
+
+  it('serves the partitions of a subscription in turn: a backlog on one does not hold back an oversized batch of another', async () => {
+    await fx.admin('createTopics', { topics: [{ name: 'fair', partitions: 3 }] });
+    const produce = async (partition: number, bytes: number): Promise<void> => {
+      const { partitions } = await fx.data('produce', { partitions: [{ topic: 'fair', partition, batch: { records: [{ value: Buffer.alloc(bytes, partition) }] } }] });
+      assert.equal(partitions[0].errorCode, ErrorCode.NONE, partitions[0].errorMessage);
+    };
+    for (let i = 0; i < 6; i++) await produce(0, 600); // a backlog of small batches, one per push
+    await produce(1, BATCH_VALUE_BYTES);
+    await produce(2, BATCH_VALUE_BYTES);
+    const { client } = rawClient(fx.address, 'sluice.v1.Data');
+    try {
+      const stream = (client as any).subscribe({ partitions: [0, 1, 2].map((partition) => ({ topic: 'fair', partition, offset: 0, maxBytes: 1000 })), maxBytes: 4_000_000 });
+      const pushes = await new Promise<number[][]>((resolve, reject) => {
+        const seen: number[][] = [];
+        stream.on('data', (push: any) => {
+          seen.push(push.partitions.filter((p: any) => p.batches.length > 0).map((p: any) => p.partition));
+          if (seen.flat().length === 8) resolve(seen);
+        });
+        stream.on('error', reject);
+      });
+      stream.cancel();
+      const firstOf = (partition: number): number => pushes.findIndex((served) => served.includes(partition));
+      assert.ok(firstOf(1) < 3 && firstOf(2) < 3, `partitions served per push: ${JSON.stringify(pushes)}`);
+    } finally {
+      client.close();
+    }
+  });
 });

@@ -50,6 +50,17 @@ describe('client consumer (fake broker)', () => {
     assert.equal(records[0]!.leaderEpoch, broker.leaderEpoch);
   });
 
+  it('starts each fetch request at the next partition, so that no partition is always last (KIP-74)', async () => {
+    await produce(0, [['a'], ['b'], ['c']]);
+    await produce(1, [['d'], ['e'], ['f']]);
+    const consumer = client.consumer({ maxWaitMs: 50, maxBytesPerPartition: 1 }); // one batch per partition per fetch
+    await consumer.connect();
+    consumer.assign([{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }]);
+    await take(consumer, 6);
+    const firsts = broker.requestsOf('fetch').map((r) => r.partitions[0].partition);
+    assert.ok(firsts.includes(0) && firsts.includes(1), `first partition of each fetch: ${firsts.join(', ')}`);
+  });
+
   it('skips records of the first batch that lie before the seek offset', async () => {
     await produce(0, [['a', 'b', 'c', 'd'], ['e']]);
     const consumer = client.consumer({ maxWaitMs: 50 });

@@ -86,11 +86,14 @@ export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPar
     if (full || (budget <= 0 && bytes > 0)) continue;
     try {
       const read = await partition.read(request.offset, Math.max(budget, 1), lease);
-      // The log returns at least one batch: past the response's budget it waits for the next request.
+      // The log returns at least one batch whatever its size. Only the response's first batch may
+      // exceed the limits (KIP-74): later, one past the response's budget ends the response, one
+      // past its partition's budget waits for a request that starts with it.
       if (bytes > 0 && bytes + read.bytes > maxBytes) {
         full = true;
         continue;
       }
+      if (bytes > 0 && read.bytes > budget) continue;
       for (const entry of read.entries) {
         const batch: FetchedBatchMessage = {
           baseOffset: entry.header.baseOffset,

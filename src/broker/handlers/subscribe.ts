@@ -42,7 +42,7 @@ export async function handleSubscribe(
   const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_PUSH_MAX_BYTES, ctx.config.limits.maxFetchBytes);
   // Field by field: a decoded message keeps fields left at their default (absent from the wire)
   // on its prototype, which a spread ({ ...p }) loses.
-  const positions: FetchPartitionMessage[] = request.partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset, maxBytes: p.maxBytes }));
+  let positions: FetchPartitionMessage[] = request.partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset, maxBytes: p.maxBytes }));
   const abort = AbortSignal.any([cancelled, ctx.stopping]);
 
   const pushes = new UnsentPushes(limits.budget);
@@ -62,10 +62,16 @@ export async function handleSubscribe(
       if (message !== undefined) {
         pushes.write(call, message);
         if (round.hasError) return; // the client sees the error codes, then the stream ends
+        // The partitions just served go last: only the first partition with data may exceed its
+        // max_bytes (KIP-74), so a fixed order would let a backlog on one hold back the others.
+        const waiting: FetchPartitionMessage[] = [];
+        const served: FetchPartitionMessage[] = [];
         round.partitions.forEach((result, i) => {
           const last = result.batches[result.batches.length - 1];
-          if (last) positions[i] = { ...positions[i]!, offset: last.baseOffset + last.recordCount };
+          if (last) served.push({ ...positions[i]!, offset: last.baseOffset + last.recordCount });
+          else waiting.push(positions[i]!);
         });
+        positions = [...waiting, ...served];
         continue;
       }
       await waitAny(round.waitOn, IDLE_RECHECK_MS, abort);
