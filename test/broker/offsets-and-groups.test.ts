@@ -15,6 +15,26 @@ describe('broker list offsets and group offsets', () => {
       partitions: [{ topic: 'audit', partition: 0, batch: { baseTimestampMs: timestampMs, maxTimestampMs: timestampMs, records: values.map((v) => ({ value: Buffer.from(v) })) } }],
     });
 
+  it('answers a timestamp query with the first record at or after it, and that record\'s timestamp (as Kafka)', async () => {
+    // Records at 1000, 2000, 3000 (offsets 0-2) in one batch, then 4000 and 5000 (offsets 3-4).
+    const batch = (base: number, deltas: number[]) => ({
+      baseTimestampMs: base, maxTimestampMs: base + deltas[deltas.length - 1]!, records: deltas.map((d) => ({ timestampDeltaMs: d, value: Buffer.from(`at ${base + d}`) })),
+    });
+    await fx.data('produce', { partitions: [{ topic: 'audit', partition: 0, batch: batch(1_000, [0, 1_000, 2_000]) }] });
+    await fx.data('produce', { partitions: [{ topic: 'audit', partition: 0, batch: batch(4_000, [0, 1_000]) }] });
+    const ask = async (timestampMs: number): Promise<[number, number]> => {
+      const { partitions } = await fx.data('listOffsets', { partitions: [{ topic: 'audit', partition: 0, timestampMs }] });
+      assert.equal(partitions[0].errorCode, ErrorCode.NONE, partitions[0].errorMessage);
+      return [partitions[0].offset, partitions[0].timestampMs];
+    };
+    assert.deepEqual(await ask(0), [0, 1_000]);
+    assert.deepEqual(await ask(2_000), [1, 2_000]);
+    assert.deepEqual(await ask(2_500), [2, 3_000]);
+    assert.deepEqual(await ask(3_001), [3, 4_000]);
+    assert.deepEqual(await ask(4_500), [4, 5_000]);
+    assert.deepEqual(await ask(5_001), [-1, -1]);
+  });
+
   it('resolves earliest, latest and by timestamp', async () => {
     await produceAt(1_000, ['a', 'b']);
     await produceAt(2_000, ['c']);

@@ -1,5 +1,7 @@
 // ListOffsets (earliest, latest, by timestamp) and InitProducer.
 import { ErrorCode } from '../../common/errors';
+import type { PartitionReplica } from '../../partition/replica';
+import { decodeBatch } from '../../protocol/batch-codec';
 import type { BrokerContext } from '../context';
 import { validatePartitionList } from './partition-list';
 import type { ListOffsetsRequestMessage } from '../wire-types';
@@ -30,12 +32,31 @@ export async function handleListOffsets(ctx: BrokerContext, request: ListOffsets
         errorMessage: `timestamp_ms ${p.timestampMs} is invalid: use -1 (latest), -2 (earliest) or a timestamp >= 0 in ms`,
       });
     } else {
-      const offset = await partition.offsetForTimestamp(p.timestampMs);
-      const found = offset !== undefined && offset < partition.highWatermark;
-      results.push({ ...common, offset: found ? offset : -1, timestampMs: found ? p.timestampMs : -1 });
+      const found = await firstRecordAtOrAfter(partition, p.timestampMs);
+      results.push({ ...common, offset: found?.offset ?? -1, timestampMs: found?.timestampMs ?? -1 });
     }
   }
   return { partitions: results };
+}
+
+/**
+ * Kafka's answer to a timestamp query: the offset and timestamp of the first record with a
+ * timestamp >= `timestampMs`. The index finds the first batch whose max timestamp reaches it;
+ * that one batch is decoded (a rare call). A batch whose max timestamp is its append time (the
+ * producer set none) answers its first record at that time.
+ */
+async function firstRecordAtOrAfter(partition: PartitionReplica, timestampMs: number): Promise<{ offset: number; timestampMs: number } | undefined> {
+  const offset = await partition.offsetForTimestamp(timestampMs);
+  if (offset === undefined || offset >= partition.highWatermark) return undefined;
+  const entry = (await partition.read(offset, 1)).entries[0];
+  if (entry === undefined) return undefined;
+  const batchAnswer = { offset, timestampMs: entry.header.maxTimestampMs };
+  try {
+    const record = decodeBatch(entry.batch, entry.header.baseOffset, offset).records.find((r) => r.offset >= offset && r.timestamp >= timestampMs);
+    return record ? { offset: record.offset, timestampMs: record.timestamp } : batchAnswer;
+  } catch {
+    return batchAnswer; // records that do not decode (checked on produce; an old log may hold some): the batch's answer
+  }
 }
 
 export async function handleInitProducer(ctx: BrokerContext) {
