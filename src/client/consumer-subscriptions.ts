@@ -3,7 +3,8 @@
 // record committed while the next Fetch is on its way waits for it (measured on one broker at
 // 10,000 records/s: end-to-end p50 3.2-3.6 ms by Fetch, ~1.0 ms by Subscribe). A stream is
 // reopened from the cursors' fetch offsets whenever its partitions, their generations (a seek)
-// or their leader change, or after it ended (the broker ends it after a partition error).
+// or their leader change, or after a partition's error (the broker drops that partition from
+// the stream, and ends the stream when none is left) or the stream's end.
 import { partitionKey } from '../common/ids';
 import type { SluiceError } from './errors';
 import { SluiceConnectionError } from './errors';

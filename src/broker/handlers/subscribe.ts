@@ -1,4 +1,5 @@
-// Subscribe: a server-streaming fetch loop. Pushes batches as they commit, ends on cancel. It
+// Subscribe: a server-streaming fetch loop. Pushes batches as they commit, ends on cancel or
+// once every partition has failed (each failure is pushed once, then that partition leaves). It
 // reads the next push only when at most one earlier push waits for the client's HTTP/2 window
 // (one being sent, one queued behind it: see unsent-pushes.ts) and the broker's in-flight budget
 // has room, so a client that does not read costs two pushes, not a queue of them. Each push is
@@ -7,6 +8,7 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { waitAny } from '../../partition/change-signal';
 import { ReadBufferPool } from '../../storage/read-buffers';
+import { ErrorCode } from '../../common/errors';
 import { withClientMessages } from '../client-message';
 import type { BrokerContext } from '../context';
 import type { InFlightBudget } from '../in-flight-budget';
@@ -61,17 +63,20 @@ export async function handleSubscribe(
       }
       if (message !== undefined) {
         pushes.write(call, message);
-        if (round.hasError) return; // the client sees the error codes, then the stream ends
         // The partitions just served go last: only the first partition with data may exceed its
         // max_bytes (KIP-74), so a fixed order would let a backlog on one hold back the others.
         const waiting: FetchPartitionMessage[] = [];
         const served: FetchPartitionMessage[] = [];
+        // A partition that failed was reported in this push and leaves the stream; the others
+        // go on, and the stream ends (OK) once none is left.
         round.partitions.forEach((result, i) => {
           const last = result.batches[result.batches.length - 1];
+          if (result.errorCode !== ErrorCode.NONE) return;
           if (last) served.push({ ...positions[i]!, offset: last.baseOffset + last.recordCount });
           else waiting.push(positions[i]!);
         });
         positions = [...waiting, ...served];
+        if (positions.length === 0) return;
         continue;
       }
       await waitAny(round.waitOn, IDLE_RECHECK_MS, abort);
