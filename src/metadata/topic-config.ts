@@ -23,7 +23,10 @@ export const DEFAULT_TOPIC_CONFIG: TopicConfig = {
   'segment.ms': 7 * 24 * 3600 * 1000,
   'flush.policy': 'batch',
   'flush.interval.ms': 1000,
-  'max.message.bytes': 4 * 1024 * 1024,
+  // Under the 4 MiB a stock gRPC client accepts, with room for a Fetch answer's envelope; above
+  // the 1 MiB batches the Sluice producer fills by default (batchMaxBytes), which Kafka's 1 MiB
+  // would refuse once record framing is added.
+  'max.message.bytes': 2 * 1024 * 1024,
   'compression.type': 'producer',
 };
 

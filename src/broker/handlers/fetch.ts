@@ -11,7 +11,8 @@ import type { ReadLease } from '../../storage/read-buffers';
 import { partitionRef } from '../client-message';
 
 const DEFAULT_PARTITION_MAX_BYTES = 1024 * 1024;
-const DEFAULT_REQUEST_MAX_BYTES = 50 * 1024 * 1024;
+/** Leaves room for the envelope under the 4 MiB a stock gRPC client accepts (proto/sluice/v1/data.proto). */
+const DEFAULT_REQUEST_MAX_BYTES = 3 * 1024 * 1024;
 
 export function validateFetchPartitions(ctx: BrokerContext, request: 'Fetch' | 'Subscribe', partitions: readonly FetchPartitionMessage[]): void {
   validatePartitionList(ctx, request, partitions);

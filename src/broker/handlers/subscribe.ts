@@ -17,7 +17,8 @@ import { UnsentPushes, untilWoken } from '../unsent-pushes';
 import type { FetchPartitionMessage, SubscribeRequestMessage } from '../wire-types';
 import { type ReadRound, readOnce, validateFetchPartitions } from './fetch';
 
-const DEFAULT_PUSH_MAX_BYTES = 4 * 1024 * 1024;
+/** Leaves room for the envelope under the 4 MiB a stock gRPC client accepts (proto/sluice/v1/data.proto). */
+const DEFAULT_PUSH_MAX_BYTES = 3 * 1024 * 1024;
 const IDLE_RECHECK_MS = 30_000;
 /** Pushes that may wait for the client's window when the next one is read: the one being sent. */
 const MAX_UNSENT_BEFORE_READ = 1;
