@@ -24,12 +24,18 @@ export interface OffsetToCommit {
 
 export type CommitOutcome = { readonly ok: true } | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
 
-const GROUP_ID = /^[a-zA-Z0-9._-]{1,249}$/;
+// Any characters but control ones, as Kafka takes any string (`team:billing/v2`); the length
+// bounds what a request may make the coordinator keep.
+// eslint-disable-next-line no-control-regex
+const GROUP_ID = /^[^\u0000-\u001f\u007f-\u009f]{1,249}$/u;
+const MAX_SHOWN_GROUP_ID_CHARS = 64;
 export const MAX_OFFSET_METADATA_BYTES = 4096;
 
 /** Returns why `groupId` is invalid, or undefined. */
 export function groupIdProblem(groupId: string): string | undefined {
-  return GROUP_ID.test(groupId) ? undefined : `group id '${groupId}' is invalid: use 1-249 characters from [a-zA-Z0-9._-]`;
+  if (GROUP_ID.test(groupId)) return undefined;
+  const shown = groupId.length > MAX_SHOWN_GROUP_ID_CHARS ? `${JSON.stringify(groupId.slice(0, MAX_SHOWN_GROUP_ID_CHARS))}… (${groupId.length} characters)` : JSON.stringify(groupId);
+  return `group id ${shown} is invalid: use 1-249 characters, none of them control characters`;
 }
 
 /** Java's String.hashCode, as Kafka uses to place a group on an offsets partition. */

@@ -95,8 +95,23 @@ describe('broker list offsets and group offsets', () => {
     assert.deepEqual(fetched.partitions.map((p: any) => [p.partition, p.offset]), [[1, 2]]);
   });
 
-  it('rejects an invalid group id with INVALID_ARGUMENT', async () => {
-    await assert.rejects(fx.groups('commitOffsets', { groupId: 'no spaces', partitions: [{ topic: 'audit', partition: 0, offset: 1 }] }), (e: any) => e.code === 3 && /group id 'no spaces' is invalid/.test(e.details));
+  it('takes any group id Kafka takes (any characters but control ones, 1-249 of them)', async () => {
+    for (const groupId of ['team:billing/v2', 'with spaces', 'ünïcødé-グループ', 'x'.repeat(249)]) {
+      const committed = await fx.groups('commitOffsets', { groupId, partitions: [{ topic: 'audit', partition: 0, offset: 1 }] });
+      assert.equal(committed.partitions[0].errorCode, ErrorCode.NONE, committed.partitions[0].errorMessage);
+      const fetched = await fx.groups('fetchOffsets', { groupId, partitions: [{ topic: 'audit', partition: 0 }] });
+      assert.equal(fetched.partitions[0].offset, 1, groupId);
+    }
+    assert.ok((await fx.groups('listGroups', {})).groupIds.includes('team:billing/v2'));
+  });
+
+  it('rejects an empty, over-long or control-character group id with INVALID_ARGUMENT', async () => {
+    for (const groupId of ['', 'x'.repeat(250), 'tab\there', 'nul\u0000']) {
+      await assert.rejects(
+        fx.groups('commitOffsets', { groupId, partitions: [{ topic: 'audit', partition: 0, offset: 1 }] }),
+        (e: any) => e.code === 3 && /^group id .* is invalid: use 1-249 characters, none of them control characters$/.test(e.details),
+      );
+    }
   });
 
   it('does not answer offsets committed against a deleted topic, even after re-creating it', async () => {

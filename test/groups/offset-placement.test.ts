@@ -20,7 +20,9 @@ describe('group offset placement and records', () => {
 
   it('validates group ids', () => {
     assert.equal(groupIdProblem('billing-v2'), undefined);
-    assert.match(groupIdProblem('bad group')!, /group id 'bad group' is invalid/);
+    assert.equal(groupIdProblem('bad group'), undefined, 'Kafka takes spaces');
+    assert.equal(groupIdProblem('bad\ngroup'), 'group id "bad\\ngroup" is invalid: use 1-249 characters, none of them control characters');
+    assert.match(groupIdProblem('y'.repeat(300))!, /^group id "y{64}"… \(300 characters\) is invalid/);
   });
 
   it('round-trips commits through an ordinary record batch', () => {
