@@ -9,33 +9,24 @@ import type { Logger } from '../common/logger';
 import type { ConfigState, Entry, RaftStatus, SoftState } from '../raft';
 import type { GroupDriver, GroupStateMachine } from '../replication/group-driver';
 import { decodeFacts, encodeEntryData } from '../replication/partition-entry';
+import { ProposalTracker, type TrackedProposal } from '../replication/proposal-tracker';
 import type { RaftTimings } from '../replication/raft-timings';
 import { EntryKind, type EntryHeader, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
 import { ChangeSignal } from './change-signal';
-import type { Acks, ProduceInput, ProduceOutcome } from './partition';
+import type { ProduceInput, ProduceOutcome } from './partition';
 import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, ProducerStateTable } from './producer-state';
 import { rebuildProducerState } from './producer-state-rebuild';
 import { ProducerSnapshotSchedule } from './producer-snapshots';
 import { NotLeaderError, type PartitionReplica } from './replica';
-import { OffsetWaiters } from './offset-waiters';
 import { nextMembershipStep, type LeaderView } from './membership-plan';
 import type { ReadLease } from '../storage/read-buffers';
 
-interface PendingProposal {
-  readonly term: number;
+interface PendingProposal extends TrackedProposal<ProduceOutcome> {
   readonly input: ProduceInput;
   readonly baseOffset: number;
   readonly appendTimeMs: number;
   /** performance.now() at the proposal. */
   readonly proposedAtMs: number;
-  readonly resolve: (outcome: ProduceOutcome) => void;
-  /** Retries of this batch that arrived while it was in flight: each is answered with it (answerDuplicate). */
-  retries?: PendingRetry[];
-}
-
-interface PendingRetry {
-  readonly acks: Acks;
-  readonly resolve: (outcome: ProduceOutcome) => void;
 }
 
 export interface ReplicatedPartitionOptions {
@@ -71,13 +62,8 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   /** Exact for the appended log once restoreProducers has run (the leader's proposals on top). */
   private readonly producers = new ProducerStateTable();
   private readonly producerSnapshots: ProducerSnapshotSchedule;
-  private readonly pending = new Map<number, PendingProposal>();
-  /**
-   * Retries of batches appended here but not yet committed, waiting for the commit. Every one
-   * fails (OUTCOME_UNKNOWN) when this replica may lose track of its batch: leadership loss,
-   * truncation, close, storage failure (failAll).
-   */
-  private readonly committedWaiters: OffsetWaiters;
+  /** Every produce and retry waiting for its batch (see proposal-tracker.ts). */
+  private readonly proposals: ProposalTracker<PendingProposal, ProduceOutcome>;
   private driver: GroupDriver | undefined;
   private leader: number | null = null;
   private isLeader = false;
@@ -96,7 +82,12 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     this.topicPartition = options.topicPartition;
     this.target = options.replicaIds;
     this.committedEndOffset = committedEndOffset;
-    this.committedWaiters = new OffsetWaiters(committedEndOffset);
+    this.proposals = new ProposalTracker<PendingProposal, ProduceOutcome>({
+      stored: (proposal) => this.success(proposal.baseOffset, proposal.appendTimeMs),
+      replaced: () => ({ ok: false, code: ErrorCode.NOT_LEADER, message: `${this.name}: the batch was replaced by a new leader's log; retry` }),
+      unknown: outcomeUnknown,
+      forDuplicate: asDuplicate,
+    });
     this.producerSnapshots = new ProducerSnapshotSchedule(options.log, options.logger);
   }
 
@@ -155,7 +146,9 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     const baseOffset = this.nextOffset;
     this.nextOffset += input.recordCount;
     this.producers.recordProposed(input, baseOffset, appendTimeMs);
-    const outcome = new Promise<ProduceOutcome>((resolve) => this.pending.set(proposed.index, { term: proposed.term, input, baseOffset, appendTimeMs, proposedAtMs: performance.now(), resolve }));
+    const outcome = new Promise<ProduceOutcome>((resolve) =>
+      this.proposals.track(proposed.index, { term: proposed.term, answerWhenAppended: input.acks === 'leader', resolve, appended: false, duplicates: undefined, input, baseOffset, appendTimeMs, proposedAtMs: performance.now() }),
+    );
     driver.schedule();
     if (input.acks === 'none') return Promise.resolve({ ok: true, code: ErrorCode.NONE, baseOffset: -1, appendTimeMs: -1, logStartOffset: this.logStartOffset });
     return outcome;
@@ -202,7 +195,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
 
   async close(): Promise<void> {
     await this.driver?.stop();
-    this.failAll(`${this.name} closed on this broker before the batch committed`);
+    this.proposals.failAll(`${this.name} closed on this broker before the batch committed`);
     if (this.failure) return;
     // Kept with the log's clean close, so that the next open knows every producer at once.
     this.options.log.setCloseAnnex(this.producers.snapshot());
@@ -302,23 +295,14 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     headers.forEach((header, i) => {
       if (header.kind !== EntryKind.DATA) return;
       if (header.producerId > 0) this.producers.record(header, header.baseOffset, header.appendTimeMs, header.crc);
-      const proposal = this.pending.get(entries[i]!.index);
-      if (proposal && proposal.term === header.term && (proposal.input.acks === 'leader' || proposal.retries !== undefined)) {
-        this.answerAppended(entries[i]!.index, proposal);
-      }
+      this.proposals.appended(entries[i]!.index, header.term);
     });
     this.producerSnapshots.afterAppend(headers, this.producers);
   }
 
   async onTruncated(fromIndex: number): Promise<void> {
-    for (const [index, proposal] of this.pending) {
-      if (index >= fromIndex) {
-        this.pending.delete(index);
-        // Gone from this log, but another replica may still hold it and commit it later.
-        settle(proposal, outcomeUnknown(`${this.name}: the batch was truncated from this replica's log before it committed`));
-      }
-    }
-    this.committedWaiters.failAbove(this.committedEndOffset, new Error(`${this.name}: the log was truncated before the batch committed`));
+    // Gone from this log, but another replica may still hold it and commit it later.
+    this.proposals.truncated(fromIndex, `${this.name}: the batch was truncated from this replica's log before it committed`);
     // The log's snapshots of the removed entries went with them (PartitionLog.truncateSuffix).
     await rebuildProducerState(this.options.log, this.producers, this.options.logger);
   }
@@ -333,18 +317,9 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     for (const entry of entries) {
       if (entry.term === this.term) this.committedInTerm = true;
       if (entry.type === 'normal' && entry.data.byteLength > 0) this.committedEndOffset += decodeFacts(entry.data).recordCount;
-      const proposal = this.pending.get(entry.index);
-      if (!proposal) continue;
-      this.pending.delete(entry.index);
-      if (proposal.term === entry.term) {
-        this.options.timings?.commit.observe((performance.now() - proposal.proposedAtMs) / 1000);
-        settle(proposal, this.success(proposal.baseOffset, proposal.appendTimeMs));
-      } else {
-        // Another entry committed at its index, and an entry never moves: it is certainly not stored.
-        settle(proposal, { ok: false, code: ErrorCode.NOT_LEADER, message: `${this.name}: the batch was replaced by a new leader's log; retry` });
-      }
+      const proposal = this.proposals.committed(entry.index, entry.term);
+      if (proposal) this.options.timings?.commit.observe((performance.now() - proposal.proposedAtMs) / 1000);
     }
-    this.committedWaiters.advanceTo(this.committedEndOffset);
     this.changed.notify();
     if (this.isLeader && !this.membershipSettled) this.driveMembership();
   }
@@ -361,7 +336,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
       this.prepareLeadership();
     } else if (!this.isLeader && wasLeader) {
       this.producers.dropProposed();
-      this.failAll(`${this.name}: leadership moved before the batch committed`);
+      this.proposals.failAll(`${this.name}: leadership moved before the batch committed`);
     }
     this.changed.notify();
   }
@@ -371,7 +346,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     // It leads nothing any more (its group hands leadership off): nobody should be sent here.
     this.isLeader = false;
     this.leader = null;
-    this.failAll(this.failure);
+    this.proposals.failAll(this.failure);
   }
 
   // --- helpers ------------------------------------------------------------------------------
@@ -389,54 +364,17 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
 
   /**
    * A retry of a batch this replica holds or proposed: answered with the original. A retry of an
-   * in-flight proposal succeeds or fails with it; a retry of an appended, uncommitted batch waits
-   * for the commit and fails when this replica may lose track of it (failAll).
+   * in-flight proposal succeeds or fails with it; a retry of an appended, uncommitted batch of an
+   * earlier term waits for the commit (ProposalTracker: it fails when this replica may lose track).
    */
-  private async answerDuplicate(input: ProduceInput, baseOffset: number): Promise<ProduceOutcome> {
+  private answerDuplicate(input: ProduceInput, baseOffset: number): Promise<ProduceOutcome> {
     const duplicate: ProduceOutcome = { ok: true, code: ErrorCode.DUPLICATE_SEQUENCE, baseOffset, appendTimeMs: -1, logStartOffset: this.logStartOffset };
-    if (input.acks === 'none') return duplicate;
-    for (const proposal of this.pending.values()) {
-      if (proposal.baseOffset === baseOffset) return new Promise((resolve) => (proposal.retries ??= []).push({ acks: input.acks, resolve }));
-    }
-    if (input.acks === 'all') {
-      try {
-        await this.committedWaiters.waitFor(baseOffset + input.recordCount);
-      } catch (error) {
-        return outcomeUnknown((error as Error).message);
-      }
-    }
-    return duplicate;
-  }
-
-  /** A proposal of this term is in the log: answer those that asked for acks=leader. */
-  private answerAppended(index: number, proposal: PendingProposal): void {
-    const appended = this.success(proposal.baseOffset, proposal.appendTimeMs);
-    const retries = proposal.retries ?? [];
-    const waitingForCommit = retries.filter((retry) => retry.acks === 'all');
-    for (const retry of retries) if (retry.acks !== 'all') retry.resolve(asDuplicate(appended));
-    proposal.retries = waitingForCommit;
-    if (proposal.input.acks !== 'leader') return;
-    this.pending.delete(index);
-    proposal.resolve(appended);
-    const end = proposal.baseOffset + proposal.input.recordCount;
-    for (const retry of waitingForCommit) {
-      this.committedWaiters.waitFor(end).then(
-        () => retry.resolve(asDuplicate(appended)),
-        (error: unknown) => retry.resolve(outcomeUnknown((error as Error).message)),
-      );
-    }
-  }
-
-  /**
-   * Every proposal in flight and every retry waiting for a commit fails with OUTCOME_UNKNOWN:
-   * their batches were proposed, and another replica may hold them and commit them later.
-   */
-  private failAll(reason: string): void {
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    const outcome = outcomeUnknown(reason);
-    for (const proposal of pending) settle(proposal, outcome);
-    this.committedWaiters.failAbove(this.committedEndOffset, new Error(reason));
+    if (input.acks === 'none') return Promise.resolve(duplicate);
+    const original = this.proposals.find((proposal) => proposal.baseOffset === baseOffset);
+    if (original) return new Promise((resolve) => this.proposals.addDuplicate(original, input.acks === 'leader', resolve));
+    if (input.acks === 'leader' || baseOffset + input.recordCount <= this.committedEndOffset) return Promise.resolve(duplicate);
+    // The batch is in this log (the table records appended batches), so at or below its last index.
+    return new Promise((resolve) => this.proposals.waitForCommit(this.options.log.lastRaftIndex, duplicate, resolve));
   }
 
   private success(baseOffset: number, appendTimeMs: number): ProduceOutcome {
@@ -457,13 +395,6 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   private get name(): string {
     return `${this.topicPartition.topic}/${this.topicPartition.partition}`;
   }
-}
-
-/** Answers a proposal and every retry that waited on it. */
-function settle(proposal: PendingProposal, outcome: ProduceOutcome): void {
-  proposal.resolve(outcome);
-  const answer = asDuplicate(outcome);
-  for (const retry of proposal.retries ?? []) retry.resolve(answer);
 }
 
 function asDuplicate(outcome: ProduceOutcome): ProduceOutcome {

@@ -158,6 +158,7 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
       controllerDuties.stop();
       joiner?.stop();
       await metadataDriver!.stop();
+      metadata.close();
       await partitions.stop();
       forwarder.close();
       await host.stop();
