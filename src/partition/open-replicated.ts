@@ -36,9 +36,15 @@ export interface OpenReplicatedOptions {
   readonly producerIdExpirationMs?: number;
 }
 
+/** The partition, and the driver of its Raft group (for the broker's membership work). */
+export interface OpenedReplica {
+  readonly partition: ReplicatedPartition;
+  readonly group: GroupDriver;
+}
+
 export const groupIdOf = (tp: TopicPartition): string => `${tp.topic}/${tp.partition}`;
 
-export async function openReplicatedPartition(options: OpenReplicatedOptions): Promise<ReplicatedPartition> {
+export async function openReplicatedPartition(options: OpenReplicatedOptions): Promise<OpenedReplica> {
   const groupId = groupIdOf(options.topicPartition);
   let driver: GroupDriver | undefined;
   const bootstrap = makeConfig(options.joining ? [] : options.replicaIds);
@@ -83,10 +89,9 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
   // A new partition's preferred replica stands for election at once (through PreVote), so the
   // first produce to a new topic does not wait out an election timeout (1-2 s).
   if (created && options.replicaIds[0] === options.nodeId) {
-    driver.node.campaign();
-    driver.schedule();
+    driver.campaign();
   }
-  return partition;
+  return { partition, group: driver };
 }
 
 function hashSeed(text: string): number {

@@ -125,7 +125,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   }
   /** This replica's view of the Raft group's voters and learners (the leader's is authoritative). */
   get membership(): ConfigState {
-    return this.driver?.node.status().config ?? { voters: [], learners: [] };
+    return this.driver?.status().config ?? { voters: [], learners: [] };
   }
   get caughtUp(): boolean {
     return this.isLeader && this.committedInTerm;
@@ -141,7 +141,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
 
     const appendTimeMs = this.options.clock.nowMs();
     const data = encodeEntryData({ ...input, maxTimestampMs: input.maxTimestampMs > 0 ? input.maxTimestampMs : appendTimeMs, appendTimeMs }, input.batch);
-    const proposed = driver.node.propose(data);
+    const proposed = driver.propose(data);
     if (!proposed.ok) return Promise.resolve(this.notLeader());
     const baseOffset = this.nextOffset;
     this.nextOffset += input.recordCount;
@@ -149,7 +149,6 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     const outcome = new Promise<ProduceOutcome>((resolve) =>
       this.proposals.track(proposed.index, { term: proposed.term, answerWhenAppended: input.acks === 'leader', resolve, appended: false, duplicates: undefined, input, baseOffset, appendTimeMs, proposedAtMs: performance.now() }),
     );
-    driver.schedule();
     if (input.acks === 'none') return Promise.resolve({ ok: true, code: ErrorCode.NONE, baseOffset: -1, appendTimeMs: -1, logStartOffset: this.logStartOffset });
     return outcome;
   }
@@ -218,14 +217,11 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     const driver = this.driver;
     const preferred = this.target[0];
     if (!driver || !this.isLeader || !this.committedInTerm || preferred === undefined || preferred === this.options.nodeId) return false;
-    const status = driver.node.status();
+    const status = driver.status();
     const target = status.progress.find((p) => p.id === preferred);
     if (!target || target.match < status.lastIndex) return false;
-    const started = driver.node.transferLeadership(asNodeId(preferred));
-    if (started) {
-      this.options.logger.info({ partition: this.name, to: preferred }, `node ${this.options.nodeId} hands leadership of ${this.name} to its preferred replica ${preferred}`);
-      driver.schedule();
-    }
+    const started = driver.transferLeadership(asNodeId(preferred));
+    if (started) this.options.logger.info({ partition: this.name, to: preferred }, `node ${this.options.nodeId} hands leadership of ${this.name} to its preferred replica ${preferred}`);
     return started;
   }
 
@@ -254,18 +250,12 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     const step = nextMembershipStep(view, this.target);
     switch (step.kind) {
       case 'change': {
-        const proposed = driver.node.proposeConfChange(step.change);
-        if (proposed.ok) {
-          this.options.logger.info({ partition: this.name, change: step.change }, `${this.name}: ${step.change.type} node ${step.change.node} (voters ${view.config.voters.join(',')})`);
-          driver.schedule();
-        }
+        const proposed = driver.proposeConfChange(step.change);
+        if (proposed.ok) this.options.logger.info({ partition: this.name, change: step.change }, `${this.name}: ${step.change.type} node ${step.change.node} (voters ${view.config.voters.join(',')})`);
         return;
       }
       case 'transfer':
-        if (driver.node.transferLeadership(step.to)) {
-          this.options.logger.info({ partition: this.name, to: step.to }, `${this.name}: leaving the group, hands leadership to ${step.to}`);
-          driver.schedule();
-        }
+        if (driver.transferLeadership(step.to)) this.options.logger.info({ partition: this.name, to: step.to }, `${this.name}: leaving the group, hands leadership to ${step.to}`);
         return;
       case 'wait':
         return;
@@ -277,7 +267,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   }
 
   private leaderView(): ReturnType<typeof toLeaderView> {
-    return toLeaderView(this.driver!.node.status(), this.options.nodeId);
+    return toLeaderView(this.driver!.status(), this.options.nodeId);
   }
 
   private reportReassigned(): void {

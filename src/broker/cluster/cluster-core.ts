@@ -90,8 +90,8 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
     storage,
     registry,
     config.nodeId,
-    (tp, log, _logConfig, assignment) =>
-      openReplicatedPartition({
+    async (tp, log, _logConfig, assignment) => {
+      const { partition } = await openReplicatedPartition({
         topicPartition: tp,
         log,
         meta: storage,
@@ -106,7 +106,9 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
         addressOf,
         electionTimeoutTicks: cluster.electionTimeoutTicks,
         producerIdExpirationMs: config.producerIdExpirationMs,
-      }),
+      });
+      return partition;
+    },
     addressOf,
     (tp) => forgetRaftState(storage, groupIdOf(tp)),
   );

@@ -77,9 +77,8 @@ export class MetadataGroup implements GroupStateMachine {
     }
     const now = this.clock.nowMs();
     const data = encodeEntryData({ recordCount: 1, maxTimestampMs: now, appendTimeMs: now, producerId: 0, producerEpoch: 0, baseSequence: 0 }, command);
-    const proposed = driver.node.propose(data);
+    const proposed = driver.propose(data);
     if (!proposed.ok) return Promise.resolve({ ok: false, code: ErrorCode.NOT_LEADER, message: `metadata proposal refused: ${proposed.reason}` });
-    driver.schedule();
     return new Promise((resolve) => this.proposals.track(proposed.index, { term: proposed.term, answerWhenAppended: false, resolve, appended: false, duplicates: undefined }));
   }
 
