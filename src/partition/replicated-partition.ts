@@ -4,9 +4,9 @@
 // never sees a record that could be rolled back. Only the leader serves produce and fetch.
 import type { Clock } from '../common/clock';
 import { ErrorCode, SluiceError } from '../common/errors';
-import { asNodeId, asRaftIndex, type Offset, type TopicPartition } from '../common/ids';
+import { asRaftIndex, type Offset, type TopicPartition } from '../common/ids';
 import type { Logger } from '../common/logger';
-import type { ConfigState, Entry, RaftStatus, SoftState } from '../raft';
+import type { ConfigState, Entry, SoftState } from '../raft';
 import type { GroupDriver, GroupStateMachine } from '../replication/group-driver';
 import { decodeFacts, encodeEntryData } from '../replication/partition-entry';
 import { ProposalTracker, type TrackedProposal } from '../replication/proposal-tracker';
@@ -18,7 +18,6 @@ import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, ProducerStateTable } from './produce
 import { rebuildProducerState } from './producer-state-rebuild';
 import { ProducerSnapshotSchedule } from './producer-snapshots';
 import { NotLeaderError, type PartitionReplica } from './replica';
-import { nextMembershipStep, type LeaderView } from './membership-plan';
 import type { ReadLease } from '../storage/read-buffers';
 
 interface PendingProposal extends TrackedProposal<ProduceOutcome> {
@@ -33,32 +32,21 @@ export interface ReplicatedPartitionOptions {
   readonly topicPartition: TopicPartition;
   readonly log: PartitionLog;
   readonly nodeId: number;
-  readonly replicaIds: readonly number[];
   readonly clock: Clock;
   readonly logger: Logger;
   /** The gRPC address of a broker, for NOT_LEADER hints. */
   readonly addressOf: (brokerId: number) => string | undefined;
-  /** Leader only: the group's voters now equal `replicas`, so retiring replicas can go (see setAssignment). */
-  readonly onReassigned?: (replicas: readonly number[]) => Promise<void>;
+  /** After committed entries are applied (the broker's membership work follows commits: ReplicaMembership). */
+  readonly onCommitted?: (partition: ReplicatedPartition) => void;
   /** Where proposal-to-commit times go (the broker's /metrics). */
   readonly timings?: RaftTimings;
   /** The broker's producerIdExpirationMs; default DEFAULT_PRODUCER_ID_EXPIRATION_MS. */
   readonly producerIdExpirationMs?: number;
 }
 
-/** How often a finished reassignment is reported again while the metadata still lists retiring replicas. */
-const REPORT_RETRY_MS = 2000;
-
 export class ReplicatedPartition implements PartitionReplica, GroupStateMachine {
   readonly topicPartition: TopicPartition;
   readonly changed = new ChangeSignal();
-  /** The assigned replicas (preferred leader first), which the leader makes the group's voters. */
-  private target: readonly number[];
-  /** Replicas leaving the partition that the metadata still waits on (see setAssignment). */
-  private retiring: readonly number[] = [];
-  private lastReportMs = 0;
-  /** The leader found the group's voters equal to the assignment and nothing left to report. */
-  private membershipSettled = false;
   /** Exact for the appended log once restoreProducers has run (the leader's proposals on top). */
   private readonly producers = new ProducerStateTable();
   private readonly producerSnapshots: ProducerSnapshotSchedule;
@@ -80,7 +68,6 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     committedEndOffset: number,
   ) {
     this.topicPartition = options.topicPartition;
-    this.target = options.replicaIds;
     this.committedEndOffset = committedEndOffset;
     this.proposals = new ProposalTracker<PendingProposal, ProduceOutcome>({
       stored: (proposal) => this.success(proposal.baseOffset, proposal.appendTimeMs),
@@ -119,9 +106,6 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   }
   get leaderId(): number | null {
     return this.leader;
-  }
-  get replicaIds(): readonly number[] {
-    return this.target;
   }
   /** This replica's view of the Raft group's voters and learners (the leader's is authoritative). */
   get membership(): ConfigState {
@@ -208,77 +192,6 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     if (!this.producers.restore(annex)) await rebuildProducerState(this.options.log, this.producers, this.options.logger);
   }
 
-  /**
-   * Preferred-leader balancing: a leader that is not the partition's preferred replica (the first
-   * assigned) hands leadership to it once it has caught up, so leaders spread evenly again after
-   * a broker returns. Returns whether a transfer started.
-   */
-  maybeTransferToPreferred(): boolean {
-    const driver = this.driver;
-    const preferred = this.target[0];
-    if (!driver || !this.isLeader || !this.committedInTerm || preferred === undefined || preferred === this.options.nodeId) return false;
-    const status = driver.status();
-    const target = status.progress.find((p) => p.id === preferred);
-    if (!target || target.match < status.lastIndex) return false;
-    const started = driver.transferLeadership(asNodeId(preferred));
-    if (started) this.options.logger.info({ partition: this.name, to: preferred }, `node ${this.options.nodeId} hands leadership of ${this.name} to its preferred replica ${preferred}`);
-    return started;
-  }
-
-  /**
-   * The metadata assigned new replicas: the leader adds, promotes and removes Raft members one at
-   * a time until the voters equal `replicas`, then reports it so that the metadata lets the
-   * `retiring` replicas delete their copies (never before: they may still be needed for a majority).
-   */
-  setAssignment(replicas: readonly number[], retiring: readonly number[]): void {
-    this.target = replicas;
-    this.retiring = retiring;
-    this.membershipSettled = false;
-    this.driveMembership();
-  }
-
-  /** Leader only: whether membership work may remain (driveMembership should be called again later). */
-  get membershipUnsettled(): boolean {
-    return this.isLeader && !this.membershipSettled;
-  }
-
-  /** Leader only: takes the next membership step towards the assignment, if one can be taken now. */
-  driveMembership(): void {
-    const driver = this.driver;
-    if (!driver || !this.isLeader || !this.committedInTerm) return;
-    const view = this.leaderView();
-    const step = nextMembershipStep(view, this.target);
-    switch (step.kind) {
-      case 'change': {
-        const proposed = driver.proposeConfChange(step.change);
-        if (proposed.ok) this.options.logger.info({ partition: this.name, change: step.change }, `${this.name}: ${step.change.type} node ${step.change.node} (voters ${view.config.voters.join(',')})`);
-        return;
-      }
-      case 'transfer':
-        if (driver.transferLeadership(step.to)) this.options.logger.info({ partition: this.name, to: step.to }, `${this.name}: leaving the group, hands leadership to ${step.to}`);
-        return;
-      case 'wait':
-        return;
-      case 'done':
-        if (view.configIndex > view.commit) return;
-        if (this.retiring.length > 0) this.reportReassigned();
-        else this.membershipSettled = true;
-    }
-  }
-
-  private leaderView(): ReturnType<typeof toLeaderView> {
-    return toLeaderView(this.driver!.status(), this.options.nodeId);
-  }
-
-  private reportReassigned(): void {
-    const now = this.options.clock.nowMs();
-    if (!this.options.onReassigned || now - this.lastReportMs < REPORT_RETRY_MS) return;
-    this.lastReportMs = now;
-    this.options.onReassigned(this.target).catch((error: unknown) => {
-      this.options.logger.warn({ partition: this.name, err: error }, `${this.name}: reporting the finished reassignment failed; will retry`);
-    });
-  }
-
   // --- GroupStateMachine -------------------------------------------------------------------
 
   onAppended(entries: readonly Entry[], headers: readonly EntryHeader[]): void {
@@ -311,7 +224,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
       if (proposal) this.options.timings?.commit.observe((performance.now() - proposal.proposedAtMs) / 1000);
     }
     this.changed.notify();
-    if (this.isLeader && !this.membershipSettled) this.driveMembership();
+    this.options.onCommitted?.(this);
   }
 
   onSoftState(soft: SoftState, term: number): void {
@@ -322,7 +235,6 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     this.isLeader = soft.role === 'leader';
     if (this.isLeader && !wasLeader) {
       this.options.logger.info({ partition: this.name, term }, `node ${this.options.nodeId} became leader of ${this.name} at term ${term}`);
-      this.membershipSettled = false;
       this.prepareLeadership();
     } else if (!this.isLeader && wasLeader) {
       this.producers.dropProposed();
@@ -397,8 +309,4 @@ function outcomeUnknown(reason: string): ProduceOutcome {
     code: ErrorCode.OUTCOME_UNKNOWN,
     message: `${reason}; it may still be committed by another replica: resend the same batch (an idempotent retry is answered DUPLICATE_SEQUENCE if it was stored)`,
   };
-}
-
-function toLeaderView(status: RaftStatus, self: number): LeaderView & { configIndex: number } {
-  return { self, config: status.config, commit: status.commit, progress: status.progress, configIndex: status.configIndex };
 }
