@@ -112,12 +112,15 @@ export class ProposalTracker<P extends TrackedProposal<O>, O> {
       this.settle(proposal, this.answers.replaced(proposal));
       return undefined;
     }
-    this.settle(proposal, outcome ?? this.answers.stored(proposal));
+    // An acks=leader proposal was answered at its append: only retries may still wait on it.
+    const answered = proposal.answerWhenAppended && proposal.appended;
+    if (!answered || proposal.duplicates !== undefined) this.settle(proposal, outcome ?? this.answers.stored(proposal));
     return proposal;
   }
 
   /** Entries at and after `fromIndex` left the log: their proposals and the waiters on them fail (outcome unknown). */
   truncated(fromIndex: number, reason: string): void {
+    if (this.size === 0) return;
     const outcome = this.answers.unknown(reason);
     for (const [index, proposal] of this.pending) {
       if (index < fromIndex) continue;
