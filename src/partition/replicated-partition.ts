@@ -21,7 +21,6 @@ import { NotLeaderError, type PartitionReplica } from './replica';
 import type { ReadLease } from '../storage/read-buffers';
 
 interface PendingProposal extends TrackedProposal<ProduceOutcome> {
-  readonly input: ProduceInput;
   readonly baseOffset: number;
   readonly appendTimeMs: number;
   /** performance.now() at the proposal. */
@@ -131,7 +130,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     this.nextOffset += input.recordCount;
     this.producers.recordProposed(input, baseOffset, appendTimeMs);
     const outcome = new Promise<ProduceOutcome>((resolve) =>
-      this.proposals.track(proposed.index, { term: proposed.term, answerWhenAppended: input.acks === 'leader', resolve, appended: false, duplicates: undefined, input, baseOffset, appendTimeMs, proposedAtMs: performance.now() }),
+      this.proposals.track(proposed.index, { term: proposed.term, answerWhenAppended: input.acks === 'leader', resolve, appended: false, duplicates: undefined, baseOffset, appendTimeMs, proposedAtMs: performance.now() }),
     );
     if (input.acks === 'none') return Promise.resolve({ ok: true, code: ErrorCode.NONE, baseOffset: -1, appendTimeMs: -1, logStartOffset: this.logStartOffset });
     return outcome;

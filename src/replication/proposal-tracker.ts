@@ -68,13 +68,16 @@ export class ProposalTracker<P extends TrackedProposal<O>, O> {
     return undefined;
   }
 
-  /** A retry of `proposal`, which still waits: answered with it (at once if it asks only for the append, done). */
+  /** A retry of `proposal`, answered with it; at once when it asks only for the append and the log holds the entry already. */
   addDuplicate(proposal: P, whenAppended: boolean, resolve: (outcome: O) => void): void {
     if (whenAppended && proposal.appended) resolve(this.answers.forDuplicate(this.answers.stored(proposal)));
     else (proposal.duplicates ??= []).push({ whenAppended, resolve });
   }
 
-  /** A retry of an entry in the log up to `index` that is not tracked (an earlier term's, or answered): answered `answer` once the commit index reaches `index`. */
+  /**
+   * A retry of a batch stored at or below `index` that is no proposal in flight here (a batch of
+   * an earlier term): answered `answer` once the commit index reaches `index`.
+   */
   waitForCommit(index: number, answer: O, resolve: (outcome: O) => void): void {
     let i = this.commitWaiters.length;
     while (i > 0 && this.commitWaiters[i - 1]!.index > index) i--;
