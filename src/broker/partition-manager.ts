@@ -19,12 +19,8 @@ export type PartitionLookup =
 /** Creates this broker's replica of a partition over its opened log. */
 export type PartitionOpener = (tp: TopicPartition, log: PartitionLog, config: LogConfig, assignment: PartitionAssignment) => Promise<PartitionReplica>;
 
-/** A replica whose assignment can change while it runs (a Raft group's leader moves it there). */
-interface ReassignableReplica extends PartitionReplica {
-  setAssignment(replicas: readonly number[], retiring: readonly number[]): void;
-}
-
-const isReassignable = (replica: PartitionReplica): replica is ReassignableReplica => 'setAssignment' in replica;
+/** A running replica's assignment changed (cluster only: its Raft group's leader moves the group there, ReplicaMembership). */
+export type AssignmentListener = (replica: PartitionReplica, assignment: PartitionAssignment) => void;
 
 export class PartitionManager {
   private readonly partitions = new Map<string, PartitionReplica>();
@@ -41,6 +37,7 @@ export class PartitionManager {
     private readonly addressOf: (brokerId: number) => string | undefined = () => undefined,
     /** Removes what a replica keeps outside its log (cluster only: its Raft state), for a log deleted while closed. */
     private readonly forgetReplicaState: (tp: TopicPartition) => Promise<void> = async () => undefined,
+    private readonly assignmentChanged: AssignmentListener = () => undefined,
   ) {
     registry.onChange((change) => this.onTopicChange(change));
   }
@@ -171,7 +168,7 @@ export class PartitionManager {
       const assignment = this.assignmentOf(tp);
       const local = this.partitions.get(key);
       if (local && holds(assignment, this.nodeId)) {
-        if (isReassignable(local)) local.setAssignment(assignment.replicas, assignment.retiring);
+        this.assignmentChanged(local, assignment);
       } else if (local) {
         this.logger.info({ partition: key }, `removing this broker's replica of ${key}: it moved to brokers ${assignment.replicas.join(', ')}`);
         this.partitions.delete(key);

@@ -19,15 +19,14 @@ export interface OpenReplicatedOptions {
   readonly nodeId: number;
   /** The partition's assigned replicas, preferred leader first. */
   readonly replicaIds: readonly number[];
-  /** Replicas leaving the partition whose removal the metadata still waits on. */
-  readonly retiring?: readonly number[];
   /**
    * A replica that joins an existing group (added by a reassignment) starts with no configuration
    * and waits for the leader to add it; the replicas of a new partition start with `replicaIds`
    * as voters.
    */
   readonly joining?: boolean;
-  readonly onReassigned?: (replicas: readonly number[]) => Promise<void>;
+  /** See ReplicatedPartitionOptions.onCommitted. */
+  readonly onCommitted?: (partition: ReplicatedPartition) => void;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly addressOf: (brokerId: number) => string | undefined;
@@ -36,9 +35,15 @@ export interface OpenReplicatedOptions {
   readonly producerIdExpirationMs?: number;
 }
 
+/** The partition, and the driver of its Raft group (for the broker's membership work). */
+export interface OpenedReplica {
+  readonly partition: ReplicatedPartition;
+  readonly group: GroupDriver;
+}
+
 export const groupIdOf = (tp: TopicPartition): string => `${tp.topic}/${tp.partition}`;
 
-export async function openReplicatedPartition(options: OpenReplicatedOptions): Promise<ReplicatedPartition> {
+export async function openReplicatedPartition(options: OpenReplicatedOptions): Promise<OpenedReplica> {
   const groupId = groupIdOf(options.topicPartition);
   let driver: GroupDriver | undefined;
   const bootstrap = makeConfig(options.joining ? [] : options.replicaIds);
@@ -52,11 +57,10 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
       topicPartition: options.topicPartition,
       log: options.log,
       nodeId: options.nodeId,
-      replicaIds: options.replicaIds,
       clock: options.clock,
       logger: options.logger,
       addressOf: options.addressOf,
-      onReassigned: options.onReassigned,
+      onCommitted: options.onCommitted,
       timings: options.host.timings,
       producerIdExpirationMs: options.producerIdExpirationMs,
     },
@@ -78,15 +82,13 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
     eagerCommitBroadcast: false,
   });
   partition.attach(driver);
-  partition.setAssignment(options.replicaIds, options.retiring ?? []);
   options.host.add(driver);
   // A new partition's preferred replica stands for election at once (through PreVote), so the
   // first produce to a new topic does not wait out an election timeout (1-2 s).
   if (created && options.replicaIds[0] === options.nodeId) {
-    driver.node.campaign();
-    driver.schedule();
+    driver.campaign();
   }
-  return partition;
+  return { partition, group: driver };
 }
 
 function hashSeed(text: string): number {

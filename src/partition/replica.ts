@@ -19,8 +19,6 @@ export interface PartitionReplica {
   readonly sizeBytes: number;
   /** Broker id of the leader as this replica knows it, or null during an election. */
   readonly leaderId: number | null;
-  /** Broker ids holding a replica. */
-  readonly replicaIds: readonly number[];
   /** The Raft group's voters and learners as this replica knows them (replicated partitions only). */
   readonly membership?: { readonly voters: readonly number[]; readonly learners: readonly number[] };
   /**

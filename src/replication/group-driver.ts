@@ -4,7 +4,7 @@
 // the messages that promise durability — votes and append acknowledgements (thesis §3.8, §10.2.1).
 import { asRaftIndex, asTerm, type NodeId } from '../common/ids';
 import type { Logger } from '../common/logger';
-import { RaftNode, SeededRandom, type Entry, type ProgressStatus, type Ready, type SoftState } from '../raft';
+import { RaftNode, SeededRandom, type ConfChange, type Entry, type Message, type ProgressStatus, type ProposeResult, type RaftStatus, type Ready, type SoftState } from '../raft';
 import type { EntryHeader } from '../storage/types';
 import type { LogRaftStorage, PartitionSnapshotData } from './log-raft-storage';
 import { toAppendEntry } from './partition-entry';
@@ -46,9 +46,14 @@ const COMMIT_PERSIST_INTERVAL_MS = 1000;
 /** Ticks without activity after which a group may quiesce (see raft-host.ts). */
 const QUIESCE_AFTER_TICKS = 10;
 
+/**
+ * The one way to a group's Raft node: every request that gives the node work (a proposal, a
+ * membership change, a leadership transfer, an election) also schedules the group, so that no
+ * caller can forget to.
+ */
 export class GroupDriver implements HostedGroup {
   readonly groupId: string;
-  readonly node: RaftNode;
+  private readonly node: RaftNode;
   private running = false;
   private again = false;
   private failedFlag = false;
@@ -86,8 +91,48 @@ export class GroupDriver implements HostedGroup {
     return this.term;
   }
 
+  /** Leader only: appends one normal entry (see RaftNode.propose); driven on the next turn with every other proposal. */
+  propose(data: Uint8Array): ProposeResult {
+    const proposed = this.node.propose(data);
+    if (proposed.ok) this.schedule();
+    return proposed;
+  }
+
+  /** Leader only: a single-server membership change (see RaftNode.proposeConfChange). */
+  proposeConfChange(change: ConfChange): ProposeResult {
+    const proposed = this.node.proposeConfChange(change);
+    if (proposed.ok) this.schedule();
+    return proposed;
+  }
+
+  /** Leader only: hands leadership to voter `to` (see RaftNode.transferLeadership); whether a transfer is under way. */
+  transferLeadership(to: NodeId): boolean {
+    const started = this.node.transferLeadership(to);
+    if (started) this.schedule();
+    return started;
+  }
+
+  /** Stands for election now (through PreVote), as on an election timeout. */
+  campaign(): void {
+    this.node.campaign();
+    this.schedule();
+  }
+
+  status(): RaftStatus {
+    return this.node.status();
+  }
+
+  /** A message from another member (RaftHost). */
+  step(message: Message): void {
+    this.node.step(message);
+  }
+
+  reportUnreachable(peer: NodeId): void {
+    this.node.reportUnreachable(peer);
+  }
+
   /** Asks the host to drive this group on the next turn (coalescing many proposals into one Ready). */
-  schedule(): void {
+  private schedule(): void {
     this.wake(); // a proposal or a host request: this group is busy
     this.options.host.schedule(this);
   }
@@ -104,7 +149,8 @@ export class GroupDriver implements HostedGroup {
     this.quiet = 'no';
   }
 
-  onTick(): void {
+  tick(): void {
+    this.node.tick();
     this.idleTicks++;
   }
 

@@ -10,20 +10,23 @@
 // else, and a follower whose leader's node has been silent for LIVENESS_TICKS ticks again.
 // Any message other than a heartbeat, and any proposal, wakes a group.
 import type { NodeId } from '../common/ids';
-import type { Message, RaftEnvelope, RaftNode } from '../raft';
+import type { Message, RaftEnvelope } from '../raft';
 import { EntryCacheBudget } from './entry-cache-budget';
 import { RaftTimings } from './raft-timings';
 import type { RaftTransport } from './transport';
 
 export interface HostedGroup {
   readonly groupId: string;
-  readonly node: RaftNode;
+  /** Hands a message from another member to the group's Raft node. */
+  step(message: Message): void;
+  /** Advances the group's Raft clock by one tick. */
+  tick(): void;
+  /** The transport could not reach `peer` (its Raft node slows down sending to it). */
+  reportUnreachable(peer: NodeId): void;
   /** Processes the node's pending Readys (serialised by the group itself). */
   drive(): void;
   /** Whether the group may skip this tick (see quiescence above); groups that never quiesce omit it. */
   quiescent?(liveness: NodeLiveness): boolean;
-  /** Called on every tick the group is ticked. */
-  onTick?(): void;
   /** Something happened that a quiet group must react to (a message other than a heartbeat). */
   wake?(): void;
   /**
@@ -63,7 +66,7 @@ export class RaftHost implements NodeLiveness {
     this.entryCache = new EntryCacheBudget(entryCacheBytes);
     transport.onReceive((envelopes, from) => this.receive(envelopes, from));
     transport.onUnreachable((peer) => {
-      for (const group of this.groups.values()) group.node.reportUnreachable(peer);
+      for (const group of this.groups.values()) group.reportUnreachable(peer);
     });
   }
 
@@ -124,8 +127,7 @@ export class RaftHost implements NodeLiveness {
     for (const group of this.groups.values()) {
       if (group.failed || group.quiescent?.(this)) continue;
       active++;
-      group.node.tick();
-      group.onTick?.();
+      group.tick();
       this.schedule(group);
     }
     this.activeGroups = active;
@@ -139,7 +141,7 @@ export class RaftHost implements NodeLiveness {
       if (!group || group.failed) continue; // not created yet (the sender retries), or failed
       const type = envelope.message.type;
       if (type !== 'heartbeat' && type !== 'heartbeatResponse') group.wake?.();
-      group.node.step(envelope.message);
+      group.step(envelope.message);
       this.schedule(group);
     }
   }

@@ -59,9 +59,7 @@ describe('replicated partition: idempotent producers across a leader change', fu
     for (const target of nodes) {
       const current = await electedLeader(() => nodes);
       if (current.id !== target.id) {
-        const group = current.host.get('orders/0')!;
-        group.node.transferLeadership(asNodeId(target.id));
-        current.host.schedule(group);
+        current.group.transferLeadership(asNodeId(target.id));
         await until(() => target.partition.leaderId === target.id, `node ${target.id} to lead`);
       }
       await until(() => target.partition.caughtUp, `node ${target.id} to commit in its term`);
@@ -90,9 +88,7 @@ describe('replicated partition: idempotent producers across a leader change', fu
     networkOf().heal();
     await until(() => leader.partition.highWatermark === newEnd && leader.log.logEndOffset === newEnd, 'the old leader to truncate and catch up');
 
-    const group = next.host.get('orders/0')!;
-    group.node.transferLeadership(asNodeId(leader.id));
-    next.host.schedule(group);
+    next.group.transferLeadership(asNodeId(leader.id));
     await until(() => leader.partition.caughtUp, 'the truncated replica to lead and commit in its term');
     const retried = await produceAs(leader.partition, 0, 'once');
     assert.deepEqual(retried.ok && [retried.code, retried.baseOffset], [ErrorCode.DUPLICATE_SEQUENCE, 0]);

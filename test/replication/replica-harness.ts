@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ReplicaMembership } from '../../src/broker/cluster/replica-membership';
 import { systemClock } from '../../src/common/clock';
 import { ErrorCode } from '../../src/common/errors';
 import { asNodeId } from '../../src/common/ids';
@@ -10,6 +11,7 @@ import { moduleLogger } from '../../src/common/logger';
 import { openReplicatedPartition } from '../../src/partition/open-replicated';
 import type { ProduceOutcome } from '../../src/partition/partition';
 import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
+import type { GroupDriver } from '../../src/replication/group-driver';
 import { RaftHost } from '../../src/replication/raft-host';
 import { InMemoryNetwork } from '../../src/replication/transport';
 import type { FileIo } from '../../src/storage/file-io';
@@ -24,6 +26,10 @@ export interface TestNode {
   host: RaftHost;
   log: PartitionLog;
   partition: ReplicatedPartition;
+  /** The driver of the partition's Raft group. */
+  group: GroupDriver;
+  /** The broker's membership work on this replica (as ClusterCore runs it; its timers are the test's). */
+  membership: ReplicaMembership;
 }
 
 export const TP = { topic: 'orders', partition: 0 };
@@ -44,13 +50,17 @@ export async function startNode(network: InMemoryNetwork, id: number, dir: strin
   const engine = await StorageEngine.open({ dataDir: dir, io: options.io });
   const host = new RaftHost(asNodeId(id), network.transport(asNodeId(id)), 10, options.entryCacheBytes);
   const log = await engine.openLog(TP.topic, TP.partition, options.logConfig ?? DEFAULT_LOG_CONFIG);
-  const partition = await openReplicatedPartition({
-    topicPartition: TP, log, meta: engine, host, nodeId: id, replicaIds: options.replicaIds ?? [1, 2, 3], clock: systemClock,
-    logger: moduleLogger('test'), addressOf: (b) => `node-${b}`, electionTimeoutTicks: options.electionTimeoutTicks ?? 10,
-    joining: options.joining, onReassigned: options.onReassigned,
+  const replicaIds = options.replicaIds ?? [1, 2, 3];
+  const logger = moduleLogger('test');
+  const membership = new ReplicaMembership({ nodeId: id, clock: systemClock, logger, report: async (_tp, replicas) => options.onReassigned?.(replicas) });
+  const { partition, group } = await openReplicatedPartition({
+    topicPartition: TP, log, meta: engine, host, nodeId: id, replicaIds, clock: systemClock,
+    logger, addressOf: (b) => `node-${b}`, electionTimeoutTicks: options.electionTimeoutTicks ?? 10,
+    joining: options.joining, onCommitted: (p) => membership.committed(p),
   });
+  membership.add(partition, group, { replicas: replicaIds, retiring: [] });
   host.start();
-  return { id, dir, engine, host, log, partition };
+  return { id, dir, engine, host, log, partition, group, membership };
 }
 
 /**

@@ -95,7 +95,7 @@ describe('replicated partition (3 replicas, in-memory network)', function () {
     await produceOnLeader(['y']);
     await until(() => {
       const leader = nodes.find((n) => n.partition.leaderId === n.id);
-      if (leader && leader.id !== 1) leader.partition.maybeTransferToPreferred();
+      if (leader && leader.id !== 1) leader.membership.balance([leader.partition]);
       return nodes.every((n) => n.partition.leaderId === 1);
     }, 'broker 1 to lead again');
     const outcome = await produceOnLeader(['z']);

@@ -8,7 +8,6 @@ import { asNodeId, partitionKey } from '../../common/ids';
 import { EMPTY_CONFIG } from '../../raft';
 import { moduleLogger } from '../../common/logger';
 import { groupIdOf, openReplicatedPartition } from '../../partition/open-replicated';
-import { ReplicatedPartition } from '../../partition/replicated-partition';
 import { GroupDriver } from '../../replication/group-driver';
 import { GrpcRaftTransport, raftServiceDefinition } from '../../replication/grpc-transport';
 import { forgetRaftState, LogRaftStorage } from '../../replication/log-raft-storage';
@@ -23,6 +22,7 @@ import { Forwarder } from './forwarder';
 import { ControllerDuties, JoinRequester, MAX_METADATA_VOTERS } from './controller-duties';
 import { MetadataGroup } from './metadata-group';
 import { ReassignmentReporter } from './reassignment-reporter';
+import { ReplicaMembership } from './replica-membership';
 
 export const METADATA_GROUP_ID = '__metadata';
 const METADATA_LOG_TOPIC = '__cluster_metadata';
@@ -86,29 +86,38 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
 
   const forwarder = new Forwarder(config.nodeId);
   const reassignments = new ReassignmentReporter(config.nodeId, registry, metadata, forwarder, addressOf);
+  const membership = new ReplicaMembership({
+    nodeId: config.nodeId,
+    clock,
+    logger,
+    report: (tp, replicas) => reassignments.report(tp, replicas),
+  });
   const partitions = new PartitionManager(
     storage,
     registry,
     config.nodeId,
-    (tp, log, _logConfig, assignment) =>
-      openReplicatedPartition({
+    async (tp, log, _logConfig, assignment) => {
+      const { partition, group } = await openReplicatedPartition({
         topicPartition: tp,
         log,
         meta: storage,
         host,
         nodeId: config.nodeId,
         replicaIds: assignment.replicas,
-        retiring: assignment.retiring,
         joining: assignment.reassigned,
-        onReassigned: (replicas) => reassignments.report(tp, replicas),
+        onCommitted: (partition) => membership.committed(partition),
         clock,
         logger: moduleLogger('partition', { node: config.nodeId, partition: partitionKey(tp) }),
         addressOf,
         electionTimeoutTicks: cluster.electionTimeoutTicks,
         producerIdExpirationMs: config.producerIdExpirationMs,
-      }),
+      });
+      membership.add(partition, group, assignment);
+      return partition;
+    },
     addressOf,
     (tp) => forgetRaftState(storage, groupIdOf(tp)),
+    (replica, assignment) => membership.assign(replica, assignment),
   );
 
   let balancer: NodeJS.Timeout | undefined;
@@ -143,13 +152,9 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
       host.start();
       controllerDuties.start();
       joiner?.start();
-      balancer = setInterval(() => {
-        for (const partition of partitions.all()) if (partition instanceof ReplicatedPartition) partition.maybeTransferToPreferred();
-      }, PREFERRED_LEADER_CHECK_MS);
+      balancer = setInterval(() => membership.balance(partitions.all()), PREFERRED_LEADER_CHECK_MS);
       balancer.unref();
-      membershipTimer = setInterval(() => {
-        for (const partition of partitions.all()) if (partition instanceof ReplicatedPartition && partition.membershipUnsettled) partition.driveMembership();
-      }, MEMBERSHIP_CHECK_MS);
+      membershipTimer = setInterval(() => membership.retry(partitions.all()), MEMBERSHIP_CHECK_MS);
       membershipTimer.unref();
     },
     stop: async () => {
@@ -158,6 +163,7 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
       controllerDuties.stop();
       joiner?.stop();
       await metadataDriver!.stop();
+      metadata.close();
       await partitions.stop();
       forwarder.close();
       await host.stop();

@@ -88,24 +88,22 @@ export class ControllerDuties {
 
   /** One membership change at a time: add a registered broker as a learner, or promote a caught-up one. */
   private growMetadataGroup(): void {
-    const node = this.metadataDriver.node;
-    const status = node.status();
+    const group = this.metadataDriver;
+    const status = group.status();
     if (status.role !== 'leader' || status.configIndex > status.commit) return;
     const { voters, learners } = status.config;
     const members = new Set<number>([...voters, ...learners]);
     const newcomer = [...this.registry.state.brokers.keys()].sort((a, b) => a - b).find((id) => !members.has(id));
     if (newcomer !== undefined) {
-      if (node.proposeConfChange({ type: 'addLearner', node: asNodeId(newcomer) }).ok) {
+      if (group.proposeConfChange({ type: 'addLearner', node: asNodeId(newcomer) }).ok) {
         this.logger.info(`broker ${newcomer} joins the metadata group as a learner`);
-        this.metadataDriver.schedule();
       }
       return;
     }
     if (voters.length >= MAX_METADATA_VOTERS) return;
     const ready = status.progress.find((p) => p.isLearner && p.match + CATCH_UP_SLACK_ENTRIES >= status.commit);
-    if (ready && node.proposeConfChange({ type: 'promote', node: ready.id }).ok) {
+    if (ready && group.proposeConfChange({ type: 'promote', node: ready.id }).ok) {
       this.logger.info(`broker ${ready.id} becomes a voter of the metadata group`);
-      this.metadataDriver.schedule();
     }
   }
 }

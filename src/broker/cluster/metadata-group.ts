@@ -9,6 +9,7 @@ import { ChangeSignal } from '../../partition/change-signal';
 import type { Entry, SoftState } from '../../raft';
 import type { GroupDriver, GroupStateMachine } from '../../replication/group-driver';
 import { encodeEntryData, PREFIX_BYTES } from '../../replication/partition-entry';
+import { ProposalTracker, type TrackedProposal } from '../../replication/proposal-tracker';
 import type { EntryHeader } from '../../storage/types';
 
 export type CommandOutcome = { readonly ok: true } | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
@@ -18,16 +19,22 @@ export interface CommandMachine {
   apply(command: Uint8Array, index: number): CommandOutcome;
 }
 
-interface PendingCommand {
-  readonly term: number;
-  readonly resolve: (outcome: CommandOutcome) => void;
-}
+/** A command's proposal; a command has no retries, so nothing waits on it but its proposer. */
+type PendingCommand = TrackedProposal<CommandOutcome>;
+
+const notLeader = (message: string): CommandOutcome => ({ ok: false, code: ErrorCode.NOT_LEADER, message });
 
 export class MetadataGroup implements GroupStateMachine {
   /** Fires after every batch of applied commands. */
   readonly changed = new ChangeSignal();
   private driver: GroupDriver | undefined;
-  private readonly pending = new Map<number, PendingCommand>();
+  /** Answers every proposer (see proposal-tracker.ts); a lost command is answered NOT_LEADER, for the proposer to retry. */
+  private readonly proposals = new ProposalTracker<PendingCommand, CommandOutcome>({
+    stored: () => ({ ok: true }), // entries without a command of their own (onCommitted gives each command's outcome)
+    replaced: () => notLeader('the metadata leader changed; retry'),
+    unknown: (reason) => notLeader(`${reason}; retry`),
+    forDuplicate: (outcome) => outcome,
+  });
   private leader: number | null = null;
   private isLeader = false;
   private term = 0;
@@ -70,21 +77,15 @@ export class MetadataGroup implements GroupStateMachine {
     }
     const now = this.clock.nowMs();
     const data = encodeEntryData({ recordCount: 1, maxTimestampMs: now, appendTimeMs: now, producerId: 0, producerEpoch: 0, baseSequence: 0 }, command);
-    const proposed = driver.node.propose(data);
+    const proposed = driver.propose(data);
     if (!proposed.ok) return Promise.resolve({ ok: false, code: ErrorCode.NOT_LEADER, message: `metadata proposal refused: ${proposed.reason}` });
-    driver.schedule();
-    return new Promise((resolve) => this.pending.set(proposed.index, { term: proposed.term, resolve }));
+    return new Promise((resolve) => this.proposals.track(proposed.index, { term: proposed.term, answerWhenAppended: false, resolve, appended: false, duplicates: undefined }));
   }
 
   onAppended(_entries: readonly Entry[], _headers: readonly EntryHeader[]): void {}
 
   async onTruncated(fromIndex: number): Promise<void> {
-    for (const [index, pending] of this.pending) {
-      if (index >= fromIndex) {
-        this.pending.delete(index);
-        pending.resolve({ ok: false, code: ErrorCode.NOT_LEADER, message: 'the metadata leader changed before the command committed; retry' });
-      }
-    }
+    this.proposals.truncated(fromIndex, 'the metadata leader changed before the command committed');
   }
 
   onSnapshotInstalled(): void {
@@ -94,7 +95,10 @@ export class MetadataGroup implements GroupStateMachine {
   onCommitted(entries: readonly Entry[]): void {
     for (const entry of entries) {
       this.appliedIndex = entry.index;
-      if (entry.type !== 'normal' || entry.data.byteLength === 0) continue;
+      if (entry.type !== 'normal' || entry.data.byteLength === 0) {
+        this.proposals.committed(entry.index, entry.term);
+        continue;
+      }
       let outcome: CommandOutcome;
       try {
         outcome = this.machine.apply(entry.data.subarray(PREFIX_BYTES), entry.index);
@@ -102,11 +106,7 @@ export class MetadataGroup implements GroupStateMachine {
         this.logger.error({ err: error, index: entry.index }, 'metadata command failed to apply');
         outcome = { ok: false, code: ErrorCode.UNKNOWN, message: `metadata command at index ${entry.index} failed: ${(error as Error).message}` };
       }
-      const pending = this.pending.get(entry.index);
-      if (pending) {
-        this.pending.delete(entry.index);
-        pending.resolve(pending.term === entry.term ? outcome : { ok: false, code: ErrorCode.NOT_LEADER, message: 'the metadata leader changed; retry' });
-      }
+      this.proposals.committed(entry.index, entry.term, outcome);
     }
     for (const listener of this.listeners) listener();
     this.changed.notify();
@@ -118,15 +118,20 @@ export class MetadataGroup implements GroupStateMachine {
     this.isLeader = soft.role === 'leader';
     this.term = term;
     if (this.isLeader && !was) this.logger.info({ term }, `node ${this.nodeId} became the metadata leader at term ${term}`);
-    if (was && !this.isLeader) {
-      for (const pending of this.pending.values()) pending.resolve({ ok: false, code: ErrorCode.NOT_LEADER, message: 'the metadata leader changed; retry' });
-      this.pending.clear();
-    }
+    if (was && !this.isLeader) this.proposals.failAll('the metadata leader changed');
     this.changed.notify();
   }
 
   onFailed(error: Error): void {
     this.logger.fatal({ err: error }, 'the metadata group stopped after a storage failure');
+    this.isLeader = false;
+    this.proposals.failAll(`the metadata group stopped on broker ${this.nodeId} after a storage failure (${error.message})`);
+  }
+
+  /** The broker stops (after its metadata group's driver): commands still waiting are answered. */
+  close(): void {
+    this.isLeader = false;
+    this.proposals.failAll(`broker ${this.nodeId} stopped before the metadata command committed`);
   }
 
   get currentTerm(): number {
