@@ -15,7 +15,7 @@ export interface BrokerLimits {
   readonly maxPartitionsPerTopic: number;
   /** Most partitions in one Produce or Fetch request. */
   readonly maxPartitionsPerRequest: number;
-  /** Longest long-poll wait a Fetch may ask for (max_wait_ms); longer ones get INVALID_ARGUMENT. */
+  /** Longest long-poll wait of a Fetch (max_wait_ms); a longer one counts as this. */
   readonly maxFetchWaitMs: number;
   /** Longest replication wait a Produce may ask for (timeout_ms); longer ones get INVALID_ARGUMENT. */
   readonly maxProduceTimeoutMs: number;

@@ -100,4 +100,13 @@ describe('broker: fetch and subscribe bounds', () => {
       client.close();
     }
   });
+
+  it('answers a negative offset with OFFSET_OUT_OF_RANGE for that partition alone (as Kafka), serving the others', async () => {
+    const response = await fx.data('fetch', { partitions: [{ topic: 't', partition: 0, offset: -3 }, { topic: 't', partition: 1, offset: 0 }], maxBytes: 4_000_000 });
+    assert.equal(response.partitions[0].errorCode, ErrorCode.OFFSET_OUT_OF_RANGE);
+    assert.match(response.partitions[0].errorMessage, /^offset -3 for t\/0 is invalid: use an offset >= 0 \(ListOffsets resolves earliest\/latest\)$/);
+    assert.equal(response.partitions[0].logStartOffset, 0);
+    assert.equal(response.partitions[1].errorCode, ErrorCode.NONE);
+    assert.equal(response.partitions[1].batches.length, 1);
+  });
 });

@@ -4,7 +4,6 @@ import { ErrorCode, SluiceError } from '../../common/errors';
 import { waitAny, type ChangeSignal } from '../../partition/change-signal';
 import { NotLeaderError, type PartitionReplica } from '../../partition/replica';
 import type { BrokerContext } from '../context';
-import { invalidArgument } from '../request-error';
 import { validatePartitionList } from './partition-list';
 import type { FetchedBatchMessage, FetchPartitionMessage, FetchPartitionResultMessage, FetchRequestMessage } from '../wire-types';
 import type { ReadLease } from '../../storage/read-buffers';
@@ -16,19 +15,18 @@ const DEFAULT_REQUEST_MAX_BYTES = 3 * 1024 * 1024;
 
 export function validateFetchPartitions(ctx: BrokerContext, request: 'Fetch' | 'Subscribe', partitions: readonly FetchPartitionMessage[]): void {
   validatePartitionList(ctx, request, partitions);
-  for (const p of partitions) {
-    if (!Number.isSafeInteger(p.offset) || p.offset < 0) {
-      throw invalidArgument(`offset ${p.offset} for ${partitionRef(p.topic, p.partition)} is invalid: use an offset >= 0 (ListOffsets resolves earliest/latest)`);
-    }
-  }
+}
+
+/** A negative offset fails its own partition (OFFSET_OUT_OF_RANGE, as Kafka), not the request. */
+function offsetProblem(p: FetchPartitionMessage): string | undefined {
+  if (Number.isSafeInteger(p.offset) && p.offset >= 0) return undefined;
+  return `offset ${p.offset} for ${partitionRef(p.topic, p.partition)} is invalid: use an offset >= 0 (ListOffsets resolves earliest/latest)`;
 }
 
 export async function handleFetch(ctx: BrokerContext, request: FetchRequestMessage, cancelled: AbortSignal): Promise<{ partitions: FetchPartitionResultMessage[] }> {
   validateFetchPartitions(ctx, 'Fetch', request.partitions);
-  const maxWaitMs = request.maxWaitMs;
-  if (maxWaitMs > ctx.config.limits.maxFetchWaitMs) {
-    throw invalidArgument(`max_wait_ms ${maxWaitMs} is above the limit of ${ctx.config.limits.maxFetchWaitMs} (limits.maxFetchWaitMs): use 0-${ctx.config.limits.maxFetchWaitMs}`);
-  }
+  // Clamped, not refused (Kafka sets no bound): a long poll waits at most limits.maxFetchWaitMs.
+  const maxWaitMs = Math.min(request.maxWaitMs, ctx.config.limits.maxFetchWaitMs);
   const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_REQUEST_MAX_BYTES, ctx.config.limits.maxFetchBytes);
   const minBytes = Math.max(1, request.minBytes);
   const started = process.hrtime.bigint();
@@ -74,6 +72,13 @@ export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPar
     const found = ctx.partitions.lookup(request.topic, request.partition);
     const result = emptyResult(request, found.replica);
     results.push(result);
+    const badOffset = offsetProblem(request);
+    if (badOffset !== undefined) {
+      result.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
+      result.errorMessage = badOffset;
+      hasError = true;
+      continue;
+    }
     if (!found.replica) {
       result.errorCode = found.code;
       result.errorMessage = found.message;
