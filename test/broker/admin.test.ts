@@ -25,6 +25,14 @@ describe('broker admin', () => {
     assert.deepEqual(after.topics.map((t: any) => t.name), ['b']);
   });
 
+  it('refuses a topic named twice in one CreateTopics, creating neither (as Kafka)', async () => {
+    const created = await fx.admin('createTopics', { topics: [{ name: 'twice', partitions: 1 }, { name: 'other' }, { name: 'twice', partitions: 4 }] });
+    assert.deepEqual(created.topics.map((t: any) => [t.name, t.errorCode]), [['twice', ErrorCode.INVALID_REQUEST], ['other', ErrorCode.NONE], ['twice', ErrorCode.INVALID_REQUEST]]);
+    assert.equal(created.topics[0].errorMessage, "topic 'twice' appears 2 times in this CreateTopics request: name each topic once");
+    const listed = await fx.admin('listTopics', {});
+    assert.deepEqual(listed.topics.map((t: any) => t.name), ['other']);
+  });
+
   it('a re-created topic starts empty', async () => {
     await fx.admin('createTopics', { topics: [{ name: 't' }] });
     await fx.data('produce', { partitions: [{ topic: 't', partition: 0, batch: { records: [{ value: Buffer.from('old') }] } }] });

@@ -23,8 +23,18 @@ const errorResult = (name: string, errorCode: ErrorCode, errorMessage: string): 
 
 export async function handleCreateTopics(ctx: BrokerContext, request: { topics: readonly TopicSpecMessage[]; validateOnly: boolean }) {
   if (request.topics.length === 0) throw invalidArgument('CreateTopics names no topics: send at least one');
+  // A name given twice would otherwise create whichever spec comes first: Kafka refuses both.
+  const times = new Map<string, number>();
+  for (const spec of request.topics) times.set(spec.name, (times.get(spec.name) ?? 0) + 1);
   const results: TopicResult[] = [];
-  for (const spec of request.topics) results.push(await createTopic(ctx, spec, request.validateOnly));
+  for (const spec of request.topics) {
+    const count = times.get(spec.name)!;
+    results.push(
+      count > 1
+        ? errorResult(spec.name, ErrorCode.INVALID_REQUEST, `topic ${quoteInput(spec.name)} appears ${count} times in this CreateTopics request: name each topic once`)
+        : await createTopic(ctx, spec, request.validateOnly),
+    );
+  }
   return { topics: results };
 }
 
