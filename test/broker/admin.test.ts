@@ -33,6 +33,14 @@ describe('broker admin', () => {
     assert.deepEqual(listed.topics.map((t: any) => t.name), ['other']);
   });
 
+  it("refuses to alter an internal topic's configs (retention.ms=1000 would delete every group's offsets)", async () => {
+    const altered = await fx.admin('alterConfigs', { topic: '__consumer_offsets', set: { 'retention.ms': '1000' } });
+    assert.equal(altered.errorCode, ErrorCode.POLICY_VIOLATION);
+    assert.equal(altered.errorMessage, "topic '__consumer_offsets' is internal: its configs are the broker's (they keep every group's latest commit)");
+    const described = await fx.admin('describeTopics', { names: ['__consumer_offsets'] });
+    assert.equal(described.topics[0].configs['retention.ms'], '-1');
+  });
+
   it('a re-created topic starts empty', async () => {
     await fx.admin('createTopics', { topics: [{ name: 't' }] });
     await fx.data('produce', { partitions: [{ topic: 't', partition: 0, batch: { records: [{ value: Buffer.from('old') }] } }] });

@@ -154,6 +154,9 @@ function describePartition(ctx: BrokerContext, topic: string, index: number) {
 export async function handleAlterConfigs(ctx: BrokerContext, request: { topic: string; set: Record<string, string>; delete: readonly string[]; validateOnly: boolean }) {
   const topic = ctx.registry.get(request.topic);
   if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic ${quoteInput(request.topic)} does not exist` };
+  if (topic.internal) {
+    return { errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: `topic '${request.topic}' is internal: its configs are the broker's (they keep every group's latest commit)` };
+  }
   let config;
   try {
     config = mergeTopicConfig(topic.config, request.set ?? {}, request.delete, ctx.config.topicDefaults);
