@@ -81,9 +81,3 @@ export class SluiceError extends Error {
     this.retriable = options?.retriable ?? isRetriable(code);
   }
 }
-
-/** Result of an operation whose failure is an expected outcome, not a bug. */
-export type Result<T, E = SluiceError> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
-
-export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
-export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });
