@@ -2,7 +2,7 @@
 // (ErrorCode in responses); SluiceError is thrown for request-level failures and carries a
 // stable code plus whether retrying the same request may succeed.
 
-/** Stable error codes; the numeric values match `sluice.v1.ErrorCode` in proto/sluice/v1/common.proto. */
+/** Stable error codes; the numeric values match `sluice.v1.ErrorCode` in proto/sluice/v1/errors.proto. */
 export enum ErrorCode {
   NONE = 0,
   UNKNOWN = 1,

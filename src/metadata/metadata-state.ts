@@ -1,6 +1,6 @@
 // The controller's replicated state: the registered brokers and every topic's partition
 // assignment and config. Immutable: applyCommand returns a new state and never changes the old
-// one, so a listener can diff the state before and after a command (see assignment-diff.ts).
+// one, so a listener can diff the state before and after a command (cluster-registry.ts's topicChanges).
 import type { TopicConfig } from './topic-config';
 import type { TopicMetadata } from './topic-registry';
 
