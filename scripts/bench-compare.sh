@@ -2,8 +2,9 @@
 # Sluice side by side with NATS JetStream and Redis Streams, in one run, on this machine.
 #
 # Starts every system on 127.0.0.1 (free ports, a temp dir), runs the same workloads through
-# each system's Node client (`sluice bench compare`), prints figures with Sluice / peer ratios
-# and writes JSON, a markdown table and SVG charts to bench-results/. Each system has the machine
+# each system's Node client (`sluice bench compare`; the peers' drivers are in
+# scripts/bench-compare/, not in sluice), prints figures with Sluice / peer ratios and writes
+# JSON, a markdown table and SVG charts to bench-results/. Each system has the machine
 # to itself for its steps: the others' servers are paused (SIGSTOP, scripts/peers/focus.sh).
 # Stops and removes everything it started on exit, whatever happens.
 #
@@ -114,7 +115,7 @@ status=0
 PARTIAL=()
 [ -n "${BENCH_SYSTEMS:-}" ] && PARTIAL=(--partial)
 node dist/src/cli/bench/main.js compare "${TARGETS[@]}" "${UNAVAILABLE[@]}" "${COMPARE_WITH[@]}" --out-dir bench-results --no-progress "${PARTIAL[@]}" \
-  --before-each "bash scripts/peers/focus.sh $WORK_DIR" "$@" || status=$?
+  --peer-drivers dist/scripts/bench-compare/peer-drivers.js --before-each "bash scripts/peers/focus.sh $WORK_DIR" "$@" || status=$?
 
 if command -v rsvg-convert >/dev/null 2>&1; then
   for svg in bench-results/compare-latest-*.svg; do

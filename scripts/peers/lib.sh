@@ -30,7 +30,7 @@ ensure_build() {
   cd "$ROOT"
   if [ ! -d node_modules ]; then npm ci --no-audit --no-fund >/dev/null; fi
   local stamp=dist/src/cli/bench/command.js
-  if [ ! -f "$stamp" ] || [ -n "$(find src -name '*.ts' -newer "$stamp" -print -quit)" ]; then
+  if [ ! -f "$stamp" ] || [ ! -f dist/scripts/bench-compare/peer-drivers.js ] || [ -n "$(find src scripts -name '*.ts' -newer "$stamp" -print -quit)" ]; then
     log "building (tsc)"
     npx tsc -p tsconfig.json >&2 || log "tsc reported errors (see above); running what was emitted"
   fi

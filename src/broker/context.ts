@@ -4,7 +4,7 @@ import type { OffsetStore } from '../groups/offset-store';
 import type { MetadataCommand } from '../metadata/metadata-commands';
 import type { MetadataState } from '../metadata/metadata-state';
 import type { TopicRegistry } from '../metadata/topic-registry';
-import type { CommandOutcome } from './cluster/metadata-group';
+import type { CommandOutcome } from '../metadata/apply-command';
 import type { BrokerConfig } from './config';
 import type { BrokerMetrics } from './metrics';
 import type { PartitionManager } from './partition-manager';

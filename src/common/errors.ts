@@ -2,7 +2,7 @@
 // (ErrorCode in responses); SluiceError is thrown for request-level failures and carries a
 // stable code plus whether retrying the same request may succeed.
 
-/** Stable error codes; the numeric values match `sluice.v1.ErrorCode` in proto/sluice/v1/common.proto. */
+/** Stable error codes; the numeric values match `sluice.v1.ErrorCode` in proto/sluice/v1/errors.proto. */
 export enum ErrorCode {
   NONE = 0,
   UNKNOWN = 1,
@@ -81,9 +81,3 @@ export class SluiceError extends Error {
     this.retriable = options?.retriable ?? isRetriable(code);
   }
 }
-
-/** Result of an operation whose failure is an expected outcome, not a bug. */
-export type Result<T, E = SluiceError> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
-
-export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
-export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });

@@ -1,8 +1,7 @@
 // The controller's replicated state: the registered brokers and every topic's partition
 // assignment and config. Immutable: applyCommand returns a new state and never changes the old
-// one, so a listener can diff the state before and after a command (see assignment-diff.ts).
+// one, so a listener can diff the state before and after a command (cluster-registry.ts's topicChanges).
 import type { TopicConfig } from './topic-config';
-import type { TopicMetadata } from './topic-registry';
 
 export interface BrokerInfo {
   /** > 0, unique in the cluster. */
@@ -78,16 +77,4 @@ export function placeableBrokerIds(state: MetadataState): number[] {
 /** The replicas of `topic`/`partition`, or undefined when there is no such partition. */
 export function replicasOf(state: MetadataState, topic: string, partition: number): readonly number[] | undefined {
   return state.topics.get(topic)?.partitions[partition]?.replicas;
-}
-
-/** The view the broker's TopicRegistry interface uses. */
-export function toTopicMetadata(topic: TopicState): TopicMetadata {
-  return {
-    name: topic.name,
-    partitions: topic.partitions.length,
-    replicationFactor: topic.replicationFactor,
-    internal: topic.internal,
-    config: topic.config,
-    createdAtMs: topic.createdAtMs,
-  };
 }

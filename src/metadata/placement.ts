@@ -1,6 +1,5 @@
-// Replica placement for new partitions, and preferred-leader balancing. Placement runs inside
-// applyCommand, so it is a pure function of the state: no clock, no randomness, ties broken by
-// broker id.
+// Replica placement for new partitions. Placement runs inside applyCommand, so it is a pure
+// function of the state: no clock, no randomness, ties broken by broker id.
 //
 // Algorithm (greedy, load-based): partitions are placed one at a time, counting the preferred
 // leaderships and follower replicas every broker already holds (all topics, plus the partitions
@@ -12,7 +11,6 @@
 // within one of each other across brokers (so total replicas within two). Example, 3 brokers,
 // no racks, a new topic with 3 partitions and RF 2:
 //   p0 → [1, 2], p1 → [3, 1], p2 → [2, 3]  (each broker: 2 replicas, 1 preferred leadership)
-import { partitionKey } from '../common/ids';
 import { brokerIds, placeableBrokerIds, type MetadataState } from './metadata-state';
 
 export interface BrokerLoad {
@@ -93,38 +91,4 @@ export function placeReplicas(state: MetadataState, partitionCount: number, repl
     placed.push(chosen);
   }
   return placed;
-}
-
-export interface LeaderTransfer {
-  readonly topic: string;
-  readonly partition: number;
-  /** The current leader. */
-  readonly from: number;
-  /** The preferred leader (first replica), which is alive. */
-  readonly to: number;
-}
-
-/**
- * Partitions whose leader is not their preferred leader, where the preferred leader is alive
- * (in `alive`, when given) and the partition has a leader now (a leaderless partition elects on
- * its own). `leaders` maps partitionKey(topic/partition) → leader id, or null when none is
- * known. Sorted by topic, then partition.
- */
-export function preferredLeaderTransfers(
-  state: MetadataState,
-  leaders: ReadonlyMap<string, number | null>,
-  alive?: ReadonlySet<number>,
-): LeaderTransfer[] {
-  const transfers: LeaderTransfer[] = [];
-  const names = [...state.topics.keys()].sort();
-  for (const name of names) {
-    state.topics.get(name)!.partitions.forEach((assignment, partition) => {
-      const current = leaders.get(partitionKey({ topic: name, partition }));
-      const preferred = assignment.replicas[0]!;
-      if (current === undefined || current === null || current === preferred) return;
-      if (alive && !alive.has(preferred)) return;
-      transfers.push({ topic: name, partition, from: current, to: preferred });
-    });
-  }
-  return transfers;
 }

@@ -1,6 +1,6 @@
 // The topics a broker knows, persisted durably in the broker's meta store. On a single broker
-// this is the whole metadata; the replicated controller (a later issue) will feed the same
-// TopicRegistry interface from its Raft log instead.
+// this is the whole metadata; in a cluster ClusterTopicRegistry (src/broker/cluster/cluster-registry.ts)
+// feeds the same TopicRegistry interface from the metadata Raft log (docs/cluster.md, "Metadata").
 import type { PartitionAssignment } from './metadata-state';
 import { DEFAULT_TOPIC_CONFIG, type TopicConfig } from './topic-config';
 

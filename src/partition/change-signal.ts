@@ -11,6 +11,11 @@ export class ChangeSignal {
     for (const listener of current) listener();
   }
 
+  /** Waiters not released yet (a test knows from it that a long poll is parked). */
+  get waiting(): number {
+    return this.listeners.size;
+  }
+
   /** Resolves true on notify, false on timeout or abort. */
   wait(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     if (signal?.aborted) return Promise.resolve(false);

@@ -1,7 +1,8 @@
-// One replica of a partition that is a Raft group (DESIGN §6): produce proposes the batch and
+// One replica of a partition that is a Raft group: produce proposes the batch and
 // answers once it is committed (acks=all: fsynced on a majority) or appended by the leader
 // (acks=leader); the high watermark is the end offset of the last committed entry, so a consumer
 // never sees a record that could be rolled back. Only the leader serves produce and fetch.
+// The path of a produce request: docs/architecture.md, "Replication (cluster mode)".
 import type { Clock } from '../common/clock';
 import { describeHeldOffsets, fetchableOffsets } from '../common/offset-range';
 import { ErrorCode, SluiceError } from '../common/errors';

@@ -1,6 +1,6 @@
 // Kafka's default partitioner, bit for bit: `Utils.murmur2` (MurmurHash2, seed 0x9747b28c) and
 // `toPositive(murmur2(keyBytes)) % numPartitions`, so that a key lands on the partition a Kafka
-// producer would choose for it (DESIGN §1, key routing).
+// producer would choose for it (docs/client.md, "Partitioning").
 
 const SEED = 0x9747b28c;
 const M = 0x5bd1e995;

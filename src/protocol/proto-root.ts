@@ -1,7 +1,7 @@
 // Loads the public proto files with protobufjs, twice: the public view (typed records, as every
 // client sees them) and the broker's view, in which each RecordBatch-typed field is `bytes`.
-// Both encode identically on the wire (DESIGN §4), so the broker receives and returns a batch as
-// one buffer without decoding its records.
+// Both encode identically on the wire (docs/architecture.md, "Request path"), so the broker
+// receives and returns a batch as one buffer without decoding its records.
 import * as protobuf from 'protobufjs';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';

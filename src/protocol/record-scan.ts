@@ -1,5 +1,5 @@
-// The produce-time check of the records inside a batch (docs/architecture.md, "What the broker
-// checks in a batch"). The broker stores batches verbatim and never decodes them, so a record that
+// The produce-time check of the records inside a batch (docs/architecture.md, "Request path",
+// on `scanBatch`). The broker stores batches verbatim and never decodes them, so a record that
 // does not decode ("poison pill") would be stored and then fail every typed Fetch of the partition
 // in every client. This walks each record's fields once — tags, lengths, wire types, the header
 // count and each header key's size and UTF-8 — without building objects: cost is a few byte reads

@@ -6,7 +6,7 @@ export type { Role } from './raft-core';
 export type {
   Entry, EntryType, HardState, ConfigState, Snapshot, SnapshotMeta, Message, MessageType,
   AppendMessage, AppendResponseMessage, HeartbeatMessage, HeartbeatResponseMessage,
-  VoteRequestMessage, VoteResponseMessage, SnapshotMessage, TimeoutNowMessage,
+  VoteRequestMessage, VoteResponseMessage, SnapshotMessage, TimeoutNowMessage, RaftEnvelope,
 } from './messages';
 export { entryBytes, ENTRY_OVERHEAD_BYTES } from './messages';
 export type { ConfChange, ConfChangeType, ConfigEntryPayload } from './membership';
@@ -15,5 +15,3 @@ export type { RaftStorage, InitialState } from './storage';
 export { MemoryRaftStorage } from './memory-storage';
 export type { RandomSource } from './random';
 export { SeededRandom } from './random';
-export { MultiRaft } from './multi-raft';
-export type { GroupId, RaftEnvelope, GroupReady } from './multi-raft';

@@ -134,6 +134,17 @@ export type Message =
 
 export type MessageType = Message['type'];
 
+/**
+ * A message on the wire between two nodes, addressed to one Raft group (e.g. "orders/3" or
+ * "__metadata"): the transport in src/replication carries these for every group a node hosts.
+ */
+export interface RaftEnvelope {
+  readonly groupId: string;
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly message: Message;
+}
+
 /** Fixed per-entry overhead counted on top of `data.byteLength` when bounding message sizes. */
 export const ENTRY_OVERHEAD_BYTES = 24;
 

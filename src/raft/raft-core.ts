@@ -1,5 +1,5 @@
 // The state of one Raft peer and its role transitions (thesis §3.3-§3.4). Message handling lives
-// in step-*.ts, replication sends in send.ts; RaftNode (raft-node.ts) is the public face.
+// in step-*.ts, replication sends in replicate.ts; RaftNode (raft-node.ts) is the public face.
 import { asRaftIndex, asTerm, type NodeId, type Term } from '../common/ids';
 import { resolveOptions, type RaftOptions, type ResolvedRaftOptions } from './config';
 import { LogView } from './log-view';

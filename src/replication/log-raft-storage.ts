@@ -1,4 +1,4 @@
-// The Raft core's view of a partition's segment log (DESIGN §6: the segment log is the Raft
+// The Raft core's view of a partition's segment log (docs/architecture.md: it is the Raft
 // log). Reads are synchronous for the core, so recent entries are kept in a bounded cache; a
 // range that is not cached answers `undefined` while it is loaded from disk in the background,
 // and the host re-drives the group when it arrives (src/raft/storage.ts explains the contract).

@@ -190,8 +190,8 @@ export interface PartitionLog {
   /**
    * Addition: the lowest raft index found corrupt (by recovery or by a read), or undefined. Entries
    * at and after it may be unreadable (reads throw CORRUPT_MESSAGE); the replication layer should
-   * truncateSuffix() there and refetch from the leader (DESIGN §10). Optional so that in-memory
-   * test doubles need not implement it.
+   * truncateSuffix() there and refetch from the leader; nothing does yet (docs/storage.md,
+   * "Additions to the contract"). Optional so that in-memory test doubles need not implement it.
    */
   readonly corruptRaftIndex?: RaftIndex | undefined;
 

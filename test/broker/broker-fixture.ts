@@ -87,6 +87,13 @@ export function encodeBatch(values: string[], options: { producerId?: number; pr
 }
 
 /** Decoded values of every record in a Fetch response partition, with offsets. */
+/** A sample's value from the broker's /metrics (`labels` as written there, e.g. `method="subscribe"`); 0 when absent. */
+export async function brokerMetric(fx: BrokerFixture, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${fx.broker.httpPort}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`) || (labels === '' && l.startsWith(`${name} `)));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
 export function recordsOf(partitionResult: any): { offset: number; value: string }[] {
   const out: { offset: number; value: string }[] = [];
   for (const fetched of partitionResult.batches) {

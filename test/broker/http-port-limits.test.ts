@@ -5,7 +5,7 @@ import { get as httpGet } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { MAX_PIPELINED_REQUESTS, MAX_UNSENT_RESPONSES } from '../../src/broker/http-connection-gate';
-import { until } from '../chaos/fault-run';
+import { until } from '../until';
 import { startBrokerFixture, type BrokerFixture } from './broker-fixture';
 
 const IDLE_TIMEOUT_MS = 300;
@@ -53,7 +53,7 @@ describe('the HTTP port under hostile clients', () => {
     // A paused socket notices the broker's close only when it writes: probe until it does.
     const probe = setInterval(() => !closed && socket.write(METRICS_REQUEST), 50);
     try {
-      assert.ok(await until(() => closed || metricsRendered > MAX_UNSENT_RESPONSES, 20_000), 'the broker neither closed the connection nor answered it');
+      await until(() => closed || metricsRendered > MAX_UNSENT_RESPONSES, 'the broker to close the connection or answer it', { maxWaitMs: 20_000 });
     } finally {
       clearInterval(probe);
       socket.destroy();
@@ -73,7 +73,8 @@ describe('the HTTP port under hostile clients', () => {
     const statusLines = (): string[] => received.match(/^HTTP\/1\.1 \d{3}/gm) ?? [];
     const healthAnswers = (): number => received.split('\r\nok\n').length - 1;
     try {
-      assert.ok(await until(() => statusLines().length >= count && healthAnswers() >= count / 2, 60_000), `got ${statusLines().length} of ${count} answers`);
+      await until(() => statusLines().length >= count && healthAnswers() >= count / 2, 'every answer', { maxWaitMs: 60_000 })
+        .catch(() => assert.fail(`got ${statusLines().length} of ${count} answers`));
     } finally {
       socket.destroy();
     }

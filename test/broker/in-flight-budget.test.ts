@@ -3,27 +3,14 @@
 import * as grpc from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { resolveBrokerConfig } from '../../src/broker/config';
-import { startBrokerFixture, type BrokerFixture } from './broker-fixture';
+import { startBrokerFixture, type BrokerFixture, brokerMetric as metric } from './broker-fixture';
 import { openRawGrpcStream, type RawGrpcStream } from './raw-grpc-stream';
 import { SluiceClient } from '../../src/client';
+import { until } from '../until';
 
 
 const MIB = 1024 * 1024;
 const PUSH_BYTES = 600 * 1024;
-
-async function metric(fx: BrokerFixture, name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${fx.broker.httpPort}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.slice(name.length + 1)) : Number.NaN;
-}
-
-async function until(check: () => Promise<boolean>, what: string, maxWaitMs = 30_000): Promise<void> {
-  const deadline = Date.now() + maxWaitMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('broker in-flight memory budget (limits.maxInFlightBytes)', () => {
   let fx: BrokerFixture;

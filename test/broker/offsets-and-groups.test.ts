@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../src/common/errors';
 import { startBrokerFixture, type BrokerFixture } from './broker-fixture';
+import { until } from '../until';
 
 describe('broker list offsets and group offsets', () => {
   let fx: BrokerFixture;
@@ -116,8 +117,9 @@ describe('broker list offsets and group offsets', () => {
 
   it('does not answer offsets committed against a deleted topic, even after re-creating it', async () => {
     await fx.groups('commitOffsets', { groupId: 'g2', partitions: [{ topic: 'audit', partition: 0, offset: 9 }] });
+    const committedBy = Date.now();
     await fx.admin('deleteTopics', { names: ['audit'] });
-    await new Promise((resolve) => setTimeout(resolve, 5)); // a later creation time than the commit
+    await until(() => Date.now() > committedBy, 'a later creation time than the commit');
     await fx.admin('createTopics', { topics: [{ name: 'audit', partitions: 2 }] });
     const fetched = await fx.groups('fetchOffsets', { groupId: 'g2', partitions: [{ topic: 'audit', partition: 0 }] });
     assert.equal(fetched.partitions[0].offset, -1);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../src/common/errors';
-import { rawClient, startBrokerFixture, recordsOf, type BrokerFixture } from './broker-fixture';
+import { rawClient, startBrokerFixture, recordsOf, type BrokerFixture, brokerMetric } from './broker-fixture';
+import { until } from '../until';
 
 describe('broker produce and fetch', () => {
   let fx: BrokerFixture;
@@ -72,8 +73,9 @@ describe('broker produce and fetch', () => {
   });
 
   it('long-polls until data arrives', async () => {
+    const replica = fx.broker.context.partitions.lookup('orders', 1).replica!;
     const polling = fx.data('fetch', { partitions: [{ topic: 'orders', partition: 1, offset: 0 }], maxWaitMs: 10_000, minBytes: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => replica.changed.waiting > 0, 'the fetch to wait for data at the broker');
     await produce(1, ['late']);
     const fetched = await polling;
     assert.deepEqual(recordsOf(fetched.partitions[0]), [{ offset: 0, value: 'late' }]);
@@ -132,7 +134,7 @@ describe('broker produce and fetch', () => {
     // The slow subscriber stops reading: its HTTP/2 window fills and the broker's writes queue.
     const held = follow(slow, 0, 600, 8 * 1024);
     held.stream.pause();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await until(async () => (await brokerMetric(fx, 'sluice_streams_waiting_for_client', 'method="subscribe"')) > 0, 'the broker to queue pushes for the paused subscriber');
     // Meanwhile others read the same and another partition through the same pool of buffers.
     const others = await Promise.all([1, 0, 1].map((partition) => follow(fast, partition, 600, 8 * 1024).seen));
     held.stream.resume();

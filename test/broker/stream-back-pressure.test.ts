@@ -3,28 +3,12 @@
 // client reads (docs/architecture.md, "Memory held for clients"). The clients speak HTTP/2
 // directly and open a 1 KiB stream window, so what they accept is exactly known.
 import assert from 'node:assert/strict';
-import { encodeBatch, startBrokerFixture, type BrokerFixture } from './broker-fixture';
+import { brokerMetric as metric, encodeBatch, startBrokerFixture, type BrokerFixture } from './broker-fixture';
 import { openRawGrpcStream, type RawGrpcStream } from './raw-grpc-stream';
+import { until } from '../until';
 
 const CLIENT_WINDOW_BYTES = 1024;
 const PUSH_BYTES = 64 * 1024;
-
-async function metric(fx: BrokerFixture, name: string, labels: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${fx.broker.httpPort}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`) || (labels === '' && l.startsWith(`${name} `)));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-}
-
-/** Polls `check` until it returns a value other than undefined. */
-async function until<T>(check: () => Promise<T | undefined>, what: string, maxWaitMs = 30_000): Promise<T> {
-  const deadline = Date.now() + maxWaitMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('broker streams whose client does not read', () => {
   let fx: BrokerFixture;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { SluiceClient } from '../../src/client';
 import { createTopic, sleep, startCluster, type ClusterHarness } from '../integration/cluster-harness';
 import { summary, violations } from './checker';
-import { bootstrapOf, checkTopic, closeWithin, flushWithin, othersThan, PacedProducer, until } from './fault-run';
+import { bootstrapOf, checkTopic, closeWithin, flushWithin, othersThan, PacedProducer, holdsWithin } from './fault-run';
 import { History } from './history';
 
 const TOPIC = 'expiry';
@@ -42,14 +42,14 @@ describe('chaos: an outage of both followers longer than the delivery timeout', 
     let acksAfterRestarts = 0;
     paced.start();
     try {
-      if (!(await until(() => history.acknowledgements >= ACKS_AROUND_THE_FAULT, 30_000))) missed.push(`only ${history.acknowledgements} acks before the fault`);
+      if (!(await holdsWithin(() => history.acknowledgements >= ACKS_AROUND_THE_FAULT, 30_000))) missed.push(`only ${history.acknowledgements} acks before the fault`);
       const leader = await cluster.leaderOf(TOPIC, 0);
       const followers = othersThan(cluster, leader);
       for (const id of followers) await cluster.kill(id, 'SIGKILL');
       await sleep(OUTAGE_MS); // the fault's length, not a wait for an outcome
       for (const id of followers) await cluster.start(id);
       const acksAtRestart = history.acknowledgements;
-      if (!(await until(() => history.acknowledgements >= acksAtRestart + ACKS_AROUND_THE_FAULT, 30_000))) {
+      if (!(await holdsWithin(() => history.acknowledgements >= acksAtRestart + ACKS_AROUND_THE_FAULT, 30_000))) {
         missed.push(`only ${history.acknowledgements - acksAtRestart} acks within 30 s of the restarts`);
       }
       acksAfterRestarts = history.acknowledgements - acksAtRestart;

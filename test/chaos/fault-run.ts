@@ -2,10 +2,11 @@
 // every record in a History, waits on conditions with a deadline (a fault test reports what did
 // not happen instead of hanging), and the final read-and-check of a topic.
 import type { Producer } from '../../src/client';
-import { sleep, type ClusterHarness } from '../integration/cluster-harness';
+import type { ClusterHarness } from '../integration/cluster-harness';
 import { LogChecker, type CheckResult } from './checker';
 import type { History } from './history';
 import { readTopic } from './read-log';
+import { until } from '../until';
 
 /** How often the paced producer tops up to its rate (ms): small enough that batches stay small. */
 const TICK_MS = 10;
@@ -53,14 +54,9 @@ export class PacedProducer {
   }
 }
 
-/** Polls `condition` every 50 ms until it holds (true) or `timeoutMs` passes (false). */
-export async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(50);
-  }
+/** Whether `condition` comes to hold within `timeoutMs` (polled every 50 ms by test/until.ts). */
+export function holdsWithin(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  return until(condition, 'a condition', { maxWaitMs: timeoutMs, intervalMs: 50 }).then(() => true, () => false);
 }
 
 /** Flushes, giving up after `timeoutMs` (the records still unsettled then count as pending). */

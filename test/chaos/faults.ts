@@ -3,7 +3,7 @@
 // partition's leader, and kill -9 of all three (a full restart). Each is held for a few seconds,
 // then undone. Used by scripts/chaos-run.ts (docs/chaos.md).
 import { sleep, type ClusterHarness } from '../integration/cluster-harness';
-import { until } from './fault-run';
+import { holdsWithin } from './fault-run';
 import { seededRandom } from '../../src/cli/bench/keys';
 
 export { seededRandom };
@@ -69,7 +69,7 @@ export class FaultInjector {
 
   /** Waits until every partition has a live leader; false if that takes longer than `timeoutMs`. */
   async recovered(timeoutMs: number): Promise<boolean> {
-    return until(async () => {
+    return holdsWithin(async () => {
       try {
         for (let p = 0; p < this.partitions; p++) await this.cluster.leaderOf(this.topic, p);
         return true;

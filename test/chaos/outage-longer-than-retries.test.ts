@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { SluiceClient } from '../../src/client';
 import { createTopic, sleep, startCluster, type ClusterHarness } from '../integration/cluster-harness';
 import { summary, violations } from './checker';
-import { bootstrapOf, checkTopic, closeWithin, flushWithin, othersThan, PacedProducer, until } from './fault-run';
+import { bootstrapOf, checkTopic, closeWithin, flushWithin, othersThan, PacedProducer, holdsWithin } from './fault-run';
 import { History } from './history';
 
 const TOPIC = 'outage';
@@ -39,7 +39,7 @@ describe('chaos: an outage of both followers longer than the old retries (defaul
     const missed: string[] = [];
     paced.start();
     try {
-      if (!(await until(() => history.acknowledgements >= ACKS_AROUND_THE_FAULT, 30_000))) missed.push(`only ${history.acknowledgements} acks before the fault`);
+      if (!(await holdsWithin(() => history.acknowledgements >= ACKS_AROUND_THE_FAULT, 30_000))) missed.push(`only ${history.acknowledgements} acks before the fault`);
       const leader = await cluster.leaderOf(TOPIC, 0);
       const [first, second] = othersThan(cluster, leader);
       await cluster.kill(first!, 'SIGKILL');
@@ -47,10 +47,10 @@ describe('chaos: an outage of both followers longer than the old retries (defaul
       await sleep(OUTAGE_MS); // the fault's length, not a wait for an outcome
       const acksBeforeRestart = history.acknowledgements;
       await cluster.start(first!);
-      if (!(await until(() => history.acknowledgements > acksBeforeRestart, 30_000))) missed.push('no ack within 30 s of the first restart');
+      if (!(await holdsWithin(() => history.acknowledgements > acksBeforeRestart, 30_000))) missed.push('no ack within 30 s of the first restart');
       await cluster.start(second!);
       const acksAfterRestarts = history.acknowledgements;
-      if (!(await until(() => history.acknowledgements >= acksAfterRestarts + ACKS_AROUND_THE_FAULT, 30_000))) {
+      if (!(await holdsWithin(() => history.acknowledgements >= acksAfterRestarts + ACKS_AROUND_THE_FAULT, 30_000))) {
         missed.push(`only ${history.acknowledgements - acksAfterRestarts} acks within 30 s of the second restart`);
       }
     } finally {

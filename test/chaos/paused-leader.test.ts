@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { SluiceClient } from '../../src/client';
 import { createTopic, sleep, startCluster, type ClusterHarness } from '../integration/cluster-harness';
 import { summary, violations } from './checker';
-import { bootstrapOf, checkTopic, closeWithin, flushWithin, PacedProducer, until } from './fault-run';
+import { bootstrapOf, checkTopic, closeWithin, flushWithin, PacedProducer, holdsWithin } from './fault-run';
 import { History } from './history';
 
 const TOPIC = 'spread';
@@ -47,7 +47,7 @@ describe('chaos: a paused partition leader does not stall keyless records to hea
   it('keeps acknowledging records on the other partitions during the pause, and the log checks out after', async () => {
     // Placement spreads preferred leaders over the brokers and leaders move to them once caught up.
     let current: number[] = [];
-    const spread = await until(async () => new Set((current = await leaders())).size === PARTITIONS, 30_000);
+    const spread = await holdsWithin(async () => new Set((current = await leaders())).size === PARTITIONS, 30_000);
     assert.ok(spread, `the partitions' leaders did not spread over three brokers within 30 s (leaders ${current})`);
 
     const producer = client.producer({ acks: 'all' });
@@ -60,7 +60,7 @@ describe('chaos: a paused partition leader does not stall keyless records to hea
     let healthyDuringPause = 0;
     paced.start();
     try {
-      if (!(await until(() => history.acknowledgements >= ACKS_AROUND_THE_FAULT, 30_000))) missed.push(`only ${history.acknowledgements} acks before the fault`);
+      if (!(await holdsWithin(() => history.acknowledgements >= ACKS_AROUND_THE_FAULT, 30_000))) missed.push(`only ${history.acknowledgements} acks before the fault`);
       paused = current[stalledPartition]!;
       const healthyBefore = healthyAcks();
       cluster.processes.get(paused)!.child.kill('SIGSTOP');
@@ -69,7 +69,7 @@ describe('chaos: a paused partition leader does not stall keyless records to hea
       cluster.processes.get(paused)!.child.kill('SIGCONT');
       paused = undefined;
       const acksAtResume = history.acknowledgements;
-      if (!(await until(() => history.acknowledgements >= acksAtResume + ACKS_AROUND_THE_FAULT, 30_000))) {
+      if (!(await holdsWithin(() => history.acknowledgements >= acksAtResume + ACKS_AROUND_THE_FAULT, 30_000))) {
         missed.push(`only ${history.acknowledgements - acksAtResume} acks within 30 s of SIGCONT`);
       }
     } finally {

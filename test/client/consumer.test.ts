@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { SluiceClient, SluiceOffsetOutOfRangeError, type ConsumedRecord, type Consumer } from '../../src/client';
 import { FakeBroker } from './fake-broker';
+import { until } from '../until';
 
 const FAST_RETRY = { retries: 3, initialBackoffMs: 1, maxBackoffMs: 5 };
 
@@ -103,7 +104,7 @@ describe('client consumer (fake broker)', () => {
     await consumer.seek({ topic: 't', partition: 0, offset: 99 });
     const reading = take(consumer, 1);
     // Wait until the consumer has reset and polls at the end, then produce a new record.
-    while (!broker.requestsOf('fetch').some((r) => r.partitions[0].offset === 2)) await new Promise((r) => setTimeout(r, 5));
+    await until(() => broker.requestsOf('fetch').some((r) => r.partitions[0].offset === 2), 'a fetch at the end (offset 2)');
     await produce(0, [['new']]);
     const [record] = await reading;
     assert.equal(record!.offset, 2);
@@ -176,7 +177,7 @@ describe('client consumer (fake broker)', () => {
     for await (const record of consumer) {
       // While the first record is being processed, the next fetch has already been sent.
       assert.equal(record.offset, 0);
-      while (broker.requestsOf('fetch').length < 2) await new Promise((r) => setTimeout(r, 2));
+      await until(() => broker.requestsOf('fetch').length >= 2, 'the next fetch');
       assert.equal(broker.requestsOf('fetch')[1]?.partitions[0].offset, 1);
       break;
     }

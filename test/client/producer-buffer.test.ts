@@ -2,14 +2,10 @@ import { strict as assert } from 'node:assert';
 import { scanBatch } from '../../src/protocol/batch-scan';
 import { SluiceBufferExhaustedError, SluiceClient, SluiceClientStateError } from '../../src/client';
 import { FakeBroker } from './fake-broker';
+import { until } from '../until';
 
 const RECORD = 'x'.repeat(200); // estimateBytes: 8 + 200
 const RECORD_BYTES = 208;
-
-/** Resolves when `condition` holds (checked each turn of the loop); no deadline of its own. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
-}
 
 describe('client producer buffer limit (bufferMemory, maxBlockMs)', () => {
   let broker: FakeBroker;
@@ -37,7 +33,7 @@ describe('client producer buffer limit (bufferMemory, maxBlockMs)', () => {
     const producer = client.producer({ lingerMs: 0, bufferMemory: 3 * RECORD_BYTES });
     await producer.connect();
     const acks = Array.from({ length: 10 }, () => producer.produce('t', { value: RECORD }));
-    await until(() => broker.requestsOf('produce').length > 0);
+    await until(() => broker.requestsOf('produce').length > 0, 'the first produce request');
     assert.equal(producer.bufferedBytes, 3 * RECORD_BYTES);
     assert.equal(recordsSent(), 3, 'only the records admitted to the buffer were sent');
     releaseProduce();

@@ -5,16 +5,9 @@ import { strict as assert } from 'node:assert';
 import { scanBatch } from '../../src/protocol/batch-scan';
 import { SluiceClient } from '../../src/client';
 import { FakeCluster } from './fake-broker';
+import { until } from '../until';
 
 const FAST_RETRY = { retries: 3, initialBackoffMs: 1, maxBackoffMs: 5 };
-
-async function waitFor(what: string, condition: () => boolean, deadlineMs = 20_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('client producer: a leader that stops answering (fake brokers)', () => {
   let cluster: FakeCluster;
@@ -61,7 +54,7 @@ describe('client producer: a leader that stops answering (fake brokers)', () => 
     const producer = client.producer({ lingerMs: 0 });
     await producer.connect();
     const ack = producer.produce('t', { value: 'a', partition: 0 });
-    await waitFor('the stalled leader to receive the request', () => cluster.requestsOf('produce', 1).length === 1);
+    await until(() => cluster.requestsOf('produce', 1).length === 1, 'the stalled leader to receive the request');
     cluster.setLeader('t', 0, 2);
     assert.equal((await ack).offset, 0);
     const sent = [1, 2].map((id) => cluster.requestsOf('produce', id).map((r) => {

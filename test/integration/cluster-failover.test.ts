@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { StorageEngine } from '../../src/storage/storage-engine';
 import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
-import { createTopic, sleep, startCluster, type ClusterHarness } from './cluster-harness';
+import { createTopic, startCluster, type ClusterHarness } from './cluster-harness';
 import { ClusterProducer, produceUntil as produceBatchesUntil, readAll } from './cluster-producer';
+import { until } from '../until';
 
 describe('cluster: failover and durability (3 broker processes)', function () {
   let cluster: ClusterHarness;
@@ -15,18 +16,19 @@ describe('cluster: failover and durability (3 broker processes)', function () {
   });
   afterEach(async () => cluster.close());
 
-  /** Produces batches until `stop()` is true; returns every acknowledged value with its offset. */
-  async function produceUntil(stop: () => boolean, tag: string, producer?: ClusterProducer): Promise<Map<string, number>> {
-    const p = producer ?? new ClusterProducer(cluster, 'ledger', 0);
-    if (!producer) await p.init();
-    return produceBatchesUntil(p, stop, tag);
+  /** Produces batches until `stop()` is true; returns every acknowledged value with its offset (recorded in `acked` as they come). */
+  async function produceUntil(stop: () => boolean, tag: string, acked = new Map<string, number>()): Promise<Map<string, number>> {
+    const producer = new ClusterProducer(cluster, 'ledger', 0);
+    await producer.init();
+    return produceBatchesUntil(producer, stop, tag, acked);
   }
 
   it('keeps every acknowledged record exactly once across kill -9 of the leader, and the replicas converge', async () => {
     let killed = false;
     let afterKill = 0;
-    const producing = produceUntil(() => killed && ++afterKill > 30, 'a');
-    await sleep(500);
+    const ackedSoFar = new Map<string, number>();
+    const producing = produceUntil(() => killed && ++afterKill > 30, 'a', ackedSoFar);
+    await until(() => ackedSoFar.size >= 100, 'records acknowledged before the kill');
     const leader = await cluster.leaderOf('ledger', 0);
     await cluster.kill(leader, 'SIGKILL');
     killed = true;
@@ -59,8 +61,9 @@ describe('cluster: failover and durability (3 broker processes)', function () {
 
   it('keeps every acknowledged record when every broker is killed at once', async () => {
     let stop = false;
-    const producing = produceUntil(() => stop, 'b');
-    await sleep(1500);
+    const ackedSoFar = new Map<string, number>();
+    const producing = produceUntil(() => stop, 'b', ackedSoFar);
+    await until(() => ackedSoFar.size >= 300, 'records acknowledged before the kill');
     stop = true;
     const acked = await producing;
     for (const id of cluster.ids) await cluster.kill(id, 'SIGKILL');

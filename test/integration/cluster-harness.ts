@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rawClient, type Rpc } from '../broker/broker-fixture';
 import { startBrokerProcess, type BrokerProcess } from './broker-process';
+import { until } from '../until';
 
 export interface ClusterHarness {
   readonly dir: string;
@@ -100,9 +101,8 @@ export async function startCluster(size = 3, options: { spares?: number } = {}):
     },
     call: (id, service, method, request, timeoutMs = 10_000) => rpc(id, service)(method, request, timeoutMs),
     retry: async (what, attempt, maxWaitMs = 30_000) => {
-      const deadline = Date.now() + maxWaitMs;
       let lastError: unknown;
-      for (;;) {
+      const anyBroker = async () => {
         for (const id of ids) {
           if (!processes.get(id)) continue;
           try {
@@ -112,9 +112,11 @@ export async function startCluster(size = 3, options: { spares?: number } = {}):
             lastError = error;
           }
         }
-        if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: ${(lastError as Error)?.message ?? 'no answer'}`);
-        await sleep(100);
-      }
+        return undefined;
+      };
+      return until(anyBroker, what, { maxWaitMs, intervalMs: 100 }).catch((error: Error) => {
+        throw new Error(`${error.message}: ${(lastError as Error)?.message ?? 'no answer'}`);
+      });
     },
     leaderOf: (topic, partition) =>
       harness.retry(`a leader of ${topic}/${partition}`, async (id) => {

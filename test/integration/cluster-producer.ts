@@ -49,9 +49,11 @@ export class ClusterProducer {
   }
 }
 
-/** Produces batches of 10 until `stop()` is true; returns every acknowledged value with its offset. */
-export async function produceUntil(producer: ClusterProducer, stop: () => boolean, tag: string): Promise<Map<string, number>> {
-  const acked = new Map<string, number>();
+/**
+ * Produces batches of 10 until `stop()` is true; returns every acknowledged value with its offset,
+ * recorded in `acked` as each batch is acknowledged (a test may wait on it meanwhile).
+ */
+export async function produceUntil(producer: ClusterProducer, stop: () => boolean, tag: string, acked = new Map<string, number>()): Promise<Map<string, number>> {
   for (let batch = 0; !stop(); batch++) {
     const values = Array.from({ length: 10 }, (_, i) => `${tag}-${batch}-${i}`);
     const base = await producer.send(values);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rawClient } from '../broker/broker-fixture';
 import { startBrokerProcess, type BrokerProcess } from './broker-process';
+import { until } from '../until';
 
 describe('durability across kill -9 of a single broker', function () {
   let dataDir: string;
@@ -44,7 +45,7 @@ describe('durability across kill -9 of a single broker', function () {
       }
     };
     const workers = Array.from({ length: 8 }, (_, w) => producerLoop(w));
-    while (acknowledged.size < 4000) await new Promise((r) => setTimeout(r, 10));
+    await until(() => acknowledged.size >= 4000, '4000 acknowledged records');
     const commit = await groups.call('commitOffsets', { groupId: 'auditors', partitions: [{ topic: 'ledger', partition: 1, offset: 123 }] });
     assert.equal(commit.partitions[0].errorCode, 0);
     await broker.kill('SIGKILL');

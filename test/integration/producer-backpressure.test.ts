@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SluiceBufferExhaustedError, SluiceClient, type ConsumedRecord, type Producer } from '../../src/client';
 import { startBrokerProcess, type BrokerProcess } from './broker-process';
+import { until } from '../until';
 
 const VALUE_BYTES = 100;
 const RECORD_BYTES = VALUE_BYTES + 8; // the producer's estimate: value + 8
@@ -72,8 +73,8 @@ describe('producer back-pressure against a stalled broker process (SIGSTOP)', fu
     broker.child.kill('SIGSTOP');
     const told: Told[] = [];
     produceAll(producer, 2000, told);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the stalled broker answers nothing
-    assert.equal(told.length, 0);
+    await until(() => producer.bufferedBytes >= bufferMemory, 'the buffer to fill while the broker is stopped');
+    assert.equal(told.length, 0, 'the stalled broker answers nothing');
     assert.ok(producer.bufferedBytes <= bufferMemory + RECORD_BYTES, `held ${producer.bufferedBytes} bytes`);
     assert.ok(producer.bufferedBytes >= bufferMemory, 'the buffer filled');
 
@@ -94,7 +95,7 @@ describe('producer back-pressure against a stalled broker process (SIGSTOP)', fu
     broker.child.kill('SIGSTOP');
     const told: Told[] = [];
     produceAll(producer, 50, told);
-    while (told.length < 40) await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => told.length >= 40, 'the 40 records that waited maxBlockMs to be told');
     assert.ok(told.every((t) => t.error instanceof SluiceBufferExhaustedError), 'only the waiting records were told, each with the buffer error');
     assert.deepEqual(told.map((t) => t.index), Array.from({ length: 40 }, (_, i) => i + 10));
 

@@ -1,9 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ErrorCode, SluiceError } from '../../src/common/errors';
 import { decodeCommand, encodeCommand, type MetadataCommand } from '../../src/metadata/metadata-commands';
-import { EMPTY_METADATA_STATE } from '../../src/metadata/metadata-state';
-import { decodeState, encodeState } from '../../src/metadata/state-codec';
-import { applyAll, cluster, createTopic, register } from './metadata-fixtures';
+import { createTopic, register } from './metadata-fixtures';
 
 const COMMANDS: MetadataCommand[] = [
   register(1, 'a'),
@@ -31,7 +29,7 @@ function decodeError(text: string): SluiceError {
   assert.fail(`decoded ${text}`);
 }
 
-describe('metadata codecs', () => {
+describe('metadata command codec', () => {
   for (const command of COMMANDS) {
     it(`round-trips ${JSON.stringify(command)}`, () => {
       assert.deepEqual(decodeCommand(encodeCommand(command)), command);
@@ -59,47 +57,5 @@ describe('metadata codecs', () => {
   it('drops unknown fields of a command', () => {
     const decoded = decodeCommand(bytes('{"v":1,"command":{"type":"DeleteTopic","name":"t","extra":true}}'));
     assert.deepEqual(decoded, { type: 'DeleteTopic', name: 't' });
-  });
-
-  it('round-trips a state through a snapshot', () => {
-    const state = applyAll([createTopic('a', 3, 2, { config: { 'retention.ms': '1000' } }), createTopic('__internal', 2, 3, { internal: true })], cluster(3, ['x', 'y']));
-    const decoded = decodeState(encodeState(state));
-    assert.deepEqual(decoded, state);
-    assert.deepEqual(Buffer.from(encodeState(decoded)), Buffer.from(encodeState(state)));
-  });
-
-  it('round-trips retiring replicas, reassigned partitions and draining brokers', () => {
-    const state = applyAll([createTopic('a', 2, 2), { type: 'DrainBroker', id: 1, draining: true }], cluster(3));
-    assert.ok(state.brokers.get(1)!.draining && state.topics.get('a')!.partitions.some((p) => p.retiring.length > 0 && p.reassigned));
-    assert.deepEqual(decodeState(encodeState(state)), state);
-  });
-
-  it('reads a snapshot from before reassignment: nothing retiring, never reassigned, no broker draining', () => {
-    const old = {
-      v: 1, version: 3,
-      brokers: [{ id: 1, host: 'h', port: 1, httpPort: 2, rack: null, registeredAtMs: 0 }],
-      topics: [{ name: 't', internal: false, partitions: [{ replicas: [1] }], replicationFactor: 1, config: {}, createdAtMs: 1 }],
-    };
-    const decoded = decodeState(bytes(JSON.stringify(old)));
-    assert.deepEqual(decoded.topics.get('t')!.partitions[0], { replicas: [1], retiring: [], reassigned: false });
-    assert.equal(decoded.brokers.get(1)!.draining, false);
-  });
-
-  it('round-trips the empty state', () => {
-    assert.deepEqual(decodeState(encodeState(EMPTY_METADATA_STATE)), EMPTY_METADATA_STATE);
-  });
-
-  it('fills config keys a snapshot lacks with their defaults', () => {
-    const state = applyAll([createTopic('a', 1, 1)], cluster(1));
-    const json = JSON.parse(Buffer.from(encodeState(state)).toString('utf8'));
-    delete json.topics[0].config['segment.ms'];
-    const decoded = decodeState(bytes(JSON.stringify(json)));
-    assert.equal(decoded.topics.get('a')!.config['segment.ms'], state.topics.get('a')!.config['segment.ms']);
-  });
-
-  it('rejects a malformed snapshot', () => {
-    assert.throws(() => decodeState(bytes('[]')), /format version undefined/);
-    assert.throws(() => decodeState(bytes('{"v":1,"version":3,"brokers":[{"id":"x"}],"topics":[]}')), /malformed broker/);
-    assert.throws(() => decodeState(bytes('{"v":1,"version":3,"brokers":[],"topics":[{"name":"t","partitions":[{"replicas":[]}]}]}')), /malformed topic/);
   });
 });

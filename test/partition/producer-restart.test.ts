@@ -14,6 +14,7 @@ import { type FileIo, nodeFileIo } from '../../src/storage/file-io';
 import { StorageEngine } from '../../src/storage/storage-engine';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../../src/storage/types';
 import { encodeBatch } from '../broker/broker-fixture';
+import { until } from '../until';
 
 const TP = { topic: 'producers', partition: 0 };
 /** More entries by other producers than the 2,000 the table used to be rebuilt from. */
@@ -104,10 +105,3 @@ describe('idempotent producers across a restart (single broker)', () => {
   });
 });
 
-async function until(condition: () => boolean, what: string, maxWaitMs = 20_000): Promise<void> {
-  const deadline = Date.now() + maxWaitMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

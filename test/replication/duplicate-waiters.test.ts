@@ -8,7 +8,8 @@ import { asNodeId } from '../../src/common/ids';
 import type { ProduceOutcome } from '../../src/partition/partition';
 import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
 import { encodeBatch } from '../broker/broker-fixture';
-import { electedLeader, produce, stopNode, threeReplicasEachTest, until } from './replica-harness';
+import { electedLeader, produce, stopNode, threeReplicasEachTest } from './replica-harness';
+import { until } from '../until';
 
 const PRODUCER = { producerId: 7, producerEpoch: 0 };
 // One timestamp, so that a retry encodes to the same bytes as its original (a duplicate is the same batch, CRC included).

@@ -11,7 +11,8 @@ import { EntryCacheBudget, type CacheMember } from '../../src/replication/entry-
 import { LogRaftStorage } from '../../src/replication/log-raft-storage';
 import type { PartitionLog } from '../../src/storage/types';
 import { InMemoryNetwork } from '../../src/replication/transport';
-import { electedLeader, produce, startNode, stopNode, until, type TestNode } from './replica-harness';
+import { electedLeader, produce, startNode, stopNode, type TestNode } from './replica-harness';
+import { until } from '../until';
 
 /** A cache of entries of given sizes that, like a group's, keeps its newest entry only while writing. */
 class SizedCache implements CacheMember {

@@ -11,7 +11,8 @@ import type { ProduceOutcome } from '../../src/partition/partition';
 import { InMemoryNetwork } from '../../src/replication/transport';
 import { nodeFileIo, type FileIo } from '../../src/storage/file-io';
 import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
-import { electedLeader, produce, produceOnLeader, startNode, stopNode, until, type TestNode } from './replica-harness';
+import { electedLeader, produce, produceOnLeader, startNode, stopNode, type TestNode } from './replica-harness';
+import { until } from '../until';
 
 /** Long enough that no timer flush happens during a test. */
 const HOUR_MS = 3_600_000;

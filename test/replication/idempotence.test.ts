@@ -7,7 +7,8 @@ import { asNodeId } from '../../src/common/ids';
 import type { ProduceOutcome } from '../../src/partition/partition';
 import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
 import { encodeBatch } from '../broker/broker-fixture';
-import { electedLeader, threeReplicasEachTest, produceOnLeader, startNode, stopNode, until, type TestNode } from './replica-harness';
+import { electedLeader, threeReplicasEachTest, produceOnLeader, startNode, stopNode, type TestNode } from './replica-harness';
+import { until } from '../until';
 
 const PRODUCER = { producerId: 7, producerEpoch: 0 };
 /** More entries by other producers than the 2,000 the table used to be rebuilt from. */

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { InMemoryNetwork } from '../../src/replication/transport';
 import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
 import { decodeRecords } from '../../src/protocol/batch-codec';
-import { electedLeader, produceOnLeader, startNode, stopNode, TP, until, type NodeOptions, type TestNode } from './replica-harness';
+import { electedLeader, produceOnLeader, startNode, stopNode, TP, type NodeOptions, type TestNode } from './replica-harness';
+import { until } from '../until';
 
 describe('partition reassignment through Raft membership changes', function () {
   this.timeout(60_000);

@@ -18,6 +18,7 @@ import type { FileIo } from '../../src/storage/file-io';
 import { StorageEngine } from '../../src/storage/storage-engine';
 import { DEFAULT_LOG_CONFIG, type LogConfig, type PartitionLog } from '../../src/storage/types';
 import { encodeBatch } from '../broker/broker-fixture';
+import { until } from '../until';
 
 export interface TestNode {
   id: number;
@@ -92,14 +93,6 @@ export async function stopNode(node: TestNode): Promise<void> {
   await node.partition.close();
   await node.host.stop();
   await node.engine.close();
-}
-
-export async function until(condition: () => boolean, what: string, maxWaitMs = 20_000): Promise<void> {
-  const deadline = Date.now() + maxWaitMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 export const produce = (p: ReplicatedPartition, values: string[], acks: 'all' | 'leader' = 'all'): Promise<ProduceOutcome> =>

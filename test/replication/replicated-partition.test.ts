@@ -9,7 +9,8 @@ import { asNodeId } from '../../src/common/ids';
 import type { ProduceOutcome } from '../../src/partition/partition';
 import { InMemoryNetwork } from '../../src/replication/transport';
 import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
-import { electedLeader as leaderOf, produce, produceOnLeader as produceOn, startNode, stopNode, TP, until, type TestNode } from './replica-harness';
+import { electedLeader as leaderOf, produce, produceOnLeader as produceOn, startNode, stopNode, TP, type TestNode } from './replica-harness';
+import { until } from '../until';
 
 describe('replicated partition (3 replicas, in-memory network)', function () {
   let network: InMemoryNetwork;

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { open } from 'lmdb';
 import { InMemoryNetwork } from '../../src/replication/transport';
-import { electedLeader, produceOnLeader, startNode, stopNode, TP, until, type TestNode } from './replica-harness';
+import { electedLeader, produceOnLeader, startNode, stopNode, TP, type TestNode } from './replica-harness';
+import { until } from '../until';
 
 describe('replicated partition: restarts and segment rolls', function () {
   const nodes: TestNode[] = [];

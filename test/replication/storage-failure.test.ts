@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { ErrorCode } from '../../src/common/errors';
 import { InMemoryNetwork } from '../../src/replication/transport';
 import { nodeFileIo, type FileIo } from '../../src/storage/file-io';
-import { electedLeader, produce, produceOnLeader, startNode, stopNode, until, type TestNode } from './replica-harness';
+import { electedLeader, produce, produceOnLeader, startNode, stopNode, type TestNode } from './replica-harness';
+import { until } from '../until';
 
 describe('replicated partition: a leader whose storage fails', function () {
   const nodes: TestNode[] = [];

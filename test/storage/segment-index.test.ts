@@ -4,6 +4,7 @@ import { open, type RootDatabase } from 'lmdb';
 import { moduleLogger } from '../../src/common/logger';
 import { IndexWriteScheduler, SegmentIndex, type IndexDatabases, type IndexRecord } from '../../src/storage/segment-index';
 import { tempDir } from './helpers';
+import { until } from '../until';
 
 const logger = moduleLogger('segment-index-test');
 const record = (raftIndex: number): IndexRecord => ({
@@ -86,10 +87,10 @@ describe('storage: segment index write batching', () => {
   it('writes held records on its own once the delay has passed', async () => {
     const index = new SegmentIndex(dbs, 'a-0', logger, new IndexWriteScheduler(5));
     index.write([record(1)]);
-    for (let waited = 0; index.lookupRaft(1) === undefined && waited < 200; waited++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(async () => {
       await env.committed;
-    }
+      return index.lookupRaft(1) !== undefined;
+    }, 'the held record to be written');
     assert.deepEqual(index.lookupRaft(1), { segmentBase: 0, pos: 100 });
   });
 });

@@ -4,12 +4,12 @@
 // TopicChange events that the PartitionManager follows (create or remove local replicas).
 import { ErrorCode, SluiceError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
-import { applyCommand, type MetadataRules } from '../../metadata/apply-command';
+import { applyCommand, type CommandOutcome, type MetadataRules } from '../../metadata/apply-command';
 import { decodeCommand, encodeCommand, type MetadataCommand } from '../../metadata/metadata-commands';
-import { EMPTY_METADATA_STATE, replicasOf, toTopicMetadata, type BrokerInfo, type MetadataState, type PartitionAssignment } from '../../metadata/metadata-state';
+import { EMPTY_METADATA_STATE, replicasOf, type BrokerInfo, type MetadataState, type PartitionAssignment, type TopicState } from '../../metadata/metadata-state';
 import { topicConfigStrings } from '../../metadata/topic-config';
 import type { TopicChange, TopicMetadata, TopicRegistry } from '../../metadata/topic-registry';
-import type { CommandMachine, CommandOutcome, MetadataGroup } from './metadata-group';
+import type { CommandMachine, MetadataGroup } from './metadata-group';
 import { quoteInput } from '../client-message';
 
 export class ClusterTopicRegistry implements TopicRegistry, CommandMachine {
@@ -150,4 +150,16 @@ function topicChanges(before: MetadataState, after: MetadataState): TopicChange[
     if (!after.topics.has(name)) changes.push({ type: 'deleted', topic: toTopicMetadata(topic) });
   }
   return changes;
+}
+
+/** A topic of the metadata state as the TopicRegistry interface shows it. */
+function toTopicMetadata(topic: TopicState): TopicMetadata {
+  return {
+    name: topic.name,
+    partitions: topic.partitions.length,
+    replicationFactor: topic.replicationFactor,
+    internal: topic.internal,
+    config: topic.config,
+    createdAtMs: topic.createdAtMs,
+  };
 }

@@ -3,7 +3,8 @@
 // ControllerDuties (on the metadata leader): every broker of the cluster definition is
 // registered; the internal offsets topic exists once all of them are; every registered broker is
 // a member of the metadata Raft group — a learner first, promoted to voter while the group has
-// fewer than five (DESIGN §6), so that a broker that joined later receives the metadata.
+// fewer than five (docs/architecture.md, "Replication (cluster mode)"), so that a broker that
+// joined later receives the metadata.
 // Re-checked whenever metadata is applied and on a timer (leadership may move at any time).
 //
 // JoinRequester (on a broker started with --join): asks the brokers of its definition to
@@ -22,7 +23,7 @@ import type { ClusterTopicRegistry } from './cluster-registry';
 import type { Forwarder } from './forwarder';
 import type { MetadataGroup } from './metadata-group';
 
-/** Voters of the metadata group; further brokers are learners (DESIGN §6). */
+/** Voters of the metadata group; further brokers are learners (docs/architecture.md, "Metadata"). */
 export const MAX_METADATA_VOTERS = 5;
 const DUTY_INTERVAL_MS = 500;
 const JOIN_RETRY_MS = 1000;

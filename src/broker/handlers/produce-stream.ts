@@ -6,7 +6,8 @@
 // for a client that does not read them (until the call drains), and while the broker's in-flight
 // budget is exhausted. A paused stream leaves the client's requests in its HTTP/2 window, so the
 // client is slowed by flow control instead of filling the broker's memory
-// (docs/architecture.md, "Memory held for clients").
+// (docs/architecture.md, "Memory held for clients"). The order rests on handleProduce calling
+// partition.produce before it returns; test/broker/produce-order.test.ts fails on an await there.
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { withClientMessages } from '../client-message';
 import type { BrokerContext } from '../context';

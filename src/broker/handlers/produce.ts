@@ -23,6 +23,12 @@ export interface ProducePartitionResult {
   leaderHint: string;
 }
 
+/**
+ * Hands every partition's batch to partition.produce before it returns: no await may come before
+ * that. ProduceStream's arrival order is the append order only because of it, so an ACL or quota
+ * check that awaits must come after the hand-off or keep the order itself
+ * (test/broker/produce-order.test.ts fails on an await before the hand-off).
+ */
 export async function handleProduce(ctx: BrokerContext, request: ProduceRequestMessage): Promise<{ partitions: ProducePartitionResult[] }> {
   const acks = ACKS_BY_WIRE[request.acks];
   if (!acks) throw invalidArgument(`acks ${request.acks} is invalid: use ACKS_ALL (0), ACKS_LEADER (1) or ACKS_NONE (2)`);
@@ -68,6 +74,7 @@ async function producePartition(ctx: BrokerContext, request: ProducePartitionMes
   if (!scan.ok) return fail(ErrorCode.INVALID_RECORD, `${scan.reason} (partition ${topic}/${index})`);
   const { summary } = scan;
 
+  // Synchronous up to here (see handleProduce): the first await comes after the hand-off.
   const produced = partition.produce({
     batch,
     acks,

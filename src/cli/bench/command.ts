@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatCompareMarkdown, formatCompareTable } from './compare-table';
+import { PEER_DRIVERS_MODULE, withPeerDrivers } from './drivers/open-driver';
 import { parseHostPort, type DriverConfig } from './drivers/types';
 import { KEY_DISTRIBUTIONS, type KeyDistribution } from './keys';
 import { buildReport, type Acks, type BenchReport, type RunResult, type WorkloadKind, type WorkloadSpec } from './result';
@@ -24,6 +25,7 @@ interface CommonOptions {
   brokers?: string;
   natsUrl: string;
   redisUrl: string;
+  peerDrivers?: string;
   replicationFactor: number;
   topic?: string;
   recordSize: number;
@@ -53,6 +55,7 @@ function withCommonOptions(command: Command): Command {
     .option('--brokers <list>', 'Sluice brokers, comma-separated host:port (env SLUICE_BROKERS, default 127.0.0.1:9092)')
     .option('--nats-url <list>', 'NATS servers (with --system nats), comma-separated', '127.0.0.1:4222')
     .option('--redis-url <host:port>', 'Redis server (with --system redis)', '127.0.0.1:6379')
+    .option('--peer-drivers <module>', `drivers of the peer systems nats and redis, which are not part of sluice (${PEER_DRIVERS_MODULE})`)
     .option('--replication-factor <n>', 'replicas of a created topic', positiveInt('replication factor'), 1)
     .option('--topic <name>', 'topic to use (created if missing); default: a fresh topic per run')
     .option('--record-size <bytes>', 'record value size (>= 8: the first 8 bytes carry the send time)', parseRecordSize, 100)
@@ -80,8 +83,8 @@ function driverConfig(o: CommonOptions): DriverConfig {
   const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
   switch (o.system) {
     case 'sluice': return { system: 'sluice', brokers: list(o.brokers ?? process.env.SLUICE_BROKERS ?? '127.0.0.1:9092'), replicationFactor: o.replicationFactor };
-    case 'nats': return { system: 'nats', servers: list(o.natsUrl), replicas: o.replicationFactor };
-    case 'redis': { const { host, port } = parseHostPort(o.redisUrl, 6379); return { system: 'redis', host, port }; }
+    case 'nats': return withPeerDrivers({ system: 'nats', servers: list(o.natsUrl), replicas: o.replicationFactor }, o.peerDrivers);
+    case 'redis': { const { host, port } = parseHostPort(o.redisUrl, 6379); return withPeerDrivers({ system: 'redis', host, port }, o.peerDrivers); }
   }
 }
 
@@ -278,7 +281,8 @@ function compareCommand(): Command {
       const only = o.steps?.split(',').map((s) => s.trim()).filter(Boolean);
       const steps = compareSuite(specFrom('produce', o), scale).filter((s) => !only || only.includes(s.name));
       if (steps.length === 0) throw new InvalidArgumentError(`--steps matched no step: use ${compareSuite(DEFAULT_SPEC, scale).map((s) => s.name).join(', ')}`);
-      const results = await runSuite(o.target, steps, {
+      const targets = o.target.map((t) => ({ ...t, driver: withPeerDrivers(t.driver, o.peerDrivers) }));
+      const results = await runSuite(targets, steps, {
         scale,
         progress: o.progress,
         pacedRuns: o.e2eRuns,

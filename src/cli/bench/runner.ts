@@ -4,7 +4,8 @@
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { openDriver, type DriverConfig } from './drivers/types';
+import { openDriver } from './drivers/open-driver';
+import type { DriverConfig } from './drivers/types';
 import { newLatencyHistogram, decodeHistogram, percentileCurve, summarizeLatency } from './latency';
 import { rates, type RunResult, type TimelinePoint, type WorkloadSpec } from './result';
 import { formatProgressLine } from './table';

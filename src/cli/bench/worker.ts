@@ -1,7 +1,8 @@
 // Entry point of a bench worker thread: one producer or one consumer driving one system.
 import { parentPort, workerData } from 'node:worker_threads';
 import { randomFillSync } from 'node:crypto';
-import { openDriver, type BenchDriver } from './drivers/types';
+import { openDriver } from './drivers/open-driver';
+import type { BenchDriver } from './drivers/types';
 import { KeyChooser } from './keys';
 import { encodeHistogram, newLatencyHistogram, recordLatencyNs } from './latency';
 import { PacingSchedule, sendOnSchedule, sleepUntilNs } from './pacing';

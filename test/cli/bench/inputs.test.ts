@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTarget } from '../../../src/cli/bench/command';
+import { openDriver, withPeerDrivers } from '../../../src/cli/bench/drivers/open-driver';
 import { parseBytes, parseDurationMs, positiveBytes, parseRecordSize } from '../../../src/cli/bench/command-support';
 import { fnv1a, KeyChooser } from '../../../src/cli/bench/keys';
 import { summarizeCpuProfile } from '../../../src/cli/bench/profile-summary';
@@ -92,6 +93,18 @@ describe('bench inputs and plans', () => {
     });
     assert.deepEqual(parseTarget('nats-r3|nats-r3|127.0.0.1:1,127.0.0.1:2|x').driver, { system: 'nats', servers: ['127.0.0.1:1', '127.0.0.1:2'], replicas: 3 });
     assert.throws(() => parseTarget('kafka|kafka|127.0.0.1:9092|x'), /unknown system 'kafka'/);
+  });
+
+  it("loads a peer's driver only from the module --peer-drivers names (sluice does not carry peer clients)", async () => {
+    const redis = parseTarget('r|redis|127.0.0.1:1|x').driver;
+    assert.throws(() => withPeerDrivers(redis, undefined), /system 'redis' is a peer of the comparison, whose driver is not part of sluice: pass --peer-drivers dist\/scripts\/bench-compare\/peer-drivers.js/);
+    await assert.rejects(openDriver(redis), /pass --peer-drivers/);
+    const sluice = parseTarget('s|sluice|127.0.0.1:1|x').driver;
+    assert.equal(withPeerDrivers(sluice, undefined), sluice);
+    const withModule = withPeerDrivers(redis, 'some/module.js');
+    assert.equal(withModule.system === 'redis' && withModule.driverModule, join(process.cwd(), 'some/module.js'));
+    const notADriverModule = withPeerDrivers(redis, join(__dirname, 'inputs.test.js'));
+    await assert.rejects(openDriver(notADriverModule), /does not export openPeerDriver\(config\)/);
   });
 
   it('parses the topic configs of a Sluice target and refuses them elsewhere', () => {

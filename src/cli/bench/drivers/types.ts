@@ -12,8 +12,21 @@ export type DriverConfig =
       /** Configs of the topic the driver creates (e.g. flush.policy=interval); defaults when absent. */
       readonly topicConfigs?: Readonly<Record<string, string>>;
     }
-  | { readonly system: 'nats'; readonly servers: readonly string[]; readonly replicas: number }
-  | { readonly system: 'redis'; readonly host: string; readonly port: number };
+  | PeerDriverConfig;
+
+/**
+ * A peer system of the comparison. Its driver is not part of Sluice (its client is a dev
+ * dependency): it lives with the comparison in scripts/bench-compare/ and is loaded from
+ * `driverModule`, which `--peer-drivers` sets (open-driver.ts).
+ */
+export type PeerDriverConfig =
+  | { readonly system: 'nats'; readonly servers: readonly string[]; readonly replicas: number; readonly driverModule?: string }
+  | { readonly system: 'redis'; readonly host: string; readonly port: number; readonly driverModule?: string };
+
+/** What the module named by `driverModule` exports (scripts/bench-compare/peer-drivers.ts). */
+export interface PeerDriverModule {
+  openPeerDriver(config: PeerDriverConfig): Promise<BenchDriver>;
+}
 
 export interface ProducerTuning {
   readonly acks: Acks;
@@ -56,17 +69,6 @@ export interface BenchConsumer {
   start(topic: string, partitions: readonly number[], onBatch: BatchHandler): Promise<void>;
   /** Stops reading; resolves once no more batches will be delivered. Safe to call twice. */
   stop(): Promise<void>;
-}
-
-export async function openDriver(config: DriverConfig): Promise<BenchDriver> {
-  switch (config.system) {
-    case 'sluice':
-      return (await import('./sluice-driver')).openSluiceDriver(config);
-    case 'nats':
-      return (await import('./nats-driver')).openNatsDriver(config);
-    case 'redis':
-      return (await import('./redis-driver')).openRedisDriver(config);
-  }
 }
 
 /** Parses "host:port" (IPv4 or a name); throws with the accepted form. */

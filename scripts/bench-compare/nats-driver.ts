@@ -7,7 +7,7 @@
 // stream leader (and replicated to a quorum when replicas > 1)"; by default JetStream does not
 // fsync before acknowledging.
 import { AckPolicy, connect, createInbox, DeliverPolicy, nanos, RetentionPolicy, StorageType, type ConsumerMessages, type NatsConnection } from 'nats';
-import type { BatchHandler, BenchConsumer, BenchDriver, BenchProducer, DriverConfig, SendDone } from './types';
+import type { BatchHandler, BenchConsumer, BenchDriver, BenchProducer, DriverConfig, SendDone } from '../../src/cli/bench/drivers/types';
 
 type NatsConfig = Extract<DriverConfig, { system: 'nats' }>;
 

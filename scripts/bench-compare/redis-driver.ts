@@ -3,7 +3,7 @@
 // Redis recommends for throughput); consuming is XREAD in batches over all assigned streams.
 // Durability depends on the server's appendonly/appendfsync settings, not on the client.
 import Redis from 'ioredis';
-import type { BatchHandler, BenchConsumer, BenchDriver, BenchProducer, DriverConfig } from './types';
+import type { BatchHandler, BenchConsumer, BenchDriver, BenchProducer, DriverConfig } from '../../src/cli/bench/drivers/types';
 
 const READ_COUNT = 5000;
 const READ_BLOCK_MS = 100;
