@@ -1,7 +1,6 @@
 // Setting names a config file may use. A misspelled one (`grpcPrt`) would otherwise be ignored
 // silently and the broker would run with the default; it is refused by name instead, with the
 // nearest known name (topic configs are checked the same way, src/metadata/topic-config.ts).
-import type { BrokerConfigFile } from './config';
 
 /** Names at each level of a config file; `nested` maps a setting to the names inside it (objects checked by name). */
 export interface SettingNames {
@@ -10,7 +9,7 @@ export interface SettingNames {
 }
 
 /** Throws naming the first setting of `file` that `known` does not list. `file` came from JSON.parse. */
-export function checkSettingNames(file: unknown, known: SettingNames, path: string): asserts file is BrokerConfigFile {
+export function checkSettingNames(file: unknown, known: SettingNames, path: string): asserts file is Record<string, unknown> {
   if (typeof file !== 'object' || file === null || Array.isArray(file)) throw new Error(`config file ${path} must hold a JSON object of settings`);
   checkLevel(file as Record<string, unknown>, known, '', path);
 }

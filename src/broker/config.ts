@@ -149,7 +149,7 @@ export function loadConfigFile(path: string): BrokerConfigFile {
     throw new Error(`config file ${path} is not valid JSON: ${(error as Error).message}`);
   }
   checkSettingNames(parsed, CONFIG_FILE_NAMES, path);
-  return parsed;
+  return parsed as BrokerConfigFile;
 }
 
 const CLUSTER_SETTING_NAMES: readonly (keyof ClusterSettings)[] = ['clusterId', 'brokers', 'raftTickMs', 'electionTimeoutTicks', 'join'];

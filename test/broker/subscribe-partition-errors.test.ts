@@ -3,6 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../src/common/errors';
+import { until } from '../until';
 import { rawClient, startBrokerFixture, type BrokerFixture } from './broker-fixture';
 
 describe('broker: Subscribe with a failing partition', () => {
@@ -29,9 +30,9 @@ describe('broker: Subscribe with a failing partition', () => {
       stream.on('end', () => (ended = true));
       stream.on('error', () => undefined);
       const values = (): string[] => pushes.flatMap((p) => p.partitions.filter((r: any) => r.partition === 0).flatMap((r: any) => r.batches.map((b: any) => b.batch.records[0].value.toString())));
-      for (const deadline = Date.now() + 10_000; values().length < 1 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
+      await until(() => values().length >= 1, 'the first record pushed');
       await produce('second');
-      for (const deadline = Date.now() + 10_000; values().length < 2 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
+      await until(() => values().length >= 2, 'the second record pushed');
       assert.deepEqual(values(), ['first', 'second']);
       const errors = pushes.flatMap((p) => p.partitions.filter((r: any) => r.errorCode !== ErrorCode.NONE));
       assert.equal(errors.length, 1, 'the failing partition is reported once');

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { resolve } from 'node:path';
 import { FakeBroker } from '../client/fake-broker';
-import { until } from '../replication/replica-harness';
+import { until } from '../until';
 import { sluice } from './run-cli';
 
 const MAIN = resolve(__dirname, '../../src/cli/main.js');

@@ -2,7 +2,7 @@
 // partitions without one for a moment), unless --no-wait says not to.
 import { strict as assert } from 'node:assert';
 import { FakeCluster } from '../client/fake-broker';
-import { until } from '../replication/replica-harness';
+import { until } from '../until';
 import { sluice } from './run-cli';
 
 describe('sluice topic create waits for leaders (fake cluster)', () => {

@@ -11,8 +11,8 @@ import type { GroupDriver, GroupStateMachine } from '../../replication/group-dri
 import { encodeEntryData, PREFIX_BYTES } from '../../replication/partition-entry';
 import { ProposalTracker, type TrackedProposal } from '../../replication/proposal-tracker';
 import type { EntryHeader } from '../../storage/types';
+import type { CommandOutcome } from '../../metadata/apply-command';
 
-export type CommandOutcome = { readonly ok: true } | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
 
 /** The deterministic state machine the commands drive. */
 export interface CommandMachine {
