@@ -41,6 +41,48 @@ function loadRoot(): protobuf.Root {
   return root;
 }
 
+/**
+ * Gives every message of `root` a constructor that sets each field's default value as an own
+ * property. protobufjs alone leaves a field that was absent from the wire on the message's
+ * prototype: reading it works, but a spread or Object.keys loses it, and a proto3 client in any
+ * language leaves fields at their default off the wire (Subscribe once spread its partitions and
+ * lost partition 0 and offset 0). With own defaults a decoded message is a complete object, as
+ * the generated types in src/protocol/generated say it is (docs/protocol-types.md).
+ * Bytes fields default to an empty Buffer (protobufjs uses an empty array), as the types say.
+ * Oneof members stay absent: their presence is their meaning (the protos have none today).
+ * Messages built by create() or fromObject() get the defaults too: encoding one writes default
+ * values explicitly, which every proto3 decoder reads as if they were absent.
+ */
+function giveDefaultsAsOwnProperties(root: protobuf.Root): void {
+  for (const type of messageTypes(root)) {
+    const defaults: Record<string, unknown> = {};
+    const gen = protobuf.util.codegen(['p'], type.name);
+    for (const field of type.fieldsArray) {
+      field.resolve();
+      const property = protobuf.util.safeProp(field.name);
+      if (field.map) gen('this%s={}', property);
+      else if (field.repeated) gen('this%s=[]', property);
+      else if (!field.partOf) {
+        defaults[field.name] = field.type === 'bytes' ? EMPTY_BYTES : field.defaultValue;
+        gen('this%s=d%s', property, property);
+      }
+    }
+    // From here as protobufjs's own generated constructor: copy the given properties.
+    gen('if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")')('this[ks[i]]=p[ks[i]]');
+    type.ctor = (gen as (scope: object) => Function)({ d: defaults }) as protobuf.Constructor<object>;
+  }
+}
+
+/** Shared by every absent bytes field: a zero-length Buffer cannot be changed. */
+const EMPTY_BYTES = Buffer.alloc(0);
+
+function messageTypes(ns: protobuf.NamespaceBase): protobuf.Type[] {
+  return ns.nestedArray.flatMap((nested) => {
+    const inner = nested instanceof protobuf.Type || nested instanceof protobuf.Namespace ? messageTypes(nested) : [];
+    return nested instanceof protobuf.Type ? [nested, ...inner] : inner;
+  });
+}
+
 let publicRoot: protobuf.Root | undefined;
 let brokerRoot: protobuf.Root | undefined;
 
@@ -60,8 +102,11 @@ export function raftProtoRoot(): protobuf.Root {
 
 /** The proto as clients see it: RecordBatch fields are typed messages. */
 export function publicProtoRoot(): protobuf.Root {
-  publicRoot ??= loadRoot();
-  return publicRoot;
+  if (publicRoot) return publicRoot;
+  const root = loadRoot();
+  giveDefaultsAsOwnProperties(root);
+  publicRoot = root;
+  return root;
 }
 
 /** The broker's view: RecordBatch fields are `bytes`, so batches stay opaque buffers. */
@@ -76,6 +121,7 @@ export function brokerProtoRoot(): protobuf.Root {
     type.add(new protobuf.Field(fieldName, old.id, 'bytes'));
   }
   root.resolveAll();
+  giveDefaultsAsOwnProperties(root);
   brokerRoot = root;
   return root;
 }
