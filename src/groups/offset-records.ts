@@ -25,16 +25,14 @@ interface OffsetValue {
 
 export function encodeOffsetBatch(records: readonly OffsetCommitRecord[], nowMs: number): Buffer {
   const type = publicProtoRoot().lookupType('sluice.v1.RecordBatch');
-  // A plain object, not fromObject(): a built message carries every default as an own property
-  // (proto-root.ts) and would write them all; these bytes stay as they always were.
-  const message = {
+  const message = type.fromObject({
     baseTimestampMs: nowMs,
     maxTimestampMs: nowMs,
     records: records.map((r) => ({
       key: Buffer.from(JSON.stringify({ g: r.groupId, t: r.topic, p: r.partition } satisfies OffsetKey)),
       value: Buffer.from(JSON.stringify({ o: r.offset, m: r.metadata, ts: r.commitTimeMs } satisfies OffsetValue)),
     })),
-  };
+  });
   return Buffer.from(type.encode(message).finish());
 }
 

@@ -42,34 +42,36 @@ function loadRoot(): protobuf.Root {
 }
 
 /**
- * Gives every message of `root` a constructor that sets each field's default value as an own
- * property. protobufjs alone leaves a field that was absent from the wire on the message's
- * prototype: reading it works, but a spread or Object.keys loses it, and a proto3 client in any
- * language leaves fields at their default off the wire (Subscribe once spread its partitions and
- * lost partition 0 and offset 0). With own defaults a decoded message is a complete object, as
- * the generated types in src/protocol/generated say it is (docs/protocol-types.md).
+ * Makes every message `root` decodes carry each field's default value as an own property.
+ * protobufjs alone leaves a field that was absent from the wire on the message's prototype:
+ * reading it works, but a spread or Object.keys loses it, and a proto3 client in any language
+ * leaves fields at their default off the wire (Subscribe once spread its partitions and lost
+ * partition 0 and offset 0). With own defaults a decoded message is a complete object, as the
+ * generated types in src/protocol/generated say it is (docs/protocol-types.md).
+ * Only decoding changes: a message built by create() or fromObject() still holds only what it
+ * was given, so encoding it writes no default value explicitly (the broker's batch scanner
+ * refuses a batch that names record_count without compression, even as 0).
  * Bytes fields default to an empty Buffer (protobufjs uses an empty array), as the types say.
  * Oneof members stay absent: their presence is their meaning (the protos have none today).
- * Messages built by create() or fromObject() get the defaults too: encoding one writes default
- * values explicitly, which every proto3 decoder reads as if they were absent.
  */
-function giveDefaultsAsOwnProperties(root: protobuf.Root): void {
+function giveDecodedDefaultsAsOwnProperties(root: protobuf.Root): void {
   for (const type of messageTypes(root)) {
-    const defaults: Record<string, unknown> = {};
-    const gen = protobuf.util.codegen(['p'], type.name);
+    const defaults: [string, unknown][] = [];
     for (const field of type.fieldsArray) {
       field.resolve();
-      const property = protobuf.util.safeProp(field.name);
-      if (field.map) gen('this%s={}', property);
-      else if (field.repeated) gen('this%s=[]', property);
-      else if (!field.partOf) {
-        defaults[field.name] = field.type === 'bytes' ? EMPTY_BYTES : field.defaultValue;
-        gen('this%s=d%s', property, property);
-      }
+      if (field.map || field.repeated || field.partOf) continue; // maps and lists are own already
+      defaults.push([field.name, field.type === 'bytes' ? EMPTY_BYTES : field.defaultValue]);
     }
-    // From here as protobufjs's own generated constructor: copy the given properties.
-    gen('if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")')('this[ks[i]]=p[ks[i]]');
-    type.ctor = (gen as (scope: object) => Function)({ d: defaults }) as protobuf.Constructor<object>;
+    if (defaults.length === 0) continue;
+    // setup() generates the type's decoder as an own property; nested messages are decoded by
+    // their own type's decode, so wrapping each type's covers every level.
+    type.setup();
+    const decode = type.decode;
+    type.decode = function decodeWithDefaults(this: protobuf.Type, reader: protobuf.Reader | Uint8Array, length?: number): protobuf.Message {
+      const message = decode.call(this, reader, length) as unknown as Record<string, unknown>;
+      for (const [name, value] of defaults) if (!Object.prototype.hasOwnProperty.call(message, name)) message[name] = value;
+      return message as unknown as protobuf.Message;
+    };
   }
 }
 
@@ -104,7 +106,7 @@ export function raftProtoRoot(): protobuf.Root {
 export function publicProtoRoot(): protobuf.Root {
   if (publicRoot) return publicRoot;
   const root = loadRoot();
-  giveDefaultsAsOwnProperties(root);
+  giveDecodedDefaultsAsOwnProperties(root);
   publicRoot = root;
   return root;
 }
@@ -121,7 +123,7 @@ export function brokerProtoRoot(): protobuf.Root {
     type.add(new protobuf.Field(fieldName, old.id, 'bytes'));
   }
   root.resolveAll();
-  giveDefaultsAsOwnProperties(root);
+  giveDecodedDefaultsAsOwnProperties(root);
   brokerRoot = root;
   return root;
 }
