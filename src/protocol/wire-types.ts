@@ -25,6 +25,15 @@ export type BytesView<T> = [T] extends [RecordBatch__Output | null]
         ? { [K in keyof T]: BytesView<T[K]> }
         : T;
 
+/** `T` read-only all the way down: a request is read, never changed, by whoever handles it. */
+export type ReadonlyMessage<T> = T extends Buffer
+  ? T
+  : T extends readonly (infer E)[]
+    ? readonly ReadonlyMessage<E>[]
+    : T extends object
+      ? { readonly [K in keyof T]: ReadonlyMessage<T[K]> }
+      : T;
+
 interface Services {
   'sluice.v1.Data': DataDefinition;
   'sluice.v1.Groups': GroupsDefinition;
@@ -35,9 +44,9 @@ interface Services {
 export type MethodName<S extends ServiceName> = Uncapitalize<keyof Services[S] & string>;
 type Method<S extends ServiceName, M extends MethodName<S>> = Services[S][Capitalize<M> & keyof Services[S]];
 
-/** The request of `service.method`: complete, every field present. */
+/** The request of `service.method`: complete, every field present, read-only. */
 export type RequestOf<S extends ServiceName, M extends MethodName<S>> =
-  Method<S, M> extends { requestDeserialize: (bytes: Buffer) => infer Request } ? BytesView<Request> : never;
+  Method<S, M> extends { requestDeserialize: (bytes: Buffer) => infer Request } ? ReadonlyMessage<BytesView<Request>> : never;
 /** The response of `service.method`: complete, every field present. */
 export type ResponseOf<S extends ServiceName, M extends MethodName<S>> =
   Method<S, M> extends { responseDeserialize: (bytes: Buffer) => infer Response } ? BytesView<Response> : never;

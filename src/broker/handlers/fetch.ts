@@ -6,14 +6,19 @@ import { NotLeaderError, type PartitionReplica } from '../../partition/replica';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
 import { validatePartitionList } from './partition-list';
-import type { FetchedBatchMessage, FetchPartitionMessage, FetchPartitionResultMessage, FetchRequestMessage } from '../wire-types';
+import { everyField, type FetchedBatch, type FetchPartition, type FetchPartitionResult, type FetchRequest, type FetchResponse } from '../../protocol/wire-types';
 import type { ReadLease } from '../../storage/read-buffers';
 import { partitionRef } from '../client-message';
 
 const DEFAULT_PARTITION_MAX_BYTES = 1024 * 1024;
 const DEFAULT_REQUEST_MAX_BYTES = 50 * 1024 * 1024;
 
-export function validateFetchPartitions(ctx: BrokerContext, request: 'Fetch' | 'Subscribe', partitions: readonly FetchPartitionMessage[]): void {
+// Every field of a fetch request is read here (a field added to the proto fails tsc until it is
+// handled and named).
+everyField<FetchRequest>()('partitions', 'maxWaitMs', 'minBytes', 'maxBytes');
+everyField<FetchPartition>()('topic', 'partition', 'offset', 'maxBytes');
+
+export function validateFetchPartitions(ctx: BrokerContext, request: 'Fetch' | 'Subscribe', partitions: readonly FetchPartition[]): void {
   validatePartitionList(ctx, request, partitions);
   for (const p of partitions) {
     if (!Number.isSafeInteger(p.offset) || p.offset < 0) {
@@ -22,7 +27,7 @@ export function validateFetchPartitions(ctx: BrokerContext, request: 'Fetch' | '
   }
 }
 
-export async function handleFetch(ctx: BrokerContext, request: FetchRequestMessage, cancelled: AbortSignal): Promise<{ partitions: FetchPartitionResultMessage[] }> {
+export async function handleFetch(ctx: BrokerContext, request: FetchRequest, cancelled: AbortSignal): Promise<FetchResponse> {
   validateFetchPartitions(ctx, 'Fetch', request.partitions);
   const maxWaitMs = request.maxWaitMs;
   if (maxWaitMs > ctx.config.limits.maxFetchWaitMs) {
@@ -49,7 +54,7 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequestMessa
 }
 
 export interface ReadRound {
-  readonly partitions: FetchPartitionResultMessage[];
+  readonly partitions: FetchPartitionResult[];
   readonly bytes: number;
   readonly hasError: boolean;
   /** The next batch would have taken the response past its max_bytes: answer now. */
@@ -63,8 +68,8 @@ export interface ReadRound {
  * read is returned whatever its size (so that a consumer always progresses, as Kafka's
  * fetch.max.bytes). With a lease, the batches read are views into its buffers (see PartitionLog.read).
  */
-export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPartitionMessage[], maxBytes: number, lease?: ReadLease): Promise<ReadRound> {
-  const results: FetchPartitionResultMessage[] = [];
+export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPartition[], maxBytes: number, lease?: ReadLease): Promise<ReadRound> {
+  const results: FetchPartitionResult[] = [];
   const waitOn: ChangeSignal[] = [];
   let bytes = 0;
   let hasError = false;
@@ -92,7 +97,7 @@ export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPar
         continue;
       }
       for (const entry of read.entries) {
-        const batch: FetchedBatchMessage = {
+        const batch: FetchedBatch = {
           baseOffset: entry.header.baseOffset,
           recordCount: entry.header.recordCount,
           leaderEpoch: entry.header.term,
@@ -119,7 +124,7 @@ export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPar
   return { partitions: results, bytes, hasError, full, waitOn };
 }
 
-function emptyResult(request: FetchPartitionMessage, partition: PartitionReplica | undefined): FetchPartitionResultMessage {
+function emptyResult(request: FetchPartition, partition: PartitionReplica | undefined): FetchPartitionResult {
   return {
     topic: request.topic,
     partition: request.partition,
