@@ -56,22 +56,21 @@ function loadRoot(): protobuf.Root {
  */
 function giveDecodedDefaultsAsOwnProperties(root: protobuf.Root): void {
   for (const type of messageTypes(root)) {
-    const defaults: [string, unknown][] = [];
+    const defaults: unknown[] = [];
+    // Generated, as protobufjs generates its own decoders: one test per field, no loop.
+    const gen = protobuf.util.codegen(['r', 'l'], `${type.name}$decodeWithDefaults`)('var m=decode.call(this,r,l)');
     for (const field of type.fieldsArray) {
       field.resolve();
       if (field.map || field.repeated || field.partOf) continue; // maps and lists are own already
-      defaults.push([field.name, field.type === 'bytes' ? EMPTY_BYTES : field.defaultValue]);
+      gen('if(!has.call(m,%j))m%s=d[%i]', field.name, protobuf.util.safeProp(field.name), defaults.length);
+      defaults.push(field.type === 'bytes' ? EMPTY_BYTES : field.defaultValue);
     }
     if (defaults.length === 0) continue;
     // setup() generates the type's decoder as an own property; nested messages are decoded by
     // their own type's decode, so wrapping each type's covers every level.
     type.setup();
-    const decode = type.decode;
-    type.decode = function decodeWithDefaults(this: protobuf.Type, reader: protobuf.Reader | Uint8Array, length?: number): protobuf.Message {
-      const message = decode.call(this, reader, length) as unknown as Record<string, unknown>;
-      for (const [name, value] of defaults) if (!Object.prototype.hasOwnProperty.call(message, name)) message[name] = value;
-      return message as unknown as protobuf.Message;
-    };
+    const scope = { decode: type.decode, has: Object.prototype.hasOwnProperty, d: defaults };
+    type.decode = (gen('return m') as (scope: object) => typeof type.decode)(scope);
   }
 }
 
