@@ -26,7 +26,7 @@ export type BytesView<T> = [T] extends [RecordBatch__Output | null]
         : T;
 
 /** `T` read-only all the way down: a request is read, never changed, by whoever handles it. */
-export type ReadonlyMessage<T> = T extends Buffer
+type ReadonlyMessage<T> = T extends Buffer
   ? T
   : T extends readonly (infer E)[]
     ? readonly ReadonlyMessage<E>[]
@@ -93,6 +93,4 @@ export type TopicResult = ResponseOf<'sluice.v1.Admin', 'createTopics'>['topics'
 export type DescribeTopicsResponse = ResponseOf<'sluice.v1.Admin', 'describeTopics'>;
 export type TopicDescription = DescribeTopicsResponse['topics'][number];
 export type PartitionDescription = TopicDescription['partitions'][number];
-export type DescribeClusterResponse = ResponseOf<'sluice.v1.Admin', 'describeCluster'>;
-export type BrokerDescription = DescribeClusterResponse['brokers'][number];
 export type PartitionReassignment = RequestOf<'sluice.v1.Admin', 'reassignPartitions'>['reassignments'][number];
