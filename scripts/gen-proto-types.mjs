@@ -5,7 +5,7 @@
 // The generator is proto-loader-gen-types from @grpc/proto-loader (an npm dependency already):
 // no protoc, no network.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -38,8 +38,9 @@ try {
       process.exitCode = 1;
     }
   } else {
+    // Copied, not renamed: the temporary directory may be on another filesystem.
     rmSync(outDir, { recursive: true, force: true });
-    renameSync(staging, outDir);
+    cpSync(staging, outDir, { recursive: true });
   }
 } finally {
   rmSync(staging, { recursive: true, force: true });
