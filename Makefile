@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 DATA_DIR ?= ./data
 
-.PHONY: run test build install clean bench bench-compare cluster cluster-down sim cycles chaos fuzz
+.PHONY: run test build install check-proto-types clean bench bench-compare cluster cluster-down sim cycles chaos fuzz
 
 $(NODE_MODULES_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
@@ -11,9 +11,11 @@ $(NODE_MODULES_STAMP): package-lock.json
 
 install: $(NODE_MODULES_STAMP)
 
-# tsc builds incrementally and never deletes: drop compiled files whose source is gone, or a
-# deleted test would still run.
+# The wire types are generated from proto/ first (docs/protocol-types.md). tsc builds
+# incrementally and never deletes: drop compiled files whose source is gone, or a deleted test
+# would still run.
 build: install
+	node scripts/gen-proto-types.mjs
 	npx tsc -p tsconfig.json
 	@find dist -name '*.js' | while read -r f; do s="$${f#dist/}"; [ -f "$${s%.js}.ts" ] || rm -f "$$f" "$$f.map"; done
 
@@ -25,7 +27,11 @@ run: build
 cycles: install
 	npx madge --circular --extensions ts --ts-config tsconfig.json src scripts test
 
-test: build cycles
+# Before build, which regenerates them: the committed generated types must match proto/.
+check-proto-types: install
+	node scripts/gen-proto-types.mjs --check
+
+test: check-proto-types build cycles
 	@bash scripts/ensure-test-packages.sh
 	node scripts/run-tests.mjs
 

@@ -7,6 +7,7 @@ import { SluiceError, ErrorCode } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { brokerProtoRoot, protoDir, PROTO_FILES } from '../protocol/proto-root';
 import { serviceDefinition, SERVICE_NAMES, type ServiceName } from '../protocol/services';
+import type { FetchResponse, MethodName, RequestOf, ResponseOf, SubscribeRequest, ProduceRequest } from '../protocol/wire-types';
 import type { BrokerLimits } from './config';
 import type { BrokerContext } from './context';
 import { listenFailure } from './listen-failure';
@@ -33,7 +34,17 @@ interface StreamLimits {
   readonly waiting: StreamsWaiting;
 }
 
-type UnaryHandler = (request: any, cancelled: AbortSignal, info: { forwarded: boolean }) => unknown;
+interface CallInfo {
+  readonly forwarded: boolean;
+}
+/** Data's streaming methods have wrappers of their own (wrapSubscribe, wrapProduceStream). */
+type UnaryMethod<S extends ServiceName> = Exclude<MethodName<S>, 'subscribe' | 'produceStream'>;
+/** A method's handler, typed by the generated types (src/protocol/wire-types.ts). */
+type Handler<S extends ServiceName, M extends UnaryMethod<S>> = (request: RequestOf<S, M>, cancelled: AbortSignal, info: CallInfo) => ResponseOf<S, M> | Promise<ResponseOf<S, M>>;
+/** A handler for every unary method of every service: an RPC added to a proto fails tsc here until it is served. */
+type UnaryHandlers = { readonly [S in ServiceName]: { readonly [M in UnaryMethod<S>]: Handler<S, M> } };
+/** A handler with its types erased: wrapUnary hands it the request grpc-js decoded for its own method. */
+type UntypedHandler = (request: never, cancelled: AbortSignal, info: CallInfo) => unknown;
 
 export interface GrpcServerHandle {
   readonly port: number;
@@ -56,7 +67,7 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
   const streamLimits = { budget: new InFlightBudget(ctx.config.limits.maxInFlightBytes, ctx.metrics.registry), waiting: new StreamsWaiting(ctx.metrics.registry) };
   const { budget } = streamLimits;
   let boundPort = 0;
-  const unary: Record<ServiceName, Record<string, UnaryHandler>> = {
+  const unary: UnaryHandlers = {
     'sluice.v1.Data': {
       // The hot path: one check and two integer updates for the budget.
       produce: (r) => {
@@ -93,7 +104,7 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
   for (const serviceName of SERVICE_NAMES) {
     let definition = tolerateMalformed(serviceDefinition(root, serviceName));
     const implementation: grpc.UntypedServiceImplementation = {};
-    for (const [name, handler] of Object.entries(unary[serviceName])) {
+    for (const [name, handler] of Object.entries<UntypedHandler>(unary[serviceName])) {
       implementation[name] = wrapUnary(ctx, logger, `${serviceName}/${name}`, handler);
     }
     if (serviceName === 'sluice.v1.Data') {
@@ -148,18 +159,18 @@ function maxResponseBytes(limits: BrokerLimits): number {
 }
 
 /** In a cluster, a metadata change is made by the controller: other brokers forward it there. */
-function viaController(ctx: BrokerContext, method: string, handler: UnaryHandler): UnaryHandler {
+function viaController<M extends UnaryMethod<'sluice.v1.Admin'>>(ctx: BrokerContext, method: M, handler: Handler<'sluice.v1.Admin', M>): Handler<'sluice.v1.Admin', M> {
   return (request, cancelled, info) => {
     const cluster = ctx.cluster;
     if (!cluster || info.forwarded) return handler(request, cancelled, info);
     const leader = cluster.metadataLeader();
     if (leader === ctx.config.nodeId) return handler(request, cancelled, info);
     if (leader === null) throw new RequestError(grpc.status.UNAVAILABLE, 'the cluster has no metadata leader right now (an election is under way): retry');
-    return cluster.forward('sluice.v1.Admin', method, request, leader);
+    return cluster.forward('sluice.v1.Admin', method, request as object, leader) as Promise<ResponseOf<'sluice.v1.Admin', M>>;
   };
 }
 
-function wrapUnary(ctx: BrokerContext, logger: Logger, method: string, handler: UnaryHandler): grpc.handleUnaryCall<unknown, unknown> {
+function wrapUnary(ctx: BrokerContext, logger: Logger, method: string, handler: UntypedHandler): grpc.handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
     const malformed = malformedMessage(call.request, method);
     if (malformed) {
@@ -170,7 +181,7 @@ function wrapUnary(ctx: BrokerContext, logger: Logger, method: string, handler: 
     const cancel = new AbortController();
     call.once('cancelled', () => cancel.abort());
     Promise.resolve()
-      .then(() => handler(call.request, cancel.signal, { forwarded: call.metadata.get(FORWARDED_HEADER).length > 0 }))
+      .then(() => handler(call.request as never, cancel.signal, { forwarded: call.metadata.get(FORWARDED_HEADER).length > 0 }))
       .then(
         (response) => {
           ctx.metrics.requests.inc({ method, status: 'OK' });
@@ -189,11 +200,11 @@ function wrapUnary(ctx: BrokerContext, logger: Logger, method: string, handler: 
 function sendEncodedPushes(definition: grpc.ServiceDefinition): { definition: grpc.ServiceDefinition; encode: EncodePush } {
   const subscribe = definition['subscribe']!;
   const encode = subscribe.responseSerialize as EncodePush;
-  const passEncoded = (value: unknown): Buffer => (Buffer.isBuffer(value) ? value : encode(value as { partitions: unknown[] }));
+  const passEncoded = (value: unknown): Buffer => (Buffer.isBuffer(value) ? value : encode(value as FetchResponse));
   return { definition: { ...definition, subscribe: { ...subscribe, responseSerialize: passEncoded } }, encode };
 }
 
-function wrapSubscribe(ctx: BrokerContext, logger: Logger, encode: EncodePush, limits: StreamLimits): grpc.handleServerStreamingCall<any, unknown> {
+function wrapSubscribe(ctx: BrokerContext, logger: Logger, encode: EncodePush, limits: StreamLimits): grpc.handleServerStreamingCall<SubscribeRequest, unknown> {
   const method = 'sluice.v1.Data/subscribe';
   return (call) => {
     const malformed = malformedMessage(call.request, method);
@@ -217,7 +228,7 @@ function wrapSubscribe(ctx: BrokerContext, logger: Logger, encode: EncodePush, l
   };
 }
 
-function wrapProduceStream(ctx: BrokerContext, logger: Logger, limits: StreamLimits): grpc.handleBidiStreamingCall<any, unknown> {
+function wrapProduceStream(ctx: BrokerContext, logger: Logger, limits: StreamLimits): grpc.handleBidiStreamingCall<ProduceRequest, unknown> {
   const method = 'sluice.v1.Data/produceStream';
   return (call) => {
     handleProduceStream(ctx, call, {

@@ -2,6 +2,8 @@
 // bootstrap broker with the client's retry policy; a per-topic error throws SluiceTopicError
 // (the first one) so that callers never miss a failure.
 import { ErrorCode } from '../common/errors';
+import type { MethodName, RequestOf, ResponseOf, TopicDescription as TopicDescriptionWire, TopicResult as TopicResultWire } from '../protocol/wire-types';
+import { everyField } from '../protocol/wire-types';
 import type { ClientContext } from './client-context';
 import { partitionError, SluiceError, SluiceTopicError } from './errors';
 import { callLeaders } from './leader-requests';
@@ -84,9 +86,13 @@ export interface CommittedOffset {
   readonly commitTimeMs: number;
 }
 
-interface TopicResultWire { name: string; errorCode: number; errorMessage: string }
-
-type TopicDescriptionWire = TopicDescription & TopicResultWire & { partitions: (PartitionDescription & Partial<Pick<PartitionDescription, 'retiring' | 'voters' | 'learners'>>)[] };
+// Every field of a described topic is read below (a field added to the proto fails tsc until it is
+// handled and named); errorCode and errorMessage by throwFirstTopicError.
+everyField<TopicDescriptionWire>()('name', 'errorCode', 'errorMessage', 'internal', 'replicationFactor', 'partitions', 'configs');
+everyField<TopicDescriptionWire['partitions'][number]>()(
+  'partition', 'leaderId', 'replicas', 'leaderEpoch', 'logStartOffset', 'logEndOffset', 'highWatermark', 'sizeBytes', 'retiring', 'voters', 'learners',
+);
+everyField<ResponseOf<'sluice.v1.Admin', 'describeCluster'>['brokers'][number]>()('id', 'host', 'port', 'rack', 'draining');
 
 function toTopicDescription(t: TopicDescriptionWire): TopicDescription {
   return {
@@ -97,7 +103,7 @@ function toTopicDescription(t: TopicDescriptionWire): TopicDescription {
     partitions: t.partitions.map((p) => ({
       partition: p.partition, leaderId: p.leaderId, replicas: [...p.replicas], leaderEpoch: p.leaderEpoch,
       logStartOffset: p.logStartOffset, logEndOffset: p.logEndOffset, highWatermark: p.highWatermark, sizeBytes: p.sizeBytes,
-      retiring: [...(p.retiring ?? [])], voters: [...(p.voters ?? [])], learners: [...(p.learners ?? [])],
+      retiring: [...p.retiring], voters: [...p.voters], learners: [...p.learners],
     })),
   };
 }
@@ -110,7 +116,7 @@ export class Admin {
   async disconnect(): Promise<void> {}
 
   async createTopics(topics: readonly TopicSpec[], options: { validateOnly?: boolean } = {}): Promise<void> {
-    const response = await this.call<{ topics: TopicResultWire[] }>('sluice.v1.Admin', 'createTopics', {
+    const response = await this.call('sluice.v1.Admin', 'createTopics', {
       topics: topics.map((t) => ({ name: t.name, partitions: t.partitions ?? 0, replicationFactor: t.replicationFactor ?? 0, configs: { ...t.configs } })),
       validateOnly: options.validateOnly ?? false,
     });
@@ -118,13 +124,13 @@ export class Admin {
   }
 
   async deleteTopics(names: readonly string[]): Promise<void> {
-    const response = await this.call<{ topics: TopicResultWire[] }>('sluice.v1.Admin', 'deleteTopics', { names });
+    const response = await this.call('sluice.v1.Admin', 'deleteTopics', { names });
     for (const name of names) this.context.metadata.forgetTopic(name);
     throwFirstTopicError(response.topics);
   }
 
   async listTopics(options: { includeInternal?: boolean } = {}): Promise<TopicListing[]> {
-    const response = await this.call<{ topics: TopicListing[] }>('sluice.v1.Admin', 'listTopics', { includeInternal: options.includeInternal ?? false });
+    const response = await this.call('sluice.v1.Admin', 'listTopics', { includeInternal: options.includeInternal ?? false });
     return response.topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, internal: t.internal }));
   }
 
@@ -135,7 +141,7 @@ export class Admin {
    * their leader, or at a replica when the first answer names none.
    */
   async describeTopics(names: readonly string[] = []): Promise<TopicDescription[]> {
-    const response = await this.call<{ topics: TopicDescriptionWire[] }>('sluice.v1.Admin', 'describeTopics', { names });
+    const response = await this.call('sluice.v1.Admin', 'describeTopics', { names });
     throwFirstTopicError(response.topics);
     const topics = response.topics.map(toTopicDescription);
     // Addresses from the metadata cache; DescribeCluster only when it lacks a broker.
@@ -149,7 +155,7 @@ export class Admin {
       if (!view) {
         view = addressOf(brokerId).then((address) => address === undefined
           ? undefined
-          : this.context.pool.get(address).call<{ topics: TopicDescriptionWire[] }>('sluice.v1.Admin', 'describeTopics', { names: [topic] }, this.context.requestTimeoutMs)
+          : this.context.pool.get(address).call('sluice.v1.Admin', 'describeTopics', { names: [topic] }, this.context.requestTimeoutMs)
             .then((r) => (r.topics[0] && r.topics[0].errorCode === ErrorCode.NONE ? toTopicDescription(r.topics[0]) : undefined), () => undefined));
         views.set(key, view);
       }
@@ -181,14 +187,14 @@ export class Admin {
   }
 
   async alterConfigs(topic: string, change: { set?: Readonly<Record<string, string>>; delete?: readonly string[]; validateOnly?: boolean }): Promise<void> {
-    const response = await this.call<{ errorCode: number; errorMessage: string }>('sluice.v1.Admin', 'alterConfigs', {
+    const response = await this.call('sluice.v1.Admin', 'alterConfigs', {
       topic, set: { ...change.set }, delete: [...(change.delete ?? [])], validateOnly: change.validateOnly ?? false,
     });
     throwFirstTopicError([{ name: topic, ...response }]);
   }
 
   async createPartitions(topic: string, totalCount: number, options: { validateOnly?: boolean } = {}): Promise<void> {
-    const response = await this.call<{ errorCode: number; errorMessage: string }>('sluice.v1.Admin', 'createPartitions', {
+    const response = await this.call('sluice.v1.Admin', 'createPartitions', {
       topic, totalCount, validateOnly: options.validateOnly ?? false,
     });
     this.context.metadata.forgetTopic(topic);
@@ -209,11 +215,11 @@ export class Admin {
   }
 
   async describeCluster(): Promise<ClusterDescription> {
-    const response = await this.call<ClusterDescription>('sluice.v1.Admin', 'describeCluster', {});
+    const response = await this.call('sluice.v1.Admin', 'describeCluster', {});
     return {
       clusterId: response.clusterId,
       controllerId: response.controllerId,
-      brokers: response.brokers.map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack, draining: b.draining ?? false })),
+      brokers: response.brokers.map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack, draining: b.draining })),
     };
   }
 
@@ -222,7 +228,7 @@ export class Admin {
    * each partition then moves in the background — `describeTopics` shows `retiring` until done.
    */
   async reassignPartitions(reassignments: readonly PartitionReassignment[], options: { validateOnly?: boolean } = {}): Promise<void> {
-    const response = await this.call<{ results: (PartitionReassignment & { errorCode: number; errorMessage: string })[] }>('sluice.v1.Admin', 'reassignPartitions', {
+    const response = await this.call('sluice.v1.Admin', 'reassignPartitions', {
       reassignments: reassignments.map((r) => ({ topic: r.topic, partition: r.partition, replicas: [...r.replicas] })),
       validateOnly: options.validateOnly ?? false,
     });
@@ -237,7 +243,7 @@ export class Admin {
    * `undrain` lets it take new replicas again. Answers the moves (made, or planned with validateOnly).
    */
   async drainBroker(brokerId: number, options: { undrain?: boolean; validateOnly?: boolean } = {}): Promise<PartitionReassignment[]> {
-    const response = await this.call<{ errorCode: number; errorMessage: string; moves: PartitionReassignment[] }>('sluice.v1.Admin', 'drainBroker', {
+    const response = await this.call('sluice.v1.Admin', 'drainBroker', {
       brokerId, undrain: options.undrain ?? false, validateOnly: options.validateOnly ?? false,
     });
     if (response.errorCode !== ErrorCode.NONE) {
@@ -248,7 +254,7 @@ export class Admin {
 
   /** Resolves offsets; throws SluicePartitionError for the first partition that failed. */
   async listOffsets(queries: readonly ListOffsetsQuery[]): Promise<ListOffsetsResult[]> {
-    const answers = await callLeaders<{ topic: string; partition: number; timestampMs: number }, ListOffsetsResult & { timestampMs: number; errorCode: number; errorMessage: string }>(
+    const answers = await callLeaders(
       this.context, 'listOffsets', queries.map((q) => ({ topic: q.topic, partition: q.partition, timestampMs: q.timestamp })),
     );
     return answers.map((p) => {
@@ -259,7 +265,7 @@ export class Admin {
 
   /** A group's committed offsets (every partition it committed when `partitions` is omitted). */
   async fetchOffsets(groupId: string, partitions: readonly { topic: string; partition: number }[] = []): Promise<CommittedOffset[]> {
-    const response = await this.context.callGroups<{ partitions: (CommittedOffset & { errorCode: number; errorMessage: string })[] }>(
+    const response = await this.context.callGroups(
       'fetchOffsets', { groupId, partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition })) },
     );
     return response.partitions.map((p) => {
@@ -269,16 +275,16 @@ export class Admin {
   }
 
   async listGroups(): Promise<string[]> {
-    const response = await this.call<{ groupIds: string[] }>('sluice.v1.Groups', 'listGroups', {});
+    const response = await this.call('sluice.v1.Groups', 'listGroups', {});
     return [...response.groupIds];
   }
 
-  private call<T>(service: 'sluice.v1.Data' | 'sluice.v1.Groups' | 'sluice.v1.Admin', method: string, request: unknown): Promise<T> {
-    return this.context.callWithRetries<T>(service, method, request);
+  private call<S extends 'sluice.v1.Groups' | 'sluice.v1.Admin', M extends MethodName<S>>(service: S, method: M, request: RequestOf<S, M>): Promise<ResponseOf<S, M>> {
+    return this.context.callWithRetries(service, method, request);
   }
 }
 
-function throwFirstTopicError(results: readonly TopicResultWire[]): void {
+function throwFirstTopicError(results: readonly Pick<TopicResultWire, 'name' | 'errorCode' | 'errorMessage'>[]): void {
   for (const result of results) {
     if (result.errorCode !== ErrorCode.NONE) throw new SluiceTopicError(result.errorCode, result.name, result.errorMessage);
   }

@@ -1,5 +1,7 @@
 // What producers, consumers and admins of one SluiceClient share: connections, metadata, limits.
 import { ErrorCode, SluiceError } from '../common/errors';
+import type { ServiceName } from '../protocol/services';
+import type { CommitOffsetsResponse, FetchOffsetsResponse, MethodName, RequestOf, ResponseOf } from '../protocol/wire-types';
 import { ConnectionPool, type BrokerConnection } from './connection-pool';
 import { partitionError, SluiceClientStateError, SluiceConnectionError } from './errors';
 import { MetadataCache } from './metadata-cache';
@@ -43,8 +45,8 @@ export class ClientContext {
   }
 
   /** Calls a method on any live broker with retries; an unreachable broker is avoided and the next one tried. */
-  callWithRetries<T>(service: 'sluice.v1.Data' | 'sluice.v1.Groups' | 'sluice.v1.Admin', method: string, request: unknown): Promise<T> {
-    return this.withRetries(() => this.bootstrap().call<T>(service, method, request, this.requestTimeoutMs));
+  callWithRetries<S extends ServiceName, M extends MethodName<S>>(service: S, method: M, request: RequestOf<S, M>): Promise<ResponseOf<S, M>> {
+    return this.withRetries(() => this.bootstrap().call(service, method, request, this.requestTimeoutMs));
   }
 
   /**
@@ -52,11 +54,13 @@ export class ClientContext {
    * that answers NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE for a partition is left for the
    * next one. Other per-partition errors are the caller's to read.
    */
-  callGroups<T extends { partitions: readonly { topic: string; partition: number; errorCode: number; errorMessage: string }[] }>(method: string, request: unknown): Promise<T> {
+  callGroups<M extends 'commitOffsets' | 'fetchOffsets'>(method: M, request: RequestOf<'sluice.v1.Groups', M>): Promise<ResponseOf<'sluice.v1.Groups', M>> {
     return this.withRetries(async () => {
       const address = this.metadata.anyBrokerAddress();
-      const response = await this.pool.get(address).call<T>('sluice.v1.Groups', method, request, this.requestTimeoutMs);
-      const misdirected = response.partitions.find((p) => p.errorCode === ErrorCode.NOT_COORDINATOR || p.errorCode === ErrorCode.COORDINATOR_NOT_AVAILABLE);
+      const response = await this.pool.get(address).call('sluice.v1.Groups', method, request, this.requestTimeoutMs);
+      // Both responses answer per partition (tsc does not narrow a response type still generic in M).
+      const { partitions } = response as CommitOffsetsResponse | FetchOffsetsResponse;
+      const misdirected = partitions.find((p) => p.errorCode === ErrorCode.NOT_COORDINATOR || p.errorCode === ErrorCode.COORDINATOR_NOT_AVAILABLE);
       if (misdirected) {
         // Learn the other brokers first when only the bootstrap list is known.
         if (this.metadata.brokers().size === 0) await this.metadata.refresh().catch(() => undefined);

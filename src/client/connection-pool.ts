@@ -5,6 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { brokerProtoRoot } from '../protocol/proto-root';
 import { serviceDefinition, type ServiceName } from '../protocol/services';
+import type { FetchResponse, MethodName, ProduceRequest, ProduceResponse, RequestOf, ResponseOf, SubscribeRequest } from '../protocol/wire-types';
 import { fromGrpcError, SluiceClientStateError, type SluiceError } from './errors';
 import { ProduceStreamSession } from './produce-stream';
 
@@ -60,13 +61,13 @@ export class BrokerConnection {
     });
     this.stubs.set('sluice.v1.Data', data);
     this.channel = data.getChannel() as grpc.Channel;
-    this.produceStream = new ProduceStreamSession(address, () => (data as unknown as { produceStream(): grpc.ClientDuplexStream<unknown, unknown> }).produceStream());
+    this.produceStream = new ProduceStreamSession(address, () => (data as unknown as { produceStream(): grpc.ClientDuplexStream<ProduceRequest, ProduceResponse> }).produceStream());
   }
 
   /** Produce over this connection's ordered stream: requests are appended in the order sent. */
-  produce<T>(request: object, timeoutMs: number): Promise<T> {
+  produce(request: Omit<ProduceRequest, 'correlationId'>, timeoutMs: number): Promise<ProduceResponse> {
     if (this.closed) return Promise.reject(new SluiceClientStateError(`the connection to ${this.address} is closed`));
-    return this.produceStream.send<T>(request, timeoutMs);
+    return this.produceStream.send(request, timeoutMs);
   }
 
   private stub(service: ServiceName): grpc.Client {
@@ -78,13 +79,18 @@ export class BrokerConnection {
     return stub;
   }
 
-  /** Calls `service.method(request)`; rejects with a SluiceError. `timeoutMs` is the deadline. */
-  call<T>(service: ServiceName, method: string, request: unknown, timeoutMs: number): Promise<T> {
-    return this.start<T>(service, method, request, timeoutMs).response;
+  /**
+   * Calls `service.method(request)`; rejects with a SluiceError. `timeoutMs` is the deadline. The
+   * request carries every field of its message (src/protocol/wire-types.ts), so a field added to
+   * the proto fails tsc where requests are built until the client sets it.
+   */
+  call<S extends ServiceName, M extends MethodName<S>>(service: S, method: M, request: RequestOf<S, M>, timeoutMs: number): Promise<ResponseOf<S, M>> {
+    return this.start(service, method, request, timeoutMs).response;
   }
 
   /** Like `call`, but returns a handle that can cancel the call (its promise then rejects). */
-  start<T>(service: ServiceName, method: string, request: unknown, timeoutMs: number): CancellableCall<T> {
+  start<S extends ServiceName, M extends MethodName<S>>(service: S, method: M, request: RequestOf<S, M>, timeoutMs: number): CancellableCall<ResponseOf<S, M>> {
+    type T = ResponseOf<S, M>;
     if (this.closed) {
       return { response: Promise.reject(new SluiceClientStateError(`the connection to ${this.address} is closed`)), cancel: () => {} };
     }
@@ -105,12 +111,12 @@ export class BrokerConnection {
    * Opens a server stream (Data.Subscribe): `onMessage` for each pushed response, then exactly one
    * `onEnd` — with the error unless the stream ended normally or was cancelled through the handle.
    */
-  subscribe<T>(request: unknown, onMessage: (message: T) => void, onEnd: (error?: SluiceError) => void): SubscribeHandle {
+  subscribe(request: SubscribeRequest, onMessage: (message: FetchResponse) => void, onEnd: (error?: SluiceError) => void): SubscribeHandle {
     if (this.closed) {
       onEnd(new SluiceClientStateError(`the connection to ${this.address} is closed`));
       return { cancel: () => {}, pause: () => {}, resume: () => {} };
     }
-    const stub = this.stub('sluice.v1.Data') as unknown as { subscribe(request: unknown): grpc.ClientReadableStream<T> };
+    const stub = this.stub('sluice.v1.Data') as unknown as { subscribe(request: SubscribeRequest): grpc.ClientReadableStream<FetchResponse> };
     const call = stub.subscribe(request);
     let finished = false;
     let cancelled = false;
@@ -119,7 +125,7 @@ export class BrokerConnection {
       finished = true;
       onEnd(cancelled ? undefined : error);
     };
-    call.on('data', (message: T) => {
+    call.on('data', (message: FetchResponse) => {
       if (!cancelled) onMessage(message);
     });
     call.on('error', (error: grpc.ServiceError) => finish(fromGrpcError(error, this.address, 'Data.Subscribe')));

@@ -7,6 +7,7 @@ import { ErrorCode, SluiceError } from '../common/errors';
 import { partitionKey, type TopicPartition } from '../common/ids';
 import { moduleLogger } from '../common/logger';
 import { decodeBatchWith } from '../protocol/batch-codec';
+import { everyField, type FetchedBatch, type FetchPartitionResult } from '../protocol/wire-types';
 import type { ClientContext } from './client-context';
 import type { CancellableCall } from './connection-pool';
 import { partitionError, SluiceConnectionError, SluiceRequestError, SluiceNotLeaderError, SluiceOffsetOutOfRangeError, SluiceRetriesExhaustedError } from './errors';
@@ -50,25 +51,13 @@ export interface FetcherOptions {
   readonly checkCrcs: boolean;
 }
 
-export interface FetchedBatchWire {
-  baseOffset: number;
-  recordCount: number;
-  leaderEpoch: number;
-  crc32c: number;
-  batch: Buffer;
-}
-
-export interface FetchPartitionResultWire {
-  topic: string;
-  partition: number;
-  errorCode: number;
-  errorMessage: string;
-  highWatermark: number;
-  logStartOffset: number;
-  leaderEpoch: number;
-  batches: FetchedBatchWire[];
-  leaderHint: string;
-}
+// Every field of a fetched partition is read by applyResult (a field added to the proto fails tsc
+// until it is handled and named). A batch's logAppendTimeMs is not: consumed records carry their
+// own timestamps and the broker's append time is not surfaced to the application.
+everyField<FetchPartitionResult>()(
+  'topic', 'partition', 'errorCode', 'errorMessage', 'highWatermark', 'logStartOffset', 'leaderEpoch', 'batches', 'leaderHint',
+);
+everyField<FetchedBatch>()('baseOffset', 'recordCount', 'leaderEpoch', 'crc32c', 'batch', 'logAppendTimeMs');
 
 export class Fetcher {
   private readonly calls = new Set<CancellableCall<unknown>>();
@@ -146,7 +135,7 @@ export class Fetcher {
       minBytes: 1,
       maxBytes: this.options.maxBytes,
     };
-    const call = this.context.pool.get(leader).start<{ partitions: FetchPartitionResultWire[] }>(
+    const call = this.context.pool.get(leader).start(
       'sluice.v1.Data', 'fetch', request, this.context.requestTimeoutMs + this.options.maxWaitMs,
     );
     this.calls.add(call);
@@ -174,7 +163,7 @@ export class Fetcher {
   }
 
   /** Handles one partition's answer; returns a retriable error to back off on, throws a fatal one. */
-  private applyResult(cursor: PartitionCursor, requestedOffset: number, result: FetchPartitionResultWire, into: ConsumedBatch[]): SluiceError | undefined {
+  private applyResult(cursor: PartitionCursor, requestedOffset: number, result: FetchPartitionResult, into: ConsumedBatch[]): SluiceError | undefined {
     const code = result.errorCode as ErrorCode;
     if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
       const reset = this.options.autoOffsetReset;
@@ -218,7 +207,7 @@ export class Fetcher {
     return undefined;
   }
 
-  private checkTruncation(cursor: PartitionCursor, result: FetchPartitionResultWire): void {
+  private checkTruncation(cursor: PartitionCursor, result: FetchPartitionResult): void {
     if (cursor.leaderEpoch >= 0 && result.leaderEpoch < cursor.leaderEpoch) {
       log.warn({ partition: cursor.key, previousEpoch: cursor.leaderEpoch, leaderEpoch: result.leaderEpoch },
         `leader epoch of ${cursor.key} went back from ${cursor.leaderEpoch} to ${result.leaderEpoch}: a stale leader answered`);

@@ -10,11 +10,12 @@ import type { SluiceError } from './errors';
 import { SluiceConnectionError } from './errors';
 import type { ClientContext } from './client-context';
 import type { SubscribeHandle } from './connection-pool';
-import type { FetchPartitionResultWire, PartitionCursor } from './consumer-fetcher';
+import type { FetchPartitionResult } from '../protocol/wire-types';
+import type { PartitionCursor } from './consumer-fetcher';
 import type { ConsumedBatch } from './types';
 
 /** Applies one partition's pushed result (as a Fetch answer); returns a retriable error, throws a fatal one. */
-export type ApplyResult = (cursor: PartitionCursor, requestedOffset: number, result: FetchPartitionResultWire, into: ConsumedBatch[]) => SluiceError | undefined;
+export type ApplyResult = (cursor: PartitionCursor, requestedOffset: number, result: FetchPartitionResult, into: ConsumedBatch[]) => SluiceError | undefined;
 
 interface Stream {
   readonly signature: string;
@@ -97,11 +98,12 @@ export class Subscriptions {
     const generations = cursors.map((c) => c.generation);
     const byKey = new Map(cursors.map((c, i) => [c.key, i]));
     const request = {
-      partitions: cursors.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.fetchOffset, maxBytes: this.options.maxBytesPerPartition })),
+      // Every cursor here has a resolved fetchOffset, as in a fetch round (consumer-fetcher.ts).
+      partitions: cursors.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.fetchOffset!, maxBytes: this.options.maxBytesPerPartition })),
       maxBytes: this.options.maxBytes,
     };
     const stream: Stream = { signature, ended: false, handle: undefined };
-    stream.handle = this.context.pool.get(leader).subscribe<{ partitions: FetchPartitionResultWire[] }>(
+    stream.handle = this.context.pool.get(leader).subscribe(
       request,
       (message) => {
         for (const result of message.partitions) {

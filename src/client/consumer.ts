@@ -96,7 +96,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     const groupId = this.requireGroup('commit');
     const list = offsets ?? this.positions();
     if (list.length === 0) return;
-    const response = await this.context.callGroups<{ partitions: { topic: string; partition: number; errorCode: number; errorMessage: string }[] }>(
+    const response = await this.context.callGroups(
       'commitOffsets',
       { groupId, partitions: list.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: '' })) },
     );
@@ -109,7 +109,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   /** The group's committed offsets for `partitions` (-1 where none). */
   async committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
     const groupId = this.requireGroup('committed');
-    const response = await this.context.callGroups<{ partitions: { topic: string; partition: number; offset: number; errorCode: number; errorMessage: string }[] }>(
+    const response = await this.context.callGroups(
       'fetchOffsets', { groupId, partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition })) },
     );
     return response.partitions.map((p) => {
@@ -278,7 +278,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   private async listOffsets(partitions: { topic: string; partition: number; timestampMs: number }[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (partitions.length === 0) return out;
-    const answers = await callLeaders<{ topic: string; partition: number; timestampMs: number }, { topic: string; partition: number; errorCode: number; errorMessage: string; offset: number }>(
+    const answers = await callLeaders(
       this.context, 'listOffsets', partitions,
     );
     for (const p of answers) {

@@ -3,16 +3,11 @@
 // leader moved (NOT_LEADER, UNKNOWN_TOPIC_OR_PARTITION, an unreachable broker) until every
 // partition has a final answer or the retries run out.
 import { ErrorCode, isRetriable, SluiceError } from '../common/errors';
-import { partitionKey, type TopicPartition } from '../common/ids';
+import { partitionKey } from '../common/ids';
+import type { ListOffsetsPartition, ListOffsetsPartitionResult } from '../protocol/wire-types';
 import type { ClientContext } from './client-context';
 import { partitionError, SluiceConnectionError, SluiceNotLeaderError } from './errors';
 import { asSluiceError } from './retry';
-
-export interface PartitionAnswer extends TopicPartition {
-  readonly errorCode: number;
-  readonly errorMessage: string;
-  readonly leaderHint?: string;
-}
 
 /**
  * Calls `Data.<method>` on each partition's leader with `{ partitions: [...] }` built from
@@ -20,19 +15,19 @@ export interface PartitionAnswer extends TopicPartition {
  * request's partitions in the order asked; one partition may appear several times). Answers with
  * a non-retriable error code are returned as they are, for the caller to read.
  */
-export async function callLeaders<I extends TopicPartition, A extends PartitionAnswer>(
-  context: ClientContext, method: string, items: readonly I[], timeoutMs = context.requestTimeoutMs,
-): Promise<A[]> {
-  const done = new Map<number, A>();
+export async function callLeaders(
+  context: ClientContext, method: 'listOffsets', items: readonly ListOffsetsPartition[], timeoutMs = context.requestTimeoutMs,
+): Promise<ListOffsetsPartitionResult[]> {
+  const done = new Map<number, ListOffsetsPartitionResult>();
   let pending = items.map((_, i) => i);
   await context.withRetries(async () => {
     await context.metadata.refreshing?.catch(() => undefined);
     const byLeader = context.metadata.byLeader(pending, (i) => items[i]!);
     let retriable: SluiceError | undefined;
     await Promise.all([...byLeader].map(async ([leader, list]) => {
-      let response: { partitions: A[] };
+      let response;
       try {
-        response = await context.pool.get(leader).call<{ partitions: A[] }>('sluice.v1.Data', method, { partitions: list.map((i) => items[i]) }, timeoutMs);
+        response = await context.pool.get(leader).call('sluice.v1.Data', method, { partitions: list.map((i) => items[i]!) }, timeoutMs);
       } catch (thrown) {
         const error = asSluiceError(thrown);
         if (error instanceof SluiceConnectionError) context.metadata.markUnavailable(leader);
@@ -46,7 +41,8 @@ export async function callLeaders<I extends TopicPartition, A extends PartitionA
       for (const [n, answer] of response.partitions.entries()) {
         const code = answer.errorCode as ErrorCode;
         if (code === ErrorCode.NOT_LEADER || code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
-          const error = partitionError(code, answer.topic, answer.partition, answer.errorMessage, { leaderHint: answer.leaderHint });
+          // ListOffsets answers carry no leader_hint (the proto has none): the metadata finds the leader.
+          const error = partitionError(code, answer.topic, answer.partition, answer.errorMessage);
           if (error instanceof SluiceNotLeaderError) context.metadata.noteNotLeader(answer, error.leaderHint);
           else context.metadata.forgetTopic(answer.topic);
           retriable ??= error;

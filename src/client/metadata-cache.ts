@@ -12,29 +12,11 @@
 import { ErrorCode, SluiceError } from '../common/errors';
 import { partitionKey, type TopicPartition } from '../common/ids';
 import { moduleLogger } from '../common/logger';
+import type { DescribeTopicsResponse } from '../protocol/wire-types';
 import type { ConnectionPool } from './connection-pool';
 import { SluiceClientStateError, SluiceConnectionError, SluiceTopicError } from './errors';
 
 const log = moduleLogger('metadata');
-
-interface PartitionDescriptionWire {
-  partition: number;
-  leaderId: number;
-  replicas: number[];
-}
-
-interface TopicDescriptionWire {
-  name: string;
-  errorCode: number;
-  errorMessage: string;
-  partitions: PartitionDescriptionWire[];
-}
-
-interface DescribeClusterWire {
-  clusterId: string;
-  controllerId: number;
-  brokers: { id: number; host: string; port: number; rack: string }[];
-}
 
 /** A partition as last described: its leader's id (null when it has none) and replicas. */
 export interface PartitionMetadata {
@@ -262,10 +244,10 @@ export class MetadataCache {
   private async describeFrom(address: string, topics: string[], startedSeq: number): Promise<void> {
     const connection = this.pool.get(address);
     const [cluster, described] = await Promise.all([
-      connection.call<DescribeClusterWire>('sluice.v1.Admin', 'describeCluster', {}, this.requestTimeoutMs),
+      connection.call('sluice.v1.Admin', 'describeCluster', {}, this.requestTimeoutMs),
       topics.length === 0
-        ? Promise.resolve({ topics: [] as TopicDescriptionWire[] })
-        : connection.call<{ topics: TopicDescriptionWire[] }>('sluice.v1.Admin', 'describeTopics', { names: topics }, this.requestTimeoutMs),
+        ? Promise.resolve({ topics: [] as DescribeTopicsResponse['topics'] })
+        : connection.call('sluice.v1.Admin', 'describeTopics', { names: topics }, this.requestTimeoutMs),
     ]);
     for (const broker of cluster.brokers) this.addresses.set(broker.id, `${broker.host}:${broker.port}`);
     this.controller = cluster.controllerId || null;
@@ -283,7 +265,7 @@ export class MetadataCache {
         this.topics.delete(topic);
       } else {
         const partitions: PartitionMetadata[] = [];
-        for (const p of description.partitions) partitions[p.partition] = { leaderId: p.leaderId || null, replicas: [...(p.replicas ?? [])] };
+        for (const p of description.partitions) partitions[p.partition] = { leaderId: p.leaderId || null, replicas: [...p.replicas] };
         for (let i = 0; i < partitions.length; i++) partitions[i] ??= { leaderId: null, replicas: [] };
         this.topics.set(topic, partitions);
         this.topicErrors.delete(topic);

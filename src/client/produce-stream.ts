@@ -4,18 +4,20 @@
 // A failed stream rejects everything in flight and the next request opens a new one; the
 // producer then resends in order.
 import * as grpc from '@grpc/grpc-js';
+import type { ProduceRequest, ProduceResponse } from '../protocol/wire-types';
 import { fromGrpcError, SluiceTimeoutError } from './errors';
 
 interface InFlight {
-  readonly resolve: (response: unknown) => void;
+  readonly resolve: (response: ProduceResponse) => void;
   readonly reject: (error: Error) => void;
   readonly timer: NodeJS.Timeout;
 }
 
-type DuplexFactory = () => grpc.ClientDuplexStream<unknown, unknown>;
+type ProduceDuplex = grpc.ClientDuplexStream<ProduceRequest, ProduceResponse>;
+type DuplexFactory = () => ProduceDuplex;
 
 export class ProduceStreamSession {
-  private stream: grpc.ClientDuplexStream<unknown, unknown> | undefined;
+  private stream: ProduceDuplex | undefined;
   private readonly inFlight = new Map<number, InFlight>();
   private nextCorrelationId = 1;
 
@@ -24,17 +26,17 @@ export class ProduceStreamSession {
     private readonly open: DuplexFactory,
   ) {}
 
-  /** Sends one ProduceRequest; resolves with its ProduceResponse or rejects with a SluiceError. */
-  send<T>(request: object, timeoutMs: number): Promise<T> {
+  /** Sends one ProduceRequest (this session numbers it); resolves with its ProduceResponse or rejects with a SluiceError. */
+  send(request: Omit<ProduceRequest, 'correlationId'>, timeoutMs: number): Promise<ProduceResponse> {
     const stream = this.current();
     const correlationId = this.nextCorrelationId++;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<ProduceResponse>((resolve, reject) => {
       const timer = setTimeout(() => {
         // An answer may still come later; the stream is reset so that later requests are not
         // ordered behind one whose fate is unknown (the producer resends in order).
         this.fail(stream, new SluiceTimeoutError(`Data.ProduceStream to ${this.address} timed out after ${timeoutMs} ms`));
       }, timeoutMs);
-      this.inFlight.set(correlationId, { resolve: resolve as (r: unknown) => void, reject, timer });
+      this.inFlight.set(correlationId, { resolve, reject, timer });
       stream.write({ ...request, correlationId });
     });
   }
@@ -44,11 +46,11 @@ export class ProduceStreamSession {
     if (stream) this.fail(stream, fromGrpcError({ code: 1, details: 'client closed' }, this.address, 'Data.ProduceStream'));
   }
 
-  private current(): grpc.ClientDuplexStream<unknown, unknown> {
+  private current(): ProduceDuplex {
     if (this.stream) return this.stream;
     const stream = this.open();
     this.stream = stream;
-    stream.on('data', (response: { correlationId: number }) => {
+    stream.on('data', (response: ProduceResponse) => {
       const waiting = this.inFlight.get(response.correlationId);
       if (!waiting) return;
       this.inFlight.delete(response.correlationId);
@@ -60,7 +62,7 @@ export class ProduceStreamSession {
     return stream;
   }
 
-  private fail(stream: grpc.ClientDuplexStream<unknown, unknown>, error: Error): void {
+  private fail(stream: ProduceDuplex, error: Error): void {
     if (this.stream !== stream) return;
     this.stream = undefined;
     stream.cancel();

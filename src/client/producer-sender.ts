@@ -10,6 +10,7 @@ import { crc32c } from '../common/crc32c';
 import { ErrorCode, provesNotAppended, SluiceError } from '../common/errors';
 import { moduleLogger } from '../common/logger';
 import { encodeBatch } from '../protocol/batch-codec';
+import { everyField, type ProducePartitionResult, type ProduceRequest } from '../protocol/wire-types';
 import type { ClientContext } from './client-context';
 import {
   partitionError, SluiceClientStateError, SluiceConnectionError, SluiceDeliveryTimeoutError, SluiceNotLeaderError, SluiceOutcomeUnknownError,
@@ -21,16 +22,13 @@ import type { Acks } from './types';
 
 const log = moduleLogger('producer');
 
-const ACKS_WIRE: Record<Acks, number> = { all: 0, leader: 1, none: 2 };
+const ACKS_WIRE: Record<Acks, ProduceRequest['acks']> = { all: 0, leader: 1, none: 2 };
 
-interface ProducePartitionResultWire {
-  topic: string;
-  partition: number;
-  errorCode: number;
-  errorMessage: string;
-  baseOffset: number;
-  leaderHint: string;
-}
+// Every field of a partition's produce answer is read by onBatchResult (a field added to the proto
+// fails tsc until it is handled and named), except the append time and log start offset: the
+// producer's answer to the application is the offset. Answers come in request order, so topic and
+// partition are not matched either.
+everyField<ProducePartitionResult>()('topic', 'partition', 'errorCode', 'errorMessage', 'baseOffset', 'leaderHint', 'logAppendTimeMs', 'logStartOffset');
 
 /** What the sender needs of the producer that owns the batches. */
 export interface SenderHost {
@@ -151,7 +149,7 @@ export class ProducerSender {
       return { topic: batch.partition.topic, partition: batch.partition.partition, batch: bytes, crc32c: crc32c(bytes) };
     });
     const timeoutMs = this.context.requestTimeoutMs;
-    const request = { acks: ACKS_WIRE[this.acks], timeoutMs: Math.max(1, timeoutMs - 500), partitions };
+    const request: Omit<ProduceRequest, 'correlationId'> = { acks: ACKS_WIRE[this.acks], timeoutMs: Math.max(1, timeoutMs - 500), partitions };
     let connection;
     try {
       connection = this.context.pool.get(leader);
@@ -161,7 +159,7 @@ export class ProducerSender {
       return;
     }
     const sent = this.inFlight.add(leader, batches);
-    connection.produce<{ partitions: ProducePartitionResultWire[] }>(request, timeoutMs).then(
+    connection.produce(request, timeoutMs).then(
       (response) => {
         if (!this.inFlight.settle(sent)) return; // abandoned: its batches were resent
         batches.forEach((batch, i) => {
@@ -196,7 +194,7 @@ export class ProducerSender {
     this.drain();
   }
 
-  private onBatchResult(batch: SealedBatch, result: ProducePartitionResultWire | undefined, leader: string): void {
+  private onBatchResult(batch: SealedBatch, result: ProducePartitionResult | undefined, leader: string): void {
     const state = batch.partition;
     if (result === undefined) {
       // acks 'none': the broker answers before writing anything.

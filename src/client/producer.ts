@@ -110,7 +110,7 @@ export class Producer {
 
   private async initProducer(): Promise<void> {
     const response = await this.context.withRetries(() =>
-      this.context.bootstrap().call<{ producerId: number; producerEpoch: number }>(
+      this.context.bootstrap().call(
         'sluice.v1.Data', 'initProducer', { clientId: this.context.clientId }, this.context.requestTimeoutMs,
       ),
     );

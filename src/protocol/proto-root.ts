@@ -41,6 +41,49 @@ function loadRoot(): protobuf.Root {
   return root;
 }
 
+/**
+ * Makes every message `root` decodes carry each field's default value as an own property.
+ * protobufjs alone leaves a field that was absent from the wire on the message's prototype:
+ * reading it works, but a spread or Object.keys loses it, and a proto3 client in any language
+ * leaves fields at their default off the wire (Subscribe once spread its partitions and lost
+ * partition 0 and offset 0). With own defaults a decoded message is a complete object, as the
+ * generated types in src/protocol/generated say it is (docs/protocol-types.md).
+ * Only decoding changes: a message built by create() or fromObject() still holds only what it
+ * was given, so encoding it writes no default value explicitly (the broker's batch scanner
+ * refuses a batch that names record_count without compression, even as 0).
+ * Bytes fields default to an empty Buffer (protobufjs uses an empty array), as the types say.
+ * Oneof members stay absent: their presence is their meaning (the protos have none today).
+ */
+function giveDecodedDefaultsAsOwnProperties(root: protobuf.Root): void {
+  for (const type of messageTypes(root)) {
+    const defaults: unknown[] = [];
+    // Generated, as protobufjs generates its own decoders: one test per field, no loop.
+    const gen = protobuf.util.codegen(['r', 'l'], `${type.name}$decodeWithDefaults`)('var m=decode.call(this,r,l)');
+    for (const field of type.fieldsArray) {
+      field.resolve();
+      if (field.map || field.repeated || field.partOf) continue; // maps and lists are own already
+      gen('if(!has.call(m,%j))m%s=d[%i]', field.name, protobuf.util.safeProp(field.name), defaults.length);
+      defaults.push(field.type === 'bytes' ? EMPTY_BYTES : field.defaultValue);
+    }
+    if (defaults.length === 0) continue;
+    // setup() generates the type's decoder as an own property; nested messages are decoded by
+    // their own type's decode, so wrapping each type's covers every level.
+    type.setup();
+    const scope = { decode: type.decode, has: Object.prototype.hasOwnProperty, d: defaults };
+    type.decode = (gen('return m') as (scope: object) => typeof type.decode)(scope);
+  }
+}
+
+/** Shared by every absent bytes field: a zero-length Buffer cannot be changed. */
+const EMPTY_BYTES = Buffer.alloc(0);
+
+function messageTypes(ns: protobuf.NamespaceBase): protobuf.Type[] {
+  return ns.nestedArray.flatMap((nested) => {
+    const inner = nested instanceof protobuf.Type || nested instanceof protobuf.Namespace ? messageTypes(nested) : [];
+    return nested instanceof protobuf.Type ? [nested, ...inner] : inner;
+  });
+}
+
 let publicRoot: protobuf.Root | undefined;
 let brokerRoot: protobuf.Root | undefined;
 
@@ -60,8 +103,11 @@ export function raftProtoRoot(): protobuf.Root {
 
 /** The proto as clients see it: RecordBatch fields are typed messages. */
 export function publicProtoRoot(): protobuf.Root {
-  publicRoot ??= loadRoot();
-  return publicRoot;
+  if (publicRoot) return publicRoot;
+  const root = loadRoot();
+  giveDecodedDefaultsAsOwnProperties(root);
+  publicRoot = root;
+  return root;
 }
 
 /** The broker's view: RecordBatch fields are `bytes`, so batches stay opaque buffers. */
@@ -76,6 +122,7 @@ export function brokerProtoRoot(): protobuf.Root {
     type.add(new protobuf.Field(fieldName, old.id, 'bytes'));
   }
   root.resolveAll();
+  giveDecodedDefaultsAsOwnProperties(root);
   brokerRoot = root;
   return root;
 }

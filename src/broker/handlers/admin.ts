@@ -5,15 +5,22 @@ import { mergeTopicConfig, topicConfigStrings, topicNameProblem } from '../../me
 import type { TopicMetadata } from '../../metadata/topic-registry';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
-import type { TopicSpecMessage } from '../wire-types';
+import { everyField, type RequestOf, type TopicResult, type TopicSpec } from '../../protocol/wire-types';
 import { quoteInput } from '../client-message';
 import { validateTopicList } from './partition-list';
 
-interface TopicResult {
-  name: string;
-  errorCode: ErrorCode;
-  errorMessage: string;
-}
+type AdminRequest<M extends 'createTopics' | 'deleteTopics' | 'listTopics' | 'describeTopics' | 'alterConfigs' | 'createPartitions'> = RequestOf<'sluice.v1.Admin', M>;
+
+// Every field of these requests is read here (a field added to the proto fails tsc until it is
+// handled and named). DescribeClusterRequest has none.
+everyField<AdminRequest<'createTopics'>>()('topics', 'validateOnly');
+everyField<TopicSpec>()('name', 'partitions', 'replicationFactor', 'configs');
+everyField<AdminRequest<'deleteTopics'>>()('names');
+everyField<AdminRequest<'listTopics'>>()('includeInternal');
+everyField<AdminRequest<'describeTopics'>>()('names');
+everyField<AdminRequest<'alterConfigs'>>()('topic', 'set', 'delete', 'validateOnly');
+everyField<AdminRequest<'createPartitions'>>()('topic', 'totalCount', 'validateOnly');
+everyField<RequestOf<'sluice.v1.Admin', 'describeCluster'>>()();
 
 /** The error's own code when it has one; anything else is a storage failure. */
 const codeOf = (error: unknown): ErrorCode => (error instanceof SluiceError ? error.code : ErrorCode.STORAGE_ERROR);
@@ -21,7 +28,7 @@ const codeOf = (error: unknown): ErrorCode => (error instanceof SluiceError ? er
 const okResult = (name: string): TopicResult => ({ name, errorCode: ErrorCode.NONE, errorMessage: '' });
 const errorResult = (name: string, errorCode: ErrorCode, errorMessage: string): TopicResult => ({ name, errorCode, errorMessage });
 
-export async function handleCreateTopics(ctx: BrokerContext, request: { topics: readonly TopicSpecMessage[]; validateOnly: boolean }) {
+export async function handleCreateTopics(ctx: BrokerContext, request: AdminRequest<'createTopics'>) {
   if (request.topics.length === 0) throw invalidArgument('CreateTopics names no topics: send at least one');
   // A name given twice would otherwise create whichever spec comes first: Kafka refuses both.
   const times = new Map<string, number>();
@@ -38,7 +45,7 @@ export async function handleCreateTopics(ctx: BrokerContext, request: { topics: 
   return { topics: results };
 }
 
-async function createTopic(ctx: BrokerContext, spec: TopicSpecMessage, validateOnly: boolean): Promise<TopicResult> {
+async function createTopic(ctx: BrokerContext, spec: TopicSpec, validateOnly: boolean): Promise<TopicResult> {
   const nameProblem = topicNameProblem(spec.name);
   if (nameProblem) return errorResult(spec.name, ErrorCode.INVALID_TOPIC, nameProblem);
   if (spec.name.startsWith('__')) return errorResult(spec.name, ErrorCode.INVALID_TOPIC, `topic name ${quoteInput(spec.name)} is reserved: names starting with '__' are internal`);
@@ -73,7 +80,7 @@ async function createTopic(ctx: BrokerContext, spec: TopicSpecMessage, validateO
   return okResult(spec.name);
 }
 
-export async function handleDeleteTopics(ctx: BrokerContext, request: { names: readonly string[] }) {
+export async function handleDeleteTopics(ctx: BrokerContext, request: AdminRequest<'deleteTopics'>) {
   if (request.names.length === 0) throw invalidArgument('DeleteTopics names no topics: send at least one');
   const results: TopicResult[] = [];
   for (const name of request.names) {
@@ -94,7 +101,7 @@ export async function handleDeleteTopics(ctx: BrokerContext, request: { names: r
   return { topics: results };
 }
 
-export function handleListTopics(ctx: BrokerContext, request: { includeInternal: boolean }) {
+export function handleListTopics(ctx: BrokerContext, request: AdminRequest<'listTopics'>) {
   const topics = ctx.registry
     .list()
     .filter((t) => request.includeInternal || !t.internal)
@@ -102,7 +109,7 @@ export function handleListTopics(ctx: BrokerContext, request: { includeInternal:
   return { topics };
 }
 
-export function handleDescribeTopics(ctx: BrokerContext, request: { names: readonly string[] }) {
+export function handleDescribeTopics(ctx: BrokerContext, request: AdminRequest<'describeTopics'>) {
   validateTopicList(ctx, 'DescribeTopics', request.names);
   const names = request.names.length > 0 ? request.names : ctx.registry.list().filter((t) => !t.internal).map((t) => t.name);
   const topics = names.map((name) => {
@@ -151,7 +158,7 @@ function describePartition(ctx: BrokerContext, topic: string, index: number) {
   };
 }
 
-export async function handleAlterConfigs(ctx: BrokerContext, request: { topic: string; set: Record<string, string>; delete: readonly string[]; validateOnly: boolean }) {
+export async function handleAlterConfigs(ctx: BrokerContext, request: AdminRequest<'alterConfigs'>) {
   const topic = ctx.registry.get(request.topic);
   if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic ${quoteInput(request.topic)} does not exist` };
   if (topic.internal) {
@@ -172,7 +179,7 @@ export async function handleAlterConfigs(ctx: BrokerContext, request: { topic: s
   return { errorCode: ErrorCode.NONE, errorMessage: '' };
 }
 
-export async function handleCreatePartitions(ctx: BrokerContext, request: { topic: string; totalCount: number; validateOnly: boolean }) {
+export async function handleCreatePartitions(ctx: BrokerContext, request: AdminRequest<'createPartitions'>) {
   const topic = ctx.registry.get(request.topic);
   if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic ${quoteInput(request.topic)} does not exist` };
   if (topic.internal) return { errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: `topic '${request.topic}' is internal` };
@@ -200,6 +207,6 @@ export function handleDescribeCluster(ctx: BrokerContext, advertisedPort: number
   return {
     clusterId: ctx.config.clusterId,
     controllerId: ctx.config.nodeId,
-    brokers: [{ id: ctx.config.nodeId, host, port: Number(port), rack: '' }],
+    brokers: [{ id: ctx.config.nodeId, host, port: Number(port), rack: '', draining: false }],
   };
 }

@@ -6,12 +6,17 @@ import { planDrain } from '../../metadata/drain-plan';
 import type { MetadataCommand } from '../../metadata/metadata-commands';
 import type { BrokerContext, ClusterContext } from '../context';
 import { invalidArgument } from '../request-error';
+import { everyField, type PartitionReassignment, type RequestOf } from '../../protocol/wire-types';
 
-interface ReassignmentMessage {
-  topic: string;
-  partition: number;
-  replicas: number[];
-}
+type AdminRequest<M extends 'reassignPartitions' | 'drainBroker' | 'registerBroker' | 'completeReassignment'> = RequestOf<'sluice.v1.Admin', M>;
+
+// Every field of these requests is read here (a field added to the proto fails tsc until it is
+// handled and named).
+everyField<AdminRequest<'reassignPartitions'>>()('reassignments', 'validateOnly');
+everyField<PartitionReassignment>()('topic', 'partition', 'replicas');
+everyField<AdminRequest<'drainBroker'>>()('brokerId', 'undrain', 'validateOnly');
+everyField<AdminRequest<'registerBroker'>>()('id', 'host', 'port', 'httpPort', 'rack');
+everyField<AdminRequest<'completeReassignment'>>()('topic', 'partition', 'topicCreatedAtMs', 'replicas');
 
 const NOT_A_CLUSTER = 'needs a cluster: this broker runs alone (start brokers with --cluster FILE --node-id N)';
 
@@ -34,7 +39,7 @@ async function run(cluster: ClusterContext, command: MetadataCommand, validateOn
   }
 }
 
-export async function handleReassignPartitions(ctx: BrokerContext, request: { reassignments: readonly ReassignmentMessage[]; validateOnly: boolean }) {
+export async function handleReassignPartitions(ctx: BrokerContext, request: AdminRequest<'reassignPartitions'>) {
   if (request.reassignments.length === 0) throw invalidArgument('ReassignPartitions names no partitions: send at least one');
   const results = [];
   for (const r of request.reassignments) {
@@ -49,7 +54,7 @@ export async function handleReassignPartitions(ctx: BrokerContext, request: { re
   return { results };
 }
 
-export async function handleDrainBroker(ctx: BrokerContext, request: { brokerId: number; undrain: boolean; validateOnly: boolean }) {
+export async function handleDrainBroker(ctx: BrokerContext, request: AdminRequest<'drainBroker'>) {
   const cluster = clusterOf(ctx, 'DrainBroker');
   const command: MetadataCommand = { type: 'DrainBroker', id: request.brokerId, draining: !request.undrain };
   const plan = request.undrain ? [] : planDrain(cluster.metadataState(), request.brokerId);
@@ -60,7 +65,7 @@ export async function handleDrainBroker(ctx: BrokerContext, request: { brokerId:
   return { ...outcome, moves: outcome.errorCode === ErrorCode.NONE ? moves : [] };
 }
 
-export async function handleRegisterBroker(ctx: BrokerContext, request: { id: number; host: string; port: number; httpPort: number; rack: string }) {
+export async function handleRegisterBroker(ctx: BrokerContext, request: AdminRequest<'registerBroker'>) {
   const cluster = clusterOf(ctx, 'RegisterBroker');
   const command: MetadataCommand = {
     type: 'RegisterBroker', id: request.id, host: request.host, port: request.port, httpPort: request.httpPort, rack: request.rack === '' ? null : request.rack, nowMs: ctx.clock.nowMs(),
@@ -68,7 +73,7 @@ export async function handleRegisterBroker(ctx: BrokerContext, request: { id: nu
   return run(cluster, command, false);
 }
 
-export async function handleCompleteReassignment(ctx: BrokerContext, request: { topic: string; partition: number; topicCreatedAtMs: number; replicas: number[] }) {
+export async function handleCompleteReassignment(ctx: BrokerContext, request: AdminRequest<'completeReassignment'>) {
   const cluster = clusterOf(ctx, 'CompleteReassignment');
   const command: MetadataCommand = {
     type: 'CompleteReassignment', name: request.topic, partition: request.partition, createdAtMs: Number(request.topicCreatedAtMs), replicas: [...request.replicas],

@@ -5,7 +5,7 @@ import { waitAny, type ChangeSignal } from '../../partition/change-signal';
 import { NotLeaderError, type PartitionReplica } from '../../partition/replica';
 import type { BrokerContext } from '../context';
 import { validatePartitionList } from './partition-list';
-import type { FetchedBatchMessage, FetchPartitionMessage, FetchPartitionResultMessage, FetchRequestMessage } from '../wire-types';
+import { everyField, type FetchedBatch, type FetchPartition, type FetchPartitionResult, type FetchRequest, type FetchResponse } from '../../protocol/wire-types';
 import type { ReadLease } from '../../storage/read-buffers';
 import { partitionRef } from '../client-message';
 
@@ -13,17 +13,22 @@ const DEFAULT_PARTITION_MAX_BYTES = 1024 * 1024;
 /** Leaves room for the envelope under the 4 MiB a stock gRPC client accepts (proto/sluice/v1/data.proto). */
 const DEFAULT_REQUEST_MAX_BYTES = 3 * 1024 * 1024;
 
-export function validateFetchPartitions(ctx: BrokerContext, request: 'Fetch' | 'Subscribe', partitions: readonly FetchPartitionMessage[]): void {
+// Every field of a fetch request is read here (a field added to the proto fails tsc until it is
+// handled and named).
+everyField<FetchRequest>()('partitions', 'maxWaitMs', 'minBytes', 'maxBytes');
+everyField<FetchPartition>()('topic', 'partition', 'offset', 'maxBytes');
+
+export function validateFetchPartitions(ctx: BrokerContext, request: 'Fetch' | 'Subscribe', partitions: readonly FetchPartition[]): void {
   validatePartitionList(ctx, request, partitions);
 }
 
 /** A negative offset fails its own partition (OFFSET_OUT_OF_RANGE, as Kafka), not the request. */
-function offsetProblem(p: FetchPartitionMessage): string | undefined {
+function offsetProblem(p: FetchPartition): string | undefined {
   if (Number.isSafeInteger(p.offset) && p.offset >= 0) return undefined;
   return `offset ${p.offset} for ${partitionRef(p.topic, p.partition)} is invalid: use an offset >= 0 (ListOffsets resolves earliest/latest)`;
 }
 
-export async function handleFetch(ctx: BrokerContext, request: FetchRequestMessage, cancelled: AbortSignal): Promise<{ partitions: FetchPartitionResultMessage[] }> {
+export async function handleFetch(ctx: BrokerContext, request: FetchRequest, cancelled: AbortSignal): Promise<FetchResponse> {
   validateFetchPartitions(ctx, 'Fetch', request.partitions);
   // Clamped, not refused (Kafka sets no bound): a long poll waits at most limits.maxFetchWaitMs.
   const maxWaitMs = Math.min(request.maxWaitMs, ctx.config.limits.maxFetchWaitMs);
@@ -48,7 +53,7 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequestMessa
 }
 
 export interface ReadRound {
-  readonly partitions: FetchPartitionResultMessage[];
+  readonly partitions: FetchPartitionResult[];
   readonly bytes: number;
   readonly hasError: boolean;
   /** The next batch would have taken the response past its max_bytes: answer now. */
@@ -62,8 +67,8 @@ export interface ReadRound {
  * read is returned whatever its size (so that a consumer always progresses, as Kafka's
  * fetch.max.bytes). With a lease, the batches read are views into its buffers (see PartitionLog.read).
  */
-export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPartitionMessage[], maxBytes: number, lease?: ReadLease): Promise<ReadRound> {
-  const results: FetchPartitionResultMessage[] = [];
+export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPartition[], maxBytes: number, lease?: ReadLease): Promise<ReadRound> {
+  const results: FetchPartitionResult[] = [];
   const waitOn: ChangeSignal[] = [];
   let bytes = 0;
   let hasError = false;
@@ -101,7 +106,7 @@ export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPar
       }
       if (bytes > 0 && read.bytes > budget) continue;
       for (const entry of read.entries) {
-        const batch: FetchedBatchMessage = {
+        const batch: FetchedBatch = {
           baseOffset: entry.header.baseOffset,
           recordCount: entry.header.recordCount,
           leaderEpoch: entry.header.term,
@@ -128,7 +133,7 @@ export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPar
   return { partitions: results, bytes, hasError, full, waitOn };
 }
 
-function emptyResult(request: FetchPartitionMessage, partition: PartitionReplica | undefined): FetchPartitionResultMessage {
+function emptyResult(request: FetchPartition, partition: PartitionReplica | undefined): FetchPartitionResult {
   return {
     topic: request.topic,
     partition: request.partition,

@@ -6,15 +6,23 @@ import { groupIdProblem, MAX_OFFSET_METADATA_BYTES, NotCoordinatorError, OFFSETS
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
 import { validatePartitionList } from './partition-list';
-import type { CommitOffsetsRequestMessage, FetchOffsetsRequestMessage } from '../wire-types';
+import { everyField, type CommitOffsetsRequest, type CommitOffsetsResponse, type FetchOffsetsRequest, type FetchOffsetsResponse, type ListGroupsResponse, type RequestOf } from '../../protocol/wire-types';
 import { partitionRef } from '../client-message';
+
+// Every field of these requests is read here (a field added to the proto fails tsc until it is
+// handled and named). ListGroupsRequest has none.
+everyField<CommitOffsetsRequest>()('groupId', 'partitions');
+everyField<CommitOffsetsRequest['partitions'][number]>()('topic', 'partition', 'offset', 'metadata');
+everyField<FetchOffsetsRequest>()('groupId', 'partitions');
+everyField<FetchOffsetsRequest['partitions'][number]>()('topic', 'partition');
+everyField<RequestOf<'sluice.v1.Groups', 'listGroups'>>()();
 
 export interface CallInfo {
   /** The request was forwarded by another broker: answer it here, never forward again. */
   readonly forwarded: boolean;
 }
 
-export async function handleCommitOffsets(ctx: BrokerContext, request: CommitOffsetsRequestMessage, call: CallInfo) {
+export async function handleCommitOffsets(ctx: BrokerContext, request: CommitOffsetsRequest, call: CallInfo): Promise<CommitOffsetsResponse> {
   const groupProblem = groupIdProblem(request.groupId);
   if (groupProblem) throw invalidArgument(groupProblem);
   validatePartitionList(ctx, 'CommitOffsets', request.partitions);
@@ -42,14 +50,14 @@ export async function handleCommitOffsets(ctx: BrokerContext, request: CommitOff
     if (!outcome.ok) setAll(results, valid, outcome.code, outcome.message);
   } catch (error) {
     if (!(error instanceof NotCoordinatorError)) throw error;
-    const forwarded = await forward(ctx, call, error, 'commitOffsets', request);
+    const forwarded = await forward<CommitOffsetsResponse>(ctx, call, error, 'commitOffsets', request);
     if (forwarded) return forwarded;
     setAll(results, valid, ErrorCode.NOT_COORDINATOR, error.message);
   }
   return { partitions: results };
 }
 
-export async function handleFetchOffsets(ctx: BrokerContext, request: FetchOffsetsRequestMessage, call: CallInfo) {
+export async function handleFetchOffsets(ctx: BrokerContext, request: FetchOffsetsRequest, call: CallInfo): Promise<FetchOffsetsResponse> {
   const groupProblem = groupIdProblem(request.groupId);
   if (groupProblem) throw invalidArgument(groupProblem);
   let offsets;
@@ -57,7 +65,7 @@ export async function handleFetchOffsets(ctx: BrokerContext, request: FetchOffse
     offsets = await ctx.offsets.fetch(request.groupId, request.partitions);
   } catch (error) {
     if (!(error instanceof NotCoordinatorError)) throw error;
-    const forwarded = await forward(ctx, call, error, 'fetchOffsets', request);
+    const forwarded = await forward<FetchOffsetsResponse>(ctx, call, error, 'fetchOffsets', request);
     if (forwarded) return forwarded;
     return {
       partitions: request.partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: -1, metadata: '', commitTimeMs: 0, errorCode: ErrorCode.NOT_COORDINATOR, errorMessage: error.message })),
@@ -75,7 +83,7 @@ export async function handleFetchOffsets(ctx: BrokerContext, request: FetchOffse
   return { partitions };
 }
 
-export async function handleListGroups(ctx: BrokerContext) {
+export async function handleListGroups(ctx: BrokerContext): Promise<ListGroupsResponse> {
   return { groupIds: await ctx.offsets.listGroups() };
 }
 
@@ -87,7 +95,7 @@ function setAll(results: { errorCode: ErrorCode; errorMessage: string }[], valid
 }
 
 /** Sends the request to the coordinator when this broker knows who it is; undefined otherwise. */
-async function forward(ctx: BrokerContext, call: CallInfo, error: NotCoordinatorError, method: string, request: object): Promise<any> {
+async function forward<R>(ctx: BrokerContext, call: CallInfo, error: NotCoordinatorError, method: string, request: object): Promise<R | undefined> {
   if (!ctx.cluster || call.forwarded) return undefined;
   const local = ctx.partitions.get(OFFSETS_TOPIC, error.offsetsPartition);
   const leader = local ? local.leaderId : ctx.registry.replicas(OFFSETS_TOPIC, error.offsetsPartition)[0];

@@ -4,16 +4,21 @@ import type { PartitionReplica } from '../../partition/replica';
 import { decodeBatch } from '../../protocol/batch-codec';
 import type { BrokerContext } from '../context';
 import { validatePartitionList } from './partition-list';
-import type { ListOffsetsRequestMessage } from '../wire-types';
+import { everyField, type RequestOf, type InitProducerResponse, type ListOffsetsPartitionResult, type ListOffsetsRequest, type ListOffsetsResponse } from '../../protocol/wire-types';
 
 export const LATEST_TIMESTAMP = -1;
 export const EARLIEST_TIMESTAMP = -2;
 
-export async function handleListOffsets(ctx: BrokerContext, request: ListOffsetsRequestMessage) {
+// Every field of a ListOffsets request is read here (a field added to the proto fails tsc until
+// it is handled and named).
+everyField<ListOffsetsRequest>()('partitions');
+everyField<ListOffsetsRequest['partitions'][number]>()('topic', 'partition', 'timestampMs');
+
+export async function handleListOffsets(ctx: BrokerContext, request: ListOffsetsRequest): Promise<ListOffsetsResponse> {
   validatePartitionList(ctx, 'ListOffsets', request.partitions, { eachOnce: false });
-  const results = [];
+  const results: ListOffsetsPartitionResult[] = [];
   for (const p of request.partitions) {
-    const base = { topic: p.topic, partition: p.partition, errorCode: ErrorCode.NONE, errorMessage: '', offset: -1, timestampMs: -1, logStartOffset: -1, highWatermark: -1 };
+    const base: ListOffsetsPartitionResult = { topic: p.topic, partition: p.partition, errorCode: ErrorCode.NONE, errorMessage: '', offset: -1, timestampMs: -1, logStartOffset: -1, highWatermark: -1 };
     const found = ctx.partitions.lookup(p.topic, p.partition);
     if (!found.replica) {
       results.push({ ...base, errorCode: found.code, errorMessage: found.message });
@@ -59,6 +64,9 @@ async function firstRecordAtOrAfter(partition: PartitionReplica, timestampMs: nu
   }
 }
 
-export async function handleInitProducer(ctx: BrokerContext) {
+// InitProducer's only field, clientId, is "for logs" (data.proto), and nothing logs it yet.
+everyField<RequestOf<'sluice.v1.Data', 'initProducer'>>()('clientId');
+
+export async function handleInitProducer(ctx: BrokerContext): Promise<InitProducerResponse> {
   return { producerId: await ctx.producerIds.allocate(), producerEpoch: 0 };
 }

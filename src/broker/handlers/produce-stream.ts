@@ -13,7 +13,7 @@ import { withClientMessages } from '../client-message';
 import type { BrokerContext } from '../context';
 import type { InFlightBudget } from '../in-flight-budget';
 import type { StreamsWaiting } from '../streams-waiting';
-import type { ProduceRequestMessage } from '../wire-types';
+import type { ProduceRequest, ProduceResponse } from '../../protocol/wire-types';
 import { invalidArgument } from '../request-error';
 import { handleProduce } from './produce';
 
@@ -31,9 +31,7 @@ export interface ProduceStreamLimits {
   readonly waiting: StreamsWaiting;
 }
 
-type StreamRequest = ProduceRequestMessage & { correlationId: number };
-
-export function handleProduceStream(ctx: BrokerContext, call: ServerDuplexStream<StreamRequest, unknown>, hooks: ProduceStreamHooks, limits: ProduceStreamLimits): void {
+export function handleProduceStream(ctx: BrokerContext, call: ServerDuplexStream<ProduceRequest, unknown>, hooks: ProduceStreamHooks, limits: ProduceStreamLimits): void {
   const { budget } = limits;
   readAheadOneRequest(call);
   let inFlight = 0;
@@ -67,8 +65,8 @@ export function handleProduceStream(ctx: BrokerContext, call: ServerDuplexStream
   const maybeFinish = (): void => {
     if (ended && inFlight === 0 && !failed) call.end();
   };
-  const answer = (response: { partitions: unknown[] }, correlationId: number): void => {
-    const writable = call.write(withClientMessages({ partitions: response.partitions, correlationId }, ctx.config.dataDir));
+  const answer = (response: ProduceResponse, correlationId: number): void => {
+    const writable = call.write(withClientMessages({ partitions: response.partitions, correlationId } satisfies ProduceResponse, ctx.config.dataDir));
     if (!writable && stopWaitingForClient === undefined) {
       stopWaitingForClient = limits.waiting.begin('produceStream');
       call.once('drain', () => {
@@ -79,7 +77,7 @@ export function handleProduceStream(ctx: BrokerContext, call: ServerDuplexStream
     }
   };
 
-  call.on('data', (request: StreamRequest) => {
+  call.on('data', (request: ProduceRequest) => {
     if (failed) return;
     const malformed = hooks.malformed(request);
     if (malformed) {
@@ -91,7 +89,7 @@ export function handleProduceStream(ctx: BrokerContext, call: ServerDuplexStream
     budget.hold(bytes);
     inFlight++;
     if (inFlight >= MAX_IN_FLIGHT_REQUESTS) tooManyInFlight = true;
-    let answered: Promise<{ partitions: unknown[] }>;
+    let answered: Promise<ProduceResponse>;
     try {
       answered = handleProduce(ctx, request);
     } catch (error) {
@@ -126,7 +124,7 @@ export function handleProduceStream(ctx: BrokerContext, call: ServerDuplexStream
 }
 
 /** Batch bytes of a produce request: what it holds in the in-flight budget until answered. */
-export function batchBytes(request: ProduceRequestMessage): number {
+export function batchBytes(request: ProduceRequest): number {
   let bytes = 0;
   for (const partition of request.partitions) bytes += partition.batch?.length ?? 0;
   return bytes;

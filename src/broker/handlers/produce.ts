@@ -6,22 +6,16 @@ import { scanBatch } from '../../protocol/batch-scan';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
 import { validatePartitionList } from './partition-list';
-import type { ProducePartitionMessage, ProduceRequestMessage } from '../wire-types';
+import { everyField, type ProducePartition, type ProducePartitionResult, type ProduceRequest, type ProduceResponse } from '../../protocol/wire-types';
 import { quoteInput } from '../client-message';
 
 const ACKS_BY_WIRE: Readonly<Record<number, Acks>> = { 0: 'all', 1: 'leader', 2: 'none' };
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-export interface ProducePartitionResult {
-  topic: string;
-  partition: number;
-  errorCode: ErrorCode;
-  errorMessage: string;
-  baseOffset: number;
-  logAppendTimeMs: number;
-  logStartOffset: number;
-  leaderHint: string;
-}
+// Every field of a produce request is read here (a field added to the proto fails tsc until it
+// is handled and named).
+everyField<ProduceRequest>()('acks', 'timeoutMs', 'partitions', 'correlationId');
+everyField<ProducePartition>()('topic', 'partition', 'batch', 'crc32c');
 
 /**
  * Hands every partition's batch to partition.produce before it returns: no await may come before
@@ -29,7 +23,7 @@ export interface ProducePartitionResult {
  * check that awaits must come after the hand-off or keep the order itself
  * (test/broker/produce-order.test.ts fails on an await before the hand-off).
  */
-export async function handleProduce(ctx: BrokerContext, request: ProduceRequestMessage): Promise<{ partitions: ProducePartitionResult[] }> {
+export async function handleProduce(ctx: BrokerContext, request: ProduceRequest): Promise<ProduceResponse> {
   const acks = ACKS_BY_WIRE[request.acks];
   if (!acks) throw invalidArgument(`acks ${request.acks} is invalid: use ACKS_ALL (0), ACKS_LEADER (1) or ACKS_NONE (2)`);
   validatePartitionList(ctx, 'Produce', request.partitions);
@@ -39,10 +33,10 @@ export async function handleProduce(ctx: BrokerContext, request: ProduceRequestM
   const started = process.hrtime.bigint();
   const results = await Promise.all(request.partitions.map((p) => producePartition(ctx, p, acks, timeoutMs)));
   ctx.metrics.produceLatency.observe({ acks }, Number(process.hrtime.bigint() - started) / 1e9);
-  return { partitions: results };
+  return { partitions: results, correlationId: request.correlationId };
 }
 
-async function producePartition(ctx: BrokerContext, request: ProducePartitionMessage, acks: Acks, timeoutMs: number): Promise<ProducePartitionResult> {
+async function producePartition(ctx: BrokerContext, request: ProducePartition, acks: Acks, timeoutMs: number): Promise<ProducePartitionResult> {
   const { topic, partition: index } = request;
   const base = { topic, partition: index, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, leaderHint: '' };
   const fail = (errorCode: ErrorCode, errorMessage: string, leaderHint = ''): ProducePartitionResult => {

@@ -14,7 +14,7 @@ import type { BrokerContext } from '../context';
 import type { InFlightBudget } from '../in-flight-budget';
 import type { StreamsWaiting } from '../streams-waiting';
 import { UnsentPushes, untilWoken } from '../unsent-pushes';
-import type { FetchPartitionMessage, SubscribeRequestMessage } from '../wire-types';
+import { everyField, type FetchPartition, type FetchResponse, type SubscribeRequest } from '../../protocol/wire-types';
 import { type ReadRound, readOnce, validateFetchPartitions } from './fetch';
 
 /** Leaves room for the envelope under the 4 MiB a stock gRPC client accepts (proto/sluice/v1/data.proto). */
@@ -26,7 +26,11 @@ const MAX_UNSENT_BEFORE_READ = 1;
 const readBuffers = new ReadBufferPool();
 
 /** Encodes a push (FetchResponse) to the bytes the stream sends as they are. */
-export type EncodePush = (message: { partitions: unknown[] }) => Buffer;
+export type EncodePush = (message: FetchResponse) => Buffer;
+
+// Every field of a subscribe request is read here (a field added to the proto fails tsc until it
+// is handled and named); its partitions are fetch.ts's FetchPartition.
+everyField<SubscribeRequest>()('partitions', 'maxBytes');
 
 export interface SubscribeLimits {
   readonly budget: InFlightBudget;
@@ -35,7 +39,7 @@ export interface SubscribeLimits {
 
 export async function handleSubscribe(
   ctx: BrokerContext,
-  call: ServerWritableStream<SubscribeRequestMessage, unknown>,
+  call: ServerWritableStream<SubscribeRequest, unknown>,
   cancelled: AbortSignal,
   encode: EncodePush,
   limits: SubscribeLimits,
@@ -43,9 +47,8 @@ export async function handleSubscribe(
   const request = call.request;
   validateFetchPartitions(ctx, 'Subscribe', request.partitions);
   const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_PUSH_MAX_BYTES, ctx.config.limits.maxFetchBytes);
-  // Field by field: a decoded message keeps fields left at their default (absent from the wire)
-  // on its prototype, which a spread ({ ...p }) loses.
-  let positions: FetchPartitionMessage[] = request.partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset, maxBytes: p.maxBytes }));
+  // Copies: each position advances as its pushes go out.
+  let positions: FetchPartition[] = request.partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset, maxBytes: p.maxBytes }));
   const abort = AbortSignal.any([cancelled, ctx.stopping]);
 
   const pushes = new UnsentPushes(limits.budget);
@@ -66,8 +69,8 @@ export async function handleSubscribe(
         pushes.write(call, message);
         // The partitions just served go last: only the first partition with data may exceed its
         // max_bytes (KIP-74), so a fixed order would let a backlog on one hold back the others.
-        const waiting: FetchPartitionMessage[] = [];
-        const served: FetchPartitionMessage[] = [];
+        const waiting: FetchPartition[] = [];
+        const served: FetchPartition[] = [];
         // A partition that failed was reported in this push and leaves the stream; the others
         // go on, and the stream ends (OK) once none is left.
         round.partitions.forEach((result, i) => {

@@ -1,0 +1,20 @@
+// Generated from proto/ by scripts/gen-proto-types.mjs (proto-loader-gen-types). Do not edit: change the proto and build.
+// Original file: proto/sluice/v1/groups.proto
+
+import type { CommitOffsetsPartition as _sluice_v1_CommitOffsetsPartition, CommitOffsetsPartition__Output as _sluice_v1_CommitOffsetsPartition__Output } from '../../sluice/v1/CommitOffsetsPartition';
+
+export interface CommitOffsetsRequest {
+  /**
+   * Group id: 1-249 characters, any but control characters (as Kafka, e.g. "team:billing/v2").
+   */
+  'groupId'?: (string);
+  'partitions'?: (_sluice_v1_CommitOffsetsPartition)[];
+}
+
+export interface CommitOffsetsRequest__Output {
+  /**
+   * Group id: 1-249 characters, any but control characters (as Kafka, e.g. "team:billing/v2").
+   */
+  'groupId': (string);
+  'partitions': (_sluice_v1_CommitOffsetsPartition__Output)[];
+}

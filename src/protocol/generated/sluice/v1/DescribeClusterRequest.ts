@@ -1,0 +1,9 @@
+// Generated from proto/ by scripts/gen-proto-types.mjs (proto-loader-gen-types). Do not edit: change the proto and build.
+// Original file: proto/sluice/v1/admin.proto
+
+
+export interface DescribeClusterRequest {
+}
+
+export interface DescribeClusterRequest__Output {
+}

@@ -1,0 +1,11 @@
+// Generated from proto/ by scripts/gen-proto-types.mjs (proto-loader-gen-types). Do not edit: change the proto and build.
+// Original file: proto/sluice/v1/groups.proto
+
+
+export interface ListGroupsResponse {
+  'groupIds'?: (string)[];
+}
+
+export interface ListGroupsResponse__Output {
+  'groupIds': (string)[];
+}

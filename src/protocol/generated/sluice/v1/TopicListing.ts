@@ -1,0 +1,17 @@
+// Generated from proto/ by scripts/gen-proto-types.mjs (proto-loader-gen-types). Do not edit: change the proto and build.
+// Original file: proto/sluice/v1/admin.proto
+
+
+export interface TopicListing {
+  'name'?: (string);
+  'partitions'?: (number);
+  'replicationFactor'?: (number);
+  'internal'?: (boolean);
+}
+
+export interface TopicListing__Output {
+  'name': (string);
+  'partitions': (number);
+  'replicationFactor': (number);
+  'internal': (boolean);
+}
