@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { crc32c } from '../common/crc32c';
 import { ErrorCode, SluiceError } from '../common/errors';
-import { partitionKey, type TopicPartition } from '../common/ids';
+import { partitionKey } from '../common/ids';
 import { moduleLogger } from '../common/logger';
 import { decodeBatchWith } from '../protocol/batch-codec';
 import { everyField, type FetchedBatch, type FetchPartitionResult } from '../protocol/wire-types';
@@ -12,34 +12,12 @@ import type { ClientContext } from './client-context';
 import type { CancellableCall } from './connection-pool';
 import { partitionError, SluiceConnectionError, SluiceRequestError, SluiceNotLeaderError, SluiceOffsetOutOfRangeError, SluiceRetriesExhaustedError } from './errors';
 import { Subscriptions } from './consumer-subscriptions';
+import { PartitionCursor } from './partition-cursor';
 import { asSluiceError, backoffMs, sleep } from './retry';
 import type { AutoOffsetReset, ConsumedBatch, ConsumedRecord } from './types';
 
 const log = moduleLogger('consumer');
 
-/** Where the consumer stands in one partition. */
-export class PartitionCursor implements TopicPartition {
-  readonly key: string;
-  /** Next offset the application will receive (what commit() stores); undefined until resolved. */
-  position: number | undefined;
-  /** Next offset to fetch; runs ahead of `position` by what is prefetched. */
-  fetchOffset: number | undefined;
-  /** Bumped by every seek; answers to requests of an older generation are dropped. */
-  generation = 0;
-  leaderEpoch = -1;
-  highWatermark = -1;
-
-  constructor(readonly topic: string, readonly partition: number) {
-    this.key = partitionKey({ topic, partition });
-  }
-
-  /** Moves both position and fetch offset, dropping anything fetched before. */
-  seekTo(offset: number): void {
-    this.position = offset;
-    this.fetchOffset = offset;
-    this.generation++;
-  }
-}
 
 export interface FetcherOptions {
   /** 'push': Subscribe streams (records arrive as they commit); 'poll': long-poll Fetch rounds. */

@@ -11,7 +11,7 @@ import { SluiceConnectionError } from './errors';
 import type { ClientContext } from './client-context';
 import type { SubscribeHandle } from './connection-pool';
 import type { FetchPartitionResult } from '../protocol/wire-types';
-import type { PartitionCursor } from './consumer-fetcher';
+import type { PartitionCursor } from './partition-cursor';
 import type { ConsumedBatch } from './types';
 
 /** Applies one partition's pushed result (as a Fetch answer); returns a retriable error, throws a fatal one. */

@@ -5,7 +5,8 @@
 import { ErrorCode } from '../common/errors';
 import { partitionKey, type TopicPartition } from '../common/ids';
 import type { ClientContext } from './client-context';
-import { PartitionCursor, Fetcher } from './consumer-fetcher';
+import { Fetcher } from './consumer-fetcher';
+import { PartitionCursor } from './partition-cursor';
 import { partitionError, SluiceClientStateError } from './errors';
 import { callLeaders } from './leader-requests';
 import { sleep } from './retry';
