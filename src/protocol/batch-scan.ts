@@ -119,7 +119,8 @@ export function scanBatch(bytes: Uint8Array): BatchScan {
   }
   if (reader.pos !== reader.len) return invalid('the batch ends inside a field');
   if (compression === 0) {
-    if (declaredCount !== undefined || compressedBytes !== undefined) return invalid('record_count and compressed_records are only for a compressed batch: set compression, or send the records in field 8');
+    // Written explicitly at their default (0, empty) is the same as absent in proto3.
+    if ((declaredCount ?? 0) !== 0 || (compressedBytes ?? 0) !== 0) return invalid('record_count and compressed_records are only for a compressed batch: set compression, or send the records in field 8');
     if (recordCount === 0) return invalid('the batch holds no records: send at least one');
   } else {
     if (!isKnownCompression(compression)) return invalid(`compression ${compression} is not supported: use NONE (0), GZIP (1), SNAPPY (2) or LZ4 (3)`);

@@ -16,6 +16,14 @@ describe('batch scan (the broker view of a RecordBatch)', () => {
     });
   });
 
+  it('takes fields written explicitly at their default (proto3 encoders may): compression 0, record_count 0, empty compressed_records', () => {
+    const plain = encode({ baseTimestampMs: 1000, maxTimestampMs: 1000, records: [{ value: Buffer.from('a') }] });
+    // field 6 (compression) = 0, field 7 (record_count) = 0, field 9 (compressed_records) = '' — each as a default, on the wire.
+    const explicitDefaults = Buffer.concat([plain, Buffer.from([0x30, 0x00, 0x38, 0x00, 0x4a, 0x00])]);
+    assert.deepEqual(scanBatch(explicitDefaults), scanBatch(plain));
+    assert.equal(scanBatch(plain).ok, true);
+  });
+
   it('rejects a batch with no records', () => {
     const scan = scanBatch(encode({ baseTimestampMs: 1 }));
     assert.equal(scan.ok, false);
