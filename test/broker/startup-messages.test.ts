@@ -1,7 +1,6 @@
 // What a user sees when a broker cannot start, or reads its log: one clear line, no stray output
 // from libraries, and every setting it does not know named.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,19 +10,12 @@ import { loadConfigFile } from '../../src/broker/config';
 import { moduleLogger, rootLogger, setRootLogger } from '../../src/common/logger';
 import { BROKER_NODE_FLAGS } from '../../src/common/broker-node-flags';
 import { startBrokerProcess } from '../integration/broker-process';
+import { runToExit } from '../run-to-exit';
 
 const BROKER_MAIN = resolve(__dirname, '../../src/broker/main.js');
 
-function runBrokerToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [...BROKER_NODE_FLAGS, BROKER_MAIN, ...args], { env: { ...process.env, SLUICE_LOG_LEVEL: 'warn' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const runBrokerToExit = (args: string[]) =>
+  runToExit(process.execPath, [...BROKER_NODE_FLAGS, BROKER_MAIN, ...args], { env: { ...process.env, SLUICE_LOG_LEVEL: 'warn' } });
 
 describe('broker startup messages', function () {
   this.timeout(60_000);

@@ -2,10 +2,11 @@
 // protoc and Debian's grpcio: run against a real broker, and against a cluster whose partitions
 // are led elsewhere (it must follow NOT_LEADER), it must print what it did.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { FakeCluster } from '../client/fake-broker';
 import { startBrokerFixture, type BrokerFixture } from '../broker/broker-fixture';
+import { runToExit } from '../run-to-exit';
 
 const EXAMPLE = resolve(__dirname, '../../../examples/python');
 /** Debian's python3 (python3-grpcio, python3-protobuf), which a pyenv shim on PATH may hide. */
@@ -18,16 +19,7 @@ const PYTHON = ['/usr/bin/python3', 'python3'].find((python) => {
   }
 });
 
-function runExample(address: string, topic: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(PYTHON!, [resolve(EXAMPLE, 'sluice_example.py'), address, topic]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const runExample = (address: string, topic: string) => runToExit(PYTHON!, [resolve(EXAMPLE, 'sluice_example.py'), address, topic]);
 
 describe('examples/python against a broker', function () {
   this.timeout(120_000);

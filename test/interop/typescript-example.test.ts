@@ -2,24 +2,15 @@
 // against a broker it produces, consumes as a group, commits, closes and exits; run again, the
 // group goes on from its commits. Every line of the README's snippet is a line of that program.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startBrokerFixture, type BrokerFixture } from '../broker/broker-fixture';
+import { runToExit } from '../run-to-exit';
 
 const ROOT = resolve(__dirname, '../../..');
 const PROGRAM = resolve(__dirname, '../../examples/typescript/quickstart.js');
 
-function run(address: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [PROGRAM, address], { env: { ...process.env, SLUICE_LOG_LEVEL: 'silent' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const run = (address: string) => runToExit(process.execPath, [PROGRAM, address], { env: { ...process.env, SLUICE_LOG_LEVEL: 'silent' } });
 
 describe('examples/typescript', function () {
   this.timeout(60_000);
