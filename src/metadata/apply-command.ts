@@ -7,6 +7,7 @@ import { ErrorCode } from '../common/errors';
 import { planDrain } from './drain-plan';
 import type { AlterTopicConfig, CompleteReassignment, CreatePartitions, CreateTopic, DeleteTopic, DrainBroker, MetadataCommand, ReassignPartition, RegisterBroker } from './metadata-commands';
 import { brokerIds, newAssignment, placeableBrokerIds, type BrokerInfo, type MetadataState, type PartitionAssignment, type TopicState } from './metadata-state';
+import { BROKER_HOST_RULE, BROKER_ID_RULE, isBrokerHost, isBrokerId, isRack, RACK_RULE, shownValue } from './broker-identity';
 import { placeReplicas } from './placement';
 import { DEFAULT_TOPIC_CONFIG, mergeTopicConfig, topicNameProblem, type TopicConfig } from './topic-config';
 
@@ -62,8 +63,10 @@ function decide(state: MetadataState, command: MetadataCommand, rules: MetadataR
 const isPort = (n: number): boolean => Number.isSafeInteger(n) && n >= 1 && n <= 65535;
 
 function registerBroker(state: MetadataState, c: RegisterBroker): Change {
-  if (!Number.isSafeInteger(c.id) || c.id < 1) return fail(ErrorCode.INVALID_REQUEST, `broker id ${c.id} is invalid: use an integer >= 1`);
+  if (!isBrokerId(c.id)) return fail(ErrorCode.INVALID_REQUEST, `broker id ${c.id} is invalid: ${BROKER_ID_RULE}`);
   if (c.host.length === 0) return fail(ErrorCode.INVALID_REQUEST, `broker ${c.id} has an empty host: give the address clients and brokers reach it at`);
+  if (!isBrokerHost(c.host)) return fail(ErrorCode.INVALID_REQUEST, `broker ${c.id} host ${shownValue(c.host)} is invalid: ${BROKER_HOST_RULE}`);
+  if (c.rack !== null && c.rack !== '' && !isRack(c.rack)) return fail(ErrorCode.INVALID_REQUEST, `broker ${c.id} rack ${shownValue(c.rack)} is invalid: ${RACK_RULE}`);
   if (!isPort(c.port)) return fail(ErrorCode.INVALID_REQUEST, `broker ${c.id} port ${c.port} is invalid: use 1..65535`);
   if (!isPort(c.httpPort)) return fail(ErrorCode.INVALID_REQUEST, `broker ${c.id} HTTP port ${c.httpPort} is invalid: use 1..65535`);
   for (const other of state.brokers.values()) {

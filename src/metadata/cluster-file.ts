@@ -6,6 +6,7 @@
 // `rack` is optional. Ids are integers >= 1; ids, gRPC ports and HTTP ports are unique per host.
 import { readFileSync } from 'node:fs';
 import { ErrorCode, SluiceError } from '../common/errors';
+import { BROKER_HOST_RULE, BROKER_ID_RULE, isBrokerHost, isBrokerId, isRack, RACK_RULE } from './broker-identity';
 
 export interface ClusterBroker {
   readonly id: number;
@@ -84,13 +85,13 @@ function parseBroker(raw: unknown, where: string, problems: string[]): ClusterBr
   }
   const b = raw as Record<string, unknown>;
   const before = problems.length;
-  if (!Number.isSafeInteger(b.id) || (b.id as number) < 1) problems.push(`${where}.id ${describe(b.id)}: use an integer >= 1`);
-  if (typeof b.host !== 'string' || b.host.trim().length === 0) problems.push(`${where}.host ${describe(b.host)}: use a host name or IP address`);
+  if (!isBrokerId(b.id)) problems.push(`${where}.id ${describe(b.id)}: ${BROKER_ID_RULE}`);
+  if (typeof b.host !== 'string' || !isBrokerHost(b.host)) problems.push(`${where}.host ${describe(b.host)}: ${BROKER_HOST_RULE}`);
   for (const field of ['grpcPort', 'httpPort'] as const) {
     const port = b[field];
     if (!Number.isSafeInteger(port) || (port as number) < 1 || (port as number) > 65535) problems.push(`${where}.${field} ${describe(port)}: use an integer in 1..65535`);
   }
-  if (b.rack !== undefined && b.rack !== null && (typeof b.rack !== 'string' || b.rack.length === 0)) problems.push(`${where}.rack ${describe(b.rack)}: use a non-empty string or leave it out`);
+  if (b.rack !== undefined && b.rack !== null && (typeof b.rack !== 'string' || !isRack(b.rack))) problems.push(`${where}.rack ${describe(b.rack)}: ${RACK_RULE}, or leave it out`);
   const known = new Set(['id', 'host', 'grpcPort', 'httpPort', 'rack']);
   for (const key of Object.keys(b)) if (!known.has(key)) problems.push(`${where} has an unknown field "${key}": fields are ${[...known].join(', ')}`);
   if (problems.length > before) return undefined;

@@ -27,13 +27,26 @@ describe('metadata state machine: applyCommand', () => {
     it('rejects an id below 1', () => {
       const r = rejection(EMPTY_METADATA_STATE, { ...register(1), id: 0 });
       assert.equal(r.code, ErrorCode.INVALID_REQUEST);
-      assert.match(r.message, /broker id 0 is invalid: use an integer >= 1/);
+      assert.match(r.message, /broker id 0 is invalid: use an integer in \[1, 2147483647\]/);
     });
 
     it('rejects an empty host and ports outside 1..65535', () => {
       assert.match(rejection(EMPTY_METADATA_STATE, { ...register(1), host: '' }).message, /empty host/);
       assert.match(rejection(EMPTY_METADATA_STATE, { ...register(1), port: 70000 }).message, /port 70000 is invalid: use 1..65535/);
       assert.match(rejection(EMPTY_METADATA_STATE, { ...register(1), httpPort: 0 }).message, /HTTP port 0 is invalid/);
+    });
+
+    it('rejects a host that is not a host name or IP address, an over-long rack or one with other characters, and an id past int32', () => {
+      for (const host of ['has space', 'x'.repeat(254), 'a/b', 'evil\nhost', '-leading']) {
+        assert.match(rejection(EMPTY_METADATA_STATE, { ...register(1), host }).message, /host .* is invalid: use a host name or an IP address/, host);
+      }
+      for (const host of ['localhost', 'broker-1.example.com', '10.0.0.7', '::1', 'fe80::1']) {
+        assert.equal(applyAll([{ ...register(1), host }]).brokers.get(1)!.host, host);
+      }
+      for (const rack of ['r'.repeat(65), 'rack a', 'a/b']) {
+        assert.match(rejection(EMPTY_METADATA_STATE, { ...register(1), rack }).message, /rack .* is invalid: use 1-64 characters from \[a-zA-Z0-9._-\]/, rack);
+      }
+      assert.match(rejection(EMPTY_METADATA_STATE, { ...register(1), id: 2 ** 31 }).message, /broker id 2147483648 is invalid: use an integer in \[1, 2147483647\]/);
     });
 
     it('rejects an address another broker already uses', () => {

@@ -45,10 +45,15 @@ describe('cluster file', () => {
     assert.match(problem({ brokers: [broker(1)] }), /"clusterId" is missing/);
     assert.match(problem({ clusterId: 'c', brokers: [] }), /"brokers" must be a non-empty array/);
     const message = problem({ clusterId: 'c', brokers: [{ id: 0, grpcPort: 70000, httpPort: 'x' }] });
-    assert.match(message, /brokers\[0\].id 0 is invalid: use an integer >= 1/);
+    assert.match(message, /brokers\[0\].id 0 is invalid: use an integer in \[1, 2147483647\]/);
     assert.match(message, /brokers\[0\].host is missing/);
     assert.match(message, /brokers\[0\].grpcPort 70000 is invalid: use an integer in 1..65535/);
     assert.match(message, /brokers\[0\].httpPort "x" is invalid/);
+  });
+
+  it('holds hosts and racks to the rule RegisterBroker applies', () => {
+    assert.match(problem({ clusterId: 'c', brokers: [broker(1, { host: 'two words' })] }), /brokers\[0\].host "two words" is invalid: use a host name or an IP address/);
+    assert.match(problem({ clusterId: 'c', brokers: [broker(1, { rack: 'rack/1' })] }), /brokers\[0\].rack "rack\/1" is invalid: use 1-64 characters from \[a-zA-Z0-9._-\], or leave it out/);
   });
 
   it('rejects unknown fields (a typo would otherwise be ignored)', () => {
