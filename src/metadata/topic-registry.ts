@@ -1,6 +1,7 @@
 // The topics a broker knows, persisted durably in the broker's meta store. On a single broker
 // this is the whole metadata; the replicated controller (a later issue) will feed the same
 // TopicRegistry interface from its Raft log instead.
+import type { DurableMeta } from '../storage/durable-meta';
 import type { PartitionAssignment } from './metadata-state';
 import { DEFAULT_TOPIC_CONFIG, type TopicConfig } from './topic-config';
 
@@ -13,12 +14,6 @@ export interface TopicMetadata {
   readonly createdAtMs: number;
 }
 
-/** The durable key/value store the registry persists into (the storage engine's meta). */
-export interface DurableMeta {
-  getMeta(key: string): unknown;
-  /** Durable (fsynced) when the promise resolves. */
-  putMetaDurable(key: string, value: unknown): Promise<void>;
-}
 
 
 export type TopicChange =

@@ -3,7 +3,7 @@
 import type { Clock } from '../common/clock';
 import { asNodeId, type TopicPartition } from '../common/ids';
 import type { Logger } from '../common/logger';
-import type { DurableMeta } from '../metadata/topic-registry';
+import type { DurableMeta } from '../storage/durable-meta';
 import { makeConfig } from '../raft';
 import { GroupDriver } from '../replication/group-driver';
 import { LogRaftStorage } from '../replication/log-raft-storage';

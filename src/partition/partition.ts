@@ -11,26 +11,11 @@ import type { Logger } from '../common/logger';
 import { EntryKind, type AppendEntry, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
 import { OffsetWaiters } from './offset-waiters';
 import { ChangeSignal } from './change-signal';
-import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, ProducerStateTable, type ProducerBatchFacts } from './producer-state';
+import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, ProducerStateTable } from './producer-state';
 import { rebuildProducerState } from './producer-state-rebuild';
 import { ProducerSnapshotSchedule } from './producer-snapshots';
-import type { PartitionReplica } from './replica';
+import type { PartitionReplica, ProduceInput, ProduceOutcome } from './replica';
 import type { ReadLease } from '../storage/read-buffers';
-
-export type Acks = 'all' | 'leader' | 'none';
-
-export interface ProduceInput extends ProducerBatchFacts {
-  /** The encoded RecordBatch, stored verbatim. */
-  readonly batch: Buffer;
-  readonly maxTimestampMs: number;
-  readonly acks: Acks;
-  /** CRC32C of `batch`, when the request carried one and it was checked against the bytes. */
-  readonly batchCrc32c?: number;
-}
-
-export type ProduceOutcome =
-  | { readonly ok: true; readonly code: ErrorCode.NONE | ErrorCode.DUPLICATE_SEQUENCE; readonly baseOffset: number; readonly appendTimeMs: number; readonly logStartOffset: number }
-  | { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly leaderHint?: string };
 
 interface PendingProduce {
   readonly input: ProduceInput;

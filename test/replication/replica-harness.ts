@@ -8,7 +8,7 @@ import { ErrorCode } from '../../src/common/errors';
 import { asNodeId } from '../../src/common/ids';
 import { moduleLogger } from '../../src/common/logger';
 import { openReplicatedPartition } from '../../src/partition/open-replicated';
-import type { ProduceOutcome } from '../../src/partition/partition';
+import type { ProduceOutcome } from '../../src/partition/replica';
 import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
 import { RaftHost } from '../../src/replication/raft-host';
 import { InMemoryNetwork } from '../../src/replication/transport';
