@@ -32,15 +32,15 @@ export interface PartitionReplica {
   readonly highWatermark: number;
   readonly logStartOffset: number;
   readonly logEndOffset: number;
-  /** The leader's term (Raft) or a fixed epoch for a single replica. */
+  /** The leader's Raft term. */
   readonly leaderEpoch: number;
   readonly sizeBytes: number;
   /** Broker id of the leader as this replica knows it, or null during an election. */
   readonly leaderId: number | null;
   /** Broker ids holding a replica. */
   readonly replicaIds: readonly number[];
-  /** The Raft group's voters and learners as this replica knows them (replicated partitions only). */
-  readonly membership?: { readonly voters: readonly number[]; readonly learners: readonly number[] };
+  /** The Raft group's voters and learners as this replica knows them. */
+  readonly membership: { readonly voters: readonly number[]; readonly learners: readonly number[] };
   /**
    * Leader only: the high watermark covers everything committed before this replica became
    * leader (Raft: an entry of the leader's own term has committed, thesis §6.4).

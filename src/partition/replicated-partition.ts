@@ -19,6 +19,7 @@ import { NotLeaderError, type Acks, type PartitionReplica, type ProduceInput, ty
 import { OffsetWaiters } from './offset-waiters';
 import { nextMembershipStep, type LeaderView } from './membership-plan';
 import type { ReadLease } from '../storage/read-buffers';
+import { AppendUndoneError } from '../storage/segment-appender';
 
 interface PendingProposal {
   readonly term: number;
@@ -52,10 +53,20 @@ export interface ReplicatedPartitionOptions {
   readonly timings?: RaftTimings;
   /** The broker's producerIdExpirationMs; default DEFAULT_PRODUCER_ID_EXPIRATION_MS. */
   readonly producerIdExpirationMs?: number;
+  /**
+   * Starts the group again over the same log, as a broker restart would (open-replicated.ts). An
+   * only voter does so after an append that failed and was undone (a full disk), so that it takes
+   * writes again once the disk has room; any other failure keeps the partition stopped.
+   */
+  readonly restartGroup?: () => Promise<void>;
 }
 
 /** How often a finished reassignment is reported again while the metadata still lists retiring replicas. */
 const REPORT_RETRY_MS = 2000;
+/** Longest pause between restarts of a group whose appends keep failing (the disk stays full). */
+const MAX_RESTART_DELAY_MS = 1000;
+/** Far above the milliseconds an only voter takes to lead again after a restart. */
+const RESTART_ELECTION_MS = 10_000;
 
 export class ReplicatedPartition implements PartitionReplica, GroupStateMachine {
   readonly topicPartition: TopicPartition;
@@ -87,6 +98,11 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   private nextOffset = 0;
   private failure: string | undefined;
   private committedInTerm = false;
+  /** While an only voter restarts its group after an undone append: the restart, and why it runs. */
+  private restarting: { readonly attempt: number; readonly done: Promise<void>; readonly reason: string } | undefined;
+  private restartAttempts = 0;
+  /** Restarts since the group last led with its commit point known (the pause before the next grows with it). */
+  private failedRestarts = 0;
 
   constructor(
     private readonly options: ReplicatedPartitionOptions,
@@ -140,7 +156,14 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   }
 
   produce(input: ProduceInput): Promise<ProduceOutcome> {
-    if (this.failure) return Promise.resolve({ ok: false, code: ErrorCode.STORAGE_ERROR, message: this.failure });
+    // A produce during a restart waits for it (once): the restarted group may take it.
+    if (this.restarting) return this.restarting.done.then(() => this.propose(input));
+    return this.propose(input);
+  }
+
+  private propose(input: ProduceInput): Promise<ProduceOutcome> {
+    const failure = this.failure ?? this.restarting?.reason;
+    if (failure) return Promise.resolve({ ok: false, code: ErrorCode.STORAGE_ERROR, message: failure });
     const driver = this.driver;
     if (!driver || !this.isLeader) return Promise.resolve(this.notLeader());
     const check = this.producers.check(input);
@@ -370,7 +393,46 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     // It leads nothing any more (its group hands leadership off): nobody should be sent here.
     this.isLeader = false;
     this.leader = null;
+    this.failUnwrittenOfSoleVoter(this.failure);
     this.failAll(this.failure);
+    if (error instanceof AppendUndoneError && this.options.restartGroup && this.isSoleVoter) {
+      const reason = this.failure;
+      this.failure = undefined;
+      const attempt = ++this.restartAttempts;
+      this.restarting = { attempt, reason, done: this.restartAfterUndoneAppend(attempt, reason) };
+    }
+    this.changed.notify();
+  }
+
+  /**
+   * An only voter whose append failed and was undone starts its group again (the log is as it
+   * was, so this is what a broker restart would do), and resolves once it leads again or gave up.
+   * A restart whose first append fails again is retried after a growing pause.
+   */
+  private async restartAfterUndoneAppend(attempt: number, reason: string): Promise<void> {
+    const delayMs = this.failedRestarts === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, 2 ** this.failedRestarts);
+    this.failedRestarts++;
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const current = (): boolean => this.restarting?.attempt === attempt;
+    try {
+      await this.options.restartGroup!();
+    } catch (error) {
+      this.failure = `${reason}; restarting it failed too (${(error as Error).message}); restart the broker to recover it`;
+      this.restarting = undefined;
+      return;
+    }
+    this.options.logger.warn({ partition: this.name }, `${this.name}: restarted its Raft group after an append that failed and was undone`);
+    const deadline = Date.now() + RESTART_ELECTION_MS;
+    // Ends when the group leads, fails again (a new restart replaces this one) or the deadline passes.
+    while (current() && !(this.isLeader && this.committedInTerm) && Date.now() < deadline) await this.changed.wait(deadline - Date.now());
+    if (!current()) return;
+    if (this.isLeader && this.committedInTerm) this.failedRestarts = 0;
+    this.restarting = undefined;
+  }
+
+  private get isSoleVoter(): boolean {
+    const { voters, learners } = this.membership;
+    return voters.length === 1 && voters[0] === this.options.nodeId && learners.length === 0;
   }
 
   // --- helpers ------------------------------------------------------------------------------
@@ -423,6 +485,21 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
         () => retry.resolve(asDuplicate(appended)),
         (error: unknown) => retry.resolve(outcomeUnknown((error as Error).message)),
       );
+    }
+  }
+
+  /**
+   * The only voter of a group holds every copy: a proposal that never reached its log (its write
+   * failed, or came after the failure) is certainly not stored, and says so (STORAGE_ERROR), so
+   * that a producer need not treat it as possibly stored. Written ones stay unknown: the fsync
+   * that failed may still have put them on disk.
+   */
+  private failUnwrittenOfSoleVoter(reason: string): void {
+    if (!this.isSoleVoter) return;
+    for (const [index, proposal] of this.pending) {
+      if (index <= this.options.log.lastRaftIndex) continue;
+      this.pending.delete(index);
+      settle(proposal, { ok: false, code: ErrorCode.STORAGE_ERROR, message: `${reason}; the batch was not written: it is not stored` });
     }
   }
 

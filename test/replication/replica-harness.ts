@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock } from '../../src/common/clock';
+import { systemClock, type Clock } from '../../src/common/clock';
 import { ErrorCode } from '../../src/common/errors';
 import { asNodeId } from '../../src/common/ids';
 import { moduleLogger } from '../../src/common/logger';
@@ -38,6 +38,10 @@ export interface NodeOptions {
   readonly entryCacheBytes?: number;
   /** Ticks of silence before a follower campaigns (randomised up to twice that); default 10. */
   readonly electionTimeoutTicks?: number;
+  /** Default the system clock. */
+  readonly clock?: Clock;
+  /** The broker's producerIdExpirationMs; default the broker's. */
+  readonly producerIdExpirationMs?: number;
 }
 
 export async function startNode(network: InMemoryNetwork, id: number, dir: string, options: NodeOptions = {}): Promise<TestNode> {
@@ -45,12 +49,22 @@ export async function startNode(network: InMemoryNetwork, id: number, dir: strin
   const host = new RaftHost(asNodeId(id), network.transport(asNodeId(id)), 10, options.entryCacheBytes);
   const log = await engine.openLog(TP.topic, TP.partition, options.logConfig ?? DEFAULT_LOG_CONFIG);
   const partition = await openReplicatedPartition({
-    topicPartition: TP, log, meta: engine, host, nodeId: id, replicaIds: options.replicaIds ?? [1, 2, 3], clock: systemClock,
+    topicPartition: TP, log, meta: engine, host, nodeId: id, replicaIds: options.replicaIds ?? [1, 2, 3], clock: options.clock ?? systemClock,
     logger: moduleLogger('test'), addressOf: (b) => `node-${b}`, electionTimeoutTicks: options.electionTimeoutTicks ?? 10,
-    joining: options.joining, onReassigned: options.onReassigned,
+    joining: options.joining, onReassigned: options.onReassigned, producerIdExpirationMs: options.producerIdExpirationMs,
   });
   host.start();
   return { id, dir, engine, host, log, partition };
+}
+
+/**
+ * Replica 1 of TP as its group's only voter (every partition of a one-broker cluster), in `dir`,
+ * once it leads and knows its commit point.
+ */
+export async function startSoleReplica(dir: string, options: Omit<NodeOptions, 'replicaIds' | 'joining'> = {}): Promise<TestNode> {
+  const node = await startNode(new InMemoryNetwork(), 1, dir, { ...options, replicaIds: [1] });
+  await until(() => node.partition.leaderId === 1 && node.partition.caughtUp, 'the only voter to lead');
+  return node;
 }
 
 /**
