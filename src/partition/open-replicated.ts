@@ -46,7 +46,7 @@ export const groupIdOf = (tp: TopicPartition): string => `${tp.topic}/${tp.parti
 export async function openReplicatedPartition(options: OpenReplicatedOptions): Promise<ReplicatedPartition> {
   const groupId = groupIdOf(options.topicPartition);
   const bootstrap = makeConfig(options.joining ? [] : options.replicaIds);
-  const group = new RestartableGroup(options, groupId, bootstrap);
+  const group = new ReplicaGroup(options, groupId, bootstrap);
   const storage = group.newStorage();
   const created = storage.isNew && !options.joining;
   if (options.adoptUnreplicatedLog && storage.isNew) await adoptCommittedLog(storage, options.log);
@@ -87,7 +87,7 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
 const appliedOf = (storage: LogRaftStorage, log: PartitionLog): number => Math.min(storage.savedHardState.commit, log.lastRaftIndex);
 
 /** The Raft group of one replica: its storage view and driver, which a restart replaces over the same log. */
-class RestartableGroup {
+class ReplicaGroup {
   private storage: LogRaftStorage | undefined;
   private driver: GroupDriver | undefined;
 

@@ -20,6 +20,7 @@ import { OffsetWaiters } from './offset-waiters';
 import { nextMembershipStep, type LeaderView } from './membership-plan';
 import type { ReadLease } from '../storage/read-buffers';
 import { AppendUndoneError } from '../storage/segment-appender';
+import { GroupRestarts } from './group-restarts';
 
 interface PendingProposal {
   readonly term: number;
@@ -63,10 +64,6 @@ export interface ReplicatedPartitionOptions {
 
 /** How often a finished reassignment is reported again while the metadata still lists retiring replicas. */
 const REPORT_RETRY_MS = 2000;
-/** Longest pause between restarts of a group whose appends keep failing (the disk stays full). */
-const MAX_RESTART_DELAY_MS = 1000;
-/** Far above the milliseconds an only voter takes to lead again after a restart. */
-const RESTART_ELECTION_MS = 10_000;
 
 export class ReplicatedPartition implements PartitionReplica, GroupStateMachine {
   readonly topicPartition: TopicPartition;
@@ -98,11 +95,8 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   private nextOffset = 0;
   private failure: string | undefined;
   private committedInTerm = false;
-  /** While an only voter restarts its group after an undone append: the restart, and why it runs. */
-  private restarting: { readonly attempt: number; readonly done: Promise<void>; readonly reason: string } | undefined;
-  private restartAttempts = 0;
-  /** Restarts since the group last led with its commit point known (the pause before the next grows with it). */
-  private failedRestarts = 0;
+  /** An only voter's restarts of its group after undone appends (with options.restartGroup). */
+  private readonly restarts: GroupRestarts | undefined;
 
   constructor(
     private readonly options: ReplicatedPartitionOptions,
@@ -113,6 +107,12 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     this.committedEndOffset = committedEndOffset;
     this.committedWaiters = new OffsetWaiters(committedEndOffset);
     this.producerSnapshots = new ProducerSnapshotSchedule(options.log, options.logger);
+    const restartGroup = options.restartGroup;
+    this.restarts = restartGroup && new GroupRestarts(
+      { restart: restartGroup, leading: () => this.isLeader && this.committedInTerm, changed: this.changed, giveUp: (reason) => (this.failure = reason) },
+      options.logger,
+      this.name,
+    );
   }
 
   /** The end offset of the entry at `applied` (what the high watermark is after a restart). */
@@ -157,12 +157,13 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
 
   produce(input: ProduceInput): Promise<ProduceOutcome> {
     // A produce during a restart waits for it (once): the restarted group may take it.
-    if (this.restarting) return this.restarting.done.then(() => this.propose(input));
+    const restart = this.restarts?.running;
+    if (restart) return restart.then(() => this.propose(input));
     return this.propose(input);
   }
 
   private propose(input: ProduceInput): Promise<ProduceOutcome> {
-    const failure = this.failure ?? this.restarting?.reason;
+    const failure = this.failure ?? this.restarts?.reason;
     if (failure) return Promise.resolve({ ok: false, code: ErrorCode.STORAGE_ERROR, message: failure });
     const driver = this.driver;
     if (!driver || !this.isLeader) return Promise.resolve(this.notLeader());
@@ -395,39 +396,12 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     this.leader = null;
     this.failUnwrittenOfSoleVoter(this.failure);
     this.failAll(this.failure);
-    if (error instanceof AppendUndoneError && this.options.restartGroup && this.isSoleVoter) {
-      const reason = this.failure;
+    // An undone append left the log as it was: an only voter starts its group again over it.
+    if (error instanceof AppendUndoneError && this.restarts && this.isSoleVoter) {
+      this.restarts.begin(this.failure);
       this.failure = undefined;
-      const attempt = ++this.restartAttempts;
-      this.restarting = { attempt, reason, done: this.restartAfterUndoneAppend(attempt, reason) };
     }
     this.changed.notify();
-  }
-
-  /**
-   * An only voter whose append failed and was undone starts its group again (the log is as it
-   * was, so this is what a broker restart would do), and resolves once it leads again or gave up.
-   * A restart whose first append fails again is retried after a growing pause.
-   */
-  private async restartAfterUndoneAppend(attempt: number, reason: string): Promise<void> {
-    const delayMs = this.failedRestarts === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, 2 ** this.failedRestarts);
-    this.failedRestarts++;
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    const current = (): boolean => this.restarting?.attempt === attempt;
-    try {
-      await this.options.restartGroup!();
-    } catch (error) {
-      this.failure = `${reason}; restarting it failed too (${(error as Error).message}); restart the broker to recover it`;
-      this.restarting = undefined;
-      return;
-    }
-    this.options.logger.warn({ partition: this.name }, `${this.name}: restarted its Raft group after an append that failed and was undone`);
-    const deadline = Date.now() + RESTART_ELECTION_MS;
-    // Ends when the group leads, fails again (a new restart replaces this one) or the deadline passes.
-    while (current() && !(this.isLeader && this.committedInTerm) && Date.now() < deadline) await this.changed.wait(deadline - Date.now());
-    if (!current()) return;
-    if (this.isLeader && this.committedInTerm) this.failedRestarts = 0;
-    this.restarting = undefined;
   }
 
   private get isSoleVoter(): boolean {
