@@ -5,6 +5,7 @@
 // creates __consumer_offsets; every broker creates the replicas the applied metadata assigns to it.
 import type { Metric } from 'prom-client';
 import type { Clock } from '../../common/clock';
+import { ErrorCode, SluiceError } from '../../common/errors';
 import { asNodeId, partitionKey } from '../../common/ids';
 import { EMPTY_CONFIG } from '../../raft';
 import { moduleLogger } from '../../common/logger';
@@ -23,8 +24,9 @@ import { PartitionManager } from '../partition-manager';
 import { ClusterTopicRegistry } from './cluster-registry';
 import { Forwarder } from './forwarder';
 import { ControllerDuties, JoinRequester, MAX_METADATA_VOTERS } from './controller-duties';
-import { MetadataGroup } from './metadata-group';
+import { MetadataGroup, type CommandOutcome } from './metadata-group';
 import { ReassignmentReporter } from './reassignment-reporter';
+import type { MetadataCommand } from '../../metadata/metadata-commands';
 import { SingleBrokerTopics } from './single-broker-topics';
 
 export const METADATA_GROUP_ID = '__metadata';
@@ -148,6 +150,17 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
     singleBrokerTopics = undefined;
   };
 
+  // A broker started alone has no cluster definition to grow by: another broker registered with
+  // it would join its metadata group, and once promoted take away its majority.
+  const refusedAlone = (command: MetadataCommand): Extract<CommandOutcome, { ok: false }> | undefined =>
+    config.cluster === undefined && command.type === 'RegisterBroker' && command.id !== config.nodeId
+      ? {
+          ok: false,
+          code: ErrorCode.INVALID_REQUEST,
+          message: `broker ${config.nodeId} runs alone (started without --cluster) and registers no other broker (asked for broker ${command.id}): start every broker with --cluster FILE to form a cluster`,
+        }
+      : undefined;
+
   const context: ClusterContext = {
     metadataLeader: () => metadata.leaderId,
     addressOf,
@@ -158,8 +171,11 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
     },
     brokers: () => [...registry.state.brokers.values()].map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack ?? '', draining: b.draining })),
     metadataState: () => registry.state,
-    validate: (command) => registry.validate(command),
-    propose: (command) => registry.propose(command),
+    validate: (command) => refusedAlone(command) ?? registry.validate(command),
+    propose: (command) => {
+      const refused = refusedAlone(command);
+      return refused ? Promise.reject(new SluiceError(refused.code, refused.message)) : registry.propose(command);
+    },
   };
 
   return {
