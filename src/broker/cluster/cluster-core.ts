@@ -145,8 +145,15 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
   let controllerDuties: ControllerDuties | undefined;
   let joiner: JoinRequester | undefined;
   metadata.onApplied(() => controllerDuties?.poke());
+  /** Why the last attempt to adopt them failed (ControllerDuties retries), for a start that gives up. */
+  let adoptionFailure: string | undefined;
   const adoptSingleBrokerTopics = async (): Promise<void> => {
-    await singleBrokerTopics?.adopt(registry, logger);
+    try {
+      await singleBrokerTopics?.adopt(registry, logger);
+    } catch (error) {
+      adoptionFailure = (error as Error).message;
+      throw error;
+    }
     singleBrokerTopics = undefined;
   };
 
@@ -188,7 +195,8 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
     leadingAll: async (timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const missing = notYetLeading(config.nodeId, registry, metadata, partitions, singleBrokerTopics !== undefined);
+        const adopting = singleBrokerTopics === undefined ? undefined : adoptionFailure ?? 'under way';
+        const missing = notYetLeading(config.nodeId, registry, metadata, partitions, adopting);
         if (missing === undefined) return;
         if (Date.now() > deadline) throw new Error(`broker ${config.nodeId} did not start serving within ${timeoutMs} ms: ${missing}`);
         await new Promise((resolve) => setTimeout(resolve, LEADING_ALL_POLL_MS));
@@ -232,10 +240,17 @@ function withBoundPorts(member: ClusterMember, bound: { readonly grpcPort: numbe
 }
 
 /** What this broker still waits for before it leads everything it holds, or undefined when nothing. */
-function notYetLeading(nodeId: number, registry: ClusterTopicRegistry, metadata: MetadataGroup, partitions: PartitionManager, adopting: boolean): string | undefined {
+function notYetLeading(
+  nodeId: number,
+  registry: ClusterTopicRegistry,
+  metadata: MetadataGroup,
+  partitions: PartitionManager,
+  /** Where the adoption of a release-0.1 broker's topics stands, or undefined when there is none. */
+  adopting: string | undefined,
+): string | undefined {
   if (!metadata.leading) return 'it does not lead the metadata group yet';
   if (!registry.broker(nodeId)) return 'it is not registered in the metadata yet';
-  if (adopting) return "the single broker's topics are not all adopted yet";
+  if (adopting !== undefined) return `the single broker's topics are not all adopted yet (${adopting})`;
   if (!registry.get(OFFSETS_TOPIC)) return `${OFFSETS_TOPIC} is not created yet`;
   for (const topic of registry.list()) {
     for (let p = 0; p < topic.partitions; p++) {
