@@ -5,6 +5,8 @@ import { DEFAULT_TOPIC_CONFIG, mergeTopicConfig, type TopicConfig } from '../met
 import { DEFAULT_PRODUCER_ID_EXPIRATION_MS } from '../partition/producer-state';
 import { DEFAULT_ENTRY_CACHE_BYTES } from '../replication/entry-cache-budget';
 
+const DEFAULT_RAFT_TICK_MS = 100;
+const DEFAULT_ELECTION_TIMEOUT_TICKS = 10;
 /** Shorter would forget idempotent producers while their retries may still be under way. */
 const MIN_PRODUCER_ID_EXPIRATION_MS = 60_000;
 
@@ -92,7 +94,7 @@ export interface BrokerConfig {
    * within it (docs/architecture.md, "The HTTP port").
    */
   readonly httpIdleTimeoutMs: number;
-  /** Present when this broker is one of a cluster; absent for a single broker. */
+  /** The cluster definition this broker is one of; absent for a single broker (a one-broker cluster, see oneBrokerCluster). */
   readonly cluster?: ClusterSettings;
 }
 
@@ -166,7 +168,7 @@ export function resolveBrokerConfig(...layers: BrokerConfigFile[]): BrokerConfig
     config = {
       ...config,
       ...stripUndefined(rest),
-      ...(cluster ? { cluster: { clusterId: cluster.clusterId ?? rest.clusterId ?? config.clusterId, raftTickMs: 100, electionTimeoutTicks: 10, ...stripUndefined(cluster) } as ClusterSettings } : {}),
+      ...(cluster ? { cluster: { clusterId: cluster.clusterId ?? rest.clusterId ?? config.clusterId, raftTickMs: DEFAULT_RAFT_TICK_MS, electionTimeoutTicks: DEFAULT_ELECTION_TIMEOUT_TICKS, ...stripUndefined(cluster) } as ClusterSettings } : {}),
       limits: { ...config.limits, ...stripUndefined(limits ?? {}) },
       topicDefaults: topicDefaults ? mergeTopicConfig(config.topicDefaults, topicDefaults) : config.topicDefaults,
     };
@@ -213,6 +215,21 @@ function validate(config: BrokerConfig): void {
     const value = config.limits[key];
     if (value > MAX_TIMER_MS) throw new Error(`limits.${key} ${value} is invalid: use an integer in [1, ${MAX_TIMER_MS}] (the longest Node timer)`);
   }
+}
+
+/**
+ * The cluster a broker started without a cluster definition forms on its own: it is the only
+ * member and voter of every group (docs/architecture.md, "One startup path"). It registers its
+ * advertised address when it has one; a port of 0 is replaced by the bound one at start.
+ */
+export function oneBrokerCluster(config: BrokerConfig): ClusterSettings {
+  const advertised = config.advertisedAddress;
+  const colon = advertised?.lastIndexOf(':') ?? -1;
+  const self: ClusterMember =
+    advertised !== undefined && colon > 0
+      ? { id: config.nodeId, host: advertised.slice(0, colon), grpcPort: Number(advertised.slice(colon + 1)), httpPort: config.httpPort }
+      : { id: config.nodeId, host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort };
+  return { clusterId: config.clusterId, brokers: [self], raftTickMs: DEFAULT_RAFT_TICK_MS, electionTimeoutTicks: DEFAULT_ELECTION_TIMEOUT_TICKS };
 }
 
 function validateCluster(config: BrokerConfig): void {

@@ -20,8 +20,8 @@ export interface BrokerContext {
   readonly metrics: BrokerMetrics;
   /** Aborted when the broker stops, ending long polls and subscriptions. */
   readonly stopping: AbortSignal;
-  /** Present when the broker is part of a cluster. */
-  readonly cluster?: ClusterContext;
+  /** The cluster this broker is one of (a broker started alone is a one-broker cluster). */
+  readonly cluster: ClusterContext;
 }
 
 export interface ClusterContext {

@@ -66,7 +66,6 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
   advertiseStreamWindow(server, logger);
   const streamLimits = { budget: new InFlightBudget(ctx.config.limits.maxInFlightBytes, ctx.metrics.registry), waiting: new StreamsWaiting(ctx.metrics.registry) };
   const { budget } = streamLimits;
-  let boundPort = 0;
   const unary: UnaryHandlers = {
     'sluice.v1.Data': {
       // The hot path: one check and two integer updates for the budget.
@@ -92,7 +91,7 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
       describeTopics: (r) => handleDescribeTopics(ctx, r),
       alterConfigs: viaController(ctx, 'alterConfigs', (r) => handleAlterConfigs(ctx, r)),
       createPartitions: viaController(ctx, 'createPartitions', (r) => handleCreatePartitions(ctx, r)),
-      describeCluster: () => handleDescribeCluster(ctx, boundPort),
+      describeCluster: () => handleDescribeCluster(ctx),
       reassignPartitions: viaController(ctx, 'reassignPartitions', (r) => handleReassignPartitions(ctx, r)),
       drainBroker: viaController(ctx, 'drainBroker', (r) => handleDrainBroker(ctx, r)),
       completeReassignment: viaController(ctx, 'completeReassignment', (r) => handleCompleteReassignment(ctx, r)),
@@ -124,7 +123,7 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
   const packageDefinition = protoLoader.loadSync([...PROTO_FILES], { includeDirs: [protoDir()] });
   new ReflectionService(packageDefinition).addToServer(refusing);
 
-  boundPort = await new Promise<number>((resolve, reject) => {
+  const boundPort = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${ctx.config.host}:${ctx.config.grpcPort}`, grpc.ServerCredentials.createInsecure(), (error, port) =>
       error ? reject(new Error(`cannot listen for gRPC on ${ctx.config.host}:${ctx.config.grpcPort}: ${listenFailure(error.message, '--grpc-port')}`)) : resolve(port),
     );
@@ -162,7 +161,7 @@ function maxResponseBytes(limits: BrokerLimits): number {
 function viaController<M extends UnaryMethod<'sluice.v1.Admin'>>(ctx: BrokerContext, method: M, handler: Handler<'sluice.v1.Admin', M>): Handler<'sluice.v1.Admin', M> {
   return (request, cancelled, info) => {
     const cluster = ctx.cluster;
-    if (!cluster || info.forwarded) return handler(request, cancelled, info);
+    if (info.forwarded) return handler(request, cancelled, info);
     const leader = cluster.metadataLeader();
     if (leader === ctx.config.nodeId) return handler(request, cancelled, info);
     if (leader === null) throw new RequestError(grpc.status.UNAVAILABLE, 'the cluster has no metadata leader right now (an election is under way): retry');

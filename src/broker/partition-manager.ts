@@ -1,4 +1,4 @@
-// Hosts this broker's partitions: opens a Partition for every partition of every topic in the
+// Hosts this broker's partitions: opens a replica for every partition of every topic in the
 // registry, follows topic changes (create, grow, reconfigure, delete), and runs retention.
 import { ErrorCode } from '../common/errors';
 import { partitionKey, type TopicPartition } from '../common/ids';
@@ -22,6 +22,9 @@ export type PartitionOpener = (tp: TopicPartition, log: PartitionLog, config: Lo
 /** A running replica's assignment changed (cluster only: its Raft group's leader moves the group there, ReplicaMembership). */
 export type AssignmentListener = (replica: PartitionReplica, assignment: PartitionAssignment) => void;
 
+/** Far above the few milliseconds a group with one voter takes to elect it (one fsync of its hard state and one of its first entry). */
+const SOLE_VOTER_ELECTION_MS = 10_000;
+
 export class PartitionManager {
   private readonly partitions = new Map<string, PartitionReplica>();
   private readonly logger: Logger = moduleLogger('partitions');
@@ -42,18 +45,29 @@ export class PartitionManager {
     registry.onChange((change) => this.onTopicChange(change));
   }
 
-  /** Opens every partition in the registry and removes logs of topics that no longer exist. */
-  async start(retentionCheckIntervalMs: number, options: { removeOrphanLogs: boolean }): Promise<void> {
+  /** Opens every partition in the registry and starts retention. */
+  async start(retentionCheckIntervalMs: number): Promise<void> {
     for (const topic of this.registry.list()) await this.openTopic(topic, 0);
-    for (const tp of options.removeOrphanLogs ? await this.storage.listLogs() : []) {
+    this.retentionTimer = setInterval(() => void this.runRetention(), retentionCheckIntervalMs);
+    this.retentionTimer.unref();
+  }
+
+  /**
+   * Removes logs of topics that no longer exist (a crash between a topic's deletion and its log's
+   * would leave one, and a new topic of the same name would open it). Only when the registry is
+   * known complete: a lagging one would take a new topic's log for an orphan. `except` is a
+   * topic whose log is not a partition's (the metadata log).
+   */
+  async removeOrphanLogs(except: string): Promise<void> {
+    for (const tp of this.storage.listLogs()) {
+      if (tp.topic === except) continue;
       const topic = this.registry.get(tp.topic);
       if (!topic || tp.partition >= topic.partitions || !this.registry.replicas(tp.topic, tp.partition).includes(this.nodeId)) {
         this.logger.warn({ partition: partitionKey(tp) }, 'removing the log of a deleted topic');
+        await this.forgetReplicaState(tp);
         await this.storage.deleteLog(tp.topic, tp.partition);
       }
     }
-    this.retentionTimer = setInterval(() => void this.runRetention(), retentionCheckIntervalMs);
-    this.retentionTimer.unref();
   }
 
   get(topic: string, partition: number): PartitionReplica | undefined {
@@ -144,12 +158,36 @@ export class PartitionManager {
 
   private async openTopic(topic: TopicMetadata, fromPartition: number): Promise<void> {
     const logConfig = logConfigOf(topic.config);
+    const opened: PartitionReplica[] = [];
     for (let p = fromPartition; p < topic.partitions; p++) {
       const tp: TopicPartition = { topic: topic.name, partition: p };
       const assignment = this.assignmentOf(tp);
       if (this.partitions.has(partitionKey(tp)) || !holds(assignment, this.nodeId)) continue;
       const log = await this.storage.openLog(tp.topic, tp.partition, logConfig);
-      this.partitions.set(partitionKey(tp), await this.openReplica(tp, log, logConfig, assignment));
+      const replica = await this.openReplica(tp, log, logConfig, assignment);
+      this.partitions.set(partitionKey(tp), replica);
+      opened.push(replica);
+    }
+    // The only voter of its group elects itself at once: a topic of a one-broker cluster is
+    // answered as created once its partitions serve, as a single broker's always was.
+    await Promise.all(opened.filter((r) => this.isSoleVoter(r)).map((r) => this.untilLeading(r)));
+  }
+
+  private isSoleVoter(replica: PartitionReplica): boolean {
+    const { voters, learners } = replica.membership;
+    return voters.length === 1 && voters[0] === this.nodeId && learners.length === 0;
+  }
+
+  /** Waits until this broker leads `replica` and knows its commit point; gives up (with a warning) after SOLE_VOTER_ELECTION_MS. */
+  private async untilLeading(replica: PartitionReplica): Promise<void> {
+    const deadline = Date.now() + SOLE_VOTER_ELECTION_MS;
+    while (!(replica.leaderId === this.nodeId && replica.caughtUp)) {
+      const left = deadline - Date.now();
+      if (left <= 0 || !(await replica.changed.wait(left))) {
+        const { topic, partition } = replica.topicPartition;
+        this.logger.warn({ partition: partitionKey(replica.topicPartition) }, `${topic}/${partition} has not elected its only voter within ${SOLE_VOTER_ELECTION_MS} ms`);
+        return;
+      }
     }
   }
 
@@ -184,7 +222,7 @@ export class PartitionManager {
   }
 
   private assignmentOf(tp: TopicPartition): PartitionAssignment {
-    return this.registry.assignment?.(tp.topic, tp.partition) ?? newAssignment(this.registry.replicas(tp.topic, tp.partition));
+    return this.registry.assignment(tp.topic, tp.partition) ?? newAssignment(this.registry.replicas(tp.topic, tp.partition));
   }
 }
 

@@ -2,7 +2,7 @@
 // from blocks whose upper bound is made durable before any id of the block is handed out. In a
 // cluster every broker allocates on its own, so an id is `counter * 1024 + brokerId`
 // (broker ids are below 1024): no two brokers ever hand out the same id.
-import type { DurableMeta } from '../metadata/topic-registry';
+import type { DurableMeta } from '../storage/durable-meta';
 
 const META_KEY = 'producer-ids/next-block';
 const BLOCK_SIZE = 1000;

@@ -1,8 +1,8 @@
 // The metadata state machine: applyCommand(state, command, index) → { state, outcome }. Every
 // broker applies the same committed commands in the same order, so every check happens here
 // (not in the proposer) and depends only on the state, the command and the cluster's rules.
-// A rejected command changes nothing but `version`. Messages match the single-broker admin
-// handlers (src/broker/handlers/admin.ts).
+// A rejected command changes nothing but `version`. Messages match the admin handlers'
+// (src/broker/handlers/admin.ts), which still check the topic rules before proposing.
 import { ErrorCode } from '../common/errors';
 import { planDrain } from './drain-plan';
 import type { AlterTopicConfig, CompleteReassignment, CreatePartitions, CreateTopic, DeleteTopic, DrainBroker, MetadataCommand, ReassignPartition, RegisterBroker } from './metadata-commands';

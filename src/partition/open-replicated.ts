@@ -1,10 +1,10 @@
 // Assembles one replicated partition: the segment log as a Raft log, the Raft group driver, and
 // the partition that serves produce and fetch from it; registers the group with the host.
 import type { Clock } from '../common/clock';
-import { asNodeId, type TopicPartition } from '../common/ids';
+import { asNodeId, asTerm, type TopicPartition } from '../common/ids';
 import type { Logger } from '../common/logger';
-import type { DurableMeta } from '../metadata/topic-registry';
-import { makeConfig } from '../raft';
+import type { DurableMeta } from '../storage/durable-meta';
+import { makeConfig, type ConfigState } from '../raft';
 import { GroupDriver } from '../replication/group-driver';
 import { LogRaftStorage } from '../replication/log-raft-storage';
 import type { RaftHost } from '../replication/raft-host';
@@ -33,6 +33,11 @@ export interface OpenReplicatedOptions {
   readonly electionTimeoutTicks: number;
   /** The broker's producerIdExpirationMs. */
   readonly producerIdExpirationMs?: number;
+  /**
+   * The log may have been written by a single broker of release 0.1, before it ran as a one-voter
+   * group: adopt it if it has no Raft state (see adoptCommittedLog).
+   */
+  readonly adoptUnreplicatedLog?: boolean;
 }
 
 /** The partition, and the driver of its Raft group (for the broker's membership work). */
@@ -45,14 +50,14 @@ export const groupIdOf = (tp: TopicPartition): string => `${tp.topic}/${tp.parti
 
 export async function openReplicatedPartition(options: OpenReplicatedOptions): Promise<OpenedReplica> {
   const groupId = groupIdOf(options.topicPartition);
-  let driver: GroupDriver | undefined;
   const bootstrap = makeConfig(options.joining ? [] : options.replicaIds);
-  const storage = new LogRaftStorage(options.log, options.meta, groupId, bootstrap, () => driver?.entriesLoaded(), options.host.entryCache);
+  const group = new ReplicaGroup(options, groupId, bootstrap);
+  const storage = group.newStorage();
   const created = storage.isNew && !options.joining;
+  if (options.adoptUnreplicatedLog && storage.isNew) await adoptCommittedLog(storage, options.log);
   await storage.persistBootstrapConfig();
-  const applied = Math.min(storage.savedHardState.commit, options.log.lastRaftIndex);
-  const committedEnd = await ReplicatedPartition.committedEndOffsetAt(options.log, applied);
-  const partition = new ReplicatedPartition(
+  const committedEnd = await ReplicatedPartition.committedEndOffsetAt(options.log, appliedOf(storage, options.log));
+  const partition: ReplicatedPartition = new ReplicatedPartition(
     {
       topicPartition: options.topicPartition,
       log: options.log,
@@ -63,32 +68,95 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
       onCommitted: options.onCommitted,
       timings: options.host.timings,
       producerIdExpirationMs: options.producerIdExpirationMs,
+      restartGroup: (): Promise<void> => group.restart(partition),
     },
     committedEnd,
   );
   await partition.restoreProducers(options.log.cleanCloseAnnex);
-  driver = new GroupDriver({
-    groupId,
-    nodeId: asNodeId(options.nodeId),
-    storage,
-    host: options.host,
-    machine: partition,
-    logger: options.logger,
-    electionTimeoutTicks: options.electionTimeoutTicks,
-    applied,
-    seed: hashSeed(`${groupId}@${options.nodeId}`),
-    // Only the leader serves a partition, so followers learn the commit index with the next
-    // append or heartbeat instead of from an extra round of messages per commit.
-    eagerCommitBroadcast: false,
-  });
-  partition.attach(driver);
-  options.host.add(driver);
+  const driver = group.start(storage, partition);
   // A new partition's preferred replica stands for election at once (through PreVote), so the
-  // first produce to a new topic does not wait out an election timeout (1-2 s).
+  // first produce to a new topic does not wait out an election timeout (1-2 s); so does the only
+  // voter of a group (a one-broker cluster), which has nobody to wait for.
   if (created && options.replicaIds[0] === options.nodeId) {
     driver.campaign();
+  } else {
+    campaignIfSoleVoter(driver, options.nodeId);
   }
   return { partition, group: driver };
+}
+
+/** Committed entries the partition has applied at open: what the stored hard state says, within the log. */
+const appliedOf = (storage: LogRaftStorage, log: PartitionLog): number => Math.min(storage.savedHardState.commit, log.lastRaftIndex);
+
+/** The Raft group of one replica: its storage view and driver, which a restart replaces over the same log. */
+class ReplicaGroup {
+  private storage: LogRaftStorage | undefined;
+  private driver: GroupDriver | undefined;
+
+  constructor(
+    private readonly options: OpenReplicatedOptions,
+    private readonly groupId: string,
+    private readonly bootstrap: ConfigState,
+  ) {}
+
+  newStorage(): LogRaftStorage {
+    const { options } = this;
+    return new LogRaftStorage(options.log, options.meta, this.groupId, this.bootstrap, () => this.driver?.entriesLoaded(), options.host.entryCache);
+  }
+
+  /** Drives `storage` for `partition` and registers the group with the host. */
+  start(storage: LogRaftStorage, partition: ReplicatedPartition): GroupDriver {
+    const { options } = this;
+    this.storage = storage;
+    this.driver = new GroupDriver({
+      groupId: this.groupId,
+      nodeId: asNodeId(options.nodeId),
+      storage,
+      host: options.host,
+      machine: partition,
+      logger: options.logger,
+      electionTimeoutTicks: options.electionTimeoutTicks,
+      applied: appliedOf(storage, options.log),
+      seed: hashSeed(`${this.groupId}@${options.nodeId}`),
+      // Only the leader serves a partition, so followers learn the commit index with the next
+      // append or heartbeat instead of from an extra round of messages per commit.
+      eagerCommitBroadcast: false,
+    });
+    partition.attach(this.driver);
+    options.host.add(this.driver);
+    return this.driver;
+  }
+
+  /**
+   * After a failed append that was undone (the log is as it was), the group starts again as a
+   * broker restart would start it: the stopped driver's hard state is written (its commit is what
+   * the partition applied), a new driver reads it back, and an only voter campaigns at once.
+   */
+  async restart(partition: ReplicatedPartition): Promise<void> {
+    await this.driver?.stop();
+    const previous = this.storage!;
+    await previous.saveHardState(previous.savedHardState);
+    const driver = this.start(this.newStorage(), partition);
+    campaignIfSoleVoter(driver, this.options.nodeId);
+  }
+}
+
+/**
+ * A single broker of release 0.1 appended at term 1 with dense Raft indexes and answered every
+ * entry on disk as committed (its high watermark was its log end). Its hard state says so, so
+ * that the one-voter group starts from the log's end, at a term no lower than its entries'.
+ * Written before the configuration: a crash in between adopts the log again, the same way.
+ */
+async function adoptCommittedLog(storage: LogRaftStorage, log: PartitionLog): Promise<void> {
+  const last = log.lastRaftIndex;
+  await storage.saveHardState({ term: log.termAt(last) ?? asTerm(0), vote: null, commit: last });
+}
+
+/** A group whose only voter is this broker elects it at once instead of after an election timeout. */
+export function campaignIfSoleVoter(driver: GroupDriver, nodeId: number): void {
+  const { voters, learners } = driver.status().config;
+  if (voters.length !== 1 || voters[0] !== nodeId || learners.length > 0) return;
+  driver.campaign();
 }
 
 function hashSeed(text: string): number {

@@ -15,12 +15,13 @@ import { ProposalTracker, type TrackedProposal } from '../replication/proposal-t
 import type { RaftTimings } from '../replication/raft-timings';
 import { EntryKind, type EntryHeader, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
 import { ChangeSignal } from './change-signal';
-import type { ProduceInput, ProduceOutcome } from './partition';
 import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, ProducerStateTable } from './producer-state';
 import { rebuildProducerState } from './producer-state-rebuild';
 import { ProducerSnapshotSchedule } from './producer-snapshots';
-import { NotLeaderError, type PartitionReplica } from './replica';
+import { NotLeaderError, type PartitionReplica, type ProduceInput, type ProduceOutcome } from './replica';
 import type { ReadLease } from '../storage/read-buffers';
+import { AppendUndoneError } from '../storage/segment-appender';
+import { GroupRestarts } from './group-restarts';
 
 interface PendingProposal extends TrackedProposal<ProduceOutcome> {
   readonly baseOffset: number;
@@ -43,6 +44,12 @@ export interface ReplicatedPartitionOptions {
   readonly timings?: RaftTimings;
   /** The broker's producerIdExpirationMs; default DEFAULT_PRODUCER_ID_EXPIRATION_MS. */
   readonly producerIdExpirationMs?: number;
+  /**
+   * Starts the group again over the same log, as a broker restart would (open-replicated.ts). An
+   * only voter does so after an append that failed and was undone (a full disk), so that it takes
+   * writes again once the disk has room; any other failure keeps the partition stopped.
+   */
+  readonly restartGroup?: () => Promise<void>;
 }
 
 export class ReplicatedPartition implements PartitionReplica, GroupStateMachine {
@@ -63,6 +70,8 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   private nextOffset = 0;
   private failure: string | undefined;
   private committedInTerm = false;
+  /** An only voter's restarts of its group after undone appends (with options.restartGroup). */
+  private readonly restarts: GroupRestarts | undefined;
 
   constructor(
     private readonly options: ReplicatedPartitionOptions,
@@ -77,6 +86,12 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
       forDuplicate: asDuplicate,
     });
     this.producerSnapshots = new ProducerSnapshotSchedule(options.log, options.logger);
+    const restartGroup = options.restartGroup;
+    this.restarts = restartGroup && new GroupRestarts(
+      { restart: restartGroup, leading: () => this.isLeader && this.committedInTerm, changed: this.changed, giveUp: (reason) => (this.failure = reason) },
+      options.logger,
+      this.name,
+    );
   }
 
   /** The end offset of the entry at `applied` (what the high watermark is after a restart). */
@@ -117,7 +132,15 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   }
 
   produce(input: ProduceInput): Promise<ProduceOutcome> {
-    if (this.failure) return Promise.resolve({ ok: false, code: ErrorCode.STORAGE_ERROR, message: this.failure });
+    // A produce during a restart waits for it (once): the restarted group may take it.
+    const restart = this.restarts?.running;
+    if (restart) return restart.then(() => this.propose(input));
+    return this.propose(input);
+  }
+
+  private propose(input: ProduceInput): Promise<ProduceOutcome> {
+    const failure = this.failure ?? this.restarts?.reason;
+    if (failure) return Promise.resolve({ ok: false, code: ErrorCode.STORAGE_ERROR, message: failure });
     const driver = this.driver;
     if (!driver || !this.isLeader) return Promise.resolve(this.notLeader());
     const check = this.producers.check(input);
@@ -249,7 +272,19 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     // It leads nothing any more (its group hands leadership off): nobody should be sent here.
     this.isLeader = false;
     this.leader = null;
+    this.failUnwrittenOfSoleVoter(this.failure);
     this.proposals.failAll(this.failure);
+    // An undone append left the log as it was: an only voter starts its group again over it.
+    if (error instanceof AppendUndoneError && this.restarts && this.isSoleVoter) {
+      this.restarts.begin(this.failure);
+      this.failure = undefined;
+    }
+    this.changed.notify();
+  }
+
+  private get isSoleVoter(): boolean {
+    const { voters, learners } = this.membership;
+    return voters.length === 1 && voters[0] === this.options.nodeId && learners.length === 0;
   }
 
   // --- helpers ------------------------------------------------------------------------------
@@ -278,6 +313,17 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     if (input.acks === 'leader' || baseOffset + input.recordCount <= this.committedEndOffset) return Promise.resolve(duplicate);
     // The batch is in this log (the table records appended batches), so at or below its last index.
     return new Promise((resolve) => this.proposals.waitForCommit(this.options.log.lastRaftIndex, duplicate, resolve));
+  }
+
+  /**
+   * The only voter of a group holds every copy: a proposal that never reached its log (its write
+   * failed, or came after the failure) is certainly not stored, and says so (STORAGE_ERROR), so
+   * that a producer need not treat it as possibly stored. Written ones stay unknown: the fsync
+   * that failed may still have put them on disk.
+   */
+  private failUnwrittenOfSoleVoter(reason: string): void {
+    if (!this.isSoleVoter) return;
+    this.proposals.failAfter(this.options.log.lastRaftIndex, { ok: false, code: ErrorCode.STORAGE_ERROR, message: `${reason}; the batch was not written: it is not stored` });
   }
 
   private success(baseOffset: number, appendTimeMs: number): ProduceOutcome {

@@ -7,7 +7,7 @@
 import { asNodeId, asRaftIndex, asTerm, type RaftIndex, type Term } from '../common/ids';
 import type { ConfigState, Entry, HardState, InitialState, RaftStorage, Snapshot, SnapshotMeta } from '../raft';
 import { entryBytes } from '../raft';
-import type { DurableMeta } from '../metadata/topic-registry';
+import type { DurableMeta } from '../storage/durable-meta';
 import type { PartitionLog } from '../storage/types';
 import { ConfigHistory, type LogBounds } from './config-history';
 import type { CacheMember, EntryCacheBudget } from './entry-cache-budget';

@@ -138,6 +138,18 @@ export class ProposalTracker<P extends TrackedProposal<O>, O> {
     this.commitWaiters = keep;
   }
 
+  /**
+   * Proposals after `lastIndex` never reached the log (a sole voter's failed write): they fail
+   * with `outcome`, which the owner knows to be definite. Retries waiting on them get it too.
+   */
+  failAfter(lastIndex: number, outcome: O): void {
+    for (const [index, proposal] of this.pending) {
+      if (index <= lastIndex) continue;
+      this.pending.delete(index);
+      this.settle(proposal, outcome);
+    }
+  }
+
   /** Leadership lost, closed, or storage failed: every waiter fails (outcome unknown). */
   failAll(reason: string): void {
     if (this.size === 0) return;

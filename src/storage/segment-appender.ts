@@ -13,7 +13,13 @@ export interface WritePart {
   readonly buffers: Uint8Array[];
 }
 
-/** Writes every part in order; on failure undoes them all and throws STORAGE_ERROR. */
+/**
+ * An append that failed and was undone (disk full, a write error): the log is exactly as before
+ * it and takes the next append. Unlike a failed fsync, after which nothing written is known.
+ */
+export class AppendUndoneError extends SluiceError {}
+
+/** Writes every part in order; on failure undoes them all and throws AppendUndoneError (STORAGE_ERROR). */
 export async function writeParts(io: FileIo, parts: readonly WritePart[], describe: string): Promise<void> {
   const touched: WritePart[] = [];
   const created: WritePart[] = [];
@@ -30,7 +36,7 @@ export async function writeParts(io: FileIo, parts: readonly WritePart[], descri
     await rollBack(io, touched, created);
     const code = (e as NodeJS.ErrnoException).code;
     const what = code === 'ENOSPC' || code === 'EDQUOT' ? 'disk full' : 'write failed';
-    throw new SluiceError(ErrorCode.STORAGE_ERROR, `${what}: appending to ${describe} failed with ${code ?? String(e)}; the log is unchanged, retry when the disk has room`, { cause: e, retriable: true });
+    throw new AppendUndoneError(ErrorCode.STORAGE_ERROR, `${what}: appending to ${describe} failed with ${code ?? String(e)}; the log is unchanged, retry when the disk has room`, { cause: e, retriable: true });
   }
 }
 

@@ -1,38 +1,34 @@
-// A single-replica partition commits as a replicated one does: at the fsync under
-// flush.policy=batch, at the write under flush.policy=interval (the timer fsyncs later).
+// A partition that is its group's only voter (every partition of a one-broker cluster) commits
+// at the fsync under flush.policy=batch, at the write under flush.policy=interval (the timer
+// fsyncs later).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock } from '../../src/common/clock';
-import { moduleLogger } from '../../src/common/logger';
-import { Partition } from '../../src/partition/partition';
-import { StorageEngine } from '../../src/storage/storage-engine';
+import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
 import { DEFAULT_LOG_CONFIG, type LogConfig, type PartitionLog } from '../../src/storage/types';
 import { encodeBatch } from '../broker/broker-fixture';
+import { startSoleReplica, stopNode, type TestNode } from '../replication/replica-harness';
 
-const TP = { topic: 'soft', partition: 0 };
 const HOUR_MS = 3_600_000;
 
-describe('single-replica partition under flush.policy', () => {
+describe('partition with one voter under flush.policy', () => {
   let dir: string;
-  let engine: StorageEngine;
+  let node: TestNode;
   let log: PartitionLog;
-  let partition: Partition;
+  let partition: ReplicatedPartition;
 
   async function open(flushPolicy: LogConfig['flushPolicy']): Promise<void> {
     dir = mkdtempSync(join(tmpdir(), 'sluice-partition-flush-'));
-    engine = await StorageEngine.open({ dataDir: dir });
-    const config = { ...DEFAULT_LOG_CONFIG, flushPolicy, flushIntervalMs: HOUR_MS };
-    log = await engine.openLog(TP.topic, TP.partition, config);
-    partition = await Partition.open(TP, log, config, systemClock, moduleLogger('test'));
+    node = await startSoleReplica(dir, { logConfig: { ...DEFAULT_LOG_CONFIG, flushPolicy, flushIntervalMs: HOUR_MS } });
+    log = node.log;
+    partition = node.partition;
   }
   const produce = (values: string[]) =>
     partition.produce({ batch: encodeBatch(values), acks: 'all', recordCount: values.length, maxTimestampMs: 0, producerId: 0, producerEpoch: 0, baseSequence: 0 });
 
   afterEach(async () => {
-    await partition.close();
-    await engine.close();
+    await stopNode(node);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,30 +1,26 @@
-// Idempotent-producer state of a single-broker partition is exact after a restart, whatever the
-// others wrote since: after a clean close from the table kept with it, after a crash from a
-// producer-state snapshot and the log after it (or the whole log), and after a failed append.
+// Idempotent-producer state of a partition that is its group's only voter (a one-broker
+// cluster's) is exact after a restart, whatever the others wrote since: after a clean close from
+// the table kept with it, after a crash from a producer-state snapshot and the log after it (or
+// the whole log), and after a failed append (after which the partition restarts its group).
 // A retry is a duplicate only with the stored batch's bytes.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock } from '../../src/common/clock';
 import { ErrorCode } from '../../src/common/errors';
-import { moduleLogger } from '../../src/common/logger';
-import { Partition, type ProduceOutcome } from '../../src/partition/partition';
+import type { ProduceOutcome } from '../../src/partition/replica';
 import { type FileIo, nodeFileIo } from '../../src/storage/file-io';
-import { StorageEngine } from '../../src/storage/storage-engine';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../../src/storage/types';
 import { encodeBatch } from '../broker/broker-fixture';
 import { until } from '../until';
-
-const TP = { topic: 'producers', partition: 0 };
+import { startSoleReplica, stopNode, type TestNode } from '../replication/replica-harness';
 /** More entries by other producers than the 2,000 the table used to be rebuilt from. */
 const OTHERS = 2_500;
 const ONCE = encodeBatch(['once'], { producerId: 7, baseSequence: 0 });
 
-describe('idempotent producers across a restart (single broker)', () => {
+describe('idempotent producers across a restart (a partition with one voter)', () => {
   let dir: string;
-  let engine: StorageEngine;
-  let partition: Partition;
+  let node: TestNode;
   /** Set to make every segment write fail with ENOSPC. */
   let diskFull = false;
   const io: FileIo = {
@@ -33,11 +29,10 @@ describe('idempotent producers across a restart (single broker)', () => {
   };
 
   const open = async (config: LogConfig): Promise<void> => {
-    engine = await StorageEngine.open({ dataDir: dir, io });
-    partition = await Partition.open(TP, await engine.openLog(TP.topic, TP.partition, config), config, systemClock, moduleLogger('test'));
+    node = await startSoleReplica(dir, { logConfig: config, io });
   };
   const produce = (producerId: number, baseSequence: number, batch: Buffer): Promise<ProduceOutcome> =>
-    partition.produce({ batch, acks: 'all', recordCount: 1, maxTimestampMs: 0, producerId, producerEpoch: 0, baseSequence });
+    node.partition.produce({ batch, acks: 'all', recordCount: 1, maxTimestampMs: 0, producerId, producerEpoch: 0, baseSequence });
   const writeHistory = async (config: LogConfig): Promise<void> => {
     dir = mkdtempSync(join(tmpdir(), 'sluice-producer-restart-'));
     await open(config);
@@ -55,22 +50,21 @@ describe('idempotent producers across a restart (single broker)', () => {
   };
   /** Closes the log without the partition's table and without a clean summary: as kill -9 leaves it. */
   const crashAndReopen = async (config: LogConfig): Promise<void> => {
-    await engine.close();
+    await node.host.stop();
+    await node.engine.close();
     await open(config);
   };
 
   afterEach(async () => {
     diskFull = false;
-    await partition.close();
-    await engine.close();
+    await stopNode(node);
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers a batch retried after a clean restart as a duplicate, from the table kept with the close', async () => {
     const config = { ...DEFAULT_LOG_CONFIG, flushPolicy: 'interval' as const, flushIntervalMs: 3_600_000 };
     await writeHistory(config);
-    await partition.close();
-    await engine.close();
+    await stopNode(node);
     await open(config);
     await assertRetryIsDuplicate();
   });
@@ -78,7 +72,7 @@ describe('idempotent producers across a restart (single broker)', () => {
   it('after a crash with no producer-state snapshot yet, rebuilds the table from the whole log', async () => {
     const config = { ...DEFAULT_LOG_CONFIG, flushPolicy: 'interval' as const, flushIntervalMs: 3_600_000 };
     await writeHistory(config);
-    assert.equal((await engine.openLog(TP.topic, TP.partition, config)).stateSnapshots.list().length, 0);
+    assert.equal(node.log.stateSnapshots.list().length, 0);
     await crashAndReopen(config);
     await assertRetryIsDuplicate();
   });
@@ -86,7 +80,7 @@ describe('idempotent producers across a restart (single broker)', () => {
   it('after a crash, rebuilds the table from the newest snapshot (taken at segment rolls) and the log after it', async () => {
     const config = { ...DEFAULT_LOG_CONFIG, segmentBytes: 16 * 1024 };
     await writeHistory(config);
-    const log = await engine.openLog(TP.topic, TP.partition, config);
+    const log = node.log;
     await until(() => log.stateSnapshots.list().length > 0, 'a producer-state snapshot');
     await crashAndReopen(config);
     await assertRetryIsDuplicate();

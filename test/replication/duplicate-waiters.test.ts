@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../src/common/errors';
 import { asNodeId } from '../../src/common/ids';
-import type { ProduceOutcome } from '../../src/partition/partition';
+import type { ProduceOutcome } from '../../src/partition/replica';
 import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
 import { encodeBatch } from '../broker/broker-fixture';
 import { electedLeader, produce, stopNode, threeReplicasEachTest } from './replica-harness';

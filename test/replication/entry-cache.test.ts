@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asNodeId, asRaftIndex } from '../../src/common/ids';
-import type { DurableMeta } from '../../src/metadata/topic-registry';
+import type { DurableMeta } from '../../src/storage/durable-meta';
 import { makeConfig, type Entry } from '../../src/raft';
 import { EntryCacheBudget, type CacheMember } from '../../src/replication/entry-cache-budget';
 import { LogRaftStorage } from '../../src/replication/log-raft-storage';

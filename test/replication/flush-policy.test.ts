@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asOffset } from '../../src/common/ids';
-import type { ProduceOutcome } from '../../src/partition/partition';
+import type { ProduceOutcome } from '../../src/partition/replica';
 import { InMemoryNetwork } from '../../src/replication/transport';
 import { nodeFileIo, type FileIo } from '../../src/storage/file-io';
 import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../src/common/errors';
 import { asNodeId } from '../../src/common/ids';
-import type { ProduceOutcome } from '../../src/partition/partition';
+import type { ProduceOutcome } from '../../src/partition/replica';
 import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
 import { encodeBatch } from '../broker/broker-fixture';
 import { electedLeader, threeReplicasEachTest, produceOnLeader, startNode, stopNode, type TestNode } from './replica-harness';

@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReplicaMembership } from '../../src/broker/cluster/replica-membership';
-import { systemClock } from '../../src/common/clock';
+import { systemClock, type Clock } from '../../src/common/clock';
 import { ErrorCode } from '../../src/common/errors';
 import { asNodeId } from '../../src/common/ids';
 import { moduleLogger } from '../../src/common/logger';
 import { openReplicatedPartition } from '../../src/partition/open-replicated';
-import type { ProduceOutcome } from '../../src/partition/partition';
+import type { ProduceOutcome } from '../../src/partition/replica';
 import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
 import type { GroupDriver } from '../../src/replication/group-driver';
 import { RaftHost } from '../../src/replication/raft-host';
@@ -45,6 +45,10 @@ export interface NodeOptions {
   readonly entryCacheBytes?: number;
   /** Ticks of silence before a follower campaigns (randomised up to twice that); default 10. */
   readonly electionTimeoutTicks?: number;
+  /** Default the system clock. */
+  readonly clock?: Clock;
+  /** The broker's producerIdExpirationMs; default the broker's. */
+  readonly producerIdExpirationMs?: number;
 }
 
 export async function startNode(network: InMemoryNetwork, id: number, dir: string, options: NodeOptions = {}): Promise<TestNode> {
@@ -53,15 +57,26 @@ export async function startNode(network: InMemoryNetwork, id: number, dir: strin
   const log = await engine.openLog(TP.topic, TP.partition, options.logConfig ?? DEFAULT_LOG_CONFIG);
   const replicaIds = options.replicaIds ?? [1, 2, 3];
   const logger = moduleLogger('test');
-  const membership = new ReplicaMembership({ nodeId: id, clock: systemClock, logger, report: async (_tp, replicas) => options.onReassigned?.(replicas) });
+  const clock = options.clock ?? systemClock;
+  const membership = new ReplicaMembership({ nodeId: id, clock, logger, report: async (_tp, replicas) => options.onReassigned?.(replicas) });
   const { partition, group } = await openReplicatedPartition({
-    topicPartition: TP, log, meta: engine, host, nodeId: id, replicaIds, clock: systemClock,
+    topicPartition: TP, log, meta: engine, host, nodeId: id, replicaIds, clock,
     logger, addressOf: (b) => `node-${b}`, electionTimeoutTicks: options.electionTimeoutTicks ?? 10,
-    joining: options.joining, onCommitted: (p) => membership.committed(p),
+    joining: options.joining, onCommitted: (p) => membership.committed(p), producerIdExpirationMs: options.producerIdExpirationMs,
   });
   membership.add(partition, group, { replicas: replicaIds, retiring: [] });
   host.start();
   return { id, dir, engine, host, log, partition, group, membership };
+}
+
+/**
+ * Replica 1 of TP as its group's only voter (every partition of a one-broker cluster), in `dir`,
+ * once it leads and knows its commit point.
+ */
+export async function startSoleReplica(dir: string, options: Omit<NodeOptions, 'replicaIds' | 'joining'> = {}): Promise<TestNode> {
+  const node = await startNode(new InMemoryNetwork(), 1, dir, { ...options, replicaIds: [1] });
+  await until(() => node.partition.leaderId === 1 && node.partition.caughtUp, 'the only voter to lead');
+  return node;
 }
 
 /**

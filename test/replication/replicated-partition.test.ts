@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode } from '../../src/common/errors';
 import { asNodeId } from '../../src/common/ids';
-import type { ProduceOutcome } from '../../src/partition/partition';
+import type { ProduceOutcome } from '../../src/partition/replica';
 import { InMemoryNetwork } from '../../src/replication/transport';
 import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
 import { electedLeader as leaderOf, produce, produceOnLeader as produceOn, startNode, stopNode, TP, type TestNode } from './replica-harness';

@@ -1,31 +1,37 @@
-// The replicated heart of a broker in a cluster: the Raft transport and host, the metadata
-// (controller) group, the cluster topic registry, and partitions as Raft groups. The metadata
-// leader registers the cluster's brokers and creates __consumer_offsets; every broker creates
-// the replicas the applied metadata assigns to it.
+// The replicated heart of every broker: the Raft transport and host, the metadata (controller)
+// group, the cluster topic registry, and partitions as Raft groups. A single broker runs it too,
+// as a one-broker cluster whose groups have one voter (docs/architecture.md, "One startup path").
+// The metadata leader registers the cluster's brokers, adopts a single broker's old topics, and
+// creates __consumer_offsets; every broker creates the replicas the applied metadata assigns to it.
 import type { Metric } from 'prom-client';
 import type { Clock } from '../../common/clock';
+import { ErrorCode, SluiceError } from '../../common/errors';
 import { asNodeId, partitionKey } from '../../common/ids';
 import { EMPTY_CONFIG } from '../../raft';
 import { moduleLogger } from '../../common/logger';
-import { groupIdOf, openReplicatedPartition } from '../../partition/open-replicated';
+import { OFFSETS_TOPIC } from '../../groups/offset-store';
+import { campaignIfSoleVoter, groupIdOf, openReplicatedPartition } from '../../partition/open-replicated';
 import { GroupDriver } from '../../replication/group-driver';
 import { GrpcRaftTransport, raftServiceDefinition } from '../../replication/grpc-transport';
 import { forgetRaftState, LogRaftStorage } from '../../replication/log-raft-storage';
 import { RaftHost } from '../../replication/raft-host';
 import type { StorageEngine } from '../../storage/storage-engine';
 import { DEFAULT_LOG_CONFIG } from '../../storage/types';
-import type { BrokerConfig } from '../config';
+import type { BrokerConfig, ClusterMember, ClusterSettings } from '../config';
 import type { ClusterContext } from '../context';
 import { PartitionManager } from '../partition-manager';
 import { ClusterTopicRegistry } from './cluster-registry';
 import { Forwarder } from './forwarder';
 import { ControllerDuties, JoinRequester, MAX_METADATA_VOTERS } from './controller-duties';
+import type { CommandOutcome } from '../../metadata/apply-command';
 import { MetadataGroup } from './metadata-group';
 import { ReassignmentReporter } from './reassignment-reporter';
 import { ReplicaMembership } from './replica-membership';
+import type { MetadataCommand } from '../../metadata/metadata-commands';
+import { SingleBrokerTopics } from './single-broker-topics';
 
 export const METADATA_GROUP_ID = '__metadata';
-const METADATA_LOG_TOPIC = '__cluster_metadata';
+export const METADATA_LOG_TOPIC = '__cluster_metadata';
 /** How often partition leaders check whether to hand leadership back to their preferred replica. */
 const PREFERRED_LEADER_CHECK_MS = 5000;
 /** How often leaders re-check membership work that waits on something (a learner catching up). */
@@ -41,12 +47,25 @@ export interface ClusterCore {
   readonly raftService: { definition: ReturnType<typeof raftServiceDefinition>; implementation: ReturnType<GrpcRaftTransport['serviceImplementation']> };
   /** Serving as a member: this broker is registered in the metadata, and the metadata has a leader. */
   ready(): boolean;
-  start(): void;
+  /**
+   * Starts the groups once the servers listen. `bound` are the ports they listen on: they replace
+   * a port of 0 ("any free port") in this broker's entry of the settings, so that it registers
+   * the address it really has.
+   */
+  start(bound: { readonly grpcPort: number; readonly httpPort: number }): void;
+  /**
+   * Resolves once the metadata is complete on this broker and every partition it holds leads and
+   * knows its commit point: what a one-broker cluster reaches on its own right after start.
+   * Rejects after `timeoutMs`, saying what is still missing.
+   */
+  leadingAll(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startClusterCore(config: BrokerConfig, storage: StorageEngine, clock: Clock): Promise<ClusterCore> {
-  const cluster = config.cluster!;
+/** How often leadingAll looks again (start-up only). */
+const LEADING_ALL_POLL_MS = 2;
+
+export async function startClusterCore(config: BrokerConfig, cluster: ClusterSettings, storage: StorageEngine, clock: Clock): Promise<ClusterCore> {
   const logger = moduleLogger('cluster', { node: config.nodeId });
   const staticAddress = new Map(cluster.brokers.map((b) => [b.id, `${b.host}:${b.grpcPort}`]));
   const transport = new GrpcRaftTransport({
@@ -61,6 +80,16 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
     const broker = registry.broker(id);
     return broker ? `${broker.host}:${broker.port}` : staticAddress.get(id);
   };
+
+  // Topics of a single broker of release 0.1: replayed by the metadata leader before anything
+  // else, and their logs adopted as they are (see single-broker-topics.ts).
+  let singleBrokerTopics = SingleBrokerTopics.find(storage);
+  if (singleBrokerTopics && cluster.brokers.length > 1) {
+    throw new Error(
+      `${config.dataDir} holds the topics of a single broker of release 0.1: start it once without --cluster, so that it adopts them, before it joins a cluster`,
+    );
+  }
+  const adoptLogs = singleBrokerTopics !== undefined;
 
   const metadata = new MetadataGroup(registry, config.nodeId, clock, logger);
   registry.attach(metadata);
@@ -111,6 +140,7 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
         addressOf,
         electionTimeoutTicks: cluster.electionTimeoutTicks,
         producerIdExpirationMs: config.producerIdExpirationMs,
+        adoptUnreplicatedLog: adoptLogs,
       });
       membership.add(partition, group, assignment);
       return partition;
@@ -122,9 +152,31 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
 
   let balancer: NodeJS.Timeout | undefined;
   let membershipTimer: NodeJS.Timeout | undefined;
-  const controllerDuties = new ControllerDuties(config, cluster, registry, metadata, metadataDriver, clock, logger);
-  const joiner = cluster.join ? new JoinRequester(config, cluster, registry, forwarder, logger) : undefined;
-  metadata.onApplied(() => controllerDuties.poke());
+  let controllerDuties: ControllerDuties | undefined;
+  let joiner: JoinRequester | undefined;
+  metadata.onApplied(() => controllerDuties?.poke());
+  /** Why the last attempt to adopt them failed (ControllerDuties retries), for a start that gives up. */
+  let adoptionFailure: string | undefined;
+  const adoptSingleBrokerTopics = async (): Promise<void> => {
+    try {
+      await singleBrokerTopics?.adopt(registry, logger);
+    } catch (error) {
+      adoptionFailure = (error as Error).message;
+      throw error;
+    }
+    singleBrokerTopics = undefined;
+  };
+
+  // A broker started alone has no cluster definition to grow by: another broker registered with
+  // it would join its metadata group, and once promoted take away its majority.
+  const refusedAlone = (command: MetadataCommand): Extract<CommandOutcome, { ok: false }> | undefined =>
+    config.cluster === undefined && command.type === 'RegisterBroker' && command.id !== config.nodeId
+      ? {
+          ok: false,
+          code: ErrorCode.INVALID_REQUEST,
+          message: `broker ${config.nodeId} runs alone (started without --cluster) and registers no other broker (asked for broker ${command.id}): start every broker with --cluster FILE to form a cluster`,
+        }
+      : undefined;
 
   const context: ClusterContext = {
     metadataLeader: () => metadata.leaderId,
@@ -136,8 +188,11 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
     },
     brokers: () => [...registry.state.brokers.values()].map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack ?? '', draining: b.draining })),
     metadataState: () => registry.state,
-    validate: (command) => registry.validate(command),
-    propose: (command) => registry.propose(command),
+    validate: (command) => refusedAlone(command) ?? registry.validate(command),
+    propose: (command) => {
+      const refused = refusedAlone(command);
+      return refused ? Promise.reject(new SluiceError(refused.code, refused.message)) : registry.propose(command);
+    },
   };
 
   return {
@@ -147,9 +202,24 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
     raftMetrics: [...host.timings.metrics, host.entryCache.metric],
     raftService: { definition: raftServiceDefinition(), implementation: transport.serviceImplementation() },
     ready: () => registry.broker(config.nodeId) !== undefined && metadata.leaderId !== null,
-    start: () => {
+    leadingAll: async (timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const adopting = singleBrokerTopics === undefined ? undefined : adoptionFailure ?? 'under way';
+        const missing = notYetLeading(config.nodeId, registry, metadata, partitions, adopting);
+        if (missing === undefined) return;
+        if (Date.now() > deadline) throw new Error(`broker ${config.nodeId} did not start serving within ${timeoutMs} ms: ${missing}`);
+        await new Promise((resolve) => setTimeout(resolve, LEADING_ALL_POLL_MS));
+      }
+    },
+    start: (bound) => {
+      const members = cluster.brokers.map((b) => (b.id === config.nodeId ? withBoundPorts(b, bound) : b));
+      const settings: ClusterSettings = { ...cluster, brokers: members };
+      controllerDuties = new ControllerDuties(config, settings, registry, metadata, metadataDriver!, clock, logger, adoptSingleBrokerTopics);
+      joiner = cluster.join ? new JoinRequester(config, settings, registry, forwarder, logger) : undefined;
       host.add(metadataDriver!);
       host.start();
+      campaignIfSoleVoter(metadataDriver!, config.nodeId);
       controllerDuties.start();
       joiner?.start();
       balancer = setInterval(() => membership.balance(partitions.all()), PREFERRED_LEADER_CHECK_MS);
@@ -160,7 +230,7 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
     stop: async () => {
       if (balancer) clearInterval(balancer);
       if (membershipTimer) clearInterval(membershipTimer);
-      controllerDuties.stop();
+      controllerDuties?.stop();
       joiner?.stop();
       await metadataDriver!.stop();
       metadata.close();
@@ -169,4 +239,32 @@ export async function startClusterCore(config: BrokerConfig, storage: StorageEng
       await host.stop();
     },
   };
+}
+
+/** This broker's entry with a port of 0 replaced by the port its server is bound to. */
+function withBoundPorts(member: ClusterMember, bound: { readonly grpcPort: number; readonly httpPort: number }): ClusterMember {
+  return { ...member, grpcPort: member.grpcPort === 0 ? bound.grpcPort : member.grpcPort, httpPort: member.httpPort === 0 ? bound.httpPort : member.httpPort };
+}
+
+/** What this broker still waits for before it leads everything it holds, or undefined when nothing. */
+function notYetLeading(
+  nodeId: number,
+  registry: ClusterTopicRegistry,
+  metadata: MetadataGroup,
+  partitions: PartitionManager,
+  /** Where the adoption of a release-0.1 broker's topics stands, or undefined when there is none. */
+  adopting: string | undefined,
+): string | undefined {
+  if (!metadata.leading) return 'it does not lead the metadata group yet';
+  if (!registry.broker(nodeId)) return 'it is not registered in the metadata yet';
+  if (adopting !== undefined) return `the single broker's topics are not all adopted yet (${adopting})`;
+  if (!registry.get(OFFSETS_TOPIC)) return `${OFFSETS_TOPIC} is not created yet`;
+  for (const topic of registry.list()) {
+    for (let p = 0; p < topic.partitions; p++) {
+      const replica = partitions.get(topic.name, p);
+      if (!replica) return `its replica of ${topic.name}/${p} is not open yet`;
+      if (replica.leaderId !== nodeId || !replica.caughtUp) return `it does not lead ${topic.name}/${p} yet`;
+    }
+  }
+  return undefined;
 }

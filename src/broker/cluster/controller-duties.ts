@@ -1,7 +1,8 @@
 // What the metadata leader keeps true, and how a broker added later gets in.
 //
 // ControllerDuties (on the metadata leader): every broker of the cluster definition is
-// registered; the internal offsets topic exists once all of them are; every registered broker is
+// registered; a single broker's old topics are adopted (single-broker-topics.ts); the internal
+// offsets topic exists once all of them are; every registered broker is
 // a member of the metadata Raft group — a learner first, promoted to voter while the group has
 // fewer than five (docs/architecture.md, "Replication (cluster mode)"), so that a broker that
 // joined later receives the metadata.
@@ -40,6 +41,8 @@ export class ControllerDuties {
     private readonly metadataDriver: GroupDriver,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Replays a single broker's old topics (a no-op once done); before the offsets topic, which is one of them. */
+    private readonly adoptSingleBrokerTopics: () => Promise<void>,
   ) {}
 
   start(): void {
@@ -71,6 +74,7 @@ export class ControllerDuties {
       if (!outcome.ok) return;
     }
     this.growMetadataGroup();
+    await this.adoptSingleBrokerTopics();
     if (this.registry.brokerCount() < this.cluster.brokers.length || this.registry.get(OFFSETS_TOPIC)) return;
     const config = mergeTopicConfig(this.config.topicDefaults, { 'retention.ms': '-1', 'retention.bytes': '-1', 'segment.bytes': String(16 * 1024 * 1024) });
     const outcome = await this.metadata.propose(

@@ -138,11 +138,11 @@ export function handleDescribeTopics(ctx: BrokerContext, request: AdminRequest<'
 function describePartition(ctx: BrokerContext, topic: string, index: number) {
   const p = ctx.partitions.get(topic, index);
   const replicas = [...ctx.registry.replicas(topic, index)];
-  const retiring = [...(ctx.registry.assignment?.(topic, index)?.retiring ?? [])];
+  const retiring = [...(ctx.registry.assignment(topic, index)?.retiring ?? [])];
   if (!p) {
     return { partition: index, leaderId: 0, replicas, retiring, voters: [], learners: [], leaderEpoch: 0, logStartOffset: -1, logEndOffset: -1, highWatermark: -1, sizeBytes: 0 };
   }
-  const membership = p.membership ?? { voters: [p.leaderId ?? 0], learners: [] };
+  const membership = p.membership;
   return {
     partition: index,
     leaderId: p.leaderId ?? 0,
@@ -199,14 +199,6 @@ export async function handleCreatePartitions(ctx: BrokerContext, request: AdminR
   return { errorCode: ErrorCode.NONE, errorMessage: '' };
 }
 
-export function handleDescribeCluster(ctx: BrokerContext, advertisedPort: number) {
-  if (ctx.cluster) {
-    return { clusterId: ctx.config.clusterId, controllerId: ctx.cluster.metadataLeader() ?? 0, brokers: ctx.cluster.brokers() };
-  }
-  const [host, port] = (ctx.config.advertisedAddress ?? `${ctx.config.host}:${advertisedPort}`).split(':');
-  return {
-    clusterId: ctx.config.clusterId,
-    controllerId: ctx.config.nodeId,
-    brokers: [{ id: ctx.config.nodeId, host, port: Number(port), rack: '', draining: false }],
-  };
+export function handleDescribeCluster(ctx: BrokerContext) {
+  return { clusterId: ctx.config.clusterId, controllerId: ctx.cluster.metadataLeader() ?? 0, brokers: ctx.cluster.brokers() };
 }

@@ -1,5 +1,5 @@
-// Admin requests that only a cluster answers: moving partition replicas, draining a broker, and
-// the partition leaders' reports that a move finished. All are metadata commands, so they run on
+// Admin requests about the cluster's shape: moving partition replicas, draining a broker,
+// registering a broker, and the partition leaders' reports that a move finished. All are metadata commands, so they run on
 // the controller (grpc-server forwards them there).
 import { ErrorCode, SluiceError } from '../../common/errors';
 import { planDrain } from '../../metadata/drain-plan';
@@ -17,13 +17,6 @@ everyField<PartitionReassignment>()('topic', 'partition', 'replicas');
 everyField<AdminRequest<'drainBroker'>>()('brokerId', 'undrain', 'validateOnly');
 everyField<AdminRequest<'registerBroker'>>()('id', 'host', 'port', 'httpPort', 'rack');
 everyField<AdminRequest<'completeReassignment'>>()('topic', 'partition', 'topicCreatedAtMs', 'replicas');
-
-const NOT_A_CLUSTER = 'needs a cluster: this broker runs alone (start brokers with --cluster FILE --node-id N)';
-
-function clusterOf(ctx: BrokerContext, rpc: string): ClusterContext {
-  if (!ctx.cluster) throw new SluiceError(ErrorCode.INVALID_REQUEST, `${rpc} ${NOT_A_CLUSTER}`);
-  return ctx.cluster;
-}
 
 /** Proposes `command`, or only checks it; answers the outcome as an error code and message. */
 async function run(cluster: ClusterContext, command: MetadataCommand, validateOnly: boolean): Promise<{ errorCode: ErrorCode; errorMessage: string }> {
@@ -44,10 +37,6 @@ export async function handleReassignPartitions(ctx: BrokerContext, request: Admi
   const results = [];
   for (const r of request.reassignments) {
     const base = { topic: r.topic, partition: r.partition };
-    if (!ctx.cluster) {
-      results.push({ ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `ReassignPartitions ${NOT_A_CLUSTER}` });
-      continue;
-    }
     const command: MetadataCommand = { type: 'ReassignPartition', name: r.topic, partition: r.partition, replicas: [...r.replicas] };
     results.push({ ...base, ...(await run(ctx.cluster, command, request.validateOnly)) });
   }
@@ -55,7 +44,7 @@ export async function handleReassignPartitions(ctx: BrokerContext, request: Admi
 }
 
 export async function handleDrainBroker(ctx: BrokerContext, request: AdminRequest<'drainBroker'>) {
-  const cluster = clusterOf(ctx, 'DrainBroker');
+  const cluster = ctx.cluster;
   const command: MetadataCommand = { type: 'DrainBroker', id: request.brokerId, draining: !request.undrain };
   const plan = request.undrain ? [] : planDrain(cluster.metadataState(), request.brokerId);
   // An impossible drain: answer exactly what the metadata would (code and message).
@@ -66,17 +55,15 @@ export async function handleDrainBroker(ctx: BrokerContext, request: AdminReques
 }
 
 export async function handleRegisterBroker(ctx: BrokerContext, request: AdminRequest<'registerBroker'>) {
-  const cluster = clusterOf(ctx, 'RegisterBroker');
   const command: MetadataCommand = {
     type: 'RegisterBroker', id: request.id, host: request.host, port: request.port, httpPort: request.httpPort, rack: request.rack === '' ? null : request.rack, nowMs: ctx.clock.nowMs(),
   };
-  return run(cluster, command, false);
+  return run(ctx.cluster, command, false);
 }
 
 export async function handleCompleteReassignment(ctx: BrokerContext, request: AdminRequest<'completeReassignment'>) {
-  const cluster = clusterOf(ctx, 'CompleteReassignment');
   const command: MetadataCommand = {
     type: 'CompleteReassignment', name: request.topic, partition: request.partition, createdAtMs: Number(request.topicCreatedAtMs), replicas: [...request.replicas],
   };
-  return run(cluster, command, false);
+  return run(ctx.cluster, command, false);
 }

@@ -96,7 +96,7 @@ function setAll(results: { errorCode: ErrorCode; errorMessage: string }[], valid
 
 /** Sends the request to the coordinator when this broker knows who it is; undefined otherwise. */
 async function forward<R>(ctx: BrokerContext, call: CallInfo, error: NotCoordinatorError, method: string, request: object): Promise<R | undefined> {
-  if (!ctx.cluster || call.forwarded) return undefined;
+  if (call.forwarded) return undefined;
   const local = ctx.partitions.get(OFFSETS_TOPIC, error.offsetsPartition);
   const leader = local ? local.leaderId : ctx.registry.replicas(OFFSETS_TOPIC, error.offsetsPartition)[0];
   if (leader === null || leader === undefined || leader === ctx.config.nodeId) return undefined;

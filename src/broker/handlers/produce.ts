@@ -1,7 +1,7 @@
 // Produce: validate each partition's batch without decoding its records, append, answer per acks.
 import { crc32c } from '../../common/crc32c';
 import { ErrorCode } from '../../common/errors';
-import type { Acks, ProduceOutcome } from '../../partition/partition';
+import type { Acks, ProduceOutcome } from '../../partition/replica';
 import { scanBatch } from '../../protocol/batch-scan';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
