@@ -1,10 +1,11 @@
 // A client made from nothing but server reflection, in another language: every descriptor the
 // broker serves (fetched here with grpc-js, as grpcurl would) goes into Python's strict stock
 // descriptor pool (Debian's python3-protobuf), which builds the messages of CreateTopics, Produce,
-// Fetch and grpc.health.v1.Health/Check calls (test/interop/reflection_only_client.py).
+// Fetch and grpc.health.v1.Health/Check calls (test/interop/reflection_only_client.py), then runs
+// the README's grpcurl commands the way grpcurl does: JSON bodies parsed with those descriptors.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writer } from 'protobufjs';
@@ -29,9 +30,24 @@ function descriptorSet(files: Iterable<Buffer>): Uint8Array {
   return writer.finish();
 }
 
-function runClient(setFile: string, address: string, topic: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+type ReadmeCommand = { describe: string } | { method: string; body: unknown };
+
+/** The README's grpcurl commands but `list` (what fetchServedDescriptors asks first), in order. */
+function readmeGrpcurlCommands(): ReadmeCommand[] {
+  const readme = readFileSync(resolve(__dirname, '../../../README.md'), 'utf8').replace(/\s*\\\n\s*/g, ' ');
+  const commands: ReadmeCommand[] = [];
+  for (const line of readme.split('\n')) {
+    const match = /^grpcurl -plaintext (?:-d '([^']*)' )?localhost:9092 (.+)$/.exec(line.trim());
+    if (!match || match[2] === 'list') continue;
+    const describe = /^describe (\S+)$/.exec(match[2]!);
+    commands.push(describe ? { describe: describe[1]! } : { method: match[2]!, body: JSON.parse(match[1] ?? '{}') });
+  }
+  return commands;
+}
+
+function runClient(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(PYTHON!, [CLIENT, setFile, address, topic]);
+    const child = spawn(PYTHON!, [CLIENT, ...args]);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -55,15 +71,22 @@ describe('a Python client made from server reflection alone', function () {
   afterEach(async () => {
     await fx?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
+    fx = undefined;
+    dir = undefined;
   });
 
-  it('loads every served descriptor into a strict pool and creates, produces, fetches and checks health', async () => {
-    fx = await startBrokerFixture();
-    const { files } = await fetchServedDescriptors(fx.address, 'v1');
+  /** The served descriptors in a file, for the client. */
+  async function servedSetFile(address: string): Promise<string> {
+    const { files } = await fetchServedDescriptors(address, 'v1');
     dir = mkdtempSync(join(tmpdir(), 'sluice-reflection-only-'));
     const setFile = join(dir, 'served.binpb');
     writeFileSync(setFile, descriptorSet(files.values()));
-    const run = await runClient(setFile, fx.address, 'reflected');
+    return setFile;
+  }
+
+  it('loads every served descriptor into a strict pool and creates, produces, fetches and checks health', async () => {
+    fx = await startBrokerFixture();
+    const run = await runClient([await servedSetFile(fx.address), fx.address, 'reflected']);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, [
       'CreateTopics "NONE"',
@@ -73,5 +96,28 @@ describe('a Python client made from server reflection alone', function () {
       'Health/Check "sluice.v1.Data" SERVING',
       '',
     ].join('\n'));
+  });
+
+  it("runs the README's grpcurl commands with nothing but the served descriptors", async () => {
+    fx = await startBrokerFixture();
+    const commands = readmeGrpcurlCommands();
+    assert.ok(commands.length >= 5, `the README's grpcurl commands: ${JSON.stringify(commands)}`);
+    const setFile = await servedSetFile(fx.address);
+    const commandsFile = join(dir!, 'readme-commands.json');
+    writeFileSync(commandsFile, JSON.stringify(commands));
+    const run = await runClient([setFile, fx.address, 'reflected', commandsFile]);
+    assert.equal(run.code, 0, run.stderr);
+    const answers = new Map(run.stdout.split('\n').filter((line) => line.startsWith('README ')).map((line) => {
+      const [, what, rest] = /^README (describe \S+|\S+) (.*)$/.exec(line)!;
+      return [what!, rest!];
+    }));
+    assert.equal(answers.get('describe sluice.v1.FetchRequest'), 'sluice/v1/data.proto');
+    const answer = (method: string): any => JSON.parse(answers.get(method) ?? 'null');
+    assert.equal(answer('grpc.health.v1.Health/Check')?.status, 'SERVING');
+    assert.equal(answer('sluice.v1.Admin/CreateTopics')?.topics[0].error_code, 'NONE');
+    assert.deepEqual(answer('sluice.v1.Data/Produce')?.partitions.map((p: any) => [p.error_code, p.base_offset]), [['NONE', '0']]);
+    const fetched = answer('sluice.v1.Data/Fetch')?.partitions[0];
+    assert.equal(fetched?.error_code, 'NONE');
+    assert.deepEqual(fetched.batches.flatMap((b: any) => b.batch.records.map((r: any) => Buffer.from(r.value, 'base64').toString())), ['hi']);
   });
 });

@@ -4,8 +4,10 @@ Loads the served descriptors (a FileDescriptorSet written by test/interop/reflec
 into a fresh, strict protobuf descriptor pool -- the checks Go's protodesc.NewFiles (grpcurl) makes
 too: map entry names, json names, imports -- then builds every message dynamically from it and
 calls CreateTopics, Produce, Fetch and grpc.health.v1.Health/Check. Prints one line per answer.
+Then, as grpcurl would, runs the README's grpcurl commands given in README_FILE (a JSON list of
+{"describe": SYMBOL} or {"method": "Service/Method", "body": REQUEST}).
 
-    python3 reflection_only_client.py SET_FILE HOST:PORT TOPIC
+    python3 reflection_only_client.py SET_FILE HOST:PORT TOPIC [README_FILE]
 """
 import base64
 import json
@@ -72,6 +74,20 @@ def main():
         for service in ('', 'sluice.v1.Data'):
             health = call(channel, pool, 'grpc.health.v1.Health', 'Check', {'service': service})
             print('Health/Check', json.dumps(service), health['status'])
+        if len(sys.argv) > 4:
+            run_readme_commands(channel, pool, sys.argv[4])
+
+
+def run_readme_commands(channel, pool, path):
+    with open(path) as f:
+        commands = json.load(f)
+    for command in commands:
+        if 'describe' in command:
+            symbol = command['describe']
+            print('README describe', symbol, pool.FindFileContainingSymbol(symbol).name)
+        else:
+            service, method = command['method'].split('/')
+            print('README', command['method'], json.dumps(call(channel, pool, service, method, command['body']), sort_keys=True))
 
 
 if __name__ == '__main__':
