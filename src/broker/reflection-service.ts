@@ -19,7 +19,7 @@ const FILE_FIELD = 1;
 /** Each serialized FileDescriptorProto of the committed set, as protoc wrote it (not re-encoded). */
 export function servedFileDescriptors(): Buffer[] {
   const path = join(protoDir(), DESCRIPTOR_SET);
-  const reader = Reader.create(readFileSync(path));
+  const reader = Reader.create(readSet(path));
   const files: Buffer[] = [];
   while (reader.pos < reader.len) {
     const tag = reader.uint32();
@@ -28,6 +28,14 @@ export function servedFileDescriptors(): Buffer[] {
   }
   if (files.length === 0) throw new Error(`${path} holds no file descriptors: regenerate it with scripts/gen-descriptor-set.sh`);
   return files;
+}
+
+function readSet(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new Error(`cannot read the descriptor set server reflection serves (${(error as Error).message}): it is committed as proto/${DESCRIPTOR_SET}; scripts/gen-descriptor-set.sh makes it`);
+  }
 }
 
 /**
