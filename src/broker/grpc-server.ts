@@ -1,11 +1,9 @@
 // The one place where handler outcomes become gRPC statuses. Wires the Data, Groups and Admin
 // services (broker bytes view), gRPC health checking and server reflection.
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
 import { SluiceError, ErrorCode } from '../common/errors';
 import type { Logger } from '../common/logger';
-import { brokerProtoRoot, protoDir, PROTO_FILES } from '../protocol/proto-root';
+import { brokerProtoRoot } from '../protocol/proto-root';
 import { serviceDefinition, SERVICE_NAMES, type ServiceName } from '../protocol/services';
 import type { FetchResponse, MethodName, RequestOf, ResponseOf, SubscribeRequest, ProduceRequest } from '../protocol/wire-types';
 import type { BrokerLimits } from './config';
@@ -24,6 +22,7 @@ import { StreamsWaiting } from './streams-waiting';
 import { FORWARDED_HEADER } from './cluster/forwarder';
 import { clientMessage, withClientMessages } from './client-message';
 import { addHealthService } from './health-service';
+import { addReflectionService } from './reflection-service';
 import { malformedMessage, refusingMalformed, tolerateMalformed } from './malformed-request';
 import { RequestError } from './request-error';
 import { advertiseStreamWindow, widenConnectionWindows } from './http2-window';
@@ -120,8 +119,7 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
   for (const extra of extraServices) refusing.addService(extra.definition, extra.implementation);
 
   const health = addHealthService(server, ['', ...SERVICE_NAMES], ctx.config.dataDir);
-  const packageDefinition = protoLoader.loadSync([...PROTO_FILES], { includeDirs: [protoDir()] });
-  new ReflectionService(packageDefinition).addToServer(refusing);
+  addReflectionService(refusing);
 
   const boundPort = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${ctx.config.host}:${ctx.config.grpcPort}`, grpc.ServerCredentials.createInsecure(), (error, port) =>
