@@ -137,6 +137,7 @@ function deleteTopic(state: MetadataState, c: DeleteTopic): Change {
 function alterTopicConfig(state: MetadataState, c: AlterTopicConfig, rules: MetadataRules): Change {
   const topic = state.topics.get(c.name);
   if (!topic) return unknownTopic(c.name);
+  if (topic.internal) return fail(ErrorCode.POLICY_VIOLATION, `topic '${c.name}' is internal: its configs are the broker's (they keep every group's latest commit)`);
   let config: TopicConfig;
   try {
     config = mergeTopicConfig(topic.config, c.set, c.delete, rules.topicDefaults);

@@ -18,10 +18,7 @@ export type TopicChange =
   | { readonly type: 'updated'; readonly topic: TopicMetadata; readonly previous: TopicMetadata }
   | { readonly type: 'deleted'; readonly topic: TopicMetadata };
 
-/**
- * The topics a broker knows and the way to change them. Changes resolve once committed by the
- * metadata group and applied on this broker, and reject with a SluiceError whose code says why.
- */
+/** The topics a broker knows (changed only by metadata commands: src/broker/handlers/metadata-proposal.ts). */
 export interface TopicRegistry {
   list(): TopicMetadata[];
   get(name: string): TopicMetadata | undefined;
@@ -35,7 +32,4 @@ export interface TopicRegistry {
   /** Number of brokers that can hold replicas. */
   brokerCount(): number;
   onChange(listener: (change: TopicChange) => Promise<void>): void;
-  create(topic: TopicMetadata): Promise<void>;
-  update(topic: TopicMetadata): Promise<void>;
-  delete(name: string): Promise<void>;
 }

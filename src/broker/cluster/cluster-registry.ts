@@ -7,10 +7,8 @@ import type { Logger } from '../../common/logger';
 import { applyCommand, type CommandOutcome, type MetadataRules } from '../../metadata/apply-command';
 import { decodeCommand, encodeCommand, type MetadataCommand } from '../../metadata/metadata-commands';
 import { EMPTY_METADATA_STATE, replicasOf, type BrokerInfo, type MetadataState, type PartitionAssignment, type TopicState } from '../../metadata/metadata-state';
-import { topicConfigStrings } from '../../metadata/topic-config';
 import type { TopicChange, TopicMetadata, TopicRegistry } from '../../metadata/topic-registry';
 import type { CommandMachine, MetadataGroup } from './metadata-group';
-import { quoteInput } from '../client-message';
 
 export class ClusterTopicRegistry implements TopicRegistry, CommandMachine {
   private current: MetadataState = EMPTY_METADATA_STATE;
@@ -92,31 +90,6 @@ export class ClusterTopicRegistry implements TopicRegistry, CommandMachine {
 
   onChange(listener: (change: TopicChange) => Promise<void>): void {
     this.listeners.push(listener);
-  }
-
-  create(topic: TopicMetadata): Promise<void> {
-    return this.propose({
-      type: 'CreateTopic',
-      name: topic.name,
-      partitions: topic.partitions,
-      replicationFactor: topic.replicationFactor,
-      config: topicConfigStrings(topic.config),
-      internal: topic.internal,
-      nowMs: topic.createdAtMs,
-    });
-  }
-
-  async update(topic: TopicMetadata): Promise<void> {
-    const existing = this.get(topic.name);
-    if (!existing) throw new SluiceError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${quoteInput(topic.name)} does not exist`);
-    if (JSON.stringify(existing.config) !== JSON.stringify(topic.config)) {
-      await this.propose({ type: 'AlterTopicConfig', name: topic.name, set: topicConfigStrings(topic.config), delete: [] });
-    }
-    if (topic.partitions !== existing.partitions) await this.propose({ type: 'CreatePartitions', name: topic.name, totalCount: topic.partitions });
-  }
-
-  delete(name: string): Promise<void> {
-    return this.propose({ type: 'DeleteTopic', name });
   }
 
   /** What applying `command` to the current state would answer (nothing is proposed). */

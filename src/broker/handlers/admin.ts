@@ -1,12 +1,14 @@
 // Admin: topics and cluster description. Each topic gets its own outcome; a bad topic never
-// affects the others in the same request.
-import { ErrorCode, SluiceError } from '../../common/errors';
-import { mergeTopicConfig, topicConfigStrings, topicNameProblem } from '../../metadata/topic-config';
-import type { TopicMetadata } from '../../metadata/topic-registry';
+// affects the others in the same request. Changes are metadata commands: their rules live where
+// commands are applied (src/metadata/apply-command.ts).
+import { ErrorCode } from '../../common/errors';
+import type { MetadataCommand } from '../../metadata/metadata-commands';
+import { topicConfigStrings } from '../../metadata/topic-config';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
 import { everyField, type RequestOf, type TopicResult, type TopicSpec } from '../../protocol/wire-types';
 import { quoteInput } from '../client-message';
+import { proposeOrValidate } from './metadata-proposal';
 import { validateTopicList } from './partition-list';
 
 type AdminRequest<M extends 'createTopics' | 'deleteTopics' | 'listTopics' | 'describeTopics' | 'alterConfigs' | 'createPartitions'> = RequestOf<'sluice.v1.Admin', M>;
@@ -22,10 +24,6 @@ everyField<AdminRequest<'alterConfigs'>>()('topic', 'set', 'delete', 'validateOn
 everyField<AdminRequest<'createPartitions'>>()('topic', 'totalCount', 'validateOnly');
 everyField<RequestOf<'sluice.v1.Admin', 'describeCluster'>>()();
 
-/** The error's own code when it has one; anything else is a storage failure. */
-const codeOf = (error: unknown): ErrorCode => (error instanceof SluiceError ? error.code : ErrorCode.STORAGE_ERROR);
-
-const okResult = (name: string): TopicResult => ({ name, errorCode: ErrorCode.NONE, errorMessage: '' });
 const errorResult = (name: string, errorCode: ErrorCode, errorMessage: string): TopicResult => ({ name, errorCode, errorMessage });
 
 export async function handleCreateTopics(ctx: BrokerContext, request: AdminRequest<'createTopics'>) {
@@ -46,58 +44,22 @@ export async function handleCreateTopics(ctx: BrokerContext, request: AdminReque
 }
 
 async function createTopic(ctx: BrokerContext, spec: TopicSpec, validateOnly: boolean): Promise<TopicResult> {
-  const nameProblem = topicNameProblem(spec.name);
-  if (nameProblem) return errorResult(spec.name, ErrorCode.INVALID_TOPIC, nameProblem);
-  if (spec.name.startsWith('__')) return errorResult(spec.name, ErrorCode.INVALID_TOPIC, `topic name ${quoteInput(spec.name)} is reserved: names starting with '__' are internal`);
-  if (ctx.registry.get(spec.name)) return errorResult(spec.name, ErrorCode.TOPIC_ALREADY_EXISTS, `topic '${spec.name}' already exists`);
-  const partitions = spec.partitions === 0 ? 1 : spec.partitions;
-  const max = ctx.config.limits.maxPartitionsPerTopic;
-  if (partitions < 1 || partitions > max) {
-    return errorResult(spec.name, ErrorCode.INVALID_PARTITIONS, `partitions ${partitions} is invalid: use 1..${max}`);
-  }
-  const replicationFactor = spec.replicationFactor === 0 ? 1 : spec.replicationFactor;
-  const brokers = ctx.registry.brokerCount();
-  if (replicationFactor > brokers) {
-    return errorResult(
-      spec.name,
-      ErrorCode.INVALID_REPLICATION_FACTOR,
-      `replication factor ${replicationFactor} is larger than the ${brokers} available broker(s): use 1..${brokers}`,
-    );
-  }
-  let config;
-  try {
-    config = mergeTopicConfig(ctx.config.topicDefaults, spec.configs ?? {});
-  } catch (error) {
-    return errorResult(spec.name, ErrorCode.INVALID_CONFIG, (error as Error).message);
-  }
-  if (validateOnly) return okResult(spec.name);
-  const topic: TopicMetadata = { name: spec.name, partitions, replicationFactor, internal: false, config, createdAtMs: ctx.clock.nowMs() };
-  try {
-    await ctx.registry.create(topic);
-  } catch (error) {
-    return errorResult(spec.name, codeOf(error), `creating topic '${spec.name}' failed: ${(error as Error).message}`);
-  }
-  return okResult(spec.name);
+  const command: MetadataCommand = {
+    type: 'CreateTopic',
+    name: spec.name,
+    partitions: spec.partitions === 0 ? 1 : spec.partitions,
+    replicationFactor: spec.replicationFactor === 0 ? 1 : spec.replicationFactor,
+    config: { ...spec.configs },
+    internal: false,
+    nowMs: ctx.clock.nowMs(),
+  };
+  return { name: spec.name, ...(await proposeOrValidate(ctx.cluster, command, validateOnly)) };
 }
 
 export async function handleDeleteTopics(ctx: BrokerContext, request: AdminRequest<'deleteTopics'>) {
   if (request.names.length === 0) throw invalidArgument('DeleteTopics names no topics: send at least one');
   const results: TopicResult[] = [];
-  for (const name of request.names) {
-    const topic = ctx.registry.get(name);
-    if (!topic) {
-      results.push(errorResult(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${quoteInput(name)} does not exist`));
-    } else if (topic.internal) {
-      results.push(errorResult(name, ErrorCode.POLICY_VIOLATION, `topic '${name}' is internal and cannot be deleted`));
-    } else {
-      try {
-        await ctx.registry.delete(name);
-        results.push(okResult(name));
-      } catch (error) {
-        results.push(errorResult(name, codeOf(error), `deleting topic '${name}' failed: ${(error as Error).message}`));
-      }
-    }
-  }
+  for (const name of request.names) results.push({ name, ...(await proposeOrValidate(ctx.cluster, { type: 'DeleteTopic', name }, false)) });
   return { topics: results };
 }
 
@@ -158,45 +120,12 @@ function describePartition(ctx: BrokerContext, topic: string, index: number) {
   };
 }
 
-export async function handleAlterConfigs(ctx: BrokerContext, request: AdminRequest<'alterConfigs'>) {
-  const topic = ctx.registry.get(request.topic);
-  if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic ${quoteInput(request.topic)} does not exist` };
-  if (topic.internal) {
-    return { errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: `topic '${request.topic}' is internal: its configs are the broker's (they keep every group's latest commit)` };
-  }
-  let config;
-  try {
-    config = mergeTopicConfig(topic.config, request.set ?? {}, request.delete, ctx.config.topicDefaults);
-  } catch (error) {
-    return { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: (error as Error).message };
-  }
-  if (request.validateOnly) return { errorCode: ErrorCode.NONE, errorMessage: '' };
-  try {
-    await ctx.registry.update({ ...topic, config });
-  } catch (error) {
-    return { errorCode: codeOf(error), errorMessage: `altering '${request.topic}' failed: ${(error as Error).message}` };
-  }
-  return { errorCode: ErrorCode.NONE, errorMessage: '' };
+export function handleAlterConfigs(ctx: BrokerContext, request: AdminRequest<'alterConfigs'>) {
+  return proposeOrValidate(ctx.cluster, { type: 'AlterTopicConfig', name: request.topic, set: { ...request.set }, delete: [...request.delete] }, request.validateOnly);
 }
 
-export async function handleCreatePartitions(ctx: BrokerContext, request: AdminRequest<'createPartitions'>) {
-  const topic = ctx.registry.get(request.topic);
-  if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic ${quoteInput(request.topic)} does not exist` };
-  if (topic.internal) return { errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: `topic '${request.topic}' is internal` };
-  const max = ctx.config.limits.maxPartitionsPerTopic;
-  if (request.totalCount <= topic.partitions || request.totalCount > max) {
-    return {
-      errorCode: ErrorCode.INVALID_PARTITIONS,
-      errorMessage: `total_count ${request.totalCount} is invalid: topic '${request.topic}' has ${topic.partitions} partitions; use ${topic.partitions + 1}..${max} (partitions never shrink)`,
-    };
-  }
-  if (request.validateOnly) return { errorCode: ErrorCode.NONE, errorMessage: '' };
-  try {
-    await ctx.registry.update({ ...topic, partitions: request.totalCount });
-  } catch (error) {
-    return { errorCode: codeOf(error), errorMessage: `adding partitions to '${request.topic}' failed: ${(error as Error).message}` };
-  }
-  return { errorCode: ErrorCode.NONE, errorMessage: '' };
+export function handleCreatePartitions(ctx: BrokerContext, request: AdminRequest<'createPartitions'>) {
+  return proposeOrValidate(ctx.cluster, { type: 'CreatePartitions', name: request.topic, totalCount: request.totalCount }, request.validateOnly);
 }
 
 export function handleDescribeCluster(ctx: BrokerContext) {

@@ -1,10 +1,11 @@
 // Admin requests about the cluster's shape: moving partition replicas, draining a broker,
 // registering a broker, and the partition leaders' reports that a move finished. All are metadata commands, so they run on
 // the controller (grpc-server forwards them there).
-import { ErrorCode, SluiceError } from '../../common/errors';
+import { ErrorCode } from '../../common/errors';
 import { planDrain } from '../../metadata/drain-plan';
 import type { MetadataCommand } from '../../metadata/metadata-commands';
-import type { BrokerContext, ClusterContext } from '../context';
+import { proposeOrValidate } from './metadata-proposal';
+import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
 import { everyField, type PartitionReassignment, type RequestOf } from '../../protocol/wire-types';
 
@@ -18,27 +19,13 @@ everyField<AdminRequest<'drainBroker'>>()('brokerId', 'undrain', 'validateOnly')
 everyField<AdminRequest<'registerBroker'>>()('id', 'host', 'port', 'httpPort', 'rack');
 everyField<AdminRequest<'completeReassignment'>>()('topic', 'partition', 'topicCreatedAtMs', 'replicas');
 
-/** Proposes `command`, or only checks it; answers the outcome as an error code and message. */
-async function run(cluster: ClusterContext, command: MetadataCommand, validateOnly: boolean): Promise<{ errorCode: ErrorCode; errorMessage: string }> {
-  if (validateOnly) {
-    const outcome = cluster.validate(command);
-    return outcome.ok ? { errorCode: ErrorCode.NONE, errorMessage: '' } : { errorCode: outcome.code, errorMessage: outcome.message };
-  }
-  try {
-    await cluster.propose(command);
-    return { errorCode: ErrorCode.NONE, errorMessage: '' };
-  } catch (error) {
-    return { errorCode: error instanceof SluiceError ? error.code : ErrorCode.UNKNOWN, errorMessage: (error as Error).message };
-  }
-}
-
 export async function handleReassignPartitions(ctx: BrokerContext, request: AdminRequest<'reassignPartitions'>) {
   if (request.reassignments.length === 0) throw invalidArgument('ReassignPartitions names no partitions: send at least one');
   const results = [];
   for (const r of request.reassignments) {
     const base = { topic: r.topic, partition: r.partition };
     const command: MetadataCommand = { type: 'ReassignPartition', name: r.topic, partition: r.partition, replicas: [...r.replicas] };
-    results.push({ ...base, ...(await run(ctx.cluster, command, request.validateOnly)) });
+    results.push({ ...base, ...(await proposeOrValidate(ctx.cluster, command, request.validateOnly)) });
   }
   return { results };
 }
@@ -48,9 +35,9 @@ export async function handleDrainBroker(ctx: BrokerContext, request: AdminReques
   const command: MetadataCommand = { type: 'DrainBroker', id: request.brokerId, draining: !request.undrain };
   const plan = request.undrain ? [] : planDrain(cluster.metadataState(), request.brokerId);
   // An impossible drain: answer exactly what the metadata would (code and message).
-  if (typeof plan === 'string') return { ...(await run(cluster, command, true)), moves: [] };
+  if (typeof plan === 'string') return { ...(await proposeOrValidate(cluster, command, true)), moves: [] };
   const moves = plan.map((m) => ({ topic: m.topic, partition: m.partition, replicas: [...m.replicas] }));
-  const outcome = await run(cluster, command, request.validateOnly);
+  const outcome = await proposeOrValidate(cluster, command, request.validateOnly);
   return { ...outcome, moves: outcome.errorCode === ErrorCode.NONE ? moves : [] };
 }
 
@@ -58,12 +45,12 @@ export async function handleRegisterBroker(ctx: BrokerContext, request: AdminReq
   const command: MetadataCommand = {
     type: 'RegisterBroker', id: request.id, host: request.host, port: request.port, httpPort: request.httpPort, rack: request.rack === '' ? null : request.rack, nowMs: ctx.clock.nowMs(),
   };
-  return run(ctx.cluster, command, false);
+  return proposeOrValidate(ctx.cluster, command, false);
 }
 
 export async function handleCompleteReassignment(ctx: BrokerContext, request: AdminRequest<'completeReassignment'>) {
   const command: MetadataCommand = {
     type: 'CompleteReassignment', name: request.topic, partition: request.partition, createdAtMs: Number(request.topicCreatedAtMs), replicas: [...request.replicas],
   };
-  return run(ctx.cluster, command, false);
+  return proposeOrValidate(ctx.cluster, command, false);
 }
