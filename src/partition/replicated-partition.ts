@@ -149,7 +149,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     if (check.kind === 'duplicate') return this.answerDuplicate(input, check.baseOffset);
 
     const appendTimeMs = this.options.clock.nowMs();
-    const data = encodeEntryData({ ...input, maxTimestampMs: input.maxTimestampMs > 0 ? input.maxTimestampMs : appendTimeMs, appendTimeMs }, input.batch);
+    const data = encodeEntryData({ ...input, maxTimestampMs: input.maxTimestampMs > 0 ? input.maxTimestampMs : appendTimeMs, appendTimeMs }, input.batch, input.batchCrc32c);
     const proposed = driver.node.propose(data);
     if (!proposed.ok) return Promise.resolve(this.notLeader());
     const baseOffset = this.nextOffset;

@@ -1,7 +1,12 @@
 // A partition's Raft entry payload: a fixed 40-byte prefix with the batch facts the leader
-// decided (record count, timestamps, producer ids), followed by the batch bytes. In the segment
-// log the prefix becomes the entry header and only the batch bytes are stored, so the log holds
-// each batch once; reading an entry back for a follower rebuilds the prefix.
+// decided (record count, timestamps, producer ids) and the batch's CRC32C when known, followed by
+// the batch bytes. In the segment log the prefix becomes the entry header and only the batch bytes
+// are stored, so the log holds each batch once; reading an entry back for a follower rebuilds the
+// prefix. The CRC rides along so that no replica computes it again (docs/benchmarks.md, "One-voter
+// Raft path versus the single-broker partition"): the leader's comes from the produce request's
+// checked CRC, or from the stored header for entries read back. A replica that receives bytes
+// damaged on the way stores them with the sender's CRC, so reads report them corrupt instead of
+// serving them as sound.
 import { asRaftIndex, asTerm } from '../common/ids';
 import type { Entry } from '../raft';
 import { EntryKind, type AppendEntry, type StoredEntry } from '../storage/types';
@@ -11,19 +16,25 @@ export const PREFIX_BYTES = 40;
 /** The batch facts the leader decides; the same fields as the storage entry header. */
 export type BatchFacts = Pick<AppendEntry, 'recordCount' | 'maxTimestampMs' | 'appendTimeMs' | 'producerId' | 'producerEpoch' | 'baseSequence'>;
 
-/** Prefix + batch in one buffer (one copy of the batch). */
-export function encodeEntryData(facts: BatchFacts, batch: Uint8Array): Buffer {
+/** Where the prefix keeps the batch's CRC32C; 0 means "not known, compute it" (older brokers send 0). */
+const CRC_AT = 12;
+
+/**
+ * Prefix + batch in one buffer (one copy of the batch). `batchCrc32c` is the CRC32C of `batch`,
+ * when the caller checked it against the bytes.
+ */
+export function encodeEntryData(facts: BatchFacts, batch: Uint8Array, batchCrc32c?: number): Buffer {
   const data = Buffer.allocUnsafe(PREFIX_BYTES + batch.byteLength);
-  writePrefix(data, facts);
+  writePrefix(data, facts, batchCrc32c ?? 0);
   data.set(batch, PREFIX_BYTES);
   return data;
 }
 
-function writePrefix(into: Buffer, facts: BatchFacts): void {
+function writePrefix(into: Buffer, facts: BatchFacts, batchCrc32c: number): void {
   into.writeUInt32LE(facts.recordCount, 0);
   into.writeInt32LE(facts.producerEpoch, 4);
   into.writeInt32LE(facts.baseSequence, 8);
-  into.writeUInt32LE(0, 12);
+  into.writeUInt32LE(batchCrc32c >>> 0, CRC_AT);
   into.writeDoubleLE(facts.maxTimestampMs, 16);
   into.writeDoubleLE(facts.appendTimeMs, 24);
   into.writeDoubleLE(facts.producerId, 32);
@@ -43,8 +54,9 @@ export function decodeFacts(data: Uint8Array): BatchFacts {
 }
 
 /**
- * The storage append for a Raft entry (the batch is a view into entry.data, not a copy).
- * A leader's empty no-op entry (thesis §6.4) is stored like a config entry with no bytes: it
+ * The storage append for a Raft entry (the batch is a view into entry.data, not a copy). The
+ * batch's CRC comes from the prefix when known, else the log computes it (a CRC that is really 0
+ * is computed again, to the same 0). A leader's empty no-op entry (thesis §6.4) is stored like a config entry with no bytes: it
  * consumes a Raft index but no offsets. Real config entries always carry bytes.
  */
 export function toAppendEntry(entry: Entry): AppendEntry {
@@ -55,7 +67,8 @@ export function toAppendEntry(entry: Entry): AppendEntry {
     };
   }
   const facts = decodeFacts(entry.data);
-  return { kind: EntryKind.DATA, term: entry.term, raftIndex: entry.index, ...facts, batch: entry.data.subarray(PREFIX_BYTES) };
+  const crc = Buffer.from(entry.data.buffer, entry.data.byteOffset, PREFIX_BYTES).readUInt32LE(CRC_AT);
+  return { kind: EntryKind.DATA, term: entry.term, raftIndex: entry.index, ...facts, batch: entry.data.subarray(PREFIX_BYTES), batchCrc32c: crc !== 0 ? crc : undefined };
 }
 
 /** The Raft entry for a stored one (rebuilds the prefix; one copy of the batch). */
@@ -64,5 +77,5 @@ export function fromStoredEntry(stored: StoredEntry): Entry {
   const term = asTerm(h.term);
   const index = asRaftIndex(h.raftIndex);
   if (h.kind === EntryKind.CONFIG) return { term, index, type: stored.batch.byteLength === 0 ? 'normal' : 'config', data: stored.batch };
-  return { term, index, type: 'normal', data: encodeEntryData(h, stored.batch) };
+  return { term, index, type: 'normal', data: encodeEntryData(h, stored.batch, h.crc) };
 }
