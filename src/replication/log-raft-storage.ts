@@ -210,6 +210,20 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
   }
 
   /**
+   * The host applied every entry up to `index`. A group whose only member is this replica (a
+   * single broker's one-voter group) reads an entry once, to apply it, and has no follower to
+   * serve: the cache lets go of it now. Kept until evicted, the entries outlived the young
+   * generation and every eviction cost a full collection (docs/benchmarks.md, "One-voter Raft
+   * path versus the single-broker partition"). An entry needed again later (a replica added to
+   * the group) is read from the log.
+   */
+  appliedTo(index: number): void {
+    if (this.cache.size === 0 || this.lowestCached > index) return;
+    const { config } = this.configs.current(this.bounds);
+    if (config.voters.length === 1 && config.learners.length === 0) this.dropOldestWhile(() => this.lowestCached <= index);
+  }
+
+  /**
    * A small entry is a view into the buffer that carried it (a follower's: the gRPC message of a
    * batch of envelopes; a leader's: a slab of Node's pool) and would keep all of it alive: a
    * cache counted at 56 MB held 180 MB. Small entries are copied into chunks of their own, filled
@@ -260,8 +274,13 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
   }
 
   private shedBeyond(limitBytes: number, keep = 1): void {
+    this.dropOldestWhile((dropped) => this.cacheBytes - dropped > limitBytes && this.cache.size > keep);
+  }
+
+  /** Drops the oldest cached entries while `more(bytes dropped so far)` holds and any is left. */
+  private dropOldestWhile(more: (dropped: number) => boolean): void {
     let dropped = 0;
-    while (this.cacheBytes - dropped > limitBytes && this.cache.size > keep) {
+    while (this.cache.size > 0 && more(dropped)) {
       const entry = this.cache.get(this.lowestCached);
       if (entry) {
         this.cache.delete(this.lowestCached);
