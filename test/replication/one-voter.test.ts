@@ -45,9 +45,12 @@ describe('a one-voter Raft group (a single broker)', function () {
     },
     fdatasync: async (fd) => {
       await syncs.pass();
-      return nodeFileIo.fdatasync(fd);
+      await nodeFileIo.fdatasync(fd);
+      afterSync?.();
     },
   };
+  /** Called as each fdatasync returns, before the log hears of it. */
+  let afterSync: (() => void) | undefined;
   let dir: string;
   let node: TestNode;
 
@@ -59,6 +62,7 @@ describe('a one-voter Raft group (a single broker)', function () {
   });
 
   afterEach(async () => {
+    afterSync = undefined;
     writes.open();
     syncs.open();
     await stopNode(node);
@@ -92,6 +96,19 @@ describe('a one-voter Raft group (a single broker)', function () {
     writes.open();
     assert.equal((await b).ok, true);
     assert.equal((await c).ok, true);
+  });
+
+  it('answers a batch as its fsync returns, as the single-broker partition did, not a turn of the event loop later', async () => {
+    let answered = false;
+    let answeredBeforeTheLoopTurned: boolean | undefined;
+    syncs.holding = true;
+    const a = produce(node.partition, ['a']).then((outcome) => ((answered = true), outcome));
+    await until(() => syncs.waiting === 1, "a's fsync to start");
+    afterSync = () => setImmediate(() => (answeredBeforeTheLoopTurned ??= answered));
+    syncs.open();
+    assert.equal((await a).ok, true);
+    await until(() => answeredBeforeTheLoopTurned !== undefined, 'the event loop to turn');
+    assert.equal(answeredBeforeTheLoopTurned, true);
   });
 
   it('lets go of the entries it applied: no follower will ask for them', async () => {
