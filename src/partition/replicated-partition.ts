@@ -8,7 +8,7 @@ import { asNodeId, asRaftIndex, type Offset, type TopicPartition } from '../comm
 import type { Logger } from '../common/logger';
 import type { ConfigState, Entry, RaftStatus, SoftState } from '../raft';
 import type { GroupDriver, GroupStateMachine } from '../replication/group-driver';
-import { decodeFacts, encodeEntryData } from '../replication/partition-entry';
+import { encodeEntryData, encodePrefix, recordCountOf } from '../replication/partition-entry';
 import type { RaftTimings } from '../replication/raft-timings';
 import { EntryKind, type EntryHeader, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
 import { ChangeSignal } from './change-signal';
@@ -149,8 +149,10 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     if (check.kind === 'duplicate') return this.answerDuplicate(input, check.baseOffset);
 
     const appendTimeMs = this.options.clock.nowMs();
-    const data = encodeEntryData({ ...input, maxTimestampMs: input.maxTimestampMs > 0 ? input.maxTimestampMs : appendTimeMs, appendTimeMs }, input.batch, input.batchCrc32c);
-    const proposed = driver.node.propose(data);
+    const facts = { ...input, maxTimestampMs: input.maxTimestampMs > 0 ? input.maxTimestampMs : appendTimeMs, appendTimeMs };
+    // Assigned to this broker alone, the entry keeps the batch apart from its prefix instead of copying it (Entry.prefix).
+    const alone = this.target.length === 1 && this.target[0] === this.options.nodeId;
+    const proposed = alone ? driver.node.propose(input.batch, encodePrefix(facts, input.batchCrc32c)) : driver.node.propose(encodeEntryData(facts, input.batch, input.batchCrc32c));
     if (!proposed.ok) return Promise.resolve(this.notLeader());
     const baseOffset = this.nextOffset;
     this.nextOffset += input.recordCount;
@@ -332,7 +334,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   onCommitted(entries: readonly Entry[]): void {
     for (const entry of entries) {
       if (entry.term === this.term) this.committedInTerm = true;
-      if (entry.type === 'normal' && entry.data.byteLength > 0) this.committedEndOffset += decodeFacts(entry.data).recordCount;
+      if (entry.type === 'normal') this.committedEndOffset += recordCountOf(entry);
       const proposal = this.pending.get(entry.index);
       if (!proposal) continue;
       this.pending.delete(entry.index);

@@ -20,7 +20,7 @@ const GROUP_CACHE_BYTES = 32 * 1024 * 1024;
  * (~190 bytes measured on Node 20), so that a cache of many small entries counts what it holds.
  */
 const CACHED_ENTRY_OVERHEAD_BYTES = 200;
-const cacheCost = (entry: Entry): number => entry.data.byteLength + CACHED_ENTRY_OVERHEAD_BYTES;
+const cacheCost = (entry: Entry): number => (entry.prefix?.byteLength ?? 0) + entry.data.byteLength + CACHED_ENTRY_OVERHEAD_BYTES;
 /** Entries up to this size are copied when they are views into a buffer more than twice their size. */
 const COPY_SMALL_VIEW_BYTES = 4096;
 /** Small entries are copied into chunks of this size, filled in log order. */
@@ -228,18 +228,21 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
    * batch of envelopes; a leader's: a slab of Node's pool) and would keep all of it alive: a
    * cache counted at 56 MB held 180 MB. Small entries are copied into chunks of their own, filled
    * in log order and so freed in order as the oldest entries go; large ones keep their buffer.
+   * A small entry in two parts (Entry.prefix) is joined there too.
    */
   private owned(entry: Entry): Entry {
-    const size = entry.data.byteLength;
-    if (size > COPY_SMALL_VIEW_BYTES || entry.data.buffer.byteLength <= 2 * size) return entry;
+    const { prefix } = entry;
+    const size = (prefix?.byteLength ?? 0) + entry.data.byteLength;
+    if (size > COPY_SMALL_VIEW_BYTES || (prefix === undefined && entry.data.buffer.byteLength <= 2 * size)) return entry;
     if (this.chunk === undefined || this.chunkUsed + size > this.chunk.length) {
       this.chunk = Buffer.allocUnsafeSlow(ARENA_CHUNK_BYTES);
       this.chunkUsed = 0;
     }
     const data = this.chunk.subarray(this.chunkUsed, this.chunkUsed + size);
-    data.set(entry.data);
+    if (prefix !== undefined) data.set(prefix);
+    data.set(entry.data, prefix?.byteLength ?? 0);
     this.chunkUsed += size;
-    return { ...entry, data };
+    return { term: entry.term, index: entry.index, type: entry.type, data };
   }
 
   /** Frees `bytes` (the budget asks): the range loaded from disk first, then the oldest cached entries. */

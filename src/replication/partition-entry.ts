@@ -2,7 +2,9 @@
 // decided (record count, timestamps, producer ids) and the batch's CRC32C when known, followed by
 // the batch bytes. In the segment log the prefix becomes the entry header and only the batch bytes
 // are stored, so the log holds each batch once; reading an entry back for a follower rebuilds the
-// prefix. The CRC rides along so that no replica computes it again (docs/benchmarks.md, "One-voter
+// prefix. The payload is one buffer (encodeEntryData) or, to save copying the batch, the prefix
+// and the request's batch bytes apart (encodePrefix, Entry.prefix), joined only if the entry goes
+// on the wire (entryPayload). The CRC rides along so that no replica computes it again (docs/benchmarks.md, "One-voter
 // Raft path versus the single-broker partition"): the leader's comes from the produce request's
 // checked CRC, or from the stored header for entries read back. A replica that receives bytes
 // damaged on the way stores them with the sender's CRC, so reads report them corrupt instead of
@@ -28,6 +30,19 @@ export function encodeEntryData(facts: BatchFacts, batch: Uint8Array, batchCrc32
   writePrefix(data, facts, batchCrc32c ?? 0);
   data.set(batch, PREFIX_BYTES);
   return data;
+}
+
+/** The prefix alone, for an entry whose `data` is the batch itself (see Entry.prefix). */
+export function encodePrefix(facts: BatchFacts, batchCrc32c?: number): Buffer {
+  const prefix = Buffer.allocUnsafe(PREFIX_BYTES);
+  writePrefix(prefix, facts, batchCrc32c ?? 0);
+  return prefix;
+}
+
+/** The record count of a normal entry with a payload (0 for a leader's empty no-op entry). */
+export function recordCountOf(entry: Entry): number {
+  if (entry.prefix !== undefined) return decodeFacts(entry.prefix).recordCount;
+  return entry.data.byteLength === 0 ? 0 : decodeFacts(entry.data).recordCount;
 }
 
 function writePrefix(into: Buffer, facts: BatchFacts, batchCrc32c: number): void {
@@ -60,15 +75,17 @@ export function decodeFacts(data: Uint8Array): BatchFacts {
  * consumes a Raft index but no offsets. Real config entries always carry bytes.
  */
 export function toAppendEntry(entry: Entry): AppendEntry {
-  if (entry.type === 'config' || entry.data.byteLength === 0) {
+  if (entry.type === 'config' || (entry.data.byteLength === 0 && entry.prefix === undefined)) {
     return {
       kind: EntryKind.CONFIG, term: entry.term, raftIndex: entry.index, recordCount: 0, maxTimestampMs: 0, appendTimeMs: 0,
       producerId: 0, producerEpoch: 0, baseSequence: 0, batch: entry.data,
     };
   }
-  const facts = decodeFacts(entry.data);
-  const crc = Buffer.from(entry.data.buffer, entry.data.byteOffset, PREFIX_BYTES).readUInt32LE(CRC_AT);
-  return { kind: EntryKind.DATA, term: entry.term, raftIndex: entry.index, ...facts, batch: entry.data.subarray(PREFIX_BYTES), batchCrc32c: crc !== 0 ? crc : undefined };
+  const prefix = entry.prefix ?? entry.data;
+  const facts = decodeFacts(prefix);
+  const crc = Buffer.from(prefix.buffer, prefix.byteOffset, PREFIX_BYTES).readUInt32LE(CRC_AT);
+  const batch = entry.prefix === undefined ? entry.data.subarray(PREFIX_BYTES) : entry.data;
+  return { kind: EntryKind.DATA, term: entry.term, raftIndex: entry.index, ...facts, batch, batchCrc32c: crc !== 0 ? crc : undefined };
 }
 
 /** The Raft entry for a stored one (rebuilds the prefix; one copy of the batch). */

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import type { ProduceOutcome } from '../../src/partition/partition';
 import { InMemoryNetwork } from '../../src/replication/transport';
 import { nodeFileIo, type FileIo } from '../../src/storage/file-io';
-import { electedLeader, produce, startNode, stopNode, until, type TestNode } from './replica-harness';
+import { asOffset } from '../../src/common/ids';
+import type { PartitionLog } from '../../src/storage/types';
+import { electedLeader, produce, startNode, stopNode, threeReplicasEachTest, until, type TestNode } from './replica-harness';
 
 /** Calls held until the test releases them, one at a time or all. */
 class Gate {
@@ -116,3 +118,36 @@ describe('a one-voter Raft group (a single broker)', function () {
     await until(() => node.host.entryCache.bytes === 0, 'the cache to be empty');
   });
 });
+
+describe('a group shrinking to one voter', function () {
+  const { nodes } = threeReplicasEachTest('shrink');
+
+  it('replicates the batches it keeps in two parts (assigned to its leader alone) intact', async () => {
+    const leader = await electedLeader(() => nodes);
+    await until(() => leader.partition.caughtUp, 'the leader to commit its first entry');
+    const others = nodes.filter((n) => n !== leader);
+    // From here the leader's proposals keep the batch apart from its prefix, while the other two
+    // are still voters that must receive every one of them until they are removed.
+    leader.partition.setAssignment([leader.id], others.map((n) => n.id));
+    for (let i = 0; i < 20; i++) assert.equal((await produce(leader.partition, [`v${i}`, `w${i}`])).ok, true);
+    await until(() => leader.partition.membership.voters.length === 1, 'the group to shrink to its leader');
+    const received = others.reduce((sum, n) => sum + n.log.logEndOffset, 0);
+    assert.ok(received > 0, 'the followers received batches before they were removed');
+    for (const follower of others) assert.deepEqual(await batches(follower.log), await batches(leader.log, follower.log.logEndOffset));
+  });
+});
+
+/** Every stored batch below `end` (default: the log end), with its facts, read back (CRC-checked). */
+async function batches(log: PartitionLog, end = log.logEndOffset): Promise<string[]> {
+  const out: string[] = [];
+  let offset = 0;
+  while (offset < end) {
+    const { entries } = await log.read(asOffset(offset), asOffset(end), 1 << 20);
+    if (entries.length === 0) break;
+    for (const { header, batch } of entries) {
+      out.push(`${header.baseOffset}+${header.recordCount} crc ${header.crc} ${batch.toString('hex')}`);
+      offset = header.baseOffset + header.recordCount;
+    }
+  }
+  return out;
+}
