@@ -150,7 +150,8 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
 
     const appendTimeMs = this.options.clock.nowMs();
     const facts = { ...input, maxTimestampMs: input.maxTimestampMs > 0 ? input.maxTimestampMs : appendTimeMs, appendTimeMs };
-    // Assigned to this broker alone, the entry keeps the batch apart from its prefix instead of copying it (Entry.prefix).
+    // Assigned to this broker alone, the entry keeps the batch apart from its prefix instead of
+    // copying it behind (Entry.prefix): it goes on the wire only while the group shrinks to one.
     const alone = this.target.length === 1 && this.target[0] === this.options.nodeId;
     const proposed = alone ? driver.node.propose(input.batch, encodePrefix(facts, input.batchCrc32c)) : driver.node.propose(encodeEntryData(facts, input.batch, input.batchCrc32c));
     if (!proposed.ok) return Promise.resolve(this.notLeader());

@@ -143,7 +143,6 @@ export type MessageType = Message['type'];
 /** Fixed per-entry overhead counted on top of `data.byteLength` when bounding message sizes. */
 export const ENTRY_OVERHEAD_BYTES = 24;
 
-/** Bytes an entry contributes to size limits (in-flight window, message size, apply batches). */
 /** The entry's payload in one buffer: its data, or its prefix and data joined (a copy). */
 export function entryPayload(entry: Entry): Uint8Array {
   const prefix = entry.prefix;
@@ -154,4 +153,5 @@ export function entryPayload(entry: Entry): Uint8Array {
   return joined;
 }
 
+/** Bytes an entry contributes to size limits (in-flight window, message size, apply batches). */
 export const entryBytes = (entry: Entry): number => (entry.prefix?.byteLength ?? 0) + entry.data.byteLength + ENTRY_OVERHEAD_BYTES;

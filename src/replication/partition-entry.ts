@@ -4,11 +4,11 @@
 // are stored, so the log holds each batch once; reading an entry back for a follower rebuilds the
 // prefix. The payload is one buffer (encodeEntryData) or, to save copying the batch, the prefix
 // and the request's batch bytes apart (encodePrefix, Entry.prefix), joined only if the entry goes
-// on the wire (entryPayload). The CRC rides along so that no replica computes it again (docs/benchmarks.md, "One-voter
-// Raft path versus the single-broker partition"): the leader's comes from the produce request's
-// checked CRC, or from the stored header for entries read back. A replica that receives bytes
-// damaged on the way stores them with the sender's CRC, so reads report them corrupt instead of
-// serving them as sound.
+// on the wire (entryPayload). The CRC rides along so that no replica computes it again: the
+// leader's comes from the produce request's checked CRC, or from the stored header for entries
+// read back. A replica that receives bytes damaged on the way stores them with the sender's CRC,
+// so reads report them corrupt instead of serving them as sound. (docs/benchmarks.md, "One-voter
+// Raft path versus the single-broker partition".)
 import { asRaftIndex, asTerm } from '../common/ids';
 import type { Entry } from '../raft';
 import { EntryKind, type AppendEntry, type StoredEntry } from '../storage/types';
