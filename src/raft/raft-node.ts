@@ -161,6 +161,11 @@ export class RaftNode {
     if (this.core.role === 'leader' && pr && pr.state === 'replicate') pr.becomeProbe();
   }
 
+  /** Whether proposed or received entries wait to be handed to the host in a Ready (to be written). */
+  hasUnwrittenEntries(): boolean {
+    return this.core.log.unstable.hasNextEntries();
+  }
+
   hasReady(): boolean {
     const core = this.core;
     this.flushBroadcast();

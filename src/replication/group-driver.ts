@@ -226,10 +226,13 @@ export class GroupDriver implements HostedGroup {
           if (writtenAtMs >= 0) host.timings.persist.observe((performance.now() - writtenAtMs) / 1000);
           this.node.onLocalDurable(seq);
           host.send(this.groupId, messages);
-          // Driven now rather than at the end of the event-loop turn: a leader whose own write
-          // completes a majority (always, with one voter) answers its producers in the fsync's
-          // completion, as the single-broker partition did (docs/benchmarks.md).
-          this.drive();
+          // With nothing new to write, driven now rather than at the end of the event-loop turn:
+          // a leader whose own write completes a majority (always, with one voter) answers its
+          // producers in the fsync's completion, as the single-broker partition did. Entries
+          // proposed meanwhile wait for the end of the turn, so that the turn's proposals share
+          // one write (driven now, they cost 18% more writes and fsyncs; docs/benchmarks.md).
+          if (this.node.hasUnwrittenEntries()) host.schedule(this);
+          else this.drive();
         });
       this.durableChain.catch((error: unknown) => {
         if (!this.failedFlag) this.fail(error as Error, 'raft group stopped: fsync failed');
