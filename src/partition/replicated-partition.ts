@@ -10,7 +10,7 @@ import { asRaftIndex, type Offset, type TopicPartition } from '../common/ids';
 import type { Logger } from '../common/logger';
 import type { ConfigState, Entry, SoftState } from '../raft';
 import type { GroupDriver, GroupStateMachine } from '../replication/group-driver';
-import { decodeFacts, encodeEntryData } from '../replication/partition-entry';
+import { encodeEntryData, encodePrefix, recordCountOf } from '../replication/partition-entry';
 import { ProposalTracker, type TrackedProposal } from '../replication/proposal-tracker';
 import type { RaftTimings } from '../replication/raft-timings';
 import { EntryKind, type EntryHeader, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
@@ -148,8 +148,10 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     if (check.kind === 'duplicate') return this.answerDuplicate(input, check.baseOffset);
 
     const appendTimeMs = this.options.clock.nowMs();
-    const data = encodeEntryData({ ...input, maxTimestampMs: input.maxTimestampMs > 0 ? input.maxTimestampMs : appendTimeMs, appendTimeMs }, input.batch);
-    const proposed = driver.propose(data);
+    const facts = { ...input, maxTimestampMs: input.maxTimestampMs > 0 ? input.maxTimestampMs : appendTimeMs, appendTimeMs };
+    // The only voter keeps the batch apart from its entry prefix instead of copying it behind
+    // (Entry.prefix): it goes on the wire only if the group grows (entryPayload joins them then).
+    const proposed = this.isSoleVoter ? driver.propose(input.batch, encodePrefix(facts, input.batchCrc32c)) : driver.propose(encodeEntryData(facts, input.batch, input.batchCrc32c));
     if (!proposed.ok) return Promise.resolve(this.notLeader());
     const baseOffset = this.nextOffset;
     this.nextOffset += input.recordCount;
@@ -243,7 +245,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   onCommitted(entries: readonly Entry[]): void {
     for (const entry of entries) {
       if (entry.term === this.term) this.committedInTerm = true;
-      if (entry.type === 'normal' && entry.data.byteLength > 0) this.committedEndOffset += decodeFacts(entry.data).recordCount;
+      if (entry.type === 'normal') this.committedEndOffset += recordCountOf(entry);
       const proposal = this.proposals.committed(entry.index, entry.term);
       if (proposal) this.options.timings?.commit.observe((performance.now() - proposal.proposedAtMs) / 1000);
     }

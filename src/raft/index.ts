@@ -8,7 +8,7 @@ export type {
   AppendMessage, AppendResponseMessage, HeartbeatMessage, HeartbeatResponseMessage,
   VoteRequestMessage, VoteResponseMessage, SnapshotMessage, TimeoutNowMessage, RaftEnvelope,
 } from './messages';
-export { entryBytes, ENTRY_OVERHEAD_BYTES } from './messages';
+export { entryBytes, entryPayload, ENTRY_OVERHEAD_BYTES } from './messages';
 export type { ConfChange, ConfChangeType, ConfigEntryPayload } from './membership';
 export { applyConfChange, decodeConfigEntry, encodeConfigEntry, makeConfig, isVoter, isLearner, isMember, quorumSize, EMPTY_CONFIG } from './membership';
 export type { RaftStorage, InitialState } from './storage';

@@ -15,6 +15,12 @@ export interface Entry {
   readonly index: RaftIndex;
   readonly type: EntryType;
   readonly data: Uint8Array;
+  /**
+   * Bytes that come before `data` in the entry's payload (the payload is prefix then data), kept
+   * apart by the host so that a small header need not be copied in front of a large body. The
+   * core never reads the payload; it counts its size (entryBytes).
+   */
+  readonly prefix?: Uint8Array;
 }
 
 /**
@@ -148,5 +154,15 @@ export interface RaftEnvelope {
 /** Fixed per-entry overhead counted on top of `data.byteLength` when bounding message sizes. */
 export const ENTRY_OVERHEAD_BYTES = 24;
 
+/** The entry's payload in one buffer: its data, or its prefix and data joined (a copy). */
+export function entryPayload(entry: Entry): Uint8Array {
+  const prefix = entry.prefix;
+  if (prefix === undefined) return entry.data;
+  const joined = new Uint8Array(prefix.byteLength + entry.data.byteLength);
+  joined.set(prefix, 0);
+  joined.set(entry.data, prefix.byteLength);
+  return joined;
+}
+
 /** Bytes an entry contributes to size limits (in-flight window, message size, apply batches). */
-export const entryBytes = (entry: Entry): number => entry.data.byteLength + ENTRY_OVERHEAD_BYTES;
+export const entryBytes = (entry: Entry): number => (entry.prefix?.byteLength ?? 0) + entry.data.byteLength + ENTRY_OVERHEAD_BYTES;

@@ -55,9 +55,9 @@ export class RaftNode {
     if (this.core.role !== 'leader') campaign(this.core, this.core.opts.preVote ? 'preElection' : 'election');
   }
 
-  /** Appends one normal entry. See proposeBatch. */
-  propose(data: Uint8Array): ProposeResult {
-    return this.proposeBatch([data]);
+  /** Appends one normal entry whose payload is `prefix` (if any) then `data`. See proposeBatch. */
+  propose(data: Uint8Array, prefix?: Uint8Array): ProposeResult {
+    return this.appendProposals([prefix === undefined ? { data } : { data, prefix }]);
   }
 
   /**
@@ -65,16 +65,20 @@ export class RaftNode {
    * next Ready is built, so many proposals between two Readys travel in one message per follower.
    */
   proposeBatch(data: readonly Uint8Array[]): ProposeResult {
+    return this.appendProposals(data.map((d) => ({ data: d })));
+  }
+
+  private appendProposals(payloads: readonly Pick<Entry, 'data' | 'prefix'>[]): ProposeResult {
     const refused = this.refuseProposal();
     if (refused) return refused;
     const core = this.core;
     const term = asTerm(core.term);
     const first = core.log.lastIndex() + 1;
-    const ents: Entry[] = new Array<Entry>(data.length);
-    for (let i = 0; i < data.length; i++) ents[i] = { term, index: asRaftIndex(first + i), type: 'normal', data: data[i]! };
+    const ents: Entry[] = new Array<Entry>(payloads.length);
+    for (let i = 0; i < payloads.length; i++) ents[i] = { term, index: asRaftIndex(first + i), type: 'normal', ...payloads[i]! };
     core.appendEntries(ents);
     core.pendingBroadcast = true;
-    return { ok: true, index: asRaftIndex(first), lastIndex: asRaftIndex(first + data.length - 1), term };
+    return { ok: true, index: asRaftIndex(first), lastIndex: asRaftIndex(first + payloads.length - 1), term };
   }
 
   /**
@@ -155,6 +159,11 @@ export class RaftNode {
   reportUnreachable(to: NodeId): void {
     const pr = this.core.progress.get(to);
     if (this.core.role === 'leader' && pr && pr.state === 'replicate') pr.becomeProbe();
+  }
+
+  /** Whether proposed or received entries wait to be handed to the host in a Ready (to be written). */
+  hasUnwrittenEntries(): boolean {
+    return this.core.log.unstable.hasNextEntries();
   }
 
   hasReady(): boolean {

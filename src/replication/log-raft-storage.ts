@@ -20,7 +20,7 @@ const GROUP_CACHE_BYTES = 32 * 1024 * 1024;
  * (~190 bytes measured on Node 20), so that a cache of many small entries counts what it holds.
  */
 const CACHED_ENTRY_OVERHEAD_BYTES = 200;
-const cacheCost = (entry: Entry): number => entry.data.byteLength + CACHED_ENTRY_OVERHEAD_BYTES;
+const cacheCost = (entry: Entry): number => (entry.prefix?.byteLength ?? 0) + entry.data.byteLength + CACHED_ENTRY_OVERHEAD_BYTES;
 /** Entries up to this size are copied when they are views into a buffer more than twice their size. */
 const COPY_SMALL_VIEW_BYTES = 4096;
 /** Small entries are copied into chunks of this size, filled in log order. */
@@ -210,22 +210,39 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
   }
 
   /**
+   * The host applied every entry up to `index`. A group whose only member is this replica (a
+   * single broker's one-voter group) reads an entry once, to apply it, and has no follower to
+   * serve: the cache lets go of it now. Kept until evicted, the entries outlived the young
+   * generation and every eviction cost a full collection (docs/benchmarks.md, "One-voter Raft
+   * path versus the single-broker partition"). An entry needed again later (a replica added to
+   * the group) is read from the log.
+   */
+  appliedTo(index: number): void {
+    if (this.cache.size === 0 || this.lowestCached > index) return;
+    const { config } = this.configs.current(this.bounds);
+    if (config.voters.length === 1 && config.learners.length === 0) this.dropOldestWhile(() => this.lowestCached <= index);
+  }
+
+  /**
    * A small entry is a view into the buffer that carried it (a follower's: the gRPC message of a
    * batch of envelopes; a leader's: a slab of Node's pool) and would keep all of it alive: a
    * cache counted at 56 MB held 180 MB. Small entries are copied into chunks of their own, filled
    * in log order and so freed in order as the oldest entries go; large ones keep their buffer.
+   * A small entry in two parts (Entry.prefix) is joined there too.
    */
   private owned(entry: Entry): Entry {
-    const size = entry.data.byteLength;
-    if (size > COPY_SMALL_VIEW_BYTES || entry.data.buffer.byteLength <= 2 * size) return entry;
+    const { prefix } = entry;
+    const size = (prefix?.byteLength ?? 0) + entry.data.byteLength;
+    if (size > COPY_SMALL_VIEW_BYTES || (prefix === undefined && entry.data.buffer.byteLength <= 2 * size)) return entry;
     if (this.chunk === undefined || this.chunkUsed + size > this.chunk.length) {
       this.chunk = Buffer.allocUnsafeSlow(ARENA_CHUNK_BYTES);
       this.chunkUsed = 0;
     }
     const data = this.chunk.subarray(this.chunkUsed, this.chunkUsed + size);
-    data.set(entry.data);
+    if (prefix !== undefined) data.set(prefix);
+    data.set(entry.data, prefix?.byteLength ?? 0);
     this.chunkUsed += size;
-    return { ...entry, data };
+    return { term: entry.term, index: entry.index, type: entry.type, data };
   }
 
   /** Frees `bytes` (the budget asks): the range loaded from disk first, then the oldest cached entries. */
@@ -260,8 +277,13 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
   }
 
   private shedBeyond(limitBytes: number, keep = 1): void {
+    this.dropOldestWhile((dropped) => this.cacheBytes - dropped > limitBytes && this.cache.size > keep);
+  }
+
+  /** Drops the oldest cached entries while `more(bytes dropped so far)` holds and any is left. */
+  private dropOldestWhile(more: (dropped: number) => boolean): void {
     let dropped = 0;
-    while (this.cacheBytes - dropped > limitBytes && this.cache.size > keep) {
+    while (this.cache.size > 0 && more(dropped)) {
       const entry = this.cache.get(this.lowestCached);
       if (entry) {
         this.cache.delete(this.lowestCached);

@@ -2,7 +2,7 @@
 // (proto/sluice/raft/v1/transport.proto). Entry data is passed through as the same buffer.
 import { ErrorCode, SluiceError } from '../common/errors';
 import { asNodeId, asRaftIndex, asTerm } from '../common/ids';
-import type { ConfigState, Entry, Message } from '../raft';
+import { entryPayload, type ConfigState, type Entry, type Message } from '../raft';
 import type { RaftEnvelope } from '../raft';
 
 interface WireEntry {
@@ -37,7 +37,7 @@ export interface WireEnvelope {
   message: WireMessage;
 }
 
-const toWireEntry = (e: Entry): WireEntry => ({ term: e.term, index: e.index, config: e.type === 'config', data: e.data });
+const toWireEntry = (e: Entry): WireEntry => ({ term: e.term, index: e.index, config: e.type === 'config', data: entryPayload(e) });
 const fromWireEntry = (e: WireEntry): Entry => ({ term: asTerm(e.term), index: asRaftIndex(e.index), type: e.config ? 'config' : 'normal', data: e.data ?? new Uint8Array(0) });
 const toWireConfig = (c: ConfigState): WireConfig => ({ voters: [...c.voters], learners: [...c.learners] });
 const fromWireConfig = (c: WireConfig | undefined): ConfigState => ({ voters: (c?.voters ?? []).map(asNodeId), learners: (c?.learners ?? []).map(asNodeId) });
