@@ -270,7 +270,10 @@ export class ConsumerGroup {
     if (m === undefined) return fail('UNKNOWN_MEMBER_ID', `member ${req.memberId} is not in consumer group ${this.groupId}: nothing to leave`);
     const instanceError = this.checkInstance(req, m);
     if (instanceError !== null) return instanceError;
-    if (req.memberEpoch === LEAVE_EPOCH || m.instanceId === '') this.removeMember(m.memberId);
+    if (req.memberEpoch === STATIC_LEAVE_EPOCH && m.instanceId === '') {
+      return fail('INVALID_REQUEST', `member ${m.memberId} is dynamic (no instance id): it leaves with member epoch -1; -2 is a static member's temporary leave`);
+    }
+    if (req.memberEpoch === LEAVE_EPOCH) this.removeMember(m.memberId);
     else {
       const left: ConsumerGroupMember = { ...m, staticLeft: true };
       this.members.set(m.memberId, left);
@@ -281,7 +284,7 @@ export class ConsumerGroup {
   }
 
   private checkInstance(req: ValidHeartbeat, m: ConsumerGroupMember): HeartbeatResult | null {
-    if (req.instanceId === m.instanceId) return null;
+    if (req.instanceId === '' || req.instanceId === m.instanceId) return null;
     if (req.instanceId !== '' && this.memberByInstance(req.instanceId) !== undefined) {
       return fail('FENCED_INSTANCE_ID', `instance id ${req.instanceId} now belongs to another member: this process was replaced and must stop`);
     }

@@ -16,7 +16,7 @@ export interface HeartbeatRequest {
   /** '' on a first join: the coordinator names the member. */
   readonly memberId: string;
   readonly memberEpoch: number;
-  /** Static membership; undefined or '' for a dynamic member. */
+  /** Static membership: set on join; later heartbeats may leave it undefined (unchanged). */
   readonly instanceId?: string;
   readonly rack?: string;
   readonly subscribedTopicNames?: readonly string[];
@@ -32,6 +32,7 @@ export interface HeartbeatRequest {
 export interface ValidHeartbeat {
   readonly memberId: string;
   readonly memberEpoch: number;
+  /** '' when the request did not say. */
   readonly instanceId: string;
   readonly rack: string | undefined;
   readonly topicNames: readonly string[] | undefined;
@@ -50,7 +51,6 @@ export function validateHeartbeat(req: HeartbeatRequest, engine: RegexEngine | u
   if (req.memberEpoch !== JOIN_EPOCH && req.memberId === '') return bad(`member id is empty with member epoch ${req.memberEpoch}: only a join (epoch 0) may leave it empty`);
   const instanceId = req.instanceId ?? '';
   if (instanceId.length > MAX_ID_LENGTH) return bad(`instance id is ${instanceId.length} characters long: the limit is ${MAX_ID_LENGTH}`);
-  if (req.memberEpoch === STATIC_LEAVE_EPOCH && instanceId === '') return bad('member epoch -2 (temporary leave) needs an instance id: a dynamic member leaves with -1');
   if (req.subscribedTopicNames !== undefined) {
     for (const t of req.subscribedTopicNames) if (t === '' || t.includes(':')) return bad(`subscribed topic name ${JSON.stringify(t)} is invalid: use a non-empty topic name`);
   }

@@ -56,12 +56,15 @@ export interface ReconcileInput {
 
 /** The member's next assignment state; returns `cur` itself when nothing changes. */
 export function reconcile(cur: MemberAssignment, input: ReconcileInput): MemberAssignment {
-  if (cur.state === 'unrevoked_partitions') {
-    const owned = input.owned;
-    if (owned === undefined || [...cur.pendingRevocation.keys()].some((key) => owned.has(key))) return cur;
-    return advance({ ...cur, pendingRevocation: new Map() }, input);
-  }
-  return advance(cur, input);
+  const next = cur.state === 'unrevoked_partitions' ? cur : advance(cur, input);
+  if (next.state !== 'unrevoked_partitions' || !revoked(next, input.owned)) return next;
+  // The member no longer owns what it must give up (it may never have taken a partition whose
+  // grant it did not hear of): the revocation is acknowledged, move on towards the target.
+  return advance({ ...next, pendingRevocation: new Map() }, input);
+}
+
+function revoked(m: MemberAssignment, owned: ReadonlySet<PartitionKey> | undefined): boolean {
+  return owned !== undefined && ![...m.pendingRevocation.keys()].some((key) => owned.has(key));
 }
 
 function advance(cur: MemberAssignment, input: ReconcileInput): MemberAssignment {
