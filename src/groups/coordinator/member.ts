@@ -56,7 +56,10 @@ export interface ReconcileInput {
 
 /** The member's next assignment state; returns `cur` itself when nothing changes. */
 export function reconcile(cur: MemberAssignment, input: ReconcileInput): MemberAssignment {
-  const next = cur.state === 'unrevoked_partitions' ? cur : advance(cur, input);
+  // Partitions still being revoked count as held: if the newest target gives one back, it stays
+  // (no revoke callback for a partition that does not move), and new revocations join the rest.
+  const held = cur.pendingRevocation.size === 0 ? cur : { ...cur, assigned: new Map([...cur.assigned, ...cur.pendingRevocation]), pendingRevocation: new Map() };
+  const next = advance(held, input);
   if (next.state !== 'unrevoked_partitions' || !revoked(next, input.owned)) return next;
   // The member no longer owns what it must give up (it may never have taken a partition whose
   // grant it did not hear of): the revocation is acknowledged, move on towards the target.
