@@ -35,6 +35,18 @@ describe('consumer group coordinator', () => {
     assert.equal(g.group.state(), 'stable');
   });
 
+  it('cancels a revocation when the newest target gives the partition back', () => {
+    const g = newGroup({ t: 2 });
+    ok(beat(g, { memberId: 'a', memberEpoch: 0, subscribedTopicNames: ['t'] }, 0));
+    ok(beat(g, { memberId: 'b', memberEpoch: 0, subscribedTopicNames: ['t'] }, 0));
+    assert.equal(show(ok(beat(g, { memberId: 'a', memberEpoch: 1 }, 1)).assignment), 't:0', 'a must give t:1 to b');
+    ok(beat(g, { memberId: 'b', memberEpoch: -1 }, 2));
+    const a = ok(beat(g, { memberId: 'a', memberEpoch: 1, ownedPartitions: [{ topic: 't', partitions: [0, 1] }] }, 3));
+    assert.equal(show(a.assignment), 't:0,1', 't:1 stays: b left before a revoked it');
+    assert.equal(g.group.member('a')!.assigned.get('t:1' as never), 1, 'it keeps the epoch it was first assigned at');
+    assert.equal(g.group.state(), 'stable');
+  });
+
   it('writes no record for a heartbeat that changes nothing', () => {
     const g = newGroup({ t: 2 });
     ok(beat(g, { memberId: 'a', memberEpoch: 0, subscribedTopicNames: ['t'] }, 0));
