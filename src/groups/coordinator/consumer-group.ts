@@ -180,7 +180,7 @@ export class ConsumerGroup {
   }
 
   private handleHeartbeat(raw: HeartbeatRequest, nowMs: number): HeartbeatResult {
-    if (this.deleted) return fail('GROUP_ID_NOT_FOUND', `consumer group ${this.groupId} was deleted: heartbeat again to create it anew`);
+    if (this.deleted) return fail('GROUP_ID_NOT_FOUND', `consumer group ${this.groupId} was deleted: a join after the deletion starts a new consumer group under a new coordinator`);
     const checked = validateHeartbeat(raw, this.opts.regexEngine);
     if (!checked.ok) return checked;
     const req = checked.value;

@@ -59,6 +59,16 @@ export type ConsumerGroupRecord = ConsumerGroupValueRecord | TombstoneRecord;
 const MEMBER_KINDS: ReadonlySet<RecordKind> = new Set<RecordKind>(['member-subscription', 'member-target', 'member-current']);
 const KINDS: ReadonlySet<string> = new Set<RecordKind>(['group-epoch', 'subscribed-topics', 'member-subscription', 'member-target', 'target-epoch', 'member-current']);
 
+/** The value fields each kind must have (the key carries kind, group and member). */
+const VALUE_FIELDS: { readonly [K in RecordKind]: readonly string[] } = {
+  'group-epoch': ['groupEpoch'],
+  'subscribed-topics': ['topics'],
+  'member-subscription': ['instanceId', 'rack', 'topicNames', 'topicRegex', 'serverAssignor', 'rebalanceTimeoutMs'],
+  'member-target': ['partitions'],
+  'target-epoch': ['assignmentEpoch'],
+  'member-current': ['memberEpoch', 'previousMemberEpoch', 'state', 'staticLeft', 'assigned', 'pendingRevocation'],
+};
+
 interface RecordKey { readonly k: RecordKind; readonly g: string; readonly m?: string }
 
 /** The compaction key of a record: equal for a record and the later records that replace it. */
@@ -77,8 +87,8 @@ export interface EncodedRecord {
 export function encodeConsumerGroupRecord(r: ConsumerGroupRecord): EncodedRecord {
   const key = Buffer.from(recordKeyOf(r));
   if (r.kind === 'tombstone') return { key, value: null };
-  const { kind: _kind, groupId: _groupId, ...value } = r as ConsumerGroupValueRecord & { memberId?: string };
-  delete (value as { memberId?: string }).memberId;
+  // The key already names the kind, the group and the member: the value holds the rest.
+  const value = Object.fromEntries(Object.entries(r).filter(([field]) => field !== 'kind' && field !== 'groupId' && field !== 'memberId'));
   return { key, value: Buffer.from(JSON.stringify(value)) };
 }
 
@@ -109,6 +119,16 @@ export function decodeConsumerGroupRecord(key: Uint8Array, value: Uint8Array | n
   if (memberKind && typeof parsed.m !== 'string') throw new Error(`consumer group record key ${JSON.stringify(text)} of kind ${kind} needs "m", the member id`);
   const memberId = memberKind ? parsed.m! : '';
   if (value === null) return { kind: 'tombstone', of: kind as RecordKind, groupId: parsed.g, memberId };
-  const body = JSON.parse(Buffer.from(value).toString('utf8')) as object;
+  const valueText = Buffer.from(value).toString('utf8');
+  let body: unknown;
+  try {
+    body = JSON.parse(valueText);
+  } catch {
+    body = undefined;
+  }
+  const fields = VALUE_FIELDS[kind as RecordKind];
+  if (typeof body !== 'object' || body === null || fields.some((f) => !(f in body))) {
+    throw new Error(`consumer group record value for ${text} is not valid: expected a JSON object with ${fields.join(', ')}`);
+  }
   return { ...body, kind, groupId: parsed.g, ...(memberKind ? { memberId } : {}) } as ConsumerGroupValueRecord;
 }

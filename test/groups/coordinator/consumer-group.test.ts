@@ -187,6 +187,19 @@ describe('consumer group coordinator', () => {
     assert.equal(checkOffsetCommit(g.group, { memberId: 'a', memberEpoch: 1, topic: 't', partition: 0 }), null, 'an older epoch within the window');
   });
 
+  it('uses the assignor most members prefer, else the default', () => {
+    const g = newGroup({ t: 2 });
+    ok(beat(g, { memberId: 'a', memberEpoch: 0, subscribedTopicNames: ['t'] }, 0));
+    assert.equal(g.group.assignorName(), 'uniform');
+    ok(beat(g, { memberId: 'b', memberEpoch: 0, subscribedTopicNames: ['t'], serverAssignor: 'range' }, 0));
+    assert.equal(g.group.assignorName(), 'range');
+  });
+
+  it('refuses options that cannot work, saying which', () => {
+    assert.throws(() => newGroup({}, { sessionTimeoutMs: 1_000, heartbeatIntervalMs: 1_000 }), /heartbeatIntervalMs \(1000\) must be below sessionTimeoutMs \(1000\)/);
+    assert.throws(() => newGroup({}, { maxSize: 0 }), /maxSize must be a positive integer, got 0/);
+  });
+
   it('deletes only an empty consumer group', () => {
     const g = newGroup({ t: 1 });
     ok(beat(g, { memberId: 'a', memberEpoch: 0, subscribedTopicNames: ['t'] }, 0));
@@ -195,5 +208,7 @@ describe('consumer group coordinator', () => {
     assert.equal(g.group.state(), 'empty');
     assert.equal(g.group.delete().result, null);
     assert.equal(g.group.state(), 'dead');
+    const after = beat(g, { memberId: 'a', memberEpoch: 0, subscribedTopicNames: ['t'] }, 2);
+    assert.ok(!after.ok && after.error.code === 'GROUP_ID_NOT_FOUND');
   });
 });

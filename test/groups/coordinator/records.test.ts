@@ -26,6 +26,7 @@ describe('consumer group records', () => {
   it('refuses a key it did not write, saying what a key looks like', () => {
     assert.throws(() => decodeConsumerGroupRecord(Buffer.from('{"k":"nope","g":"g"}'), null), /"k" must be one of group-epoch/);
     assert.throws(() => decodeConsumerGroupRecord(Buffer.from('{"k":"member-target","g":"g"}'), null), /needs "m", the member id/);
+    assert.throws(() => decodeConsumerGroupRecord(Buffer.from('{"k":"group-epoch","g":"g"}'), Buffer.from('{"epoch":3}')), /expected a JSON object with groupEpoch/);
   });
 
   it('rebuilds a coordinator mid-rebalance that continues where the old one stopped', () => {

@@ -1,8 +1,9 @@
 // One seeded run of a consumer group under churn: members join, leave, crash (stop
 // heartbeating), pause past their session and resume as zombies, restart statically; heartbeats
-// are delayed and answers dropped; topics grow and appear; the coordinator fails over (a new one
-// is rebuilt from the records). After every input the invariants of checker.ts hold; then the
-// faults stop and the group must become stable with every live client consuming its assignment.
+// are delayed or lost and answers lost; topics grow, appear and are deleted; the coordinator
+// fails over (a new one is rebuilt from the records). After every input the invariants of
+// checker.ts hold; then the faults stop and the group must become stable with every live client
+// consuming exactly its assignment.
 import { strict as assert } from 'node:assert';
 import { checkOffsetCommit } from '../../../src/groups/coordinator/commit-fencing';
 import type { ConsumerGroupOptions } from '../../../src/groups/coordinator/config';
@@ -103,7 +104,7 @@ export class Simulation {
   private event(): void {
     const r = this.random;
     const running = this.clients.filter((c) => c.status === 'running');
-    const kind = r.pick(['join', 'join', 'join', 'leave', 'crash', 'pause', 'static-restart', 'grow', 'takeover']);
+    const kind = r.pick(['join', 'join', 'join', 'leave', 'crash', 'pause', 'static-restart', 'grow', 'grow', 'delete-topic', 'takeover']);
     if (kind === 'join' || running.length === 0) return this.addClient(r.chance(0.4) ? `static-${this.nextName}` : '', null);
     const c = r.pick(running);
     switch (kind) {
@@ -134,6 +135,14 @@ export class Simulation {
         const topic = r.pick(TOPICS);
         this.topics.set(topic, (this.topics.get(topic) ?? 0) + 1 + r.nextInt(3));
         this.trace(`t${this.now} topic ${topic} now has ${this.topics.get(topic)} partitions`);
+        this.input(() => this.group.updateTopics(new Map(this.topics)).records);
+        return;
+      }
+      case 'delete-topic': {
+        if (this.topics.size <= 1) return;
+        const topic = r.pick([...this.topics.keys()]);
+        this.topics.delete(topic);
+        this.trace(`t${this.now} topic ${topic} deleted`);
         this.input(() => this.group.updateTopics(new Map(this.topics)).records);
         return;
       }
@@ -182,6 +191,10 @@ export class Simulation {
       if (c.status !== 'running') continue;
       c.maybeFinishRevoking(this.now);
       if (c.inFlight === null && this.now >= c.nextHeartbeatMs) {
+        if (faulty && this.random.chance(this.faults.dropRate)) {
+          c.nextHeartbeatMs = this.now + STEP_MS; // the request is lost: the client times out and retries
+          continue;
+        }
         const delay = faulty ? this.random.nextInt(this.faults.maxDelaySteps + 1) : 0;
         c.inFlight = { req: c.request(), deliverAtMs: this.now + delay * STEP_MS };
       }
