@@ -192,7 +192,7 @@ export class ConsumerGroup {
       memberId = joined;
     } else {
       const m = this.members.get(req.memberId);
-      if (m === undefined) return fail('UNKNOWN_MEMBER_ID', `member ${req.memberId} is not in consumer group ${this.groupId}: rejoin with member epoch 0`);
+      if (m === undefined) return this.unknownMember(req, 'rejoin with member epoch 0');
       const instanceError = this.checkInstance(req, m);
       if (instanceError !== null) return instanceError;
       const lostResponse = req.memberEpoch === m.previousMemberEpoch && req.owned !== undefined && [...req.owned].every((k) => m.assigned.has(k));
@@ -267,7 +267,7 @@ export class ConsumerGroup {
 
   private leave(req: ValidHeartbeat, nowMs: number): HeartbeatResult {
     const m = this.members.get(req.memberId);
-    if (m === undefined) return fail('UNKNOWN_MEMBER_ID', `member ${req.memberId} is not in consumer group ${this.groupId}: nothing to leave`);
+    if (m === undefined) return this.unknownMember(req, 'nothing to leave');
     const instanceError = this.checkInstance(req, m);
     if (instanceError !== null) return instanceError;
     if (req.memberEpoch === STATIC_LEAVE_EPOCH && m.instanceId === '') {
@@ -289,6 +289,13 @@ export class ConsumerGroup {
       return fail('FENCED_INSTANCE_ID', `instance id ${req.instanceId} now belongs to another member: this process was replaced and must stop`);
     }
     return fail('INVALID_REQUEST', `member ${m.memberId} joined with instance id ${JSON.stringify(m.instanceId)}, not ${JSON.stringify(req.instanceId)}: a member keeps its instance id`);
+  }
+
+  /** A member id the group does not know: a replaced static process is told so precisely. */
+  private unknownMember(req: ValidHeartbeat, advice: string): HeartbeatResult {
+    const holder = req.instanceId === '' ? undefined : this.memberByInstance(req.instanceId);
+    if (holder !== undefined) return fail('FENCED_INSTANCE_ID', `instance id ${req.instanceId} now belongs to member ${holder.memberId}: this process was replaced and must stop`);
+    return fail('UNKNOWN_MEMBER_ID', `member ${req.memberId} is not in consumer group ${this.groupId}: ${advice}`);
   }
 
   private memberByInstance(instanceId: string): ConsumerGroupMember | undefined {

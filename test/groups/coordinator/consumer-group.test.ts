@@ -116,7 +116,7 @@ describe('consumer group coordinator', () => {
     assert.equal(g.group.snapshot().groupEpoch, epochAfterOther, 'the static restart did not raise the group epoch');
     assert.ok(epochAfterOther > epoch);
     const zombie = beat(g, { memberId: 'a', memberEpoch: 2, instanceId: 'i-a' }, 6);
-    assert.ok(!zombie.ok && zombie.error.code === 'UNKNOWN_MEMBER_ID', JSON.stringify(zombie));
+    assert.ok(!zombie.ok && zombie.error.code === 'FENCED_INSTANCE_ID', JSON.stringify(zombie));
   });
 
   it('refuses an instance id still held by a live member, and fences the replaced process', () => {
