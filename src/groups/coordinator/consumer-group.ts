@@ -56,6 +56,8 @@ export class ConsumerGroup {
   /** Members in unrevoked_partitions → when they are fenced if they still have not revoked. */
   private readonly revocationDeadlineMs = new Map<string, number>();
   private topics: TopicMetadata;
+  /** Member id → resolved topics; null when members, subscriptions or topics changed since computed. */
+  private resolved: Map<string, string[]> | null = null;
   private deleted: boolean;
   private epochChanged = false;
   private out: ConsumerGroupRecord[] = [];
@@ -130,6 +132,7 @@ export class ConsumerGroup {
   updateTopics(topics: TopicMetadata): Output<void> {
     return this.run(() => {
       this.topics = topics;
+      this.resolved = null;
     });
   }
 
@@ -155,7 +158,8 @@ export class ConsumerGroup {
   }
 
   private finishInput(): void {
-    const resolved = resolveMembers(this.members, this.topics, this.opts.regexEngine);
+    // Cached: a heartbeat that changes no subscription costs no resolution (no pattern matching).
+    const resolved = (this.resolved ??= resolveMembers(this.members, this.topics, this.opts.regexEngine));
     const counts = subscribedTopicCounts(resolved, this.topics);
     if (counts.length !== this.subscribedTopics.size || counts.some(([t, n]) => this.subscribedTopics.get(t) !== n)) {
       this.subscribedTopics = new Map(counts);
@@ -243,6 +247,7 @@ export class ConsumerGroup {
       staticLeft: false,
     };
     this.members.set(memberId, member);
+    this.resolved = null;
     this.out.push(subscriptionRecord(this.groupId, member));
     this.out.push(currentRecord(this.groupId, member));
     this.epochChanged = true;
@@ -257,6 +262,7 @@ export class ConsumerGroup {
     this.dropMember(old.memberId);
     const member: ConsumerGroupMember = { ...old, memberId, staticLeft: false };
     this.members.set(memberId, member);
+    this.resolved = null;
     this.target.set(memberId, target);
     for (const key of heldPartitions(member)) this.holders.set(key, memberId);
     if (revokeByMs !== undefined) this.revocationDeadlineMs.set(memberId, revokeByMs);
@@ -315,6 +321,7 @@ export class ConsumerGroup {
     const rebalance = !sameSubscription(subscription, m.subscription) || next.serverAssignor !== m.serverAssignor;
     if (!rebalance && next.rack === m.rack && next.rebalanceTimeoutMs === m.rebalanceTimeoutMs) return;
     this.members.set(m.memberId, next);
+    this.resolved = null;
     this.out.push(subscriptionRecord(this.groupId, next));
     if (rebalance) this.epochChanged = true;
   }
@@ -353,6 +360,7 @@ export class ConsumerGroup {
     if (m === undefined) return;
     for (const key of heldPartitions(m)) if (this.holders.get(key) === memberId) this.holders.delete(key);
     this.members.delete(memberId);
+    this.resolved = null;
     this.target.delete(memberId);
     this.sessionDeadlineMs.delete(memberId);
     this.revocationDeadlineMs.delete(memberId);
