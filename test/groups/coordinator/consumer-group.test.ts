@@ -131,6 +131,26 @@ describe('consumer group coordinator', () => {
     assert.ok(!old.ok && old.error.code === 'FENCED_INSTANCE_ID', JSON.stringify(old));
   });
 
+  it('keeps a crashed static member\'s instance id until its session expires, then lets a new process join', () => {
+    const g = newGroup({ t: 2 }, { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 });
+    ok(beat(g, { memberId: 'a', memberEpoch: 0, instanceId: 'i', subscribedTopicNames: ['t'] }, 0));
+    const early = beat(g, { memberId: 'a2', memberEpoch: 0, instanceId: 'i', subscribedTopicNames: ['t'] }, 5_000);
+    assert.ok(!early.ok && early.error.code === 'UNRELEASED_INSTANCE_ID');
+    assert.deepEqual(g.group.tick(10_000).result.expired, ['a']);
+    const r = ok(beat(g, { memberId: 'a2', memberEpoch: 0, instanceId: 'i', subscribedTopicNames: ['t'] }, 10_001));
+    assert.equal(show(r.assignment), 't:0,1');
+  });
+
+  it('takes back the partitions of a deleted topic', () => {
+    const g = newGroup({ t: 1, u: 1 });
+    const r = ok(beat(g, { memberId: 'a', memberEpoch: 0, subscribedTopicNames: ['t', 'u'] }, 0));
+    assert.equal(show(r.assignment), 't:0 u:0');
+    g.group.updateTopics(new Map([['t', 1]]));
+    const after = ok(beat(g, { memberId: 'a', memberEpoch: r.memberEpoch, ownedPartitions: [{ topic: 't', partitions: [0] }] }, 1));
+    assert.equal(show(after.assignment), 't:0');
+    assert.equal(g.group.state(), 'stable');
+  });
+
   it('refuses a join beyond the maximum size', () => {
     const g = newGroup({ t: 2 }, { maxSize: 1 });
     ok(beat(g, { memberId: 'a', memberEpoch: 0, subscribedTopicNames: ['t'] }, 0));
