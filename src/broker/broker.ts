@@ -5,7 +5,7 @@
 // `stop` is graceful (finishes queued appends, fsyncs, closes LMDB) and safe to call twice.
 import { systemClock, type Clock } from '../common/clock';
 import { moduleLogger } from '../common/logger';
-import { OffsetStore, OFFSETS_TOPIC } from '../groups/offset-store';
+import { ConsumerGroupOffsets, OFFSETS_TOPIC } from '../consumer-groups/consumer-group-offsets';
 import { StorageEngine } from '../storage/storage-engine';
 import { METADATA_LOG_TOPIC, startClusterCore } from './cluster/cluster-core';
 import { oneBrokerCluster, type BrokerConfig } from './config';
@@ -34,7 +34,7 @@ export async function startBroker(config: BrokerConfig, clock: Clock = systemClo
   // The registry is empty until the metadata log replays, so no log may be judged an orphan now.
   await partitions.start(config.retentionCheckIntervalMs);
   const metrics = new BrokerMetrics(() => partitions, registry, cluster.raftMetrics);
-  const offsets = new OffsetStore((p) => partitions.get(OFFSETS_TOPIC, p), config.offsetsTopicPartitions, config.nodeId, clock, (name) => registry.get(name)?.createdAtMs);
+  const offsets = new ConsumerGroupOffsets((p) => partitions.get(OFFSETS_TOPIC, p), config.offsetsTopicPartitions, config.nodeId, clock, (name) => registry.get(name)?.createdAtMs);
 
   const stopping = new AbortController();
   const context: BrokerContext = {

@@ -1,6 +1,6 @@
 // What every handler needs, gathered once at start.
 import type { Clock } from '../common/clock';
-import type { OffsetStore } from '../groups/offset-store';
+import type { ConsumerGroupOffsets } from '../consumer-groups/consumer-group-offsets';
 import type { MetadataCommand } from '../metadata/metadata-commands';
 import type { MetadataState } from '../metadata/metadata-state';
 import type { TopicRegistry } from '../metadata/topic-registry';
@@ -15,7 +15,7 @@ export interface BrokerContext {
   readonly clock: Clock;
   readonly registry: TopicRegistry;
   readonly partitions: PartitionManager;
-  readonly offsets: OffsetStore;
+  readonly offsets: ConsumerGroupOffsets;
   readonly producerIds: ProducerIdAllocator;
   readonly metrics: BrokerMetrics;
   /** Aborted when the broker stops, ending long polls and subscriptions. */

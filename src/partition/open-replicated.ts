@@ -5,7 +5,7 @@ import { asNodeId, asTerm, type TopicPartition } from '../common/ids';
 import type { Logger } from '../common/logger';
 import type { DurableMeta } from '../storage/durable-meta';
 import { makeConfig, type ConfigState } from '../raft';
-import { GroupDriver } from '../replication/group-driver';
+import { RaftGroup } from '../replication/raft-group';
 import { LogRaftStorage } from '../replication/log-raft-storage';
 import type { RaftHost } from '../replication/raft-host';
 import type { PartitionLog } from '../storage/types';
@@ -43,15 +43,15 @@ export interface OpenReplicatedOptions {
 /** The partition, and the driver of its Raft group (for the broker's membership work). */
 export interface OpenedReplica {
   readonly partition: ReplicatedPartition;
-  readonly group: GroupDriver;
+  readonly group: RaftGroup;
 }
 
-export const groupIdOf = (tp: TopicPartition): string => `${tp.topic}/${tp.partition}`;
+export const raftGroupIdOf = (tp: TopicPartition): string => `${tp.topic}/${tp.partition}`;
 
 export async function openReplicatedPartition(options: OpenReplicatedOptions): Promise<OpenedReplica> {
-  const groupId = groupIdOf(options.topicPartition);
+  const raftGroupId = raftGroupIdOf(options.topicPartition);
   const bootstrap = makeConfig(options.joining ? [] : options.replicaIds);
-  const group = new ReplicaGroup(options, groupId, bootstrap);
+  const group = new ReplicaRaftGroup(options, raftGroupId, bootstrap);
   const storage = group.newStorage();
   const created = storage.isNew && !options.joining;
   if (options.adoptUnreplicatedLog && storage.isNew) await adoptCommittedLog(storage, options.log);
@@ -89,27 +89,27 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
 const appliedOf = (storage: LogRaftStorage, log: PartitionLog): number => Math.min(storage.savedHardState.commit, log.lastRaftIndex);
 
 /** The Raft group of one replica: its storage view and driver, which a restart replaces over the same log. */
-class ReplicaGroup {
+class ReplicaRaftGroup {
   private storage: LogRaftStorage | undefined;
-  private driver: GroupDriver | undefined;
+  private driver: RaftGroup | undefined;
 
   constructor(
     private readonly options: OpenReplicatedOptions,
-    private readonly groupId: string,
+    private readonly raftGroupId: string,
     private readonly bootstrap: ConfigState,
   ) {}
 
   newStorage(): LogRaftStorage {
     const { options } = this;
-    return new LogRaftStorage(options.log, options.meta, this.groupId, this.bootstrap, () => this.driver?.entriesLoaded(), options.host.entryCache);
+    return new LogRaftStorage(options.log, options.meta, this.raftGroupId, this.bootstrap, () => this.driver?.entriesLoaded(), options.host.entryCache);
   }
 
   /** Drives `storage` for `partition` and registers the group with the host. */
-  start(storage: LogRaftStorage, partition: ReplicatedPartition): GroupDriver {
+  start(storage: LogRaftStorage, partition: ReplicatedPartition): RaftGroup {
     const { options } = this;
     this.storage = storage;
-    this.driver = new GroupDriver({
-      groupId: this.groupId,
+    this.driver = new RaftGroup({
+      raftGroupId: this.raftGroupId,
       nodeId: asNodeId(options.nodeId),
       storage,
       host: options.host,
@@ -117,7 +117,7 @@ class ReplicaGroup {
       logger: options.logger,
       electionTimeoutTicks: options.electionTimeoutTicks,
       applied: appliedOf(storage, options.log),
-      seed: hashSeed(`${this.groupId}@${options.nodeId}`),
+      seed: hashSeed(`${this.raftGroupId}@${options.nodeId}`),
       // Only the leader serves a partition, so followers learn the commit index with the next
       // append or heartbeat instead of from an extra round of messages per commit.
       eagerCommitBroadcast: false,
@@ -153,7 +153,7 @@ async function adoptCommittedLog(storage: LogRaftStorage, log: PartitionLog): Pr
 }
 
 /** A group whose only voter is this broker elects it at once instead of after an election timeout. */
-export function campaignIfSoleVoter(driver: GroupDriver, nodeId: number): void {
+export function campaignIfSoleVoter(driver: RaftGroup, nodeId: number): void {
   const { voters, learners } = driver.status().config;
   if (voters.length !== 1 || voters[0] !== nodeId || learners.length > 0) return;
   driver.campaign();

@@ -9,7 +9,7 @@ import { ErrorCode, SluiceError } from '../common/errors';
 import { asRaftIndex, type Offset, type TopicPartition } from '../common/ids';
 import type { Logger } from '../common/logger';
 import type { ConfigState, Entry, SoftState } from '../raft';
-import type { GroupDriver, GroupStateMachine } from '../replication/group-driver';
+import type { RaftGroup, RaftStateMachine } from '../replication/raft-group';
 import { encodeEntryData, encodePrefix, recordCountOf } from '../replication/partition-entry';
 import { ProposalTracker, type TrackedProposal } from '../replication/proposal-tracker';
 import type { RaftTimings } from '../replication/raft-timings';
@@ -52,7 +52,7 @@ export interface ReplicatedPartitionOptions {
   readonly restartGroup?: () => Promise<void>;
 }
 
-export class ReplicatedPartition implements PartitionReplica, GroupStateMachine {
+export class ReplicatedPartition implements PartitionReplica, RaftStateMachine {
   readonly topicPartition: TopicPartition;
   readonly changed = new ChangeSignal();
   /** Exact for the appended log once restoreProducers has run (the leader's proposals on top). */
@@ -60,7 +60,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
   private readonly producerSnapshots: ProducerSnapshotSchedule;
   /** Every produce and retry waiting for its batch (see proposal-tracker.ts). */
   private readonly proposals: ProposalTracker<PendingProposal, ProduceOutcome>;
-  private driver: GroupDriver | undefined;
+  private driver: RaftGroup | undefined;
   private leader: number | null = null;
   private isLeader = false;
   private term = 0;
@@ -101,7 +101,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     return entry ? entry.header.baseOffset + entry.header.recordCount : log.logStartOffset;
   }
 
-  attach(driver: GroupDriver): void {
+  attach(driver: RaftGroup): void {
     this.driver = driver;
   }
 
@@ -218,7 +218,7 @@ export class ReplicatedPartition implements PartitionReplica, GroupStateMachine 
     if (!this.producers.restore(annex)) await rebuildProducerState(this.options.log, this.producers, this.options.logger);
   }
 
-  // --- GroupStateMachine -------------------------------------------------------------------
+  // --- RaftStateMachine -------------------------------------------------------------------
 
   onAppended(entries: readonly Entry[], headers: readonly EntryHeader[]): void {
     headers.forEach((header, i) => {

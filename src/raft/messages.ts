@@ -145,7 +145,7 @@ export type MessageType = Message['type'];
  * "__metadata"): the transport in src/replication carries these for every group a node hosts.
  */
 export interface RaftEnvelope {
-  readonly groupId: string;
+  readonly raftGroupId: string;
   readonly from: NodeId;
   readonly to: NodeId;
   readonly message: Message;

@@ -36,13 +36,13 @@ export interface PartitionSnapshotData {
   readonly logStartOffset: number;
 }
 
-const hardStateKey = (groupId: string): string => `raft/${groupId}/hard-state`;
-const configKey = (groupId: string): string => `raft/${groupId}/config`;
+const hardStateKey = (raftGroupId: string): string => `raft/${raftGroupId}/hard-state`;
+const configKey = (raftGroupId: string): string => `raft/${raftGroupId}/config`;
 
 /** Removes a group's hard state and configuration history from the meta store. */
-export async function forgetRaftState(meta: DurableMeta, groupId: string): Promise<void> {
-  await meta.putMetaDurable(hardStateKey(groupId), null);
-  await meta.putMetaDurable(configKey(groupId), null);
+export async function forgetRaftState(meta: DurableMeta, raftGroupId: string): Promise<void> {
+  await meta.putMetaDurable(hardStateKey(raftGroupId), null);
+  await meta.putMetaDurable(configKey(raftGroupId), null);
 }
 
 export class LogRaftStorage implements RaftStorage, CacheMember {
@@ -67,7 +67,7 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
   constructor(
     readonly log: PartitionLog,
     private readonly meta: DurableMeta,
-    private readonly groupId: string,
+    private readonly raftGroupId: string,
     bootstrapConfig: ConfigState,
     /** Called when a background load finished, so the host can drive the group again. */
     private readonly onLoaded: () => void,
@@ -85,10 +85,10 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
   }
 
   private get hardStateKey(): string {
-    return hardStateKey(this.groupId);
+    return hardStateKey(this.raftGroupId);
   }
   private get configKey(): string {
-    return configKey(this.groupId);
+    return configKey(this.raftGroupId);
   }
 
   initialState(): InitialState {
@@ -141,7 +141,7 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
 
   /** Removes the hard state and configuration from the meta store (the group's log is deleted). */
   forget(): Promise<void> {
-    return forgetRaftState(this.meta, this.groupId);
+    return forgetRaftState(this.meta, this.raftGroupId);
   }
 
   /** Keeps a commit-only change in memory; the next saveHardState writes it. */

@@ -15,8 +15,8 @@ import { EntryCacheBudget } from './entry-cache-budget';
 import { RaftTimings } from './raft-timings';
 import type { RaftTransport } from './transport';
 
-export interface HostedGroup {
-  readonly groupId: string;
+export interface HostedRaftGroup {
+  readonly raftGroupId: string;
   /** Hands a message from another member to the group's Raft node. */
   step(message: Message): void;
   /** Advances the group's Raft clock by one tick. */
@@ -45,8 +45,8 @@ export interface NodeLiveness {
 export const LIVENESS_TICKS = 5;
 
 export class RaftHost implements NodeLiveness {
-  private readonly groups = new Map<string, HostedGroup>();
-  private readonly dirty = new Set<HostedGroup>();
+  private readonly groups = new Map<string, HostedRaftGroup>();
+  private readonly dirty = new Set<HostedRaftGroup>();
   private scheduled = false;
   private ticker: NodeJS.Timeout | undefined;
   private ticks = 0;
@@ -83,23 +83,23 @@ export class RaftHost implements NodeLiveness {
     await this.transport.stop();
   }
 
-  add(group: HostedGroup): void {
-    this.groups.set(group.groupId, group);
+  add(group: HostedRaftGroup): void {
+    this.groups.set(group.raftGroupId, group);
     this.schedule(group);
   }
 
-  remove(groupId: string): void {
-    const group = this.groups.get(groupId);
+  remove(raftGroupId: string): void {
+    const group = this.groups.get(raftGroupId);
     if (group) this.dirty.delete(group);
-    this.groups.delete(groupId);
+    this.groups.delete(raftGroupId);
   }
 
-  get(groupId: string): HostedGroup | undefined {
-    return this.groups.get(groupId);
+  get(raftGroupId: string): HostedRaftGroup | undefined {
+    return this.groups.get(raftGroupId);
   }
 
   /** Marks a group as having work; it is driven on the next turn of the event loop. */
-  schedule(group: HostedGroup): void {
+  schedule(group: HostedRaftGroup): void {
     this.dirty.add(group);
     if (!this.scheduled) {
       this.scheduled = true;
@@ -107,9 +107,9 @@ export class RaftHost implements NodeLiveness {
     }
   }
 
-  send(groupId: string, messages: readonly Message[]): void {
+  send(raftGroupId: string, messages: readonly Message[]): void {
     if (messages.length === 0) return;
-    this.transport.send(messages.map((message) => ({ groupId, from: message.from, to: message.to, message })));
+    this.transport.send(messages.map((message) => ({ raftGroupId, from: message.from, to: message.to, message })));
   }
 
   alive(node: NodeId): boolean {
@@ -137,7 +137,7 @@ export class RaftHost implements NodeLiveness {
     this.heardAt.set(from, this.ticks);
     for (const envelope of envelopes) {
       if (envelope.to !== this.nodeId) continue;
-      const group = this.groups.get(envelope.groupId);
+      const group = this.groups.get(envelope.raftGroupId);
       if (!group || group.failed) continue; // not created yet (the sender retries), or failed
       const type = envelope.message.type;
       if (type !== 'heartbeat' && type !== 'heartbeatResponse') group.wake?.();

@@ -33,7 +33,7 @@ export interface WireMessage {
 }
 
 export interface WireEnvelope {
-  groupId: string;
+  raftGroupId: string;
   message: WireMessage;
 }
 
@@ -71,7 +71,7 @@ export function toWire(envelope: RaftEnvelope): WireEnvelope {
       base.timeoutNow = {};
       break;
   }
-  return { groupId: envelope.groupId, message: base };
+  return { raftGroupId: envelope.raftGroupId, message: base };
 }
 
 /** Throws SluiceError(INVALID_REQUEST) for a message with no known kind. */
@@ -99,7 +99,7 @@ export function fromWire(envelope: WireEnvelope): RaftEnvelope {
   } else if (w.timeoutNow) {
     message = { ...header, type: 'timeoutNow' };
   } else {
-    throw new SluiceError(ErrorCode.INVALID_REQUEST, `raft message for group ${envelope.groupId} from ${w.from} has no kind`);
+    throw new SluiceError(ErrorCode.INVALID_REQUEST, `raft message for group ${envelope.raftGroupId} from ${w.from} has no kind`);
   }
-  return { groupId: envelope.groupId, from: header.from, to: header.to, message };
+  return { raftGroupId: envelope.raftGroupId, from: header.from, to: header.to, message };
 }

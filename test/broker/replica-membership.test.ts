@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/common/clock';
 import { asNodeId, asRaftIndex, asTerm, type TopicPartition } from '../../src/common/ids';
 import { moduleLogger } from '../../src/common/logger';
-import { ReplicaMembership, type MembershipGroup } from '../../src/broker/cluster/replica-membership';
+import { ReplicaMembership, type MembershipRaftGroup } from '../../src/broker/cluster/replica-membership';
 import type { PartitionReplica } from '../../src/partition/replica';
 import type { ConfChange, ProposeResult, RaftStatus } from '../../src/raft';
 
 const SELF = 1;
 
 /** A group whose status the test sets, recording what it was asked to do. */
-class ScriptedGroup implements MembershipGroup {
+class ScriptedGroup implements MembershipRaftGroup {
   voters: number[] = [1, 2, 3];
   learners: number[] = [];
   commit = 10;
@@ -41,7 +41,7 @@ class ScriptedGroup implements MembershipGroup {
     return { ok: true, index: asRaftIndex(this.lastIndex), lastIndex: asRaftIndex(this.lastIndex), term: asTerm(1) };
   }
 
-  transferLeadership(to: Parameters<MembershipGroup['transferLeadership']>[0]): boolean {
+  transferLeadership(to: Parameters<MembershipRaftGroup['transferLeadership']>[0]): boolean {
     this.transfers.push(to);
     return true;
   }

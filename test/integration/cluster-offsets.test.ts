@@ -1,7 +1,7 @@
 // Committed group offsets are replicated like data: they survive kill -9 of the group's
 // coordinator (the leader of its __consumer_offsets partition), and any broker answers for them.
 import assert from 'node:assert/strict';
-import { offsetsPartitionFor } from '../../src/groups/offset-store';
+import { offsetsPartitionFor } from '../../src/consumer-groups/consumer-group-offsets';
 import { createTopic, startCluster, type ClusterHarness } from './cluster-harness';
 import { ClusterProducer } from './cluster-producer';
 

@@ -45,7 +45,7 @@ describe('partition Raft entries', () => {
   });
 
   it('kept in two parts, travel to a follower as the one-buffer payload', () => {
-    const sent = { groupId: 'orders/0', from: asNodeId(1), to: asNodeId(2), message: { type: 'append' as const, from: asNodeId(1), to: asNodeId(2), term: asTerm(3), prevIndex: asRaftIndex(8), prevTerm: asTerm(3), entries: [entryOf(BATCH, encodePrefix(FACTS, crc32c(BATCH)))], commit: asRaftIndex(8) } };
+    const sent = { raftGroupId: 'orders/0', from: asNodeId(1), to: asNodeId(2), message: { type: 'append' as const, from: asNodeId(1), to: asNodeId(2), term: asTerm(3), prevIndex: asRaftIndex(8), prevTerm: asTerm(3), entries: [entryOf(BATCH, encodePrefix(FACTS, crc32c(BATCH)))], commit: asRaftIndex(8) } };
     const received = fromWire(toWire(sent)).message;
     assert.equal(received.type, 'append');
     const [entry] = received.type === 'append' ? received.entries : [];

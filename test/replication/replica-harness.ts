@@ -11,7 +11,7 @@ import { moduleLogger } from '../../src/common/logger';
 import { openReplicatedPartition } from '../../src/partition/open-replicated';
 import type { ProduceOutcome } from '../../src/partition/replica';
 import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
-import type { GroupDriver } from '../../src/replication/group-driver';
+import type { RaftGroup } from '../../src/replication/raft-group';
 import { RaftHost } from '../../src/replication/raft-host';
 import { InMemoryNetwork } from '../../src/replication/transport';
 import type { FileIo } from '../../src/storage/file-io';
@@ -28,7 +28,7 @@ export interface TestNode {
   log: PartitionLog;
   partition: ReplicatedPartition;
   /** The driver of the partition's Raft group. */
-  group: GroupDriver;
+  group: RaftGroup;
   /** The broker's membership work on this replica (as ClusterCore runs it; its timers are the test's). */
   membership: ReplicaMembership;
 }

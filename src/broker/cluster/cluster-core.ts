@@ -9,9 +9,9 @@ import { ErrorCode, SluiceError } from '../../common/errors';
 import { asNodeId, partitionKey } from '../../common/ids';
 import { EMPTY_CONFIG } from '../../raft';
 import { moduleLogger } from '../../common/logger';
-import { OFFSETS_TOPIC } from '../../groups/offset-store';
-import { campaignIfSoleVoter, groupIdOf, openReplicatedPartition } from '../../partition/open-replicated';
-import { GroupDriver } from '../../replication/group-driver';
+import { OFFSETS_TOPIC } from '../../consumer-groups/consumer-group-offsets';
+import { campaignIfSoleVoter, raftGroupIdOf, openReplicatedPartition } from '../../partition/open-replicated';
+import { RaftGroup } from '../../replication/raft-group';
 import { GrpcRaftTransport, raftServiceDefinition } from '../../replication/grpc-transport';
 import { forgetRaftState, LogRaftStorage } from '../../replication/log-raft-storage';
 import { RaftHost } from '../../replication/raft-host';
@@ -24,13 +24,13 @@ import { ClusterTopicRegistry } from './cluster-registry';
 import { Forwarder } from './forwarder';
 import { ControllerDuties, JoinRequester, MAX_METADATA_VOTERS } from './controller-duties';
 import type { CommandOutcome } from '../../metadata/apply-command';
-import { MetadataGroup } from './metadata-group';
+import { MetadataRaftGroup } from './metadata-raft-group';
 import { ReassignmentReporter } from './reassignment-reporter';
 import { ReplicaMembership } from './replica-membership';
 import type { MetadataCommand } from '../../metadata/metadata-commands';
 import { SingleBrokerTopics } from './single-broker-topics';
 
-export const METADATA_GROUP_ID = '__metadata';
+export const METADATA_RAFT_GROUP_ID = '__metadata';
 export const METADATA_LOG_TOPIC = '__cluster_metadata';
 /** How often partition leaders check whether to hand leadership back to their preferred replica. */
 const PREFERRED_LEADER_CHECK_MS = 5000;
@@ -91,17 +91,17 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
   }
   const adoptLogs = singleBrokerTopics !== undefined;
 
-  const metadata = new MetadataGroup(registry, config.nodeId, clock, logger);
+  const metadata = new MetadataRaftGroup(registry, config.nodeId, clock, logger);
   registry.attach(metadata);
   const metadataLog = await storage.openLog(METADATA_LOG_TOPIC, 0, { ...DEFAULT_LOG_CONFIG, retentionMs: -1, retentionBytes: -1, segmentBytes: 16 * 1024 * 1024 });
   const ids = cluster.brokers.map((b) => b.id).sort((a, b) => a - b);
   // A joining broker waits for the controller to add it; the founding brokers start the group.
   const bootstrap = cluster.join ? EMPTY_CONFIG : { voters: ids.slice(0, MAX_METADATA_VOTERS).map(asNodeId), learners: ids.slice(MAX_METADATA_VOTERS).map(asNodeId) };
-  let metadataDriver: GroupDriver | undefined;
-  const metadataStorage = new LogRaftStorage(metadataLog, storage, METADATA_GROUP_ID, bootstrap, () => metadataDriver?.entriesLoaded(), host.entryCache);
+  let metadataDriver: RaftGroup | undefined;
+  const metadataStorage = new LogRaftStorage(metadataLog, storage, METADATA_RAFT_GROUP_ID, bootstrap, () => metadataDriver?.entriesLoaded(), host.entryCache);
   await metadataStorage.persistBootstrapConfig();
-  metadataDriver = new GroupDriver({
-    groupId: METADATA_GROUP_ID,
+  metadataDriver = new RaftGroup({
+    raftGroupId: METADATA_RAFT_GROUP_ID,
     nodeId: asNodeId(config.nodeId),
     storage: metadataStorage,
     host,
@@ -146,7 +146,7 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
       return partition;
     },
     addressOf,
-    (tp) => forgetRaftState(storage, groupIdOf(tp)),
+    (tp) => forgetRaftState(storage, raftGroupIdOf(tp)),
     (replica, assignment) => membership.assign(replica, assignment),
   );
 
@@ -250,7 +250,7 @@ function withBoundPorts(member: ClusterMember, bound: { readonly grpcPort: numbe
 function notYetLeading(
   nodeId: number,
   registry: ClusterTopicRegistry,
-  metadata: MetadataGroup,
+  metadata: MetadataRaftGroup,
   partitions: PartitionManager,
   /** Where the adoption of a release-0.1 broker's topics stands, or undefined when there is none. */
   adopting: string | undefined,

@@ -1,5 +1,5 @@
 // The TopicRegistry of a broker in a cluster: its state is the metadata state machine fed by the
-// controller's Raft log (MetadataGroup), and its changes are commands proposed to that log.
+// controller's Raft log (MetadataRaftGroup), and its changes are commands proposed to that log.
 // Every broker applies the same commands in the same order; each applied change is turned into
 // TopicChange events that the PartitionManager follows (create or remove local replicas).
 import { ErrorCode, SluiceError } from '../../common/errors';
@@ -8,11 +8,11 @@ import { applyCommand, type CommandOutcome, type MetadataRules } from '../../met
 import { decodeCommand, encodeCommand, type MetadataCommand } from '../../metadata/metadata-commands';
 import { EMPTY_METADATA_STATE, replicasOf, type BrokerInfo, type MetadataState, type PartitionAssignment, type TopicState } from '../../metadata/metadata-state';
 import type { TopicChange, TopicMetadata, TopicRegistry } from '../../metadata/topic-registry';
-import type { CommandMachine, MetadataGroup } from './metadata-group';
+import type { CommandMachine, MetadataRaftGroup } from './metadata-raft-group';
 
 export class ClusterTopicRegistry implements TopicRegistry, CommandMachine {
   private current: MetadataState = EMPTY_METADATA_STATE;
-  private group: MetadataGroup | undefined;
+  private group: MetadataRaftGroup | undefined;
   private readonly listeners: ((change: TopicChange) => Promise<void>)[] = [];
   /** Listener work runs in apply order, one change at a time. */
   private changes: Promise<void> = Promise.resolve();
@@ -22,7 +22,7 @@ export class ClusterTopicRegistry implements TopicRegistry, CommandMachine {
     private readonly logger: Logger,
   ) {}
 
-  attach(group: MetadataGroup): void {
+  attach(group: MetadataRaftGroup): void {
     this.group = group;
   }
 

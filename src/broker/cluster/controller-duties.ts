@@ -14,15 +14,15 @@ import type { Clock } from '../../common/clock';
 import { ErrorCode } from '../../common/errors';
 import { asNodeId } from '../../common/ids';
 import type { Logger } from '../../common/logger';
-import { OFFSETS_TOPIC } from '../../groups/offset-store';
+import { OFFSETS_TOPIC } from '../../consumer-groups/consumer-group-offsets';
 import { encodeCommand } from '../../metadata/metadata-commands';
 import { mergeTopicConfig, topicConfigStrings } from '../../metadata/topic-config';
 import { CATCH_UP_SLACK_ENTRIES } from '../../partition/membership-plan';
-import type { GroupDriver } from '../../replication/group-driver';
+import type { RaftGroup } from '../../replication/raft-group';
 import type { BrokerConfig, ClusterSettings } from '../config';
 import type { ClusterTopicRegistry } from './cluster-registry';
 import type { Forwarder } from './forwarder';
-import type { MetadataGroup } from './metadata-group';
+import type { MetadataRaftGroup } from './metadata-raft-group';
 
 /** Voters of the metadata group; further brokers are learners (docs/architecture.md, "Metadata"). */
 export const MAX_METADATA_VOTERS = 5;
@@ -37,8 +37,8 @@ export class ControllerDuties {
     private readonly config: BrokerConfig,
     private readonly cluster: ClusterSettings,
     private readonly registry: ClusterTopicRegistry,
-    private readonly metadata: MetadataGroup,
-    private readonly metadataDriver: GroupDriver,
+    private readonly metadata: MetadataRaftGroup,
+    private readonly metadataDriver: RaftGroup,
     private readonly clock: Clock,
     private readonly logger: Logger,
     /** Replays a single broker's old topics (a no-op once done); before the offsets topic, which is one of them. */

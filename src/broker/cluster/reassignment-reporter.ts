@@ -5,13 +5,13 @@ import { ErrorCode, SluiceError } from '../../common/errors';
 import type { TopicPartition } from '../../common/ids';
 import type { ClusterTopicRegistry } from './cluster-registry';
 import type { Forwarder } from './forwarder';
-import type { MetadataGroup } from './metadata-group';
+import type { MetadataRaftGroup } from './metadata-raft-group';
 
 export class ReassignmentReporter {
   constructor(
     private readonly nodeId: number,
     private readonly registry: ClusterTopicRegistry,
-    private readonly metadata: MetadataGroup,
+    private readonly metadata: MetadataRaftGroup,
     private readonly forwarder: Forwarder,
     private readonly addressOf: (brokerId: number) => string | undefined,
   ) {}

@@ -9,10 +9,10 @@ import { asNodeId, type TopicPartition } from '../../common/ids';
 import type { Logger } from '../../common/logger';
 import { nextMembershipStep } from '../../partition/membership-plan';
 import type { PartitionReplica } from '../../partition/replica';
-import type { GroupDriver } from '../../replication/group-driver';
+import type { RaftGroup } from '../../replication/raft-group';
 
 /** What membership work needs of a partition's Raft group. */
-export type MembershipGroup = Pick<GroupDriver, 'status' | 'proposeConfChange' | 'transferLeadership'>;
+export type MembershipRaftGroup = Pick<RaftGroup, 'status' | 'proposeConfChange' | 'transferLeadership'>;
 
 /** The replicas the metadata assigns (preferred leader first), and those leaving that it still waits on. */
 export interface ReplicaAssignment {
@@ -30,7 +30,7 @@ export interface ReplicaMembershipOptions {
 
 interface Member {
   readonly replica: PartitionReplica;
-  readonly group: MembershipGroup;
+  readonly group: MembershipRaftGroup;
   readonly name: string;
   target: readonly number[];
   retiring: readonly number[];
@@ -49,7 +49,7 @@ export class ReplicaMembership {
   constructor(private readonly options: ReplicaMembershipOptions) {}
 
   /** A replica this broker opened, with its Raft group and the assignment it was opened with. */
-  add(replica: PartitionReplica, group: MembershipGroup, assignment: ReplicaAssignment): void {
+  add(replica: PartitionReplica, group: MembershipRaftGroup, assignment: ReplicaAssignment): void {
     const { topic, partition } = replica.topicPartition;
     const member: Member = { replica, group, name: `${topic}/${partition}`, target: assignment.replicas, retiring: assignment.retiring, settledInTerm: undefined, lastReportMs: 0 };
     this.members.set(replica, member);

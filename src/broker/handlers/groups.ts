@@ -2,7 +2,7 @@
 // partition of __consumer_offsets; in a cluster a broker that does not lead that partition
 // forwards the request (once) to the broker that does.
 import { ErrorCode } from '../../common/errors';
-import { groupIdProblem, MAX_OFFSET_METADATA_BYTES, NotCoordinatorError, OFFSETS_TOPIC } from '../../groups/offset-store';
+import { groupIdProblem, MAX_OFFSET_METADATA_BYTES, NotCoordinatorError, OFFSETS_TOPIC } from '../../consumer-groups/consumer-group-offsets';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
 import { validatePartitionList } from './partition-list';

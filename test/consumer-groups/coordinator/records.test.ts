@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { decodeConsumerGroupRecord, encodeConsumerGroupRecord, isConsumerGroupRecordKey } from '../../../src/groups/coordinator/records';
-import { restoreConsumerGroup } from '../../../src/groups/coordinator/restore';
+import { decodeConsumerGroupRecord, encodeConsumerGroupRecord, isConsumerGroupRecordKey } from '../../../src/consumer-groups/coordinator/records';
+import { restoreConsumerGroup } from '../../../src/consumer-groups/coordinator/restore';
 import { beat, newGroup, ok, show } from './harness';
 
 const OPTIONS = { sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5_000, rebalanceTimeoutMs: 60_000, newMemberId: () => 'fresh' };

@@ -7,7 +7,7 @@ import { ErrorCode } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { ChangeSignal } from '../../partition/change-signal';
 import type { Entry, SoftState } from '../../raft';
-import type { GroupDriver, GroupStateMachine } from '../../replication/group-driver';
+import type { RaftGroup, RaftStateMachine } from '../../replication/raft-group';
 import { encodeEntryData, PREFIX_BYTES } from '../../replication/partition-entry';
 import { ProposalTracker, type TrackedProposal } from '../../replication/proposal-tracker';
 import type { EntryHeader } from '../../storage/types';
@@ -24,10 +24,10 @@ type PendingCommand = TrackedProposal<CommandOutcome>;
 
 const notLeader = (message: string): CommandOutcome => ({ ok: false, code: ErrorCode.NOT_LEADER, message });
 
-export class MetadataGroup implements GroupStateMachine {
+export class MetadataRaftGroup implements RaftStateMachine {
   /** Fires after every batch of applied commands. */
   readonly changed = new ChangeSignal();
-  private driver: GroupDriver | undefined;
+  private driver: RaftGroup | undefined;
   /** Answers every proposer (see proposal-tracker.ts); a lost command is answered NOT_LEADER, for the proposer to retry. */
   private readonly proposals = new ProposalTracker<PendingCommand, CommandOutcome>({
     stored: () => ({ ok: true }), // entries without a command of their own (onCommitted gives each command's outcome)
@@ -48,7 +48,7 @@ export class MetadataGroup implements GroupStateMachine {
     private readonly logger: Logger,
   ) {}
 
-  attach(driver: GroupDriver): void {
+  attach(driver: RaftGroup): void {
     this.driver = driver;
   }
 

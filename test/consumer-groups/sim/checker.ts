@@ -1,8 +1,8 @@
 // The invariants of issue 31, checked by the consumer-group simulator after every input.
-import type { ConsumerGroupSnapshot } from '../../../src/groups/coordinator/consumer-group';
-import { heldPartitions } from '../../../src/groups/coordinator/member';
-import { partitionKey, type PartitionKey, type TopicMetadata } from '../../../src/groups/coordinator/partition-key';
-import { resolveSubscription } from '../../../src/groups/coordinator/subscription';
+import type { ConsumerGroupSnapshot } from '../../../src/consumer-groups/coordinator/consumer-group';
+import { heldPartitions } from '../../../src/consumer-groups/coordinator/member';
+import { partitionKey, type PartitionKey, type TopicMetadata } from '../../../src/consumer-groups/coordinator/partition-key';
+import { resolveSubscription } from '../../../src/consumer-groups/coordinator/subscription';
 
 export class InvariantViolation extends Error {}
 

@@ -5,13 +5,13 @@
 // checker.ts hold; then the faults stop and the group must become stable with every live client
 // consuming exactly its assignment.
 import { strict as assert } from 'node:assert';
-import { checkOffsetCommit } from '../../../src/groups/coordinator/commit-fencing';
-import type { ConsumerGroupOptions } from '../../../src/groups/coordinator/config';
-import { ConsumerGroup, type ConsumerGroupSnapshot, type HeartbeatResult } from '../../../src/groups/coordinator/consumer-group';
-import { heldPartitions } from '../../../src/groups/coordinator/member';
-import { parsePartitionKey } from '../../../src/groups/coordinator/partition-key';
-import { decodeConsumerGroupRecord, encodeConsumerGroupRecord, type ConsumerGroupRecord } from '../../../src/groups/coordinator/records';
-import { restoreConsumerGroup } from '../../../src/groups/coordinator/restore';
+import { checkOffsetCommit } from '../../../src/consumer-groups/coordinator/commit-fencing';
+import type { ConsumerGroupOptions } from '../../../src/consumer-groups/coordinator/config';
+import { ConsumerGroup, type ConsumerGroupSnapshot, type HeartbeatResult } from '../../../src/consumer-groups/coordinator/consumer-group';
+import { heldPartitions } from '../../../src/consumer-groups/coordinator/member';
+import { parsePartitionKey } from '../../../src/consumer-groups/coordinator/partition-key';
+import { decodeConsumerGroupRecord, encodeConsumerGroupRecord, type ConsumerGroupRecord } from '../../../src/consumer-groups/coordinator/records';
+import { restoreConsumerGroup } from '../../../src/consumer-groups/coordinator/restore';
 import { SeededRandom } from '../../../src/raft/random';
 import { checkMinimalMovement, checkRevocationNeeded, checkSingleOwner, checkStableCoversAll, InvariantViolation } from './checker';
 import { SimClient } from './sim-client';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { checkOffsetCommit } from '../../../src/groups/coordinator/commit-fencing';
+import { checkOffsetCommit } from '../../../src/consumer-groups/coordinator/commit-fencing';
 import { beat, newGroup, ok, show } from './harness';
 
 describe('consumer group coordinator', () => {

@@ -1,11 +1,11 @@
 // Small helpers for driving a ConsumerGroup in tests: a deterministic member-id source and
 // heartbeats that fail loudly when the coordinator refuses them.
 import { strict as assert } from 'node:assert';
-import type { ConsumerGroupOptions } from '../../../src/groups/coordinator/config';
-import { ConsumerGroup, type HeartbeatResult } from '../../../src/groups/coordinator/consumer-group';
-import type { HeartbeatRequest } from '../../../src/groups/coordinator/heartbeat-request';
-import type { ConsumerGroupRecord } from '../../../src/groups/coordinator/records';
-import type { TopicPartitions } from '../../../src/groups/coordinator/partition-key';
+import type { ConsumerGroupOptions } from '../../../src/consumer-groups/coordinator/config';
+import { ConsumerGroup, type HeartbeatResult } from '../../../src/consumer-groups/coordinator/consumer-group';
+import type { HeartbeatRequest } from '../../../src/consumer-groups/coordinator/heartbeat-request';
+import type { ConsumerGroupRecord } from '../../../src/consumer-groups/coordinator/records';
+import type { TopicPartitions } from '../../../src/consumer-groups/coordinator/partition-key';
 
 export function newGroup(topics: Record<string, number>, options: Partial<ConsumerGroupOptions> = {}): { group: ConsumerGroup; log: ConsumerGroupRecord[] } {
   let n = 0;

@@ -1,9 +1,9 @@
 // A simulated consumer process for the consumer-group simulator: it heartbeats on its interval
 // with what it owns, applies the assignment it is told (revoking at once or after a delay, as a
 // client committing on revoke would), and reacts to errors as a KIP-848 client does.
-import type { HeartbeatRequest } from '../../../src/groups/coordinator/heartbeat-request';
-import type { HeartbeatResult } from '../../../src/groups/coordinator/consumer-group';
-import { keysOf, listOf, type PartitionKey } from '../../../src/groups/coordinator/partition-key';
+import type { HeartbeatRequest } from '../../../src/consumer-groups/coordinator/heartbeat-request';
+import type { HeartbeatResult } from '../../../src/consumer-groups/coordinator/consumer-group';
+import { keysOf, listOf, type PartitionKey } from '../../../src/consumer-groups/coordinator/partition-key';
 
 export type ClientStatus = 'running' | 'paused' | 'crashed' | 'stopped';
 

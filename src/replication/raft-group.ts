@@ -8,10 +8,10 @@ import { RaftNode, SeededRandom, type ConfChange, type Entry, type Message, type
 import type { EntryHeader } from '../storage/types';
 import type { LogRaftStorage, PartitionSnapshotData } from './log-raft-storage';
 import { toAppendEntry } from './partition-entry';
-import type { HostedGroup, NodeLiveness, RaftHost } from './raft-host';
+import type { HostedRaftGroup, NodeLiveness, RaftHost } from './raft-host';
 
 /** What the group's owner does with the log's events. */
-export interface GroupStateMachine {
+export interface RaftStateMachine {
   /** Entries were written to the local log (in order), with the headers storage gave them. */
   onAppended(entries: readonly Entry[], headers: readonly EntryHeader[]): void;
   /** Entries at and after `fromIndex` were removed (a divergent uncommitted tail). */
@@ -26,12 +26,12 @@ export interface GroupStateMachine {
   onFailed(error: Error): void;
 }
 
-export interface GroupDriverOptions {
-  readonly groupId: string;
+export interface RaftGroupOptions {
+  readonly raftGroupId: string;
   readonly nodeId: NodeId;
   readonly storage: LogRaftStorage;
   readonly host: RaftHost;
-  readonly machine: GroupStateMachine;
+  readonly machine: RaftStateMachine;
   readonly logger: Logger;
   /** Election timeout in host ticks. */
   readonly electionTimeoutTicks: number;
@@ -51,8 +51,8 @@ const QUIESCE_AFTER_TICKS = 10;
  * membership change, a leadership transfer, an election) also schedules the group, so that no
  * caller can forget to.
  */
-export class GroupDriver implements HostedGroup {
-  readonly groupId: string;
+export class RaftGroup implements HostedRaftGroup {
+  readonly raftGroupId: string;
   private readonly node: RaftNode;
   private running = false;
   private again = false;
@@ -67,8 +67,8 @@ export class GroupDriver implements HostedGroup {
   private quiet: 'no' | 'leader' | 'follower' = 'no';
   private quietLeader: NodeId | null = null;
 
-  constructor(private readonly options: GroupDriverOptions) {
-    this.groupId = options.groupId;
+  constructor(private readonly options: RaftGroupOptions) {
+    this.raftGroupId = options.raftGroupId;
     this.node = new RaftNode({
       id: options.nodeId,
       storage: options.storage,
@@ -191,7 +191,7 @@ export class GroupDriver implements HostedGroup {
   /** Stops driving and writes the latest hard state. Safe to call twice. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.options.host.remove(this.groupId);
+    this.options.host.remove(this.raftGroupId);
     if (this.commitPersistTimer) clearTimeout(this.commitPersistTimer);
     await this.durableChain.catch(() => undefined);
     if (!this.failedFlag) await this.options.storage.saveHardState(this.options.storage.savedHardState).catch(() => undefined);
@@ -238,7 +238,7 @@ export class GroupDriver implements HostedGroup {
     // The leader's appends go out before its own write (thesis §10.2.1): the followers' writes
     // overlap the leader's, and the leader counts itself only once its log is persisted (fsynced,
     // or only written under flush.policy=interval: PartitionLog.persist).
-    host.send(this.groupId, ready.unsyncedMessages);
+    host.send(this.raftGroupId, ready.unsyncedMessages);
     // Committed entries the log already holds are applied before this Ready's write, so that
     // their producers do not wait for it: a one-voter group's commit otherwise waited for the next
     // batch's append (docs/benchmarks.md, "One-voter Raft path versus the single-broker partition").
@@ -271,7 +271,7 @@ export class GroupDriver implements HostedGroup {
           if (this.stopped) return;
           if (writtenAtMs >= 0) host.timings.persist.observe((performance.now() - writtenAtMs) / 1000);
           this.node.onLocalDurable(seq);
-          host.send(this.groupId, messages);
+          host.send(this.raftGroupId, messages);
           // With nothing new to write, driven now rather than at the end of the event-loop turn:
           // a leader whose own write completes a majority (always, with one voter) answers its
           // producers in the fsync's completion, as the single-broker partition did. Entries
@@ -284,7 +284,7 @@ export class GroupDriver implements HostedGroup {
         if (!this.failedFlag) this.fail(error as Error, 'raft group stopped: fsync failed');
       });
     } else if (messages.length > 0) {
-      this.durableChain = this.durableChain.then(() => host.send(this.groupId, messages));
+      this.durableChain = this.durableChain.then(() => host.send(this.raftGroupId, messages));
     }
   }
 
@@ -295,7 +295,7 @@ export class GroupDriver implements HostedGroup {
 
   private fail(error: Error, message: string): void {
     this.failedFlag = true;
-    this.options.logger.fatal({ group: this.groupId, err: error }, message);
+    this.options.logger.fatal({ raftGroup: this.raftGroupId, err: error }, message);
     this.options.machine.onFailed(error);
     this.handOffLeadership();
   }
@@ -314,8 +314,8 @@ export class GroupDriver implements HostedGroup {
       if (p.id !== status.id && !p.isLearner && (best === undefined || p.match > best.match)) best = p;
     }
     if (best === undefined) return;
-    this.options.logger.warn({ group: this.groupId, to: best.id }, `raft group ${this.groupId}: handing leadership to node ${best.id} after the storage failure`);
-    this.options.host.send(this.groupId, [{ type: 'timeoutNow', term: status.term, from: status.id, to: best.id }]);
+    this.options.logger.warn({ raftGroup: this.raftGroupId, to: best.id }, `raft group ${this.raftGroupId}: handing leadership to node ${best.id} after the storage failure`);
+    this.options.host.send(this.raftGroupId, [{ type: 'timeoutNow', term: status.term, from: status.id, to: best.id }]);
   }
 
   /** Term and vote changes are durable before any message is sent; commit-only changes are written lazily. */

@@ -74,7 +74,7 @@ interface LoadedPartition {
  * (re)built by replaying its partition when this broker becomes its leader (as Kafka's
  * coordinator loads __consumer_offsets), then kept current by the commits it makes.
  */
-export class OffsetStore {
+export class ConsumerGroupOffsets {
   private readonly tables = new Map<number, LoadedPartition>();
   private readonly loading = new Map<number, Promise<LoadedPartition>>();
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { groupIdProblem, javaStringHash, offsetsPartitionFor } from '../../src/groups/offset-store';
-import { decodeOffsetRecords, encodeOffsetBatch } from '../../src/groups/offset-records';
+import { groupIdProblem, javaStringHash, offsetsPartitionFor } from '../../src/consumer-groups/consumer-group-offsets';
+import { decodeOffsetRecords, encodeOffsetBatch } from '../../src/consumer-groups/offset-records';
 import { scanBatch } from '../../src/protocol/batch-scan';
 
 describe('group offset placement and records', () => {

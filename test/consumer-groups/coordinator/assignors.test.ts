@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import type { AssignorMember } from '../../../src/groups/coordinator/assignor';
-import { RangeAssignor } from '../../../src/groups/coordinator/range-assignor';
-import { UniformAssignor } from '../../../src/groups/coordinator/uniform-assignor';
-import { listOf, type PartitionKey } from '../../../src/groups/coordinator/partition-key';
+import type { AssignorMember } from '../../../src/consumer-groups/coordinator/assignor';
+import { RangeAssignor } from '../../../src/consumer-groups/coordinator/range-assignor';
+import { UniformAssignor } from '../../../src/consumer-groups/coordinator/uniform-assignor';
+import { listOf, type PartitionKey } from '../../../src/consumer-groups/coordinator/partition-key';
 import { show } from './harness';
 
 function members(spec: Record<string, { topics: string[]; previous?: string[] }>): Map<string, AssignorMember> {

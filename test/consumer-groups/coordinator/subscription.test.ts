@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { RegexEngine } from '../../../src/groups/coordinator/subscription';
-import { resolveSubscription } from '../../../src/groups/coordinator/subscription';
+import type { RegexEngine } from '../../../src/consumer-groups/coordinator/subscription';
+import { resolveSubscription } from '../../../src/consumer-groups/coordinator/subscription';
 import { beat, newGroup, ok, show } from './harness';
 
 // A stand-in engine for these tests only: JavaScript's RegExp backtracks, so production must plug

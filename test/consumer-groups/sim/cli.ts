@@ -1,5 +1,5 @@
 // The consumer-group simulator's command line:
-//   node dist/test/groups/sim/cli.js --seeds A..B [--steps N] [--trace]
+//   node dist/test/consumer-groups/sim/cli.js --seeds A..B [--steps N] [--trace]
 // Runs each seed, prints every failure with the one command that reproduces it, and ends with
 // `groups sim: N passed, N failed` (exit code 1 if any failed).
 import { runSeed, type SimResult } from './simulation';
@@ -33,7 +33,7 @@ export function parseArgs(argv: readonly string[]): { from: number; to: number; 
 }
 
 export function describeFailure(r: SimResult, steps: number): string {
-  return `seed ${r.seed} FAILED at step ${r.step}: ${r.error}\n  reproduce: node dist/test/groups/sim/cli.js --seeds ${r.seed} --steps ${steps} --trace`;
+  return `seed ${r.seed} FAILED at step ${r.step}: ${r.error}\n  reproduce: node dist/test/consumer-groups/sim/cli.js --seeds ${r.seed} --steps ${steps} --trace`;
 }
 
 function main(): void {
