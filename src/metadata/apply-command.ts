@@ -110,6 +110,8 @@ function createTopic(state: MetadataState, c: CreateTopic, rules: MetadataRules)
   if (nameProblem) return fail(ErrorCode.INVALID_TOPIC, nameProblem);
   if (!c.internal && c.name.startsWith('__')) return fail(ErrorCode.INVALID_TOPIC, `topic name '${c.name}' is reserved: names starting with '__' are internal`);
   if (state.topics.has(c.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `topic '${c.name}' already exists`);
+  const collides = collidingTopic(state, c.name);
+  if (collides) return fail(ErrorCode.INVALID_TOPIC, `topic name '${c.name}' collides with existing topic '${collides}': names that differ only in '.' and '_' share their metric names`);
   const badCount = checkPartitionCount(c.partitions, rules);
   if (badCount) return badCount;
   const badFactor = checkReplicationFactor(state, c.replicationFactor);
@@ -123,6 +125,13 @@ function createTopic(state: MetadataState, c: CreateTopic, rules: MetadataRules)
   const partitions = placeReplicas(state, c.partitions, c.replicationFactor).map(newAssignment);
   const topic: TopicState = { name: c.name, internal: c.internal, partitions, replicationFactor: c.replicationFactor, config, createdAtMs: c.nowMs };
   return { topics: withTopic(state, topic) };
+}
+
+/** A topic whose name equals `name` once '.' and '_' are read as one character (Kafka's rule). */
+function collidingTopic(state: MetadataState, name: string): string | undefined {
+  const folded = name.replace(/\./g, '_');
+  for (const other of state.topics.keys()) if (other.replace(/\./g, '_') === folded) return other;
+  return undefined;
 }
 
 function deleteTopic(state: MetadataState, c: DeleteTopic): Change {

@@ -87,6 +87,15 @@ describe('metadata state machine: applyCommand', () => {
       assert.match(r.message, /topic name 'a b' is invalid: use 1-249 characters from \[a-zA-Z0-9._-\]/);
     });
 
+    it("rejects a name that differs from an existing topic's only in '.' and '_' (their metric names collide, as Kafka refuses)", () => {
+      for (const [existing, name] of [['orders.eu', 'orders_eu'], ['a_b.c', 'a.b_c']]) {
+        const r = rejection(applyAll([createTopic(existing!, 1, 1)], cluster(1)), createTopic(name!, 1, 1));
+        assert.equal(r.code, ErrorCode.INVALID_TOPIC);
+        assert.equal(r.message, `topic name '${name}' collides with existing topic '${existing}': names that differ only in '.' and '_' share their metric names`);
+      }
+      assert.ok(applyAll([createTopic('orders.eu', 1, 1), createTopic('orders-eu', 1, 1)], cluster(1)).topics.has('orders-eu'));
+    });
+
     it('rejects a reserved __ name for a user topic', () => {
       const r = rejection(cluster(1), createTopic('__mine', 1, 1));
       assert.equal(r.code, ErrorCode.INVALID_TOPIC);
