@@ -62,7 +62,7 @@ export class GroupRestarts {
       this.group.giveUp(`${reason}; restarting it failed too (${(error as Error).message}); restart the broker to recover it`);
       return;
     }
-    this.logger.warn({ partition: this.name }, `${this.name}: restarted its Raft group after an append that failed and was undone`);
+    this.logger.warn(`${this.name}: restarted its Raft group after an append that failed and was undone`);
     const deadline = Date.now() + RESTART_ELECTION_MS;
     // Ends when the group leads, fails again (a new restart replaces this one) or the deadline passes.
     while (current() && !this.group.leading() && Date.now() < deadline) await this.group.changed.wait(deadline - Date.now());

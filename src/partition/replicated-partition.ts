@@ -260,7 +260,7 @@ export class ReplicatedPartition implements PartitionReplica, RaftStateMachine {
     this.leader = soft.leader;
     this.isLeader = soft.role === 'leader';
     if (this.isLeader && !wasLeader) {
-      this.options.logger.info({ partition: this.name, term }, `node ${this.options.nodeId} became leader of ${this.name} at term ${term}`);
+      this.options.logger.info({ term }, `node ${this.options.nodeId} became leader of ${this.name} at term ${term}`);
       this.prepareLeadership();
     } else if (!this.isLeader && wasLeader) {
       this.producers.dropProposed();
