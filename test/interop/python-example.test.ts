@@ -6,18 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { FakeCluster } from '../client/fake-broker';
 import { startBrokerFixture, type BrokerFixture } from '../broker/broker-fixture';
+import { PYTHON_WITH_GRPC } from './debian-python';
 import { runToExit } from '../run-to-exit';
 
 const EXAMPLE = resolve(__dirname, '../../../examples/python');
-/** Debian's python3 (python3-grpcio, python3-protobuf), which a pyenv shim on PATH may hide. */
-const PYTHON = ['/usr/bin/python3', 'python3'].find((python) => {
-  try {
-    execFileSync(python, ['-c', 'import grpc, google.protobuf'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const PYTHON = PYTHON_WITH_GRPC;
 
 const runExample = (address: string, topic: string) => runToExit(PYTHON!, [resolve(EXAMPLE, 'sluice_example.py'), address, topic]);
 

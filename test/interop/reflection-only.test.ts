@@ -4,24 +4,17 @@
 // Fetch and grpc.health.v1.Health/Check calls (test/interop/reflection_only_client.py), then runs
 // the README's grpcurl commands the way grpcurl does: JSON bodies parsed with those descriptors.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writer } from 'protobufjs';
 import { startBrokerFixture, type BrokerFixture } from '../broker/broker-fixture';
+import { PYTHON_WITH_GRPC } from './debian-python';
 import { fetchServedDescriptors } from '../broker/reflection-client';
 
 const CLIENT = resolve(__dirname, '../../../test/interop/reflection_only_client.py');
-/** Debian's python3 (python3-grpcio, python3-protobuf), which a pyenv shim on PATH may hide. */
-const PYTHON = ['/usr/bin/python3', 'python3'].find((python) => {
-  try {
-    execFileSync(python, ['-c', 'import grpc, google.protobuf'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const PYTHON = PYTHON_WITH_GRPC;
 
 /** A FileDescriptorSet (field 1: file) holding the served bytes unchanged. */
 function descriptorSet(files: Iterable<Buffer>): Uint8Array {

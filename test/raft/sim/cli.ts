@@ -3,6 +3,7 @@
 // Runs each seed, prints every failure with the one command that reproduces it, and ends with
 // `sim: N passed, N failed` (exit code 1 if any failed).
 import { runSeed, type SimResult } from './simulation';
+import { parseSeedRange } from '../../sim-seeds';
 
 export interface SimArgs {
   readonly from: number;
@@ -28,10 +29,7 @@ export function parseArgs(argv: readonly string[]): SimArgs {
       return v;
     };
     if (a === '--seeds') {
-      const m = /^(\d+)(?:\.\.(\d+))?$/.exec(value());
-      if (!m) throw new Error('--seeds takes A..B (or a single seed), e.g. --seeds 1..100');
-      from = Number(m[1]);
-      to = Number(m[2] ?? m[1]);
+      ({ from, to } = parseSeedRange(value()));
     } else if (a === '--nodes') nodes = Number(value());
     else if (a === '--steps') steps = Number(value());
     else if (a === '--trace') trace = true;
