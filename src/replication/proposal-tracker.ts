@@ -125,11 +125,7 @@ export class ProposalTracker<P extends TrackedProposal<O>, O> {
   truncated(fromIndex: number, reason: string): void {
     if (this.size === 0) return;
     const outcome = this.answers.unknown(reason);
-    for (const [index, proposal] of this.pending) {
-      if (index < fromIndex) continue;
-      this.pending.delete(index);
-      this.settle(proposal, outcome);
-    }
+    this.settleFrom(fromIndex, outcome);
     const keep: CommitWaiter<O>[] = [];
     for (const waiter of this.commitWaiters) {
       if (waiter.index >= fromIndex) waiter.resolve(outcome);
@@ -143,8 +139,13 @@ export class ProposalTracker<P extends TrackedProposal<O>, O> {
    * with `outcome`, which the owner knows to be definite. Retries waiting on them get it too.
    */
   failAfter(lastIndex: number, outcome: O): void {
+    this.settleFrom(lastIndex + 1, outcome);
+  }
+
+  /** Answers `outcome` to every proposal at or after `fromIndex` (and the retries waiting on them). */
+  private settleFrom(fromIndex: number, outcome: O): void {
     for (const [index, proposal] of this.pending) {
-      if (index <= lastIndex) continue;
+      if (index < fromIndex) continue;
       this.pending.delete(index);
       this.settle(proposal, outcome);
     }

@@ -18,10 +18,6 @@ const DEFAULT_REQUEST_MAX_BYTES = 3 * 1024 * 1024;
 everyField<FetchRequest>()('partitions', 'maxWaitMs', 'minBytes', 'maxBytes');
 everyField<FetchPartition>()('topic', 'partition', 'offset', 'maxBytes');
 
-export function validateFetchPartitions(ctx: BrokerContext, request: 'Fetch' | 'Subscribe', partitions: readonly FetchPartition[]): void {
-  validatePartitionList(ctx, request, partitions);
-}
-
 /** A negative offset fails its own partition (OFFSET_OUT_OF_RANGE, as Kafka), not the request. */
 function offsetProblem(p: FetchPartition): string | undefined {
   if (Number.isSafeInteger(p.offset) && p.offset >= 0) return undefined;
@@ -29,7 +25,7 @@ function offsetProblem(p: FetchPartition): string | undefined {
 }
 
 export async function handleFetch(ctx: BrokerContext, request: FetchRequest, cancelled: AbortSignal): Promise<FetchResponse> {
-  validateFetchPartitions(ctx, 'Fetch', request.partitions);
+  validatePartitionList(ctx, 'Fetch', request.partitions);
   // Clamped, not refused (Kafka sets no bound): a long poll waits at most limits.maxFetchWaitMs.
   const maxWaitMs = Math.min(request.maxWaitMs, ctx.config.limits.maxFetchWaitMs);
   const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_REQUEST_MAX_BYTES, ctx.config.limits.maxFetchBytes);

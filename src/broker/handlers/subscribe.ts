@@ -15,7 +15,8 @@ import type { InFlightBudget } from '../in-flight-budget';
 import type { StreamsWaiting } from '../streams-waiting';
 import { UnsentPushes, untilWoken } from '../unsent-pushes';
 import { everyField, type FetchPartition, type FetchResponse, type SubscribeRequest } from '../../protocol/wire-types';
-import { type ReadRound, readOnce, validateFetchPartitions } from './fetch';
+import { type ReadRound, readOnce } from './fetch';
+import { validatePartitionList } from './partition-list';
 
 /** Leaves room for the envelope under the 4 MiB a stock gRPC client accepts (proto/sluice/v1/data.proto). */
 const DEFAULT_PUSH_MAX_BYTES = 3 * 1024 * 1024;
@@ -45,7 +46,7 @@ export async function handleSubscribe(
   limits: SubscribeLimits,
 ): Promise<void> {
   const request = call.request;
-  validateFetchPartitions(ctx, 'Subscribe', request.partitions);
+  validatePartitionList(ctx, 'Subscribe', request.partitions);
   const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_PUSH_MAX_BYTES, ctx.config.limits.maxFetchBytes);
   // Copies: each position advances as its pushes go out.
   let positions: FetchPartition[] = request.partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset, maxBytes: p.maxBytes }));
