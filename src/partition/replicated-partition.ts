@@ -10,7 +10,7 @@ import { asRaftIndex, type Offset, type TopicPartition } from '../common/ids';
 import type { Logger } from '../common/logger';
 import type { ConfigState, Entry, SoftState } from '../raft';
 import type { RaftGroup, RaftStateMachine } from '../replication/raft-group';
-import { encodeEntryData, encodePrefix, recordCountOf } from '../replication/partition-entry';
+import { encodeEntryData, encodePrefix, recordCountOf, type BatchFacts } from '../replication/partition-entry';
 import { ProposalTracker, type TrackedProposal } from '../replication/proposal-tracker';
 import type { RaftTimings } from '../replication/raft-timings';
 import { EntryKind, type EntryHeader, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
@@ -125,7 +125,7 @@ export class ReplicatedPartition implements PartitionReplica, RaftStateMachine {
   }
   /** This replica's view of the Raft group's voters and learners (the leader's is authoritative). */
   get membership(): ConfigState {
-    return this.driver?.status().config ?? { voters: [], learners: [] };
+    return this.driver?.config ?? { voters: [], learners: [] };
   }
   get caughtUp(): boolean {
     return this.isLeader && this.committedInTerm;
@@ -148,7 +148,10 @@ export class ReplicatedPartition implements PartitionReplica, RaftStateMachine {
     if (check.kind === 'duplicate') return this.answerDuplicate(input, check.baseOffset);
 
     const appendTimeMs = this.options.clock.nowMs();
-    const facts = { ...input, maxTimestampMs: input.maxTimestampMs > 0 ? input.maxTimestampMs : appendTimeMs, appendTimeMs };
+    const facts: BatchFacts = {
+      recordCount: input.recordCount, producerId: input.producerId, producerEpoch: input.producerEpoch, baseSequence: input.baseSequence,
+      maxTimestampMs: input.maxTimestampMs > 0 ? input.maxTimestampMs : appendTimeMs, appendTimeMs,
+    };
     // The only voter keeps the batch apart from its entry prefix instead of copying it behind
     // (Entry.prefix): it goes on the wire only if the group grows (entryPayload joins them then).
     const proposed = this.isSoleVoter ? driver.propose(input.batch, encodePrefix(facts, input.batchCrc32c)) : driver.propose(encodeEntryData(facts, input.batch, input.batchCrc32c));

@@ -4,7 +4,7 @@
 import { asRaftIndex, asTerm, type NodeId } from '../common/ids';
 import type { RaftOptions } from './config';
 import { applyConfChange, encodeConfigEntry, isVoter, type ConfChange } from './membership';
-import type { Entry, HardState, Message } from './messages';
+import type { ConfigState, Entry, HardState, Message } from './messages';
 import { RaftCore } from './raft-core';
 import type { ProposeResult, RaftStatus, Ready, SoftState } from './ready';
 import { broadcastAppend, commitAdvanced, leaderDurableAdvanced, sendAppend } from './replicate';
@@ -248,6 +248,11 @@ export class RaftNode {
       if (core.poll(core.id, true) === 'won') becomeLeaderAndAnnounce(core);
     }
     if (core.role === 'leader') leaderDurableAdvanced(core);
+  }
+
+  /** The configuration in effect (what status().config says, without building the status). */
+  get config(): ConfigState {
+    return this.core.config;
   }
 
   status(): RaftStatus {

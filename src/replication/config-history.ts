@@ -30,6 +30,8 @@ export interface LogBounds {
 }
 
 export class ConfigHistory {
+  private readonly built = new WeakMap<ConfigRecord, ConfigState>();
+
   private constructor(private records: ConfigRecord[]) {}
 
   /** A history holding only the configuration a group starts from (index 0, before any entry). */
@@ -106,12 +108,22 @@ export class ConfigHistory {
     return at;
   }
 
+  /** Asked at every apply (LogRaftStorage.appliedTo): a record's config is built once. */
+  private configOf(r: ConfigRecord): ConfigState {
+    let config = this.built.get(r);
+    if (config === undefined) {
+      config = makeConfig(r.voters, r.learners);
+      this.built.set(r, config);
+    }
+    return config;
+  }
+
   private latestValid(log: LogBounds, atOrBelow: number): { config: ConfigState; index: RaftIndex } {
     for (let i = this.records.length - 1; i >= 0; i--) {
       const r = this.records[i]!;
       if (r.index > atOrBelow) continue;
       const present = r.index < log.firstIndex || log.termAt(r.index) === r.term;
-      if (r.index === 0 || present) return { config: makeConfig(r.voters, r.learners), index: asRaftIndex(r.index) };
+      if (r.index === 0 || present) return { config: this.configOf(r), index: asRaftIndex(r.index) };
     }
     return { config: makeConfig([], []), index: asRaftIndex(0) };
   }

@@ -4,7 +4,7 @@
 // the messages that promise durability — votes and append acknowledgements (thesis §3.8, §10.2.1).
 import { asRaftIndex, asTerm, type NodeId } from '../common/ids';
 import type { Logger } from '../common/logger';
-import { RaftNode, SeededRandom, type ConfChange, type Entry, type Message, type ProgressStatus, type ProposeResult, type RaftStatus, type Ready, type SoftState } from '../raft';
+import { RaftNode, SeededRandom, type ConfChange, type ConfigState, type Entry, type Message, type ProgressStatus, type ProposeResult, type RaftStatus, type Ready, type SoftState } from '../raft';
 import type { EntryHeader } from '../storage/types';
 import type { LogRaftStorage, PartitionSnapshotData } from './log-raft-storage';
 import { toAppendEntry } from './partition-entry';
@@ -120,6 +120,11 @@ export class RaftGroup implements HostedRaftGroup {
 
   status(): RaftStatus {
     return this.node.status();
+  }
+
+  /** The configuration in effect (status().config, for callers on the produce path). */
+  get config(): ConfigState {
+    return this.node.config;
   }
 
   /** A message from another member (RaftHost). */
