@@ -3,6 +3,7 @@
 import { ErrorCode } from '../common/errors';
 import { partitionKey, type TopicPartition } from '../common/ids';
 import { moduleLogger, type Logger } from '../common/logger';
+import { legacyTopicId, type TopicId } from '../common/topic-id';
 import { logConfigOf } from '../metadata/topic-config';
 import { holdsReplica as holds, newAssignment, type PartitionAssignment } from '../metadata/metadata-state';
 import type { TopicChange, TopicMetadata, TopicRegistry } from '../metadata/topic-registry';
@@ -24,6 +25,13 @@ export type AssignmentListener = (replica: PartitionReplica, assignment: Partiti
 
 /** Far above the few milliseconds a group with one voter takes to elect it (one fsync of its hard state and one of its first entry). */
 const SOLE_VOTER_ELECTION_MS = 10_000;
+
+/**
+ * Replicas are keyed by topic id and partition, not by name: between the apply of a topic's
+ * deletion and re-creation and the handling of those changes, the replica still open under the
+ * name belongs to the deleted topic, and must serve nothing for the new one.
+ */
+const replicaKey = (topicId: TopicId, partition: number): string => `${topicId}/${partition}`;
 
 export class PartitionManager {
   private readonly partitions = new Map<string, PartitionReplica>();
@@ -53,25 +61,24 @@ export class PartitionManager {
   }
 
   /**
-   * Removes logs of topics that no longer exist (a crash between a topic's deletion and its log's
-   * would leave one, and a new topic of the same name would open it). Only when the registry is
-   * known complete: a lagging one would take a new topic's log for an orphan. `except` is a
-   * topic whose log is not a partition's (the metadata log).
+   * Reports, and keeps, directories that belong to no partition this broker opened: a log is
+   * removed only when the metadata says its topic was deleted (replaying the metadata log repeats
+   * every deletion, finishing one a crash interrupted), never because the metadata applied so far
+   * does not know it — after a restart that may lag what was applied before (docs/storage.md).
+   * `except` is a log that is not a partition's (the metadata log).
    */
-  async removeOrphanLogs(except: string): Promise<void> {
-    for (const tp of this.storage.listLogs()) {
-      if (tp.topic === except) continue;
-      const topic = this.registry.get(tp.topic);
-      if (!topic || tp.partition >= topic.partitions || !this.registry.replicas(tp.topic, tp.partition).includes(this.nodeId)) {
-        this.logger.warn({ partition: partitionKey(tp) }, 'removing the log of a deleted topic');
-        await this.forgetReplicaState(tp);
-        await this.storage.deleteLog(tp.topic, tp.partition);
-      }
+  reportUnknownLogs(except: string): void {
+    const opened = new Set(this.registry.list().flatMap((t) => this.ofTopic(t.name).map((r) => `${t.topicId}/${r.topicPartition.partition}`)));
+    for (const log of this.storage.listLogs()) {
+      if ('topic' in log ? log.topic === except : opened.has(`${log.topicId}/${log.partition}`)) continue;
+      const which = 'topic' in log ? `${log.topic}/${log.partition} (named by its topic name)` : `partition ${log.partition} of topic id ${log.topicId}`;
+      this.logger.warn({ log }, `the directory of ${which} belongs to no partition of this broker's metadata: kept; remove it by hand if no topic needs it`);
     }
   }
 
   get(topic: string, partition: number): PartitionReplica | undefined {
-    return this.partitions.get(partitionKey({ topic, partition }));
+    const meta = this.registry.get(topic);
+    return meta && this.partitions.get(replicaKey(meta.topicId, partition));
   }
 
   /**
@@ -147,10 +154,10 @@ export class PartitionManager {
       }
       case 'deleted':
         for (let p = 0; p < change.topic.partitions; p++) {
-          const key = partitionKey({ topic: change.topic.name, partition: p });
+          const key = replicaKey(change.topic.topicId, p);
           await this.partitions.get(key)?.destroy();
           this.partitions.delete(key);
-          await this.storage.deleteLog(change.topic.name, p);
+          await this.storage.deleteLog(change.topic.name, p, change.topic.topicId);
         }
         return;
     }
@@ -162,10 +169,13 @@ export class PartitionManager {
     for (let p = fromPartition; p < topic.partitions; p++) {
       const tp: TopicPartition = { topic: topic.name, partition: p };
       const assignment = this.assignmentOf(tp);
-      if (this.partitions.has(partitionKey(tp)) || !holds(assignment, this.nodeId)) continue;
-      const log = await this.storage.openLog(tp.topic, tp.partition, logConfig);
+      const key = replicaKey(topic.topicId, p);
+      if (this.partitions.has(key) || !holds(assignment, this.nodeId)) continue;
+      // A topic created before topics had ids keeps the log its name-based directory holds.
+      if (topic.topicId === legacyTopicId(topic.name, topic.createdAtMs)) await this.storage.adoptNameDir(tp.topic, tp.partition, topic.topicId);
+      const log = await this.storage.openLog(tp.topic, tp.partition, logConfig, topic.topicId);
       const replica = await this.openReplica(tp, log, logConfig, assignment);
-      this.partitions.set(partitionKey(tp), replica);
+      this.partitions.set(key, replica);
       opened.push(replica);
     }
     // The only voter of its group elects itself at once: a topic of a one-broker cluster is
@@ -199,23 +209,23 @@ export class PartitionManager {
    */
   private async reconcileReplicas(topic: TopicMetadata): Promise<void> {
     // Partitions of this topic with a directory on disk: listed once, not once per partition.
-    const onDisk = new Set(this.storage.listLogs().filter((l) => l.topic === topic.name).map((l) => l.partition));
+    const onDisk = new Set(this.storage.listLogs().flatMap((l) => ('topicId' in l && l.topicId === topic.topicId ? [l.partition] : [])));
     for (let p = 0; p < topic.partitions; p++) {
       const tp: TopicPartition = { topic: topic.name, partition: p };
       const key = partitionKey(tp);
       const assignment = this.assignmentOf(tp);
-      const local = this.partitions.get(key);
+      const local = this.partitions.get(replicaKey(topic.topicId, p));
       if (local && holds(assignment, this.nodeId)) {
         this.assignmentChanged(local, assignment);
       } else if (local) {
         this.logger.info({ partition: key }, `removing this broker's replica of ${key}: it moved to brokers ${assignment.replicas.join(', ')}`);
-        this.partitions.delete(key);
+        this.partitions.delete(replicaKey(topic.topicId, p));
         await local.destroy();
-        await this.storage.deleteLog(tp.topic, tp.partition);
+        await this.storage.deleteLog(tp.topic, tp.partition, topic.topicId);
       } else if (!holds(assignment, this.nodeId) && onDisk.has(p)) {
         this.logger.info({ partition: key }, `removing a leftover log of ${key}: this broker no longer holds a replica`);
         await this.forgetReplicaState(tp);
-        await this.storage.deleteLog(tp.topic, tp.partition);
+        await this.storage.deleteLog(tp.topic, tp.partition, topic.topicId);
       }
     }
     await this.openTopic(topic, 0);

@@ -25,6 +25,11 @@ export interface CreateTopic {
   readonly config: Readonly<Record<string, string>>;
   readonly internal: boolean;
   readonly nowMs: number;
+  /**
+   * The new topic's id (src/common/topic-id.ts), chosen by the proposer. Absent in commands
+   * written before topics had ids: such a topic's id is derived from its name and nowMs.
+   */
+  readonly topicId?: string;
 }
 
 export interface DeleteTopic {
@@ -84,11 +89,11 @@ export function encodeCommand(command: MetadataCommand): Uint8Array {
   return Buffer.from(JSON.stringify({ v: COMMAND_FORMAT_VERSION, command }), 'utf8');
 }
 
-type FieldKind = 'string' | 'integer' | 'boolean' | 'stringMap' | 'stringList' | 'integerList' | 'rack';
+type FieldKind = 'string' | 'optionalString' | 'integer' | 'boolean' | 'stringMap' | 'stringList' | 'integerList' | 'rack';
 
 const FIELDS: Record<MetadataCommand['type'], Record<string, FieldKind>> = {
   RegisterBroker: { id: 'integer', host: 'string', port: 'integer', httpPort: 'integer', rack: 'rack', nowMs: 'integer' },
-  CreateTopic: { name: 'string', partitions: 'integer', replicationFactor: 'integer', config: 'stringMap', internal: 'boolean', nowMs: 'integer' },
+  CreateTopic: { name: 'string', partitions: 'integer', replicationFactor: 'integer', config: 'stringMap', internal: 'boolean', nowMs: 'integer', topicId: 'optionalString' },
   DeleteTopic: { name: 'string' },
   AlterTopicConfig: { name: 'string', set: 'stringMap', delete: 'stringList' },
   CreatePartitions: { name: 'string', totalCount: 'integer' },
@@ -100,6 +105,7 @@ const FIELDS: Record<MetadataCommand['type'], Record<string, FieldKind>> = {
 function hasKind(value: unknown, kind: FieldKind): boolean {
   switch (kind) {
     case 'string': return typeof value === 'string';
+    case 'optionalString': return value === undefined || typeof value === 'string';
     case 'integer': return Number.isSafeInteger(value);
     case 'boolean': return typeof value === 'boolean';
     case 'rack': return value === null || typeof value === 'string';
@@ -135,7 +141,7 @@ export function decodeCommand(bytes: Uint8Array): MetadataCommand {
   for (const [field, kind] of Object.entries(fields)) {
     const value = command[field];
     if (!hasKind(value, kind)) throw invalid(`${type}.${field} is ${value === undefined ? 'missing' : `invalid (${JSON.stringify(value)})`}: expected ${kind}`);
-    out[field] = value;
+    if (value !== undefined) out[field] = value;
   }
   return out as unknown as MetadataCommand;
 }

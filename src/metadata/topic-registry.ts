@@ -1,6 +1,7 @@
 // The topics a broker knows, as the broker's handlers and partition manager see them. The one
 // implementation is the cluster registry (src/broker/cluster/cluster-registry.ts), fed by the
 // metadata group's log: a single broker is a one-broker cluster.
+import type { TopicId } from '../common/topic-id';
 import type { PartitionAssignment } from './metadata-state';
 import type { TopicConfig } from './topic-config';
 
@@ -11,6 +12,8 @@ export interface TopicMetadata {
   readonly internal: boolean;
   readonly config: TopicConfig;
   readonly createdAtMs: number;
+  /** The topic's identity (see TopicState.topicId). */
+  readonly topicId: TopicId;
 }
 
 export type TopicChange =

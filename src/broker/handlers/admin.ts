@@ -2,6 +2,7 @@
 // affects the others in the same request. Changes are metadata commands: their rules live where
 // commands are applied (src/metadata/apply-command.ts).
 import { ErrorCode } from '../../common/errors';
+import { newTopicId } from '../../common/topic-id';
 import type { MetadataCommand } from '../../metadata/metadata-commands';
 import { topicConfigStrings } from '../../metadata/topic-config';
 import type { BrokerContext } from '../context';
@@ -52,6 +53,7 @@ async function createTopic(ctx: BrokerContext, spec: TopicSpec, validateOnly: bo
     config: { ...spec.configs },
     internal: false,
     nowMs: ctx.clock.nowMs(),
+    topicId: newTopicId(),
   };
   return { name: spec.name, ...(await proposeOrValidate(ctx.cluster, command, validateOnly)) };
 }
