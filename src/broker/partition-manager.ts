@@ -3,10 +3,11 @@
 import { ErrorCode } from '../common/errors';
 import { partitionKey, type TopicPartition } from '../common/ids';
 import { moduleLogger, type Logger } from '../common/logger';
-import { legacyTopicId, type TopicId } from '../common/topic-id';
+import type { TopicId } from '../common/topic-id';
 import { logConfigOf } from '../metadata/topic-config';
 import { holdsReplica as holds, newAssignment, type PartitionAssignment } from '../metadata/metadata-state';
-import type { TopicChange, TopicMetadata, TopicRegistry } from '../metadata/topic-registry';
+import { createdWithoutId, type TopicChange, type TopicMetadata, type TopicRegistry } from '../metadata/topic-registry';
+import { raftGroupIdOf } from '../partition/open-replicated';
 import type { PartitionReplica } from '../partition/replica';
 import type { StorageEngine } from '../storage/storage-engine';
 import type { LogConfig, PartitionLog } from '../storage/types';
@@ -17,8 +18,8 @@ export type PartitionLookup =
   | { readonly replica: PartitionReplica }
   | { readonly replica?: undefined; readonly code: ErrorCode; readonly message: string; readonly leaderHint: string };
 
-/** Creates this broker's replica of a partition over its opened log. */
-export type PartitionOpener = (tp: TopicPartition, log: PartitionLog, config: LogConfig, assignment: PartitionAssignment) => Promise<PartitionReplica>;
+/** Creates this broker's replica of a partition over its opened log, as a member of Raft group `raftGroupId` (raftGroupIdOf). */
+export type PartitionOpener = (tp: TopicPartition, log: PartitionLog, config: LogConfig, assignment: PartitionAssignment, raftGroupId: string) => Promise<PartitionReplica>;
 
 /** A running replica's assignment changed (cluster only: its Raft group's leader moves the group there, ReplicaMembership). */
 export type AssignmentListener = (replica: PartitionReplica, assignment: PartitionAssignment) => void;
@@ -33,6 +34,9 @@ const SOLE_VOTER_ELECTION_MS = 10_000;
  */
 const replicaKey = (topicId: TopicId, partition: number): string => `${topicId}/${partition}`;
 
+const groupIdOf = (topic: TopicMetadata, partition: number): string =>
+  raftGroupIdOf({ topic: topic.name, partition }, createdWithoutId(topic) ? undefined : topic.topicId);
+
 export class PartitionManager {
   private readonly partitions = new Map<string, PartitionReplica>();
   private readonly logger: Logger = moduleLogger('partitions');
@@ -46,8 +50,8 @@ export class PartitionManager {
     private readonly openReplica: PartitionOpener,
     /** A broker's gRPC address (cluster only), for redirecting requests to a replica. */
     private readonly addressOf: (brokerId: number) => string | undefined = () => undefined,
-    /** Removes what a replica keeps outside its log (cluster only: its Raft state), for a log deleted while closed. */
-    private readonly forgetReplicaState: (tp: TopicPartition) => Promise<void> = async () => undefined,
+    /** Removes what a replica keeps outside its log (its Raft group's state), for a log deleted while closed. */
+    private readonly forgetReplicaState: (raftGroupId: string) => Promise<void> = async () => undefined,
     private readonly assignmentChanged: AssignmentListener = () => undefined,
   ) {
     registry.onChange((change) => this.onTopicChange(change));
@@ -172,9 +176,9 @@ export class PartitionManager {
       const key = replicaKey(topic.topicId, p);
       if (this.partitions.has(key) || !holds(assignment, this.nodeId)) continue;
       // A topic created before topics had ids keeps the log its name-based directory holds.
-      if (topic.topicId === legacyTopicId(topic.name, topic.createdAtMs)) await this.storage.adoptNameDir(tp.topic, tp.partition, topic.topicId);
+      if (createdWithoutId(topic)) await this.storage.adoptNameDir(tp.topic, tp.partition, topic.topicId);
       const log = await this.storage.openLog(tp.topic, tp.partition, logConfig, topic.topicId);
-      const replica = await this.openReplica(tp, log, logConfig, assignment);
+      const replica = await this.openReplica(tp, log, logConfig, assignment, groupIdOf(topic, p));
       this.partitions.set(key, replica);
       opened.push(replica);
     }
@@ -224,7 +228,7 @@ export class PartitionManager {
         await this.storage.deleteLog(tp.topic, tp.partition, topic.topicId);
       } else if (!holds(assignment, this.nodeId) && onDisk.has(p)) {
         this.logger.info({ partition: key }, `removing a leftover log of ${key}: this broker no longer holds a replica`);
-        await this.forgetReplicaState(tp);
+        await this.forgetReplicaState(groupIdOf(topic, p));
         await this.storage.deleteLog(tp.topic, tp.partition, topic.topicId);
       }
     }

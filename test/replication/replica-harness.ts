@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../../src/common/clock';
 import { ErrorCode } from '../../src/common/errors';
 import { asNodeId } from '../../src/common/ids';
 import { moduleLogger } from '../../src/common/logger';
-import { openReplicatedPartition } from '../../src/partition/open-replicated';
+import { openReplicatedPartition, raftGroupIdOf } from '../../src/partition/open-replicated';
 import type { ProduceOutcome } from '../../src/partition/replica';
 import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
 import type { RaftGroup } from '../../src/replication/raft-group';
@@ -60,7 +60,7 @@ export async function startNode(network: InMemoryNetwork, id: number, dir: strin
   const clock = options.clock ?? systemClock;
   const membership = new ReplicaMembership({ nodeId: id, clock, logger, report: async (_tp, replicas) => options.onReassigned?.(replicas) });
   const { partition, group } = await openReplicatedPartition({
-    topicPartition: TP, log, meta: engine, host, nodeId: id, replicaIds, clock,
+    topicPartition: TP, raftGroupId: raftGroupIdOf(TP, undefined), log, meta: engine, host, nodeId: id, replicaIds, clock,
     logger, addressOf: (b) => `node-${b}`, electionTimeoutTicks: options.electionTimeoutTicks ?? 10,
     joining: options.joining, onCommitted: (p) => membership.committed(p), producerIdExpirationMs: options.producerIdExpirationMs,
   });
