@@ -52,6 +52,8 @@ export interface TopicDescription {
   readonly replicationFactor: number;
   readonly partitions: readonly PartitionDescription[];
   readonly configs: Readonly<Record<string, string>>;
+  /** The topic's id (22 characters, as Kafka prints one): a topic re-created under the same name has a new one. */
+  readonly topicId: string;
 }
 
 export interface ClusterDescription {
@@ -88,7 +90,7 @@ export interface CommittedOffset {
 
 // Every field of a described topic is read below (a field added to the proto fails tsc until it is
 // handled and named); errorCode and errorMessage by throwFirstTopicError.
-everyField<TopicDescriptionWire>()('name', 'errorCode', 'errorMessage', 'internal', 'replicationFactor', 'partitions', 'configs');
+everyField<TopicDescriptionWire>()('name', 'errorCode', 'errorMessage', 'internal', 'replicationFactor', 'partitions', 'configs', 'topicId');
 everyField<TopicDescriptionWire['partitions'][number]>()(
   'partition', 'leaderId', 'replicas', 'leaderEpoch', 'logStartOffset', 'logEndOffset', 'highWatermark', 'sizeBytes', 'retiring', 'voters', 'learners',
 );
@@ -100,6 +102,7 @@ function toTopicDescription(t: TopicDescriptionWire): TopicDescription {
     internal: t.internal,
     replicationFactor: t.replicationFactor,
     configs: { ...t.configs },
+    topicId: t.topicId,
     partitions: t.partitions.map((p) => ({
       partition: p.partition, leaderId: p.leaderId, replicas: [...p.replicas], leaderEpoch: p.leaderEpoch,
       logStartOffset: p.logStartOffset, logEndOffset: p.logEndOffset, highWatermark: p.highWatermark, sizeBytes: p.sizeBytes,
