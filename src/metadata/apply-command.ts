@@ -226,8 +226,10 @@ function withAssignment(topic: TopicState, partition: number, assignment: Partit
 function completeReassignment(state: MetadataState, c: CompleteReassignment): Change {
   const topic = state.topics.get(c.name);
   const name = `${c.name}/${c.partition}`;
-  if (!topic || topic.createdAtMs !== c.createdAtMs) {
-    return fail(ErrorCode.INVALID_REQUEST, `stale report: topic '${c.name}' (created at ${c.createdAtMs}) no longer exists; it was deleted or re-created`);
+  const sameTopic = topic !== undefined && (c.topicId === undefined ? topic.createdAtMs === c.createdAtMs : topic.topicId === c.topicId);
+  if (!sameTopic) {
+    const which = c.topicId === undefined ? `created at ${c.createdAtMs}` : `id ${c.topicId}`;
+    return fail(ErrorCode.INVALID_REQUEST, `stale report: topic '${c.name}' (${which}) no longer exists; it was deleted or re-created`);
   }
   const current = topic.partitions[c.partition];
   if (!current) {

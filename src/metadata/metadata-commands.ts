@@ -65,9 +65,11 @@ export interface CompleteReassignment {
   readonly type: 'CompleteReassignment';
   readonly name: string;
   readonly partition: number;
-  /** The topic incarnation the report is about. */
+  /** The creation time of the topic the report is about (told incarnations apart before topic ids). */
   readonly createdAtMs: number;
   readonly replicas: readonly number[];
+  /** The id of the topic the report is about; absent in reports written before topic ids. */
+  readonly topicId?: string;
 }
 
 /**
@@ -98,7 +100,7 @@ const FIELDS: Record<MetadataCommand['type'], Record<string, FieldKind>> = {
   AlterTopicConfig: { name: 'string', set: 'stringMap', delete: 'stringList' },
   CreatePartitions: { name: 'string', totalCount: 'integer' },
   ReassignPartition: { name: 'string', partition: 'integer', replicas: 'integerList' },
-  CompleteReassignment: { name: 'string', partition: 'integer', createdAtMs: 'integer', replicas: 'integerList' },
+  CompleteReassignment: { name: 'string', partition: 'integer', createdAtMs: 'integer', replicas: 'integerList', topicId: 'optionalString' },
   DrainBroker: { id: 'integer', draining: 'boolean' },
 };
 
