@@ -4,6 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { crc32c } from '../../src/common/crc32c';
 import { ErrorCode } from '../../src/common/errors';
+import { legacyTopicId } from '../../src/common/topic-id';
 import { scanBatch } from '../../src/protocol/batch-scan';
 import { brokerProtoRoot } from '../../src/protocol/proto-root';
 import { serviceDefinition } from '../../src/protocol/services';
@@ -349,6 +350,7 @@ export class FakeBroker {
         if (!t) return { ...unknownTopic(name), partitions: [], configs: {} };
         return {
           name, errorCode: 0, errorMessage: '', internal: name.startsWith('__'), replicationFactor: t.replicationFactor,
+          topicId: legacyTopicId(name, 0),
           configs: { 'retention.ms': '604800000', ...t.configs },
           partitions: t.partitions.map((p, i) => ({
             partition: i, leaderId: this.leaderOf(name, i), replicas: (this.cluster?.brokers ?? [this]).map((b) => b.id), leaderEpoch: this.leaderEpoch, logStartOffset: p.logStartOffset,
