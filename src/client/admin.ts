@@ -20,6 +20,8 @@ export interface TopicListing {
   readonly partitions: number;
   readonly replicationFactor: number;
   readonly internal: boolean;
+  /** The topic's id (22 characters, as Kafka prints one). */
+  readonly topicId: string;
 }
 
 export interface PartitionDescription {
@@ -134,7 +136,7 @@ export class Admin {
 
   async listTopics(options: { includeInternal?: boolean } = {}): Promise<TopicListing[]> {
     const response = await this.call('sluice.v1.Admin', 'listTopics', { includeInternal: options.includeInternal ?? false });
-    return response.topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, internal: t.internal }));
+    return response.topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, internal: t.internal, topicId: t.topicId }));
   }
 
   /** Describes `names` (all non-internal topics when omitted). Throws on an unknown topic. */

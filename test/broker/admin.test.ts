@@ -11,6 +11,7 @@ describe('broker admin', () => {
     const first = (await fx.admin('createTopics', { topics: [{ name: 'ids' }] })).topics[0];
     assert.match(first.topicId, /^[A-Za-z0-9_-]{21}[AQgw]$/);
     assert.equal((await fx.admin('describeTopics', { names: ['ids'] })).topics[0].topicId, first.topicId);
+    assert.equal((await fx.admin('listTopics', {})).topics.find((t: any) => t.name === 'ids').topicId, first.topicId);
     assert.equal((await fx.admin('createTopics', { topics: [{ name: 'dry' }], validateOnly: true })).topics[0].topicId, '');
     await fx.admin('deleteTopics', { names: ['ids'] });
     const again = (await fx.admin('createTopics', { topics: [{ name: 'ids' }] })).topics[0];

@@ -162,7 +162,7 @@ export class FakeBroker {
     server.addService(serviceDefinition(root, 'sluice.v1.Admin'), {
       createTopics: wrap('createTopics', (r) => this.createTopics(r)),
       deleteTopics: wrap('deleteTopics', (r) => ({ topics: r.names.map((name: string) => this.topics.delete(name) ? ok(name) : unknownTopic(name)) })),
-      listTopics: wrap('listTopics', () => ({ topics: [...this.topics].map(([name, t]) => ({ name, partitions: t.partitions.length, replicationFactor: t.replicationFactor, internal: name.startsWith('__') })) })),
+      listTopics: wrap('listTopics', () => ({ topics: [...this.topics].map(([name, t]) => ({ name, partitions: t.partitions.length, replicationFactor: t.replicationFactor, internal: name.startsWith('__'), topicId: legacyTopicId(name, 0) })) })),
       describeTopics: wrap('describeTopics', (r) => this.describeTopics(r)),
       alterConfigs: wrap('alterConfigs', (r) => this.alterConfigs(r)),
       createPartitions: wrap('createPartitions', (r) => this.createPartitions(r)),

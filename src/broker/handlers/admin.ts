@@ -72,7 +72,7 @@ export function handleListTopics(ctx: BrokerContext, request: AdminRequest<'list
   const topics = ctx.registry
     .list()
     .filter((t) => request.includeInternal || !t.internal)
-    .map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, internal: t.internal }));
+    .map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, internal: t.internal, topicId: t.topicId }));
   return { topics };
 }
 
