@@ -31,10 +31,9 @@ export async function startBroker(config: BrokerConfig, clock: Clock = systemClo
   const storage = await StorageEngine.open({ dataDir: config.dataDir, clock });
   const cluster = await startClusterCore(config, config.cluster ?? oneBrokerCluster(config), storage, clock);
   const { registry, partitions } = cluster;
-  // The registry is empty until the metadata log replays, so no log may be judged an orphan now.
   await partitions.start(config.retentionCheckIntervalMs);
   const metrics = new BrokerMetrics(() => partitions, registry, cluster.raftMetrics);
-  const offsets = new ConsumerGroupOffsets((p) => partitions.get(OFFSETS_TOPIC, p), config.offsetsTopicPartitions, config.nodeId, clock, (name) => registry.get(name)?.createdAtMs);
+  const offsets = new ConsumerGroupOffsets((p) => partitions.get(OFFSETS_TOPIC, p), config.offsetsTopicPartitions, config.nodeId, clock, (name) => registry.get(name));
 
   const stopping = new AbortController();
   const context: BrokerContext = {
@@ -55,7 +54,7 @@ export async function startBroker(config: BrokerConfig, clock: Clock = systemClo
   if (!config.cluster) {
     // Alone, the broker elects itself in every group at once: it answers as soon as it returns.
     await cluster.leadingAll(ONE_BROKER_START_TIMEOUT_MS);
-    await partitions.removeOrphanLogs(METADATA_LOG_TOPIC);
+    partitions.reportUnknownLogs(METADATA_LOG_TOPIC);
   }
   ready = true;
   logger.info({ grpcPort: grpcServer.port, httpPort: httpServer.port, dataDir: config.dataDir, cluster: config.clusterId }, 'broker started');

@@ -3,9 +3,11 @@
 import { ErrorCode } from '../common/errors';
 import { partitionKey, type TopicPartition } from '../common/ids';
 import { moduleLogger, type Logger } from '../common/logger';
+import type { TopicId } from '../common/topic-id';
 import { logConfigOf } from '../metadata/topic-config';
 import { holdsReplica as holds, newAssignment, type PartitionAssignment } from '../metadata/metadata-state';
-import type { TopicChange, TopicMetadata, TopicRegistry } from '../metadata/topic-registry';
+import { createdWithoutId, type TopicChange, type TopicMetadata, type TopicRegistry } from '../metadata/topic-registry';
+import { raftGroupIdOf } from '../partition/open-replicated';
 import type { PartitionReplica } from '../partition/replica';
 import type { StorageEngine } from '../storage/storage-engine';
 import type { LogConfig, PartitionLog } from '../storage/types';
@@ -16,14 +18,24 @@ export type PartitionLookup =
   | { readonly replica: PartitionReplica }
   | { readonly replica?: undefined; readonly code: ErrorCode; readonly message: string; readonly leaderHint: string };
 
-/** Creates this broker's replica of a partition over its opened log. */
-export type PartitionOpener = (tp: TopicPartition, log: PartitionLog, config: LogConfig, assignment: PartitionAssignment) => Promise<PartitionReplica>;
+/** Creates this broker's replica of a partition over its opened log, as a member of Raft group `raftGroupId` (raftGroupIdOf). */
+export type PartitionOpener = (tp: TopicPartition, log: PartitionLog, config: LogConfig, assignment: PartitionAssignment, raftGroupId: string) => Promise<PartitionReplica>;
 
 /** A running replica's assignment changed (cluster only: its Raft group's leader moves the group there, ReplicaMembership). */
 export type AssignmentListener = (replica: PartitionReplica, assignment: PartitionAssignment) => void;
 
 /** Far above the few milliseconds a group with one voter takes to elect it (one fsync of its hard state and one of its first entry). */
 const SOLE_VOTER_ELECTION_MS = 10_000;
+
+/**
+ * Replicas are keyed by topic id and partition, not by name: between the apply of a topic's
+ * deletion and re-creation and the handling of those changes, the replica still open under the
+ * name belongs to the deleted topic, and must serve nothing for the new one.
+ */
+const replicaKey = (topicId: TopicId, partition: number): string => `${topicId}/${partition}`;
+
+const groupIdOf = (topic: TopicMetadata, partition: number): string =>
+  raftGroupIdOf({ topic: topic.name, partition }, createdWithoutId(topic) ? undefined : topic.topicId);
 
 export class PartitionManager {
   private readonly partitions = new Map<string, PartitionReplica>();
@@ -38,8 +50,8 @@ export class PartitionManager {
     private readonly openReplica: PartitionOpener,
     /** A broker's gRPC address (cluster only), for redirecting requests to a replica. */
     private readonly addressOf: (brokerId: number) => string | undefined = () => undefined,
-    /** Removes what a replica keeps outside its log (cluster only: its Raft state), for a log deleted while closed. */
-    private readonly forgetReplicaState: (tp: TopicPartition) => Promise<void> = async () => undefined,
+    /** Removes what a replica keeps outside its log (its Raft group's state), for a log deleted while closed. */
+    private readonly forgetReplicaState: (raftGroupId: string) => Promise<void> = async () => undefined,
     private readonly assignmentChanged: AssignmentListener = () => undefined,
   ) {
     registry.onChange((change) => this.onTopicChange(change));
@@ -53,25 +65,24 @@ export class PartitionManager {
   }
 
   /**
-   * Removes logs of topics that no longer exist (a crash between a topic's deletion and its log's
-   * would leave one, and a new topic of the same name would open it). Only when the registry is
-   * known complete: a lagging one would take a new topic's log for an orphan. `except` is a
-   * topic whose log is not a partition's (the metadata log).
+   * Reports, and keeps, directories that belong to no partition this broker opened: a log is
+   * removed only when the metadata says its topic was deleted (replaying the metadata log repeats
+   * every deletion, finishing one a crash interrupted), never because the metadata applied so far
+   * does not know it — after a restart that may lag what was applied before (docs/storage.md).
+   * `except` is a log that is not a partition's (the metadata log).
    */
-  async removeOrphanLogs(except: string): Promise<void> {
-    for (const tp of this.storage.listLogs()) {
-      if (tp.topic === except) continue;
-      const topic = this.registry.get(tp.topic);
-      if (!topic || tp.partition >= topic.partitions || !this.registry.replicas(tp.topic, tp.partition).includes(this.nodeId)) {
-        this.logger.warn({ partition: partitionKey(tp) }, 'removing the log of a deleted topic');
-        await this.forgetReplicaState(tp);
-        await this.storage.deleteLog(tp.topic, tp.partition);
-      }
+  reportUnknownLogs(except: string): void {
+    const opened = new Set(this.registry.list().flatMap((t) => this.ofTopic(t.name).map((r) => `${t.topicId}/${r.topicPartition.partition}`)));
+    for (const log of this.storage.listLogs()) {
+      if ('topic' in log ? log.topic === except : opened.has(`${log.topicId}/${log.partition}`)) continue;
+      const which = 'topic' in log ? `${log.topic}/${log.partition} (named by its topic name)` : `partition ${log.partition} of topic id ${log.topicId}`;
+      this.logger.warn({ log }, `the directory of ${which} belongs to no partition of this broker's metadata: kept; remove it by hand if no topic needs it`);
     }
   }
 
   get(topic: string, partition: number): PartitionReplica | undefined {
-    return this.partitions.get(partitionKey({ topic, partition }));
+    const meta = this.registry.get(topic);
+    return meta && this.partitions.get(replicaKey(meta.topicId, partition));
   }
 
   /**
@@ -147,10 +158,10 @@ export class PartitionManager {
       }
       case 'deleted':
         for (let p = 0; p < change.topic.partitions; p++) {
-          const key = partitionKey({ topic: change.topic.name, partition: p });
+          const key = replicaKey(change.topic.topicId, p);
           await this.partitions.get(key)?.destroy();
           this.partitions.delete(key);
-          await this.storage.deleteLog(change.topic.name, p);
+          await this.storage.deleteLog(change.topic.name, p, change.topic.topicId);
         }
         return;
     }
@@ -162,10 +173,13 @@ export class PartitionManager {
     for (let p = fromPartition; p < topic.partitions; p++) {
       const tp: TopicPartition = { topic: topic.name, partition: p };
       const assignment = this.assignmentOf(tp);
-      if (this.partitions.has(partitionKey(tp)) || !holds(assignment, this.nodeId)) continue;
-      const log = await this.storage.openLog(tp.topic, tp.partition, logConfig);
-      const replica = await this.openReplica(tp, log, logConfig, assignment);
-      this.partitions.set(partitionKey(tp), replica);
+      const key = replicaKey(topic.topicId, p);
+      if (this.partitions.has(key) || !holds(assignment, this.nodeId)) continue;
+      // A topic created before topics had ids keeps the log its name-based directory holds.
+      if (createdWithoutId(topic)) await this.storage.adoptNameDir(tp.topic, tp.partition, topic.topicId);
+      const log = await this.storage.openLog(tp.topic, tp.partition, logConfig, topic.topicId);
+      const replica = await this.openReplica(tp, log, logConfig, assignment, groupIdOf(topic, p));
+      this.partitions.set(key, replica);
       opened.push(replica);
     }
     // The only voter of its group elects itself at once: a topic of a one-broker cluster is
@@ -199,23 +213,23 @@ export class PartitionManager {
    */
   private async reconcileReplicas(topic: TopicMetadata): Promise<void> {
     // Partitions of this topic with a directory on disk: listed once, not once per partition.
-    const onDisk = new Set(this.storage.listLogs().filter((l) => l.topic === topic.name).map((l) => l.partition));
+    const onDisk = new Set(this.storage.listLogs().flatMap((l) => ('topicId' in l && l.topicId === topic.topicId ? [l.partition] : [])));
     for (let p = 0; p < topic.partitions; p++) {
       const tp: TopicPartition = { topic: topic.name, partition: p };
       const key = partitionKey(tp);
       const assignment = this.assignmentOf(tp);
-      const local = this.partitions.get(key);
+      const local = this.partitions.get(replicaKey(topic.topicId, p));
       if (local && holds(assignment, this.nodeId)) {
         this.assignmentChanged(local, assignment);
       } else if (local) {
         this.logger.info({ partition: key }, `removing this broker's replica of ${key}: it moved to brokers ${assignment.replicas.join(', ')}`);
-        this.partitions.delete(key);
+        this.partitions.delete(replicaKey(topic.topicId, p));
         await local.destroy();
-        await this.storage.deleteLog(tp.topic, tp.partition);
+        await this.storage.deleteLog(tp.topic, tp.partition, topic.topicId);
       } else if (!holds(assignment, this.nodeId) && onDisk.has(p)) {
         this.logger.info({ partition: key }, `removing a leftover log of ${key}: this broker no longer holds a replica`);
-        await this.forgetReplicaState(tp);
-        await this.storage.deleteLog(tp.topic, tp.partition);
+        await this.forgetReplicaState(groupIdOf(topic, p));
+        await this.storage.deleteLog(tp.topic, tp.partition, topic.topicId);
       }
     }
     await this.openTopic(topic, 0);

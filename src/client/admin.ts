@@ -20,6 +20,8 @@ export interface TopicListing {
   readonly partitions: number;
   readonly replicationFactor: number;
   readonly internal: boolean;
+  /** The topic's id (22 characters, as Kafka prints one). */
+  readonly topicId: string;
 }
 
 export interface PartitionDescription {
@@ -52,6 +54,8 @@ export interface TopicDescription {
   readonly replicationFactor: number;
   readonly partitions: readonly PartitionDescription[];
   readonly configs: Readonly<Record<string, string>>;
+  /** The topic's id (22 characters, as Kafka prints one): a topic re-created under the same name has a new one. */
+  readonly topicId: string;
 }
 
 export interface ClusterDescription {
@@ -88,7 +92,7 @@ export interface CommittedOffset {
 
 // Every field of a described topic is read below (a field added to the proto fails tsc until it is
 // handled and named); errorCode and errorMessage by throwFirstTopicError.
-everyField<TopicDescriptionWire>()('name', 'errorCode', 'errorMessage', 'internal', 'replicationFactor', 'partitions', 'configs');
+everyField<TopicDescriptionWire>()('name', 'errorCode', 'errorMessage', 'internal', 'replicationFactor', 'partitions', 'configs', 'topicId');
 everyField<TopicDescriptionWire['partitions'][number]>()(
   'partition', 'leaderId', 'replicas', 'leaderEpoch', 'logStartOffset', 'logEndOffset', 'highWatermark', 'sizeBytes', 'retiring', 'voters', 'learners',
 );
@@ -100,6 +104,7 @@ function toTopicDescription(t: TopicDescriptionWire): TopicDescription {
     internal: t.internal,
     replicationFactor: t.replicationFactor,
     configs: { ...t.configs },
+    topicId: t.topicId,
     partitions: t.partitions.map((p) => ({
       partition: p.partition, leaderId: p.leaderId, replicas: [...p.replicas], leaderEpoch: p.leaderEpoch,
       logStartOffset: p.logStartOffset, logEndOffset: p.logEndOffset, highWatermark: p.highWatermark, sizeBytes: p.sizeBytes,
@@ -131,7 +136,7 @@ export class Admin {
 
   async listTopics(options: { includeInternal?: boolean } = {}): Promise<TopicListing[]> {
     const response = await this.call('sluice.v1.Admin', 'listTopics', { includeInternal: options.includeInternal ?? false });
-    return response.topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, internal: t.internal }));
+    return response.topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, internal: t.internal, topicId: t.topicId }));
   }
 
   /** Describes `names` (all non-internal topics when omitted). Throws on an unknown topic. */

@@ -15,6 +15,16 @@ export interface CommittedOffset {
   readonly commitTimeMs: number;
 }
 
+/** What tells the topic that exists now under a name apart from earlier and later ones. */
+export interface TopicIdentity {
+  readonly topicId: string;
+  /** Only for commits written before topics had ids (they carry no topic id). */
+  readonly createdAtMs: number;
+}
+
+/** A committed offset as the coordinator keeps it. */
+type StoredOffset = CommittedOffset & { readonly topic: string; readonly partition: number; readonly topicId?: string };
+
 export interface OffsetToCommit {
   readonly topic: string;
   readonly partition: number;
@@ -60,7 +70,7 @@ export class NotCoordinatorError extends SluiceError {
   }
 }
 
-type GroupOffsets = Map<string, CommittedOffset & { topic: string; partition: number }>;
+type GroupOffsets = Map<string, StoredOffset>;
 
 interface LoadedPartition {
   /** Leader epoch the table was loaded for; a new epoch reloads (another leader may have written). */
@@ -85,11 +95,11 @@ export class ConsumerGroupOffsets {
     private readonly nodeId: number,
     private readonly clock: Clock,
     /**
-     * When the topic that exists now under `name` was created, or undefined if none does. A
-     * committed offset counts only for the topic it was committed against: commits of a deleted
-     * topic, or of an earlier topic of the same name, are not answered.
+     * The topic that exists now under `name`, or undefined if none does. A committed offset counts
+     * only for the topic it was committed against (its topic id): commits of a deleted topic, or
+     * of an earlier topic of the same name, are not answered.
      */
-    private readonly topicCreatedAtMs: (name: string) => number | undefined,
+    private readonly topicOf: (name: string) => TopicIdentity | undefined,
   ) {}
 
   partitionFor(groupId: string): number {
@@ -101,7 +111,10 @@ export class ConsumerGroupOffsets {
     const table = await this.table(p);
     const partition = this.replicaOf(p)!;
     const commitTimeMs = this.clock.nowMs();
-    const records: OffsetCommitRecord[] = offsets.map((o) => ({ groupId, ...o, commitTimeMs }));
+    const records: OffsetCommitRecord[] = offsets.map((o) => {
+      const topicId = this.topicOf(o.topic)?.topicId;
+      return topicId === undefined ? { groupId, ...o, commitTimeMs } : { groupId, ...o, commitTimeMs, topicId };
+    });
     const outcome = await partition.produce({
       batch: encodeOffsetBatch(records, commitTimeMs),
       acks: 'all',
@@ -119,11 +132,16 @@ export class ConsumerGroupOffsets {
   /** Committed offsets of a group; all of them when `partitions` is empty. */
   async fetch(groupId: string, partitions: readonly { topic: string; partition: number }[]): Promise<(CommittedOffset & { topic: string; partition: number })[]> {
     const group = (await this.table(this.partitionFor(groupId))).groups.get(groupId);
-    const current = (o: CommittedOffset & { topic: string }): boolean => o.commitTimeMs >= (this.topicCreatedAtMs(o.topic) ?? Infinity);
-    if (partitions.length === 0) return group ? [...group.values()].filter(current) : [];
+    const current = (o: StoredOffset): boolean => {
+      const topic = this.topicOf(o.topic);
+      if (topic === undefined) return false;
+      // Commits without a topic id (written before topics had ids): the creation-time rule they were written under.
+      return o.topicId === undefined ? o.commitTimeMs >= topic.createdAtMs : o.topicId === topic.topicId;
+    };
+    if (partitions.length === 0) return group ? [...group.values()].filter(current).map(shown) : [];
     return partitions.map((p) => {
       const committed = group?.get(`${p.topic}/${p.partition}`);
-      return committed && current(committed) ? committed : { ...p, offset: -1, metadata: '', commitTimeMs: 0 };
+      return committed && current(committed) ? shown(committed) : { ...p, offset: -1, metadata: '', commitTimeMs: 0 };
     });
   }
 
@@ -185,5 +203,9 @@ function apply(groups: Map<string, GroupOffsets>, record: OffsetCommitRecord): v
     offset: record.offset,
     metadata: record.metadata,
     commitTimeMs: record.commitTimeMs,
+    ...(record.topicId === undefined ? {} : { topicId: record.topicId }),
   });
 }
+
+/** A stored offset as fetch answers it. */
+const shown = ({ topic, partition, offset, metadata, commitTimeMs }: StoredOffset): CommittedOffset & { topic: string; partition: number } => ({ topic, partition, offset, metadata, commitTimeMs });

@@ -9,6 +9,8 @@ export interface OffsetCommitRecord {
   readonly offset: number;
   readonly metadata: string;
   readonly commitTimeMs: number;
+  /** The id of the topic the offset was committed against; absent in commits written before topics had ids. */
+  readonly topicId?: string;
 }
 
 interface OffsetKey {
@@ -21,6 +23,7 @@ interface OffsetValue {
   readonly o: number;
   readonly m: string;
   readonly ts: number;
+  readonly id?: string;
 }
 
 export function encodeOffsetBatch(records: readonly OffsetCommitRecord[], nowMs: number): Buffer {
@@ -30,7 +33,7 @@ export function encodeOffsetBatch(records: readonly OffsetCommitRecord[], nowMs:
     maxTimestampMs: nowMs,
     records: records.map((r) => ({
       key: Buffer.from(JSON.stringify({ g: r.groupId, t: r.topic, p: r.partition } satisfies OffsetKey)),
-      value: Buffer.from(JSON.stringify({ o: r.offset, m: r.metadata, ts: r.commitTimeMs } satisfies OffsetValue)),
+      value: Buffer.from(JSON.stringify({ o: r.offset, m: r.metadata, ts: r.commitTimeMs, id: r.topicId } satisfies OffsetValue)),
     })),
   });
   return Buffer.from(type.encode(message).finish());
@@ -42,6 +45,7 @@ export function decodeOffsetRecords(batch: Uint8Array): OffsetCommitRecord[] {
   return decoded.records.map((record) => {
     const key = JSON.parse(Buffer.from(record.key).toString('utf8')) as OffsetKey;
     const value = JSON.parse(Buffer.from(record.value).toString('utf8')) as OffsetValue;
-    return { groupId: key.g, topic: key.t, partition: key.p, offset: value.o, metadata: value.m, commitTimeMs: value.ts };
+    const commit = { groupId: key.g, topic: key.t, partition: key.p, offset: value.o, metadata: value.m, commitTimeMs: value.ts };
+    return typeof value.id === 'string' ? { ...commit, topicId: value.id } : commit;
   });
 }

@@ -4,6 +4,7 @@
 // A rejected command changes nothing but `version`. Messages match the admin handlers'
 // (src/broker/handlers/admin.ts), which still check the topic rules before proposing.
 import { ErrorCode } from '../common/errors';
+import { isTopicId, legacyTopicId, TOPIC_ID_RULE, type TopicId } from '../common/topic-id';
 import { planDrain } from './drain-plan';
 import type { AlterTopicConfig, CompleteReassignment, CreatePartitions, CreateTopic, DeleteTopic, DrainBroker, MetadataCommand, ReassignPartition, RegisterBroker } from './metadata-commands';
 import { brokerIds, newAssignment, placeableBrokerIds, type BrokerInfo, type MetadataState, type PartitionAssignment, type TopicState } from './metadata-state';
@@ -112,6 +113,8 @@ function createTopic(state: MetadataState, c: CreateTopic, rules: MetadataRules)
   if (state.topics.has(c.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `topic '${c.name}' already exists`);
   const collides = collidingTopic(state, c.name);
   if (collides) return fail(ErrorCode.INVALID_TOPIC, `topic name '${c.name}' collides with existing topic '${collides}': names that differ only in '.' and '_' share their metric names`);
+  const topicId = topicIdOf(state, c);
+  if (typeof topicId !== 'string') return topicId;
   const badCount = checkPartitionCount(c.partitions, rules);
   if (badCount) return badCount;
   const badFactor = checkReplicationFactor(state, c.replicationFactor);
@@ -123,8 +126,21 @@ function createTopic(state: MetadataState, c: CreateTopic, rules: MetadataRules)
     return fail(ErrorCode.INVALID_CONFIG, (error as Error).message);
   }
   const partitions = placeReplicas(state, c.partitions, c.replicationFactor).map(newAssignment);
-  const topic: TopicState = { name: c.name, internal: c.internal, partitions, replicationFactor: c.replicationFactor, config, createdAtMs: c.nowMs };
+  const topic: TopicState = { name: c.name, internal: c.internal, partitions, replicationFactor: c.replicationFactor, config, createdAtMs: c.nowMs, topicId };
   return { topics: withTopic(state, topic) };
+}
+
+/**
+ * The id the command gives the topic; one derived from its name and creation time when the
+ * command was written before topics had ids (the same on every broker and every replay).
+ */
+function topicIdOf(state: MetadataState, c: CreateTopic): TopicId | CommandOutcome {
+  if (c.topicId === undefined) return legacyTopicId(c.name, c.nowMs);
+  if (!isTopicId(c.topicId)) return fail(ErrorCode.INVALID_REQUEST, `topic id ${shownValue(c.topicId)} of topic '${c.name}' is invalid: use ${TOPIC_ID_RULE}`);
+  for (const other of state.topics.values()) {
+    if (other.topicId === c.topicId) return fail(ErrorCode.INVALID_REQUEST, `topic id ${c.topicId} is already the id of topic '${other.name}': propose a new random id`);
+  }
+  return c.topicId;
 }
 
 /** A topic whose name equals `name` once '.' and '_' are read as one character (Kafka's rule). */
@@ -210,8 +226,10 @@ function withAssignment(topic: TopicState, partition: number, assignment: Partit
 function completeReassignment(state: MetadataState, c: CompleteReassignment): Change {
   const topic = state.topics.get(c.name);
   const name = `${c.name}/${c.partition}`;
-  if (!topic || topic.createdAtMs !== c.createdAtMs) {
-    return fail(ErrorCode.INVALID_REQUEST, `stale report: topic '${c.name}' (created at ${c.createdAtMs}) no longer exists; it was deleted or re-created`);
+  const sameTopic = topic !== undefined && (c.topicId === undefined ? topic.createdAtMs === c.createdAtMs : topic.topicId === c.topicId);
+  if (!sameTopic) {
+    const which = c.topicId === undefined ? `created at ${c.createdAtMs}` : `id ${c.topicId}`;
+    return fail(ErrorCode.INVALID_REQUEST, `stale report: topic '${c.name}' (${which}) no longer exists; it was deleted or re-created`);
   }
   const current = topic.partitions[c.partition];
   if (!current) {

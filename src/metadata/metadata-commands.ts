@@ -25,6 +25,11 @@ export interface CreateTopic {
   readonly config: Readonly<Record<string, string>>;
   readonly internal: boolean;
   readonly nowMs: number;
+  /**
+   * The new topic's id (src/common/topic-id.ts), chosen by the proposer. Absent in commands
+   * written before topics had ids: such a topic's id is derived from its name and nowMs.
+   */
+  readonly topicId?: string;
 }
 
 export interface DeleteTopic {
@@ -60,9 +65,11 @@ export interface CompleteReassignment {
   readonly type: 'CompleteReassignment';
   readonly name: string;
   readonly partition: number;
-  /** The topic incarnation the report is about. */
+  /** The creation time of the topic the report is about (told incarnations apart before topic ids). */
   readonly createdAtMs: number;
   readonly replicas: readonly number[];
+  /** The id of the topic the report is about; absent in reports written before topic ids. */
+  readonly topicId?: string;
 }
 
 /**
@@ -84,22 +91,23 @@ export function encodeCommand(command: MetadataCommand): Uint8Array {
   return Buffer.from(JSON.stringify({ v: COMMAND_FORMAT_VERSION, command }), 'utf8');
 }
 
-type FieldKind = 'string' | 'integer' | 'boolean' | 'stringMap' | 'stringList' | 'integerList' | 'rack';
+type FieldKind = 'string' | 'optionalString' | 'integer' | 'boolean' | 'stringMap' | 'stringList' | 'integerList' | 'rack';
 
 const FIELDS: Record<MetadataCommand['type'], Record<string, FieldKind>> = {
   RegisterBroker: { id: 'integer', host: 'string', port: 'integer', httpPort: 'integer', rack: 'rack', nowMs: 'integer' },
-  CreateTopic: { name: 'string', partitions: 'integer', replicationFactor: 'integer', config: 'stringMap', internal: 'boolean', nowMs: 'integer' },
+  CreateTopic: { name: 'string', partitions: 'integer', replicationFactor: 'integer', config: 'stringMap', internal: 'boolean', nowMs: 'integer', topicId: 'optionalString' },
   DeleteTopic: { name: 'string' },
   AlterTopicConfig: { name: 'string', set: 'stringMap', delete: 'stringList' },
   CreatePartitions: { name: 'string', totalCount: 'integer' },
   ReassignPartition: { name: 'string', partition: 'integer', replicas: 'integerList' },
-  CompleteReassignment: { name: 'string', partition: 'integer', createdAtMs: 'integer', replicas: 'integerList' },
+  CompleteReassignment: { name: 'string', partition: 'integer', createdAtMs: 'integer', replicas: 'integerList', topicId: 'optionalString' },
   DrainBroker: { id: 'integer', draining: 'boolean' },
 };
 
 function hasKind(value: unknown, kind: FieldKind): boolean {
   switch (kind) {
     case 'string': return typeof value === 'string';
+    case 'optionalString': return value === undefined || typeof value === 'string';
     case 'integer': return Number.isSafeInteger(value);
     case 'boolean': return typeof value === 'boolean';
     case 'rack': return value === null || typeof value === 'string';
@@ -135,7 +143,7 @@ export function decodeCommand(bytes: Uint8Array): MetadataCommand {
   for (const [field, kind] of Object.entries(fields)) {
     const value = command[field];
     if (!hasKind(value, kind)) throw invalid(`${type}.${field} is ${value === undefined ? 'missing' : `invalid (${JSON.stringify(value)})`}: expected ${kind}`);
-    out[field] = value;
+    if (value !== undefined) out[field] = value;
   }
   return out as unknown as MetadataCommand;
 }

@@ -1,6 +1,7 @@
 // The controller's replicated state: the registered brokers and every topic's partition
 // assignment and config. Immutable: applyCommand returns a new state and never changes the old
 // one, so a listener can diff the state before and after a command (cluster-registry.ts's topicChanges).
+import type { TopicId } from '../common/topic-id';
 import type { TopicConfig } from './topic-config';
 
 export interface BrokerInfo {
@@ -51,8 +52,13 @@ export interface TopicState {
   /** Replicas per partition for new partitions (CreatePartitions). */
   readonly replicationFactor: number;
   readonly config: TopicConfig;
-  /** Tells a topic apart from an earlier one of the same name that was deleted. */
+  /** The proposer's clock when the topic was created (shown to users; no longer its identity). */
   readonly createdAtMs: number;
+  /**
+   * The topic's identity (Kafka's topic id): tells it apart from an earlier or later topic of the
+   * same name, names its partition directories, and marks its committed offsets.
+   */
+  readonly topicId: TopicId;
 }
 
 export interface MetadataState {

@@ -1,6 +1,7 @@
 // The topics a broker knows, as the broker's handlers and partition manager see them. The one
 // implementation is the cluster registry (src/broker/cluster/cluster-registry.ts), fed by the
 // metadata group's log: a single broker is a one-broker cluster.
+import { legacyTopicId, type TopicId } from '../common/topic-id';
 import type { PartitionAssignment } from './metadata-state';
 import type { TopicConfig } from './topic-config';
 
@@ -11,7 +12,12 @@ export interface TopicMetadata {
   readonly internal: boolean;
   readonly config: TopicConfig;
   readonly createdAtMs: number;
+  /** The topic's identity (see TopicState.topicId). */
+  readonly topicId: TopicId;
 }
+
+/** Whether the topic was created before topics had ids (its id is derived from its name and creation time). */
+export const createdWithoutId = (topic: TopicMetadata): boolean => topic.topicId === legacyTopicId(topic.name, topic.createdAtMs);
 
 export type TopicChange =
   | { readonly type: 'created'; readonly topic: TopicMetadata }

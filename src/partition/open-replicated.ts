@@ -13,6 +13,8 @@ import { ReplicatedPartition } from './replicated-partition';
 
 export interface OpenReplicatedOptions {
   readonly topicPartition: TopicPartition;
+  /** Names the partition's Raft state and routes its messages between brokers (see raftGroupIdOf). */
+  readonly raftGroupId: string;
   readonly log: PartitionLog;
   readonly meta: DurableMeta;
   readonly host: RaftHost;
@@ -46,10 +48,16 @@ export interface OpenedReplica {
   readonly group: RaftGroup;
 }
 
-export const raftGroupIdOf = (tp: TopicPartition): string => `${tp.topic}/${tp.partition}`;
+/**
+ * A partition's Raft group id: `<topic id>/<partition>`, so that a topic re-created under the same
+ * name is a new group that never takes the deleted one's term, vote or messages. A topic created
+ * before topics had ids (`topicId` undefined) keeps `<topic>/<partition>`, under which its Raft
+ * state is stored.
+ */
+export const raftGroupIdOf = (tp: TopicPartition, topicId: string | undefined): string => `${topicId ?? tp.topic}/${tp.partition}`;
 
 export async function openReplicatedPartition(options: OpenReplicatedOptions): Promise<OpenedReplica> {
-  const raftGroupId = raftGroupIdOf(options.topicPartition);
+  const raftGroupId = options.raftGroupId;
   const bootstrap = makeConfig(options.joining ? [] : options.replicaIds);
   const group = new ReplicaRaftGroup(options, raftGroupId, bootstrap);
   const storage = group.newStorage();

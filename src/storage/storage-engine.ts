@@ -1,16 +1,16 @@
 // The log manager: one per broker. Owns the broker's single LMDB environment (<dataDir>/index,
 // holding every partition's index plus a small durable key/value store) and the partition
-// directories (<dataDir>/partitions/<topic>-<partition>/).
+// directories (<dataDir>/partitions/, named as partition-dirs.ts says).
 import { mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Database, open, type RootDatabase } from 'lmdb';
 import { type Clock, systemClock } from '../common/clock';
 import { ErrorCode, SluiceError } from '../common/errors';
-import type { TopicPartition } from '../common/ids';
 import { type Logger, moduleLogger } from '../common/logger';
+import type { TopicId } from '../common/topic-id';
 import { DiskLog } from './disk-log';
 import { type FileIo, nodeFileIo } from './file-io';
-import { completeInterruptedSwaps, DELETING_SUFFIX, parsePartitionDirName, partitionDirName } from './partition-dirs';
+import { completeInterruptedSwaps, DELETING_SUFFIX, parsePartitionDirName, partitionDirName, type StoredLog } from './partition-dirs';
 import { type IndexDatabases, IndexWriteScheduler, SegmentIndex } from './segment-index';
 import type { LogConfig, PartitionLog } from './types';
 
@@ -58,10 +58,14 @@ export class StorageEngine {
     return new StorageEngine(options.dataDir, dbs, options.clock ?? systemClock, logger, io);
   }
 
-  /** Opens the log of one partition, creating it if absent and recovering it after a crash. Opening an open log returns it. */
-  async openLog(topic: string, partition: number, config: LogConfig): Promise<PartitionLog> {
+  /**
+   * Opens the log of one partition, creating it if absent and recovering it after a crash. Opening
+   * an open log returns it. A topic's partition passes its topic's id, which names the directory;
+   * a log of no topic (the metadata log) is named by `topic` alone.
+   */
+  async openLog(topic: string, partition: number, config: LogConfig, topicId?: TopicId): Promise<PartitionLog> {
     this.checkOpen();
-    const key = partitionDirName(topic, partition);
+    const key = partitionDirName(topic, partition, topicId);
     const existing = this.logs.get(key);
     if (existing !== undefined) {
       existing.updateConfig(config);
@@ -70,40 +74,61 @@ export class StorageEngine {
     let pending = this.opening.get(key);
     if (pending === undefined) {
       const logger = this.logger.child({ partition: `${topic}/${partition}` });
-      pending = DiskLog.open({ dir: join(this.dataDir, 'partitions', key), config, io: this.io, index: new SegmentIndex(this.dbs, key, logger, this.indexWrites), clock: this.clock, logger });
+      pending = DiskLog.open({ dir: join(this.partitionsDir, key), config, io: this.io, index: new SegmentIndex(this.dbs, key, logger, this.indexWrites), clock: this.clock, logger });
       this.opening.set(key, pending);
       pending.then((log) => this.logs.set(key, log), () => undefined).finally(() => this.opening.delete(key));
     }
     return pending;
   }
 
-  /** Closes the log if open and removes its files and index entries. Durable when resolved. */
-  async deleteLog(topic: string, partition: number): Promise<void> {
+  /**
+   * Gives the log a topic's partition wrote before topics had ids (`<topic>-<partition>`) its id's
+   * directory, if it has one and the id's directory does not exist yet; its index entries are
+   * dropped (rebuilt from the segments). One rename, then an fsync of the parent: a crash leaves
+   * one name or the other, and calling it again finishes the job. Call it before openLog.
+   */
+  async adoptNameDir(topic: string, partition: number, topicId: TopicId): Promise<void> {
     this.checkOpen();
-    const key = partitionDirName(topic, partition);
+    const legacyKey = partitionDirName(topic, partition);
+    const from = join(this.partitionsDir, legacyKey);
+    const to = join(this.partitionsDir, partitionDirName(topic, partition, topicId));
+    if (this.logs.has(legacyKey) || !(await this.io.exists(from)) || (await this.io.exists(to))) return;
+    await this.io.rename(from, to);
+    await this.io.syncDir(this.partitionsDir);
+    new SegmentIndex(this.dbs, legacyKey, this.logger).removeAll();
+    this.logger.info({ topic, partition, topicId }, `renamed the directory of ${topic}/${partition} to its topic id's (${topicId})`);
+  }
+
+  /**
+   * Closes the log if open and removes its files and index entries (`topicId` as given to
+   * openLog). Durable when resolved: the directory is first renamed to `~deleting` (removed at
+   * the next start if a crash interrupts the removal), so no later open can find it.
+   */
+  async deleteLog(topic: string, partition: number, topicId?: TopicId): Promise<void> {
+    this.checkOpen();
+    const key = partitionDirName(topic, partition, topicId);
     await this.opening.get(key)?.catch(() => undefined);
     const log = this.logs.get(key);
     this.logs.delete(key);
     await log?.close();
-    const partitionsDir = join(this.dataDir, 'partitions');
-    const dir = join(partitionsDir, key);
+    const dir = join(this.partitionsDir, key);
     if (await this.io.exists(dir)) {
       await this.io.rename(dir, dir + DELETING_SUFFIX);
-      await this.io.syncDir(partitionsDir);
+      await this.io.syncDir(this.partitionsDir);
       await this.io.rmrf(dir + DELETING_SUFFIX);
     }
     new SegmentIndex(this.dbs, key, this.logger).removeAll();
-    this.logger.info({ topic, partition }, `deleted the log of ${topic}/${partition}`);
+    this.logger.info({ topic, partition, topicId }, `deleted the log of ${topic}/${partition}`);
   }
 
-  /** Partitions that have a directory on disk, open or not. */
-  listLogs(): TopicPartition[] {
-    const found: TopicPartition[] = [];
-    for (const name of readdirSync(join(this.dataDir, 'partitions'))) {
-      const tp = parsePartitionDirName(name);
-      if (tp !== undefined) found.push(tp);
+  /** Logs that have a directory on disk, open or not, in the order of their directories' names. */
+  listLogs(): StoredLog[] {
+    const found: StoredLog[] = [];
+    for (const name of readdirSync(this.partitionsDir).sort()) {
+      const log = parsePartitionDirName(name);
+      if (log !== undefined) found.push(log);
     }
-    return found.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+    return found;
   }
 
   /** The value last stored under `key` by putMetaDurable, or undefined. */
@@ -130,6 +155,10 @@ export class StorageEngine {
       await this.dbs.env.close();
     })();
     return this.closed;
+  }
+
+  private get partitionsDir(): string {
+    return join(this.dataDir, 'partitions');
   }
 
   private checkOpen(): void {

@@ -7,6 +7,19 @@ describe('broker admin', () => {
   beforeEach(async () => (fx = await startBrokerFixture({ limits: { maxPartitionsPerTopic: 16 } })));
   afterEach(async () => fx.close());
 
+  it('answers each topic\'s id (Kafka\'s KIP-516) on create and describe, a new one for a re-created topic', async () => {
+    const first = (await fx.admin('createTopics', { topics: [{ name: 'ids' }] })).topics[0];
+    assert.match(first.topicId, /^[A-Za-z0-9_-]{21}[AQgw]$/);
+    assert.equal((await fx.admin('describeTopics', { names: ['ids'] })).topics[0].topicId, first.topicId);
+    assert.equal((await fx.admin('listTopics', {})).topics.find((t: any) => t.name === 'ids').topicId, first.topicId);
+    assert.equal((await fx.admin('createTopics', { topics: [{ name: 'dry' }], validateOnly: true })).topics[0].topicId, '');
+    await fx.admin('deleteTopics', { names: ['ids'] });
+    const again = (await fx.admin('createTopics', { topics: [{ name: 'ids' }] })).topics[0];
+    assert.notEqual(again.topicId, first.topicId);
+    assert.equal((await fx.admin('describeTopics', { names: ['ids'] })).topics[0].topicId, again.topicId);
+    assert.equal((await fx.admin('describeTopics', { names: ['gone'] })).topics[0].topicId, '');
+  });
+
   it('creates, lists, describes and deletes topics', async () => {
     const created = await fx.admin('createTopics', { topics: [{ name: 'a', partitions: 3, configs: { 'retention.ms': '60000' } }, { name: 'b' }] });
     assert.deepEqual(created.topics.map((t: any) => t.errorCode), [ErrorCode.NONE, ErrorCode.NONE]);

@@ -46,6 +46,7 @@ describe('sluice CLI (fake broker)', () => {
     assert.equal((await cli(['topic', 'add-partitions', 'a', '4'])).code, 0);
     const describe = await cli(['topic', 'describe', 'a']);
     assert.match(describe.stdout, /Topic: a {2}partitions: 4/);
+    assert.match(describe.stdout, /Topic: a {2}partitions: 4 {2}replication-factor: 1 {2}id: [A-Za-z0-9_-]{22}\n/);
     assert.match(describe.stdout, /PARTITION\s+LEADER\s+REPLICAS/);
     assert.match(describe.stdout, /retention.ms=5/);
     assert.equal((await cli(['topic', 'delete', 'a'])).code, 0);

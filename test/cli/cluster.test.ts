@@ -71,7 +71,7 @@ describe('cluster status report', () => {
     const text = formatStatus(
       { clusterId: 'c', controllerId: 0, brokers: [{ id: 1, host: 'h', port: 1, rack: '', draining: true }] },
       [{
-        name: 't', internal: false, replicationFactor: 2, configs: {},
+        name: 't', internal: false, replicationFactor: 2, configs: {}, topicId: 'eMpzUX3ZTSqGv7Ahjq4_nw',
         partitions: [{ partition: 0, leaderId: 1, replicas: [1, 9], retiring: [4], voters: [1, 4, 9], learners: [], leaderEpoch: 3, logStartOffset: 0, logEndOffset: 0, highWatermark: 0, sizeBytes: 0 }],
       }],
     );

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ErrorCode } from '../../src/common/errors';
+import { legacyTopicId } from '../../src/common/topic-id';
 import { SluiceClient, SluiceTopicError } from '../../src/client';
 import { FakeBroker } from './fake-broker';
 
@@ -44,7 +45,7 @@ describe('client admin (fake broker)', () => {
   it('lists, describes, alters, grows and deletes topics', async () => {
     const admin = client.admin();
     await admin.createTopics([{ name: 'a', partitions: 2 }]);
-    assert.deepEqual(await admin.listTopics(), [{ name: 'a', partitions: 2, replicationFactor: 1, internal: false }]);
+    assert.deepEqual(await admin.listTopics(), [{ name: 'a', partitions: 2, replicationFactor: 1, internal: false, topicId: legacyTopicId('a', 0) }]);
     await admin.alterConfigs('a', { set: { 'cleanup.policy': 'compact' } });
     const [description] = await admin.describeTopics(['a']);
     assert.equal(description!.partitions.length, 2);

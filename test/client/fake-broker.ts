@@ -4,6 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { crc32c } from '../../src/common/crc32c';
 import { ErrorCode } from '../../src/common/errors';
+import { legacyTopicId } from '../../src/common/topic-id';
 import { scanBatch } from '../../src/protocol/batch-scan';
 import { brokerProtoRoot } from '../../src/protocol/proto-root';
 import { serviceDefinition } from '../../src/protocol/services';
@@ -161,7 +162,7 @@ export class FakeBroker {
     server.addService(serviceDefinition(root, 'sluice.v1.Admin'), {
       createTopics: wrap('createTopics', (r) => this.createTopics(r)),
       deleteTopics: wrap('deleteTopics', (r) => ({ topics: r.names.map((name: string) => this.topics.delete(name) ? ok(name) : unknownTopic(name)) })),
-      listTopics: wrap('listTopics', () => ({ topics: [...this.topics].map(([name, t]) => ({ name, partitions: t.partitions.length, replicationFactor: t.replicationFactor, internal: name.startsWith('__') })) })),
+      listTopics: wrap('listTopics', () => ({ topics: [...this.topics].map(([name, t]) => ({ name, partitions: t.partitions.length, replicationFactor: t.replicationFactor, internal: name.startsWith('__'), topicId: legacyTopicId(name, 0) })) })),
       describeTopics: wrap('describeTopics', (r) => this.describeTopics(r)),
       alterConfigs: wrap('alterConfigs', (r) => this.alterConfigs(r)),
       createPartitions: wrap('createPartitions', (r) => this.createPartitions(r)),
@@ -349,6 +350,7 @@ export class FakeBroker {
         if (!t) return { ...unknownTopic(name), partitions: [], configs: {} };
         return {
           name, errorCode: 0, errorMessage: '', internal: name.startsWith('__'), replicationFactor: t.replicationFactor,
+          topicId: legacyTopicId(name, 0),
           configs: { 'retention.ms': '604800000', ...t.configs },
           partitions: t.partitions.map((p, i) => ({
             partition: i, leaderId: this.leaderOf(name, i), replicas: (this.cluster?.brokers ?? [this]).map((b) => b.id), leaderEpoch: this.leaderEpoch, logStartOffset: p.logStartOffset,

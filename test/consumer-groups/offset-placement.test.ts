@@ -29,11 +29,12 @@ describe('group offset placement and records', () => {
     const records = [
       { groupId: 'g', topic: 'orders', partition: 3, offset: 42, metadata: 'm', commitTimeMs: 1000 },
       { groupId: 'g', topic: 'orders', partition: 4, offset: 7, metadata: '', commitTimeMs: 1000 },
+      { groupId: 'g', topic: 'orders', partition: 5, offset: 8, metadata: '', commitTimeMs: 1000, topicId: 'eMpzUX3ZTSqGv7Ahjq4_nw' },
     ];
     const batch = encodeOffsetBatch(records, 1000);
     const scan = scanBatch(batch);
     assert.ok(scan.ok);
-    assert.equal(scan.ok && scan.summary.recordCount, 2);
+    assert.equal(scan.ok && scan.summary.recordCount, 3);
     assert.deepEqual(decodeOffsetRecords(batch), records);
   });
 });

@@ -2,6 +2,7 @@
 // broker, replicas converge, and a minority cannot acknowledge anything.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import type { TopicId } from '../../src/common/topic-id';
 import { StorageEngine } from '../../src/storage/storage-engine';
 import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
 import { createTopic, startCluster, type ClusterHarness } from './cluster-harness';
@@ -42,15 +43,15 @@ describe('cluster: failover and durability (3 broker processes)', function () {
 
     // Let the restarted replica catch up, then compare the three logs entry by entry.
     const end = Math.max(...offsets.values()) + 1;
-    await cluster.retry('the restarted replica to catch up', async () => {
+    const topicId: TopicId = await cluster.retry('the restarted replica to catch up', async () => {
       const d = await cluster.call(leader, 'sluice.v1.Admin', 'describeTopics', { names: ['ledger'] });
-      return d.topics[0].partitions[0].highWatermark >= end ? true : undefined;
+      return d.topics[0].partitions[0].highWatermark >= end ? d.topics[0].topicId : undefined;
     });
     for (const id of cluster.ids) await cluster.kill(id, 'SIGTERM');
     const logs = [];
     for (const id of cluster.ids) {
       const engine = await StorageEngine.open({ dataDir: join(cluster.dir, `node-${id}`) });
-      const log = await engine.openLog('ledger', 0, DEFAULT_LOG_CONFIG);
+      const log = await engine.openLog('ledger', 0, DEFAULT_LOG_CONFIG, topicId);
       const entries = await log.read(0 as never, end as never, 64 << 20);
       logs.push(entries.entries.map((e) => `${e.header.baseOffset}/${e.header.term}/${e.header.crc}/${e.batch.toString('hex')}`));
       await engine.close();

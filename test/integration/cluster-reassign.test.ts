@@ -3,6 +3,7 @@
 // acknowledged is lost or duplicated, and the broker that leaves deletes its copy only after.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import type { TopicId } from '../../src/common/topic-id';
 import { StorageEngine } from '../../src/storage/storage-engine';
 import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
 import { createTopic, startCluster, type ClusterHarness } from './cluster-harness';
@@ -79,18 +80,20 @@ describe('cluster: reassignment, drain and a broker joining under load (real bro
       const d = await cluster.call(leaving, 'sluice.v1.Admin', 'describeTopics', { names: ['moving'] });
       return d.topics[0].partitions[0].logEndOffset === -1 ? true : undefined;
     });
-    await cluster.retry('every new replica to catch up', async () => {
-      for (const id of target) {
-        const d = await cluster.call(id, 'sluice.v1.Admin', 'describeTopics', { names: ['moving'] });
+    const topicId = await cluster.retry('every new replica to catch up', async () => {
+      let id: TopicId | undefined;
+      for (const broker of target) {
+        const d = await cluster.call(broker, 'sluice.v1.Admin', 'describeTopics', { names: ['moving'] });
         if (d.topics[0].partitions[0].highWatermark < end) return undefined;
+        id = d.topics[0].topicId;
       }
-      return true;
+      return id;
     });
     for (const id of cluster.ids) await cluster.kill(id, 'SIGTERM');
     const logs = [];
     for (const id of target) {
       const engine = await StorageEngine.open({ dataDir: join(cluster.dir, `node-${id}`) });
-      const log = await engine.openLog('moving', 0, DEFAULT_LOG_CONFIG);
+      const log = await engine.openLog('moving', 0, DEFAULT_LOG_CONFIG, topicId);
       const read = await log.read(0 as never, end as never, 64 << 20);
       logs.push(read.entries.map((e) => `${e.header.baseOffset}/${e.header.term}/${e.header.crc}`).join(' '));
       await engine.close();

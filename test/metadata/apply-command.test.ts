@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ErrorCode } from '../../src/common/errors';
+import { isTopicId, legacyTopicId, newTopicId } from '../../src/common/topic-id';
 import { applyCommand } from '../../src/metadata/apply-command';
 import { EMPTY_METADATA_STATE } from '../../src/metadata/metadata-state';
 import { DEFAULT_TOPIC_CONFIG } from '../../src/metadata/topic-config';
@@ -68,6 +69,32 @@ describe('metadata state machine: applyCommand', () => {
       assert.equal(topic.config['segment.bytes'], DEFAULT_TOPIC_CONFIG['segment.bytes']);
       assert.equal(topic.createdAtMs, 777);
       assert.equal(topic.internal, false);
+    });
+
+    it('gives the topic the id its command carries, or one derived from its name and creation time when it carries none', () => {
+      const withId = applyAll([createTopic('orders', 1, 1, { topicId: 'eMpzUX3ZTSqGv7Ahjq4_nw' })], cluster(1));
+      assert.equal(withId.topics.get('orders')!.topicId, 'eMpzUX3ZTSqGv7Ahjq4_nw');
+      const legacy = applyAll([createTopic('orders', 1, 1, { nowMs: 777 })], cluster(1)).topics.get('orders')!;
+      assert.ok(isTopicId(legacy.topicId));
+      assert.equal(legacy.topicId, legacyTopicId('orders', 777), 'every broker and every replay derives the same id');
+      assert.notEqual(legacyTopicId('orders', 778), legacy.topicId);
+    });
+
+    it('rejects a malformed topic id and one another topic has', () => {
+      for (const topicId of ['', 'short', 'eMpzUX3ZTSqGv7Ahjq4_n/', 'eMpzUX3ZTSqGv7Ahjq4_nx']) {
+        const r = rejection(cluster(1), createTopic('orders', 1, 1, { topicId }));
+        assert.equal(r.code, ErrorCode.INVALID_REQUEST);
+        assert.match(r.message, /topic id .* of topic 'orders' is invalid: use 22 characters of URL-safe base64/);
+      }
+      const state = applyAll([createTopic('orders', 1, 1, { topicId: 'eMpzUX3ZTSqGv7Ahjq4_nw' })], cluster(1));
+      assert.match(rejection(state, createTopic('audit', 1, 1, { topicId: 'eMpzUX3ZTSqGv7Ahjq4_nw' })).message, /topic id eMpzUX3ZTSqGv7Ahjq4_nw is already the id of topic 'orders'/);
+    });
+
+    it('hands out random ids that Kafka tools accept (never a leading "-", never its reserved ids)', () => {
+      for (let i = 0; i < 1000; i++) {
+        const id = newTopicId();
+        assert.ok(isTopicId(id) && !id.startsWith('-'), id);
+      }
     });
 
     it('takes config defaults from the rules', () => {

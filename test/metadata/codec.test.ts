@@ -7,6 +7,7 @@ const COMMANDS: MetadataCommand[] = [
   register(1, 'a'),
   register(2, null),
   createTopic('orders', 3, 2, { config: { 'retention.ms': '1000' } }),
+  createTopic('orders', 3, 2, { topicId: 'eMpzUX3ZTSqGv7Ahjq4_nw' }),
   { type: 'DeleteTopic', name: 'orders' },
   { type: 'AlterTopicConfig', name: 'orders', set: { 'segment.ms': '60000' }, delete: ['retention.ms'] },
   { type: 'CreatePartitions', name: 'orders', totalCount: 9 },

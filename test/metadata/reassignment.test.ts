@@ -86,6 +86,14 @@ describe('metadata: partition reassignment', () => {
       assert.deepEqual(partition0(refused.state).retiring, [1]);
     });
 
+    it('tells incarnations apart by topic id when the report carries one, whatever their creation times', () => {
+      const topicId = moved.topics.get('t')!.topicId;
+      const done = applyAll([complete([2, 3, 4], { topicId, createdAtMs: 1 })], moved);
+      assert.deepEqual(partition0(done).retiring, []);
+      const refused = rejection(moved, complete([2, 3, 4], { topicId: 'eMpzUX3ZTSqGv7Ahjq4_nw' }));
+      assert.equal(refused.message, "stale report: topic 't' (id eMpzUX3ZTSqGv7Ahjq4_nw) no longer exists; it was deleted or re-created");
+    });
+
     it('refuses a report about a deleted topic as stale', () => {
       const deleted = applyAll([{ type: 'DeleteTopic', name: 't' }], moved);
       assert.match(rejection(deleted, complete([2, 3, 4])).message, /^stale report: topic 't' \(created at 5000\) no longer exists/);

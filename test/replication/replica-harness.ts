@@ -8,7 +8,8 @@ import { systemClock, type Clock } from '../../src/common/clock';
 import { ErrorCode } from '../../src/common/errors';
 import { asNodeId } from '../../src/common/ids';
 import { moduleLogger } from '../../src/common/logger';
-import { openReplicatedPartition } from '../../src/partition/open-replicated';
+import type { TopicId } from '../../src/common/topic-id';
+import { openReplicatedPartition, raftGroupIdOf } from '../../src/partition/open-replicated';
 import type { ProduceOutcome } from '../../src/partition/replica';
 import type { ReplicatedPartition } from '../../src/partition/replicated-partition';
 import type { RaftGroup } from '../../src/replication/raft-group';
@@ -36,6 +37,8 @@ export interface TestNode {
 export const TP = { topic: 'orders', partition: 0 };
 
 export interface NodeOptions {
+  /** The replica's topic, named by its id (a topic's directory and Raft group); default TP's topic, named by its name. */
+  readonly topic?: { readonly name: string; readonly topicId: TopicId };
   readonly replicaIds?: readonly number[];
   readonly joining?: boolean;
   readonly onReassigned?: (replicas: readonly number[]) => Promise<void>;
@@ -54,13 +57,14 @@ export interface NodeOptions {
 export async function startNode(network: InMemoryNetwork, id: number, dir: string, options: NodeOptions = {}): Promise<TestNode> {
   const engine = await StorageEngine.open({ dataDir: dir, io: options.io });
   const host = new RaftHost(asNodeId(id), network.transport(asNodeId(id)), 10, options.entryCacheBytes);
-  const log = await engine.openLog(TP.topic, TP.partition, options.logConfig ?? DEFAULT_LOG_CONFIG);
+  const tp = options.topic ? { topic: options.topic.name, partition: 0 } : TP;
+  const log = await engine.openLog(tp.topic, tp.partition, options.logConfig ?? DEFAULT_LOG_CONFIG, options.topic?.topicId);
   const replicaIds = options.replicaIds ?? [1, 2, 3];
   const logger = moduleLogger('test');
   const clock = options.clock ?? systemClock;
   const membership = new ReplicaMembership({ nodeId: id, clock, logger, report: async (_tp, replicas) => options.onReassigned?.(replicas) });
   const { partition, group } = await openReplicatedPartition({
-    topicPartition: TP, log, meta: engine, host, nodeId: id, replicaIds, clock,
+    topicPartition: tp, raftGroupId: raftGroupIdOf(tp, options.topic?.topicId), log, meta: engine, host, nodeId: id, replicaIds, clock,
     logger, addressOf: (b) => `node-${b}`, electionTimeoutTicks: options.electionTimeoutTicks ?? 10,
     joining: options.joining, onCommitted: (p) => membership.committed(p), producerIdExpirationMs: options.producerIdExpirationMs,
   });

@@ -10,7 +10,7 @@ import { asNodeId, partitionKey } from '../../common/ids';
 import { EMPTY_CONFIG } from '../../raft';
 import { moduleLogger } from '../../common/logger';
 import { OFFSETS_TOPIC } from '../../consumer-groups/consumer-group-offsets';
-import { campaignIfSoleVoter, raftGroupIdOf, openReplicatedPartition } from '../../partition/open-replicated';
+import { campaignIfSoleVoter, openReplicatedPartition } from '../../partition/open-replicated';
 import { RaftGroup } from '../../replication/raft-group';
 import { GrpcRaftTransport, raftServiceDefinition } from '../../replication/grpc-transport';
 import { forgetRaftState, LogRaftStorage } from '../../replication/log-raft-storage';
@@ -125,9 +125,10 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
     storage,
     registry,
     config.nodeId,
-    async (tp, log, _logConfig, assignment) => {
+    async (tp, log, _logConfig, assignment, raftGroupId) => {
       const { partition, group } = await openReplicatedPartition({
         topicPartition: tp,
+        raftGroupId,
         log,
         meta: storage,
         host,
@@ -146,7 +147,7 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
       return partition;
     },
     addressOf,
-    (tp) => forgetRaftState(storage, raftGroupIdOf(tp)),
+    (raftGroupId) => forgetRaftState(storage, raftGroupId),
     (replica, assignment) => membership.assign(replica, assignment),
   );
 

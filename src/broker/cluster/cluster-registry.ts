@@ -112,7 +112,7 @@ function topicChanges(before: MetadataState, after: MetadataState): TopicChange[
   const changes: TopicChange[] = [];
   for (const [name, topic] of after.topics) {
     const previous = before.topics.get(name);
-    if (!previous || previous.createdAtMs !== topic.createdAtMs) {
+    if (!previous || previous.topicId !== topic.topicId) {
       if (previous) changes.push({ type: 'deleted', topic: toTopicMetadata(previous) });
       changes.push({ type: 'created', topic: toTopicMetadata(topic) });
     } else if (previous !== topic) {
@@ -134,5 +134,6 @@ function toTopicMetadata(topic: TopicState): TopicMetadata {
     internal: topic.internal,
     config: topic.config,
     createdAtMs: topic.createdAtMs,
+    topicId: topic.topicId,
   };
 }

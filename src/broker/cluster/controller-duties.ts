@@ -14,6 +14,7 @@ import type { Clock } from '../../common/clock';
 import { ErrorCode } from '../../common/errors';
 import { asNodeId } from '../../common/ids';
 import type { Logger } from '../../common/logger';
+import { newTopicId } from '../../common/topic-id';
 import { OFFSETS_TOPIC } from '../../consumer-groups/consumer-group-offsets';
 import { encodeCommand } from '../../metadata/metadata-commands';
 import { mergeTopicConfig, topicConfigStrings } from '../../metadata/topic-config';
@@ -86,6 +87,7 @@ export class ControllerDuties {
         config: topicConfigStrings(config),
         internal: true,
         nowMs: this.clock.nowMs(),
+        topicId: newTopicId(),
       }),
     );
     if (!outcome.ok && outcome.code !== ErrorCode.TOPIC_ALREADY_EXISTS) this.logger.warn({ outcome }, 'creating the offsets topic failed');

@@ -19,11 +19,11 @@ export class ReassignmentReporter {
   async report(tp: TopicPartition, replicas: readonly number[]): Promise<void> {
     const topic = this.registry.state.topics.get(tp.topic);
     if (!topic) return;
-    const request = { topic: tp.topic, partition: tp.partition, topicCreatedAtMs: topic.createdAtMs, replicas: [...replicas] };
+    const request = { topic: tp.topic, partition: tp.partition, topicCreatedAtMs: topic.createdAtMs, replicas: [...replicas], topicId: topic.topicId };
     const controller = this.metadata.leaderId;
     if (controller === null) throw new SluiceError(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'no controller is elected yet');
     if (controller === this.nodeId) {
-      await this.registry.propose({ type: 'CompleteReassignment', name: tp.topic, partition: tp.partition, createdAtMs: topic.createdAtMs, replicas: [...replicas] });
+      await this.registry.propose({ type: 'CompleteReassignment', name: tp.topic, partition: tp.partition, createdAtMs: topic.createdAtMs, replicas: [...replicas], topicId: topic.topicId });
       return;
     }
     const address = this.addressOf(controller);

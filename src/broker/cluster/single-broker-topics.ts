@@ -6,6 +6,7 @@
 // docs/architecture.md ("One startup path") tells the whole adoption.
 import { ErrorCode, SluiceError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
+import { legacyTopicId } from '../../common/topic-id';
 import { DEFAULT_TOPIC_CONFIG, topicConfigStrings, type TopicConfig } from '../../metadata/topic-config';
 import type { DurableMeta } from '../../storage/durable-meta';
 import type { ClusterTopicRegistry } from './cluster-registry';
@@ -52,6 +53,8 @@ export class SingleBrokerTopics {
           config: topicConfigStrings({ ...DEFAULT_TOPIC_CONFIG, ...topic.config }),
           internal: topic.internal,
           nowMs: topic.createdAtMs,
+          // The id its CreateTopic would have been given without one: the same on a retried adoption.
+          topicId: legacyTopicId(topic.name, topic.createdAtMs),
         });
       } catch (error) {
         if (error instanceof SluiceError && error.code === ErrorCode.TOPIC_ALREADY_EXISTS) continue;

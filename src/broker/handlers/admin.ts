@@ -2,6 +2,7 @@
 // affects the others in the same request. Changes are metadata commands: their rules live where
 // commands are applied (src/metadata/apply-command.ts).
 import { ErrorCode } from '../../common/errors';
+import { newTopicId } from '../../common/topic-id';
 import type { MetadataCommand } from '../../metadata/metadata-commands';
 import { topicConfigStrings } from '../../metadata/topic-config';
 import type { BrokerContext } from '../context';
@@ -24,7 +25,7 @@ everyField<AdminRequest<'alterConfigs'>>()('topic', 'set', 'delete', 'validateOn
 everyField<AdminRequest<'createPartitions'>>()('topic', 'totalCount', 'validateOnly');
 everyField<RequestOf<'sluice.v1.Admin', 'describeCluster'>>()();
 
-const errorResult = (name: string, errorCode: ErrorCode, errorMessage: string): TopicResult => ({ name, errorCode, errorMessage });
+const errorResult = (name: string, errorCode: ErrorCode, errorMessage: string): TopicResult => ({ name, errorCode, errorMessage, topicId: '' });
 
 export async function handleCreateTopics(ctx: BrokerContext, request: AdminRequest<'createTopics'>) {
   if (request.topics.length === 0) throw invalidArgument('CreateTopics names no topics: send at least one');
@@ -44,6 +45,7 @@ export async function handleCreateTopics(ctx: BrokerContext, request: AdminReque
 }
 
 async function createTopic(ctx: BrokerContext, spec: TopicSpec, validateOnly: boolean): Promise<TopicResult> {
+  const topicId = newTopicId();
   const command: MetadataCommand = {
     type: 'CreateTopic',
     name: spec.name,
@@ -52,14 +54,17 @@ async function createTopic(ctx: BrokerContext, spec: TopicSpec, validateOnly: bo
     config: { ...spec.configs },
     internal: false,
     nowMs: ctx.clock.nowMs(),
+    topicId,
   };
-  return { name: spec.name, ...(await proposeOrValidate(ctx.cluster, command, validateOnly)) };
+  const outcome = await proposeOrValidate(ctx.cluster, command, validateOnly);
+  const created = !validateOnly && outcome.errorCode === ErrorCode.NONE;
+  return { name: spec.name, ...outcome, topicId: created ? topicId : '' };
 }
 
 export async function handleDeleteTopics(ctx: BrokerContext, request: AdminRequest<'deleteTopics'>) {
   if (request.names.length === 0) throw invalidArgument('DeleteTopics names no topics: send at least one');
   const results: TopicResult[] = [];
-  for (const name of request.names) results.push({ name, ...(await proposeOrValidate(ctx.cluster, { type: 'DeleteTopic', name }, false)) });
+  for (const name of request.names) results.push({ name, ...(await proposeOrValidate(ctx.cluster, { type: 'DeleteTopic', name }, false)), topicId: '' });
   return { topics: results };
 }
 
@@ -67,7 +72,7 @@ export function handleListTopics(ctx: BrokerContext, request: AdminRequest<'list
   const topics = ctx.registry
     .list()
     .filter((t) => request.includeInternal || !t.internal)
-    .map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, internal: t.internal }));
+    .map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, internal: t.internal, topicId: t.topicId }));
   return { topics };
 }
 
@@ -77,7 +82,7 @@ export function handleDescribeTopics(ctx: BrokerContext, request: AdminRequest<'
   const topics = names.map((name) => {
     const topic = ctx.registry.get(name);
     if (!topic) {
-      return { name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic ${quoteInput(name)} does not exist`, internal: false, replicationFactor: 0, partitions: [], configs: {} };
+      return { name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic ${quoteInput(name)} does not exist`, internal: false, replicationFactor: 0, partitions: [], configs: {}, topicId: '' };
     }
     const partitions = Array.from({ length: topic.partitions }, (_, index) => describePartition(ctx, name, index));
     return {
@@ -88,6 +93,7 @@ export function handleDescribeTopics(ctx: BrokerContext, request: AdminRequest<'
       replicationFactor: topic.replicationFactor,
       partitions,
       configs: topicConfigStrings(topic.config),
+      topicId: topic.topicId,
     };
   });
   return { topics };

@@ -17,7 +17,7 @@ everyField<AdminRequest<'reassignPartitions'>>()('reassignments', 'validateOnly'
 everyField<PartitionReassignment>()('topic', 'partition', 'replicas');
 everyField<AdminRequest<'drainBroker'>>()('brokerId', 'undrain', 'validateOnly');
 everyField<AdminRequest<'registerBroker'>>()('id', 'host', 'port', 'httpPort', 'rack');
-everyField<AdminRequest<'completeReassignment'>>()('topic', 'partition', 'topicCreatedAtMs', 'replicas');
+everyField<AdminRequest<'completeReassignment'>>()('topic', 'partition', 'topicCreatedAtMs', 'replicas', 'topicId');
 
 export async function handleReassignPartitions(ctx: BrokerContext, request: AdminRequest<'reassignPartitions'>) {
   if (request.reassignments.length === 0) throw invalidArgument('ReassignPartitions names no partitions: send at least one');
@@ -51,6 +51,7 @@ export async function handleRegisterBroker(ctx: BrokerContext, request: AdminReq
 export async function handleCompleteReassignment(ctx: BrokerContext, request: AdminRequest<'completeReassignment'>) {
   const command: MetadataCommand = {
     type: 'CompleteReassignment', name: request.topic, partition: request.partition, createdAtMs: Number(request.topicCreatedAtMs), replicas: [...request.replicas],
+    ...(request.topicId === '' ? {} : { topicId: request.topicId }),
   };
   return proposeOrValidate(ctx.cluster, command, false);
 }

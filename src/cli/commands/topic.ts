@@ -48,7 +48,7 @@ export function topicCommand(): Command {
       const topics = await withClient(command, (client) => client.admin().describeTopics(names));
       const out: string[] = [];
       for (const t of topics) {
-        out.push(`Topic: ${t.name}  partitions: ${t.partitions.length}  replication-factor: ${t.replicationFactor}${t.internal ? '  (internal)' : ''}\n`);
+        out.push(`Topic: ${t.name}  partitions: ${t.partitions.length}  replication-factor: ${t.replicationFactor}  id: ${t.topicId}${t.internal ? '  (internal)' : ''}\n`);
         out.push(formatTable(
           ['PARTITION', 'LEADER', 'REPLICAS', 'EPOCH', 'START', 'END', 'HIGH-WATERMARK', 'SIZE'],
           t.partitions.map((p) => [p.partition, p.leaderId || 'none', p.replicas.join(','), p.leaderEpoch, p.logStartOffset, p.logEndOffset, p.highWatermark, formatBytes(p.sizeBytes)]),

@@ -15,6 +15,12 @@ export interface TopicDescription {
    * Every config with its effective value (defaults included).
    */
   'configs'?: ({[key: string]: string});
+  /**
+   * The topic's id (Kafka's KIP-516): 16 bytes as 22 characters of URL-safe base64 without
+   * padding, as Kafka prints one. A topic deleted and re-created under its name gets a new id.
+   * Empty when the topic does not exist.
+   */
+  'topicId'?: (string);
 }
 
 export interface TopicDescription__Output {
@@ -28,4 +34,10 @@ export interface TopicDescription__Output {
    * Every config with its effective value (defaults included).
    */
   'configs': ({[key: string]: string});
+  /**
+   * The topic's id (Kafka's KIP-516): 16 bytes as 22 characters of URL-safe base64 without
+   * padding, as Kafka prints one. A topic deleted and re-created under its name gets a new id.
+   * Empty when the topic does not exist.
+   */
+  'topicId': (string);
 }

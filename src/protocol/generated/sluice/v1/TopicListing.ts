@@ -7,6 +7,10 @@ export interface TopicListing {
   'partitions'?: (number);
   'replicationFactor'?: (number);
   'internal'?: (boolean);
+  /**
+   * The topic's id (as in TopicDescription.topic_id).
+   */
+  'topicId'?: (string);
 }
 
 export interface TopicListing__Output {
@@ -14,4 +18,8 @@ export interface TopicListing__Output {
   'partitions': (number);
   'replicationFactor': (number);
   'internal': (boolean);
+  /**
+   * The topic's id (as in TopicDescription.topic_id).
+   */
+  'topicId': (string);
 }

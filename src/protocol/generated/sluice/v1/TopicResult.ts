@@ -10,6 +10,11 @@ export interface TopicResult {
   'name'?: (string);
   'errorCode'?: (_sluice_v1_ErrorCode);
   'errorMessage'?: (string);
+  /**
+   * CreateTopics: the created topic's id (as Kafka's CreateTopics answers it), empty when it was
+   * not created (an error, or validate_only). Empty in the answers of other requests.
+   */
+  'topicId'?: (string);
 }
 
 /**
@@ -19,4 +24,9 @@ export interface TopicResult__Output {
   'name': (string);
   'errorCode': (_sluice_v1_ErrorCode__Output);
   'errorMessage': (string);
+  /**
+   * CreateTopics: the created topic's id (as Kafka's CreateTopics answers it), empty when it was
+   * not created (an error, or validate_only). Empty in the answers of other requests.
+   */
+  'topicId': (string);
 }
