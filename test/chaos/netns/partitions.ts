@@ -41,6 +41,8 @@ export class NetworkState {
     const dropped = [...(this.drops.get(id) ?? [])].sort((a, b) => a - b).map(addressOf);
     const loss = this.lossPercent.get(id) ?? 0;
     const device = interfaceOf(id);
+    // nft takes `numgen random mod 100 < N` for N in 0..99 only; 100% is a plain drop.
+    const lossMatch = loss >= 100 ? '' : `numgen random mod 100 < ${loss} `;
     return [
       `table inet ${PREFIX}`,
       `delete table inet ${PREFIX}`,
@@ -48,11 +50,11 @@ export class NetworkState {
       '  chain input {',
       '    type filter hook input priority 0; policy accept;',
       ...(dropped.length > 0 ? [`    ip saddr { ${dropped.join(', ')} } drop`] : []),
-      ...(loss > 0 ? [`    iifname "${device}" numgen random mod 100 < ${loss} drop`] : []),
+      ...(loss > 0 ? [`    iifname "${device}" ${lossMatch}drop`] : []),
       '  }',
       '  chain output {',
       '    type filter hook output priority 0; policy accept;',
-      ...(loss > 0 ? [`    oifname "${device}" numgen random mod 100 < ${loss} drop`] : []),
+      ...(loss > 0 ? [`    oifname "${device}" ${lossMatch}drop`] : []),
       '  }',
       '}',
       '',
