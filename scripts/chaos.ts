@@ -58,6 +58,7 @@ function resultLine(result: RunResult, minutes: number): string {
     nemeses: result.nemeses, steps: result.steps, elapsedS: result.elapsedS, faults: result.faults, operations: result.operations,
     anomalies: result.anomalies.filter((line) => !line.startsWith('  ')).length, anomalyLines: result.anomalies.slice(0, 20),
     longestAckGapByPartitionMs: result.longestAckGapByPartitionMs, ackLatencyMs: result.ackLatencyMs, recoveredAfterMs: result.recoveredAfterMs,
+    consumerStops: result.consumerStops.length, consumerStopLines: result.consumerStops.slice(0, 10),
   });
 }
 
@@ -92,6 +93,7 @@ async function main(): Promise<number> {
   const line = resultLine(result, opts.minutes);
   appendFileSync(opts.results, `${line}\n`);
   console.log(result.anomalies.length === 0 ? 'chaos: no anomaly found' : `chaos: ANOMALIES\n${result.anomalies.join('\n')}`);
+  if (result.consumerStops.length > 0) console.log(`chaos: the consumer failed and was replaced ${result.consumerStops.length} times (a liveness finding):\n${result.consumerStops.join('\n')}`);
   console.log(`chaos: consumers ${JSON.stringify(result.consumers.map(({ examples, ...counts }) => counts))}; check ${JSON.stringify(result.check)}`);
   console.log(line);
   console.log(`chaos: appended to ${opts.results}`);

@@ -19,6 +19,12 @@ export class ConsumerReads {
     this.count++;
   }
 
+  /** Where a consumer restarted after a failure resumes a partition: past the highest offset read. */
+  nextOffset(partition: number): number {
+    const offsets = this.byPartition.get(partition)?.offsets ?? [];
+    return offsets.reduce((next, offset) => Math.max(next, offset + 1), 0);
+  }
+
   partitions(): [number, { readonly offsets: readonly number[]; readonly values: readonly (string | null)[] }][] {
     return [...this.byPartition.entries()].sort(([a], [b]) => a - b);
   }

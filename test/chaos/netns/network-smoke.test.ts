@@ -25,7 +25,7 @@ describe('chaos smoke: each network nemesis once on 3 brokers in namespaces', fu
       seed, durationMs: 0, brokers: 3, partitions: 3, nemeses: NETWORK_NEMESES, mode: 'each-once', rate: 200,
       holdMs: [3000, 6000], healthyMs: [2000, 4000], log: () => undefined,
     });
-    console.log(`      seed ${seed}: ${JSON.stringify({ faults: result.faults, operations: result.operations, longestAckGapByPartitionMs: result.longestAckGapByPartitionMs, recoveredAfterMs: result.recoveredAfterMs })}`);
+    console.log(`      seed ${seed}: ${JSON.stringify({ faults: result.faults, operations: result.operations, longestAckGapByPartitionMs: result.longestAckGapByPartitionMs, recoveredAfterMs: result.recoveredAfterMs, consumerStops: result.consumerStops })}`);
     assert.deepEqual(result.anomalies, []);
     assert.deepEqual(Object.keys(result.faults).sort(), [...NETWORK_NEMESES].sort());
     assert.ok(result.operations.acknowledged > 0 && result.operations.consumed > 0, 'records were acknowledged and consumed');
