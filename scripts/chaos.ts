@@ -58,7 +58,7 @@ function resultLine(result: RunResult, minutes: number): string {
     nemeses: result.nemeses, steps: result.steps, elapsedS: result.elapsedS, faults: result.faults, operations: result.operations,
     anomalies: result.anomalies.filter((line) => !line.startsWith('  ')).length, anomalyLines: result.anomalies.slice(0, 20),
     longestAckGapByPartitionMs: result.longestAckGapByPartitionMs, ackLatencyMs: result.ackLatencyMs, recoveredAfterMs: result.recoveredAfterMs,
-    consumerStops: result.consumerStops.length, consumerStopLines: result.consumerStops.slice(0, 10),
+    failureKinds: result.failureKinds, consumerStops: result.consumerStops.length, consumerStopLines: result.consumerStops.slice(0, 10),
   });
 }
 

@@ -41,6 +41,8 @@ export interface RunResult {
   /** Produce invocations and consumer reads. */
   readonly operations: { readonly produced: number; readonly acknowledged: number; readonly consumed: number };
   readonly check: object;
+  /** Per producer, its failure messages (digits blanked) and how many records failed with each. */
+  readonly failureKinds: Record<string, Record<string, number>>;
   readonly consumers: readonly ConsumerReport[];
   /** Per partition, the longest time without an acknowledgement from any producer (ms). */
   readonly longestAckGapByPartitionMs: Record<number, number>;
@@ -136,7 +138,7 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
       seed: options.seed, brokers: options.brokers, partitions: options.partitions, nemeses: options.nemeses, steps: steps.length,
       elapsedS: Math.round((performance.now() - started) / 1000), faults,
       operations: { produced: histories.reduce((n, h) => n + h.invocations, 0), acknowledged: histories.reduce((n, h) => n + h.acknowledgements, 0), consumed: reads.reduce((n, r) => n + r.count, 0) },
-      check: summary(result), consumers: consumerReports, longestAckGapByPartitionMs: gaps,
+      check: summary(result), failureKinds: Object.fromEntries(result.producers.map((p) => [p.producer, p.failureKinds])), consumers: consumerReports, longestAckGapByPartitionMs: gaps,
       ackLatencyMs: { p50: p50!, p99: p99!, max: max! }, recoveredAfterMs, consumerStops: consumers.stops, anomalies,
     };
   } finally {
