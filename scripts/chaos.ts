@@ -58,6 +58,7 @@ function resultLine(result: RunResult, minutes: number): string {
     nemeses: result.nemeses, steps: result.steps, elapsedS: result.elapsedS, faults: result.faults, operations: result.operations,
     anomalies: result.anomalies.filter((line) => !line.startsWith('  ')).length, anomalyLines: result.anomalies.slice(0, 20),
     longestAckGapByPartitionMs: result.longestAckGapByPartitionMs, ackLatencyMs: result.ackLatencyMs, recoveredAfterMs: result.recoveredAfterMs,
+    phases: result.phases.map((p) => [p.phase, p.longestGapMs, p.p99Ms]),
     failureKinds: result.failureKinds, consumerStops: result.consumerStops.length, consumerStopLines: result.consumerStops.slice(0, 10),
   });
 }
@@ -90,6 +91,10 @@ async function main(): Promise<number> {
     seed: opts.seed, durationMs: opts.minutes * 60_000, brokers: opts.brokers, partitions: opts.partitions,
     nemeses: opts.nemeses, mode: 'random', rate: opts.rate, log: (line) => console.log(line),
   });
+  console.log('phase                                   duration ms  acknowledged  longest gap ms (partition)  p50 ms  p99 ms');
+  for (const p of result.phases) {
+    console.log(`${p.phase.padEnd(40)}${String(p.durationMs).padStart(11)}${String(p.acknowledged).padStart(14)}${`${p.longestGapMs} (${p.longestGapPartition})`.padStart(28)}${String(p.p50Ms).padStart(8)}${String(p.p99Ms).padStart(8)}`);
+  }
   const line = resultLine(result, opts.minutes);
   appendFileSync(opts.results, `${line}\n`);
   console.log(result.anomalies.length === 0 ? 'chaos: no anomaly found' : `chaos: ANOMALIES\n${result.anomalies.join('\n')}`);

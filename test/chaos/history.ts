@@ -164,6 +164,11 @@ export class History {
     return gaps;
   }
 
+  /** Calls `visit` with each acknowledged invocation's partition, invocation time and acknowledgement time (epoch ms). */
+  forEachAcknowledged(visit: (partition: number, invokedMs: number, acknowledgedMs: number) => void): void {
+    for (let i = 0; i < this.count; i++) if (this.outcomes[i] === Outcome.Acknowledged) visit(this.partitions[i]!, this.invokedMs[i]!, this.settledMs[i]!);
+  }
+
   /** Acknowledgement latency (produce() to acknowledgement) at the given percentiles (ms). */
   ackLatencyPercentilesMs(percentiles: readonly number[]): number[] {
     const latencies: number[] = [];

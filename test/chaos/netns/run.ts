@@ -9,6 +9,7 @@ import { checkConsumer, consumerViolations, ConsumerReads, FinalLog, type Consum
 import { bootstrapOf, closeWithin, flushWithin, PacedProducer } from '../fault-run';
 import { FaultInjector, seededRandom } from '../faults';
 import { History } from '../history';
+import { phaseReports, type Phase, type PhaseReport } from '../phases';
 import { readTopic } from '../read-log';
 import { NemesisRunner } from './nemesis';
 import { healNetwork } from './partitions';
@@ -47,6 +48,8 @@ export interface RunResult {
   /** Per partition, the longest time without an acknowledgement from any producer (ms). */
   readonly longestAckGapByPartitionMs: Record<number, number>;
   readonly ackLatencyMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** Availability and latency per phase: each healthy pause, each step (nemesis and the wait for leaders), the end. */
+  readonly phases: readonly PhaseReport[];
   /** Time from the last heal until every partition had a leader again (ms), or -1 if it never did within 60 s. */
   readonly recoveredAfterMs: number;
   /** Each time a consumer failed and was replaced (a liveness finding, not a broken promise). */
@@ -80,6 +83,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
   }
 }
 
+const clock = (): number => performance.timeOrigin + performance.now();
 const ids = (count: number): number[] => Array.from({ length: count }, (_, i) => i + 1);
 
 async function drive(cluster: ClusterHarness, steps: readonly Step[], options: RunOptions, started: number): Promise<RunResult> {
@@ -101,14 +105,22 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
     const reads = [new ConsumerReads('consumer')];
     const consumers = await startConsumers(clients[2]!, options.partitions, reads);
     log(`${stamp()} ${options.brokers} brokers up at ${ids(options.brokers).map(addressOf).join(', ')}; topic ${TOPIC} (${options.partitions} partitions); ${options.rate} records/s per producer`);
+    const phases: Phase[] = [];
+    let phaseStartMs = clock();
+    const endPhase = (name: string): void => {
+      phases.push({ name, startMs: phaseStartMs, endMs: clock() });
+      phaseStartMs = clock();
+    };
     for (const p of paced) p.start();
     try {
       for (const [i, step] of steps.entries()) {
         await sleep(step.healthyBeforeMs);
+        endPhase(`healthy before #${i + 1}`);
         log(`${stamp()} ${describeStep(step, i)}; acks so far ${histories.map((h) => h.acknowledgements).join('+')}`);
         await nemesis.run(step);
         for (const n of step.nemeses) faults[n] = (faults[n] ?? 0) + 1;
         if (!(await injector.recovered(60_000))) anomalies.push(`some partition had no leader 60 s after step #${i + 1} (${step.nemeses.join(' + ')})`);
+        endPhase(`#${i + 1} ${step.nemeses.join(' + ')}`);
       }
     } finally {
       healNetwork(ids(options.brokers));
@@ -120,6 +132,7 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
     if (!recovered) anomalies.push('some partition had no leader 60 s after the last heal');
     log(`${stamp()} nemeses done; healed; every partition led again after ${recoveredAfterMs} ms; producing 5 s more, then flushing`);
     await sleep(5000);
+    endPhase('healed');
     for (const p of paced) p.stop();
     const flushed = await Promise.all(producers.map((p) => flushWithin(p, FLUSH_TIMEOUT_MS)));
     flushed.forEach((ok, i) => { if (!ok) anomalies.push(`${histories[i]!.name}: the flush did not finish within ${FLUSH_TIMEOUT_MS} ms`); });
@@ -139,7 +152,7 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
       elapsedS: Math.round((performance.now() - started) / 1000), faults,
       operations: { produced: histories.reduce((n, h) => n + h.invocations, 0), acknowledged: histories.reduce((n, h) => n + h.acknowledgements, 0), consumed: reads.reduce((n, r) => n + r.count, 0) },
       check: summary(result), failureKinds: Object.fromEntries(result.producers.map((p) => [p.producer, p.failureKinds])), consumers: consumerReports, longestAckGapByPartitionMs: gaps,
-      ackLatencyMs: { p50: p50!, p99: p99!, max: max! }, recoveredAfterMs, consumerStops: consumers.stops, anomalies,
+      ackLatencyMs: { p50: p50!, p99: p99!, max: max! }, phases: phaseReports(histories, phases, options.partitions), recoveredAfterMs, consumerStops: consumers.stops, anomalies,
     };
   } finally {
     for (const client of clients) await closeWithin(() => client.close(), 5000);
