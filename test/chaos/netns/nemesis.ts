@@ -69,6 +69,7 @@ export class NemesisRunner {
     applyNetwork(state);
     if (nemesis !== 'flapping') {
       await sleep(step.holdMs);
+      this.log(`  before the heal, leaders as each broker reports them: ${await this.leadersAsReported()}`);
       return;
     }
     const endAt = performance.now() + step.holdMs;
@@ -88,6 +89,21 @@ export class NemesisRunner {
       : [await this.leaderOr(step.partition, order[0]!)];
     this.log(`  process: ${kind} broker(s) ${brokers.join(',')}`);
     await this.injector.inflict({ kind, brokers, holdMs: step.holdMs, ...(kind === 'pause-leader' ? { partition: step.partition } : {}) });
+  }
+
+  /** What each live broker names as every partition's leader and term, for the log: "broker 1: p0 3@t4 p1 none@t2 …". */
+  private async leadersAsReported(): Promise<string> {
+    const views = await Promise.all(this.brokers.map(async (id) => {
+      if (!this.cluster.processes.get(id)) return `broker ${id}: down`;
+      try {
+        const described = await this.cluster.call(id, 'sluice.v1.Admin', 'describeTopics', { names: [this.topic] }, 2000);
+        const partitions = (described.topics[0]?.partitions ?? []) as { partition: number; leaderId: number; leaderEpoch: number | string }[];
+        return `broker ${id}: ${partitions.map((p) => `p${p.partition} ${p.leaderId || 'none'}@t${p.leaderEpoch}`).join(' ')}`;
+      } catch (error) {
+        return `broker ${id}: no answer (${(error as Error).message.slice(0, 60)})`;
+      }
+    }));
+    return views.join('; ');
   }
 
   /** The partition's leader as the cluster reports it; `fallback` if none answers within 10 s. */
