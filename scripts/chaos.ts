@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runChaos, type RunResult } from '../test/chaos/netns/run';
 import { parseNemeses, type Nemesis } from '../test/chaos/netns/schedule';
+import { otherHolder } from '../test/chaos/netns/lock';
 import { cleanUp, unavailableBecause } from '../test/chaos/netns/topology';
 
 const USAGE = 'usage: scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|<name>,…] [--brokers 3|5] [--partitions 4] [--rate 300] [--results FILE]\n       scripts/chaos cleanup';
@@ -75,6 +76,11 @@ async function main(): Promise<number> {
     return 3;
   }
   if (command === 'cleanup') {
+    const running = otherHolder();
+    if (running !== undefined) {
+      console.error(`chaos: a chaos run (pid ${running}) is using the namespaces; not cleaning up under it`);
+      return 3;
+    }
     const removed = cleanUp();
     console.log(removed.length === 0 ? 'chaos: nothing to clean up' : `chaos: removed ${removed.join(', ')}`);
     return 0;

@@ -9,7 +9,8 @@ import { NETWORK_NEMESES } from './schedule';
 import { unavailableBecause } from './topology';
 
 describe('chaos smoke: each network nemesis once on 3 brokers in namespaces', function () {
-  this.timeout(600_000);
+  // About 65 s, plus any wait for another worktree's chaos run to release the machine's lock.
+  this.timeout(20 * 60_000);
 
   before(function () {
     const why = unavailableBecause();

@@ -21,6 +21,8 @@ function reaches(from: 'broker 1' | 'client'): boolean {
 }
 
 describe('chaos network partitions (network namespaces, nftables)', function () {
+  // createTopology waits for another worktree's chaos run to release the machine's lock.
+  this.timeout(20 * 60_000);
   let server: ChildProcess | undefined;
   let removeTopology: (() => void) | undefined;
 
@@ -30,7 +32,7 @@ describe('chaos network partitions (network namespaces, nftables)', function () 
       console.log(`      skipped: ${why}`);
       this.skip();
     }
-    removeTopology = createTopology(2);
+    removeTopology = await createTopology(2);
     server = spawn('ip', ['netns', 'exec', namespaceOf(2), process.execPath, '-e', `require('net').createServer((s)=>s.end('hi')).listen(${PORT},'${addressOf(2)}')`], { stdio: 'ignore' });
     await until(() => reaches('client'), 'the server in broker 2\'s namespace to answer', { maxWaitMs: 20_000, intervalMs: 100 });
   });

@@ -68,7 +68,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
   const steps = schedule({ seed: options.seed, durationMs: options.durationMs, nemeses: options.nemeses, brokers: ids(options.brokers), partitions: options.partitions, mode: options.mode, holdMs: options.holdMs, healthyMs: options.healthyMs });
   log(`schedule (seed ${options.seed}, ${steps.length} steps):`);
   steps.forEach((step, i) => log(`  ${describeStep(step, i)}`));
-  const removeTopology = createTopology(options.brokers);
+  const removeTopology = await createTopology(options.brokers);
   const forget = removeOnExit(removeTopology);
   let cluster: ClusterHarness | undefined;
   try {

@@ -4,6 +4,8 @@
 // name starts with PREFIX, so cleanup removes exactly what this suite (or a killed earlier run of
 // it) created and nothing else. Needs root, `ip` (iproute2) and `nft` (nftables).
 import { execFileSync, spawnSync } from 'node:child_process';
+import { tryLockNetwork, unlockNetwork } from './lock';
+import { until } from '../../until';
 
 export const PREFIX = 'slch';
 export const BRIDGE = `${PREFIX}-br`;
@@ -93,10 +95,18 @@ export function cleanUp(): string[] {
 
 /**
  * Creates the bridge and brokers 1..count's namespaces (after cleaning up leftovers), each with
- * an nftables table `inet <PREFIX>` that the nemeses fill (partitions.ts). Returns a function that
- * removes it all; call it in a finally, and on signals (see removeOnExit).
+ * an nftables table `inet <PREFIX>` that the nemeses fill (partitions.ts). First waits (up to
+ * `lockWaitMs`) for the machine's chaos lock (lock.ts): another worktree's run is never torn
+ * down. Returns a function that removes it all and releases the lock; call it in a finally, and
+ * on signals (see removeOnExit).
  */
-export function createTopology(count: number): () => void {
+export async function createTopology(count: number, lockWaitMs = 15 * 60_000): Promise<() => void> {
+  let heldBy = 0;
+  await until(() => {
+    const lock = tryLockNetwork();
+    if (!lock.locked) heldBy = lock.heldBy;
+    return lock.locked;
+  }, `the chaos network lock (held by pid ${heldBy}: another chaos run or smoke on this machine)`, { maxWaitMs: lockWaitMs, intervalMs: 1000 });
   cleanUp();
   try {
     run('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
@@ -115,9 +125,13 @@ export function createTopology(count: number): () => void {
     }
   } catch (error) {
     cleanUp();
+    unlockNetwork();
     throw error;
   }
-  return () => void cleanUp();
+  return () => {
+    cleanUp();
+    unlockNetwork();
+  };
 }
 
 /**
