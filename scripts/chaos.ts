@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runChaos, type RunResult } from '../test/chaos/netns/run';
 import { parseNemeses, type Nemesis } from '../test/chaos/netns/schedule';
-import { otherHolder } from '../test/chaos/netns/lock';
+import { otherHolder, tryLockNetwork, unlockNetwork } from '../test/chaos/netns/lock';
 import { cleanUp, unavailableBecause } from '../test/chaos/netns/topology';
 
 const USAGE = 'usage: scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|<name>,…] [--brokers 3|5] [--partitions 4] [--rate 300] [--results FILE]\n       scripts/chaos cleanup';
@@ -81,7 +81,9 @@ async function main(): Promise<number> {
       console.error(`chaos: a chaos run (pid ${running}) is using the namespaces; not cleaning up under it`);
       return 3;
     }
+    tryLockNetwork(); // takes over a stale lock (its run was killed) …
     const removed = cleanUp();
+    unlockNetwork(); // … and leaves none behind
     console.log(removed.length === 0 ? 'chaos: nothing to clean up' : `chaos: removed ${removed.join(', ')}`);
     return 0;
   }
