@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 DATA_DIR ?= ./data
 
-.PHONY: run test build install check-proto-types clean bench bench-compare cluster cluster-down sim cycles chaos fuzz
+.PHONY: run test build install check-proto-types clean bench bench-compare cluster cluster-down sim cycles chaos chaos-loopback fuzz
 
 $(NODE_MODULES_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
@@ -44,8 +44,13 @@ bench: build
 bench-compare: build
 	bash scripts/bench-compare.sh
 
-# The random-fault run (docs/chaos.md); CHAOS_ARGS passes options, e.g. CHAOS_ARGS='--seed 7'.
+# The chaos suite (docs/chaos.md): brokers in network namespaces under partitions, packet loss,
+# kill -9 and SIGSTOP; needs root. CHAOS_ARGS passes options, e.g. CHAOS_ARGS='--seed 7 --brokers 5'.
 chaos: build
+	bash scripts/chaos run --minutes 8 --nemesis all $(CHAOS_ARGS)
+
+# The older loopback-only random-fault run (kill -9, SIGSTOP; no root needed).
+chaos-loopback: build
 	node dist/scripts/chaos-run.js --duration-s 480 $(CHAOS_ARGS)
 
 # The fuzzing run (docs/fuzzing.md); FUZZ_ARGS passes options, e.g. FUZZ_ARGS='--target cluster --requests 20000'.

@@ -142,6 +142,41 @@ export class History {
     return Math.round(Math.max(this.longestGap, tail));
   }
 
+  /**
+   * Per partition, the longest time without an acknowledgement on it between the first
+   * invocation and the last outcome (ms): how long a fault kept that partition unwritable.
+   */
+  longestAckGapByPartitionMs(): Map<number, number> {
+    const settled = new Map<number, number[]>();
+    for (let i = 0; i < this.count; i++) {
+      if (this.outcomes[i] !== Outcome.Acknowledged) continue;
+      const list = settled.get(this.partitions[i]!) ?? [];
+      list.push(this.settledMs[i]!);
+      settled.set(this.partitions[i]!, list);
+    }
+    const gaps = new Map<number, number>();
+    for (const [partition, times] of settled) {
+      times.sort((a, b) => a - b);
+      let longest = Math.max(times[0]! - this.firstInvokedMs, this.lastSettledMs - times[times.length - 1]!);
+      for (let i = 1; i < times.length; i++) longest = Math.max(longest, times[i]! - times[i - 1]!);
+      gaps.set(partition, Math.round(longest));
+    }
+    return gaps;
+  }
+
+  /** Calls `visit` with each acknowledged invocation's partition, invocation time and acknowledgement time (epoch ms). */
+  forEachAcknowledged(visit: (partition: number, invokedMs: number, acknowledgedMs: number) => void): void {
+    for (let i = 0; i < this.count; i++) if (this.outcomes[i] === Outcome.Acknowledged) visit(this.partitions[i]!, this.invokedMs[i]!, this.settledMs[i]!);
+  }
+
+  /** Acknowledgement latency (produce() to acknowledgement) at the given percentiles (ms). */
+  ackLatencyPercentilesMs(percentiles: readonly number[]): number[] {
+    const latencies: number[] = [];
+    for (let i = 0; i < this.count; i++) if (this.outcomes[i] === Outcome.Acknowledged) latencies.push(this.settledMs[i]! - this.invokedMs[i]!);
+    latencies.sort((a, b) => a - b);
+    return percentiles.map((p) => (latencies.length === 0 ? 0 : Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!)));
+  }
+
   private settle(index: number, outcome: Outcome): number {
     if (index < 0 || index >= this.count) throw new Error(`${this.name}: no invocation ${index} (there are ${this.count})`);
     if (this.outcomes[index] !== Outcome.Pending) {

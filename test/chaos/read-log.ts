@@ -4,13 +4,15 @@
 // test/integration/cluster-producer.ts's readAll, it does not stop at a duplicate: counting
 // them is the checker's job.
 import type { ClusterHarness } from '../integration/cluster-harness';
-import type { LogChecker } from './checker';
+
+/** Where the records read go, each partition in offset order (a LogChecker, a FinalLog, or both). */
+export interface RecordSink { record(partition: number, offset: number, value: string | null): void }
 
 interface FetchedRecord { value: Uint8Array | null }
 interface FetchedBatch { baseOffset: number | string; recordCount: number; batch: { records: FetchedRecord[] } }
 
 /** Reads partitions 0..partitions-1 of `topic` into `checker`; returns the records read per partition. */
-export async function readTopic(cluster: ClusterHarness, topic: string, partitions: number, checker: LogChecker): Promise<number[]> {
+export async function readTopic(cluster: ClusterHarness, topic: string, partitions: number, checker: RecordSink): Promise<number[]> {
   const counts: number[] = [];
   for (let partition = 0; partition < partitions; partition++) {
     const records = await readPartition(cluster, topic, partition);

@@ -16,18 +16,21 @@ export interface BrokerProcess {
 
 const BROKER_MAIN = resolve(__dirname, '../../src/broker/main.js');
 const BIN_SLUICE = resolve(__dirname, '../../../bin/sluice');
-const READY = /ready: gRPC [\d.]+:(\d+), HTTP http:\/\/[\d.]+:(\d+)/;
+const READY = /ready: gRPC ([\d.]+):(\d+), HTTP http:\/\/[\d.]+:(\d+)/;
 
 /**
  * Starts a broker on ephemeral ports, or with `ports: 'fixed'` on the ports its arguments give (a
  * cluster file). With `launcher: 'bin'` it runs `bin/sluice broker` as a user would, instead of
  * this node with the broker's flags. With `readyTimeoutMs`, a broker not ready by then is killed
- * and the promise rejects with its output.
+ * and the promise rejects with its output. `wrapper` runs the broker through a command that execs
+ * it in place, so the child's pid is the broker's (e.g. `ip netns exec <ns>`, test/chaos/netns/).
  */
-export function startBrokerProcess(dataDir: string, extraArgs: string[] = [], options: { ports?: 'ephemeral' | 'fixed'; launcher?: 'node' | 'bin'; readyTimeoutMs?: number } = {}): Promise<BrokerProcess> {
+export function startBrokerProcess(dataDir: string, extraArgs: string[] = [], options: { ports?: 'ephemeral' | 'fixed'; launcher?: 'node' | 'bin'; readyTimeoutMs?: number; wrapper?: readonly string[] } = {}): Promise<BrokerProcess> {
   const portArgs = options.ports === 'fixed' ? [] : ['--grpc-port', '0', '--http-port', '0'];
   const args = ['--data-dir', dataDir, ...portArgs, ...extraArgs];
-  const [command, argv] = options.launcher === 'bin' ? [BIN_SLUICE, ['broker', ...args]] : [process.execPath, [...BROKER_NODE_FLAGS, BROKER_MAIN, ...args]];
+  const [broker, brokerArgv] = options.launcher === 'bin' ? [BIN_SLUICE, ['broker', ...args]] : [process.execPath, [...BROKER_NODE_FLAGS, BROKER_MAIN, ...args]];
+  const wrapper = options.wrapper ?? [];
+  const [command, argv] = wrapper.length === 0 ? [broker, brokerArgv] : [wrapper[0]!, [...wrapper.slice(1), broker, ...brokerArgv]];
   const child = spawn(command, argv, {
     env: { ...process.env, SLUICE_LOG_LEVEL: process.env.SLUICE_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,12 +52,12 @@ export function startBrokerProcess(dataDir: string, extraArgs: string[] = [], op
         clearTimeout(timer);
         child.stdout!.off('data', onData);
         child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-        const grpcPort = Number(match[1]);
+        const grpcPort = Number(match[2]);
         resolvePromise({
           child,
           grpcPort,
-          httpPort: Number(match[2]),
-          address: `127.0.0.1:${grpcPort}`,
+          httpPort: Number(match[3]),
+          address: `${match[1]}:${grpcPort}`,
           kill: async (signal) => {
             if (child.exitCode === null && child.signalCode === null) child.kill(signal);
             await exited;

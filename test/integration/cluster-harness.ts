@@ -51,21 +51,39 @@ async function distinctFreePorts(count: number): Promise<number[]> {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Where each broker runs, when not on loopback: its own address (same ports for all), and the
+ * command that starts it there (test/chaos/netns/ puts each broker in a network namespace).
+ */
+export interface BrokerPlacement {
+  host(id: number): string;
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  wrapper(id: number): readonly string[];
+}
+
+/**
  * Starts brokers 1..size from one definition. `spares` more ids (size+1, …) get ports and a
  * second definition listing every broker, for `join` (brokers added to the running cluster).
+ * Without `placement` every broker listens on 127.0.0.1 with free ports.
  */
-export async function startCluster(size = 3, options: { spares?: number } = {}): Promise<ClusterHarness> {
+export async function startCluster(size = 3, options: { spares?: number; placement?: BrokerPlacement } = {}): Promise<ClusterHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-'));
   const ids = Array.from({ length: size + (options.spares ?? 0) }, (_, i) => i + 1);
   const brokers: { id: number; host: string; grpcPort: number; httpPort: number; rack: string }[] = [];
-  const ports = await distinctFreePorts(2 * ids.length);
-  for (const [i, id] of ids.entries()) brokers.push({ id, host: '127.0.0.1', grpcPort: ports[2 * i]!, httpPort: ports[2 * i + 1]!, rack: String.fromCharCode(96 + id) });
+  const placement = options.placement;
+  const ports = placement ? [] : await distinctFreePorts(2 * ids.length);
+  for (const [i, id] of ids.entries()) {
+    const rack = String.fromCharCode(96 + id);
+    if (placement) brokers.push({ id, host: placement.host(id), grpcPort: placement.grpcPort, httpPort: placement.httpPort, rack });
+    else brokers.push({ id, host: '127.0.0.1', grpcPort: ports[2 * i]!, httpPort: ports[2 * i + 1]!, rack });
+  }
   const file = join(dir, 'cluster.json');
   writeFileSync(file, JSON.stringify({ clusterId: 'test', brokers: brokers.slice(0, size) }));
   const fullFile = join(dir, 'cluster-with-spares.json');
   writeFileSync(fullFile, JSON.stringify({ clusterId: 'test', brokers }));
   const processes = new Map<number, BrokerProcess | undefined>();
-  const address = (id: number): string => `127.0.0.1:${brokers[id - 1]!.grpcPort}`;
+  const address = (id: number): string => `${brokers[id - 1]!.host}:${brokers[id - 1]!.grpcPort}`;
+  const wrapper = (id: number): readonly string[] => placement?.wrapper(id) ?? [];
   const clients = new Map<string, Rpc>();
   const closers: (() => void)[] = [];
   const rpc = (id: number, service: 'sluice.v1.Data' | 'sluice.v1.Admin' | 'sluice.v1.Groups'): Rpc => {
@@ -86,12 +104,12 @@ export async function startCluster(size = 3, options: { spares?: number } = {}):
     address,
     start: async (id) => {
       const definition = id > size ? fullFile : file;
-      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', definition, '--node-id', String(id)], { ports: 'fixed' });
+      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', definition, '--node-id', String(id)], { ports: 'fixed', wrapper: wrapper(id) });
       processes.set(id, process);
       return process;
     },
     join: async (id) => {
-      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', fullFile, '--node-id', String(id), '--join'], { ports: 'fixed' });
+      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', fullFile, '--node-id', String(id), '--join'], { ports: 'fixed', wrapper: wrapper(id) });
       processes.set(id, process);
       return process;
     },

@@ -1,0 +1,118 @@
+// Runs one scheduled step (schedule.ts) against a cluster in network namespaces: its network
+// nemesis as nftables rules (partitions.ts), its process nemesis with the fault injector
+// (../faults.ts: kill -9 and restart, SIGSTOP and SIGCONT), both held for the step's hold, then
+// undone. The network is healed whatever happens.
+import { sleep, type ClusterHarness } from '../../integration/cluster-harness';
+import type { FaultInjector, FaultKind } from '../faults';
+import { applyNetwork, healNetwork, NetworkState } from './partitions';
+import type { NetworkNemesis, Step } from './schedule';
+import { NETWORK_NEMESES } from './schedule';
+
+export class NemesisRunner {
+  constructor(
+    private readonly cluster: ClusterHarness,
+    private readonly topic: string,
+    private readonly brokers: readonly number[],
+    private readonly injector: FaultInjector,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Applies `step`, holds it, undoes it. */
+  async run(step: Step): Promise<void> {
+    const network = step.nemeses.find((n): n is NetworkNemesis => (NETWORK_NEMESES as readonly string[]).includes(n));
+    const process = step.nemeses.find((n) => n !== network) as FaultKind | undefined;
+    try {
+      await Promise.all([
+        network === undefined ? undefined : this.network(network, step),
+        process === undefined ? undefined : this.process(process, step),
+      ]);
+    } finally {
+      healNetwork(this.brokers);
+      this.injector.resume();
+    }
+  }
+
+  private async network(nemesis: NetworkNemesis, step: Step): Promise<void> {
+    const state = new NetworkState(this.brokers);
+    const order = step.order;
+    const rest = (victims: readonly number[]): number[] => order.filter((id) => !victims.includes(id));
+    switch (nemesis) {
+      case 'isolate-one':
+      case 'flapping':
+        state.cut([order[0]!], rest([order[0]!]));
+        break;
+      case 'majority-minority': {
+        const minority = order.slice(0, Math.floor(order.length / 2));
+        state.cut(minority, rest(minority));
+        break;
+      }
+      case 'isolate-leader': {
+        const leader = await this.leaderOr(step.partition, order[0]!);
+        state.cut([leader], rest([leader]));
+        break;
+      }
+      case 'bridge': {
+        // order[0] sees both sides; the sides cannot see each other.
+        const side = order.slice(1, 1 + Math.floor((order.length - 1) / 2));
+        state.cut(side, rest([order[0]!, ...side]));
+        break;
+      }
+      case 'asymmetric':
+        // Everything order[0] sends is dropped; what it is sent still arrives.
+        for (const other of rest([order[0]!])) state.drop(order[0]!, other);
+        break;
+      case 'packet-loss':
+        state.loss(order[0]!, step.lossPercent);
+        break;
+    }
+    this.log(`  network: ${nemesis}: ${state.describe()}`);
+    applyNetwork(state);
+    if (nemesis !== 'flapping') {
+      await sleep(step.holdMs);
+      this.log(`  before the heal, leaders as each broker reports them: ${await this.leadersAsReported()}`);
+      return;
+    }
+    const endAt = performance.now() + step.holdMs;
+    for (let cut = true; performance.now() < endAt; cut = !cut) {
+      if (cut) applyNetwork(state);
+      else healNetwork(this.brokers);
+      await sleep(Math.min(step.flapMs, Math.max(0, endAt - performance.now())));
+    }
+  }
+
+  private async process(kind: FaultKind, step: Step): Promise<void> {
+    const order = step.order;
+    const brokers =
+      kind === 'kill-one' ? [order[1] ?? order[0]!]
+      : kind === 'kill-two' ? order.slice(1, 3)
+      : kind === 'restart-all' ? [...order]
+      : [await this.leaderOr(step.partition, order[0]!)];
+    this.log(`  process: ${kind} broker(s) ${brokers.join(',')}`);
+    await this.injector.inflict({ kind, brokers, holdMs: step.holdMs, ...(kind === 'pause-leader' ? { partition: step.partition } : {}) });
+  }
+
+  /** What each live broker names as every partition's leader and term, for the log: "broker 1: p0 3@t4 p1 none@t2 …". */
+  private async leadersAsReported(): Promise<string> {
+    const views = await Promise.all(this.brokers.map(async (id) => {
+      if (!this.cluster.processes.get(id)) return `broker ${id}: down`;
+      try {
+        const described = await this.cluster.call(id, 'sluice.v1.Admin', 'describeTopics', { names: [this.topic] }, 2000);
+        const partitions = (described.topics[0]?.partitions ?? []) as { partition: number; leaderId: number; leaderEpoch: number | string }[];
+        return `broker ${id}: ${partitions.map((p) => `p${p.partition} ${p.leaderId || 'none'}@t${p.leaderEpoch}`).join(' ')}`;
+      } catch (error) {
+        return `broker ${id}: no answer (${(error as Error).message.slice(0, 60)})`;
+      }
+    }));
+    return views.join('; ');
+  }
+
+  /** The partition's leader as the cluster reports it; `fallback` if none answers within 10 s. */
+  private async leaderOr(partition: number, fallback: number): Promise<number> {
+    const leader = await Promise.race([
+      this.cluster.leaderOf(this.topic, partition).catch(() => undefined),
+      sleep(10_000).then(() => undefined),
+    ]);
+    this.log(`  leader of ${this.topic}/${partition}: ${leader ?? `none answered, striking broker ${fallback}`}`);
+    return leader ?? fallback;
+  }
+}

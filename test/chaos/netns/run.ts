@@ -1,0 +1,198 @@
+// One chaos run on brokers in network namespaces (docs/chaos.md): builds the topology, starts the
+// cluster, runs producers and consumers while the seeded schedule's nemeses strike, heals, flushes,
+// reads every partition from offset 0 and checks producers' histories and consumers' reads
+// against it. Used by scripts/chaos.ts (long runs) and the smoke test (network-smoke.test.ts).
+import { SluiceClient, type Consumer, type Producer } from '../../../src/client';
+import { createTopic, sleep, startCluster, type ClusterHarness } from '../../integration/cluster-harness';
+import { LogChecker, summary, violations } from '../checker';
+import { checkConsumer, consumerViolations, ConsumerReads, FinalLog, type ConsumerReport } from '../consumer-reads';
+import { bootstrapOf, closeWithin, flushWithin, PacedProducer } from '../fault-run';
+import { FaultInjector, seededRandom } from '../faults';
+import { History } from '../history';
+import { phaseReports, type Phase, type PhaseReport } from '../phases';
+import { readTopic } from '../read-log';
+import { NemesisRunner } from './nemesis';
+import { healNetwork } from './partitions';
+import { describeStep, schedule, type Nemesis, type Step } from './schedule';
+import { addressOf, createTopology, namespaceOf, removeOnExit } from './topology';
+
+export interface RunOptions {
+  readonly seed: number;
+  readonly durationMs: number;
+  readonly brokers: number;
+  readonly partitions: number;
+  readonly nemeses: readonly Nemesis[];
+  readonly mode: 'each-once' | 'random';
+  /** Records per second per producer. */
+  readonly rate: number;
+  readonly holdMs?: readonly [number, number];
+  readonly healthyMs?: readonly [number, number];
+  readonly log: (line: string) => void;
+}
+
+export interface RunResult {
+  readonly seed: number;
+  readonly brokers: number;
+  readonly partitions: number;
+  readonly nemeses: readonly Nemesis[];
+  readonly steps: number;
+  readonly elapsedS: number;
+  /** How many times each nemesis struck. */
+  readonly faults: Record<string, number>;
+  /** Produce invocations and consumer reads. */
+  readonly operations: { readonly produced: number; readonly acknowledged: number; readonly consumed: number };
+  readonly check: object;
+  /** Per producer, its failure messages (digits blanked) and how many records failed with each. */
+  readonly failureKinds: Record<string, Record<string, number>>;
+  readonly consumers: readonly ConsumerReport[];
+  /** Per partition, the longest time without an acknowledgement from any producer (ms). */
+  readonly longestAckGapByPartitionMs: Record<number, number>;
+  readonly ackLatencyMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** Availability and latency per phase: each healthy pause, each step (nemesis and the wait for leaders), the end. */
+  readonly phases: readonly PhaseReport[];
+  /** Time from the last heal until every partition had a leader again (ms), or -1 if it never did within 60 s. */
+  readonly recoveredAfterMs: number;
+  /** Each time a consumer failed and was replaced (a liveness finding, not a broken promise). */
+  readonly consumerStops: readonly string[];
+  /** Every broken promise, one line each (empty: none). */
+  readonly anomalies: readonly string[];
+}
+
+const TOPIC = 'chaos';
+/** Past the default producer's 120 s delivery timeout, so its flush ends in any case. */
+const FLUSH_TIMEOUT_MS = 150_000;
+
+export async function runChaos(options: RunOptions): Promise<RunResult> {
+  const { log } = options;
+  const started = performance.now();
+  const steps = schedule({ seed: options.seed, durationMs: options.durationMs, nemeses: options.nemeses, brokers: ids(options.brokers), partitions: options.partitions, mode: options.mode, holdMs: options.holdMs, healthyMs: options.healthyMs });
+  log(`schedule (seed ${options.seed}, ${steps.length} steps):`);
+  steps.forEach((step, i) => log(`  ${describeStep(step, i)}`));
+  const removeTopology = await createTopology(options.brokers);
+  const forget = removeOnExit(removeTopology);
+  let cluster: ClusterHarness | undefined;
+  try {
+    cluster = await startCluster(options.brokers, {
+      placement: { host: addressOf, grpcPort: 9092, httpPort: 9644, wrapper: (id) => ['ip', 'netns', 'exec', namespaceOf(id)] },
+    });
+    return await drive(cluster, steps, options, started);
+  } finally {
+    await cluster?.close();
+    forget();
+    removeTopology();
+  }
+}
+
+const clock = (): number => performance.timeOrigin + performance.now();
+const ids = (count: number): number[] => Array.from({ length: count }, (_, i) => i + 1);
+
+async function drive(cluster: ClusterHarness, steps: readonly Step[], options: RunOptions, started: number): Promise<RunResult> {
+  const { log } = options;
+  const stamp = (): string => `[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s]`;
+  await createTopic(cluster, TOPIC, options.partitions, Math.min(3, options.brokers));
+  // The injector's own random draws are unused: the schedule names every victim.
+  const injector = new FaultInjector(cluster, TOPIC, options.partitions, seededRandom(options.seed));
+  const nemesis = new NemesisRunner(cluster, TOPIC, ids(options.brokers), injector, (line) => log(`${stamp()} ${line}`));
+  const clients = [0, 1, 2].map(() => new SluiceClient({ brokers: bootstrapOf(cluster) }));
+  const faults: Record<string, number> = {};
+  const anomalies: string[] = [];
+  try {
+    // An idempotent producer with the client's defaults, and one that gives up sooner.
+    const producers: Producer[] = [clients[0]!.producer(), clients[1]!.producer({ deliveryTimeoutMs: 5000 })];
+    for (const p of producers) await p.connect();
+    const histories = [new History('default'), new History('short_timeout')];
+    const paced = producers.map((p, i) => new PacedProducer(p, TOPIC, histories[i]!, options.rate));
+    const reads = [new ConsumerReads('consumer')];
+    const consumers = await startConsumers(clients[2]!, options.partitions, reads);
+    log(`${stamp()} ${options.brokers} brokers up at ${ids(options.brokers).map(addressOf).join(', ')}; topic ${TOPIC} (${options.partitions} partitions); ${options.rate} records/s per producer`);
+    const phases: Phase[] = [];
+    let phaseStartMs = clock();
+    const endPhase = (name: string): void => {
+      phases.push({ name, startMs: phaseStartMs, endMs: clock() });
+      phaseStartMs = clock();
+    };
+    for (const p of paced) p.start();
+    try {
+      for (const [i, step] of steps.entries()) {
+        await sleep(step.healthyBeforeMs);
+        endPhase(`healthy before #${i + 1}`);
+        log(`${stamp()} ${describeStep(step, i)}; acks so far ${histories.map((h) => h.acknowledgements).join('+')}`);
+        await nemesis.run(step);
+        for (const n of step.nemeses) faults[n] = (faults[n] ?? 0) + 1;
+        if (!(await injector.recovered(60_000))) anomalies.push(`some partition had no leader 60 s after step #${i + 1} (${step.nemeses.join(' + ')})`);
+        endPhase(`#${i + 1} ${step.nemeses.join(' + ')}`);
+      }
+    } finally {
+      healNetwork(ids(options.brokers));
+      injector.resume();
+    }
+    const healedAt = performance.now();
+    const recovered = await injector.recovered(60_000);
+    const recoveredAfterMs = recovered ? Math.round(performance.now() - healedAt) : -1;
+    if (!recovered) anomalies.push('some partition had no leader 60 s after the last heal');
+    log(`${stamp()} nemeses done; healed; every partition led again after ${recoveredAfterMs} ms; producing 5 s more, then flushing`);
+    await sleep(5000);
+    endPhase('healed');
+    for (const p of paced) p.stop();
+    const flushed = await Promise.all(producers.map((p) => flushWithin(p, FLUSH_TIMEOUT_MS)));
+    flushed.forEach((ok, i) => { if (!ok) anomalies.push(`${histories[i]!.name}: the flush did not finish within ${FLUSH_TIMEOUT_MS} ms`); });
+    await consumers.stop();
+    log(`${stamp()} reading ${options.partitions} partitions from offset 0`);
+    const checker = new LogChecker(histories);
+    const finalLog = new FinalLog();
+    await readTopic(cluster, TOPIC, options.partitions, { record: (p, o, v) => { checker.record(p, o, v); finalLog.record(p, o, v); } });
+    const result = checker.finish();
+    const consumerReports = reads.map((r) => checkConsumer(r, finalLog));
+    anomalies.push(...violations(result), ...consumerReports.flatMap(consumerViolations));
+    const gaps: Record<number, number> = {};
+    for (const h of histories) for (const [p, gap] of h.longestAckGapByPartitionMs()) gaps[p] = Math.max(gaps[p] ?? 0, gap);
+    const [p50, p99, max] = histories[0]!.ackLatencyPercentilesMs([50, 99, 100]);
+    return {
+      seed: options.seed, brokers: options.brokers, partitions: options.partitions, nemeses: options.nemeses, steps: steps.length,
+      elapsedS: Math.round((performance.now() - started) / 1000), faults,
+      operations: { produced: histories.reduce((n, h) => n + h.invocations, 0), acknowledged: histories.reduce((n, h) => n + h.acknowledgements, 0), consumed: reads.reduce((n, r) => n + r.count, 0) },
+      check: summary(result), failureKinds: Object.fromEntries(result.producers.map((p) => [p.producer, p.failureKinds])), consumers: consumerReports, longestAckGapByPartitionMs: gaps,
+      ackLatencyMs: { p50: p50!, p99: p99!, max: max! }, phases: phaseReports(histories, phases, options.partitions), recoveredAfterMs, consumerStops: consumers.stops, anomalies,
+    };
+  } finally {
+    for (const client of clients) await closeWithin(() => client.close(), 5000);
+  }
+}
+
+/**
+ * A consumer of every partition from offset 0 (push delivery, the default), recording each read.
+ * A consumer whose run() fails (the client gives up on a partition after its retries) is a
+ * finding, not a safety anomaly: it is recorded in `stops` and replaced by a new consumer that
+ * resumes past the highest offset read, so the reads stay checkable end to end.
+ */
+async function startConsumers(client: SluiceClient, partitions: number, reads: readonly ConsumerReads[]): Promise<{ stop(): Promise<void>; stops: string[] }> {
+  const stops: string[] = [];
+  let stopping = false;
+  const current = new Map<ConsumerReads, Consumer>();
+  const consume = async (r: ConsumerReads): Promise<void> => {
+    while (!stopping) {
+      const consumer = client.consumer();
+      current.set(r, consumer);
+      try {
+        await consumer.connect();
+        for (let partition = 0; partition < partitions; partition++) await consumer.seek({ topic: TOPIC, partition, offset: r.nextOffset(partition) });
+        if (stopping) break;
+        await consumer.run({ eachRecord: (record) => r.read(record.partition, record.offset, record.value === null ? null : record.value.toString()) });
+      } catch (error) {
+        if (!stopping) stops.push(`${new Date().toISOString()} ${r.name}: stopped with an error, restarted: ${(error as Error).message}`);
+        await sleep(1000);
+      } finally {
+        await closeWithin(() => consumer.disconnect(), 5000);
+      }
+    }
+  };
+  const running = reads.map((r) => consume(r));
+  return {
+    stops,
+    stop: async () => {
+      stopping = true;
+      for (const consumer of current.values()) await consumer.stop();
+      await closeWithin(() => Promise.all(running).then(() => undefined), 30_000);
+    },
+  };
+}
