@@ -12,7 +12,7 @@
 import { ErrorCode, SluiceError } from '../common/errors';
 import { partitionKey, type TopicPartition } from '../common/ids';
 import { moduleLogger } from '../common/logger';
-import type { DescribeTopicsResponse } from '../protocol/wire-types';
+import type { DescribeClusterResponse, DescribeTopicsResponse, TopicDescription } from '../protocol/wire-types';
 import type { ConnectionPool } from './connection-pool';
 import { SluiceClientStateError, SluiceConnectionError, SluiceTopicError } from './errors';
 
@@ -225,23 +225,36 @@ export class MetadataCache {
     else if (this.now() - this.refreshedAtMs > this.metadataMaxAgeMs) this.refreshInBackground();
   }
 
+  /**
+   * Asks the brokers in turn until one answers. An answer that leaves a partition without a
+   * leader is not taken alone: a broker that clients reach but its peers do not sees no leader
+   * anywhere while the others have elected one (docs/chaos.md). The next brokers are asked too,
+   * each partition keeps the answer with a leader at the highest epoch, and the broker that saw
+   * none is asked last for a while.
+   */
   private async describeFromAnyBroker(topics: string[], startedSeq: number): Promise<void> {
-    const order = this.refreshOrder();
+    let merged: Described | undefined;
     let lastError: SluiceError | undefined;
-    for (const address of order) {
+    for (const address of this.refreshOrder()) {
+      let described: Described;
       try {
-        await this.describeFrom(address, topics, startedSeq);
-        return;
+        described = await this.describeFrom(address, topics);
       } catch (error) {
         lastError = error instanceof SluiceError ? error : new SluiceError(ErrorCode.UNKNOWN, String(error));
         if (error instanceof SluiceConnectionError) this.down.set(address, this.now() + this.unavailableMs);
-        if (!lastError.retriable) throw lastError;
+        if (!lastError.retriable && merged === undefined) throw lastError;
+        continue;
       }
+      this.down.delete(address);
+      merged = merged === undefined ? described : withLeadersOf(merged, described);
+      if (!hasLeaderlessPartition(merged)) break;
+      this.suspect(address);
     }
-    throw lastError ?? new SluiceClientStateError('no broker to ask for metadata');
+    if (merged === undefined) throw lastError ?? new SluiceClientStateError('no broker to ask for metadata');
+    this.apply(merged, topics, startedSeq);
   }
 
-  private async describeFrom(address: string, topics: string[], startedSeq: number): Promise<void> {
+  private async describeFrom(address: string, topics: string[]): Promise<Described> {
     const connection = this.pool.get(address);
     const [cluster, described] = await Promise.all([
       connection.call('sluice.v1.Admin', 'describeCluster', {}, this.requestTimeoutMs),
@@ -249,6 +262,11 @@ export class MetadataCache {
         ? Promise.resolve({ topics: [] as DescribeTopicsResponse['topics'] })
         : connection.call('sluice.v1.Admin', 'describeTopics', { names: topics }, this.requestTimeoutMs),
     ]);
+    return { address, cluster, topics: described.topics };
+  }
+
+  private apply(described: Described, topics: string[], startedSeq: number): void {
+    const { address, cluster } = described;
     for (const broker of cluster.brokers) this.addresses.set(broker.id, `${broker.host}:${broker.port}`);
     this.controller = cluster.controllerId || null;
     for (const topic of topics) {
@@ -273,7 +291,6 @@ export class MetadataCache {
     }
     // Hints noted before this refresh started are superseded by what it learned.
     for (const [key, hint] of this.hints) if (hint.seq <= startedSeq) this.hints.delete(key);
-    this.down.delete(address);
     this.refreshedAtMs = this.now();
   }
 
@@ -301,4 +318,34 @@ export class MetadataCache {
     this.down.delete(address);
     return false;
   }
+}
+
+/** One broker's answer to a refresh: the cluster it knows and the topics asked for. */
+interface Described {
+  readonly address: string;
+  readonly cluster: DescribeClusterResponse;
+  readonly topics: DescribeTopicsResponse['topics'];
+}
+
+
+function hasLeaderlessPartition(described: Described): boolean {
+  return described.topics.some((t) => t.errorCode === ErrorCode.NONE && t.partitions.some((p) => !p.leaderId));
+}
+
+/**
+ * `base` with each partition taken from `other` where `other` names a leader and `base` names
+ * none or one of an older epoch (a later answer can only add leaders, never remove one).
+ */
+function withLeadersOf(base: Described, other: Described): Described {
+  const topics = base.topics.map((topic): TopicDescription => {
+    const theirs = other.topics.find((t) => t.name === topic.name && t.errorCode === ErrorCode.NONE);
+    if (theirs === undefined || topic.errorCode !== ErrorCode.NONE) return theirs ?? topic;
+    const partitions = topic.partitions.map((p) => {
+      const q = theirs.partitions.find((x) => x.partition === p.partition);
+      const better = q !== undefined && q.leaderId !== 0 && (p.leaderId === 0 || Number(q.leaderEpoch) > Number(p.leaderEpoch));
+      return better ? q : p;
+    });
+    return { ...topic, partitions };
+  });
+  return { address: base.address, cluster: other.cluster.brokers.length > base.cluster.brokers.length ? other.cluster : base.cluster, topics };
 }

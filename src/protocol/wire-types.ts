@@ -90,6 +90,7 @@ export type ListGroupsResponse = ResponseOf<'sluice.v1.Groups', 'listGroups'>;
 export type CreateTopicsRequest = RequestOf<'sluice.v1.Admin', 'createTopics'>;
 export type TopicSpec = CreateTopicsRequest['topics'][number];
 export type TopicResult = ResponseOf<'sluice.v1.Admin', 'createTopics'>['topics'][number];
+export type DescribeClusterResponse = ResponseOf<'sluice.v1.Admin', 'describeCluster'>;
 export type DescribeTopicsResponse = ResponseOf<'sluice.v1.Admin', 'describeTopics'>;
 export type TopicDescription = DescribeTopicsResponse['topics'][number];
 export type PartitionDescription = TopicDescription['partitions'][number];

@@ -54,6 +54,19 @@ describe('client in a cluster (fake brokers that disagree about leadership)', ()
     assert.deepEqual(producedPartitions(3), [0]);
   });
 
+  it('finds the leader through the other brokers when the bootstrap broker is cut off from its peers', async () => {
+    // docs/chaos.md: a broker that clients reach but its peers do not sees no leader anywhere;
+    // its metadata alone would keep the partition unwritable while broker 2 leads it.
+    cluster.hints = false;
+    cluster.createTopic('t', 1, [1]);
+    cluster.setLeader('t', 0, 2);
+    cluster.broker(1).isolated = true;
+    const producer = client.producer({ lingerMs: 0 });
+    await producer.connect();
+    assert.equal((await producer.produce('t', { value: 'a', partition: 0 })).offset, 0);
+    assert.deepEqual(producedPartitions(2), [0]);
+  });
+
   it('fails over when the leader broker stops', async () => {
     cluster.createTopic('t', 2, [1, 2]);
     const producer = client.producer({ lingerMs: 0 });

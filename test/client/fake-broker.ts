@@ -72,6 +72,8 @@ export class FakeBroker {
   /** Failures for the next calls of a method (consumed in order). */
   readonly failures = new Map<string, InjectedFailure[]>();
   leaderEpoch = 1;
+  /** Cut off from its peers but reachable by clients: it sees no leader anywhere (a partitioned broker). */
+  isolated = false;
   /** Stream produce requests are answered after this long (a slow commit). */
   produceDelayMs = 0;
   /** While set, stream produce requests are answered only once it resolves (a broker that stalls). */
@@ -95,6 +97,7 @@ export class FakeBroker {
   /** The broker leading `topic`/`partition` (this one outside a cluster); 0 when none. */
   leaderOf(topic: string, partition: number): number {
     if (!this.cluster) return this.id;
+    if (this.isolated) return 0;
     return this.cluster.leaders.get(`${topic}/${partition}`) ?? this.cluster.defaultLeaderId;
   }
 
