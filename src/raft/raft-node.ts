@@ -261,7 +261,7 @@ export class RaftNode {
       commit: asRaftIndex(log.committed), applied: asRaftIndex(log.applied),
       firstIndex: asRaftIndex(log.firstIndex()), lastIndex: asRaftIndex(log.lastIndex()),
       durableIndex: asRaftIndex(core.durableIndex), config: core.config, configIndex: asRaftIndex(core.configIndex),
-      leadTransferee: core.leadTransferee, progress,
+      leadTransferee: core.leadTransferee, rebuildingAfterTerm: core.rebuildingAfterTerm, progress,
     };
   }
 
