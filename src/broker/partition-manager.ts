@@ -275,6 +275,7 @@ export class PartitionManager {
       const key = partitionKey(tp);
       const assignment = this.assignmentOf(tp);
       const local = this.partitions.get(key);
+      if (!holds(assignment, this.nodeId)) this.outOfService.delete(tp);
       if (local && holds(assignment, this.nodeId)) {
         this.assignmentChanged(local, assignment);
       } else if (local) {
