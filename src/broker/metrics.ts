@@ -60,6 +60,16 @@ export class BrokerMetrics {
     perPartition('sluice_log_start_offset', 'First offset still stored', (p) => p.logStartOffset);
     perPartition('sluice_high_watermark', 'Offsets below this are committed', (p) => p.highWatermark);
     perPartition('sluice_log_size_bytes', 'Bytes of segment files', (p) => p.sizeBytes);
+    new Gauge({
+      name: 'sluice_partition_out_of_service',
+      help: 'Partitions this broker holds but could not open (1 each); they answer STORAGE_ERROR, see the broker log for the reason',
+      labelNames: ['topic', 'partition'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { topicPartition } of partitions()?.outOfService.list() ?? []) this.set({ topic: topicPartition.topic, partition: String(topicPartition.partition) }, 1);
+      },
+    });
   }
 
   private forgetTopic(topic: string): void {

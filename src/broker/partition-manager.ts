@@ -12,6 +12,7 @@ import type { PartitionReplica } from '../partition/replica';
 import type { StorageEngine } from '../storage/storage-engine';
 import type { LogConfig, PartitionLog } from '../storage/types';
 import { quoteInput } from './client-message';
+import { isResourceExhaustion, openFailureReason, OutOfServicePartitions } from './out-of-service';
 
 /** This broker's replica of a partition, or why it has none (with where to go instead). */
 export type PartitionLookup =
@@ -23,6 +24,12 @@ export type PartitionOpener = (tp: TopicPartition, log: PartitionLog, config: Lo
 
 /** A running replica's assignment changed (cluster only: its Raft group's leader moves the group there, ReplicaMembership). */
 export type AssignmentListener = (replica: PartitionReplica, assignment: PartitionAssignment) => void;
+
+/**
+ * Marks a replica whose log cannot be opened as rebuilding from its peers, durably, before its
+ * log is set aside (markRebuilding in src/replication/log-raft-storage.ts).
+ */
+export type RebuildMarker = (tp: TopicPartition, raftGroupId: string) => Promise<void>;
 
 /** Far above the few milliseconds a group with one voter takes to elect it (one fsync of its hard state and one of its first entry). */
 const SOLE_VOTER_ELECTION_MS = 10_000;
@@ -39,6 +46,8 @@ const groupIdOf = (topic: TopicMetadata, partition: number): string =>
 
 export class PartitionManager {
   private readonly partitions = new Map<string, PartitionReplica>();
+  /** Partitions this broker holds but could not open (see out-of-service.ts). */
+  readonly outOfService = new OutOfServicePartitions();
   private readonly logger: Logger = moduleLogger('partitions');
   private retentionTimer: NodeJS.Timeout | undefined;
   private retentionRunning = false;
@@ -53,6 +62,7 @@ export class PartitionManager {
     /** Removes what a replica keeps outside its log (its Raft group's state), for a log deleted while closed. */
     private readonly forgetReplicaState: (raftGroupId: string) => Promise<void> = async () => undefined,
     private readonly assignmentChanged: AssignmentListener = () => undefined,
+    private readonly markRebuilding: RebuildMarker = async () => undefined,
   ) {
     registry.onChange((change) => this.onTopicChange(change));
   }
@@ -93,6 +103,14 @@ export class PartitionManager {
   lookup(topic: string, partition: number): PartitionLookup {
     const replica = this.get(topic, partition);
     if (replica) return { replica };
+    const broken = this.outOfService.get({ topic, partition });
+    if (broken) {
+      return {
+        code: ErrorCode.STORAGE_ERROR,
+        message: `${topic}/${partition} is out of service on broker ${this.nodeId}: its log could not be opened (${broken.reason}); the broker's log says how to recover it`,
+        leaderHint: '',
+      };
+    }
     const meta = this.registry.get(topic);
     if (!meta) return { code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: `topic ${quoteInput(topic)} does not exist`, leaderHint: '' };
     if (!Number.isInteger(partition) || partition < 0 || partition >= meta.partitions) {
@@ -143,6 +161,7 @@ export class PartitionManager {
     this.retentionTimer = undefined;
     for (const partition of this.partitions.values()) await partition.close();
     this.partitions.clear();
+    this.outOfService.clear();
   }
 
   private async onTopicChange(change: TopicChange): Promise<void> {
@@ -159,8 +178,12 @@ export class PartitionManager {
       case 'deleted':
         for (let p = 0; p < change.topic.partitions; p++) {
           const key = replicaKey(change.topic.topicId, p);
-          await this.partitions.get(key)?.destroy();
+          const local = this.partitions.get(key);
+          // A replica that never opened has only its Raft state to forget besides its files.
+          if (local) await local.destroy();
+          else await this.forgetReplicaState(groupIdOf(change.topic, p));
           this.partitions.delete(key);
+          this.outOfService.delete({ topic: change.topic.name, partition: p });
           await this.storage.deleteLog(change.topic.name, p, change.topic.topicId);
         }
         return;
@@ -175,16 +198,62 @@ export class PartitionManager {
       const assignment = this.assignmentOf(tp);
       const key = replicaKey(topic.topicId, p);
       if (this.partitions.has(key) || !holds(assignment, this.nodeId)) continue;
-      // A topic created before topics had ids keeps the log its name-based directory holds.
-      if (createdWithoutId(topic)) await this.storage.adoptNameDir(tp.topic, tp.partition, topic.topicId);
-      const log = await this.storage.openLog(tp.topic, tp.partition, logConfig, topic.topicId);
-      const replica = await this.openReplica(tp, log, logConfig, assignment, groupIdOf(topic, p));
+      const replica = await this.openOrRebuild(topic, tp, logConfig, assignment);
+      if (!replica) continue;
       this.partitions.set(key, replica);
       opened.push(replica);
     }
     // The only voter of its group elects itself at once: a topic of a one-broker cluster is
     // answered as created once its partitions serve, as a single broker's always was.
     await Promise.all(opened.filter((r) => this.isSoleVoter(r)).map((r) => this.untilLeading(r)));
+  }
+
+  private async openOver(topic: TopicMetadata, tp: TopicPartition, logConfig: LogConfig, assignment: PartitionAssignment): Promise<PartitionReplica> {
+    // A topic created before topics had ids keeps the log its name-based directory holds.
+    if (createdWithoutId(topic)) await this.storage.adoptNameDir(tp.topic, tp.partition, topic.topicId);
+    const log = await this.storage.openLog(tp.topic, tp.partition, logConfig, topic.topicId);
+    return this.openReplica(tp, log, logConfig, assignment, groupIdOf(topic, tp.partition));
+  }
+
+  /**
+   * Opens this broker's replica of `tp`. One that cannot be opened never stops the broker: with
+   * other replicas to copy from (and a damaged log, not a broker short of descriptors, memory or
+   * space) its log is set aside and it starts empty, rebuilt from its peers (docs/raft.md,
+   * "Rebuilding a lost log"); otherwise it stays out of service. Returns undefined then.
+   */
+  private async openOrRebuild(topic: TopicMetadata, tp: TopicPartition, logConfig: LogConfig, assignment: PartitionAssignment): Promise<PartitionReplica | undefined> {
+    const key = partitionKey(tp);
+    let failure: unknown;
+    try {
+      const replica = await this.openOver(topic, tp, logConfig, assignment);
+      this.outOfService.delete(tp);
+      return replica;
+    } catch (error) {
+      failure = error;
+    }
+    const rebuildable = assignment.replicas.length > 1 && !isResourceExhaustion(failure);
+    if (rebuildable) {
+      this.logger.error({ partition: key, err: failure }, `cannot open this broker's replica of ${key} (${openFailureReason(failure)}): rebuilding it from the other replicas`);
+      try {
+        await this.markRebuilding(tp, groupIdOf(topic, tp.partition));
+        const aside = await this.storage.setAsideLog(tp.topic, tp.partition, topic.topicId);
+        this.logger.warn({ partition: key, aside }, `moved the damaged log of ${key} to ${aside}: the replica starts empty, and neither votes nor stands for election until it has caught up`);
+        const replica = await this.openOver(topic, tp, logConfig, assignment);
+        this.outOfService.delete(tp);
+        return replica;
+      } catch (error) {
+        failure = error;
+      }
+    }
+    const reason = openFailureReason(failure);
+    this.outOfService.set(tp, reason);
+    const recovery = isResourceExhaustion(failure)
+      ? 'free the resource (raise the descriptor limit, add memory or space) and restart the broker'
+      : assignment.replicas.length > 1
+        ? 'rebuilding it from the other replicas failed too; fix the cause and restart the broker'
+        : `it has no other replica to be rebuilt from: restore its directory from a backup, or move the directory away to start ${key} empty (its records are lost), or delete the topic; then restart the broker`;
+    this.logger.error({ partition: key, err: failure }, `${key} is out of service on this broker: its log cannot be opened (${reason}); the broker serves every other partition. To recover: ${recovery}`);
+    return undefined;
   }
 
   private isSoleVoter(replica: PartitionReplica): boolean {
@@ -219,6 +288,7 @@ export class PartitionManager {
       const key = partitionKey(tp);
       const assignment = this.assignmentOf(tp);
       const local = this.partitions.get(replicaKey(topic.topicId, p));
+      if (!holds(assignment, this.nodeId)) this.outOfService.delete(tp);
       if (local && holds(assignment, this.nodeId)) {
         this.assignmentChanged(local, assignment);
       } else if (local) {

@@ -62,7 +62,7 @@ export async function openReplicatedPartition(options: OpenReplicatedOptions): P
   const group = new ReplicaRaftGroup(options, raftGroupId, bootstrap);
   const storage = group.newStorage();
   const created = storage.isNew && !options.joining;
-  if (options.adoptUnreplicatedLog && storage.isNew) await adoptCommittedLog(storage, options.log);
+  if (options.adoptUnreplicatedLog && storage.isNew && storage.rebuildingAfterTerm === undefined) await adoptCommittedLog(storage, options.log);
   await storage.persistBootstrapConfig();
   const committedEnd = await ReplicatedPartition.committedEndOffsetAt(options.log, appliedOf(storage, options.log));
   const partition: ReplicatedPartition = new ReplicatedPartition(
@@ -129,6 +129,7 @@ class ReplicaRaftGroup {
       // Only the leader serves a partition, so followers learn the commit index with the next
       // append or heartbeat instead of from an extra round of messages per commit.
       eagerCommitBroadcast: false,
+      rebuildingAfterTerm: storage.rebuildingAfterTerm,
     });
     partition.attach(this.driver);
     options.host.add(this.driver);

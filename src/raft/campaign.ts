@@ -35,3 +35,17 @@ export function campaign(core: RaftCore, kind: 'preElection' | 'election' | 'tra
     });
   }
 }
+
+/**
+ * A node rebuilding a lost log that has heard from no leader for an election timeout tells every
+ * voter its log is empty (a rejection of index 0), instead of campaigning. A message other than
+ * a heartbeat wakes a quiet group (src/replication/raft-host.ts); its term, higher than a leader
+ * that led before the loss, makes that leader step down, so the group elects a leader that has no
+ * stale picture of this node's log; a leader of a later term probes this node and sends it the log.
+ */
+export function announceEmptyLog(core: RaftCore): void {
+  for (const v of core.config.voters) {
+    if (v === core.id) continue;
+    core.send({ type: 'appendResponse', to: v, reject: true, index: asRaftIndex(0), hintIndex: asRaftIndex(0), hintTerm: asTerm(0) });
+  }
+}

@@ -44,9 +44,16 @@ export interface RaftOptions {
   readonly asyncStorageWrites?: boolean;
   /** The host's applied index on restart (committed entries up to it are not handed out again). */
   readonly applied?: RaftIndex;
+  /**
+   * This node lost its log (a damaged replica rebuilt from its peers) while at this term, and
+   * starts again with an empty log at a later term. Until it holds a committed entry of a term
+   * above it, it neither votes nor campaigns: an emptied log that voted could elect a leader
+   * missing entries its lost log had helped commit (docs/raft.md, "Rebuilding a lost log").
+   */
+  readonly rebuildingAfterTerm?: number;
 }
 
-export interface ResolvedRaftOptions extends Required<Omit<RaftOptions, 'applied'>> {
+export interface ResolvedRaftOptions extends Required<Omit<RaftOptions, 'applied' | 'rebuildingAfterTerm'>> {
   readonly applied: RaftIndex | undefined;
 }
 

@@ -54,6 +54,11 @@ export class RaftCore {
    */
   durableIndex: number;
   readonly pendingWrites: PendingWrite[] = [];
+  /**
+   * The term at which this node lost its log, while it is being rebuilt (RaftOptions
+   * .rebuildingAfterTerm); null once it holds a committed entry of a later term.
+   */
+  rebuildingAfterTerm: number | null;
   /** Messages to send only after this Ready's writes are durable. */
   msgs: Message[] = [];
   /** Leader messages that may be sent before its own writes are durable (thesis §10.2.1). */
@@ -73,12 +78,26 @@ export class RaftCore {
       const applied = Math.min(Math.max(this.opts.applied, this.log.applied), this.log.committed);
       this.log.applied = this.log.applying = applied;
     }
+    this.rebuildingAfterTerm = options.rebuildingAfterTerm ?? null;
+    this.noteRebuilt();
     this.resetRandomizedElectionTimeout();
   }
 
-  /** May campaign: a voter in its own latest configuration. */
+  /** May campaign: a voter in its own latest configuration, and not rebuilding a lost log. */
   promotable(): boolean {
-    return isVoter(this.config, this.id);
+    return this.rebuildingAfterTerm === null && isVoter(this.config, this.id);
+  }
+
+  /**
+   * Ends the rebuilding of a lost log once the commit index (learned from a leader) is at an
+   * entry of a term above the one the log was lost in. That entry's leader was elected without
+   * this node's lost log (it never voted since), so by Leader Completeness its log holds every
+   * entry committed before the loss, and ours matches it up to that entry (docs/raft.md).
+   */
+  noteRebuilt(): void {
+    if (this.rebuildingAfterTerm === null || this.log.committed === 0) return;
+    const term = this.log.term(this.log.committed);
+    if (term !== undefined && term > this.rebuildingAfterTerm) this.rebuildingAfterTerm = null;
   }
 
   quorum(): number {

@@ -8,7 +8,7 @@ import type { ConfigState, Entry, HardState, Message } from './messages';
 import { RaftCore } from './raft-core';
 import type { ProposeResult, RaftStatus, Ready, SoftState } from './ready';
 import { broadcastAppend, commitAdvanced, leaderDurableAdvanced, sendAppend } from './replicate';
-import { campaign } from './campaign';
+import { announceEmptyLog, campaign } from './campaign';
 import { step } from './step';
 import { becomeLeaderAndAnnounce } from './step-candidate';
 import { sendTimeoutNow, tickLeader } from './step-leader';
@@ -39,9 +39,13 @@ export class RaftNode {
       return;
     }
     core.electionElapsed++;
-    if (core.promotable() && core.electionElapsed >= core.randomizedElectionTimeout) {
+    if (core.electionElapsed < core.randomizedElectionTimeout) return;
+    if (core.promotable()) {
       core.electionElapsed = 0;
       campaign(core, core.opts.preVote ? 'preElection' : 'election');
+    } else if (core.rebuildingAfterTerm !== null && core.lead === null) {
+      core.electionElapsed = 0;
+      announceEmptyLog(core);
     }
   }
 
@@ -266,7 +270,7 @@ export class RaftNode {
       commit: asRaftIndex(log.committed), applied: asRaftIndex(log.applied),
       firstIndex: asRaftIndex(log.firstIndex()), lastIndex: asRaftIndex(log.lastIndex()),
       durableIndex: asRaftIndex(core.durableIndex), config: core.config, configIndex: asRaftIndex(core.configIndex),
-      leadTransferee: core.leadTransferee, progress,
+      leadTransferee: core.leadTransferee, rebuildingAfterTerm: core.rebuildingAfterTerm, progress,
     };
   }
 

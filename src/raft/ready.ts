@@ -66,6 +66,8 @@ export interface RaftStatus {
   readonly config: ConfigState;
   readonly configIndex: RaftIndex;
   readonly leadTransferee: NodeId | null;
+  /** The term this node lost its log at, while it rebuilds it (neither voting nor campaigning); else null. */
+  readonly rebuildingAfterTerm: number | null;
   /** Leader only; empty otherwise. */
   readonly progress: readonly ProgressStatus[];
 }

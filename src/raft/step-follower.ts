@@ -6,6 +6,11 @@ import type { RaftCore } from './raft-core';
 import { campaign } from './campaign';
 
 export function stepFollower(core: RaftCore, m: Message): void {
+  stepFollowerMessage(core, m);
+  core.noteRebuilt();
+}
+
+function stepFollowerMessage(core: RaftCore, m: Message): void {
   switch (m.type) {
     case 'append':
       core.electionElapsed = 0;

@@ -55,12 +55,16 @@ function inLease(core: RaftCore): boolean {
   return core.opts.checkQuorum && core.lead !== null && core.electionElapsed < core.opts.electionTimeoutTicks;
 }
 
-/** Thesis §3.4, §3.6.1: one vote per term, only for a candidate whose log is at least as up to date. */
+/**
+ * Thesis §3.4, §3.6.1: one vote per term, only for a candidate whose log is at least as up to
+ * date. A node rebuilding a lost log grants none, pre-votes included (see RaftCore.noteRebuilt).
+ */
 function handleVoteRequest(core: RaftCore, m: VoteRequestMessage): void {
   const canVote =
-    core.vote === m.from ||
+    core.rebuildingAfterTerm === null &&
+    (core.vote === m.from ||
     (core.vote === null && core.lead === null) ||
-    (m.preVote && m.term > core.term);
+    (m.preVote && m.term > core.term));
   if (canVote && core.log.isUpToDate(m.lastLogIndex, m.lastLogTerm)) {
     // The response reaches the candidate only after our vote is durable: it travels in
     // Ready.messages, which the host sends after persisting Ready.hardState.

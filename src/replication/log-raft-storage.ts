@@ -39,10 +39,40 @@ export interface PartitionSnapshotData {
 const hardStateKey = (raftGroupId: string): string => `raft/${raftGroupId}/hard-state`;
 const configKey = (raftGroupId: string): string => `raft/${raftGroupId}/config`;
 
-/** Removes a group's hard state and configuration history from the meta store. */
+const rebuildingKey = (raftGroupId: string): string => `raft/${raftGroupId}/rebuilding`;
+
+interface StoredRebuilding {
+  /** The term this replica lost its log at (RaftOptions.rebuildingAfterTerm). */
+  afterTerm: number;
+}
+
+/** Removes a group's hard state, configuration history and rebuilding mark from the meta store. */
 export async function forgetRaftState(meta: DurableMeta, raftGroupId: string): Promise<void> {
   await meta.putMetaDurable(hardStateKey(raftGroupId), null);
   await meta.putMetaDurable(configKey(raftGroupId), null);
+  await meta.putMetaDurable(rebuildingKey(raftGroupId), null);
+}
+
+/**
+ * Prepares a replica whose log is lost to be rebuilt from its peers (docs/raft.md, "Rebuilding a
+ * lost log"); called before its log is set aside, so that no crash can leave an empty log without
+ * the mark. Records the term the log was lost at (an earlier mark's, if one is there), moves to
+ * the next term (without a vote) so that a leader of the lost term steps down, and drops the
+ * configuration history (its entries are gone with the log: the replica starts from its
+ * bootstrap configuration and learns the rest from the leader). Keeps the term and the vote of
+ * the current term otherwise: a vote once given is never forgotten.
+ */
+export async function markRebuilding(meta: DurableMeta, raftGroupId: string): Promise<number> {
+  const stored = meta.getMeta(hardStateKey(raftGroupId)) as StoredHardState | null | undefined;
+  const earlier = meta.getMeta(rebuildingKey(raftGroupId)) as StoredRebuilding | null | undefined;
+  const term = stored?.term ?? 0;
+  const afterTerm = earlier?.afterTerm ?? term;
+  await meta.putMetaDurable(rebuildingKey(raftGroupId), { afterTerm } satisfies StoredRebuilding);
+  const nextTerm = Math.max(term, afterTerm + 1);
+  const vote = nextTerm === term ? (stored?.vote ?? null) : null;
+  await meta.putMetaDurable(hardStateKey(raftGroupId), { term: nextTerm, vote, commit: 0 } satisfies StoredHardState);
+  await meta.putMetaDurable(configKey(raftGroupId), null);
+  return afterTerm;
 }
 
 export class LogRaftStorage implements RaftStorage, CacheMember {
@@ -99,6 +129,16 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
   /** Whether this replica had no stored state when opened (a brand-new group on this broker). */
   get isNew(): boolean {
     return !this.configStored;
+  }
+
+  /** The term this replica lost its log at while it is being rebuilt (see markRebuilding), else undefined. */
+  get rebuildingAfterTerm(): number | undefined {
+    return (this.meta.getMeta(rebuildingKey(this.raftGroupId)) as StoredRebuilding | null | undefined)?.afterTerm;
+  }
+
+  /** The replica has caught up (RaftStatus.rebuildingAfterTerm went null): it may vote again after a restart too. */
+  clearRebuilding(): Promise<void> {
+    return this.meta.putMetaDurable(rebuildingKey(this.raftGroupId), null);
   }
 
   /** Writes the bootstrap configuration when the group is new (nothing stored yet). */

@@ -39,6 +39,8 @@ export interface RaftGroupOptions {
   readonly seed: number;
   /** See RaftOptions.eagerCommitBroadcast (default true). */
   readonly eagerCommitBroadcast?: boolean;
+  /** See RaftOptions.rebuildingAfterTerm: the replica's log was lost and is rebuilt from its peers. */
+  readonly rebuildingAfterTerm?: number;
 }
 
 /** How often a commit-only hard-state change is written (losing it is safe: it is re-learned). */
@@ -66,6 +68,8 @@ export class RaftGroup implements HostedRaftGroup {
   /** Quiesced as leader (until woken), or as a follower of `quietLeader` (while its node is alive). */
   private quiet: 'no' | 'leader' | 'follower' = 'no';
   private quietLeader: NodeId | null = null;
+  /** The replica rebuilds a lost log and its durable mark is still to be cleared once it has caught up. */
+  private rebuilding: boolean;
 
   constructor(private readonly options: RaftGroupOptions) {
     this.raftGroupId = options.raftGroupId;
@@ -78,8 +82,10 @@ export class RaftGroup implements HostedRaftGroup {
       asyncStorageWrites: true,
       eagerCommitBroadcast: options.eagerCommitBroadcast,
       applied: asRaftIndex(options.applied),
+      rebuildingAfterTerm: options.rebuildingAfterTerm,
     });
     this.term = options.storage.savedHardState.term;
+    this.rebuilding = options.rebuildingAfterTerm !== undefined;
   }
 
   /** Storage failed: the group is inert until the broker restarts (see RaftHost). */
@@ -266,6 +272,7 @@ export class RaftGroup implements HostedRaftGroup {
     if (ready.hardState) await this.saveHardState(ready);
     const seq = ready.seq;
     this.node.advance(ready);
+    if (this.rebuilding) await this.noteRebuilt();
     if (inLog < committed.length) this.apply(inLog === 0 ? committed : committed.slice(inLog));
 
     const messages = ready.messages;
@@ -291,6 +298,18 @@ export class RaftGroup implements HostedRaftGroup {
     } else if (messages.length > 0) {
       this.durableChain = this.durableChain.then(() => host.send(this.raftGroupId, messages));
     }
+  }
+
+  /** Clears the durable rebuilding mark once the node holds what it lost (RaftCore.noteRebuilt). */
+  private async noteRebuilt(): Promise<void> {
+    const status = this.node.status();
+    if (status.rebuildingAfterTerm !== null) return;
+    this.rebuilding = false;
+    await this.options.storage.clearRebuilding();
+    this.options.logger.info(
+      { raftGroup: this.raftGroupId, commit: status.commit },
+      `raft group ${this.raftGroupId}: the rebuilt replica has caught up with its peers (commit ${status.commit}, term ${status.term}) and votes again`,
+    );
   }
 
   private apply(committed: readonly Entry[]): void {

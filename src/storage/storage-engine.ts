@@ -121,6 +121,29 @@ export class StorageEngine {
     this.logger.info({ topic, partition, topicId }, `deleted the log of ${topic}/${partition}`);
   }
 
+  /**
+   * Moves a partition's damaged log out of the way, to <dataDir>/damaged/ (kept for inspection,
+   * never read again), and removes its index entries, so that the next openLog starts it empty.
+   * Returns where it went. Durable when resolved.
+   */
+  async setAsideLog(topic: string, partition: number, topicId?: TopicId): Promise<string> {
+    this.checkOpen();
+    const key = partitionDirName(topic, partition, topicId);
+    await this.opening.get(key)?.catch(() => undefined);
+    const log = this.logs.get(key);
+    this.logs.delete(key);
+    await log?.close().catch(() => undefined);
+    const partitionsDir = this.partitionsDir;
+    const damagedDir = join(this.dataDir, 'damaged');
+    const aside = join(damagedDir, `${key}.${this.clock.nowMs()}`);
+    await this.io.mkdir(damagedDir);
+    await this.io.rename(join(partitionsDir, key), aside);
+    await this.io.syncDir(partitionsDir);
+    await this.io.syncDir(damagedDir);
+    new SegmentIndex(this.dbs, key, this.logger).removeAll();
+    return aside;
+  }
+
   /** Logs that have a directory on disk, open or not, in the order of their directories' names. */
   listLogs(): StoredLog[] {
     const found: StoredLog[] = [];

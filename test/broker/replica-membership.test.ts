@@ -30,7 +30,7 @@ class ScriptedGroup implements MembershipRaftGroup {
     return {
       id: asNodeId(SELF), role: 'leader', term: asTerm(1), vote: null, leader: asNodeId(SELF), commit: asRaftIndex(this.commit), applied: asRaftIndex(this.commit),
       firstIndex: asRaftIndex(1), lastIndex: asRaftIndex(this.lastIndex), durableIndex: asRaftIndex(this.lastIndex),
-      config: { voters: this.voters.map(asNodeId), learners: this.learners.map(asNodeId) }, configIndex: asRaftIndex(this.configIndex), leadTransferee: null, progress,
+      config: { voters: this.voters.map(asNodeId), learners: this.learners.map(asNodeId) }, configIndex: asRaftIndex(this.configIndex), leadTransferee: null, rebuildingAfterTerm: null, progress,
     };
   }
 

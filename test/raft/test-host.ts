@@ -1,7 +1,7 @@
 // A host for one Raft node in tests: obeys the Ready contract with MemoryRaftStorage, keeps a
 // separate copy of what is durable (what survives a crash), and applies committed entries to a
 // tiny state machine (a rolling hash of applied entries) so runs can be compared across nodes.
-import { asRaftIndex, type NodeId } from '../../src/common/ids';
+import { asRaftIndex, asTerm, type NodeId } from '../../src/common/ids';
 import type { RaftOptions } from '../../src/raft/config';
 import { decodeConfigEntry } from '../../src/raft/membership';
 import { MemoryRaftStorage } from '../../src/raft/memory-storage';
@@ -48,6 +48,8 @@ export class TestHost {
   /** Hashes by applied index (recent ones), to write snapshots. */
   private hashes = new Map<number, number>();
   restarts = 0;
+  /** The durable "rebuilding" mark of a node that lost its log (see loseLog), until the node reports it rebuilt. */
+  rebuildingAfterTerm: number | undefined;
 
   constructor(readonly id: NodeId, storage: MemoryRaftStorage, readonly options: HostOptions, private readonly seed: number, private readonly onApply?: ApplyListener) {
     this.storage = storage;
@@ -69,7 +71,13 @@ export class TestHost {
     this.appliedHash = snap.data.byteLength > 0 ? Number(decoder.decode(snap.data)) : 0;
     this.appliedConfigs = [];
     this.hashes = new Map([[this.appliedIndex, this.appliedHash]]);
-    this.node = new RaftNode({ ...this.options, id: this.id, storage: this.storage, random: new SeededRandom(this.seed * 7919 + this.restarts) });
+    this.node = new RaftNode({
+      ...this.options,
+      id: this.id,
+      storage: this.storage,
+      random: new SeededRandom(this.seed * 7919 + this.restarts),
+      rebuildingAfterTerm: this.rebuildingAfterTerm,
+    });
   }
 
   /**
@@ -100,6 +108,7 @@ export class TestHost {
     }
     for (const e of rd.committedEntries) this.apply(e);
     node.advance(rd);
+    if (node.status().rebuildingAfterTerm === null) this.rebuildingAfterTerm = undefined;
     return { ready: rd, send };
   }
 
@@ -147,6 +156,21 @@ export class TestHost {
     this.held = [];
     this.dirty = false;
     this.storage = this.durable.clone();
+  }
+
+  /**
+   * The node's log is damaged and rebuilt from its peers, as a broker does (see
+   * openReplicatedPartition): it crashes, keeps its term (one higher, with no vote) and its
+   * bootstrap configuration, and restarts with an empty log, marked as rebuilding after the term it
+   * had.
+   */
+  loseLog(bootstrap: ConfigState): void {
+    const term = this.durable.initialState().hardState.term;
+    this.crash();
+    this.rebuildingAfterTerm = term;
+    this.durable = MemoryRaftStorage.bootstrap(bootstrap.voters, bootstrap.learners);
+    this.durable.setHardState({ term: asTerm(term + 1), vote: null, commit: asRaftIndex(0) });
+    this.restart();
   }
 
   restart(): void {

@@ -13,7 +13,7 @@ import { OFFSETS_TOPIC } from '../../consumer-groups/consumer-group-offsets';
 import { campaignIfSoleVoter, openReplicatedPartition } from '../../partition/open-replicated';
 import { RaftGroup } from '../../replication/raft-group';
 import { GrpcRaftTransport, raftServiceDefinition } from '../../replication/grpc-transport';
-import { forgetRaftState, LogRaftStorage } from '../../replication/log-raft-storage';
+import { forgetRaftState, LogRaftStorage, markRebuilding } from '../../replication/log-raft-storage';
 import { RaftHost } from '../../replication/raft-host';
 import type { StorageEngine } from '../../storage/storage-engine';
 import { DEFAULT_LOG_CONFIG } from '../../storage/types';
@@ -149,6 +149,10 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
     addressOf,
     (raftGroupId) => forgetRaftState(storage, raftGroupId),
     (replica, assignment) => membership.assign(replica, assignment),
+    async (tp, raftGroupId) => {
+      const afterTerm = await markRebuilding(storage, raftGroupId);
+      logger.warn({ partition: partitionKey(tp), afterTerm }, `${partitionKey(tp)} is marked as rebuilding after term ${afterTerm}`);
+    },
   );
 
   let balancer: NodeJS.Timeout | undefined;
@@ -263,6 +267,8 @@ function notYetLeading(
   for (const topic of registry.list()) {
     for (let p = 0; p < topic.partitions; p++) {
       const replica = partitions.get(topic.name, p);
+      // Out of service (its log cannot be opened): reported, and no reason not to serve the rest.
+      if (!replica && partitions.outOfService.get({ topic: topic.name, partition: p })) continue;
       if (!replica) return `its replica of ${topic.name}/${p} is not open yet`;
       if (replica.leaderId !== nodeId || !replica.caughtUp) return `it does not lead ${topic.name}/${p} yet`;
     }

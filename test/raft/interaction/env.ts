@@ -3,7 +3,7 @@
 import { asNodeId, asRaftIndex, type NodeId } from '../../../src/common/ids';
 import { formatConfig, type ConfChangeType } from '../../../src/raft/membership';
 import { MemoryRaftStorage } from '../../../src/raft/memory-storage';
-import type { Message } from '../../../src/raft/messages';
+import type { ConfigState, Message } from '../../../src/raft/messages';
 import { TestHost, type HostOptions } from '../test-host';
 import { formatEntries, formatMessage, formatReady } from './format';
 
@@ -34,6 +34,8 @@ export class InteractionEnv {
   private readonly hosts = new Map<number, TestHost>();
   private wire: Message[] = [];
   private readonly blocked = new Set<string>();
+  /** The configuration the nodes of add-nodes started with (what a node that loses its log restarts with). */
+  private bootstrapConfig: ConfigState = { voters: [], learners: [] };
 
   run(line: string): string {
     const c = parse(line);
@@ -91,6 +93,7 @@ export class InteractionEnv {
       case 'heal': this.blocked.clear(); break;
       case 'crash': for (const id of ids()) this.host(id).crash(); break;
       case 'restart': for (const id of ids()) this.host(id).restart(); break;
+      case 'lose-log': for (const id of ids()) this.host(id).loseLog(this.bootstrapConfig); break;
       case 'entries-unavailable': this.entriesUnavailable(this.host(c.args[0]), c.args[1] !== 'off'); break;
       case 'entries-loaded': this.host(c.args[0]).node!.entriesLoaded(); break;
       case 'compact': out.push(this.host(c.args[0]).compact(Number(c.args[1])) ? 'ok' : 'refused'); break;
@@ -134,6 +137,7 @@ export class InteractionEnv {
       maxMessageBytes: Number(c.kv.get('maxmsgbytes') ?? 1024 * 1024),
       eagerCommitBroadcast: c.kv.get('eagercommit') !== 'false',
     };
+    this.bootstrapConfig = { voters: voters.map(asNodeId), learners: learners.map(asNodeId) };
     for (const id of created) {
       this.hosts.set(id, new TestHost(asNodeId(id), MemoryRaftStorage.bootstrap(voters, learners), options, id));
       out.push(`node ${id}: ${formatConfig(this.hosts.get(id)!.node!.status().config)}`);
@@ -196,7 +200,8 @@ export class InteractionEnv {
     const node = this.host(id).node;
     if (!node) return `${id}: down`;
     const s = node.status();
-    return `${id}: ${s.role} term=${s.term} leader=${s.leader ?? '-'} commit=${s.commit} applied=${s.applied} last=${s.lastIndex} ${formatConfig(s.config)}`;
+    const rebuilding = s.rebuildingAfterTerm === null ? '' : ` rebuilding-after=t${s.rebuildingAfterTerm}`;
+    return `${id}: ${s.role} term=${s.term} leader=${s.leader ?? '-'} commit=${s.commit} applied=${s.applied} last=${s.lastIndex} ${formatConfig(s.config)}${rebuilding}`;
   }
 
   private status(id: number): string[] {
