@@ -25,6 +25,8 @@ export interface CreateTopic {
   readonly config: Readonly<Record<string, string>>;
   readonly internal: boolean;
   readonly nowMs: number;
+  /** The proposer's limit of partition replicas per broker (replica-budget.ts); absent: none. */
+  readonly maxReplicasPerBroker?: number;
 }
 
 export interface DeleteTopic {
@@ -45,6 +47,8 @@ export interface CreatePartitions {
   readonly name: string;
   /** The new partition count; larger than the current one. */
   readonly totalCount: number;
+  /** As CreateTopic.maxReplicasPerBroker. */
+  readonly maxReplicasPerBroker?: number;
 }
 
 export interface ReassignPartition {
@@ -84,14 +88,14 @@ export function encodeCommand(command: MetadataCommand): Uint8Array {
   return Buffer.from(JSON.stringify({ v: COMMAND_FORMAT_VERSION, command }), 'utf8');
 }
 
-type FieldKind = 'string' | 'integer' | 'boolean' | 'stringMap' | 'stringList' | 'integerList' | 'rack';
+type FieldKind = 'string' | 'integer' | 'optionalInteger' | 'boolean' | 'stringMap' | 'stringList' | 'integerList' | 'rack';
 
 const FIELDS: Record<MetadataCommand['type'], Record<string, FieldKind>> = {
   RegisterBroker: { id: 'integer', host: 'string', port: 'integer', httpPort: 'integer', rack: 'rack', nowMs: 'integer' },
-  CreateTopic: { name: 'string', partitions: 'integer', replicationFactor: 'integer', config: 'stringMap', internal: 'boolean', nowMs: 'integer' },
+  CreateTopic: { name: 'string', partitions: 'integer', replicationFactor: 'integer', config: 'stringMap', internal: 'boolean', nowMs: 'integer', maxReplicasPerBroker: 'optionalInteger' },
   DeleteTopic: { name: 'string' },
   AlterTopicConfig: { name: 'string', set: 'stringMap', delete: 'stringList' },
-  CreatePartitions: { name: 'string', totalCount: 'integer' },
+  CreatePartitions: { name: 'string', totalCount: 'integer', maxReplicasPerBroker: 'optionalInteger' },
   ReassignPartition: { name: 'string', partition: 'integer', replicas: 'integerList' },
   CompleteReassignment: { name: 'string', partition: 'integer', createdAtMs: 'integer', replicas: 'integerList' },
   DrainBroker: { id: 'integer', draining: 'boolean' },
@@ -101,6 +105,7 @@ function hasKind(value: unknown, kind: FieldKind): boolean {
   switch (kind) {
     case 'string': return typeof value === 'string';
     case 'integer': return Number.isSafeInteger(value);
+    case 'optionalInteger': return value === undefined || Number.isSafeInteger(value);
     case 'boolean': return typeof value === 'boolean';
     case 'rack': return value === null || typeof value === 'string';
     case 'stringList': return Array.isArray(value) && value.every((v) => typeof v === 'string');
@@ -135,7 +140,7 @@ export function decodeCommand(bytes: Uint8Array): MetadataCommand {
   for (const [field, kind] of Object.entries(fields)) {
     const value = command[field];
     if (!hasKind(value, kind)) throw invalid(`${type}.${field} is ${value === undefined ? 'missing' : `invalid (${JSON.stringify(value)})`}: expected ${kind}`);
-    out[field] = value;
+    if (value !== undefined) out[field] = value;
   }
   return out as unknown as MetadataCommand;
 }
