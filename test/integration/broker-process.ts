@@ -22,12 +22,18 @@ const READY = /ready: gRPC [\d.]+:(\d+), HTTP http:\/\/[\d.]+:(\d+)/;
  * Starts a broker on ephemeral ports, or with `ports: 'fixed'` on the ports its arguments give (a
  * cluster file). With `launcher: 'bin'` it runs `bin/sluice broker` as a user would, instead of
  * this node with the broker's flags. With `readyTimeoutMs`, a broker not ready by then is killed
- * and the promise rejects with its output.
+ * and the promise rejects with its output. With `openFileLimit`, the broker runs under
+ * `ulimit -n` of that many descriptors (soft and hard).
  */
-export function startBrokerProcess(dataDir: string, extraArgs: string[] = [], options: { ports?: 'ephemeral' | 'fixed'; launcher?: 'node' | 'bin'; readyTimeoutMs?: number } = {}): Promise<BrokerProcess> {
+export function startBrokerProcess(
+  dataDir: string,
+  extraArgs: string[] = [],
+  options: { ports?: 'ephemeral' | 'fixed'; launcher?: 'node' | 'bin'; readyTimeoutMs?: number; openFileLimit?: number } = {},
+): Promise<BrokerProcess> {
   const portArgs = options.ports === 'fixed' ? [] : ['--grpc-port', '0', '--http-port', '0'];
   const args = ['--data-dir', dataDir, ...portArgs, ...extraArgs];
-  const [command, argv] = options.launcher === 'bin' ? [BIN_SLUICE, ['broker', ...args]] : [process.execPath, [...BROKER_NODE_FLAGS, BROKER_MAIN, ...args]];
+  const [program, programArgs] = options.launcher === 'bin' ? [BIN_SLUICE, ['broker', ...args]] : [process.execPath, [...BROKER_NODE_FLAGS, BROKER_MAIN, ...args]];
+  const [command, argv] = options.openFileLimit === undefined ? [program, programArgs] : ['bash', ['-c', `ulimit -n ${options.openFileLimit} && exec "$0" "$@"`, program, ...programArgs]];
   const child = spawn(command, argv, {
     env: { ...process.env, SLUICE_LOG_LEVEL: process.env.SLUICE_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
