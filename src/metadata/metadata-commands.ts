@@ -139,7 +139,7 @@ export function decodeCommand(bytes: Uint8Array): MetadataCommand {
   const out: Record<string, unknown> = { type };
   for (const [field, kind] of Object.entries(fields)) {
     const value = command[field];
-    if (!hasKind(value, kind)) throw invalid(`${type}.${field} is ${value === undefined ? 'missing' : `invalid (${JSON.stringify(value)})`}: expected ${kind}`);
+    if (!hasKind(value, kind)) throw invalid(`${type}.${field} is ${value === undefined ? 'missing' : `invalid (${JSON.stringify(value)})`}: expected ${kind === 'optionalInteger' ? 'an integer or nothing' : kind}`);
     if (value !== undefined) out[field] = value;
   }
   return out as unknown as MetadataCommand;
