@@ -38,7 +38,7 @@ export async function startBroker(configured: BrokerConfig, clock: Clock = syste
   const { registry, partitions } = cluster;
   // The registry is empty until the metadata log replays, so no log may be judged an orphan now.
   await partitions.start(config.retentionCheckIntervalMs);
-  const metrics = new BrokerMetrics(() => partitions, registry, cluster.raftMetrics);
+  const metrics = new BrokerMetrics(() => partitions, registry, cluster.raftMetrics, { budget, pool: storage.descriptorPool });
   const offsets = new ConsumerGroupOffsets((p) => partitions.get(OFFSETS_TOPIC, p), config.offsetsTopicPartitions, config.nodeId, clock, (name) => registry.get(name)?.createdAtMs);
 
   const stopping = new AbortController();

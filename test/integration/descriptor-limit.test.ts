@@ -18,15 +18,25 @@ const PARTITIONS = 20;
 const SEGMENTS_PER_PARTITION = 10;
 const VALUE = Buffer.alloc(70 * 1024, 'v');
 
-const healthz = (port: number): Promise<number> =>
+const httpGet = (port: number, path: string): Promise<{ status: number; body: string }> =>
   new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/healthz' }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
+    const req = request({ host: '127.0.0.1', port, path }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', reject);
     req.end();
   });
+
+const healthz = async (port: number): Promise<number> => (await httpGet(port, '/healthz')).status;
+
+/** The value of an unlabelled series of /metrics. */
+async function metric(port: number, name: string): Promise<number> {
+  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec((await httpGet(port, '/metrics')).body);
+  assert.ok(match, `/metrics has ${name}`);
+  return Number(match[1]);
+}
 
 /** The values' batch numbers read back from offset 0 of one partition, over fresh connections. */
 async function readPartition(address: string, topic: string, partition: number): Promise<number> {
@@ -89,6 +99,11 @@ describe('a broker under a low open-file limit', function () {
     await readEverything(broker.address);
     assert.equal(await healthz(broker.httpPort), 200);
     assert.doesNotMatch(broker.output(), /EMFILE/);
+    // The budgets derived from 256 descriptors (docs/storage.md), and the pool at work.
+    assert.equal(await metric(broker.httpPort, 'sluice_partition_replicas_max'), 159);
+    assert.equal(await metric(broker.httpPort, 'sluice_segment_file_pool_size'), 32);
+    assert.ok((await metric(broker.httpPort, 'sluice_segment_file_pool_evictions_total')) > 0);
+    assert.ok((await metric(broker.httpPort, 'sluice_segment_file_pool_open')) <= 32 + 1);
 
     await broker.kill('SIGKILL');
     broker = await startBrokerProcess(dataDir, [], { openFileLimit: OPEN_FILE_LIMIT });
