@@ -9,6 +9,7 @@ import { ConsumerGroupOffsets, OFFSETS_TOPIC } from '../consumer-groups/consumer
 import { StorageEngine } from '../storage/storage-engine';
 import { METADATA_LOG_TOPIC, startClusterCore } from './cluster/cluster-core';
 import { oneBrokerCluster, type BrokerConfig } from './config';
+import { deriveDescriptorBudget, describeBudget, readOpenFileLimit } from './descriptor-budget';
 import type { BrokerContext } from './context';
 import { startGrpcServer } from './grpc-server';
 import { startHttpServer } from './http-server';
@@ -26,13 +27,17 @@ export interface RunningBroker {
   stop(): Promise<void>;
 }
 
-export async function startBroker(config: BrokerConfig, clock: Clock = systemClock): Promise<RunningBroker> {
-  const logger = moduleLogger('broker', { node: config.nodeId });
-  const storage = await StorageEngine.open({ dataDir: config.dataDir, clock });
+export async function startBroker(configured: BrokerConfig, clock: Clock = systemClock): Promise<RunningBroker> {
+  const logger = moduleLogger('broker', { node: configured.nodeId });
+  // Limits left at 0 are derived from the open-file limit; everything after sees the numbers.
+  const budget = deriveDescriptorBudget(readOpenFileLimit(), configured.limits);
+  const config: BrokerConfig = { ...configured, limits: { ...configured.limits, maxPartitionReplicas: budget.partitionReplicas, maxOpenSegmentFiles: budget.segmentFilePool } };
+  (budget.overcommitted ? logger.warn.bind(logger) : logger.info.bind(logger))({ openFileLimit: budget.openFileLimit, partitionReplicas: budget.partitionReplicas, segmentFilePool: budget.segmentFilePool, reserved: budget.reserved }, describeBudget(budget));
+  const storage = await StorageEngine.open({ dataDir: config.dataDir, clock, maxOpenSegmentFiles: budget.segmentFilePool });
   const cluster = await startClusterCore(config, config.cluster ?? oneBrokerCluster(config), storage, clock);
   const { registry, partitions } = cluster;
   await partitions.start(config.retentionCheckIntervalMs);
-  const metrics = new BrokerMetrics(() => partitions, registry, cluster.raftMetrics);
+  const metrics = new BrokerMetrics(() => partitions, registry, cluster.raftMetrics, { budget, pool: storage.descriptorPool });
   const offsets = new ConsumerGroupOffsets((p) => partitions.get(OFFSETS_TOPIC, p), config.offsetsTopicPartitions, config.nodeId, clock, (name) => registry.get(name));
 
   const stopping = new AbortController();

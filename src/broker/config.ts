@@ -17,6 +17,20 @@ export interface BrokerLimits {
   readonly maxPartitionsPerTopic: number;
   /** Most partitions in one Produce or Fetch request. */
   readonly maxPartitionsPerRequest: number;
+  /** Most new partitions one CreateTopics request (all its topics together) or CreatePartitions may ask for. */
+  readonly maxPartitionsPerCreateRequest: number;
+  /**
+   * Most partition replicas this broker holds (Raft groups, each with an open active segment),
+   * checked before a topic is registered. 0: derived at start from the open-file limit
+   * (descriptor-budget.ts). In a cluster every broker should use the same value: the limit
+   * travels in the command of the broker that proposes it.
+   */
+  readonly maxPartitionReplicas: number;
+  /**
+   * Most descriptors of closed segments kept open across all partitions (the rest reopen when
+   * read). 0: derived at start from the open-file limit (descriptor-budget.ts).
+   */
+  readonly maxOpenSegmentFiles: number;
   /** Longest long-poll wait of a Fetch (max_wait_ms); a longer one counts as this. */
   readonly maxFetchWaitMs: number;
   /** Longest replication wait a Produce may ask for (timeout_ms); longer ones get INVALID_ARGUMENT. */
@@ -101,11 +115,16 @@ export interface BrokerConfig {
 /** Node runs a timer of 2^31 ms or more after 1 ms: no duration the broker waits may exceed this. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 const DURATION_LIMITS = ['maxFetchWaitMs', 'maxProduceTimeoutMs'] as const satisfies readonly (keyof BrokerLimits)[];
+/** Limits whose 0 means "derive from the open-file limit at start" (descriptor-budget.ts). */
+const DERIVED_LIMITS: readonly (keyof BrokerLimits)[] = ['maxPartitionReplicas', 'maxOpenSegmentFiles'];
 
 export const DEFAULT_LIMITS: BrokerLimits = {
   maxRequestBytes: 64 * 1024 * 1024,
   maxPartitionsPerTopic: 1024,
   maxPartitionsPerRequest: 10_000,
+  maxPartitionsPerCreateRequest: 4096,
+  maxPartitionReplicas: 0,
+  maxOpenSegmentFiles: 0,
   maxFetchWaitMs: 60_000,
   maxProduceTimeoutMs: 300_000,
   maxFetchBytes: 64 * 1024 * 1024,
@@ -203,7 +222,9 @@ function validate(config: BrokerConfig): void {
   }
   if (config.cluster) validateCluster(config);
   for (const [key, value] of Object.entries(config.limits)) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`limits.${key} ${value} is invalid: use a positive integer`);
+    if (DERIVED_LIMITS.includes(key as keyof BrokerLimits)) {
+      if (!Number.isInteger(value) || value < 0) throw new Error(`limits.${key} ${value} is invalid: use a positive integer, or 0 to derive it from the open-file limit at start`);
+    } else if (!Number.isInteger(value) || value < 1) throw new Error(`limits.${key} ${value} is invalid: use a positive integer`);
   }
   if (config.limits.maxInFlightBytes < config.limits.maxRequestBytes) {
     throw new Error(

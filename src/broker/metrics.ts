@@ -2,7 +2,15 @@
 // one process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import type { TopicRegistry } from '../metadata/topic-registry';
+import type { DescriptorPool } from '../storage/descriptor-pool';
+import type { DescriptorBudget } from './descriptor-budget';
 import type { PartitionManager } from './partition-manager';
+
+/** What the broker derived from its open-file limit, and the pool it sized (docs/storage.md, "Descriptors and partition limits"). */
+export interface DescriptorMetrics {
+  readonly budget: DescriptorBudget;
+  readonly pool: DescriptorPool;
+}
 
 export class BrokerMetrics {
   readonly registry = new Registry();
@@ -35,7 +43,7 @@ export class BrokerMetrics {
    * The series of a topic go when `registry` reports it deleted, so that /metrics holds the
    * topics that exist, not every topic ever created.
    */
-  constructor(partitions: () => PartitionManager | undefined, registry: TopicRegistry, extra: readonly Metric[] = []) {
+  constructor(partitions: () => PartitionManager | undefined, registry: TopicRegistry, extra: readonly Metric[], descriptors: DescriptorMetrics) {
     registry.onChange(async (change) => {
       if (change.type === 'deleted') this.forgetTopic(change.topic.name);
     });
@@ -68,6 +76,30 @@ export class BrokerMetrics {
       collect() {
         this.reset();
         for (const { topicPartition } of partitions()?.outOfService.list() ?? []) this.set({ topic: topicPartition.topic, partition: String(topicPartition.partition) }, 1);
+      },
+    });
+    this.describeDescriptors(descriptors);
+  }
+
+  private describeDescriptors({ budget, pool }: DescriptorMetrics): void {
+    const registers = [this.registry];
+    new Gauge({ name: 'sluice_partition_replicas_max', help: 'Partition replicas this broker takes (limits.maxPartitionReplicas)', registers }).set(budget.partitionReplicas);
+    new Gauge({ name: 'sluice_segment_file_pool_size', help: 'Descriptors of closed segments kept open at most (limits.maxOpenSegmentFiles)', registers }).set(budget.segmentFilePool);
+    new Gauge({
+      name: 'sluice_segment_file_pool_open',
+      help: 'Descriptors of closed segments open now (in use ones included)',
+      registers,
+      collect() {
+        this.set(pool.openCount);
+      },
+    });
+    new Counter({
+      name: 'sluice_segment_file_pool_evictions_total',
+      help: 'Descriptors of closed segments the pool closed (reopened on their next read)',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(pool.evictions);
       },
     });
   }

@@ -10,6 +10,7 @@ import type { AlterTopicConfig, CompleteReassignment, CreatePartitions, CreateTo
 import { brokerIds, newAssignment, placeableBrokerIds, type BrokerInfo, type MetadataState, type PartitionAssignment, type TopicState } from './metadata-state';
 import { BROKER_HOST_RULE, BROKER_ID_RULE, isBrokerHost, isBrokerId, isRack, RACK_RULE, shownValue } from './broker-identity';
 import { placeReplicas } from './placement';
+import { checkReplicaBudget } from './replica-budget';
 import { DEFAULT_TOPIC_CONFIG, mergeTopicConfig, topicNameProblem, type TopicConfig } from './topic-config';
 
 /** Cluster-wide rules. Every broker must apply commands with the same rules. */
@@ -125,7 +126,10 @@ function createTopic(state: MetadataState, c: CreateTopic, rules: MetadataRules)
   } catch (error) {
     return fail(ErrorCode.INVALID_CONFIG, (error as Error).message);
   }
-  const partitions = placeReplicas(state, c.partitions, c.replicationFactor).map(newAssignment);
+  const placed = placeReplicas(state, c.partitions, c.replicationFactor);
+  const overBudget = checkReplicaBudget(state, placed, c.maxReplicasPerBroker, `topic '${c.name}' with ${c.partitions} partition(s) × ${c.replicationFactor} replica(s)`);
+  if (overBudget) return overBudget;
+  const partitions = placed.map(newAssignment);
   const topic: TopicState = { name: c.name, internal: c.internal, partitions, replicationFactor: c.replicationFactor, config, createdAtMs: c.nowMs, topicId };
   return { topics: withTopic(state, topic) };
 }
@@ -183,7 +187,10 @@ function createPartitions(state: MetadataState, c: CreatePartitions, rules: Meta
   }
   const badFactor = checkReplicationFactor(state, topic.replicationFactor);
   if (badFactor) return badFactor;
-  const added = placeReplicas(state, c.totalCount - current, topic.replicationFactor).map(newAssignment);
+  const placed = placeReplicas(state, c.totalCount - current, topic.replicationFactor);
+  const overBudget = checkReplicaBudget(state, placed, c.maxReplicasPerBroker, `growing topic '${c.name}' from ${current} to ${c.totalCount} partition(s) × ${topic.replicationFactor} replica(s)`);
+  if (overBudget) return overBudget;
+  const added = placed.map(newAssignment);
   return { topics: withTopic(state, { ...topic, partitions: [...topic.partitions, ...added] }) };
 }
 

@@ -30,6 +30,8 @@ export interface CreateTopic {
    * written before topics had ids: such a topic's id is derived from its name and nowMs.
    */
   readonly topicId?: string;
+  /** The proposer's limit of partition replicas per broker (replica-budget.ts); absent: none. */
+  readonly maxReplicasPerBroker?: number;
 }
 
 export interface DeleteTopic {
@@ -50,6 +52,8 @@ export interface CreatePartitions {
   readonly name: string;
   /** The new partition count; larger than the current one. */
   readonly totalCount: number;
+  /** As CreateTopic.maxReplicasPerBroker. */
+  readonly maxReplicasPerBroker?: number;
 }
 
 export interface ReassignPartition {
@@ -91,14 +95,14 @@ export function encodeCommand(command: MetadataCommand): Uint8Array {
   return Buffer.from(JSON.stringify({ v: COMMAND_FORMAT_VERSION, command }), 'utf8');
 }
 
-type FieldKind = 'string' | 'optionalString' | 'integer' | 'boolean' | 'stringMap' | 'stringList' | 'integerList' | 'rack';
+type FieldKind = 'string' | 'optionalString' | 'integer' | 'optionalInteger' | 'boolean' | 'stringMap' | 'stringList' | 'integerList' | 'rack';
 
 const FIELDS: Record<MetadataCommand['type'], Record<string, FieldKind>> = {
   RegisterBroker: { id: 'integer', host: 'string', port: 'integer', httpPort: 'integer', rack: 'rack', nowMs: 'integer' },
-  CreateTopic: { name: 'string', partitions: 'integer', replicationFactor: 'integer', config: 'stringMap', internal: 'boolean', nowMs: 'integer', topicId: 'optionalString' },
+  CreateTopic: { name: 'string', partitions: 'integer', replicationFactor: 'integer', config: 'stringMap', internal: 'boolean', nowMs: 'integer', topicId: 'optionalString', maxReplicasPerBroker: 'optionalInteger' },
   DeleteTopic: { name: 'string' },
   AlterTopicConfig: { name: 'string', set: 'stringMap', delete: 'stringList' },
-  CreatePartitions: { name: 'string', totalCount: 'integer' },
+  CreatePartitions: { name: 'string', totalCount: 'integer', maxReplicasPerBroker: 'optionalInteger' },
   ReassignPartition: { name: 'string', partition: 'integer', replicas: 'integerList' },
   CompleteReassignment: { name: 'string', partition: 'integer', createdAtMs: 'integer', replicas: 'integerList', topicId: 'optionalString' },
   DrainBroker: { id: 'integer', draining: 'boolean' },
@@ -109,6 +113,7 @@ function hasKind(value: unknown, kind: FieldKind): boolean {
     case 'string': return typeof value === 'string';
     case 'optionalString': return value === undefined || typeof value === 'string';
     case 'integer': return Number.isSafeInteger(value);
+    case 'optionalInteger': return value === undefined || Number.isSafeInteger(value);
     case 'boolean': return typeof value === 'boolean';
     case 'rack': return value === null || typeof value === 'string';
     case 'stringList': return Array.isArray(value) && value.every((v) => typeof v === 'string');
@@ -142,7 +147,7 @@ export function decodeCommand(bytes: Uint8Array): MetadataCommand {
   const out: Record<string, unknown> = { type };
   for (const [field, kind] of Object.entries(fields)) {
     const value = command[field];
-    if (!hasKind(value, kind)) throw invalid(`${type}.${field} is ${value === undefined ? 'missing' : `invalid (${JSON.stringify(value)})`}: expected ${kind}`);
+    if (!hasKind(value, kind)) throw invalid(`${type}.${field} is ${value === undefined ? 'missing' : `invalid (${JSON.stringify(value)})`}: expected ${kind === 'optionalInteger' ? 'an integer or nothing' : kind === 'optionalString' ? 'a string or nothing' : kind}`);
     if (value !== undefined) out[field] = value;
   }
   return out as unknown as MetadataCommand;

@@ -11,6 +11,7 @@ import type { Logger } from '../common/logger';
 import type { ConfigState, Entry, SoftState } from '../raft';
 import type { RaftGroup, RaftStateMachine } from '../replication/raft-group';
 import { encodeEntryData, encodePrefix, recordCountOf, type BatchFacts } from '../replication/partition-entry';
+import { UnstorableEntryError } from '../storage/entry-format';
 import { ProposalTracker, type TrackedProposal } from '../replication/proposal-tracker';
 import type { RaftTimings } from '../replication/raft-timings';
 import { EntryKind, type EntryHeader, type LogConfig, type PartitionLog, type ReadResult } from '../storage/types';
@@ -152,9 +153,18 @@ export class ReplicatedPartition implements PartitionReplica, RaftStateMachine {
       recordCount: input.recordCount, producerId: input.producerId, producerEpoch: input.producerEpoch, baseSequence: input.baseSequence,
       maxTimestampMs: input.maxTimestampMs > 0 ? input.maxTimestampMs : appendTimeMs, appendTimeMs,
     };
-    // The only voter keeps the batch apart from its entry prefix instead of copying it behind
-    // (Entry.prefix): it goes on the wire only if the group grows (entryPayload joins them then).
-    const proposed = this.isSoleVoter ? driver.propose(input.batch, encodePrefix(facts, input.batchCrc32c)) : driver.propose(encodeEntryData(facts, input.batch, input.batchCrc32c));
+    // Encoded before it is proposed: a batch the entry header cannot hold is answered here, alone,
+    // and never enters the Raft log, whose shared append it would fail (docs/storage.md).
+    let encoded: Buffer;
+    try {
+      // The only voter keeps the batch apart from its entry prefix instead of copying it behind
+      // (Entry.prefix): it goes on the wire only if the group grows (entryPayload joins them then).
+      encoded = this.isSoleVoter ? encodePrefix(facts, input.batchCrc32c) : encodeEntryData(facts, input.batch, input.batchCrc32c);
+    } catch (error) {
+      if (!(error instanceof UnstorableEntryError)) throw error;
+      return Promise.resolve({ ok: false, code: error.code, message: `${this.name}: ${error.message}` });
+    }
+    const proposed = this.isSoleVoter ? driver.propose(input.batch, encoded) : driver.propose(encoded);
     if (!proposed.ok) return Promise.resolve(this.notLeader());
     const baseOffset = this.nextOffset;
     this.nextOffset += input.recordCount;

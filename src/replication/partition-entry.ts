@@ -11,6 +11,7 @@
 // Raft path versus the single-broker partition".)
 import { asRaftIndex, asTerm } from '../common/ids';
 import type { Entry } from '../raft';
+import { checkStorable } from '../storage/entry-format';
 import { EntryKind, type AppendEntry, type StoredEntry } from '../storage/types';
 
 export const PREFIX_BYTES = 40;
@@ -45,7 +46,13 @@ export function recordCountOf(entry: Entry): number {
   return entry.data.byteLength === 0 ? 0 : decodeFacts(entry.data).recordCount;
 }
 
+/**
+ * The prefix holds what the entry header will: a batch whose facts the header cannot hold throws
+ * UnstorableEntryError here, at the proposal, so that it never enters the Raft log (where it would
+ * fail the shared append of every batch beside it, on every replica).
+ */
 function writePrefix(into: Buffer, facts: BatchFacts, batchCrc32c: number): void {
+  checkStorable(facts);
   into.writeUInt32LE(facts.recordCount, 0);
   into.writeInt32LE(facts.producerEpoch, 4);
   into.writeInt32LE(facts.baseSequence, 8);

@@ -7,6 +7,7 @@ import { crc32c } from '../common/crc32c';
 import { ErrorCode, SluiceError } from '../common/errors';
 import { asOffset, asRaftIndex, asTerm, type Offset, type RaftIndex, type Term } from '../common/ids';
 import type { Logger } from '../common/logger';
+import type { DescriptorPool } from './descriptor-pool';
 import { encodeHeader, HEADER_BYTES } from './entry-format';
 import type { FileIo } from './file-io';
 import { GroupCommit } from './group-commit';
@@ -31,6 +32,8 @@ export interface DiskLogOptions {
   readonly index: SegmentIndex;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The broker's pool of descriptors of closed segments (see descriptor-pool.ts). */
+  readonly pool: DescriptorPool;
 }
 
 export class DiskLog implements PartitionLog {
@@ -152,10 +155,10 @@ export class DiskLog implements PartitionLog {
       let seg = p.segment;
       if (seg === undefined) {
         const prev = set.active;
-        seg = new Segment(p.base, p.part.path, p.part.fd!, prev.lastRaftIndex + 1, this.opts.io);
+        seg = new Segment(p.base, p.part.path, p.part.fd!, prev.lastRaftIndex + 1, this.opts);
         seg.startActive();
         seg.rollStartMs = now;
-        prev.active = undefined;
+        prev.retire();
         this.opts.index.putSummary(prev.summary());
         set.segments.push(seg);
         this.state.dirDirty = true;
@@ -165,6 +168,7 @@ export class DiskLog implements PartitionLog {
         records.push(seg.addSlot(slot));
         this.state.terms.append(slot.raftIndex, slot.term!);
       }
+      seg.noteWrite();
       this.state.dirty.add(seg);
     }
     this.opts.index.write(records);
@@ -191,12 +195,14 @@ export class DiskLog implements PartitionLog {
     const { state } = this;
     const target = state.set.active.lastRaftIndex;
     const segments = [...state.dirty];
+    const marks = segments.map((seg) => seg.writeMark);
     state.dirty.clear();
     const dir = state.dirDirty;
     state.dirDirty = false;
     try {
       for (const seg of segments) await this.opts.io.fdatasync(seg.fd);
       if (dir) await this.opts.io.syncDir(this.opts.dir);
+      segments.forEach((seg, i) => seg.noteSynced(marks[i]!));
     } catch (e) {
       for (const seg of segments) state.dirty.add(seg);
       state.dirDirty ||= dir;
@@ -257,6 +263,7 @@ export class DiskLog implements PartitionLog {
       const seg = set.segments[i]!;
       if (!seg.acquire()) continue;
       try {
+        if (!seg.isOpen) await seg.reopen();
         const first = i === fromSegment;
         const at = first ? await (sel.byRaftIndex ? set.locateRaftIndex(seg, sel.lo) : set.locateOffset(seg, sel.lo)) : { pos: 0, trusted: true };
         const active = seg === set.active;

@@ -20,6 +20,7 @@
 //    74    2 reserved         zero
 //    76    4 baseSequence     int32
 import { crc32c } from '../common/crc32c';
+import { ErrorCode, SluiceError } from '../common/errors';
 import { asOffset, asRaftIndex, asTerm } from '../common/ids';
 import type { AppendEntry, EntryHeader } from './types';
 
@@ -32,8 +33,38 @@ export const MAGIC_BYTES: Buffer = (() => {
   return b;
 })();
 
-/** Writes the header of `entry` (with its assigned baseOffset and batch CRC) into `into` at `at`. */
+/** The integer fields of the header and the ranges their slots hold (the rest are float64). */
+const INTEGER_FIELDS = [
+  ['recordCount', 'record_count', 0, 0x7fffffff, 'int32'],
+  ['producerEpoch', 'producer_epoch', -0x8000, 0x7fff, 'int16'],
+  ['baseSequence', 'base_sequence', -0x80000000, 0x7fffffff, 'int32'],
+] as const;
+
+/** The facts of an entry that its header stores in integer slots. */
+export type HeaderIntegers = Pick<AppendEntry, 'recordCount' | 'producerEpoch' | 'baseSequence'>;
+
+/**
+ * A batch whose facts the entry header cannot hold: refused for that batch alone, before it is
+ * proposed (it never enters the Raft log) and before any shared write. Not retriable.
+ */
+export class UnstorableEntryError extends SluiceError {}
+
+/** Throws UnstorableEntryError (INVALID_RECORD) naming the first field outside its header slot. */
+export function checkStorable(facts: HeaderIntegers): void {
+  for (const [key, name, min, max, type] of INTEGER_FIELDS) {
+    const value = facts[key];
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new UnstorableEntryError(ErrorCode.INVALID_RECORD, `${name} ${value} cannot be stored: a segment entry holds it as ${type}; use ${min}..${max}`);
+    }
+  }
+}
+
+/**
+ * Writes the header of `entry` (with its assigned baseOffset and batch CRC) into `into` at `at`.
+ * Throws UnstorableEntryError, writing nothing, when a field does not fit its slot.
+ */
 export function encodeHeader(into: Buffer, at: number, entry: AppendEntry, baseOffset: number, batchCrc: number): EntryHeader {
+  checkStorable(entry);
   into.writeUInt32LE(ENTRY_MAGIC, at);
   into.writeUInt32LE(entry.batch.byteLength, at + 8);
   into.writeUInt32LE(batchCrc, at + 12);

@@ -9,6 +9,7 @@ import { ErrorCode, SluiceError } from '../common/errors';
 import type { Offset, RaftIndex, Term } from '../common/ids';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
+import type { DescriptorPool } from './descriptor-pool';
 import type { FileIo } from './file-io';
 import type { GroupCommit } from './group-commit';
 import { type LogStart, writeLogStart } from './log-start-file';
@@ -42,6 +43,7 @@ export interface MutationContext {
   readonly index: SegmentIndex;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly pool: DescriptorPool;
 }
 
 export class LogMutations {
@@ -67,13 +69,16 @@ export class LogMutations {
       set.segments.splice(si, 1);
       await this.removeSegmentFile(seg);
       keep = set.segments[si - 1]!;
-    } else {
+    }
+    // The kept segment is built anew around its descriptor (reopened if the pool had closed it).
+    const fd = await keep.detachFd();
+    if (keep === seg) {
       this.state.dirty.delete(seg);
-      await io.ftruncate(seg.fd, cutPos);
-      await io.fdatasync(seg.fd);
+      await io.ftruncate(fd, cutPos);
+      await io.fdatasync(fd);
     }
     const prev = set.segments[set.segments.length - 2];
-    const rebuilt = await scanIntoSegment(this.ctx, keep.baseOffset, keep.fd, prev === undefined ? undefined : prev.lastRaftIndex + 1, newLastRaft + 1, true, Number.POSITIVE_INFINITY);
+    const rebuilt = await scanIntoSegment(this.ctx, keep.baseOffset, fd, prev === undefined ? undefined : prev.lastRaftIndex + 1, newLastRaft + 1, true, Number.POSITIVE_INFINITY);
     set.segments[set.segments.length - 1] = rebuilt.segment;
     await io.syncDir(dir);
     this.ctx.index.removeSuffix(keep.baseOffset, newEndOffset, newLastRaft + 1);
@@ -124,7 +129,7 @@ export class LogMutations {
     await io.rmrf(old);
     this.ctx.index.removeAll();
     const path = join(dir, segmentFileName(offset));
-    const seg = new Segment(offset, path, await io.open(path, 'r+'), nextRaftIndex, io);
+    const seg = new Segment(offset, path, await io.open(path, 'r+'), nextRaftIndex, this.ctx);
     seg.startActive();
     this.state.set.segments = [seg];
     this.state.terms.clear();

@@ -12,6 +12,7 @@
 import { join } from 'node:path';
 import { ErrorCode, SluiceError } from '../common/errors';
 import type { Logger } from '../common/logger';
+import type { DescriptorPool } from './descriptor-pool';
 import { decodeHeader, HEADER_BYTES, headerCrcAt } from './entry-format';
 import { type FileIo, readFully } from './file-io';
 import { type LogStart, readLogStart } from './log-start-file';
@@ -24,6 +25,7 @@ export interface RecoveryContext {
   readonly dir: string;
   readonly index: SegmentIndex;
   readonly logger: Logger;
+  readonly pool: DescriptorPool;
 }
 
 export interface RecoveredLog {
@@ -63,7 +65,7 @@ export async function scanIntoSegment(
     await ctx.io.ftruncate(fd, scan.validEnd);
     await ctx.io.fdatasync(fd);
   }
-  const segment = new Segment(base, path, fd, expectedRaftIndex ?? emptyRaftIndex, ctx.io);
+  const segment = new Segment(base, path, fd, expectedRaftIndex ?? emptyRaftIndex, ctx);
   if (active) segment.startActive();
   const records: IndexRecord[] = [];
   scan.items.forEach((item, i) => {
@@ -131,7 +133,7 @@ export async function recoverLog(ctx: RecoveryContext): Promise<RecoveredLog> {
     const summary = isLast === (saved?.activeIndex !== undefined) ? saved : undefined;
     let segment: Segment;
     if (await summaryMatches(io, fd, size, summary)) {
-      segment = Segment.fromSummary(summary!, path, fd, io);
+      segment = Segment.fromSummary(summary!, path, fd, ctx);
       if (isLast) cleanCloseAnnex = summary!.annex;
     } else {
       const verifyFrom = isLast && lastIndexed?.segmentBase === base && lastIndexed.pos <= size ? lastIndexed.pos : 0;
@@ -153,6 +155,9 @@ export async function recoverLog(ctx: RecoveryContext): Promise<RecoveredLog> {
         `${dir}: segment ${segmentFileName(segment.baseOffset)} starts at offset ${segment.baseOffset} / raft index ${segment.baseRaftIndex}, expected offset ${prev.nextOffset} / raft index ${prev.lastRaftIndex + 1}: the log is not dense`,
       );
     }
+    // A closed segment's descriptor joins the pool, which closes the least recently used beyond
+    // its size: recovering many segments does not hold a descriptor for each.
+    if (!isLast) segment.retire();
     segments.push(segment);
   }
   if (segments.length > 0 && segments[segments.length - 1]!.active === undefined) segments[segments.length - 1]!.startActive();
@@ -169,7 +174,7 @@ export async function recoverLog(ctx: RecoveryContext): Promise<RecoveredLog> {
     const path = join(dir, segmentFileName(base));
     const fd = await io.open(path, 'w+');
     await io.syncDir(dir);
-    const s = new Segment(base, path, fd, stored?.firstRaftIndex ?? 1, io);
+    const s = new Segment(base, path, fd, stored?.firstRaftIndex ?? 1, ctx);
     s.startActive();
     segments.push(s);
   }

@@ -115,17 +115,22 @@ export class SegmentSet {
     return undefined;
   }
 
-  /** Headers of every slot of a segment (the slow path when the index lags). */
+  /** Headers of every slot of a segment (the slow path when the index lags); none of a segment being deleted. */
   async scanItems(seg: Segment): Promise<ScannedItem[]> {
     this.logger.debug({ path: seg.path }, 'index miss: scanning segment headers');
-    const scan = await scanSegment(this.io, seg.fd, seg.sizeBytes, {
-      verifyFrom: Number.POSITIVE_INFINITY,
-      baseOffset: seg.baseOffset,
-      baseRaftIndex: seg.isEmpty ? undefined : seg.baseRaftIndex,
-      describe: seg.path,
-      onCorrupt: (message) => this.logger.error({ path: seg.path }, message),
-    });
-    return scan.items;
+    if (!seg.acquire()) return [];
+    try {
+      const scan = await scanSegment(this.io, await seg.reopen(), seg.sizeBytes, {
+        verifyFrom: Number.POSITIVE_INFINITY,
+        baseOffset: seg.baseOffset,
+        baseRaftIndex: seg.isEmpty ? undefined : seg.baseRaftIndex,
+        describe: seg.path,
+        onCorrupt: (message) => this.logger.error({ path: seg.path }, message),
+      });
+      return scan.items;
+    } finally {
+      seg.release();
+    }
   }
 }
 

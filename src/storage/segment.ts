@@ -1,5 +1,8 @@
 // One segment file: its in-memory summary (offset and raft ranges, timestamps, terms) and, while it
 // is the active segment, a sparse index of positions, so that reads near the tail never touch LMDB.
+// Its descriptor stays open while it is active; afterwards it belongs to the DescriptorPool.
+import { ErrorCode, SluiceError } from '../common/errors';
+import type { DescriptorPool, PooledFile } from './descriptor-pool';
 import type { FileIo } from './file-io';
 import type { ActiveIndexSnapshot, IndexRecord, SegmentSummary } from './segment-index';
 
@@ -69,7 +72,13 @@ export interface TimestampSearch {
   readonly end: number;
 }
 
-export class Segment {
+/** Where a segment's descriptor comes from and goes back to. */
+export interface SegmentFiles {
+  readonly io: FileIo;
+  readonly pool: DescriptorPool;
+}
+
+export class Segment implements PooledFile {
   nextOffset: number;
   /** Raft index of the first slot; lastRaftIndex = baseRaftIndex - 1 while empty. */
   baseRaftIndex: number;
@@ -87,27 +96,37 @@ export class Segment {
   lastEntryPos = -1;
   lastHeaderCrc = 0;
   corruptRaftIndexes: number[] = [];
-  /** Present while this is the active (last) segment. */
+  /**
+   * Present while this is the active (last) segment, whose descriptor stays open. Set by
+   * startActive, cleared by retire (then the descriptor belongs to the pool).
+   */
   active: ActivePositions | undefined;
+  /** Undefined while the pool has closed it (reopen). */
+  private openFd: number | undefined;
+  private reopening: Promise<number> | undefined;
   private readers = 0;
+  /** Appends to this file, and how many of them an fdatasync covers: the pool keeps it open until they match. */
+  private writes = 0;
+  private syncedWrites = 0;
   private closeRequested = false;
   private closed = false;
 
   constructor(
     readonly baseOffset: number,
     readonly path: string,
-    readonly fd: number,
+    fd: number,
     baseRaftIndex: number,
-    private readonly io: FileIo,
+    private readonly files: SegmentFiles,
   ) {
+    this.openFd = fd;
     this.nextOffset = baseOffset;
     this.baseRaftIndex = baseRaftIndex;
     this.lastRaftIndex = baseRaftIndex - 1;
   }
 
   /** A segment from its summary; active again when the summary carries the active index. */
-  static fromSummary(s: SegmentSummary, path: string, fd: number, io: FileIo): Segment {
-    const seg = new Segment(s.baseOffset, path, fd, s.baseRaftIndex, io);
+  static fromSummary(s: SegmentSummary, path: string, fd: number, files: SegmentFiles): Segment {
+    const seg = new Segment(s.baseOffset, path, fd, s.baseRaftIndex, files);
     seg.nextOffset = s.nextOffset;
     seg.lastRaftIndex = s.lastRaftIndex;
     seg.sizeBytes = s.sizeBytes;
@@ -161,6 +180,48 @@ export class Segment {
 
   startActive(): void {
     this.active = new ActivePositions();
+    this.files.pool.forget(this);
+  }
+
+  /** No longer the segment being appended to: its descriptor joins the pool (which may close it). */
+  retire(): void {
+    this.active = undefined;
+    if (this.openFd !== undefined && !this.closeRequested) this.files.pool.used(this);
+  }
+
+  /**
+   * The open descriptor. Only for the active segment, or between acquire() and release() after
+   * reopen(): the pool never closes a descriptor then.
+   */
+  get fd(): number {
+    if (this.openFd === undefined) throw new Error(`${this.path}: descriptor used while closed (acquire and reopen first)`);
+    return this.openFd;
+  }
+
+  /** An append wrote to the file: the pool keeps it open until an fdatasync covers the write. */
+  noteWrite(): void {
+    this.writes++;
+  }
+
+  /** How many appends an fdatasync started now covers (see noteSynced). */
+  get writeMark(): number {
+    return this.writes;
+  }
+
+  /** An fdatasync that started at `mark` (writeMark) succeeded. */
+  noteSynced(mark: number): void {
+    if (mark > this.syncedWrites) this.syncedWrites = mark;
+    if (this.active === undefined) this.files.pool.trim();
+  }
+
+  get evictable(): boolean {
+    return this.openFd !== undefined && this.active === undefined && this.readers === 0 && this.writes === this.syncedWrites && !this.closeRequested && this.reopening === undefined;
+  }
+
+  evict(): void {
+    const fd = this.openFd!;
+    this.openFd = undefined;
+    void this.files.io.close(fd).catch(() => undefined);
   }
 
   /** With `withActiveIndex`, for the active segment at a clean close. */
@@ -224,28 +285,75 @@ export class Segment {
     return term;
   }
 
-  /** Marks a read in progress so that a concurrent deletion does not close the descriptor under it. */
+  /**
+   * Marks a use in progress so that neither a concurrent deletion nor the pool closes the
+   * descriptor under it; false when the segment is being closed. Then reopen() if !isOpen.
+   */
   acquire(): boolean {
     if (this.closeRequested) return false;
     this.readers++;
+    if (this.openFd !== undefined && this.active === undefined) this.files.pool.used(this);
     return true;
+  }
+
+  get isOpen(): boolean {
+    return this.openFd !== undefined;
+  }
+
+  /**
+   * Opens the file again after the pool closed it (between acquire and release). Throws
+   * STORAGE_ERROR (retriable) when it cannot be opened, for example with no descriptor left.
+   */
+  reopen(): Promise<number> {
+    if (this.openFd !== undefined) return Promise.resolve(this.openFd);
+    this.reopening ??= this.files.io.open(this.path, 'r+').then(
+      (fd) => {
+        this.reopening = undefined;
+        this.openFd = fd;
+        if (this.active === undefined && !this.closeRequested) this.files.pool.used(this);
+        return fd;
+      },
+      (error: unknown) => {
+        this.reopening = undefined;
+        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        throw new SluiceError(ErrorCode.STORAGE_ERROR, `segment ${this.path} cannot be opened again to be read (${code}): retry`, { cause: error, retriable: true });
+      },
+    );
+    return this.reopening;
   }
 
   release(): void {
     this.readers--;
-    if (this.readers === 0 && this.closeRequested) void this.closeNow();
+    if (this.readers > 0) return;
+    if (this.closeRequested) void this.closeNow();
+    else if (this.active === undefined) this.files.pool.trim();
+  }
+
+  /**
+   * The open descriptor, which the caller now owns (a truncation builds the segment anew around
+   * it); this object never closes it. Reads still holding this object may finish with it.
+   */
+  async detachFd(): Promise<number> {
+    const fd = await this.reopen();
+    this.closeRequested = true;
+    this.closed = true;
+    this.files.pool.forget(this);
+    return fd;
   }
 
   /** Closes the descriptor once no read is using it. Safe to call twice. */
   async close(): Promise<void> {
     this.closeRequested = true;
+    this.files.pool.forget(this);
     if (this.readers === 0) await this.closeNow();
   }
 
   private async closeNow(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.io.close(this.fd).catch(() => undefined);
+    const fd = this.openFd;
+    this.openFd = undefined;
+    if (fd !== undefined) await this.files.io.close(fd).catch(() => undefined);
   }
 }
 

@@ -8,6 +8,7 @@ import { type Clock, systemClock } from '../common/clock';
 import { ErrorCode, SluiceError } from '../common/errors';
 import { type Logger, moduleLogger } from '../common/logger';
 import type { TopicId } from '../common/topic-id';
+import { DescriptorPool } from './descriptor-pool';
 import { DiskLog } from './disk-log';
 import { type FileIo, nodeFileIo } from './file-io';
 import { completeInterruptedSwaps, DELETING_SUFFIX, parsePartitionDirName, partitionDirName, type StoredLog } from './partition-dirs';
@@ -22,7 +23,16 @@ export interface StorageEngineOptions {
   readonly logger?: Logger;
   /** File-system access for segment files; tests inject failures here. Defaults to node:fs. */
   readonly io?: FileIo;
+  /**
+   * Most descriptors of closed segments (not being appended to) kept open across all partitions;
+   * beyond it the least recently read are closed and reopened on their next read. Each
+   * partition's active segment holds one more. Default DEFAULT_SEGMENT_FILE_POOL_SIZE.
+   */
+  readonly maxOpenSegmentFiles?: number;
 }
+
+/** The pool size when the broker does not derive one from its descriptor limit (docs/storage.md). */
+export const DEFAULT_SEGMENT_FILE_POOL_SIZE = 256;
 
 export class StorageEngine {
   private readonly logs = new Map<string, DiskLog>();
@@ -30,6 +40,8 @@ export class StorageEngine {
   private closed: Promise<void> | undefined;
   /** One LMDB commit for the appends of every partition (see segment-index.ts). */
   private readonly indexWrites = new IndexWriteScheduler();
+  /** Descriptors of every partition's closed segments. */
+  readonly descriptorPool: DescriptorPool;
 
   private constructor(
     private readonly dataDir: string,
@@ -37,7 +49,10 @@ export class StorageEngine {
     private readonly clock: Clock,
     private readonly logger: Logger,
     readonly io: FileIo,
-  ) {}
+    maxOpenSegmentFiles: number,
+  ) {
+    this.descriptorPool = new DescriptorPool(maxOpenSegmentFiles);
+  }
 
   /** Opens (creating if needed) the LMDB environment and the partitions directory. */
   static async open(options: StorageEngineOptions): Promise<StorageEngine> {
@@ -55,7 +70,7 @@ export class StorageEngine {
       segments: env.openDB({ name: 'segments' }),
       meta: env.openDB({ name: 'meta' }),
     };
-    return new StorageEngine(options.dataDir, dbs, options.clock ?? systemClock, logger, io);
+    return new StorageEngine(options.dataDir, dbs, options.clock ?? systemClock, logger, io, options.maxOpenSegmentFiles ?? DEFAULT_SEGMENT_FILE_POOL_SIZE);
   }
 
   /**
@@ -74,7 +89,7 @@ export class StorageEngine {
     let pending = this.opening.get(key);
     if (pending === undefined) {
       const logger = this.logger.child({ partition: `${topic}/${partition}` });
-      pending = DiskLog.open({ dir: join(this.partitionsDir, key), config, io: this.io, index: new SegmentIndex(this.dbs, key, logger, this.indexWrites), clock: this.clock, logger });
+      pending = DiskLog.open({ dir: join(this.partitionsDir, key), config, io: this.io, index: new SegmentIndex(this.dbs, key, logger, this.indexWrites), clock: this.clock, logger, pool: this.descriptorPool });
       this.opening.set(key, pending);
       pending.then((log) => this.logs.set(key, log), () => undefined).finally(() => this.opening.delete(key));
     }

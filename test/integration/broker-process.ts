@@ -24,11 +24,17 @@ const READY = /ready: gRPC ([\d.]+):(\d+), HTTP http:\/\/[\d.]+:(\d+)/;
  * this node with the broker's flags. With `readyTimeoutMs`, a broker not ready by then is killed
  * and the promise rejects with its output. `wrapper` runs the broker through a command that execs
  * it in place, so the child's pid is the broker's (e.g. `ip netns exec <ns>`, test/chaos/netns/).
+ * With `openFileLimit`, the broker runs under `ulimit -n` of that many descriptors (soft and hard).
  */
-export function startBrokerProcess(dataDir: string, extraArgs: string[] = [], options: { ports?: 'ephemeral' | 'fixed'; launcher?: 'node' | 'bin'; readyTimeoutMs?: number; wrapper?: readonly string[] } = {}): Promise<BrokerProcess> {
+export function startBrokerProcess(
+  dataDir: string,
+  extraArgs: string[] = [],
+  options: { ports?: 'ephemeral' | 'fixed'; launcher?: 'node' | 'bin'; readyTimeoutMs?: number; wrapper?: readonly string[]; openFileLimit?: number } = {},
+): Promise<BrokerProcess> {
   const portArgs = options.ports === 'fixed' ? [] : ['--grpc-port', '0', '--http-port', '0'];
   const args = ['--data-dir', dataDir, ...portArgs, ...extraArgs];
-  const [broker, brokerArgv] = options.launcher === 'bin' ? [BIN_SLUICE, ['broker', ...args]] : [process.execPath, [...BROKER_NODE_FLAGS, BROKER_MAIN, ...args]];
+  const [program, programArgs] = options.launcher === 'bin' ? [BIN_SLUICE, ['broker', ...args]] : [process.execPath, [...BROKER_NODE_FLAGS, BROKER_MAIN, ...args]];
+  const [broker, brokerArgv] = options.openFileLimit === undefined ? [program, programArgs] : ['bash', ['-c', `ulimit -n ${options.openFileLimit} && exec "$0" "$@"`, program, ...programArgs]];
   const wrapper = options.wrapper ?? [];
   const [command, argv] = wrapper.length === 0 ? [broker, brokerArgv] : [wrapper[0]!, [...wrapper.slice(1), broker, ...brokerArgv]];
   const child = spawn(command, argv, {

@@ -5,6 +5,7 @@ import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, SluiceError } from '../../src/common/errors';
 import { asOffset, asRaftIndex } from '../../src/common/ids';
+import { DescriptorPool } from '../../src/storage/descriptor-pool';
 import { HEADER_BYTES } from '../../src/storage/entry-format';
 import { type FileIo, nodeFileIo } from '../../src/storage/file-io';
 import { ACTIVE_INDEX_INTERVAL_BYTES, Segment } from '../../src/storage/segment';
@@ -34,7 +35,7 @@ describe('storage: sparse index of the active segment', () => {
   const fx = storageEngineEachTest();
 
   it('keeps one position per 4 KB of segment, not one per batch', () => {
-    const seg = new Segment(0, '/nonexistent', -1, 1, {} as FileIo);
+    const seg = new Segment(0, '/nonexistent', -1, 1, { io: {} as FileIo, pool: new DescriptorPool(1) });
     seg.startActive();
     const batches = 20_000;
     const bytes = 150;

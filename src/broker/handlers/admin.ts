@@ -32,6 +32,8 @@ export async function handleCreateTopics(ctx: BrokerContext, request: AdminReque
   // A name given twice would otherwise create whichever spec comes first: Kafka refuses both.
   const times = new Map<string, number>();
   for (const spec of request.topics) times.set(spec.name, (times.get(spec.name) ?? 0) + 1);
+  const tooMany = partitionsPerRequestProblem(ctx, 'this CreateTopics request', request.topics.reduce((sum, spec) => sum + partitionsOf(spec), 0));
+  if (tooMany) return { topics: request.topics.map((spec) => errorResult(spec.name, ErrorCode.POLICY_VIOLATION, tooMany)) };
   const results: TopicResult[] = [];
   for (const spec of request.topics) {
     const count = times.get(spec.name)!;
@@ -44,17 +46,31 @@ export async function handleCreateTopics(ctx: BrokerContext, request: AdminReque
   return { topics: results };
 }
 
+const partitionsOf = (spec: TopicSpec): number => (spec.partitions === 0 ? 1 : spec.partitions);
+
+/**
+ * A request that asks for more new partitions than limits.maxPartitionsPerCreateRequest is refused
+ * whole, before any topic is registered (a request's shape, like a name given twice); how many
+ * replicas a broker may hold is decided where the commands are applied (replica-budget.ts).
+ */
+function partitionsPerRequestProblem(ctx: BrokerContext, what: string, asked: number): string | undefined {
+  const max = ctx.config.limits.maxPartitionsPerCreateRequest;
+  if (asked <= max) return undefined;
+  return `${what} asks for ${asked} new partitions in all: at most ${max} per request (limits.maxPartitionsPerCreateRequest); nothing was created, send fewer`;
+}
+
 async function createTopic(ctx: BrokerContext, spec: TopicSpec, validateOnly: boolean): Promise<TopicResult> {
   const topicId = newTopicId();
   const command: MetadataCommand = {
     type: 'CreateTopic',
     name: spec.name,
-    partitions: spec.partitions === 0 ? 1 : spec.partitions,
+    partitions: partitionsOf(spec),
     replicationFactor: spec.replicationFactor === 0 ? 1 : spec.replicationFactor,
     config: { ...spec.configs },
     internal: false,
     nowMs: ctx.clock.nowMs(),
     topicId,
+    maxReplicasPerBroker: ctx.config.limits.maxPartitionReplicas,
   };
   const outcome = await proposeOrValidate(ctx.cluster, command, validateOnly);
   const created = !validateOnly && outcome.errorCode === ErrorCode.NONE;
@@ -130,8 +146,11 @@ export function handleAlterConfigs(ctx: BrokerContext, request: AdminRequest<'al
   return proposeOrValidate(ctx.cluster, { type: 'AlterTopicConfig', name: request.topic, set: { ...request.set }, delete: [...request.delete] }, request.validateOnly);
 }
 
-export function handleCreatePartitions(ctx: BrokerContext, request: AdminRequest<'createPartitions'>) {
-  return proposeOrValidate(ctx.cluster, { type: 'CreatePartitions', name: request.topic, totalCount: request.totalCount }, request.validateOnly);
+export async function handleCreatePartitions(ctx: BrokerContext, request: AdminRequest<'createPartitions'>) {
+  const current = ctx.registry.get(request.topic)?.partitions ?? 0;
+  const tooMany = partitionsPerRequestProblem(ctx, `CreatePartitions of topic ${quoteInput(request.topic)}`, request.totalCount - current);
+  if (tooMany) return { errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: tooMany };
+  return proposeOrValidate(ctx.cluster, { type: 'CreatePartitions', name: request.topic, totalCount: request.totalCount, maxReplicasPerBroker: ctx.config.limits.maxPartitionReplicas }, request.validateOnly);
 }
 
 export function handleDescribeCluster(ctx: BrokerContext) {
