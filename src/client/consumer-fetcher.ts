@@ -10,7 +10,7 @@ import { decodeBatchWith } from '../protocol/batch-codec';
 import { everyField, type FetchedBatch, type FetchPartitionResult } from '../protocol/wire-types';
 import type { ClientContext } from './client-context';
 import type { CancellableCall } from './connection-pool';
-import { partitionError, SluiceConnectionError, SluiceRequestError, SluiceNotLeaderError, SluiceOffsetOutOfRangeError, SluiceRetriesExhaustedError } from './errors';
+import { partitionError, SluiceConnectionError, SluiceRequestError, SluiceNotLeaderError, SluiceOffsetOutOfRangeError } from './errors';
 import { Subscriptions } from './consumer-subscriptions';
 import { PartitionCursor } from './partition-cursor';
 import { asSluiceError, backoffMs, sleep } from './retry';
@@ -63,9 +63,12 @@ export class Fetcher {
       ({ batches, retriable } = await this.pollRound(cursors));
     }
     if (retriable) {
+      // A consumer outlasts any outage, as Kafka's does: an election or a restarting broker is
+      // waited out (at most retry.maxBackoffMs between rounds) instead of ending the iteration;
+      // only an error that retrying cannot change does (docs/client.md, "Retries").
       this.failedRounds++;
-      if (this.failedRounds > this.context.retry.retries) throw new SluiceRetriesExhaustedError(retriable, this.failedRounds);
-      log.debug({ err: retriable.message, attempt: this.failedRounds }, 'fetch failed; backing off');
+      if (this.failedRounds === this.context.retry.retries + 1) log.warn({ err: retriable.message, rounds: this.failedRounds }, `fetching has failed ${this.failedRounds} rounds in a row; still retrying`);
+      else log.debug({ err: retriable.message, attempt: this.failedRounds }, 'fetch failed; backing off');
       await sleep(backoffMs(this.failedRounds - 1, this.context.retry));
       // Leaders moved or a broker failed: fetch from where the refreshed metadata says.
       await this.context.metadata.refreshing?.catch(() => undefined);

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import * as grpc from '@grpc/grpc-js';
 import { SluiceClient, SluiceOffsetOutOfRangeError, type ConsumedRecord, type Consumer } from '../../src/client';
 import { FakeBroker } from './fake-broker';
 import { until } from '../until';
@@ -49,6 +50,17 @@ describe('client consumer (fake broker)', () => {
     assert.equal(records[0]!.topic, 't');
     assert.equal(records[0]!.partition, 0);
     assert.equal(records[0]!.leaderEpoch, broker.leaderEpoch);
+  });
+
+  it('outlasts more failed fetch rounds than retry.retries (a long election) and goes on reading', async () => {
+    await produce(0, [['a', 'b']]);
+    const consumer = client.consumer({ maxWaitMs: 50 });
+    await consumer.connect();
+    consumer.assign([{ topic: 't', partition: 0 }]);
+    broker.inject('fetch', ...Array.from({ length: FAST_RETRY.retries * 3 }, () => ({ grpcStatus: grpc.status.UNAVAILABLE, details: 'the leader is being elected' })));
+    const records = await take(consumer, 2);
+    assert.deepEqual(records.map((r) => r.value!.toString()), ['a', 'b']);
+    assert.equal(broker.failures.get('fetch')?.length, 0, 'every injected failure was met');
   });
 
   it('starts each fetch request at the next partition, so that no partition is always last (KIP-74)', async () => {
