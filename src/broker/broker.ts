@@ -5,6 +5,7 @@
 // `stop` is graceful (finishes queued appends, fsyncs, closes LMDB) and safe to call twice.
 import { systemClock, type Clock } from '../common/clock';
 import { moduleLogger } from '../common/logger';
+import { ConsumerGroupCoordinators } from '../consumer-groups/consumer-group-coordinators';
 import { ConsumerGroupOffsets, OFFSETS_TOPIC } from '../consumer-groups/consumer-group-offsets';
 import { StorageEngine } from '../storage/storage-engine';
 import { METADATA_LOG_TOPIC, startClusterCore } from './cluster/cluster-core';
@@ -35,6 +36,14 @@ export async function startBroker(config: BrokerConfig, clock: Clock = systemClo
   await partitions.start(config.retentionCheckIntervalMs);
   const metrics = new BrokerMetrics(() => partitions, registry, cluster.raftMetrics);
   const offsets = new ConsumerGroupOffsets((p) => partitions.get(OFFSETS_TOPIC, p), config.offsetsTopicPartitions, config.nodeId, clock, (name) => registry.get(name)?.createdAtMs);
+  const consumerGroups = new ConsumerGroupCoordinators(
+    offsets,
+    { sessionTimeoutMs: config.groupSessionTimeoutMs, heartbeatIntervalMs: config.groupHeartbeatIntervalMs, maxSize: config.groupMaxSize },
+    () => new Map(registry.list().map((t) => [t.name, t.partitions])),
+    clock,
+    config.nodeId,
+  );
+  registry.onChange(async () => consumerGroups.topicsChanged());
 
   const stopping = new AbortController();
   const context: BrokerContext = {
@@ -43,6 +52,7 @@ export async function startBroker(config: BrokerConfig, clock: Clock = systemClo
     registry,
     partitions,
     offsets,
+    consumerGroups,
     producerIds: new ProducerIdAllocator(storage, config.nodeId),
     metrics,
     stopping: stopping.signal,
@@ -57,6 +67,8 @@ export async function startBroker(config: BrokerConfig, clock: Clock = systemClo
     await cluster.leadingAll(ONE_BROKER_START_TIMEOUT_MS);
     await partitions.removeOrphanLogs(METADATA_LOG_TOPIC);
   }
+  // Session timeouts are found within a tenth of the session (and at least every second).
+  consumerGroups.start(Math.max(10, Math.min(1_000, Math.floor(config.groupSessionTimeoutMs / 10))));
   ready = true;
   logger.info({ grpcPort: grpcServer.port, httpPort: httpServer.port, dataDir: config.dataDir, cluster: config.clusterId }, 'broker started');
 
@@ -64,6 +76,7 @@ export async function startBroker(config: BrokerConfig, clock: Clock = systemClo
   const stop = async (): Promise<void> => {
     ready = false;
     stopping.abort();
+    consumerGroups.stop();
     await grpcServer.stop();
     await cluster.stop();
     await storage.close();

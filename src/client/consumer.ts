@@ -99,7 +99,8 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     if (list.length === 0) return;
     const response = await this.context.callGroups(
       'commitOffsets',
-      { groupId, partitions: list.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: '' })) },
+      // Outside group membership (assign() mode): accepted while the group has no members.
+      { groupId, partitions: list.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: '' })), memberId: '', memberEpoch: 0 },
     );
     for (const p of response.partitions) {
       if (p.errorCode !== ErrorCode.NONE) throw partitionError(p.errorCode, p.topic, p.partition, p.errorMessage);
