@@ -5,53 +5,15 @@ import { ErrorCode } from '../../src/common/errors';
 import { ConsumerGroupState } from '../../src/protocol/generated/sluice/v1/ConsumerGroupState';
 import { startBrokerFixture, type BrokerFixture } from '../broker/broker-fixture';
 import { until } from '../until';
+import { partitionsOf as partitionsOfTopic, ThinMember } from './thin-member';
 
 const TOPIC = 'orders';
 const GROUP = 'billing';
+const partitionsOf = (assignment: { topic: string; partitions: number[] }[]): number[] => partitionsOfTopic(assignment, TOPIC);
 
-type Assignment = { topic: string; partitions: number[] }[];
-
-/** The partition numbers of TOPIC in an assignment, ascending. */
-const partitionsOf = (assignment: Assignment): number[] => (assignment.find((tp) => tp.topic === TOPIC)?.partitions ?? []).slice().sort((a, b) => a - b);
-
-/** A thin member: joins, then heartbeats reporting exactly the partitions it was last given. */
-class Member {
-  memberId = '';
-  memberEpoch = 0;
-  owned: number[] = [];
-  constructor(private readonly fx: () => BrokerFixture) {}
-
-  async join(): Promise<any> {
-    const answer = await this.fx().groups('consumerGroupHeartbeat', { groupId: GROUP, subscribedTopicNames: [TOPIC] });
-    assert.equal(answer.errorCode, ErrorCode.NONE, answer.errorMessage);
-    return this.take(answer);
-  }
-
-  /** One heartbeat reporting `owned` (default: what it holds); adopts the answer's assignment. */
-  async beat(owned = this.owned): Promise<any> {
-    const answer = await this.fx().groups('consumerGroupHeartbeat', {
-      groupId: GROUP,
-      memberId: this.memberId,
-      memberEpoch: this.memberEpoch,
-      ownedPartitions: owned.length === 0 ? [] : [{ topic: TOPIC, partitions: owned }],
-    });
-    return answer.errorCode === ErrorCode.NONE ? this.take(answer) : answer;
-  }
-
-  async leave(): Promise<any> {
-    return this.fx().groups('consumerGroupHeartbeat', { groupId: GROUP, memberId: this.memberId, memberEpoch: -1 });
-  }
-
-  async commit(partition: number, offset: number, epoch = this.memberEpoch): Promise<any> {
-    const { partitions } = await this.fx().groups('commitOffsets', { groupId: GROUP, memberId: this.memberId, memberEpoch: epoch, partitions: [{ topic: TOPIC, partition, offset }] });
-    return partitions[0];
-  }
-
-  private take(answer: any): any {
-    this.memberId = answer.memberId;
-    this.memberEpoch = answer.memberEpoch;
-    this.owned = partitionsOf(answer.assignment);
-    return answer;
+class Member extends ThinMember {
+  constructor(fx: () => BrokerFixture) {
+    super(() => fx().groups, GROUP, TOPIC);
   }
 }
 
