@@ -104,7 +104,7 @@ export class ConsumerGroupCoordinators {
       const records = this.tellTopics(group);
       const output = group.heartbeat(request, this.clock.nowMs());
       records.push(...output.records);
-      const written = await this.persist(groupId, records);
+      const written = await this.persist(loaded, groupId, records);
       if (!written.ok) return written;
       if (existing === undefined && records.length > 0) loaded.coordinators.set(groupId, group);
       return output.result.ok ? output.result : refusal(output.result.error);
@@ -149,7 +149,7 @@ export class ConsumerGroupCoordinators {
       if (group === undefined && offsets.length === 0) return { ok: false, code: ErrorCode.GROUP_ID_NOT_FOUND, message: `consumer group ${groupId} does not exist (no members, no committed offsets)` };
       const deleted = group?.delete() ?? { result: null, records: [] };
       if (deleted.result !== null) return refusal(deleted.result);
-      const written = await this.persist(groupId, deleted.records, offsets.map((o) => ({ groupId, topic: o.topic, partition: o.partition })));
+      const written = await this.persist(loaded, groupId, deleted.records, offsets.map((o) => ({ groupId, topic: o.topic, partition: o.partition })));
       if (!written.ok) return written;
       loaded.coordinators.delete(groupId);
       this.logger.info({ group: groupId }, `consumer group ${groupId} deleted`);
@@ -191,7 +191,7 @@ export class ConsumerGroupCoordinators {
     const { expired, fenced } = output.result;
     if (expired.length > 0) this.logger.info({ group: groupId, members: expired }, `consumer group ${groupId}: session expired for ${expired.length} member(s)`);
     if (fenced.length > 0) this.logger.info({ group: groupId, members: fenced }, `consumer group ${groupId}: ${fenced.length} member(s) fenced for not revoking within the rebalance timeout`);
-    await this.persist(groupId, records);
+    await this.persist(loaded, groupId, records);
   }
 
   /** The group's coordinator in `loaded`, restoring it from the replayed records on first use; undefined if none. */
@@ -231,9 +231,9 @@ export class ConsumerGroupCoordinators {
     return [...group.updateTopics(this.currentTopics()).records];
   }
 
-  private async persist(groupId: string, records: readonly ConsumerGroupRecord[], offsetTombstones: readonly { groupId: string; topic: string; partition: number }[] = []): Promise<{ ok: true } | Refusal> {
+  private async persist(loaded: LoadedPartition, groupId: string, records: readonly ConsumerGroupRecord[], offsetTombstones: readonly { groupId: string; topic: string; partition: number }[] = []): Promise<{ ok: true } | Refusal> {
     if (records.length === 0 && offsetTombstones.length === 0) return { ok: true };
-    const written = await this.offsets.appendConsumerGroupRecords(groupId, records, offsetTombstones);
+    const written = await this.offsets.appendConsumerGroupRecords(loaded, records, offsetTombstones);
     if (written.ok) return written;
     const code = written.code === ErrorCode.NOT_LEADER || written.code === ErrorCode.NOT_COORDINATOR ? ErrorCode.NOT_COORDINATOR : ErrorCode.COORDINATOR_NOT_AVAILABLE;
     return { ok: false, code, message: `consumer group ${groupId}: its state change could not be made durable (${written.message}); nothing was acknowledged, retry` };

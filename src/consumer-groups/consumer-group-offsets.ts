@@ -158,14 +158,19 @@ export class ConsumerGroupOffsets {
 
   /**
    * Appends a consumer group's metadata records and offset tombstones in one batch (acks=all):
-   * durable on a majority when it resolves ok. On failure the partition's in-memory state is
-   * dropped, to be replayed from the log (the coordinator already acted on what was not written).
+   * durable on a majority when it resolves ok. `loaded` is the state the coordinator acted on:
+   * nothing is appended unless it is still this broker's current state of the partition. On
+   * failure the partition's in-memory state is dropped, to be replayed from the log (the
+   * coordinator already acted on what was not written); so is a state loaded while the append
+   * was under way (a leadership change and back), which may not hold the appended records.
    */
-  async appendConsumerGroupRecords(groupId: string, records: readonly ConsumerGroupRecord[], offsetTombstones: readonly OffsetTombstone[] = []): Promise<CommitOutcome> {
-    const p = this.partitionFor(groupId);
+  async appendConsumerGroupRecords(loaded: LoadedPartition, records: readonly ConsumerGroupRecord[], offsetTombstones: readonly OffsetTombstone[] = []): Promise<CommitOutcome> {
+    const p = loaded.partition;
     const partition = this.replicaOf(p);
-    const table = this.tables.get(p);
-    if (!partition || !table) return { ok: false, code: ErrorCode.NOT_COORDINATOR, message: `broker ${this.nodeId} no longer coordinates offsets partition ${p}` };
+    if (!partition || this.tables.get(p) !== loaded || partition.leaderEpoch !== loaded.epoch) {
+      if (this.tables.get(p) === loaded) this.tables.delete(p);
+      return { ok: false, code: ErrorCode.NOT_COORDINATOR, message: `broker ${this.nodeId} no longer coordinates offsets partition ${p} as it did when the request arrived` };
+    }
     const nowMs = this.clock.nowMs();
     const outcome = await partition.produce({
       batch: encodeConsumerGroupBatch(records, offsetTombstones, nowMs),
@@ -176,12 +181,12 @@ export class ConsumerGroupOffsets {
       producerEpoch: 0,
       baseSequence: 0,
     });
-    if (!outcome.ok) {
-      if (this.tables.get(p) === table) this.tables.delete(p);
-      return outcome;
+    if (!outcome.ok || this.tables.get(p) !== loaded) {
+      this.tables.delete(p);
+      if (!outcome.ok) return outcome;
     }
-    for (const t of offsetTombstones) table.groups.get(t.groupId)?.delete(`${t.topic}/${t.partition}`);
-    if (table.groups.get(groupId)?.size === 0) table.groups.delete(groupId);
+    for (const t of offsetTombstones) loaded.groups.get(t.groupId)?.delete(`${t.topic}/${t.partition}`);
+    for (const t of offsetTombstones) if (loaded.groups.get(t.groupId)?.size === 0) loaded.groups.delete(t.groupId);
     return { ok: true };
   }
 
