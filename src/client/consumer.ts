@@ -339,7 +339,8 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       for (const c of await this.committed(unresolved)) if (c.offset >= 0) committed.set(partitionKey(c), c.offset);
     }
     const needEarliest = unresolved.filter((c) => !committed.has(c.key));
-    const earliest = await this.listOffsets(needEarliest.map((c) => ({ topic: c.topic, partition: c.partition, timestampMs: EARLIEST })));
+    const start = this.subscription?.noCommittedOffset === 'latest' ? LATEST : EARLIEST;
+    const earliest = await this.listOffsets(needEarliest.map((c) => ({ topic: c.topic, partition: c.partition, timestampMs: start })));
     for (const cursor of unresolved) {
       if (cursor.fetchOffset !== undefined) continue; // sought meanwhile
       cursor.seekTo(committed.get(cursor.key) ?? earliest.get(cursor.key)!);

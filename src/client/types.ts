@@ -116,6 +116,8 @@ export interface ConsumerOptions {
 export interface SubscribeOptions {
   /** Topics to read; one that does not exist yet is assigned once it is created. */
   readonly topics: readonly string[];
+  /** Where to start in a partition the group has no committed offset for (default 'earliest', as assign()). */
+  readonly noCommittedOffset?: 'earliest' | 'latest';
   /** Partitions given to this consumer (it reads them from the group's committed offsets). */
   readonly onAssigned?: (partitions: { topic: string; partition: number }[]) => Promise<void> | void;
   /**

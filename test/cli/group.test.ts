@@ -1,5 +1,5 @@
-// sluice group list | describe | delete against a real in-process broker, with members joined by
-// raw heartbeats (the TypeScript client does not join groups yet).
+// sluice group list | describe | delete and sluice consume --group against a real in-process
+// broker (members joined by raw heartbeats, or by consume --group processes).
 import { strict as assert } from 'node:assert';
 import { startBrokerFixture, type BrokerFixture } from '../broker/broker-fixture';
 import { ThinMember } from '../consumer-groups/thin-member';
@@ -10,7 +10,7 @@ describe('sluice group (real broker)', () => {
   let fx: BrokerFixture;
   const cli = (args: string[]) => sluice(['--brokers', fx.address, ...args]);
   beforeEach(async () => {
-    fx = await startBrokerFixture();
+    fx = await startBrokerFixture({ groupHeartbeatIntervalMs: 100 });
     await fx.admin('createTopics', { topics: [{ name: 'orders', partitions: 2 }] });
   });
   afterEach(async () => fx.close());
@@ -45,5 +45,41 @@ describe('sluice group (real broker)', () => {
     const gone = await cli(['group', 'describe', 'billing']);
     assert.equal(gone.code, 1);
     assert.match(gone.stderr, /consumer group billing does not exist/);
+  });
+
+  it('consume --group joins the group, commits as it goes and resumes from the committed offset', async () => {
+    await fx.data('produce', { partitions: [{ topic: 'orders', partition: 0, batch: { records: ['a', 'b', 'c'].map((v) => ({ value: Buffer.from(v) })) } }] });
+    const first = await cli(['consume', 'orders', '--group', 'g', '--from-beginning', '--max', '2']);
+    assert.equal(first.stdout, 'a\nb\n', first.stderr);
+    assert.match((await cli(['offsets', 'get', 'g'])).stdout, /orders\s+0\s+2\s+3\s+1/);
+    const second = await cli(['consume', 'orders', '--group', 'g', '--max', '1', '--print-offset']);
+    assert.equal(second.stdout, '0:2\tc\n', second.stderr);
+    // Both left the group when they stopped: it is empty, its offsets kept.
+    assert.match((await cli(['group', 'list'])).stdout, /^g\s+empty\s+0$/m);
+  });
+
+  it('two consume --group processes split a 6-partition topic and print no record twice', async () => {
+    await fx.admin('createTopics', { topics: [{ name: 'jobs', partitions: 6 }] });
+    // Each stops after the 9 records of its 3 partitions (a member that printed another's record would stop short of its own).
+    const consume = () => cli(['consume', 'jobs', '--group', 'workers', '--from-beginning', '--print-offset', '--max', '9']);
+    const a = consume();
+    const b = consume();
+    await until(async () => {
+      const [group] = (await fx.groups('describeGroups', { groupIds: ['workers'] })).groups;
+      return group.members.length === 2 && group.state === 4 && group.members.every((m: any) => m.assigned[0]?.partitions.length === 3);
+    }, 'two members with 3 partitions each');
+    for (let partition = 0; partition < 6; partition++) {
+      await fx.data('produce', { partitions: [{ topic: 'jobs', partition, batch: { records: [1, 2, 3].map((i) => ({ value: Buffer.from(`p${partition}-${i}`) })) } }] });
+    }
+    const [ra, rb] = await Promise.all([a, b]);
+    assert.equal(ra.code, 0, ra.stderr);
+    assert.equal(rb.code, 0, rb.stderr);
+    const lines = (out: string) => out.split('\n').filter((l) => l !== '');
+    const partitionsOf = (out: string) => new Set(lines(out).map((l) => Number(l.split(':')[0])));
+    assert.equal(partitionsOf(ra.stdout).size, 3, ra.stdout);
+    assert.equal(partitionsOf(rb.stdout).size, 3, rb.stdout);
+    const all = [...lines(ra.stdout), ...lines(rb.stdout)];
+    assert.equal(new Set(all).size, 18);
+    assert.equal(all.length, 18);
   });
 });
