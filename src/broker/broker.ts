@@ -44,6 +44,7 @@ export async function startBroker(config: BrokerConfig, clock: Clock = systemClo
     config.nodeId,
   );
   registry.onChange(async () => consumerGroups.topicsChanged());
+  metrics.addConsumerGroups(() => consumerGroups.gauges(), () => partitions);
 
   const stopping = new AbortController();
   const context: BrokerContext = {

@@ -44,6 +44,15 @@ export interface GroupDescription {
   readonly offsets: readonly (CommittedOffset & { topic: string; partition: number })[];
 }
 
+/** What /metrics shows of a group this broker coordinates. */
+export interface ConsumerGroupGauges {
+  readonly groupId: string;
+  readonly state: ConsumerGroupState;
+  readonly groupEpoch: number;
+  readonly memberCount: number;
+  readonly offsets: readonly { readonly topic: string; readonly partition: number; readonly offset: number }[];
+}
+
 export interface ListedConsumerGroup {
   readonly groupId: string;
   readonly state: ConsumerGroupState;
@@ -169,6 +178,19 @@ export class ConsumerGroupCoordinators {
       }
     }
     return listed.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  }
+
+  /** The groups of the partitions loaded now (restored ones and those with offsets only), without I/O: for /metrics. */
+  gauges(): ConsumerGroupGauges[] {
+    const out: ConsumerGroupGauges[] = [];
+    for (const loaded of this.offsets.loadedPartitions()) {
+      for (const groupId of new Set([...loaded.coordinators.keys(), ...loaded.groups.keys()])) {
+        const group = loaded.coordinators.get(groupId);
+        const offsets = [...(loaded.groups.get(groupId)?.values() ?? [])].map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset }));
+        out.push({ groupId, state: group?.state() ?? 'empty', groupEpoch: group?.snapshot().groupEpoch ?? 0, memberCount: group?.memberCount() ?? 0, offsets });
+      }
+    }
+    return out;
   }
 
   /** Expires sessions and rebalance timeouts in every group this broker coordinates (restoring groups not touched since a takeover). */

@@ -137,6 +137,11 @@ export class ConsumerGroupOffsets {
     });
   }
 
+  /** The states loaded now of partitions this broker still leads at the epoch they were loaded for (no I/O, for /metrics). */
+  loadedPartitions(): LoadedPartition[] {
+    return [...this.tables.values()].filter((t) => this.isLeader(t.partition) && this.replicaOf(t.partition)?.leaderEpoch === t.epoch);
+  }
+
   /** The loaded state of the group's offsets partition; throws NotCoordinatorError unless this broker leads it. */
   loadedFor(groupId: string): Promise<LoadedPartition> {
     return this.table(this.partitionFor(groupId));

@@ -182,4 +182,16 @@ describe('consumer groups on the broker (ConsumerGroupHeartbeat, DescribeGroups,
     await fresh.join();
     assert.equal(fresh.memberEpoch, 1);
   });
+
+  it('serves members, epoch, state and lag of its groups on /metrics', async () => {
+    const a = new Member(() => fx);
+    await a.join();
+    await fx.data('produce', { partitions: [{ topic: TOPIC, partition: 1, batch: { records: [1, 2, 3, 4, 5].map((i) => ({ value: Buffer.from(String(i)) })) } }] });
+    assert.equal((await a.commit(1, 2)).errorCode, ErrorCode.NONE);
+    const text = await (await fetch(`http://127.0.0.1:${fx.broker.httpPort}/metrics`)).text();
+    assert.match(text, /^sluice_consumer_group_members\{group="billing"\} 1$/m);
+    assert.match(text, /^sluice_consumer_group_epoch\{group="billing"\} 1$/m);
+    assert.match(text, /^sluice_consumer_group_state\{group="billing",state="stable"\} 1$/m);
+    assert.match(text, /^sluice_consumer_group_lag\{group="billing",topic="orders",partition="1"\} 3$/m);
+  });
 });
