@@ -50,6 +50,8 @@ export class GroupMembership {
     private readonly groupId: string,
     private readonly topics: readonly string[],
     private readonly callbacks: MembershipCallbacks,
+    /** '' for a dynamic member. */
+    private readonly instanceId: string,
   ) {}
 
   /** Starts heartbeating (joining first). */
@@ -57,14 +59,17 @@ export class GroupMembership {
     this.loop ??= this.run();
   }
 
-  /** Stops heartbeating and leaves the group (epoch -1), so its partitions move at once. Safe to call twice. */
+  /**
+   * Stops heartbeating and leaves the group: epoch -1, so its partitions move at once; a static
+   * member sends -2 instead and keeps them until its session expires. Safe to call twice.
+   */
   async leave(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.wake?.();
     await this.loop;
     if (this.memberId === '' || this.memberEpoch <= 0) return;
-    await this.send(-1).catch((error: unknown) => log.debug({ err: asSluiceError(error).message, group: this.groupId }, 'leave failed: the session timeout will remove the member'));
+    await this.send(this.instanceId === '' ? -1 : -2).catch((error: unknown) => log.debug({ err: asSluiceError(error).message, group: this.groupId }, 'leave failed: the session timeout will remove the member'));
     this.owned.clear();
   }
 
@@ -141,7 +146,7 @@ export class GroupMembership {
       groupId: this.groupId,
       memberId: this.memberId,
       memberEpoch,
-      instanceId: '',
+      instanceId: this.instanceId,
       rack: '',
       rebalanceTimeoutMs: 0,
       subscribedTopicNames: this.topics,

@@ -224,7 +224,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       this.autoCommitTimer = setInterval(() => void this.commitIfChanged().catch(() => {}), this.autoCommitIntervalMs);
     }
     if (this.subscription) {
-      this.membership = new GroupMembership(this.context, this.groupId!, this.subscription.topics, this.groupCallbacks(this.subscription));
+      this.membership = new GroupMembership(this.context, this.groupId!, this.subscription.topics, this.groupCallbacks(this.subscription), this.subscription.instanceId ?? '');
       this.membership.start();
     }
   }

@@ -116,6 +116,12 @@ export interface ConsumerOptions {
 export interface SubscribeOptions {
   /** Topics to read; one that does not exist yet is assigned once it is created. */
   readonly topics: readonly string[];
+  /**
+   * Static membership: a stable name of this instance (a pod or host name). A consumer that stops
+   * and is restarted with the same instance id within the group's session timeout gets its
+   * partitions back without a rebalance; stopping does not hand them to others meanwhile.
+   */
+  readonly instanceId?: string;
   /** Where to start in a partition the group has no committed offset for (default 'earliest', as assign()). */
   readonly noCommittedOffset?: 'earliest' | 'latest';
   /** Partitions given to this consumer (it reads them from the group's committed offsets). */

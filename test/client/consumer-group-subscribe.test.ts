@@ -76,4 +76,30 @@ describe('client consumer: subscribe() to a consumer group (real broker)', () =>
     assert.equal(new Set(keys).size, keys.length, 'no record handed out twice');
     assert.equal(keys.length, 140);
   });
+
+  it('gives a static member restarted with the same instance id its partitions back without a rebalance', async () => {
+    const start = (instanceId: string | undefined) => {
+      const consumer = client.consumer({ groupId: 'billing' });
+      const owned = new Set<number>();
+      consumer.subscribe({ topics: ['orders'], instanceId, onAssigned: (ps) => ps.forEach((p) => owned.add(p.partition)), onRevoked: (ps) => ps.forEach((p) => owned.delete(p.partition)) });
+      return { consumer, owned, running: consumer.connect().then(() => consumer.run({ eachRecord: () => {} })) };
+    };
+    const describeGroup = async () => client.admin().describeGroup('billing');
+    const first = start('pod-a');
+    const other = start(undefined);
+    await until(async () => first.owned.size === 2 && other.owned.size === 2 && (await describeGroup()).state === 'stable', 'a stable 2+2 split');
+    const before = await describeGroup();
+    const kept = [...first.owned].sort();
+    await first.consumer.stop();
+    await first.running;
+    const restarted = start('pod-a');
+    await until(() => restarted.owned.size === 2, 'the restarted static member to get partitions');
+    assert.deepEqual([...restarted.owned].sort(), kept);
+    const after = await describeGroup();
+    assert.equal(after.groupEpoch, before.groupEpoch);
+    assert.equal(after.members.find((m) => m.instanceId === 'pod-a')?.memberEpoch, before.members.find((m) => m.instanceId === 'pod-a')?.memberEpoch);
+    await restarted.consumer.stop();
+    await other.consumer.stop();
+    await Promise.all([restarted.running, other.running]);
+  });
 });
