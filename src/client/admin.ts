@@ -280,6 +280,21 @@ export class Admin {
     return [...response.groupIds];
   }
 
+  /**
+   * Sets a group's committed offsets (the next offset each partition will be read from). A commit
+   * outside group membership: the broker accepts it only while the group has no members (else
+   * UNKNOWN_MEMBER_ID), so a running group's offsets cannot be moved under it.
+   */
+  async resetOffsets(groupId: string, offsets: readonly { topic: string; partition: number; offset: number }[]): Promise<void> {
+    const response = await this.context.callGroups('commitOffsets', {
+      groupId,
+      partitions: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: '' })),
+      memberId: '',
+      memberEpoch: 0,
+    });
+    for (const p of response.partitions) if (p.errorCode !== ErrorCode.NONE) throw partitionError(p.errorCode, p.topic, p.partition, p.errorMessage);
+  }
+
   /** Consumer groups with their state and member count (in a cluster: those the broker asked coordinates). */
   async listGroupsWithState(): Promise<GroupListing[]> {
     return toGroupListings(await this.call('sluice.v1.Groups', 'listGroups', {}));

@@ -82,4 +82,29 @@ describe('sluice group (real broker)', () => {
     assert.equal(new Set(all).size, 18);
     assert.equal(all.length, 18);
   });
+
+  it('reset-offsets moves an empty group\'s offsets (dry run first) and is refused while the group has members', async () => {
+    await fx.data('produce', { partitions: [{ topic: 'orders', partition: 0, batch: { records: [1, 2, 3, 4, 5].map((i) => ({ value: Buffer.from(String(i)) })) } }] });
+    const member = new ThinMember(() => fx.groups, 'audit', 'orders');
+    await member.join();
+    const refused = await cli(['group', 'reset-offsets', 'audit', 'orders', '--to-latest']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /group 'audit' has members: stop them first/);
+    await member.leave();
+
+    const dry = await cli(['group', 'reset-offsets', 'audit', 'orders', '--to-offset', '2', '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^TOPIC\s+PARTITION\s+CURRENT\s+NEW\norders\s+0\s+-\s+2\norders\s+1\s+-\s+2\ndry run: nothing committed\n$/);
+    const committed = async () => (await fx.groups('fetchOffsets', { groupId: 'audit', partitions: [{ topic: 'orders', partition: 0 }, { topic: 'orders', partition: 1 }] })).partitions.map((p: any) => p.offset);
+    assert.deepEqual(await committed(), [-1, -1]);
+
+    assert.equal((await cli(['group', 'reset-offsets', 'audit', 'orders', '--to-latest'])).code, 0);
+    assert.deepEqual(await committed(), [5, 0]);
+    const earliest = await cli(['group', 'reset-offsets', 'audit', 'orders', '--to-earliest', '--partition', '0']);
+    assert.match(earliest.stdout, /orders\s+0\s+5\s+0\nreset 1 partition of group audit\n$/);
+    assert.deepEqual(await committed(), [0, 0]);
+    const bad = await cli(['group', 'reset-offsets', 'audit', 'orders', '--to-latest', '--to-earliest']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /give exactly one of --to-earliest/);
+  });
 });
