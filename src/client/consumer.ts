@@ -258,7 +258,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     for (const tp of partitions) {
       const cursor = this.cursors.get(partitionKey(tp));
       if (cursor === undefined) continue;
-      cursor.generation++;
+      cursor.retire();
       this.cursors.delete(cursor.key);
       dropped.push(cursor);
     }

@@ -17,14 +17,17 @@ interface ConsumerProcess {
   readonly child: ChildProcessWithoutNullStreams;
   /** Values printed so far. */
   printed(): string[];
+  /** What it wrote to stderr (its errors and log lines), for a failure's message. */
+  errors(): string;
 }
 
 function startConsumer(address: string): ConsumerProcess {
-  const child = spawn(process.execPath, [CLI, '--brokers', address, 'consume', TOPIC, '--group', GROUP, '--from-beginning'], { env: { ...process.env, SLUICE_LOG_LEVEL: 'silent' } });
+  const child = spawn(process.execPath, [CLI, '--brokers', address, 'consume', TOPIC, '--group', GROUP, '--from-beginning'], { env: { ...process.env, SLUICE_LOG_LEVEL: process.env.SLUICE_LOG_LEVEL ?? 'warn' } });
   let out = '';
+  let err = '';
   child.stdout.on('data', (chunk) => (out += chunk));
-  child.stderr.resume();
-  return { child, printed: () => out.split('\n').filter((l) => l !== '') };
+  child.stderr.on('data', (chunk) => (err += chunk));
+  return { child, printed: () => out.split('\n').filter((l) => l !== ''), errors: () => err };
 }
 
 describe('consumer groups: faults of consumer processes (sluice consume --group)', function () {
@@ -94,7 +97,9 @@ describe('consumer groups: faults of consumer processes (sluice consume --group)
       a.child.kill('SIGCONT');
       await until(stableWith(2), 'the resumed member back in the group');
       await produceOnEach('resumed');
-      await until(() => ['resumed-p0', 'resumed-p1', 'resumed-p2', 'resumed-p3'].every((v) => a.printed().includes(v) || b.printed().includes(v)), 'every partition printed after the rejoin');
+      await until(() => ['resumed-p0', 'resumed-p1', 'resumed-p2', 'resumed-p3'].every((v) => a.printed().includes(v) || b.printed().includes(v)), 'every partition printed after the rejoin').catch(async (error: Error) => {
+        throw new Error(`${error.message}; group ${JSON.stringify(await describeGroup())}; a printed ${a.printed().join(',')} and logged ${a.errors()}; b printed ${b.printed().join(',')} and logged ${b.errors()}`);
+      });
       // Committed offsets reach the end of every partition (3 records each) and never went back.
       await until(async () => {
         const r = await fx.groups('fetchOffsets', { groupId: GROUP, partitions: [] });
