@@ -111,7 +111,7 @@ export class GroupMembership {
         return 0;
       case ErrorCode.UNKNOWN_MEMBER_ID:
       case ErrorCode.FENCED_MEMBER_EPOCH: {
-        log.info({ group: this.groupId, member: this.memberId, err: answer.errorMessage }, 'fenced from the consumer group: rejoining');
+        log.debug({ group: this.groupId, member: this.memberId, err: answer.errorMessage }, 'fenced from the consumer group: rejoining');
         const lost = [...this.owned.values()];
         this.owned.clear();
         this.memberEpoch = 0;
