@@ -5,6 +5,7 @@
 // `stop` is graceful (finishes queued appends, fsyncs, closes LMDB) and safe to call twice.
 import { systemClock, type Clock } from '../common/clock';
 import { moduleLogger } from '../common/logger';
+import { ConsumerGroupCoordinators } from '../consumer-groups/consumer-group-coordinators';
 import { ConsumerGroupOffsets, OFFSETS_TOPIC } from '../consumer-groups/consumer-group-offsets';
 import { StorageEngine } from '../storage/storage-engine';
 import { METADATA_LOG_TOPIC, startClusterCore } from './cluster/cluster-core';
@@ -39,6 +40,15 @@ export async function startBroker(configured: BrokerConfig, clock: Clock = syste
   await partitions.start(config.retentionCheckIntervalMs);
   const metrics = new BrokerMetrics(() => partitions, registry, cluster.raftMetrics, { budget, pool: storage.descriptorPool });
   const offsets = new ConsumerGroupOffsets((p) => partitions.get(OFFSETS_TOPIC, p), config.offsetsTopicPartitions, config.nodeId, clock, (name) => registry.get(name));
+  const consumerGroups = new ConsumerGroupCoordinators(
+    offsets,
+    { sessionTimeoutMs: config.groupSessionTimeoutMs, heartbeatIntervalMs: config.groupHeartbeatIntervalMs, maxSize: config.groupMaxSize },
+    () => new Map(registry.list().map((t) => [t.name, t.partitions])),
+    clock,
+    config.nodeId,
+  );
+  registry.onChange(async () => consumerGroups.topicsChanged());
+  metrics.addConsumerGroups(() => consumerGroups.gauges(), () => partitions);
 
   const stopping = new AbortController();
   const context: BrokerContext = {
@@ -47,6 +57,7 @@ export async function startBroker(configured: BrokerConfig, clock: Clock = syste
     registry,
     partitions,
     offsets,
+    consumerGroups,
     producerIds: new ProducerIdAllocator(storage, config.nodeId),
     metrics,
     stopping: stopping.signal,
@@ -61,6 +72,8 @@ export async function startBroker(configured: BrokerConfig, clock: Clock = syste
     await cluster.leadingAll(ONE_BROKER_START_TIMEOUT_MS);
     partitions.reportUnknownLogs(METADATA_LOG_TOPIC);
   }
+  // Session timeouts are found within a tenth of the session (and at least every second).
+  consumerGroups.start(Math.max(10, Math.min(1_000, Math.floor(config.groupSessionTimeoutMs / 10))));
   ready = true;
   logger.info({ grpcPort: grpcServer.port, httpPort: httpServer.port, dataDir: config.dataDir, cluster: config.clusterId }, 'broker started');
 
@@ -68,6 +81,7 @@ export async function startBroker(configured: BrokerConfig, clock: Clock = syste
   const stop = async (): Promise<void> => {
     ready = false;
     stopping.abort();
+    consumerGroups.stop();
     await grpcServer.stop();
     await cluster.stop();
     await storage.close();

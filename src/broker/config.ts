@@ -90,6 +90,12 @@ export interface BrokerConfig {
   readonly offsetsTopicPartitions: number;
   /** How often retention runs over every partition. */
   readonly retentionCheckIntervalMs: number;
+  /** A consumer-group member with no heartbeat for this long is removed and its partitions reassigned (Kafka's group.consumer.session.timeout.ms). */
+  readonly groupSessionTimeoutMs: number;
+  /** How often consumer-group members are told to heartbeat; below groupSessionTimeoutMs (group.consumer.heartbeat.interval.ms). */
+  readonly groupHeartbeatIntervalMs: number;
+  /** Most members a consumer group accepts (group.consumer.max.size). */
+  readonly groupMaxSize: number;
   /**
    * Memory for recent Raft entries kept to serve followers, shared by all partitions of a
    * cluster member (the least recently written give theirs back first); a follower further
@@ -144,6 +150,9 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   topicDefaults: DEFAULT_TOPIC_CONFIG,
   offsetsTopicPartitions: 8,
   retentionCheckIntervalMs: 60_000,
+  groupSessionTimeoutMs: 45_000,
+  groupHeartbeatIntervalMs: 5_000,
+  groupMaxSize: 1_000,
   raftEntryCacheBytes: DEFAULT_ENTRY_CACHE_BYTES,
   producerIdExpirationMs: DEFAULT_PRODUCER_ID_EXPIRATION_MS,
   httpIdleTimeoutMs: 30_000,
@@ -206,6 +215,15 @@ function validate(config: BrokerConfig): void {
   if (!config.dataDir) throw new Error('dataDir is empty: give a directory for the broker data');
   if (!Number.isInteger(config.offsetsTopicPartitions) || config.offsetsTopicPartitions < 1 || config.offsetsTopicPartitions > 1024) {
     throw new Error(`offsetsTopicPartitions ${config.offsetsTopicPartitions} is invalid: use an integer in [1, 1024]`);
+  }
+  if (!Number.isInteger(config.groupSessionTimeoutMs) || config.groupSessionTimeoutMs < 100 || config.groupSessionTimeoutMs > MAX_TIMER_MS) {
+    throw new Error(`groupSessionTimeoutMs ${config.groupSessionTimeoutMs} is invalid: use an integer number of milliseconds in [100, ${MAX_TIMER_MS}] (Kafka's default is 45000)`);
+  }
+  if (!Number.isInteger(config.groupHeartbeatIntervalMs) || config.groupHeartbeatIntervalMs < 10 || config.groupHeartbeatIntervalMs >= config.groupSessionTimeoutMs) {
+    throw new Error(`groupHeartbeatIntervalMs ${config.groupHeartbeatIntervalMs} is invalid: use an integer number of milliseconds of at least 10 and below groupSessionTimeoutMs (${config.groupSessionTimeoutMs}); Kafka's default is 5000`);
+  }
+  if (!Number.isInteger(config.groupMaxSize) || config.groupMaxSize < 1) {
+    throw new Error(`groupMaxSize ${config.groupMaxSize} is invalid: use an integer >= 1`);
   }
   if (!Number.isInteger(config.producerIdExpirationMs) || config.producerIdExpirationMs < MIN_PRODUCER_ID_EXPIRATION_MS) {
     throw new Error(

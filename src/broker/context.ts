@@ -1,5 +1,6 @@
 // What every handler needs, gathered once at start.
 import type { Clock } from '../common/clock';
+import type { ConsumerGroupCoordinators } from '../consumer-groups/consumer-group-coordinators';
 import type { ConsumerGroupOffsets } from '../consumer-groups/consumer-group-offsets';
 import type { MetadataCommand } from '../metadata/metadata-commands';
 import type { MetadataState } from '../metadata/metadata-state';
@@ -16,6 +17,8 @@ export interface BrokerContext {
   readonly registry: TopicRegistry;
   readonly partitions: PartitionManager;
   readonly offsets: ConsumerGroupOffsets;
+  /** The consumer groups this broker coordinates (membership, assignment, commit fencing). */
+  readonly consumerGroups: ConsumerGroupCoordinators;
   readonly producerIds: ProducerIdAllocator;
   readonly metrics: BrokerMetrics;
   /** Aborted when the broker stops, ending long polls and subscriptions. */

@@ -12,7 +12,8 @@ import { listenFailure } from './listen-failure';
 import { handleCompleteReassignment, handleDrainBroker, handleReassignPartitions, handleRegisterBroker } from './handlers/cluster-admin';
 import { handleAlterConfigs, handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleDescribeCluster, handleDescribeTopics, handleListTopics } from './handlers/admin';
 import { handleFetch } from './handlers/fetch';
-import { handleCommitOffsets, handleFetchOffsets, handleListGroups } from './handlers/groups';
+import { handleCommitOffsets, handleFetchOffsets } from './handlers/groups';
+import { handleConsumerGroupHeartbeat, handleDeleteGroups, handleDescribeGroups, handleListGroups } from './handlers/consumer-groups';
 import { handleInitProducer, handleListOffsets } from './handlers/list-offsets';
 import { handleProduce } from './handlers/produce';
 import { batchBytes, handleProduceStream } from './handlers/produce-stream';
@@ -82,6 +83,9 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
       commitOffsets: (r, _c, info) => handleCommitOffsets(ctx, r, info),
       fetchOffsets: (r, _c, info) => handleFetchOffsets(ctx, r, info),
       listGroups: () => handleListGroups(ctx),
+      consumerGroupHeartbeat: (r) => handleConsumerGroupHeartbeat(ctx, r),
+      describeGroups: (r, _c, info) => handleDescribeGroups(ctx, r, info),
+      deleteGroups: (r, _c, info) => handleDeleteGroups(ctx, r, info),
     },
     'sluice.v1.Admin': {
       createTopics: viaController(ctx, 'createTopics', (r) => handleCreateTopics(ctx, r)),

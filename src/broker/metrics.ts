@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client), one registry per broker so tests can run several brokers in
 // one process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import type { ConsumerGroupGauges } from '../consumer-groups/consumer-group-coordinators';
 import type { TopicRegistry } from '../metadata/topic-registry';
 import type { DescriptorPool } from '../storage/descriptor-pool';
 import type { DescriptorBudget } from './descriptor-budget';
@@ -101,6 +102,39 @@ export class BrokerMetrics {
         this.reset();
         this.inc(pool.evictions);
       },
+    });
+  }
+
+  /**
+   * Per consumer group this broker coordinates: state, group epoch (it rises with every
+   * rebalance), members, and lag (high watermark − committed offset, by this broker's replica) of
+   * each committed partition this broker holds. Read from the coordinators' memory on every scrape.
+   */
+  addConsumerGroups(groups: () => readonly ConsumerGroupGauges[], partitions: () => PartitionManager | undefined): void {
+    const STATES = ['empty', 'assigning', 'reconciling', 'stable', 'dead'] as const;
+    const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge, group: ConsumerGroupGauges) => void): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const group of groups()) fill(this, group);
+        },
+      });
+    };
+    gauge('sluice_consumer_group_members', 'Members of the consumer group', ['group'], (g, group) => g.set({ group: group.groupId }, group.memberCount));
+    gauge('sluice_consumer_group_epoch', 'Group epoch: raised by every membership, subscription or topic change (each starts a rebalance)', ['group'], (g, group) => g.set({ group: group.groupId }, group.groupEpoch));
+    gauge('sluice_consumer_group_state', '1 for the consumer group\'s current state', ['group', 'state'], (g, group) => {
+      for (const state of STATES) g.set({ group: group.groupId, state }, state === group.state ? 1 : 0);
+    });
+    gauge('sluice_consumer_group_lag', 'Records between the committed offset and the high watermark (partitions this broker holds a replica of)', ['group', 'topic', 'partition'], (g, group) => {
+      for (const o of group.offsets) {
+        const partition = partitions()?.get(o.topic, o.partition);
+        if (partition === undefined) continue;
+        g.set({ group: group.groupId, topic: o.topic, partition: String(o.partition) }, Math.max(0, partition.highWatermark - o.offset));
+      }
     });
   }
 

@@ -6,6 +6,7 @@ import { benchCommand } from './bench/command';
 import { brokerCommand } from './commands/broker';
 import { clusterCommand } from './commands/cluster';
 import { consumeCommand } from './commands/consume';
+import { groupCommand } from './commands/group';
 import { offsetsCommand } from './commands/offsets';
 import { produceCommand } from './commands/produce';
 import { topicCommand } from './commands/topic';
@@ -22,6 +23,7 @@ program.addCommand(topicCommand());
 program.addCommand(produceCommand());
 program.addCommand(consumeCommand());
 program.addCommand(offsetsCommand());
+program.addCommand(groupCommand());
 program.addCommand(clusterCommand());
 program.addCommand(benchCommand());
 

@@ -7,6 +7,7 @@ import { everyField } from '../protocol/wire-types';
 import type { ClientContext } from './client-context';
 import { partitionError, SluiceError, SluiceTopicError } from './errors';
 import { callLeaders } from './leader-requests';
+import { toGroupDescription, toGroupListings, type GroupDescription, type GroupListing } from './group-admin';
 
 export interface TopicSpec {
   readonly name: string;
@@ -282,6 +283,39 @@ export class Admin {
   async listGroups(): Promise<string[]> {
     const response = await this.call('sluice.v1.Groups', 'listGroups', {});
     return [...response.groupIds];
+  }
+
+  /**
+   * Sets a group's committed offsets (the next offset each partition will be read from). A commit
+   * outside group membership: the broker accepts it only while the group has no members (else
+   * UNKNOWN_MEMBER_ID), so a running group's offsets cannot be moved under it.
+   */
+  async resetOffsets(groupId: string, offsets: readonly { topic: string; partition: number; offset: number }[]): Promise<void> {
+    const response = await this.context.callGroups('commitOffsets', {
+      groupId,
+      partitions: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: '' })),
+      memberId: '',
+      memberEpoch: 0,
+    });
+    for (const p of response.partitions) if (p.errorCode !== ErrorCode.NONE) throw partitionError(p.errorCode, p.topic, p.partition, p.errorMessage);
+  }
+
+  /** Consumer groups with their state and member count (in a cluster: those the broker asked coordinates). */
+  async listGroupsWithState(): Promise<GroupListing[]> {
+    return toGroupListings(await this.call('sluice.v1.Groups', 'listGroups', {}));
+  }
+
+  /** A consumer group's state, members and committed offsets; throws GROUP_ID_NOT_FOUND for an unknown group. */
+  async describeGroup(groupId: string): Promise<GroupDescription> {
+    const response = await this.call('sluice.v1.Groups', 'describeGroups', { groupIds: [groupId] });
+    return toGroupDescription(response.groups[0]!);
+  }
+
+  /** Deletes an empty consumer group and its committed offsets; throws NON_EMPTY_GROUP or GROUP_ID_NOT_FOUND. */
+  async deleteGroup(groupId: string): Promise<void> {
+    const response = await this.call('sluice.v1.Groups', 'deleteGroups', { groupIds: [groupId] });
+    const result = response.results[0]!;
+    if (result.errorCode !== ErrorCode.NONE) throw new SluiceError(result.errorCode, result.errorMessage);
   }
 
   private call<S extends 'sluice.v1.Groups' | 'sluice.v1.Admin', M extends MethodName<S>>(service: S, method: M, request: RequestOf<S, M>): Promise<ResponseOf<S, M>> {

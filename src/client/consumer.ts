@@ -1,16 +1,17 @@
-// The consumer: manual assignment, seek, an async iterator and run({ eachRecord, eachBatch }),
-// group offset commits. Positions follow what the application has been handed; fetching runs
-// one round ahead (see consumer-fetcher.ts). Group membership (server-side assignment) is not in
-// the API yet; a groupId gives committed offsets only.
+// The consumer: manual assignment or group membership (subscribe: the broker assigns partitions,
+// consumer-membership.ts), seek, an async iterator and run({ eachRecord, eachBatch }), group
+// offset commits (fenced by the member epoch when subscribed). Positions follow what the
+// application has been handed; fetching runs one round ahead (see consumer-fetcher.ts).
 import { ErrorCode } from '../common/errors';
 import { partitionKey, type TopicPartition } from '../common/ids';
 import type { ClientContext } from './client-context';
 import { Fetcher } from './consumer-fetcher';
+import { GroupMembership, type MembershipCallbacks } from './consumer-membership';
 import { PartitionCursor } from './partition-cursor';
 import { partitionError, SluiceClientStateError } from './errors';
 import { callLeaders } from './leader-requests';
 import { sleep } from './retry';
-import type { ConsumedBatch, ConsumedRecord, ConsumerOptions, SeekTarget, TopicPartitionOffset } from './types';
+import type { ConsumedBatch, ConsumedRecord, ConsumerOptions, SeekTarget, SubscribeOptions, TopicPartitionOffset } from './types';
 
 /**
  * Kafka's max.partition.fetch.bytes. Larger was slower, not faster: each push is a buffer the
@@ -42,6 +43,11 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   private stopping = false;
   private autoCommitTimer: NodeJS.Timeout | undefined;
   private lastCommitted = new Map<string, number>();
+  private subscription: SubscribeOptions | undefined;
+  /** While run() or the iterator runs with a subscription: the group membership. */
+  private membership: GroupMembership | undefined;
+  /** Settles when the handler being run (if any) finishes: a revocation waits for it. */
+  private handling: Promise<void> = Promise.resolve();
 
   constructor(private readonly context: ClientContext, options: ConsumerOptions = {}) {
     this.groupId = options.groupId;
@@ -64,8 +70,22 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     this.connected = true;
   }
 
+  /**
+   * Joins the consumer's group when run() or the iterator starts, and reads the partitions the
+   * broker assigns (KIP-848: server-side assignment, partitions revoked before they move); leaves
+   * the group when it stops. Not combined with assign().
+   */
+  subscribe(options: SubscribeOptions): void {
+    this.requireGroup('subscribe');
+    if (options.topics.length === 0) throw new SluiceClientStateError('subscribe() needs at least one topic: subscribe({ topics: ["orders"] })');
+    if (this.subscription) throw new SluiceClientStateError('the consumer is already subscribed: create another consumer for another subscription');
+    if (this.cursors.size > 0 || this.pendingTopics.size > 0) throw new SluiceClientStateError('subscribe() cannot follow assign(): a consumer either assigns its partitions or lets its group assign them');
+    this.subscription = options;
+  }
+
   /** Assigns partitions (added to any already assigned); `{ topic }` means all its partitions. */
   assign(partitions: readonly TopicPartition[] | { topic: string }): void {
+    if (this.subscription) throw new SluiceClientStateError('assign() cannot follow subscribe(): a consumer either assigns its partitions or lets its group assign them');
     if (!Array.isArray(partitions)) {
       this.pendingTopics.add((partitions as { topic: string }).topic);
       return;
@@ -99,7 +119,13 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     if (list.length === 0) return;
     const response = await this.context.callGroups(
       'commitOffsets',
-      { groupId, partitions: list.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: '' })) },
+      // Without a membership (assign() mode) the commit is accepted only while the group has no members.
+      {
+        groupId,
+        partitions: list.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: '' })),
+        memberId: this.membership?.memberId ?? '',
+        memberEpoch: this.membership?.memberEpoch ?? 0,
+      },
     );
     for (const p of response.partitions) {
       if (p.errorCode !== ErrorCode.NONE) throw partitionError(p.errorCode, p.topic, p.partition, p.errorMessage);
@@ -125,7 +151,8 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     try {
       while (!this.stopping) {
         for (const batch of await this.nextRound()) {
-          const cursor = this.cursors.get(partitionKey(batch))!;
+          const cursor = this.cursors.get(partitionKey(batch));
+          if (cursor === undefined) continue;
           const generation = cursor.generation;
           for (const record of batch.records) {
             if (this.stopping || cursor.generation !== generation) break;
@@ -146,17 +173,21 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     try {
       while (!this.stopping) {
         for (const batch of await this.nextRound()) {
-          const cursor = this.cursors.get(partitionKey(batch))!;
+          // Revoked since it was fetched: no record of it is handed out.
+          const cursor = this.cursors.get(partitionKey(batch));
+          if (cursor === undefined) continue;
           const generation = cursor.generation;
           if (this.stopping) break;
           if (handlers.eachBatch) {
-            await handlers.eachBatch(batch);
+            const eachBatch = handlers.eachBatch;
+            await this.handle(() => eachBatch(batch));
             if (cursor.generation === generation) cursor.position = batch.records[batch.records.length - 1]!.offset + 1;
           }
           if (handlers.eachRecord) {
+            const eachRecord = handlers.eachRecord;
             for (const record of batch.records) {
               if (this.stopping || cursor.generation !== generation) break;
-              await handlers.eachRecord(record);
+              await this.handle(() => eachRecord(record));
               if (cursor.generation === generation) cursor.position = record.offset + 1;
             }
           }
@@ -192,6 +223,53 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     if (this.autoCommit) {
       this.autoCommitTimer = setInterval(() => void this.commitIfChanged().catch(() => {}), this.autoCommitIntervalMs);
     }
+    if (this.subscription) {
+      this.membership = new GroupMembership(this.context, this.groupId!, this.subscription.topics, this.groupCallbacks(this.subscription), this.subscription.instanceId ?? '');
+      this.membership.start();
+    }
+  }
+
+  private groupCallbacks(subscription: SubscribeOptions): MembershipCallbacks {
+    return {
+      assign: async (partitions) => {
+        for (const tp of partitions) this.cursor(tp);
+        await subscription.onAssigned?.(partitions);
+      },
+      revoke: async (partitions) => {
+        const dropped = this.dropCursors(partitions);
+        await this.handling;
+        if (this.autoCommit) {
+          const positions = dropped.filter((c) => c.position !== undefined && this.lastCommitted.get(c.key) !== c.position);
+          if (positions.length > 0) await this.commit(positions.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.position! })));
+        }
+        await subscription.onRevoked?.(partitions);
+      },
+      lose: async (partitions) => {
+        this.dropCursors(partitions);
+        await this.handling;
+        await subscription.onLost?.(partitions);
+      },
+    };
+  }
+
+  /** Stops handing out records of `partitions` (a batch in hand stops at the next record). */
+  private dropCursors(partitions: readonly TopicPartition[]): PartitionCursor[] {
+    const dropped: PartitionCursor[] = [];
+    for (const tp of partitions) {
+      const cursor = this.cursors.get(partitionKey(tp));
+      if (cursor === undefined) continue;
+      cursor.retire();
+      this.cursors.delete(cursor.key);
+      dropped.push(cursor);
+    }
+    return dropped;
+  }
+
+  /** Runs one application handler, remembered in `handling` until it settles. */
+  private async handle(handler: () => Promise<void> | void): Promise<void> {
+    const done = (async () => handler())();
+    this.handling = done.then(() => undefined, () => undefined);
+    await done;
   }
 
   private async end(): Promise<void> {
@@ -205,6 +283,10 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     try {
       if (this.autoCommit) await this.commitIfChanged();
     } finally {
+      // Committed (above) while still a member; then leave, so the partitions move at once.
+      await this.membership?.leave();
+      if (this.membership) this.cursors.clear();
+      this.membership = undefined;
       this.running = false;
     }
   }
@@ -216,6 +298,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
 
   /** The next round of batches; starts the following fetch before returning (pipelining). */
   private async nextRound(): Promise<ConsumedBatch[]> {
+    if (this.membership?.failure) throw this.membership.failure;
     const round = this.prefetch ?? this.startRound();
     this.prefetch = undefined;
     let batches: ConsumedBatch[];
@@ -256,7 +339,8 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       for (const c of await this.committed(unresolved)) if (c.offset >= 0) committed.set(partitionKey(c), c.offset);
     }
     const needEarliest = unresolved.filter((c) => !committed.has(c.key));
-    const earliest = await this.listOffsets(needEarliest.map((c) => ({ topic: c.topic, partition: c.partition, timestampMs: EARLIEST })));
+    const start = this.subscription?.noCommittedOffset === 'latest' ? LATEST : EARLIEST;
+    const earliest = await this.listOffsets(needEarliest.map((c) => ({ topic: c.topic, partition: c.partition, timestampMs: start })));
     for (const cursor of unresolved) {
       if (cursor.fetchOffset !== undefined) continue; // sought meanwhile
       cursor.seekTo(committed.get(cursor.key) ?? earliest.get(cursor.key)!);

@@ -6,6 +6,7 @@ export {
   Admin, type TopicSpec, type TopicListing, type TopicDescription, type PartitionDescription, type ClusterDescription, type PartitionReassignment,
   type ListOffsetsQuery, type ListOffsetsResult, type CommittedOffset,
 } from './admin';
+export type { GroupDescription, GroupMemberDescription, GroupListing, GroupTopicPartitions } from './group-admin';
 export * from './errors';
 export type * from './types';
 export { DEFAULT_RETRY } from './retry';

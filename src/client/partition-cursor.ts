@@ -2,6 +2,14 @@
 // push delivery (consumer-subscriptions.ts).
 import { partitionKey, type TopicPartition } from '../common/ids';
 
+/**
+ * Generations are unique across every cursor of the process, not just counted per cursor: a
+ * partition revoked and assigned again gets a new cursor, and a Subscribe stream recognises its
+ * cursors by key and generation (consumer-subscriptions.ts), so the new cursor must never repeat
+ * a generation of the one it replaces.
+ */
+let lastGeneration = 0;
+
 /** Where the consumer stands in one partition. */
 export class PartitionCursor implements TopicPartition {
   readonly key: string;
@@ -9,8 +17,8 @@ export class PartitionCursor implements TopicPartition {
   position: number | undefined;
   /** Next offset to fetch; runs ahead of `position` by what is prefetched. */
   fetchOffset: number | undefined;
-  /** Bumped by every seek; answers to requests of an older generation are dropped. */
-  generation = 0;
+  /** Renewed by every seek and by retire(); answers to requests of an older generation are dropped. */
+  generation = ++lastGeneration;
   leaderEpoch = -1;
   highWatermark = -1;
 
@@ -22,6 +30,11 @@ export class PartitionCursor implements TopicPartition {
   seekTo(offset: number): void {
     this.position = offset;
     this.fetchOffset = offset;
-    this.generation++;
+    this.generation = ++lastGeneration;
+  }
+
+  /** The partition is no longer this consumer's: whatever was fetched for it is dropped. */
+  retire(): void {
+    this.generation = ++lastGeneration;
   }
 }

@@ -112,6 +112,31 @@ export interface ConsumerOptions {
   readonly checkCrcs?: boolean;
 }
 
+/** Consumer.subscribe: join the consumer's group and read the partitions the broker assigns. */
+export interface SubscribeOptions {
+  /** Topics to read; one that does not exist yet is assigned once it is created. */
+  readonly topics: readonly string[];
+  /**
+   * Static membership: a stable name of this instance (a pod or host name). A consumer that stops
+   * and is restarted with the same instance id within the group's session timeout gets its
+   * partitions back without a rebalance; stopping does not hand them to others meanwhile.
+   */
+  readonly instanceId?: string;
+  /** Where to start in a partition the group has no committed offset for (default 'earliest', as assign()). */
+  readonly noCommittedOffset?: 'earliest' | 'latest';
+  /** Partitions given to this consumer (it reads them from the group's committed offsets). */
+  readonly onAssigned?: (partitions: { topic: string; partition: number }[]) => Promise<void> | void;
+  /**
+   * Partitions taken from this consumer, called after the record being processed finished and no
+   * further record of them will be handed out, and (with autoCommit) after their positions were
+   * committed; the broker gives them to another member only once this resolves. Commit here
+   * without autoCommit.
+   */
+  readonly onRevoked?: (partitions: { topic: string; partition: number }[]) => Promise<void> | void;
+  /** The consumer was fenced (for example it did not heartbeat within the session): these partitions are already someone else's; commits for them are refused. */
+  readonly onLost?: (partitions: { topic: string; partition: number }[]) => Promise<void> | void;
+}
+
 /** A consumed record. key, value and header values are views into the fetched response. */
 export interface ConsumedRecord {
   readonly topic: string;

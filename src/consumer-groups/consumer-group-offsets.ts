@@ -1,11 +1,15 @@
 // Committed consumer-group offsets, stored as records of the internal `__consumer_offsets` topic
 // (key = group/topic/partition, value = offset and metadata) through the same partition path as
-// data, so they are as durable as data (and replicated with it once partitions are). The
-// in-memory table is rebuilt by replaying those partitions on start.
+// data, so they are as durable as data and replicated with it. The same partitions hold the
+// consumer groups' metadata records (coordinator/records.ts). The in-memory state of a partition
+// (offset table, consumer-group coordinators) is rebuilt by replaying it when this broker becomes
+// its leader; consumer-group-coordinators.ts drives the coordinators.
 import type { Clock } from '../common/clock';
 import { ErrorCode, SluiceError } from '../common/errors';
 import type { PartitionReplica } from '../partition/replica';
-import { decodeOffsetRecords, encodeOffsetBatch, type OffsetCommitRecord } from './offset-records';
+import type { ConsumerGroup } from './coordinator/consumer-group';
+import type { ConsumerGroupRecord } from './coordinator/records';
+import { decodeOffsetsPartitionRecords, encodeConsumerGroupBatch, encodeOffsetBatch, type OffsetCommitRecord, type OffsetTombstone } from './offset-records';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 
@@ -72,11 +76,17 @@ export class NotCoordinatorError extends SluiceError {
 
 type GroupOffsets = Map<string, StoredOffset>;
 
-interface LoadedPartition {
-  /** Leader epoch the table was loaded for; a new epoch reloads (another leader may have written). */
+/** What this broker holds in memory for one offsets partition it leads. */
+export interface LoadedPartition {
+  readonly partition: number;
+  /** Leader epoch the state was loaded for; a new epoch reloads (another leader may have written). */
   readonly epoch: number;
   /** group → "topic/partition" → committed offset */
   readonly groups: Map<string, GroupOffsets>;
+  /** Consumer-group coordinators restored or created since the load; the only copy of their state that may change. */
+  readonly coordinators: Map<string, ConsumerGroup>;
+  /** Metadata records the replay read for groups not restored yet (each is restored on first use, then removed). */
+  readonly unrestored: Map<string, ConsumerGroupRecord[]>;
 }
 
 /**
@@ -145,22 +155,69 @@ export class ConsumerGroupOffsets {
     });
   }
 
-  /** Groups of the offsets partitions this broker coordinates. */
-  async listGroups(): Promise<string[]> {
-    const names = new Set<string>();
+  /** The states loaded now of partitions this broker still leads at the epoch they were loaded for (no I/O, for /metrics). */
+  loadedPartitions(): LoadedPartition[] {
+    return [...this.tables.values()].filter((t) => this.isLeader(t.partition) && this.replicaOf(t.partition)?.leaderEpoch === t.epoch);
+  }
+
+  /** The loaded state of the group's offsets partition; throws NotCoordinatorError unless this broker leads it. */
+  loadedFor(groupId: string): Promise<LoadedPartition> {
+    return this.table(this.partitionFor(groupId));
+  }
+
+  /** The loaded state of every offsets partition this broker leads (loading those not loaded yet). */
+  async ledPartitions(): Promise<LoadedPartition[]> {
+    const led: LoadedPartition[] = [];
     for (let p = 0; p < this.partitionCount; p++) {
       if (!this.isLeader(p)) continue;
-      const table = await this.table(p).catch(() => undefined);
-      for (const name of table?.groups.keys() ?? []) names.add(name);
+      const table = await this.table(p).catch((error: unknown) => {
+        if (error instanceof NotCoordinatorError) return undefined;
+        throw error;
+      });
+      if (table) led.push(table);
     }
-    return [...names].sort();
+    return led;
+  }
+
+  /**
+   * Appends a consumer group's metadata records and offset tombstones in one batch (acks=all):
+   * durable on a majority when it resolves ok. `loaded` is the state the coordinator acted on:
+   * nothing is appended unless it is still this broker's current state of the partition. On
+   * failure the partition's in-memory state is dropped, to be replayed from the log (the
+   * coordinator already acted on what was not written); so is a state loaded while the append
+   * was under way (a leadership change and back), which may not hold the appended records.
+   */
+  async appendConsumerGroupRecords(loaded: LoadedPartition, records: readonly ConsumerGroupRecord[], offsetTombstones: readonly OffsetTombstone[] = []): Promise<CommitOutcome> {
+    const p = loaded.partition;
+    const partition = this.replicaOf(p);
+    if (!partition || this.tables.get(p) !== loaded || partition.leaderEpoch !== loaded.epoch) {
+      if (this.tables.get(p) === loaded) this.tables.delete(p);
+      return { ok: false, code: ErrorCode.NOT_COORDINATOR, message: `broker ${this.nodeId} no longer coordinates offsets partition ${p} as it did when the request arrived` };
+    }
+    const nowMs = this.clock.nowMs();
+    const outcome = await partition.produce({
+      batch: encodeConsumerGroupBatch(records, offsetTombstones, nowMs),
+      acks: 'all',
+      recordCount: records.length + offsetTombstones.length,
+      maxTimestampMs: nowMs,
+      producerId: 0,
+      producerEpoch: 0,
+      baseSequence: 0,
+    });
+    if (!outcome.ok || this.tables.get(p) !== loaded) {
+      this.tables.delete(p);
+      if (!outcome.ok) return outcome;
+    }
+    for (const t of offsetTombstones) loaded.groups.get(t.groupId)?.delete(`${t.topic}/${t.partition}`);
+    for (const t of offsetTombstones) if (loaded.groups.get(t.groupId)?.size === 0) loaded.groups.delete(t.groupId);
+    return { ok: true };
   }
 
   private isLeader(p: number): boolean {
     return this.replicaOf(p)?.leaderId === this.nodeId;
   }
 
-  /** The table of offsets partition p; throws NotCoordinatorError unless this broker leads it. */
+  /** The state of offsets partition p; throws NotCoordinatorError unless this broker leads it. */
   private async table(p: number): Promise<LoadedPartition> {
     const partition = this.replicaOf(p);
     if (!partition || partition.leaderId !== this.nodeId || !partition.caughtUp) {
@@ -181,16 +238,26 @@ export class ConsumerGroupOffsets {
   private async replay(partition: PartitionReplica): Promise<LoadedPartition> {
     const epoch = partition.leaderEpoch;
     const groups = new Map<string, GroupOffsets>();
+    const unrestored = new Map<string, ConsumerGroupRecord[]>();
     let offset = partition.logStartOffset;
     while (offset < partition.highWatermark) {
       const { entries } = await partition.read(offset, 8 * 1024 * 1024);
       if (entries.length === 0) break;
       for (const entry of entries) {
-        for (const record of decodeOffsetRecords(entry.batch)) apply(groups, record);
+        for (const r of decodeOffsetsPartitionRecords(entry.batch)) {
+          if (r.kind === 'offset') apply(groups, r.record);
+          else if (r.kind === 'offset-tombstone') groups.get(r.record.groupId)?.delete(`${r.record.topic}/${r.record.partition}`);
+          else {
+            const list = unrestored.get(r.record.groupId) ?? [];
+            list.push(r.record);
+            unrestored.set(r.record.groupId, list);
+          }
+        }
         offset = entry.header.baseOffset + entry.header.recordCount;
       }
     }
-    return { epoch, groups };
+    for (const [id, offsets] of groups) if (offsets.size === 0) groups.delete(id);
+    return { partition: partition.topicPartition.partition, epoch, groups, coordinators: new Map(), unrestored };
   }
 }
 

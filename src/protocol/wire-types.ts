@@ -86,6 +86,14 @@ export type CommitOffsetsResponse = ResponseOf<'sluice.v1.Groups', 'commitOffset
 export type FetchOffsetsRequest = RequestOf<'sluice.v1.Groups', 'fetchOffsets'>;
 export type FetchOffsetsResponse = ResponseOf<'sluice.v1.Groups', 'fetchOffsets'>;
 export type ListGroupsResponse = ResponseOf<'sluice.v1.Groups', 'listGroups'>;
+export type ConsumerGroupHeartbeatRequest = RequestOf<'sluice.v1.Groups', 'consumerGroupHeartbeat'>;
+export type ConsumerGroupHeartbeatResponse = ResponseOf<'sluice.v1.Groups', 'consumerGroupHeartbeat'>;
+export type DescribeGroupsRequest = RequestOf<'sluice.v1.Groups', 'describeGroups'>;
+export type DescribeGroupsResponse = ResponseOf<'sluice.v1.Groups', 'describeGroups'>;
+export type DescribedGroup = DescribeGroupsResponse['groups'][number];
+export type DescribedMember = DescribedGroup['members'][number];
+export type DeleteGroupsRequest = RequestOf<'sluice.v1.Groups', 'deleteGroups'>;
+export type DeleteGroupsResponse = ResponseOf<'sluice.v1.Groups', 'deleteGroups'>;
 
 export type CreateTopicsRequest = RequestOf<'sluice.v1.Admin', 'createTopics'>;
 export type TopicSpec = CreateTopicsRequest['topics'][number];

@@ -82,18 +82,6 @@ describe('sluice CLI (fake broker)', () => {
     assert.equal(wrong.stderr, "sluice: error: --compression: compression 'zstd' is not one of none, gzip, snappy, lz4 (zstd is not built yet)\n");
   });
 
-  it('consume --group commits as it goes and resumes from the committed offset', async () => {
-    broker.createTopic('t', 1);
-    await cli(['produce', 't', '--partition', '0'], 'a\nb\nc\n');
-    const first = await cli(['consume', 't', '--group', 'g', '--from-beginning', '--max', '2']);
-    assert.equal(first.stdout, 'a\nb\n');
-    const offsets = await cli(['offsets', 'get', 'g']);
-    assert.match(offsets.stdout, /t\s+0\s+2\s+3\s+1/);
-    const second = await cli(['consume', 't', '--group', 'g', '--max', '1', '--print-offset']);
-    assert.equal(second.stdout, '0:2\tc\n');
-    assert.match((await cli(['offsets', 'list-groups'])).stdout, /^g$/m);
-  });
-
   it('consume --timeout-ms stops when idle and --offset starts mid-log', async () => {
     broker.createTopic('t', 1);
     await cli(['produce', 't'], 'a\nb\nc\n');

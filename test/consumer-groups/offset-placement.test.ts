@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { groupIdProblem, javaStringHash, offsetsPartitionFor } from '../../src/consumer-groups/consumer-group-offsets';
-import { decodeOffsetRecords, encodeOffsetBatch } from '../../src/consumer-groups/offset-records';
+import { decodeOffsetsPartitionRecords, encodeOffsetBatch } from '../../src/consumer-groups/offset-records';
 import { scanBatch } from '../../src/protocol/batch-scan';
 
 describe('group offset placement and records', () => {
@@ -35,6 +35,6 @@ describe('group offset placement and records', () => {
     const scan = scanBatch(batch);
     assert.ok(scan.ok);
     assert.equal(scan.ok && scan.summary.recordCount, 3);
-    assert.deepEqual(decodeOffsetRecords(batch), records);
+    assert.deepEqual(decodeOffsetsPartitionRecords(batch).map((r) => r.record), records);
   });
 });

@@ -1,21 +1,21 @@
-// Group offsets: CommitOffsets, FetchOffsets, ListGroups. A group's offsets live on one
-// partition of __consumer_offsets; in a cluster a broker that does not lead that partition
-// forwards the request (once) to the broker that does.
+// Group offsets: CommitOffsets (fenced by the member's epoch, docs/consumer-groups.md),
+// FetchOffsets. A group's offsets live on one partition of __consumer_offsets; in a
+// cluster a broker that does not lead that partition forwards the request (once) to the broker
+// that does.
 import { ErrorCode } from '../../common/errors';
 import { groupIdProblem, MAX_OFFSET_METADATA_BYTES, NotCoordinatorError, OFFSETS_TOPIC } from '../../consumer-groups/consumer-group-offsets';
 import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
 import { validatePartitionList } from './partition-list';
-import { everyField, type CommitOffsetsRequest, type CommitOffsetsResponse, type FetchOffsetsRequest, type FetchOffsetsResponse, type ListGroupsResponse, type RequestOf } from '../../protocol/wire-types';
+import { everyField, type CommitOffsetsRequest, type CommitOffsetsResponse, type FetchOffsetsRequest, type FetchOffsetsResponse } from '../../protocol/wire-types';
 import { partitionRef } from '../client-message';
 
 // Every field of these requests is read here (a field added to the proto fails tsc until it is
-// handled and named). ListGroupsRequest has none.
-everyField<CommitOffsetsRequest>()('groupId', 'partitions');
+// handled and named).
+everyField<CommitOffsetsRequest>()('groupId', 'partitions', 'memberId', 'memberEpoch');
 everyField<CommitOffsetsRequest['partitions'][number]>()('topic', 'partition', 'offset', 'metadata');
 everyField<FetchOffsetsRequest>()('groupId', 'partitions');
 everyField<FetchOffsetsRequest['partitions'][number]>()('topic', 'partition');
-everyField<RequestOf<'sluice.v1.Groups', 'listGroups'>>()();
 
 export interface CallInfo {
   /** The request was forwarded by another broker: answer it here, never forward again. */
@@ -46,11 +46,15 @@ export async function handleCommitOffsets(ctx: BrokerContext, request: CommitOff
   }
   if (valid.length === 0) return { partitions: results };
   try {
-    const outcome = await ctx.offsets.commit(request.groupId, valid.map((v) => v.offset));
-    if (!outcome.ok) setAll(results, valid, outcome.code, outcome.message);
+    const outcomes = await ctx.consumerGroups.commit(request.groupId, request.memberId, request.memberEpoch, valid.map((v) => v.offset));
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.ok) continue;
+      results[valid[i]!.index]!.errorCode = outcome.code;
+      results[valid[i]!.index]!.errorMessage = outcome.message;
+    }
   } catch (error) {
     if (!(error instanceof NotCoordinatorError)) throw error;
-    const forwarded = await forward<CommitOffsetsResponse>(ctx, call, error, 'commitOffsets', request);
+    const forwarded = await forwardToCoordinator<CommitOffsetsResponse>(ctx, call, error, 'commitOffsets', request);
     if (forwarded) return forwarded;
     setAll(results, valid, ErrorCode.NOT_COORDINATOR, error.message);
   }
@@ -65,7 +69,7 @@ export async function handleFetchOffsets(ctx: BrokerContext, request: FetchOffse
     offsets = await ctx.offsets.fetch(request.groupId, request.partitions);
   } catch (error) {
     if (!(error instanceof NotCoordinatorError)) throw error;
-    const forwarded = await forward<FetchOffsetsResponse>(ctx, call, error, 'fetchOffsets', request);
+    const forwarded = await forwardToCoordinator<FetchOffsetsResponse>(ctx, call, error, 'fetchOffsets', request);
     if (forwarded) return forwarded;
     return {
       partitions: request.partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: -1, metadata: '', commitTimeMs: 0, errorCode: ErrorCode.NOT_COORDINATOR, errorMessage: error.message })),
@@ -83,10 +87,6 @@ export async function handleFetchOffsets(ctx: BrokerContext, request: FetchOffse
   return { partitions };
 }
 
-export async function handleListGroups(ctx: BrokerContext): Promise<ListGroupsResponse> {
-  return { groupIds: await ctx.offsets.listGroups() };
-}
-
 function setAll(results: { errorCode: ErrorCode; errorMessage: string }[], valid: { index: number }[], code: ErrorCode, message: string): void {
   for (const { index } of valid) {
     results[index]!.errorCode = code;
@@ -95,7 +95,7 @@ function setAll(results: { errorCode: ErrorCode; errorMessage: string }[], valid
 }
 
 /** Sends the request to the coordinator when this broker knows who it is; undefined otherwise. */
-async function forward<R>(ctx: BrokerContext, call: CallInfo, error: NotCoordinatorError, method: string, request: object): Promise<R | undefined> {
+export async function forwardToCoordinator<R>(ctx: BrokerContext, call: CallInfo, error: NotCoordinatorError, method: string, request: object): Promise<R | undefined> {
   if (call.forwarded) return undefined;
   const local = ctx.partitions.get(OFFSETS_TOPIC, error.offsetsPartition);
   const leader = local ? local.leaderId : ctx.registry.replicas(OFFSETS_TOPIC, error.offsetsPartition)[0];

@@ -1,6 +1,6 @@
 // sluice consume <topic>: prints records as text or JSON lines.
 import { Command } from 'commander';
-import { SluiceOffsetOutOfRangeError, type ConsumedRecord, type SeekTarget } from '../../client';
+import { SluiceOffsetOutOfRangeError, type Consumer, type ConsumedRecord, type SeekTarget, type SluiceClient } from '../../client';
 import { describeHeldOffsets, fetchableOffsets } from '../../common/offset-range';
 import { action, CliError, parseCount, withClient } from '../cli-support';
 
@@ -22,10 +22,15 @@ export function consumeCommand(): Command {
     .argument('<topic>')
     .description('print records of a topic (default: new records only)')
     .option('--partition <n>', 'read only this partition (default: all)')
-    .option('--from-beginning', 'start at the earliest offset (with --group: where the group has no committed offset)')
+    .option('--from-beginning', 'start at the earliest offset (with --group: in partitions the group has no committed offset for)')
     .option('--offset <n>', 'start at this offset')
     .option('--from-timestamp <time>', 'start at the first record at or after this time (ms since epoch or ISO-8601)')
-    .option('--group <group>', 'consumer group: start from its committed offsets and commit as records are printed')
+    .option(
+      '--group <group>',
+      'join this consumer group: the broker gives this process a share of the partitions (other members get the rest), ' +
+        'it starts from the committed offsets and commits as records are printed. With --partition, --offset or --from-timestamp ' +
+        'it reads without joining (its commits are then refused while the group has members)',
+    )
     .option('--max <n>', 'stop after this many records')
     .option('--timeout-ms <ms>', 'stop after this long without a record')
     .option('--format <format>', 'text | json', 'text')
@@ -45,20 +50,11 @@ export function consumeCommand(): Command {
       await withClient(command, async (client) => {
         const consumer = client.consumer({ groupId: options.group, autoCommit: options.group !== undefined, autoCommitIntervalMs: 1_000, maxWaitMs: 500 });
         await consumer.connect();
-        const [description] = await client.admin().describeTopics([topic]);
-        let partitions = description!.partitions.map((p) => p.partition);
-        if (options.partition !== undefined) {
-          const partition = parseCount(options.partition, '--partition');
-          if (!partitions.includes(partition)) throw new CliError(`--partition ${partition}: topic '${topic}' has partitions 0..${partitions.length - 1}`);
-          partitions = [partition];
-        }
-        const tps = partitions.map((partition) => ({ topic, partition }));
-        consumer.assign(tps);
-        const committed = options.group && explicit === undefined ? await consumer.committed(tps) : [];
-        for (const tp of tps) {
-          const fromGroup = committed.find((c) => c.partition === tp.partition && c.offset >= 0);
-          const target: SeekTarget = explicit ?? fromGroup?.offset ?? (options.fromBeginning ? 'earliest' : 'latest');
-          await consumer.seek({ ...tp, offset: target });
+        if (options.group !== undefined && options.partition === undefined && explicit === undefined) {
+          // The group's broker assigns the partitions (docs/consumer-groups.md).
+          consumer.subscribe({ topics: [topic], noCommittedOffset: options.fromBeginning ? 'earliest' : 'latest' });
+        } else {
+          await assignAndSeek(client, consumer, topic, options, explicit);
         }
         let count = 0;
         let idle: NodeJS.Timeout | undefined;
@@ -96,6 +92,25 @@ export function consumeCommand(): Command {
         process.stderr.write(`consumed ${count} record${count === 1 ? '' : 's'} from '${topic}'\n`);
       });
     }));
+}
+
+/** Reads the partitions itself (all, or --partition), from the explicit start, the group's committed offset, or the start flag. */
+async function assignAndSeek(client: SluiceClient, consumer: Consumer, topic: string, options: ConsumeOptions, explicit: SeekTarget | undefined): Promise<void> {
+  const [description] = await client.admin().describeTopics([topic]);
+  let partitions = description!.partitions.map((p) => p.partition);
+  if (options.partition !== undefined) {
+    const partition = parseCount(options.partition, '--partition');
+    if (!partitions.includes(partition)) throw new CliError(`--partition ${partition}: topic '${topic}' has partitions 0..${partitions.length - 1}`);
+    partitions = [partition];
+  }
+  const tps = partitions.map((partition) => ({ topic, partition }));
+  consumer.assign(tps);
+  const committed = options.group && explicit === undefined ? await consumer.committed(tps) : [];
+  for (const tp of tps) {
+    const fromGroup = committed.find((c) => c.partition === tp.partition && c.offset >= 0);
+    const target: SeekTarget = explicit ?? fromGroup?.offset ?? (options.fromBeginning ? 'earliest' : 'latest');
+    await consumer.seek({ ...tp, offset: target });
+  }
 }
 
 /** The flag that chose where reading started (or the group's committed offset). */

@@ -140,7 +140,7 @@ export class ConsumerGroup {
   delete(): Output<ConsumerGroupError | null> {
     if (this.deleted) return { result: consumerGroupError('GROUP_ID_NOT_FOUND', `consumer group ${this.groupId} is already deleted`), records: [] };
     if (this.members.size > 0) {
-      return { result: consumerGroupError('INVALID_REQUEST', `consumer group ${this.groupId} has ${this.members.size} members: only an empty consumer group can be deleted`), records: [] };
+      return { result: consumerGroupError('NON_EMPTY_GROUP', `consumer group ${this.groupId} has ${this.members.size} members: only an empty consumer group can be deleted (stop its members, or wait for their sessions to expire)`), records: [] };
     }
     this.deleted = true;
     const records: ConsumerGroupRecord[] = (['target-epoch', 'subscribed-topics', 'group-epoch'] as const).map((of) => ({ kind: 'tombstone', of, groupId: this.groupId, memberId: '' }));

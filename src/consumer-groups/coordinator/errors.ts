@@ -1,6 +1,6 @@
 // The answers a consumer-group coordinator gives instead of doing what was asked (Kafka's names,
-// KIP-848). They travel as values; the broker maps them to `sluice.v1.ErrorCode` when the
-// Heartbeat RPC is wired (docs/consumer-groups.md lists which codes the proto still lacks).
+// KIP-848). They travel as values; the host maps each to the `sluice.v1.ErrorCode` of the same
+// name (consumer-group-coordinators.ts).
 
 export type ConsumerGroupErrorCode =
   /** The member id is not (or no longer) in the consumer group: rejoin with epoch 0. */
@@ -21,6 +21,8 @@ export type ConsumerGroupErrorCode =
   | 'INVALID_REGULAR_EXPRESSION'
   /** The consumer group was deleted. */
   | 'GROUP_ID_NOT_FOUND'
+  /** DeleteGroups of a consumer group that still has members. */
+  | 'NON_EMPTY_GROUP'
   /** A malformed request: the message says which field and what would be valid. */
   | 'INVALID_REQUEST';
 

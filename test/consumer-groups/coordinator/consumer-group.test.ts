@@ -223,7 +223,7 @@ describe('consumer group coordinator', () => {
   it('deletes only an empty consumer group', () => {
     const g = newGroup({ t: 1 });
     ok(beat(g, { memberId: 'a', memberEpoch: 0, subscribedTopicNames: ['t'] }, 0));
-    assert.equal(g.group.delete().result?.code, 'INVALID_REQUEST');
+    assert.equal(g.group.delete().result?.code, 'NON_EMPTY_GROUP');
     ok(beat(g, { memberId: 'a', memberEpoch: -1 }, 1));
     assert.equal(g.group.state(), 'empty');
     assert.equal(g.group.delete().result, null);

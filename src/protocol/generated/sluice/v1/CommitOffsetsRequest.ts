@@ -9,6 +9,16 @@ export interface CommitOffsetsRequest {
    */
   'groupId'?: (string);
   'partitions'?: (_sluice_v1_CommitOffsetsPartition)[];
+  /**
+   * The committing member's id, as the heartbeat gave it; '' (the default) commits outside group
+   * membership, accepted only while the group has no members (else UNKNOWN_MEMBER_ID).
+   */
+  'memberId'?: (string);
+  /**
+   * The member epoch the member had when it read the records it commits (its latest heartbeat
+   * answer's epoch is always accepted for partitions it holds). Ignored when member_id is ''.
+   */
+  'memberEpoch'?: (number);
 }
 
 export interface CommitOffsetsRequest__Output {
@@ -17,4 +27,14 @@ export interface CommitOffsetsRequest__Output {
    */
   'groupId': (string);
   'partitions': (_sluice_v1_CommitOffsetsPartition__Output)[];
+  /**
+   * The committing member's id, as the heartbeat gave it; '' (the default) commits outside group
+   * membership, accepted only while the group has no members (else UNKNOWN_MEMBER_ID).
+   */
+  'memberId': (string);
+  /**
+   * The member epoch the member had when it read the records it commits (its latest heartbeat
+   * answer's epoch is always accepted for partitions it holds). Ignored when member_id is ''.
+   */
+  'memberEpoch': (number);
 }

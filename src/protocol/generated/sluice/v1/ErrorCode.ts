@@ -48,11 +48,15 @@ export const ErrorCode = {
    */
   REQUEST_TIMED_OUT: 10,
   /**
-   * The group member id is not known to the coordinator.
+   * The member id is not (or no longer) in the consumer group, for example after its session
+   * expired; also a commit without a member id while the group has members. Rejoin with member
+   * epoch 0 (an empty member id or your old one) and an empty set of owned partitions.
    */
   UNKNOWN_MEMBER_ID: 11,
   /**
-   * The member epoch is older than the group's (the member was fenced).
+   * Heartbeat only: the member epoch sent is not the member's epoch at the coordinator (the member
+   * was fenced, for example it did not revoke within its rebalance timeout). Give up every
+   * partition (without committing) and rejoin with member epoch 0.
    */
   FENCED_MEMBER_EPOCH: 12,
   /**
@@ -121,6 +125,43 @@ export const ErrorCode = {
    * but different bytes (its CRC32C differs): a client bug, not a retry. Nothing was appended.
    */
   INVALID_DUPLICATE: 26,
+  /**
+   * CommitOffsets only: the member does not hold the partition, or the commit's member epoch is
+   * outside [the epoch at which the member got the partition, the member's current epoch]
+   * (KIP-848 with KIP-1251). Nothing was committed. Heartbeat, then commit with the new epoch.
+   */
+  STALE_MEMBER_EPOCH: 27,
+  /**
+   * Heartbeat only: a join with an instance id whose current member has not left (epoch -2) or
+   * expired. Stop the other process with that instance id, or wait for its session timeout.
+   */
+  UNRELEASED_INSTANCE_ID: 28,
+  /**
+   * Heartbeat only: the instance id now belongs to another member (this process was replaced by a
+   * newer one with the same instance id). Stop: do not rejoin.
+   */
+  FENCED_INSTANCE_ID: 29,
+  /**
+   * Heartbeat only: the consumer group already has its maximum number of members.
+   */
+  GROUP_MAX_SIZE_REACHED: 30,
+  /**
+   * Heartbeat only: the server assignor named is not one the broker has (the message lists them).
+   */
+  UNSUPPORTED_ASSIGNOR: 31,
+  /**
+   * Heartbeat only: the subscription pattern is not valid RE2 syntax, or this broker has no RE2
+   * engine (subscribe by topic names instead).
+   */
+  INVALID_REGULAR_EXPRESSION: 32,
+  /**
+   * The consumer group does not exist (DescribeGroups, DeleteGroups), or was deleted.
+   */
+  GROUP_ID_NOT_FOUND: 33,
+  /**
+   * DeleteGroups only: the consumer group still has members; only an empty group can be deleted.
+   */
+  NON_EMPTY_GROUP: 34,
 } as const;
 
 export type ErrorCode =
@@ -181,12 +222,16 @@ export type ErrorCode =
   | 'REQUEST_TIMED_OUT'
   | 10
   /**
-   * The group member id is not known to the coordinator.
+   * The member id is not (or no longer) in the consumer group, for example after its session
+   * expired; also a commit without a member id while the group has members. Rejoin with member
+   * epoch 0 (an empty member id or your old one) and an empty set of owned partitions.
    */
   | 'UNKNOWN_MEMBER_ID'
   | 11
   /**
-   * The member epoch is older than the group's (the member was fenced).
+   * Heartbeat only: the member epoch sent is not the member's epoch at the coordinator (the member
+   * was fenced, for example it did not revoke within its rebalance timeout). Give up every
+   * partition (without committing) and rejoin with member epoch 0.
    */
   | 'FENCED_MEMBER_EPOCH'
   | 12
@@ -270,5 +315,50 @@ export type ErrorCode =
    */
   | 'INVALID_DUPLICATE'
   | 26
+  /**
+   * CommitOffsets only: the member does not hold the partition, or the commit's member epoch is
+   * outside [the epoch at which the member got the partition, the member's current epoch]
+   * (KIP-848 with KIP-1251). Nothing was committed. Heartbeat, then commit with the new epoch.
+   */
+  | 'STALE_MEMBER_EPOCH'
+  | 27
+  /**
+   * Heartbeat only: a join with an instance id whose current member has not left (epoch -2) or
+   * expired. Stop the other process with that instance id, or wait for its session timeout.
+   */
+  | 'UNRELEASED_INSTANCE_ID'
+  | 28
+  /**
+   * Heartbeat only: the instance id now belongs to another member (this process was replaced by a
+   * newer one with the same instance id). Stop: do not rejoin.
+   */
+  | 'FENCED_INSTANCE_ID'
+  | 29
+  /**
+   * Heartbeat only: the consumer group already has its maximum number of members.
+   */
+  | 'GROUP_MAX_SIZE_REACHED'
+  | 30
+  /**
+   * Heartbeat only: the server assignor named is not one the broker has (the message lists them).
+   */
+  | 'UNSUPPORTED_ASSIGNOR'
+  | 31
+  /**
+   * Heartbeat only: the subscription pattern is not valid RE2 syntax, or this broker has no RE2
+   * engine (subscribe by topic names instead).
+   */
+  | 'INVALID_REGULAR_EXPRESSION'
+  | 32
+  /**
+   * The consumer group does not exist (DescribeGroups, DeleteGroups), or was deleted.
+   */
+  | 'GROUP_ID_NOT_FOUND'
+  | 33
+  /**
+   * DeleteGroups only: the consumer group still has members; only an empty group can be deleted.
+   */
+  | 'NON_EMPTY_GROUP'
+  | 34
 
 export type ErrorCode__Output = typeof ErrorCode[keyof typeof ErrorCode]

@@ -1,0 +1,105 @@
+// consumer.subscribe() against a real broker: two consumers of one group split a topic's
+// partitions, a partition moves only after its owner stopped reading it and committed it, so no
+// record is handed to both, and a consumer that stops leaves the group and hands its partitions over.
+import { strict as assert } from 'node:assert';
+import { SluiceClient } from '../../src/client';
+import type { ConsumedRecord } from '../../src/client';
+import { startBrokerFixture, type BrokerFixture } from '../broker/broker-fixture';
+import { until } from '../until';
+
+describe('client consumer: subscribe() to a consumer group (real broker)', () => {
+  let fx: BrokerFixture;
+  let client: SluiceClient;
+
+  beforeEach(async () => {
+    fx = await startBrokerFixture({ groupSessionTimeoutMs: 3_000, groupHeartbeatIntervalMs: 100 });
+    client = new SluiceClient({ brokers: [fx.address], requestTimeoutMs: 5_000 });
+    await client.admin().createTopics([{ name: 'orders', partitions: 4 }]);
+  });
+
+  afterEach(async () => {
+    await client.close();
+    await fx.close();
+  });
+
+  const produce = async (from: number, count: number): Promise<void> => {
+    const producer = client.producer();
+    await producer.connect();
+    for (let i = from; i < from + count; i++) await producer.send({ topic: 'orders', messages: [{ key: `k${i}`, value: `v${i}` }] });
+    await producer.disconnect();
+  };
+
+  it('splits the partitions between two consumers, hands no record to both, and hands a leaving consumer\'s partitions over', async () => {
+    const seen: { consumer: string; record: ConsumedRecord }[] = [];
+    const revokedFrom: string[] = [];
+    const start = (name: string) => {
+      const consumer = client.consumer({ groupId: 'billing', autoCommit: true, autoCommitIntervalMs: 100 });
+      const owned = new Set<number>();
+      consumer.subscribe({
+        topics: ['orders'],
+        onAssigned: (ps) => ps.forEach((p) => owned.add(p.partition)),
+        onRevoked: (ps) => {
+          revokedFrom.push(name);
+          ps.forEach((p) => owned.delete(p.partition));
+        },
+      });
+      return { consumer, owned, running: consumer.connect().then(() => consumer.run({ eachRecord: (record) => void seen.push({ consumer: name, record }) })) };
+    };
+
+    await produce(0, 40);
+    const a = start('a');
+    await until(() => a.owned.size === 4 && seen.length === 40, 'a to own all 4 partitions and read the first 40 records');
+    // b joins while records keep coming: a gives up two partitions mid-stream.
+    const producing = produce(40, 40);
+    const b = start('b');
+    await until(() => a.owned.size === 2 && b.owned.size === 2, 'a 2+2 split');
+    assert.deepEqual(revokedFrom, ['a']);
+    assert.deepEqual([...a.owned, ...b.owned].sort(), [0, 1, 2, 3]);
+    await producing;
+    await produce(80, 40);
+    await until(() => seen.length >= 120, '120 records read');
+    // Once split, each consumer reads its own partitions only.
+    for (const { consumer, record } of seen.filter((s) => Number(String(s.record.value).slice(1)) >= 80)) {
+      assert.ok((consumer === 'a' ? a : b).owned.has(record.partition), `${consumer} read partition ${record.partition}`);
+    }
+
+    await a.consumer.stop();
+    await a.running;
+    await until(() => b.owned.size === 4, 'b to own all 4 partitions after a left');
+    await produce(120, 20);
+    await until(() => seen.length >= 140, '140 records read');
+    await b.consumer.stop();
+    await b.running;
+
+    // Every record was handed out exactly once, across the revocation and the leave.
+    const keys = seen.map((s) => `${s.record.partition}/${s.record.offset}`);
+    assert.equal(new Set(keys).size, keys.length, 'no record handed out twice');
+    assert.equal(keys.length, 140);
+  });
+
+  it('gives a static member restarted with the same instance id its partitions back without a rebalance', async () => {
+    const start = (instanceId: string | undefined) => {
+      const consumer = client.consumer({ groupId: 'billing' });
+      const owned = new Set<number>();
+      consumer.subscribe({ topics: ['orders'], instanceId, onAssigned: (ps) => ps.forEach((p) => owned.add(p.partition)), onRevoked: (ps) => ps.forEach((p) => owned.delete(p.partition)) });
+      return { consumer, owned, running: consumer.connect().then(() => consumer.run({ eachRecord: () => {} })) };
+    };
+    const describeGroup = async () => client.admin().describeGroup('billing');
+    const first = start('pod-a');
+    const other = start(undefined);
+    await until(async () => first.owned.size === 2 && other.owned.size === 2 && (await describeGroup()).state === 'stable', 'a stable 2+2 split');
+    const before = await describeGroup();
+    const kept = [...first.owned].sort();
+    await first.consumer.stop();
+    await first.running;
+    const restarted = start('pod-a');
+    await until(() => restarted.owned.size === 2, 'the restarted static member to get partitions');
+    assert.deepEqual([...restarted.owned].sort(), kept);
+    const after = await describeGroup();
+    assert.equal(after.groupEpoch, before.groupEpoch);
+    assert.equal(after.members.find((m) => m.instanceId === 'pod-a')?.memberEpoch, before.members.find((m) => m.instanceId === 'pod-a')?.memberEpoch);
+    await restarted.consumer.stop();
+    await other.consumer.stop();
+    await Promise.all([restarted.running, other.running]);
+  });
+});
