@@ -1,11 +1,11 @@
 // Runs one scheduled step (schedule.ts) against a cluster in network namespaces: its network
 // nemesis as nftables rules (partitions.ts), its process nemesis with the fault injector
-// (../faults.ts: kill -9 and restart, SIGSTOP and SIGCONT), both held for the step's hold, then
+// (../faults.ts: kill -9 and restart, SIGSTOP and SIGCONT; a crash that loses unsynced writes), both held for the step's hold, then
 // undone. The network is healed whatever happens.
 import { sleep, type ClusterHarness } from '../../integration/cluster-harness';
-import type { FaultInjector, FaultKind } from '../faults';
+import type { FaultInjector } from '../faults';
 import { applyNetwork, healNetwork, NetworkState } from './partitions';
-import type { NetworkNemesis, Step } from './schedule';
+import type { NetworkNemesis, ProcessNemesis, Step } from './schedule';
 import { NETWORK_NEMESES } from './schedule';
 
 export class NemesisRunner {
@@ -20,7 +20,7 @@ export class NemesisRunner {
   /** Applies `step`, holds it, undoes it. */
   async run(step: Step): Promise<void> {
     const network = step.nemeses.find((n): n is NetworkNemesis => (NETWORK_NEMESES as readonly string[]).includes(n));
-    const process = step.nemeses.find((n) => n !== network) as FaultKind | undefined;
+    const process = step.nemeses.find((n) => n !== network) as ProcessNemesis | undefined;
     try {
       await Promise.all([
         network === undefined ? undefined : this.network(network, step),
@@ -80,8 +80,18 @@ export class NemesisRunner {
     }
   }
 
-  private async process(kind: FaultKind, step: Step): Promise<void> {
+  private async process(kind: ProcessNemesis, step: Step): Promise<void> {
     const order = step.order;
+    if (kind === 'crash-losing-unsynced-writes') {
+      // The brokers run with the lose-unsynced-writes test fault (run.ts): kill -9 of the
+      // partition's leader and one more replica (a majority), so each restarts without the
+      // segment bytes it had not fdatasynced, as after a machine crash.
+      const leader = await this.leaderOr(step.partition, order[0]!);
+      const crashed = [leader, order.find((id) => id !== leader)!];
+      this.log(`  process: ${kind} broker(s) ${crashed.join(',')}`);
+      await this.injector.inflict({ kind: 'kill-two', brokers: crashed, holdMs: step.holdMs });
+      return;
+    }
     const brokers =
       kind === 'kill-one' ? [order[1] ?? order[0]!]
       : kind === 'kill-two' ? order.slice(1, 3)
