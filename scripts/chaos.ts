@@ -67,7 +67,7 @@ function parseTestFaults(text: string | undefined): TestFault[] {
 function resultLine(result: RunResult, minutes: number): string {
   return JSON.stringify({
     at: new Date().toISOString(), seed: result.seed, minutes, brokers: result.brokers, partitions: result.partitions,
-    nemeses: result.nemeses, ...(result.testFaults.length > 0 ? { testFaults: result.testFaults } : {}), steps: result.steps, elapsedS: result.elapsedS, faults: result.faults, operations: result.operations,
+    nemeses: result.nemeses, ...(result.testFaults.length > 0 ? { testFaults: result.testFaults, unsyncedBytesCut: result.unsyncedBytesCut } : {}), steps: result.steps, elapsedS: result.elapsedS, faults: result.faults, operations: result.operations,
     anomalies: result.anomalies.filter((line) => !line.startsWith('  ')).length, anomalyLines: result.anomalies.slice(0, 20),
     longestAckGapByPartitionMs: result.longestAckGapByPartitionMs, ackLatencyMs: result.ackLatencyMs, recoveredAfterMs: result.recoveredAfterMs,
     phases: result.phases.map((p) => [p.phase, p.longestGapMs, p.p99Ms]),

@@ -9,6 +9,9 @@ import type { NetworkNemesis, ProcessNemesis, Step } from './schedule';
 import { NETWORK_NEMESES } from './schedule';
 
 export class NemesisRunner {
+  /** Segment bytes the crash-losing-unsynced-writes restarts cut away, in total. */
+  unsyncedBytesCut = 0;
+
   constructor(
     private readonly cluster: ClusterHarness,
     private readonly topic: string,
@@ -90,6 +93,12 @@ export class NemesisRunner {
       const crashed = [leader, order.find((id) => id !== leader)!];
       this.log(`  process: ${kind} broker(s) ${crashed.join(',')}`);
       await this.injector.inflict({ kind: 'kill-two', brokers: crashed, holdMs: step.holdMs });
+      for (const id of crashed) {
+        // The restarted broker logs what it cut (src/storage/unsynced-loss-file-io.ts).
+        const cut = Number(/"lostBytes":(\d+)/.exec(this.cluster.processes.get(id)?.output() ?? '')?.[1] ?? 0);
+        this.unsyncedBytesCut += cut;
+        this.log(`  broker ${id} restarted without ${cut} unsynced segment bytes`);
+      }
       return;
     }
     const brokers =

@@ -44,6 +44,8 @@ export interface RunResult {
   readonly partitions: number;
   readonly nemeses: readonly Nemesis[];
   readonly testFaults: readonly TestFault[];
+  /** Segment bytes never fdatasynced that the crash-losing-unsynced-writes restarts cut away. */
+  readonly unsyncedBytesCut: number;
   readonly steps: number;
   readonly elapsedS: number;
   /** How many times each nemesis struck. */
@@ -171,7 +173,7 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
     for (const h of histories) for (const [p, gap] of h.longestAckGapByPartitionMs()) gaps[p] = Math.max(gaps[p] ?? 0, gap);
     const [p50, p99, max] = histories[0]!.ackLatencyPercentilesMs([50, 99, 100]);
     return {
-      seed: options.seed, brokers: options.brokers, partitions: options.partitions, nemeses: options.nemeses, testFaults: options.testFaults ?? [], steps: steps.length,
+      seed: options.seed, brokers: options.brokers, partitions: options.partitions, nemeses: options.nemeses, testFaults: options.testFaults ?? [], unsyncedBytesCut: nemesis.unsyncedBytesCut, steps: steps.length,
       elapsedS: Math.round((performance.now() - started) / 1000), faults,
       operations: { produced: histories.reduce((n, h) => n + h.invocations, 0), acknowledged: histories.reduce((n, h) => n + h.acknowledgements, 0), consumed: reads.reduce((n, r) => n + r.count, 0) },
       check: summary(result), failureKinds: Object.fromEntries(result.producers.map((p) => [p.producer, p.failureKinds])), consumers: consumerReports, longestAckGapByPartitionMs: gaps,
