@@ -79,6 +79,12 @@ function segmentFiles(dir: string): string[] {
   });
 }
 
+/** The segment bytes under `dataDir` that were written and not fdatasynced (what the next open cuts). */
+export function unsyncedBytes(dataDir: string): number {
+  const lengths = syncedLengths(join(dataDir, JOURNAL));
+  return segmentFiles(join(dataDir, 'partitions')).reduce((sum, path) => sum + Math.max(0, fs.statSync(path).size - (lengths.get(path) ?? 0)), 0);
+}
+
 /**
  * Simulates the crash that preceded this start: every segment file under `dataDir/partitions` is
  * cut back to the length the journal says was fdatasynced (0 if none was), the journal is

@@ -2,7 +2,9 @@
 // nemesis as nftables rules (partitions.ts), its process nemesis with the fault injector
 // (../faults.ts: kill -9 and restart, SIGSTOP and SIGCONT; a crash that loses unsynced writes), both held for the step's hold, then
 // undone. The network is healed whatever happens.
+import { join } from 'node:path';
 import { sleep, type ClusterHarness } from '../../integration/cluster-harness';
+import { unsyncedBytes } from '../../../src/storage/unsynced-loss-file-io';
 import type { FaultInjector } from '../faults';
 import { applyNetwork, healNetwork, NetworkState } from './partitions';
 import type { NetworkNemesis, ProcessNemesis, Step } from './schedule';
@@ -92,13 +94,13 @@ export class NemesisRunner {
       const leader = await this.leaderOr(step.partition, order[0]!);
       const crashed = [leader, order.find((id) => id !== leader)!];
       this.log(`  process: ${kind} broker(s) ${crashed.join(',')}`);
-      await this.injector.inflict({ kind: 'kill-two', brokers: crashed, holdMs: step.holdMs });
-      for (const id of crashed) {
-        // The restarted broker logs what it cut (src/storage/unsynced-loss-file-io.ts).
-        const cut = Number(/"lostBytes":(\d+)/.exec(this.cluster.processes.get(id)?.output() ?? '')?.[1] ?? 0);
-        this.unsyncedBytesCut += cut;
-        this.log(`  broker ${id} restarted without ${cut} unsynced segment bytes`);
-      }
+      await Promise.all(crashed.map((id) => this.cluster.kill(id, 'SIGKILL')));
+      // What each crashed broker had written and not fdatasynced, which its restart cuts away.
+      const cut = crashed.map((id) => unsyncedBytes(join(this.cluster.dir, `node-${id}`)));
+      this.unsyncedBytesCut += cut.reduce((a, b) => a + b, 0);
+      this.log(`  crashed brokers ${crashed.join(',')} lose ${cut.join(' and ')} unsynced segment bytes`);
+      await sleep(step.holdMs);
+      for (const id of crashed) await this.cluster.start(id);
       return;
     }
     const brokers =
