@@ -1,6 +1,6 @@
 // The chaos suite's command (docs/chaos.md): brokers in network namespaces, partitions, packet
 // loss, kill -9 and SIGSTOP from a seeded schedule, producers and a consumer recorded and checked.
-//   scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|a,b,…] [--brokers 3|5]
+//   scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|a,b,…] [--brokers 3|5] [--test-fault F]
 //                     [--partitions 4] [--rate 300] [--results docs/chaos-results.jsonl]
 //   scripts/chaos cleanup      removes what a killed run left (namespaces, links, their processes)
 // A run appends one JSON line to the results file and exits 0 when no anomaly was found, 1 on
