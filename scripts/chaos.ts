@@ -1,6 +1,6 @@
 // The chaos suite's command (docs/chaos.md): brokers in network namespaces, partitions, packet
 // loss, kill -9 and SIGSTOP from a seeded schedule, producers and a consumer recorded and checked.
-//   scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|a,b,…] [--brokers 3|5]
+//   scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|a,b,…] [--brokers 3|5] [--test-fault F]
 //                     [--partitions 4] [--rate 300] [--results docs/chaos-results.jsonl]
 //   scripts/chaos cleanup      removes what a killed run left (namespaces, links, their processes)
 // A run appends one JSON line to the results file and exits 0 when no anomaly was found, 1 on
@@ -13,13 +13,14 @@ import { runChaos, type RunResult } from '../test/chaos/netns/run';
 import { parseNemeses, type Nemesis } from '../test/chaos/netns/schedule';
 import { otherHolder, tryLockNetwork, unlockNetwork } from '../test/chaos/netns/lock';
 import { cleanUp, unavailableBecause } from '../test/chaos/netns/topology';
+import { TEST_FAULTS, type TestFault } from '../src/common/test-faults';
 
-const USAGE = 'usage: scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|<name>,…] [--brokers 3|5] [--partitions 4] [--rate 300] [--results FILE]\n       scripts/chaos cleanup';
+const USAGE = 'usage: scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|<name>,…] [--brokers 3|5] [--partitions 4] [--rate 300] [--results FILE] [--test-fault ack-before-commit]\n       scripts/chaos cleanup';
 const DEFAULT_RESULTS = resolve(__dirname, '../../docs/chaos-results.jsonl');
 /** The issue bounds a run at 30 minutes. */
 const MAX_MINUTES = 30;
 
-interface Options { seed: number; minutes: number; nemeses: Nemesis[]; brokers: number; partitions: number; rate: number; results: string }
+interface Options { seed: number; minutes: number; nemeses: Nemesis[]; brokers: number; partitions: number; rate: number; results: string; testFaults: TestFault[] }
 
 function options(argv: string[]): Options {
   const { values, positionals } = parseArgs({
@@ -27,7 +28,7 @@ function options(argv: string[]): Options {
     allowPositionals: true,
     options: {
       seed: { type: 'string' }, minutes: { type: 'string' }, nemesis: { type: 'string' }, brokers: { type: 'string' },
-      partitions: { type: 'string' }, rate: { type: 'string' }, results: { type: 'string' },
+      partitions: { type: 'string' }, rate: { type: 'string' }, results: { type: 'string' }, 'test-fault': { type: 'string' },
     },
     strict: true,
   });
@@ -49,14 +50,24 @@ function options(argv: string[]): Options {
     partitions: Math.floor(number('partitions', 4, 1, 64)),
     rate: Math.floor(number('rate', 300, 1, 5000)),
     results: values.results === undefined ? DEFAULT_RESULTS : resolve(values.results),
+    testFaults: parseTestFaults(values['test-fault']),
   };
+}
+
+/** --test-fault: brokers that break a promise on purpose, to check that the checks catch it (docs/chaos.md). */
+function parseTestFaults(text: string | undefined): TestFault[] {
+  if (text === undefined) return [];
+  return text.split(',').map((name) => {
+    if (!(TEST_FAULTS as readonly string[]).includes(name)) throw new Error(`--test-fault '${name}' is unknown: use ${TEST_FAULTS.join(', ')} (comma separated)`);
+    return name as TestFault;
+  });
 }
 
 /** The results file's line: what the issue asks each run to add to the total. */
 function resultLine(result: RunResult, minutes: number): string {
   return JSON.stringify({
     at: new Date().toISOString(), seed: result.seed, minutes, brokers: result.brokers, partitions: result.partitions,
-    nemeses: result.nemeses, steps: result.steps, elapsedS: result.elapsedS, faults: result.faults, operations: result.operations,
+    nemeses: result.nemeses, ...(result.testFaults.length > 0 ? { testFaults: result.testFaults, unsyncedBytesCut: result.unsyncedBytesCut } : {}), steps: result.steps, elapsedS: result.elapsedS, faults: result.faults, operations: result.operations,
     anomalies: result.anomalies.filter((line) => !line.startsWith('  ')).length, anomalyLines: result.anomalies.slice(0, 20),
     longestAckGapByPartitionMs: result.longestAckGapByPartitionMs, ackLatencyMs: result.ackLatencyMs, recoveredAfterMs: result.recoveredAfterMs,
     phases: result.phases.map((p) => [p.phase, p.longestGapMs, p.p99Ms]),
@@ -97,7 +108,7 @@ async function main(): Promise<number> {
   console.log(`chaos: seed ${opts.seed}, ${opts.minutes} min, ${opts.brokers} brokers, nemeses ${opts.nemeses.join(',')} (repeat with --seed ${opts.seed})`);
   const result = await runChaos({
     seed: opts.seed, durationMs: opts.minutes * 60_000, brokers: opts.brokers, partitions: opts.partitions,
-    nemeses: opts.nemeses, mode: 'random', rate: opts.rate, log: (line) => console.log(line),
+    nemeses: opts.nemeses, mode: 'random', rate: opts.rate, testFaults: opts.testFaults, log: (line) => console.log(line),
   });
   console.log('phase                                   duration ms  acknowledged  longest gap ms (partition)  p50 ms  p99 ms');
   for (const p of result.phases) {

@@ -6,6 +6,7 @@
 import type { Clock } from '../common/clock';
 import { describeHeldOffsets, fetchableOffsets } from '../common/offset-range';
 import { ErrorCode, SluiceError } from '../common/errors';
+import { testFault } from '../common/test-faults';
 import { asRaftIndex, type Offset, type TopicPartition } from '../common/ids';
 import type { Logger } from '../common/logger';
 import type { ConfigState, Entry, SoftState } from '../raft';
@@ -170,7 +171,7 @@ export class ReplicatedPartition implements PartitionReplica, RaftStateMachine {
     this.nextOffset += input.recordCount;
     this.producers.recordProposed(input, baseOffset, appendTimeMs);
     const outcome = new Promise<ProduceOutcome>((resolve) =>
-      this.proposals.track(proposed.index, { term: proposed.term, answerWhenAppended: input.acks === 'leader', resolve, appended: false, duplicates: undefined, baseOffset, appendTimeMs, proposedAtMs: performance.now() }),
+      this.proposals.track(proposed.index, { term: proposed.term, answerWhenAppended: input.acks === 'leader' || testFault('ack-before-commit'), resolve, appended: false, duplicates: undefined, baseOffset, appendTimeMs, proposedAtMs: performance.now() }),
     );
     if (input.acks === 'none') return Promise.resolve({ ok: true, code: ErrorCode.NONE, baseOffset: -1, appendTimeMs: -1, logStartOffset: this.logStartOffset });
     return outcome;

@@ -25,11 +25,12 @@ const READY = /ready: gRPC ([\d.]+):(\d+), HTTP http:\/\/[\d.]+:(\d+)/;
  * and the promise rejects with its output. `wrapper` runs the broker through a command that execs
  * it in place, so the child's pid is the broker's (e.g. `ip netns exec <ns>`, test/chaos/netns/).
  * With `openFileLimit`, the broker runs under `ulimit -n` of that many descriptors (soft and hard).
+ * `env` adds to the broker's environment (e.g. the test faults of src/common/test-faults.ts).
  */
 export function startBrokerProcess(
   dataDir: string,
   extraArgs: string[] = [],
-  options: { ports?: 'ephemeral' | 'fixed'; launcher?: 'node' | 'bin'; readyTimeoutMs?: number; wrapper?: readonly string[]; openFileLimit?: number } = {},
+  options: { ports?: 'ephemeral' | 'fixed'; launcher?: 'node' | 'bin'; readyTimeoutMs?: number; wrapper?: readonly string[]; openFileLimit?: number; env?: Readonly<Record<string, string>> } = {},
 ): Promise<BrokerProcess> {
   const portArgs = options.ports === 'fixed' ? [] : ['--grpc-port', '0', '--http-port', '0'];
   const args = ['--data-dir', dataDir, ...portArgs, ...extraArgs];
@@ -38,7 +39,7 @@ export function startBrokerProcess(
   const wrapper = options.wrapper ?? [];
   const [command, argv] = wrapper.length === 0 ? [broker, brokerArgv] : [wrapper[0]!, [...wrapper.slice(1), broker, ...brokerArgv]];
   const child = spawn(command, argv, {
-    env: { ...process.env, SLUICE_LOG_LEVEL: process.env.SLUICE_LOG_LEVEL ?? 'warn' },
+    env: { ...process.env, SLUICE_LOG_LEVEL: process.env.SLUICE_LOG_LEVEL ?? 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -64,9 +64,10 @@ export interface BrokerPlacement {
 /**
  * Starts brokers 1..size from one definition. `spares` more ids (size+1, …) get ports and a
  * second definition listing every broker, for `join` (brokers added to the running cluster).
- * Without `placement` every broker listens on 127.0.0.1 with free ports.
+ * Without `placement` every broker listens on 127.0.0.1 with free ports. `env` is added to every
+ * broker's environment.
  */
-export async function startCluster(size = 3, options: { spares?: number; placement?: BrokerPlacement } = {}): Promise<ClusterHarness> {
+export async function startCluster(size = 3, options: { spares?: number; placement?: BrokerPlacement; env?: Readonly<Record<string, string>> } = {}): Promise<ClusterHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-'));
   const ids = Array.from({ length: size + (options.spares ?? 0) }, (_, i) => i + 1);
   const brokers: { id: number; host: string; grpcPort: number; httpPort: number; rack: string }[] = [];
@@ -104,12 +105,12 @@ export async function startCluster(size = 3, options: { spares?: number; placeme
     address,
     start: async (id) => {
       const definition = id > size ? fullFile : file;
-      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', definition, '--node-id', String(id)], { ports: 'fixed', wrapper: wrapper(id) });
+      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', definition, '--node-id', String(id)], { ports: 'fixed', wrapper: wrapper(id), ...(options.env ? { env: options.env } : {}) });
       processes.set(id, process);
       return process;
     },
     join: async (id) => {
-      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', fullFile, '--node-id', String(id), '--join'], { ports: 'fixed', wrapper: wrapper(id) });
+      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', fullFile, '--node-id', String(id), '--join'], { ports: 'fixed', wrapper: wrapper(id), ...(options.env ? { env: options.env } : {}) });
       processes.set(id, process);
       return process;
     },

@@ -1,14 +1,19 @@
 // Runs one scheduled step (schedule.ts) against a cluster in network namespaces: its network
 // nemesis as nftables rules (partitions.ts), its process nemesis with the fault injector
-// (../faults.ts: kill -9 and restart, SIGSTOP and SIGCONT), both held for the step's hold, then
+// (../faults.ts: kill -9 and restart, SIGSTOP and SIGCONT; a crash that loses unsynced writes), both held for the step's hold, then
 // undone. The network is healed whatever happens.
+import { join } from 'node:path';
 import { sleep, type ClusterHarness } from '../../integration/cluster-harness';
-import type { FaultInjector, FaultKind } from '../faults';
+import { unsyncedBytes } from '../../../src/storage/unsynced-loss-file-io';
+import type { FaultInjector } from '../faults';
 import { applyNetwork, healNetwork, NetworkState } from './partitions';
-import type { NetworkNemesis, Step } from './schedule';
+import type { NetworkNemesis, ProcessNemesis, Step } from './schedule';
 import { NETWORK_NEMESES } from './schedule';
 
 export class NemesisRunner {
+  /** Segment bytes the crash-losing-unsynced-writes restarts cut away, in total. */
+  unsyncedBytesCut = 0;
+
   constructor(
     private readonly cluster: ClusterHarness,
     private readonly topic: string,
@@ -20,7 +25,7 @@ export class NemesisRunner {
   /** Applies `step`, holds it, undoes it. */
   async run(step: Step): Promise<void> {
     const network = step.nemeses.find((n): n is NetworkNemesis => (NETWORK_NEMESES as readonly string[]).includes(n));
-    const process = step.nemeses.find((n) => n !== network) as FaultKind | undefined;
+    const process = step.nemeses.find((n) => n !== network) as ProcessNemesis | undefined;
     try {
       await Promise.all([
         network === undefined ? undefined : this.network(network, step),
@@ -80,8 +85,24 @@ export class NemesisRunner {
     }
   }
 
-  private async process(kind: FaultKind, step: Step): Promise<void> {
+  private async process(kind: ProcessNemesis, step: Step): Promise<void> {
     const order = step.order;
+    if (kind === 'crash-losing-unsynced-writes') {
+      // The brokers run with the lose-unsynced-writes test fault (run.ts): kill -9 of the
+      // partition's leader and one more replica (a majority), so each restarts without the
+      // segment bytes it had not fdatasynced, as after a machine crash.
+      const leader = await this.leaderOr(step.partition, order[0]!);
+      const crashed = [leader, order.find((id) => id !== leader)!];
+      this.log(`  process: ${kind} broker(s) ${crashed.join(',')}`);
+      await Promise.all(crashed.map((id) => this.cluster.kill(id, 'SIGKILL')));
+      // What each crashed broker had written and not fdatasynced, which its restart cuts away.
+      const cut = crashed.map((id) => unsyncedBytes(join(this.cluster.dir, `node-${id}`)));
+      this.unsyncedBytesCut += cut.reduce((a, b) => a + b, 0);
+      this.log(`  crashed brokers ${crashed.join(',')} lose ${cut.join(' and ')} unsynced segment bytes`);
+      await sleep(step.holdMs);
+      for (const id of crashed) await this.cluster.start(id);
+      return;
+    }
     const brokers =
       kind === 'kill-one' ? [order[1] ?? order[0]!]
       : kind === 'kill-two' ? order.slice(1, 3)

@@ -15,6 +15,8 @@ import { NemesisRunner } from './nemesis';
 import { healNetwork } from './partitions';
 import { describeStep, schedule, type Nemesis, type Step } from './schedule';
 import { addressOf, createTopology, namespaceOf, removeOnExit } from './topology';
+import { compareReplicaLogs } from './replica-logs';
+import type { TestFault } from '../../../src/common/test-faults';
 
 export interface RunOptions {
   readonly seed: number;
@@ -27,6 +29,12 @@ export interface RunOptions {
   readonly rate: number;
   readonly holdMs?: readonly [number, number];
   readonly healthyMs?: readonly [number, number];
+  /**
+   * Test faults every broker runs with (src/common/test-faults.ts), to check that the checks catch
+   * a broker that breaks its promises. lose-unsynced-writes is added whenever the nemeses include
+   * crash-losing-unsynced-writes.
+   */
+  readonly testFaults?: readonly TestFault[];
   readonly log: (line: string) => void;
 }
 
@@ -35,6 +43,9 @@ export interface RunResult {
   readonly brokers: number;
   readonly partitions: number;
   readonly nemeses: readonly Nemesis[];
+  readonly testFaults: readonly TestFault[];
+  /** Segment bytes never fdatasynced that the crash-losing-unsynced-writes restarts cut away. */
+  readonly unsyncedBytesCut: number;
   readonly steps: number;
   readonly elapsedS: number;
   /** How many times each nemesis struck. */
@@ -61,6 +72,8 @@ export interface RunResult {
 const TOPIC = 'chaos';
 /** Past the default producer's 120 s delivery timeout, so its flush ends in any case. */
 const FLUSH_TIMEOUT_MS = 150_000;
+/** How long followers get to catch up before replicas' logs that differ are an anomaly. */
+const REPLICAS_AGREE_WITHIN_MS = 30_000;
 
 export async function runChaos(options: RunOptions): Promise<RunResult> {
   const { log } = options;
@@ -72,15 +85,25 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
   const forget = removeOnExit(removeTopology);
   let cluster: ClusterHarness | undefined;
   try {
+    const faults = brokerFaults(options);
     cluster = await startCluster(options.brokers, {
       placement: { host: addressOf, grpcPort: 9092, httpPort: 9644, wrapper: (id) => ['ip', 'netns', 'exec', namespaceOf(id)] },
+      ...(faults.length > 0 ? { env: { SLUICE_TEST_FAULT: faults.join(','), SLUICE_TEST_FAULTS_ALLOWED: '1' } } : {}),
     });
-    return await drive(cluster, steps, options, started);
+    if (faults.length > 0) log(`brokers run with test faults: ${faults.join(', ')}`);
+    return await drive(cluster, steps, { ...options, testFaults: faults }, started);
   } finally {
     await cluster?.close();
     forget();
     removeTopology();
   }
+}
+
+/** The test faults the brokers need: those asked for, and lose-unsynced-writes for its nemesis. */
+function brokerFaults(options: RunOptions): TestFault[] {
+  const faults = new Set<TestFault>(options.testFaults ?? []);
+  if (options.nemeses.includes('crash-losing-unsynced-writes')) faults.add('lose-unsynced-writes');
+  return [...faults];
 }
 
 const clock = (): number => performance.timeOrigin + performance.now();
@@ -144,11 +167,13 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
     const result = checker.finish();
     const consumerReports = reads.map((r) => checkConsumer(r, finalLog));
     anomalies.push(...violations(result), ...consumerReports.flatMap(consumerViolations));
+    log(`${stamp()} comparing every replica's log of each partition`);
+    anomalies.push(...(await compareReplicaLogs(cluster, TOPIC, options.partitions, Math.min(3, options.brokers), REPLICAS_AGREE_WITHIN_MS)));
     const gaps: Record<number, number> = {};
     for (const h of histories) for (const [p, gap] of h.longestAckGapByPartitionMs()) gaps[p] = Math.max(gaps[p] ?? 0, gap);
     const [p50, p99, max] = histories[0]!.ackLatencyPercentilesMs([50, 99, 100]);
     return {
-      seed: options.seed, brokers: options.brokers, partitions: options.partitions, nemeses: options.nemeses, steps: steps.length,
+      seed: options.seed, brokers: options.brokers, partitions: options.partitions, nemeses: options.nemeses, testFaults: options.testFaults ?? [], unsyncedBytesCut: nemesis.unsyncedBytesCut, steps: steps.length,
       elapsedS: Math.round((performance.now() - started) / 1000), faults,
       operations: { produced: histories.reduce((n, h) => n + h.invocations, 0), acknowledged: histories.reduce((n, h) => n + h.acknowledgements, 0), consumed: reads.reduce((n, r) => n + r.count, 0) },
       check: summary(result), failureKinds: Object.fromEntries(result.producers.map((p) => [p.producer, p.failureKinds])), consumers: consumerReports, longestAckGapByPartitionMs: gaps,

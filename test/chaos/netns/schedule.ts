@@ -7,7 +7,7 @@
 import { seededRandom } from '../../../src/cli/bench/keys';
 
 export const NETWORK_NEMESES = ['isolate-one', 'majority-minority', 'isolate-leader', 'bridge', 'asymmetric', 'flapping', 'packet-loss'] as const;
-export const PROCESS_NEMESES = ['kill-one', 'kill-two', 'pause-leader', 'restart-all'] as const;
+export const PROCESS_NEMESES = ['kill-one', 'kill-two', 'pause-leader', 'restart-all', 'crash-losing-unsynced-writes'] as const;
 export type NetworkNemesis = (typeof NETWORK_NEMESES)[number];
 export type ProcessNemesis = (typeof PROCESS_NEMESES)[number];
 export type Nemesis = NetworkNemesis | ProcessNemesis;
@@ -20,7 +20,7 @@ export interface Step {
   readonly holdMs: number;
   /** The brokers in a random order: victims and sides are taken from its front. */
   readonly order: readonly number[];
-  /** The partition whose leader isolate-leader and pause-leader strike. */
+  /** The partition whose leader isolate-leader, pause-leader and crash-losing-unsynced-writes strike. */
   readonly partition: number;
   /** packet-loss's percentage. */
   readonly lossPercent: number;
@@ -94,7 +94,7 @@ export function schedule(options: ScheduleOptions): Step[] {
 /** One line per step, as the run prints the schedule before it starts. */
 export function describeStep(step: Step, index: number): string {
   const extras = [
-    ...(step.nemeses.some((n) => n === 'isolate-leader' || n === 'pause-leader') ? [`partition ${step.partition}`] : []),
+    ...(step.nemeses.some((n) => n === 'isolate-leader' || n === 'pause-leader' || n === 'crash-losing-unsynced-writes') ? [`partition ${step.partition}`] : []),
     ...(step.nemeses.includes('packet-loss') ? [`${step.lossPercent}% loss`] : []),
     ...(step.nemeses.includes('flapping') ? [`toggled every ${(step.flapMs / 1000).toFixed(1)} s`] : []),
   ];

@@ -1,0 +1,31 @@
+// The end-of-run replica comparison (replica-logs.ts) reads a replica's segments in order and
+// says where two replicas part. No namespaces needed.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { segmentFileName } from '../../../src/storage/segment';
+import { describeDifference, replicaLogBytes } from './replica-logs';
+
+describe('chaos replica log comparison', () => {
+  it('concatenates a replica\'s segment files in offset order, ignoring other files', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sluice-replica-'));
+    try {
+      const dir = join(dataDir, 'partitions', 'chaos@abc-1');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, segmentFileName(50)), 'second');
+      writeFileSync(join(dir, segmentFileName(0)), 'first-');
+      writeFileSync(join(dir, 'log-start'), 'not an entry');
+      assert.equal(replicaLogBytes(dataDir, 'chaos', 1)?.toString(), 'first-second');
+      assert.equal(replicaLogBytes(dataDir, 'chaos', 2), undefined);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('says nothing of identical logs and where different ones part', () => {
+    assert.equal(describeDifference(Buffer.from('abc'), Buffer.from('abc')), undefined);
+    assert.equal(describeDifference(Buffer.from('abc'), Buffer.from('abcd')), 'one is a prefix of the other (3 and 4 bytes)');
+    assert.equal(describeDifference(Buffer.from('abXd'), Buffer.from('abYd')), 'they differ from byte 2 (4 and 4 bytes)');
+  });
+});
