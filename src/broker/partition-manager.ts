@@ -79,12 +79,18 @@ export class PartitionManager {
    * removed only when the metadata says its topic was deleted (replaying the metadata log repeats
    * every deletion, finishing one a crash interrupted), never because the metadata applied so far
    * does not know it — after a restart that may lag what was applied before (docs/storage.md).
+   * A partition out of service is known: its directory is the one that could not be opened.
    * `except` is a log that is not a partition's (the metadata log).
    */
   reportUnknownLogs(except: string): void {
-    const opened = new Set(this.registry.list().flatMap((t) => this.ofTopic(t.name).map((r) => `${t.topicId}/${r.topicPartition.partition}`)));
+    const known = new Set<string>();
+    for (const topic of this.registry.list()) {
+      for (let p = 0; p < topic.partitions; p++) {
+        if (this.partitions.has(replicaKey(topic.topicId, p)) || this.outOfService.get({ topic: topic.name, partition: p })) known.add(replicaKey(topic.topicId, p));
+      }
+    }
     for (const log of this.storage.listLogs()) {
-      if ('topic' in log ? log.topic === except : opened.has(`${log.topicId}/${log.partition}`)) continue;
+      if ('topic' in log ? log.topic === except : known.has(replicaKey(log.topicId, log.partition))) continue;
       const which = 'topic' in log ? `${log.topic}/${log.partition} (named by its topic name)` : `partition ${log.partition} of topic id ${log.topicId}`;
       this.logger.warn({ log }, `the directory of ${which} belongs to no partition of this broker's metadata: kept; remove it by hand if no topic needs it`);
     }

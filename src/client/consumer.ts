@@ -337,6 +337,14 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     const committed = new Map<string, number>();
     if (this.groupId) {
       for (const c of await this.committed(unresolved)) if (c.offset >= 0) committed.set(partitionKey(c), c.offset);
+      // What the group has committed now, not what this consumer committed before: the partition
+      // may be another topic's of the same name (deleted and re-created: its commits are not
+      // answered), or have been committed by another member meanwhile.
+      for (const c of unresolved) {
+        const offset = committed.get(c.key);
+        if (offset === undefined) this.lastCommitted.delete(c.key);
+        else this.lastCommitted.set(c.key, offset);
+      }
     }
     const needEarliest = unresolved.filter((c) => !committed.has(c.key));
     const start = this.subscription?.noCommittedOffset === 'latest' ? LATEST : EARLIEST;

@@ -77,6 +77,36 @@ describe('client consumer: subscribe() to a consumer group (real broker)', () =>
     assert.equal(keys.length, 140);
   });
 
+  it('commits its position in a topic deleted and re-created under the same name, though the deleted one\'s commit was the same offset', async () => {
+    const produceTo = async (topic: string, count: number): Promise<void> => {
+      const producer = client.producer();
+      await producer.connect();
+      await producer.send({ topic, messages: Array.from({ length: count }, (_, i) => ({ value: `v${i}` })) });
+      await producer.disconnect();
+    };
+    const committedOf = async (): Promise<number> => (await consumer.committed([{ topic: 'events', partition: 0 }]))[0]!.offset;
+    await client.admin().createTopics([{ name: 'events', partitions: 1 }]);
+    const consumer = client.consumer({ groupId: 'audit', autoCommit: true, autoCommitIntervalMs: 100 });
+    let owned = 0;
+    consumer.subscribe({ topics: ['events'], onAssigned: (ps) => void (owned += ps.length), onRevoked: (ps) => void (owned -= ps.length) });
+    let read = 0;
+    await consumer.connect();
+    const running = consumer.run({ eachRecord: () => void read++ });
+    await produceTo('events', 3);
+    await until(async () => owned === 1 && read === 3 && (await committedOf()) === 3, 'the first topic read and committed up to 3');
+
+    await client.admin().deleteTopics(['events']);
+    // The partition of the deleted topic is taken away before the new one is created.
+    await until(() => owned === 0, 'the deleted topic\'s partition revoked');
+    await client.admin().createTopics([{ name: 'events', partitions: 1 }]);
+    await produceTo('events', 3);
+    await until(() => read === 6, 'the re-created topic read');
+    // The group has no commit of the new topic yet: 3 must be committed for it, not taken as done.
+    await until(async () => (await committedOf()) === 3, 'the re-created topic committed up to 3', { maxWaitMs: 10_000 });
+    await consumer.stop();
+    await running;
+  });
+
   it('gives a static member restarted with the same instance id its partitions back without a rebalance', async () => {
     const start = (instanceId: string | undefined) => {
       const consumer = client.consumer({ groupId: 'billing' });

@@ -71,6 +71,8 @@ describe('a single broker with one damaged partition', function () {
       assert.ok(!answer.errorMessage.includes(dataDir), `the error names no server path: ${answer.errorMessage}`);
     }
     assert.match(broker.output(), /hurt\/0 is out of service on this broker: .*To recover: it has no other replica to be rebuilt from/);
+    // Its directory is the partition's, not an unknown one to be removed by hand.
+    assert.doesNotMatch(broker.output(), /belongs to no partition of this broker's metadata/);
     const metrics = await (await globalThis.fetch(`http://127.0.0.1:${broker.httpPort}/metrics`)).text();
     assert.match(metrics, /sluice_partition_out_of_service\{topic="hurt",partition="0"\} 1/);
     assert.doesNotMatch(metrics, /sluice_partition_out_of_service\{topic="healthy"/);
