@@ -293,7 +293,7 @@ export class Admin {
   async resetOffsets(groupId: string, offsets: readonly { topic: string; partition: number; offset: number }[]): Promise<void> {
     const response = await this.context.callGroups('commitOffsets', {
       groupId,
-      partitions: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: '' })),
+      partitions: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: '', topicId: '' })), // the topic as it is now
       memberId: '',
       memberEpoch: 0,
     });

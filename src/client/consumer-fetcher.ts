@@ -111,7 +111,7 @@ export class Fetcher {
     const generations = cursors.map((c) => c.generation);
     const offsets = cursors.map((c) => c.fetchOffset!);
     const request = {
-      partitions: cursors.map((c, i) => ({ topic: c.topic, partition: c.partition, offset: offsets[i], maxBytes: this.options.maxBytesPerPartition })),
+      partitions: cursors.map((c, i) => ({ topic: c.topic, partition: c.partition, offset: offsets[i], maxBytes: this.options.maxBytesPerPartition, topicId: c.topicId ?? '' })),
       maxWaitMs: this.options.maxWaitMs,
       minBytes: 1,
       maxBytes: this.options.maxBytes,
@@ -160,7 +160,9 @@ export class Fetcher {
     if (code !== ErrorCode.NONE) {
       const error = partitionError(code, cursor.topic, cursor.partition, result.errorMessage, { leaderHint: result.leaderHint });
       if (error instanceof SluiceNotLeaderError) this.context.metadata.noteNotLeader(cursor, error.leaderHint);
-      if (code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) this.context.metadata.forgetTopic(cursor.topic);
+      // A deleted topic, or one re-created under the same name: the refresh brings the new id, and
+      // the consumer then reads the new topic from its start (Consumer.restartRecreatedTopics).
+      if (code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || code === ErrorCode.UNKNOWN_TOPIC_ID) this.context.metadata.forgetTopic(cursor.topic);
       if (!error.retriable) throw error;
       return error;
     }

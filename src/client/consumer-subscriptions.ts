@@ -99,7 +99,7 @@ export class Subscriptions {
     const byKey = new Map(cursors.map((c, i) => [c.key, i]));
     const request = {
       // Every cursor here has a resolved fetchOffset, as in a fetch round (consumer-fetcher.ts).
-      partitions: cursors.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.fetchOffset!, maxBytes: this.options.maxBytesPerPartition })),
+      partitions: cursors.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.fetchOffset!, maxBytes: this.options.maxBytesPerPartition, topicId: c.topicId ?? '' })),
       maxBytes: this.options.maxBytes,
     };
     const stream: Stream = { signature, ended: false, handle: undefined };

@@ -11,7 +11,10 @@ import { PartitionCursor } from './partition-cursor';
 import { partitionError, SluiceClientStateError } from './errors';
 import { callLeaders } from './leader-requests';
 import { sleep } from './retry';
+import { moduleLogger } from '../common/logger';
 import type { ConsumedBatch, ConsumedRecord, ConsumerOptions, SeekTarget, SubscribeOptions, TopicPartitionOffset } from './types';
+
+const log = moduleLogger('consumer');
 
 /**
  * Kafka's max.partition.fetch.bytes. Larger was slower, not faster: each push is a buffer the
@@ -122,12 +125,15 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       // Without a membership (assign() mode) the commit is accepted only while the group has no members.
       {
         groupId,
-        partitions: list.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: '' })),
+        // Each with the id of the topic its position was read in: a topic re-created meanwhile refuses it.
+        partitions: list.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: '', topicId: this.cursors.get(partitionKey(o))?.topicId ?? '' })),
         memberId: this.membership?.memberId ?? '',
         memberEpoch: this.membership?.memberEpoch ?? 0,
       },
     );
     for (const p of response.partitions) {
+      // The next round reads a re-created topic from its start once the refresh brings its id.
+      if (p.errorCode === ErrorCode.UNKNOWN_TOPIC_ID) this.context.metadata.forgetTopic(p.topic);
       if (p.errorCode !== ErrorCode.NONE) throw partitionError(p.errorCode, p.topic, p.partition, p.errorMessage);
     }
     for (const o of list) this.lastCommitted.set(partitionKey(o), o.offset);
@@ -314,6 +320,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
 
   private startRound(): Promise<ConsumedBatch[]> {
     const round = (async () => {
+      this.restartRecreatedTopics();
       await this.resolveAssignment();
       const cursors = [...this.cursors.values()].filter((c) => c.fetchOffset !== undefined);
       if (cursors.length === 0) {
@@ -324,6 +331,27 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     })();
     round.catch(() => {}); // observed by nextRound; avoid an unhandled rejection meanwhile
     return round;
+  }
+
+  /**
+   * A topic deleted and re-created under the same name is another topic (a new topic id): a
+   * position in the old one means nothing there, so its partitions are read again from the new
+   * topic's start (every record in it came after the deletion). Noticed with the next metadata
+   * refresh, which a deletion's UNKNOWN_TOPIC_OR_PARTITION answers start at once; a re-creation
+   * between two fetches is noticed within metadataMaxAgeMs, and what was read of it meanwhile is
+   * read again (docs/client.md).
+   */
+  private restartRecreatedTopics(): void {
+    for (const cursor of this.cursors.values()) {
+      const current = this.context.metadata.topicIdOf(cursor.topic);
+      if (current === undefined || cursor.topicId === current) continue;
+      const previous = cursor.topicId;
+      cursor.topicId = current;
+      if (previous === undefined) continue;
+      log.warn({ topic: cursor.topic, partition: cursor.partition, previous, current }, `${cursor.key} belongs to a re-created topic (id ${previous} → ${current}): reading it from its start`);
+      this.lastCommitted.delete(cursor.key);
+      cursor.restart();
+    }
   }
 
   private async resolveAssignment(): Promise<void> {
@@ -347,11 +375,12 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       }
     }
     const needEarliest = unresolved.filter((c) => !committed.has(c.key));
-    const start = this.subscription?.noCommittedOffset === 'latest' ? LATEST : EARLIEST;
-    const earliest = await this.listOffsets(needEarliest.map((c) => ({ topic: c.topic, partition: c.partition, timestampMs: start })));
+    const start = (c: PartitionCursor): number => (this.subscription?.noCommittedOffset === 'latest' && !c.fromStart ? LATEST : EARLIEST);
+    const earliest = await this.listOffsets(needEarliest.map((c) => ({ topic: c.topic, partition: c.partition, timestampMs: start(c) })));
     for (const cursor of unresolved) {
       if (cursor.fetchOffset !== undefined) continue; // sought meanwhile
       cursor.seekTo(committed.get(cursor.key) ?? earliest.get(cursor.key)!);
+      cursor.fromStart = false;
     }
   }
 

@@ -46,6 +46,8 @@ export class MetadataCache {
   /** Broker id → "host:port", from DescribeCluster. */
   private readonly addresses = new Map<number, string>();
   private readonly topics = new Map<string, PartitionMetadata[]>();
+  /** Topic name → its id, as last described (a new id: the topic was deleted and re-created). */
+  private readonly topicIds = new Map<string, string>();
   /** Topics to describe on every refresh (any topic a caller asked about). */
   private readonly wanted = new Set<string>();
   private readonly topicErrors = new Map<string, SluiceTopicError>();
@@ -146,6 +148,11 @@ export class MetadataCache {
     }
     this.hints.delete(key);
     this.refreshInBackground([tp.topic]);
+  }
+
+  /** The topic's id as last described (kept across a deletion, until a re-created topic's replaces it). */
+  topicIdOf(topic: string): string | undefined {
+    return this.topicIds.get(topic);
   }
 
   /** The partition's leader and replicas as last described, if known. */
@@ -286,6 +293,7 @@ export class MetadataCache {
         for (const p of description.partitions) partitions[p.partition] = { leaderId: p.leaderId || null, replicas: [...p.replicas] };
         for (let i = 0; i < partitions.length; i++) partitions[i] ??= { leaderId: null, replicas: [] };
         this.topics.set(topic, partitions);
+        if (description.topicId) this.topicIds.set(topic, description.topicId);
         this.topicErrors.delete(topic);
       }
     }
@@ -338,8 +346,10 @@ function hasLeaderlessPartition(described: Described): boolean {
  */
 function withLeadersOf(base: Described, other: Described): Described {
   const topics = base.topics.map((topic): TopicDescription => {
-    const theirs = other.topics.find((t) => t.name === topic.name && t.errorCode === ErrorCode.NONE);
-    if (theirs === undefined || topic.errorCode !== ErrorCode.NONE) return theirs ?? topic;
+    // Only leaders of the same topic (same id), never a topic the first answer did not have:
+    // a lagging broker may still describe a deleted topic, or the one it was re-created as.
+    const theirs = other.topics.find((t) => t.name === topic.name && t.errorCode === ErrorCode.NONE && t.topicId === topic.topicId);
+    if (theirs === undefined || topic.errorCode !== ErrorCode.NONE) return topic;
     const partitions = topic.partitions.map((p) => {
       const q = theirs.partitions.find((x) => x.partition === p.partition);
       const better = q !== undefined && q.leaderId !== 0 && (p.leaderId === 0 || Number(q.leaderEpoch) > Number(p.leaderEpoch));

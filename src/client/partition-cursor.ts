@@ -21,6 +21,13 @@ export class PartitionCursor implements TopicPartition {
   generation = ++lastGeneration;
   leaderEpoch = -1;
   highWatermark = -1;
+  /**
+   * The id of the topic the position belongs to (from the metadata when first seen). A different
+   * id later means the topic was deleted and re-created under the same name.
+   */
+  topicId: string | undefined;
+  /** Resolve from the log start whatever the reset policy says (the topic was re-created). */
+  fromStart = false;
 
   constructor(readonly topic: string, readonly partition: number) {
     this.key = partitionKey({ topic, partition });
@@ -30,6 +37,14 @@ export class PartitionCursor implements TopicPartition {
   seekTo(offset: number): void {
     this.position = offset;
     this.fetchOffset = offset;
+    this.generation = ++lastGeneration;
+  }
+
+  /** Forgets the position: the next round resolves it again, from the log start. */
+  restart(): void {
+    this.position = undefined;
+    this.fetchOffset = undefined;
+    this.fromStart = true;
     this.generation = ++lastGeneration;
   }
 

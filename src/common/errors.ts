@@ -39,6 +39,7 @@ export enum ErrorCode {
   INVALID_REGULAR_EXPRESSION = 32,
   GROUP_ID_NOT_FOUND = 33,
   NON_EMPTY_GROUP = 34,
+  UNKNOWN_TOPIC_ID = 35,
 }
 
 const RETRIABLE = new Set<ErrorCode>([
@@ -50,6 +51,7 @@ const RETRIABLE = new Set<ErrorCode>([
   ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
   ErrorCode.STORAGE_ERROR,
   ErrorCode.OUTCOME_UNKNOWN,
+  ErrorCode.UNKNOWN_TOPIC_ID,
 ]);
 
 export const isRetriable = (code: ErrorCode): boolean => RETRIABLE.has(code);

@@ -54,4 +54,34 @@ describe('committed offsets of a deleted and re-created topic', () => {
     await groups('commitOffsets', { groupId: 'readers', partitions: [{ topic: 'audit', partition: 0, offset: 3 }] });
     assert.equal(await fetchCommitted(), 3);
   });
+
+  it('refuses a fetch and a commit that name the deleted topic\'s id, partition by partition (UNKNOWN_TOPIC_ID)', async () => {
+    broker = await startBroker(resolveBrokerConfig({ dataDir, grpcPort: 0, httpPort: 0, retentionCheckIntervalMs: 3_600_000 }));
+    const address = `127.0.0.1:${broker.grpcPort}`;
+    const connect = (service: 'sluice.v1.Admin' | 'sluice.v1.Groups' | 'sluice.v1.Data'): Rpc => {
+      const { client, call } = rawClient(address, service);
+      closers.push(() => client.close());
+      return call;
+    };
+    const admin = connect('sluice.v1.Admin');
+    const groups = connect('sluice.v1.Groups');
+    const data = connect('sluice.v1.Data');
+    const created = await admin('createTopics', { topics: [{ name: 'audit', partitions: 1 }, { name: 'other', partitions: 1 }] });
+    const oldId: string = created.topics[0].topicId;
+    const otherId: string = created.topics[1].topicId;
+    await admin('deleteTopics', { names: ['audit'] });
+    const newId: string = (await admin('createTopics', { topics: [{ name: 'audit', partitions: 1 }] })).topics[0].topicId;
+    assert.notEqual(newId, oldId);
+
+    const fetched = await data('fetch', { partitions: [{ topic: 'audit', partition: 0, offset: 0, topicId: oldId }, { topic: 'other', partition: 0, offset: 0, topicId: otherId }] });
+    assert.equal(fetched.partitions[0].errorCode, 35, 'UNKNOWN_TOPIC_ID');
+    assert.match(fetched.partitions[0].errorMessage, /deleted and re-created/);
+    assert.equal(fetched.partitions[1].errorCode, 0, 'the other partition is read');
+    assert.equal((await data('fetch', { partitions: [{ topic: 'audit', partition: 0, offset: 0, topicId: newId }] })).partitions[0].errorCode, 0);
+
+    const committed = await groups('commitOffsets', { groupId: 'readers', partitions: [{ topic: 'audit', partition: 0, offset: 3, topicId: oldId }] });
+    assert.equal(committed.partitions[0].errorCode, 35);
+    const fetchedOffsets = await groups('fetchOffsets', { groupId: 'readers', partitions: [{ topic: 'audit', partition: 0 }] });
+    assert.equal(Number(fetchedOffsets.partitions[0].offset), -1, 'nothing was committed');
+  });
 });

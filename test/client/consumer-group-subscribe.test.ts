@@ -107,6 +107,33 @@ describe('client consumer: subscribe() to a consumer group (real broker)', () =>
     await running;
   });
 
+  it('reads a topic deleted and re-created while it runs from the new topic\'s start (its old position means nothing there)', async () => {
+    const produceTo = async (topic: string, values: string[]): Promise<void> => {
+      const producer = client.producer();
+      await producer.connect();
+      await producer.send({ topic, messages: values.map((value) => ({ value })) });
+      await producer.disconnect();
+    };
+    await client.admin().createTopics([{ name: 'events', partitions: 1 }]);
+    const consumer = client.consumer({ groupId: 'audit', autoCommit: true, autoCommitIntervalMs: 100 });
+    consumer.subscribe({ topics: ['events'] });
+    const seen = new Set<string>();
+    await consumer.connect();
+    const running = consumer.run({ eachRecord: (r) => void seen.add(r.value!.toString()) });
+    await produceTo('events', ['a', 'b', 'c']);
+    await until(() => seen.size === 3, 'the first topic read');
+    // Deleted and re-created at once, without waiting for the group to notice (review finding:
+    // the member kept position 3 and skipped the new topic's first three records).
+    await client.admin().deleteTopics(['events']);
+    await client.admin().createTopics([{ name: 'events', partitions: 1 }]);
+    await produceTo('events', ['n1', 'n2', 'n3']);
+    await produceTo('events', ['n4', 'n5', 'n6', 'n7']);
+    const fresh = ['n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7'];
+    await until(() => fresh.every((v) => seen.has(v)), 'every record of the re-created topic read', { maxWaitMs: 60_000 });
+    await consumer.stop();
+    await running;
+  });
+
   it('gives a static member restarted with the same instance id its partitions back without a rebalance', async () => {
     const start = (instanceId: string | undefined) => {
       const consumer = client.consumer({ groupId: 'billing' });

@@ -7,7 +7,7 @@ import type { BrokerContext } from '../context';
 import { validatePartitionList } from './partition-list';
 import { everyField, type FetchedBatch, type FetchPartition, type FetchPartitionResult, type FetchRequest, type FetchResponse } from '../../protocol/wire-types';
 import type { ReadLease } from '../../storage/read-buffers';
-import { partitionRef } from '../client-message';
+import { partitionRef, quoteInput } from '../client-message';
 
 const DEFAULT_PARTITION_MAX_BYTES = 1024 * 1024;
 /** Leaves room for the envelope under the 4 MiB a stock gRPC client accepts (proto/sluice/v1/data.proto). */
@@ -16,7 +16,15 @@ const DEFAULT_REQUEST_MAX_BYTES = 3 * 1024 * 1024;
 // Every field of a fetch request is read here (a field added to the proto fails tsc until it is
 // handled and named).
 everyField<FetchRequest>()('partitions', 'maxWaitMs', 'minBytes', 'maxBytes');
-everyField<FetchPartition>()('topic', 'partition', 'offset', 'maxBytes');
+everyField<FetchPartition>()('topic', 'partition', 'offset', 'maxBytes', 'topicId');
+
+/** An offset read in another topic of the same name (deleted and re-created) fails its own partition (KIP-516). */
+function topicIdProblem(ctx: BrokerContext, p: FetchPartition): string | undefined {
+  if (p.topicId === '') return undefined;
+  const current = ctx.registry.get(p.topic)?.topicId;
+  if (current === undefined || current === p.topicId) return undefined;
+  return `${partitionRef(p.topic, p.partition)} is now topic id ${current}, not ${quoteInput(p.topicId)}: the topic was deleted and re-created; refresh the metadata and resolve the position in the new topic`;
+}
 
 /** A negative offset fails its own partition (OFFSET_OUT_OF_RANGE, as Kafka), not the request. */
 function offsetProblem(p: FetchPartition): string | undefined {
@@ -77,6 +85,13 @@ export async function readOnce(ctx: BrokerContext, partitions: readonly FetchPar
     if (badOffset !== undefined) {
       result.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
       result.errorMessage = badOffset;
+      hasError = true;
+      continue;
+    }
+    const otherTopic = topicIdProblem(ctx, request);
+    if (otherTopic !== undefined) {
+      result.errorCode = ErrorCode.UNKNOWN_TOPIC_ID;
+      result.errorMessage = otherTopic;
       hasError = true;
       continue;
     }

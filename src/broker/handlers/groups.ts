@@ -8,12 +8,12 @@ import type { BrokerContext } from '../context';
 import { invalidArgument } from '../request-error';
 import { validatePartitionList } from './partition-list';
 import { everyField, type CommitOffsetsRequest, type CommitOffsetsResponse, type FetchOffsetsRequest, type FetchOffsetsResponse } from '../../protocol/wire-types';
-import { partitionRef } from '../client-message';
+import { partitionRef, quoteInput } from '../client-message';
 
 // Every field of these requests is read here (a field added to the proto fails tsc until it is
 // handled and named).
 everyField<CommitOffsetsRequest>()('groupId', 'partitions', 'memberId', 'memberEpoch');
-everyField<CommitOffsetsRequest['partitions'][number]>()('topic', 'partition', 'offset', 'metadata');
+everyField<CommitOffsetsRequest['partitions'][number]>()('topic', 'partition', 'offset', 'metadata', 'topicId');
 everyField<FetchOffsetsRequest>()('groupId', 'partitions');
 everyField<FetchOffsetsRequest['partitions'][number]>()('topic', 'partition');
 
@@ -34,6 +34,9 @@ export async function handleCommitOffsets(ctx: BrokerContext, request: CommitOff
     if (!meta || p.partition >= meta.partitions) {
       result.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       result.errorMessage = `${partitionRef(p.topic, p.partition)} does not exist`;
+    } else if (p.topicId !== '' && p.topicId !== meta.topicId) {
+      result.errorCode = ErrorCode.UNKNOWN_TOPIC_ID;
+      result.errorMessage = `${partitionRef(p.topic, p.partition)} is now topic id ${meta.topicId}, not ${quoteInput(p.topicId)}: the topic was deleted and re-created; nothing was committed for it`;
     } else if (!Number.isSafeInteger(p.offset) || p.offset < 0) {
       result.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
       result.errorMessage = `offset ${p.offset} for ${p.topic}/${p.partition} is invalid: use an offset >= 0`;

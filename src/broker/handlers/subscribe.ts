@@ -49,7 +49,7 @@ export async function handleSubscribe(
   validatePartitionList(ctx, 'Subscribe', request.partitions);
   const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_PUSH_MAX_BYTES, ctx.config.limits.maxFetchBytes);
   // Copies: each position advances as its pushes go out.
-  let positions: FetchPartition[] = request.partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset, maxBytes: p.maxBytes }));
+  let positions: FetchPartition[] = request.partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset, maxBytes: p.maxBytes, topicId: p.topicId }));
   const abort = AbortSignal.any([cancelled, ctx.stopping]);
 
   const pushes = new UnsentPushes(limits.budget);

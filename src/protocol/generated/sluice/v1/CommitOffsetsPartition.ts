@@ -14,6 +14,13 @@ export interface CommitOffsetsPartition {
    * Optional application metadata stored with the offset, at most 4 KiB.
    */
   'metadata'?: (string);
+  /**
+   * The id of the topic the offset was read in (CreateTopics/DescribeTopics topic_id), optional.
+   * When set and the topic of this name now has another id (deleted and re-created), this
+   * partition fails alone with UNKNOWN_TOPIC_ID and nothing is committed for it: an offset of the
+   * deleted topic must not become the new topic's position.
+   */
+  'topicId'?: (string);
 }
 
 export interface CommitOffsetsPartition__Output {
@@ -27,4 +34,11 @@ export interface CommitOffsetsPartition__Output {
    * Optional application metadata stored with the offset, at most 4 KiB.
    */
   'metadata': (string);
+  /**
+   * The id of the topic the offset was read in (CreateTopics/DescribeTopics topic_id), optional.
+   * When set and the topic of this name now has another id (deleted and re-created), this
+   * partition fails alone with UNKNOWN_TOPIC_ID and nothing is committed for it: an offset of the
+   * deleted topic must not become the new topic's position.
+   */
+  'topicId': (string);
 }

@@ -162,6 +162,12 @@ export const ErrorCode = {
    * DeleteGroups only: the consumer group still has members; only an empty group can be deleted.
    */
   NON_EMPTY_GROUP: 34,
+  /**
+   * Fetch and Subscribe: the partition names a topic id (topic_id) that is not the topic's id
+   * now: the topic was deleted and re-created under the same name. Refresh the metadata and
+   * resolve the position again in the new topic. Retriable after that refresh.
+   */
+  UNKNOWN_TOPIC_ID: 35,
 } as const;
 
 export type ErrorCode =
@@ -360,5 +366,12 @@ export type ErrorCode =
    */
   | 'NON_EMPTY_GROUP'
   | 34
+  /**
+   * Fetch and Subscribe: the partition names a topic id (topic_id) that is not the topic's id
+   * now: the topic was deleted and re-created under the same name. Refresh the metadata and
+   * resolve the position again in the new topic. Retriable after that refresh.
+   */
+  | 'UNKNOWN_TOPIC_ID'
+  | 35
 
 export type ErrorCode__Output = typeof ErrorCode[keyof typeof ErrorCode]

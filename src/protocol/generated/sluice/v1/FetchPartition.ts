@@ -18,6 +18,13 @@ export interface FetchPartition {
    * for a request that starts with that partition.
    */
   'maxBytes'?: (number);
+  /**
+   * The id of the topic the offset belongs to (CreateTopics/DescribeTopics topic_id), optional.
+   * When set and the topic of this name now has another id (it was deleted and re-created), this
+   * partition fails alone with UNKNOWN_TOPIC_ID instead of reading the new topic at an offset
+   * that means nothing there (Kafka's KIP-516).
+   */
+  'topicId'?: (string);
 }
 
 export interface FetchPartition__Output {
@@ -35,4 +42,11 @@ export interface FetchPartition__Output {
    * for a request that starts with that partition.
    */
   'maxBytes': (number);
+  /**
+   * The id of the topic the offset belongs to (CreateTopics/DescribeTopics topic_id), optional.
+   * When set and the topic of this name now has another id (it was deleted and re-created), this
+   * partition fails alone with UNKNOWN_TOPIC_ID instead of reading the new topic at an offset
+   * that means nothing there (Kafka's KIP-516).
+   */
+  'topicId': (string);
 }
