@@ -63,6 +63,8 @@ export class PartitionManager {
     private readonly forgetReplicaState: (raftGroupId: string) => Promise<void> = async () => undefined,
     private readonly assignmentChanged: AssignmentListener = () => undefined,
     private readonly markRebuilding: RebuildMarker = async () => undefined,
+    /** limits.maxPartitionReplicas: replicas past it are not opened (their descriptors are the reserve's). */
+    private readonly maxReplicas = Number.POSITIVE_INFINITY,
   ) {
     registry.onChange((change) => this.onTopicChange(change));
   }
@@ -229,6 +231,14 @@ export class PartitionManager {
    */
   private async openOrRebuild(topic: TopicMetadata, tp: TopicPartition, logConfig: LogConfig, assignment: PartitionAssignment): Promise<PartitionReplica | undefined> {
     const key = partitionKey(tp);
+    if (this.partitions.size >= this.maxReplicas) {
+      // A broker restarted under a lower open-file limit than its partitions were created under:
+      // opening them all would take the descriptors kept for connections and fail with EMFILE.
+      const reason = `this broker already holds ${this.partitions.size} partition replicas, its limit (limits.maxPartitionReplicas, derived from the open-file limit)`;
+      this.outOfService.set(tp, reason);
+      this.logger.error({ partition: key, limit: this.maxReplicas }, `${key} is out of service on this broker: ${reason}. To recover: raise the open-file limit (ulimit -n) or limits.maxPartitionReplicas, or move replicas to other brokers, then restart the broker`);
+      return undefined;
+    }
     let failure: unknown;
     try {
       const replica = await this.openOver(topic, tp, logConfig, assignment);

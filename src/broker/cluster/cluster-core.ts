@@ -153,6 +153,7 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
       const afterTerm = await markRebuilding(storage, raftGroupId);
       logger.warn({ partition: partitionKey(tp), afterTerm }, `${partitionKey(tp)} is marked as rebuilding after term ${afterTerm}`);
     },
+    config.limits.maxPartitionReplicas,
   );
 
   let balancer: NodeJS.Timeout | undefined;
