@@ -127,13 +127,15 @@ export class StorageEngine {
     this.logs.delete(key);
     await log?.close();
     const dir = join(this.partitionsDir, key);
-    if (await this.io.exists(dir)) {
+    const existed = await this.io.exists(dir);
+    if (existed) {
       await this.io.rename(dir, dir + DELETING_SUFFIX);
       await this.io.syncDir(this.partitionsDir);
       await this.io.rmrf(dir + DELETING_SUFFIX);
     }
     new SegmentIndex(this.dbs, key, this.logger).removeAll();
-    this.logger.info({ topic, partition, topicId }, `deleted the log of ${topic}/${partition}`);
+    // A restart replays every deletion the metadata holds: only one that removed files is news.
+    if (existed || log !== undefined) this.logger.info({ topic, partition, topicId }, `deleted the log of ${topic}/${partition}`);
   }
 
   /**
