@@ -186,12 +186,16 @@ export class PartitionManager {
       case 'deleted':
         for (let p = 0; p < change.topic.partitions; p++) {
           const key = replicaKey(change.topic.topicId, p);
+          const tp: TopicPartition = { topic: change.topic.name, partition: p };
           const local = this.partitions.get(key);
-          // A replica that never opened has only its Raft state to forget besides its files.
+          // An out-of-service replica never opened: it has only its Raft state to forget besides
+          // its files. A deletion replayed at start (the replica was never opened in this run) has
+          // none left worth three durable writes per partition: its state went when the deletion
+          // was first applied, and what a crash in between left is keyed by an id never reused.
           if (local) await local.destroy();
-          else await this.forgetReplicaState(groupIdOf(change.topic, p));
+          else if (this.outOfService.get(tp)) await this.forgetReplicaState(groupIdOf(change.topic, p));
           this.partitions.delete(key);
-          this.outOfService.delete({ topic: change.topic.name, partition: p });
+          this.outOfService.delete(tp);
           await this.storage.deleteLog(change.topic.name, p, change.topic.topicId);
         }
         return;
