@@ -1,6 +1,6 @@
-// A broker whose metadata log cannot be opened (issue 28): in a cluster of three metadata voters
-// it sets the log aside and rebuilds it from its peers under the same rule as a partition
-// replica (docs/raft.md, "Rebuilding a lost log"); a broker alone has nobody to rebuild it from
+// A broker whose metadata log cannot be opened (issue 28): in a cluster it sets the log aside and
+// rebuilds it from its peers under the same rule as a partition replica (docs/raft.md,
+// "Rebuilding a lost log", "Two voters"); a broker alone has nobody to rebuild it from
 // and refuses to start with a message saying what is damaged and how to recover, not a stack
 // trace. Real processes: the damage is done while the broker is down.
 import assert from 'node:assert/strict';
@@ -73,6 +73,33 @@ describe('a damaged metadata log', function () {
       await createTopic(cluster, 'after', 1, 2);
       const aside = join(cluster.dir, 'node-3', 'damaged');
       assert.ok(readdirSync(aside).some((name) => name.startsWith('__cluster_metadata-0.')), 'the damaged metadata log is kept aside');
+    });
+  });
+
+  describe('in a cluster of two brokers', () => {
+    let cluster: ClusterHarness | undefined;
+    afterEach(async () => cluster?.close());
+
+    it('is rebuilt: the healthy broker is elected with the rebuilding one\'s vote (docs/raft.md, "Two voters")', async () => {
+      cluster = await startCluster(2);
+      await createTopic(cluster, 'before', 1, 2);
+      await cluster.kill(2);
+      damageMetadataLog(join(cluster.dir, 'node-2'));
+
+      // Nothing commits with one of two voters down: the metadata changes once it is back.
+      const broker = await cluster.start(2);
+      assert.match(broker.output(), /moved the damaged metadata log to .*: this broker rebuilds it from the other brokers/);
+      await createTopic(cluster, 'after', 1, 2);
+      await until(
+        async () => (await describedBy(cluster!, 2, 'before'))?.length === 1 && (await describedBy(cluster!, 2, 'after'))?.length === 1,
+        'broker 2 describing both topics from its rebuilt metadata',
+        { maxWaitMs: 120_000, intervalMs: 200 },
+      );
+      await until(
+        async () => /raft group __metadata: the rebuilt replica has caught up with its peers/.test(broker.output()),
+        'broker 2 voting again in the metadata group',
+        { maxWaitMs: 120_000, intervalMs: 200 },
+      );
     });
   });
 

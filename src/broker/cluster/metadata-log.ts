@@ -1,9 +1,9 @@
 // Opening the metadata group's log. A broker never refuses to start because of one partition
 // (issue 28), and the metadata log is no exception where it can be helped: one that cannot be
 // opened is rebuilt from the other brokers exactly as a partition replica is (docs/raft.md,
-// "Rebuilding a lost log"). That needs a group that can elect a leader without this broker's
-// vote: three voters or more. With fewer, the broker refuses to start, saying what is damaged and
-// how to recover (docs/storage.md, "A metadata log that cannot be opened").
+// "Rebuilding a lost log" and "Two voters"). That needs another voter to copy from; a broker that
+// is the group's only voter refuses to start, saying what is damaged and how to recover
+// (docs/storage.md, "A metadata log that cannot be opened").
 import { join } from 'node:path';
 import { asNodeId } from '../../common/ids';
 import type { Logger } from '../../common/logger';
@@ -17,8 +17,6 @@ import { isResourceExhaustion, openFailureReason } from '../out-of-service';
 export const METADATA_RAFT_GROUP_ID = '__metadata';
 export const METADATA_LOG_TOPIC = '__cluster_metadata';
 const METADATA_LOG_CONFIG = { ...DEFAULT_LOG_CONFIG, retentionMs: -1, retentionBytes: -1, segmentBytes: 16 * 1024 * 1024 };
-/** Voters the group needs to elect a leader while one of them rebuilds (it votes for nobody). */
-const VOTERS_TO_REBUILD = 3;
 
 export interface MetadataLogContext {
   readonly nodeId: number;
@@ -37,14 +35,9 @@ export async function openMetadataLog(storage: StorageEngine, context: MetadataL
     const damage = `the metadata log of broker ${nodeId} cannot be opened (${(error as Error).message})`;
     if (isResourceExhaustion(error)) throw new Error(`${damage}: free the resource (raise the descriptor limit, add memory or space) and start the broker again`);
     const config = lastStoredConfig(storage, METADATA_RAFT_GROUP_ID) ?? context.bootstrap;
-    const others = config.voters.filter((v) => v !== asNodeId(nodeId)).length;
-    if (config.voters.length < VOTERS_TO_REBUILD) {
-      const why =
-        others === 0
-          ? 'and there is no other broker to rebuild it from'
-          : `and its metadata group has ${config.voters.length} voters: the other cannot be elected while this one rebuilds (that needs ${VOTERS_TO_REBUILD} voters or more)`;
+    if (!config.voters.some((v) => v !== asNodeId(nodeId))) {
       throw new Error(
-        `${damage}, ${why}. To recover: restore ${context.dataDir} from a backup, or start fresh with an empty data directory (every topic and record this broker held is lost); the damaged log is at ${where}`,
+        `${damage}, and there is no other broker to rebuild it from. To recover: restore ${context.dataDir} from a backup, or start fresh with an empty data directory (every topic and record this broker held is lost); the damaged log is at ${where}`,
       );
     }
     logger.error({ err: openFailureReason(error) }, `${damage}: rebuilding it from the other brokers`);
