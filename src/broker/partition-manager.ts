@@ -26,10 +26,10 @@ export type PartitionOpener = (tp: TopicPartition, log: PartitionLog, config: Lo
 export type AssignmentListener = (replica: PartitionReplica, assignment: PartitionAssignment) => void;
 
 /**
- * Marks a replica whose log cannot be opened as rebuilding from its peers, durably, before its
- * log is set aside (markRebuilding in src/replication/log-raft-storage.ts).
+ * Marks a replica whose log cannot be opened as rebuilding from its peers and sets its log aside
+ * (setAsideToRebuild in src/replication/set-aside-to-rebuild.ts); answers where the log went.
  */
-export type RebuildMarker = (tp: TopicPartition, raftGroupId: string) => Promise<void>;
+export type RebuildStarter = (tp: TopicPartition, topicId: TopicId, raftGroupId: string) => Promise<string>;
 
 /** Far above the few milliseconds a group with one voter takes to elect it (one fsync of its hard state and one of its first entry). */
 const SOLE_VOTER_ELECTION_MS = 10_000;
@@ -62,7 +62,9 @@ export class PartitionManager {
     /** Removes what a replica keeps outside its log (its Raft group's state), for a log deleted while closed. */
     private readonly forgetReplicaState: (raftGroupId: string) => Promise<void> = async () => undefined,
     private readonly assignmentChanged: AssignmentListener = () => undefined,
-    private readonly markRebuilding: RebuildMarker = async () => undefined,
+    private readonly startRebuilding: RebuildStarter = async (tp) => {
+      throw new Error(`${partitionKey(tp)} cannot be rebuilt: this broker has no peers to rebuild it from`);
+    },
     /** limits.maxPartitionReplicas: replicas past it are not opened (their descriptors are the reserve's). */
     private readonly maxReplicas = Number.POSITIVE_INFINITY,
   ) {
@@ -255,8 +257,7 @@ export class PartitionManager {
     if (rebuildable) {
       this.logger.error({ partition: key, err: failure }, `cannot open this broker's replica of ${key} (${openFailureReason(failure)}): rebuilding it from the other replicas`);
       try {
-        await this.markRebuilding(tp, groupIdOf(topic, tp.partition));
-        const aside = await this.storage.setAsideLog(tp.topic, tp.partition, topic.topicId);
+        const aside = await this.startRebuilding(tp, topic.topicId, groupIdOf(topic, tp.partition));
         this.logger.warn({ partition: key, aside }, `moved the damaged log of ${key} to ${aside}: the replica starts empty, and neither votes nor stands for election until it has caught up`);
         const replica = await this.openOver(topic, tp, logConfig, assignment);
         this.outOfService.delete(tp);

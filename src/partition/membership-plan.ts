@@ -46,7 +46,11 @@ export function nextMembershipStep(view: LeaderView, target: readonly number[]):
   if (learning.length > 0) return { kind: 'wait', reason: `learner(s) ${learning.join(', ')} catching up to ${view.commit}` };
 
   const leaving = [...voters].filter((id) => !wanted.has(id) && id !== view.self).sort((a, b) => a - b);
+  // Of two voters, only the leader may leave (the change must commit with the voter that leaves,
+  // docs/raft.md "Two voters"): the leaving one is handed leadership and removes itself.
+  if (leaving.length > 0 && voters.size === 2) return { kind: 'transfer', to: asNodeId(leaving[0]!) };
   if (leaving.length > 0) return change('remove', leaving[0]!);
+  if (!wanted.has(view.self) && voters.size === 2) return change('remove', view.self);
   if (!wanted.has(view.self)) {
     const successor = [...wanted].sort((a, b) => matchOf(b) - matchOf(a) || a - b)[0];
     if (successor === undefined) return { kind: 'wait', reason: 'no replica that stays to hand leadership to' };

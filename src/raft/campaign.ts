@@ -21,6 +21,7 @@ export function campaign(core: RaftCore, kind: 'preElection' | 'election' | 'tra
     voteTerm = core.term;
   }
   const lastLogIndex = asRaftIndex(core.log.lastIndex());
+  const pairCommitted = holdsCommittedPair(core);
   const lastLogTerm = core.log.lastTerm();
   for (const v of core.config.voters) {
     if (v === core.id) continue;
@@ -32,8 +33,20 @@ export function campaign(core: RaftCore, kind: 'preElection' | 'election' | 'tra
       lastLogIndex,
       lastLogTerm,
       transfer: kind === 'transfer',
+      pairCommitted,
     });
   }
+}
+
+/**
+ * Whether this node's configuration is two voters (itself and one other) and no learners, and is
+ * committed in its log (the bootstrap configuration, index 0, is every member's from the start).
+ * Every entry committed since that configuration needed both voters, and no change away from it
+ * can have committed without this node (docs/raft.md, "Two voters").
+ */
+function holdsCommittedPair(core: RaftCore): boolean {
+  const { voters, learners } = core.config;
+  return voters.length === 2 && learners.length === 0 && voters.includes(core.id) && core.configIndex <= core.log.committed;
 }
 
 /**

@@ -109,6 +109,12 @@ export interface VoteRequestMessage extends MessageHeader {
   readonly lastLogTerm: Term;
   /** Set for an election started by TimeoutNow: receivers then ignore their leader lease. */
   readonly transfer: boolean;
+  /**
+   * The candidate's configuration is exactly two voters (it and the receiver) and no learners,
+   * and is committed in its log: then its log holds every committed entry, and a receiver
+   * rebuilding a lost log may vote for it (docs/raft.md, "Two voters").
+   */
+  readonly pairCommitted: boolean;
 }
 
 export interface VoteResponseMessage extends MessageHeader {

@@ -99,6 +99,17 @@ export class RaftNode {
     }
     const next = applyConfChange(core.config, change);
     if (typeof next === 'string') return { ok: false, reason: 'invalidConfChange', leader: core.id, message: next };
+    const otherOfTwo = core.config.voters.length === 2 && change.node !== core.id && isVoter(core.config, change.node);
+    if (otherOfTwo && (change.type === 'remove' || change.type === 'demote')) {
+      // The one voter left would commit the change alone; the voter that leaves must hold it
+      // (docs/raft.md, "Two voters").
+      return {
+        ok: false,
+        reason: 'invalidConfChange',
+        leader: core.id,
+        message: `node ${change.node} is one of two voters: only the leader leaves a two-voter configuration (hand leadership to node ${change.node} and let it ${change.type} itself)`,
+      };
+    }
     const term = asTerm(core.term);
     const index = asRaftIndex(core.log.lastIndex() + 1);
     const data = encodeConfigEntry({ change, config: next, previous: core.config, previousIndex: asRaftIndex(core.configIndex) });

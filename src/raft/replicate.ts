@@ -83,7 +83,23 @@ export function commitAdvanced(core: RaftCore): boolean {
   // Thesis §4.2.2: a leader that is not part of the new configuration steps down once it is committed.
   if (core.configIndex <= core.log.committed && !isVoter(core.config, core.id)) {
     broadcastAppend(core);
+    handOffAfterRemoval(core);
     core.becomeFollower(core.term, null);
   }
   return true;
+}
+
+/**
+ * A leader that removed itself (of two voters, only the leader may leave: docs/raft.md, "Two
+ * voters") tells the most caught-up voter left to campaign now: a quiet group's followers do not
+ * tick (quiescence, src/replication/raft-host.ts), so none would time out and stand for election.
+ */
+function handOffAfterRemoval(core: RaftCore): void {
+  let best: NodeId | undefined;
+  let bestMatch = -1;
+  for (const v of core.config.voters) {
+    const match = core.progress.get(v)?.match ?? 0;
+    if (match > bestMatch) [best, bestMatch] = [v, match];
+  }
+  if (best !== undefined) core.send({ type: 'timeoutNow', to: best });
 }

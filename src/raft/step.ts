@@ -57,11 +57,13 @@ function inLease(core: RaftCore): boolean {
 
 /**
  * Thesis §3.4, §3.6.1: one vote per term, only for a candidate whose log is at least as up to
- * date. A node rebuilding a lost log grants none, pre-votes included (see RaftCore.noteRebuilt).
+ * date. A node rebuilding a lost log grants none, pre-votes included (see RaftCore.noteRebuilt),
+ * except to the other voter of a committed two-voter configuration, whose log holds every
+ * committed entry (VoteRequestMessage.pairCommitted; docs/raft.md, "Two voters").
  */
 function handleVoteRequest(core: RaftCore, m: VoteRequestMessage): void {
   const canVote =
-    core.rebuildingAfterTerm === null &&
+    (core.rebuildingAfterTerm === null || m.pairCommitted) &&
     (core.vote === m.from ||
     (core.vote === null && core.lead === null) ||
     (m.preVote && m.term > core.term));

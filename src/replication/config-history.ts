@@ -108,6 +108,11 @@ export class ConfigHistory {
     return at;
   }
 
+  /** The configuration of the last record, whether or not its entry is still in the log (a lost log's last known configuration). */
+  latest(): ConfigState {
+    return this.configOf(this.records[this.records.length - 1]!);
+  }
+
   /** Asked at every apply (LogRaftStorage.appliedTo): a record's config is built once. */
   private configOf(r: ConfigRecord): ConfigState {
     let config = this.built.get(r);

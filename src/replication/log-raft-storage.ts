@@ -75,6 +75,11 @@ export async function markRebuilding(meta: DurableMeta, raftGroupId: string): Pr
   return afterTerm;
 }
 
+/** The last configuration a group stored (its log may be lost), or undefined when it stored none. */
+export function lastStoredConfig(meta: DurableMeta, raftGroupId: string): ConfigState | undefined {
+  return ConfigHistory.decode(meta.getMeta(configKey(raftGroupId)))?.latest();
+}
+
 export class LogRaftStorage implements RaftStorage, CacheMember {
   private readonly cache = new Map<number, Entry>();
   private cacheBytes = 0;

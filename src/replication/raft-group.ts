@@ -306,7 +306,8 @@ export class RaftGroup implements HostedRaftGroup {
     if (status.rebuildingAfterTerm !== null) return;
     this.rebuilding = false;
     await this.options.storage.clearRebuilding();
-    this.options.logger.info(
+    // At the level its start was logged at (set aside, marked): an operator sees both ends.
+    this.options.logger.warn(
       { raftGroup: this.raftGroupId, commit: status.commit },
       `raft group ${this.raftGroupId}: the rebuilt replica has caught up with its peers (commit ${status.commit}, term ${status.term}) and votes again`,
     );

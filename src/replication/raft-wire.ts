@@ -26,7 +26,7 @@ export interface WireMessage {
   appendResponse?: { reject: boolean; index: number; hintIndex: number; hintTerm: number };
   heartbeat?: { commit: number };
   heartbeatResponse?: object;
-  voteRequest?: { preVote: boolean; lastLogIndex: number; lastLogTerm: number; transfer: boolean };
+  voteRequest?: { preVote: boolean; lastLogIndex: number; lastLogTerm: number; transfer: boolean; pairCommitted: boolean };
   voteResponse?: { preVote: boolean; granted: boolean };
   snapshot?: { snapshot: { index: number; term: number; config: WireConfig; data: Uint8Array } };
   timeoutNow?: object;
@@ -59,7 +59,7 @@ export function toWire(envelope: RaftEnvelope): WireEnvelope {
       base.heartbeatResponse = {};
       break;
     case 'voteRequest':
-      base.voteRequest = { preVote: m.preVote, lastLogIndex: m.lastLogIndex, lastLogTerm: m.lastLogTerm, transfer: m.transfer };
+      base.voteRequest = { preVote: m.preVote, lastLogIndex: m.lastLogIndex, lastLogTerm: m.lastLogTerm, transfer: m.transfer, pairCommitted: m.pairCommitted };
       break;
     case 'voteResponse':
       base.voteResponse = { preVote: m.preVote, granted: m.granted };
@@ -90,7 +90,7 @@ export function fromWire(envelope: WireEnvelope): RaftEnvelope {
     message = { ...header, type: 'heartbeatResponse' };
   } else if (w.voteRequest) {
     const v = w.voteRequest;
-    message = { ...header, type: 'voteRequest', preVote: v.preVote, lastLogIndex: asRaftIndex(v.lastLogIndex), lastLogTerm: asTerm(v.lastLogTerm), transfer: v.transfer };
+    message = { ...header, type: 'voteRequest', preVote: v.preVote, lastLogIndex: asRaftIndex(v.lastLogIndex), lastLogTerm: asTerm(v.lastLogTerm), transfer: v.transfer, pairCommitted: v.pairCommitted };
   } else if (w.voteResponse) {
     message = { ...header, type: 'voteResponse', preVote: w.voteResponse.preVote, granted: w.voteResponse.granted };
   } else if (w.snapshot) {

@@ -36,6 +36,11 @@ describe('nextMembershipStep', () => {
     assert.deepEqual(nextMembershipStep(view(1, [1, 2, 3, 4], [], { 1: 5000, 2: 4000, 3: 5000, 4: 4999 }), [2, 3, 4]), { kind: 'transfer', to: 3 });
   });
 
+  it('leaves two voters only through the leader: the leaving one is handed leadership and removes itself', () => {
+    assert.deepEqual(nextMembershipStep(view(2, [1, 2], [], { 1: 5000, 2: 5000 }), [2]), { kind: 'transfer', to: 1 });
+    assert.deepEqual(nextMembershipStep(view(1, [1, 2], [], { 1: 5000, 2: 5000 }), [2]), { kind: 'change', change: { type: 'remove', node: 1 } });
+  });
+
   it('removes a learner that is not assigned, and is done when the voters equal the assignment', () => {
     assert.deepEqual(nextMembershipStep(view(1, [1, 2, 3], [7], { 1: 1, 2: 1, 3: 1, 7: 1 }), [1, 2, 3]), { kind: 'change', change: { type: 'remove', node: 7 } });
     assert.deepEqual(nextMembershipStep(view(1, [1, 2, 3], [], { 1: 1, 2: 1, 3: 1 }), [3, 1, 2]), { kind: 'done' });

@@ -13,10 +13,10 @@ import { OFFSETS_TOPIC } from '../../consumer-groups/consumer-group-offsets';
 import { campaignIfSoleVoter, openReplicatedPartition } from '../../partition/open-replicated';
 import { RaftGroup } from '../../replication/raft-group';
 import { GrpcRaftTransport, raftServiceDefinition } from '../../replication/grpc-transport';
-import { forgetRaftState, LogRaftStorage, markRebuilding } from '../../replication/log-raft-storage';
+import { forgetRaftState, LogRaftStorage } from '../../replication/log-raft-storage';
+import { setAsideToRebuild } from '../../replication/set-aside-to-rebuild';
 import { RaftHost } from '../../replication/raft-host';
 import type { StorageEngine } from '../../storage/storage-engine';
-import { DEFAULT_LOG_CONFIG } from '../../storage/types';
 import type { BrokerConfig, ClusterMember, ClusterSettings } from '../config';
 import type { ClusterContext } from '../context';
 import { PartitionManager } from '../partition-manager';
@@ -24,14 +24,14 @@ import { ClusterTopicRegistry } from './cluster-registry';
 import { Forwarder } from './forwarder';
 import { ControllerDuties, JoinRequester, MAX_METADATA_VOTERS } from './controller-duties';
 import type { CommandOutcome } from '../../metadata/apply-command';
+import { METADATA_RAFT_GROUP_ID, openMetadataLog } from './metadata-log';
 import { MetadataRaftGroup } from './metadata-raft-group';
 import { ReassignmentReporter } from './reassignment-reporter';
 import { ReplicaMembership } from './replica-membership';
 import type { MetadataCommand } from '../../metadata/metadata-commands';
 import { SingleBrokerTopics } from './single-broker-topics';
 
-export const METADATA_RAFT_GROUP_ID = '__metadata';
-export const METADATA_LOG_TOPIC = '__cluster_metadata';
+export { METADATA_LOG_TOPIC, METADATA_RAFT_GROUP_ID } from './metadata-log';
 /** How often partition leaders check whether to hand leadership back to their preferred replica. */
 const PREFERRED_LEADER_CHECK_MS = 5000;
 /** How often leaders re-check membership work that waits on something (a learner catching up). */
@@ -93,10 +93,10 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
 
   const metadata = new MetadataRaftGroup(registry, config.nodeId, clock, logger);
   registry.attach(metadata);
-  const metadataLog = await storage.openLog(METADATA_LOG_TOPIC, 0, { ...DEFAULT_LOG_CONFIG, retentionMs: -1, retentionBytes: -1, segmentBytes: 16 * 1024 * 1024 });
   const ids = cluster.brokers.map((b) => b.id).sort((a, b) => a - b);
   // A joining broker waits for the controller to add it; the founding brokers start the group.
   const bootstrap = cluster.join ? EMPTY_CONFIG : { voters: ids.slice(0, MAX_METADATA_VOTERS).map(asNodeId), learners: ids.slice(MAX_METADATA_VOTERS).map(asNodeId) };
+  const metadataLog = await openMetadataLog(storage, { nodeId: config.nodeId, dataDir: config.dataDir, bootstrap, logger });
   let metadataDriver: RaftGroup | undefined;
   const metadataStorage = new LogRaftStorage(metadataLog, storage, METADATA_RAFT_GROUP_ID, bootstrap, () => metadataDriver?.entriesLoaded(), host.entryCache);
   await metadataStorage.persistBootstrapConfig();
@@ -110,6 +110,7 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
     electionTimeoutTicks: cluster.electionTimeoutTicks,
     applied: 0, // the state machine lives in memory: replay the whole metadata log on start
     seed: config.nodeId * 7919,
+    rebuildingAfterTerm: metadataStorage.rebuildingAfterTerm,
   });
   metadata.attach(metadataDriver);
 
@@ -149,9 +150,10 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
     addressOf,
     (raftGroupId) => forgetRaftState(storage, raftGroupId),
     (replica, assignment) => membership.assign(replica, assignment),
-    async (tp, raftGroupId) => {
-      const afterTerm = await markRebuilding(storage, raftGroupId);
+    async (tp, topicId, raftGroupId) => {
+      const { afterTerm, aside } = await setAsideToRebuild(storage, raftGroupId, { ...tp, topicId });
       logger.warn({ partition: partitionKey(tp), afterTerm }, `${partitionKey(tp)} is marked as rebuilding after term ${afterTerm}`);
+      return aside;
     },
     config.limits.maxPartitionReplicas,
   );

@@ -121,7 +121,7 @@ export class ReplicaMembership {
         }
         return;
       case 'transfer':
-        if (group.transferLeadership(step.to)) this.options.logger.info({ partition: name, to: step.to }, `${name}: leaving the group, hands leadership to ${step.to}`);
+        if (group.transferLeadership(step.to)) this.options.logger.info({ partition: name, to: step.to }, `${name}: hands leadership to ${step.to} for the next membership change`);
         return;
       case 'wait':
         return;

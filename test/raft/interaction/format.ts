@@ -32,7 +32,7 @@ export function formatMessage(m: Message): string {
     case 'heartbeatResponse':
       return `${head} heartbeatResp t${m.term}`;
     case 'voteRequest':
-      return `${head} ${m.preVote ? 'preVote' : 'vote'} t${m.term} last=${m.lastLogTerm}/${m.lastLogIndex}${m.transfer ? ' transfer' : ''}`;
+      return `${head} ${m.preVote ? 'preVote' : 'vote'} t${m.term} last=${m.lastLogTerm}/${m.lastLogIndex}${m.transfer ? ' transfer' : ''}${m.pairCommitted ? ' pair' : ''}`;
     case 'voteResponse':
       return `${head} ${m.preVote ? 'preVoteResp' : 'voteResp'} t${m.term} ${m.granted ? 'granted' : 'rejected'}`;
     case 'snapshot':
