@@ -4,11 +4,13 @@
 // heartbeat interval the broker asks for):
 //   1. join → stable: a 10-member group over a 100-partition topic, an 11th member joins; the time
 //      until the group is stable with every member at the target, and the partitions moved;
-//   2. takeover replay: N groups (one member, one commit each) written to __consumer_offsets, the
+//   2. silent member → partitions moved: two members split 6 partitions, one stops heartbeating
+//      (as after kill -9: no leave); the time from its last heartbeat until the other holds all 6;
+//   3. takeover replay: N groups (one member, one commit each) written to __consumer_offsets, the
 //      broker restarted on the same data; the time until a group of every offsets partition is
 //      served (each partition replayed from its log start), against the same with no groups.
 // Run from the repository root after a build:
-//   SLUICE_LOG_LEVEL=warn node dist/scripts/bench-groups.js [--runs 3] [--groups 1000,10000] [--intervals 5000,500]
+//   SLUICE_LOG_LEVEL=warn node dist/scripts/bench-groups.js [--runs 3] [--groups 1000,10000] [--intervals 5000,500] [--sessions 45000/5000,10000/1000]
 // Prints the figures and writes bench-results/groups.json.
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,9 +31,17 @@ const positiveIntegers = (name: string, fallback: string): number[] => {
 const RUNS = positiveIntegers('--runs', '3')[0]!;
 const GROUP_COUNTS = positiveIntegers('--groups', '1000,10000');
 const INTERVALS = positiveIntegers('--intervals', '5000,500');
+const SESSIONS = arg('--sessions', '45000/5000,10000/1000').split(',').map((pair) => {
+  const [sessionMs, intervalMs] = pair.split('/').map(Number);
+  if (!Number.isInteger(sessionMs) || !Number.isInteger(intervalMs) || intervalMs! >= sessionMs!) throw new Error(`--sessions ${pair} is invalid: give sessionMs/heartbeatIntervalMs pairs, interval below session, e.g. 45000/5000`);
+  return { sessionMs: sessionMs!, intervalMs: intervalMs! };
+});
 const OFFSETS_PARTITIONS = 8;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** When each member's last heartbeat was answered (performance.now()). */
+const lastAnswered = new WeakMap<ThinMember, number>();
 
 /** Heartbeats like the client until stopped: at once after giving partitions up, else after the interval. */
 function heartbeatLoop(m: ThinMember, stopped: () => boolean): Promise<void> {
@@ -39,6 +49,7 @@ function heartbeatLoop(m: ThinMember, stopped: () => boolean): Promise<void> {
     while (!stopped()) {
       const before = m.owned;
       const answer = await m.beat().catch(() => undefined);
+      lastAnswered.set(m, performance.now());
       const revoked = before.some((p) => !m.owned.includes(p));
       await sleep(revoked ? 0 : (answer?.heartbeatIntervalMs ?? 100));
     }
@@ -95,6 +106,33 @@ async function joinToStable(intervalMs: number, run: number): Promise<{ seconds:
   }
 }
 
+/** Figure 2: seconds from the last heartbeat of one of two members to the other holding all 6 partitions. */
+async function silentMemberHandover(sessionMs: number, intervalMs: number, run: number): Promise<number> {
+  const fx = await startBrokerFixture({ groupSessionTimeoutMs: sessionMs, groupHeartbeatIntervalMs: intervalMs });
+  try {
+    await fx.admin('createTopics', { topics: [{ name: 'handover', partitions: 6 }] });
+    const groupId = `handover-${sessionMs}-${run}`;
+    const [silent, survivor] = [new ThinMember(() => fx.groups, groupId, 'handover'), new ThinMember(() => fx.groups, groupId, 'handover')];
+    await silent.join();
+    await survivor.join();
+    let silenced = false;
+    let stop = false;
+    const loops = [heartbeatLoop(silent, () => silenced), heartbeatLoop(survivor, () => stop)];
+    while (!(silent.owned.length === 3 && survivor.owned.length === 3)) await sleep(5);
+    silenced = true;
+    await loops[0];
+    // From its last heartbeat: a kill -9 lands somewhere in the interval after it.
+    const began = lastAnswered.get(silent)!;
+    while (survivor.owned.length < 6) await sleep(5);
+    const seconds = (performance.now() - began) / 1000;
+    stop = true;
+    await loops[1];
+    return seconds;
+  } finally {
+    await fx.close();
+  }
+}
+
 /** Group ids, one per offsets partition, so that describing them makes the broker replay every partition. */
 function onePerOffsetsPartition(prefix: string): string[] {
   const ids = new Map<number, string>();
@@ -114,7 +152,7 @@ function directoryBytes(dir: string): number {
   return total;
 }
 
-/** Figure 2: N groups written, the broker restarted; seconds until a group of every offsets partition answers. */
+/** Figure 3: N groups written, the broker restarted; seconds until a group of every offsets partition answers. */
 async function takeoverReplay(groupCount: number): Promise<{ groups: number; writeSeconds: number; dataBytes: number; startSeconds: number; replaySeconds: number[] }> {
   let fx: BrokerFixture = await startBrokerFixture({});
   try {
@@ -157,6 +195,14 @@ async function main(): Promise<void> {
     joins.push({ heartbeatIntervalMs: intervalMs, runs });
     console.log(`join → stable, 10 members + 1 over 100 partitions, heartbeat interval ${intervalMs} ms: median ${median(runs.map((r) => r.seconds)).toFixed(3)} s (runs ${runs.map((r) => r.seconds.toFixed(3)).join(', ')}), partitions moved ${runs.map((r) => r.moved).join(', ')}, heartbeats ${runs.map((r) => r.heartbeats).join(', ')}`);
   }
+  const handovers: { sessionTimeoutMs: number; heartbeatIntervalMs: number; seconds: number[] }[] = [];
+  for (const { sessionMs, intervalMs } of SESSIONS) {
+    // The default session (45 s) once: each run waits it out.
+    const seconds = [];
+    for (let run = 0; run < (sessionMs >= 30_000 ? 1 : RUNS); run++) seconds.push(await silentMemberHandover(sessionMs, intervalMs, run));
+    handovers.push({ sessionTimeoutMs: sessionMs, heartbeatIntervalMs: intervalMs, seconds });
+    console.log(`silent member's last heartbeat → its partitions held by the other, session ${sessionMs} ms, heartbeat ${intervalMs} ms: ${seconds.map((x) => x.toFixed(2)).join(', ')} s`);
+  }
   const replays = [];
   for (const groupCount of [0, ...GROUP_COUNTS]) {
     const r = await takeoverReplay(groupCount);
@@ -164,7 +210,7 @@ async function main(): Promise<void> {
     console.log(`takeover replay, ${groupCount} groups (${(r.dataBytes / 1e6).toFixed(1)} MB of data, written in ${r.writeSeconds.toFixed(1)} s): broker start ${r.startSeconds.toFixed(3)} s, then every offsets partition served after median ${median(r.replaySeconds).toFixed(3)} s (runs ${r.replaySeconds.map((s) => s.toFixed(3)).join(', ')})`);
   }
   mkdirSync('bench-results', { recursive: true });
-  writeFileSync('bench-results/groups.json', JSON.stringify({ date: new Date().toISOString(), runs: RUNS, joins, replays }, null, 2));
+  writeFileSync('bench-results/groups.json', JSON.stringify({ date: new Date().toISOString(), runs: RUNS, joins, handovers, replays }, null, 2));
   console.log('wrote bench-results/groups.json');
 }
 
