@@ -6,7 +6,10 @@
 //      until the group is stable with every member at the target, and the partitions moved;
 //   2. silent member → partitions moved: two members split 6 partitions, one stops heartbeating
 //      (as after kill -9: no leave); the time from its last heartbeat until the other holds all 6;
-//   3. takeover replay: N groups (one member, one commit each) written to __consumer_offsets, the
+//   3. heartbeat cost: 10 members of a stable group over 100 partitions heartbeating back to back
+//      for a few seconds; process CPU per heartbeat (the broker and the members share the process,
+//      so it is an upper bound of the coordinator's share), as a share of a core at 1,000/s;
+//   4. takeover replay: N groups (one member, one commit each) written to __consumer_offsets, the
 //      broker restarted on the same data; the time until a group of every offsets partition is
 //      served (each partition replayed from its log start), and until every group is restored
 //      and ticked (the host's tick restores them all), against the same with no groups.
@@ -134,6 +137,32 @@ async function silentMemberHandover(sessionMs: number, intervalMs: number, run: 
   }
 }
 
+/** Figure 3: CPU milliseconds per heartbeat (broker and members together) in a stable group. */
+async function heartbeatCost(seconds: number): Promise<{ heartbeats: number; cpuMsPerHeartbeat: number; heartbeatsPerSecond: number }> {
+  const fx = await startBrokerFixture({ groupHeartbeatIntervalMs: 5_000 });
+  try {
+    await fx.admin('createTopics', { topics: [{ name: 'cost', partitions: 100 }] });
+    const members = Array.from({ length: 10 }, () => new ThinMember(() => fx.groups, 'cost', 'cost'));
+    for (const m of members) await m.join();
+    for (let round = 0; round < 5 || !members.every((m) => m.owned.length === 10); round++) for (const m of members) await m.beat();
+    let heartbeats = 0;
+    const cpu = process.cpuUsage();
+    const began = performance.now();
+    const deadline = began + seconds * 1000;
+    await Promise.all(members.map(async (m) => {
+      while (performance.now() < deadline) {
+        await m.beat();
+        heartbeats++;
+      }
+    }));
+    const used = process.cpuUsage(cpu);
+    const elapsed = (performance.now() - began) / 1000;
+    return { heartbeats, cpuMsPerHeartbeat: (used.user + used.system) / 1000 / heartbeats, heartbeatsPerSecond: heartbeats / elapsed };
+  } finally {
+    await fx.close();
+  }
+}
+
 /** Group ids, one per offsets partition, so that describing them makes the broker replay every partition. */
 function onePerOffsetsPartition(prefix: string): string[] {
   const ids = new Map<number, string>();
@@ -153,7 +182,7 @@ function directoryBytes(dir: string): number {
   return total;
 }
 
-/** Figure 3: N groups written, the broker restarted; seconds until a group of every offsets partition answers. */
+/** Figure 4: N groups written, the broker restarted; seconds until a group of every offsets partition answers. */
 async function takeoverReplay(groupCount: number): Promise<{ groups: number; writeSeconds: number; dataBytes: number; startSeconds: number; replaySeconds: number[]; restoredSeconds: number[] }> {
   let fx: BrokerFixture = await startBrokerFixture({});
   try {
@@ -208,6 +237,8 @@ async function main(): Promise<void> {
     handovers.push({ sessionTimeoutMs: sessionMs, heartbeatIntervalMs: intervalMs, seconds });
     console.log(`silent member's last heartbeat → its partitions held by the other, session ${sessionMs} ms, heartbeat ${intervalMs} ms: ${seconds.map((x) => x.toFixed(2)).join(', ')} s`);
   }
+  const cost = await heartbeatCost(5);
+  console.log(`heartbeats of a stable 10-member group (100 partitions), back to back: ${cost.heartbeatsPerSecond.toFixed(0)}/s, ${cost.cpuMsPerHeartbeat.toFixed(3)} ms of CPU each (broker and members in one process): 1,000 heartbeats/s ≈ ${(cost.cpuMsPerHeartbeat * 100).toFixed(0)}% of a core at most`);
   const replays = [];
   for (const groupCount of [0, ...GROUP_COUNTS]) {
     const r = await takeoverReplay(groupCount);
@@ -215,7 +246,7 @@ async function main(): Promise<void> {
     console.log(`takeover replay, ${groupCount} groups (${(r.dataBytes / 1e6).toFixed(1)} MB of data, written in ${r.writeSeconds.toFixed(1)} s): broker start ${r.startSeconds.toFixed(3)} s, then every offsets partition served after median ${median(r.replaySeconds).toFixed(3)} s (runs ${r.replaySeconds.map((s) => s.toFixed(3)).join(', ')}), every group restored after median ${median(r.restoredSeconds).toFixed(3)} s`);
   }
   mkdirSync('bench-results', { recursive: true });
-  writeFileSync('bench-results/groups.json', JSON.stringify({ date: new Date().toISOString(), runs: RUNS, joins, handovers, replays }, null, 2));
+  writeFileSync('bench-results/groups.json', JSON.stringify({ date: new Date().toISOString(), runs: RUNS, joins, handovers, heartbeatCost: cost, replays }, null, 2));
   console.log('wrote bench-results/groups.json');
 }
 
