@@ -48,7 +48,8 @@ export class GroupMembership {
   constructor(
     private readonly context: ClientContext,
     private readonly groupId: string,
-    private readonly topics: readonly string[],
+    /** Topic names and/or an RE2 pattern ('' for none). */
+    private readonly subscription: { readonly topics: readonly string[]; readonly pattern: string },
     private readonly callbacks: MembershipCallbacks,
     /** '' for a dynamic member. */
     private readonly instanceId: string,
@@ -149,8 +150,8 @@ export class GroupMembership {
       instanceId: this.instanceId,
       rack: '',
       rebalanceTimeoutMs: 0,
-      subscribedTopicNames: this.topics,
-      subscribedTopicRegex: '',
+      subscribedTopicNames: this.subscription.topics,
+      subscribedTopicRegex: this.subscription.pattern,
       serverAssignor: '',
       ownedPartitions: [...byTopic].map(([topic, partitions]) => ({ topic, partitions: partitions.sort((a, b) => a - b) })),
     };

@@ -80,7 +80,9 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
    */
   subscribe(options: SubscribeOptions): void {
     this.requireGroup('subscribe');
-    if (options.topics.length === 0) throw new SluiceClientStateError('subscribe() needs at least one topic: subscribe({ topics: ["orders"] })');
+    if ((options.topics ?? []).length === 0 && (options.pattern ?? '') === '') {
+      throw new SluiceClientStateError('subscribe() needs topics and/or a pattern: subscribe({ topics: ["orders"] }) or subscribe({ pattern: "orders-.*" })');
+    }
     if (this.subscription) throw new SluiceClientStateError('the consumer is already subscribed: create another consumer for another subscription');
     if (this.cursors.size > 0 || this.pendingTopics.size > 0) throw new SluiceClientStateError('subscribe() cannot follow assign(): a consumer either assigns its partitions or lets its group assign them');
     this.subscription = options;
@@ -230,7 +232,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       this.autoCommitTimer = setInterval(() => void this.commitIfChanged().catch(() => {}), this.autoCommitIntervalMs);
     }
     if (this.subscription) {
-      this.membership = new GroupMembership(this.context, this.groupId!, this.subscription.topics, this.groupCallbacks(this.subscription), this.subscription.instanceId ?? '');
+      this.membership = new GroupMembership(this.context, this.groupId!, { topics: this.subscription.topics ?? [], pattern: this.subscription.pattern ?? '' }, this.groupCallbacks(this.subscription), this.subscription.instanceId ?? '');
       this.membership.start();
     }
   }

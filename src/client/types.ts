@@ -115,7 +115,13 @@ export interface ConsumerOptions {
 /** Consumer.subscribe: join the consumer's group and read the partitions the broker assigns. */
 export interface SubscribeOptions {
   /** Topics to read; one that does not exist yet is assigned once it is created. */
-  readonly topics: readonly string[];
+  readonly topics?: readonly string[];
+  /**
+   * And/or every topic whose whole name matches this RE2 pattern (for example `orders-.*`), evaluated
+   * by the broker, including topics created later; never internal topics. An invalid pattern stops
+   * the consumer with INVALID_REGULAR_EXPRESSION and the reason (docs/consumer-groups.md).
+   */
+  readonly pattern?: string;
   /**
    * Static membership: a stable name of this instance (a pod or host name). A consumer that stops
    * and is restarted with the same instance id within the group's session timeout gets its

@@ -20,6 +20,7 @@ import { consumerGroupError, type ConsumerGroupError } from './coordinator/error
 import type { HeartbeatRequest } from './coordinator/heartbeat-request';
 import type { TopicMetadata, TopicPartitions } from './coordinator/partition-key';
 import type { ConsumerGroupRecord } from './coordinator/records';
+import { re2Engine } from './coordinator/re2-engine';
 import { restoreConsumerGroup } from './coordinator/restore';
 import { isInternalTopic } from './coordinator/subscription';
 import type { CommitOutcome, CommittedOffset, ConsumerGroupOffsets, LoadedPartition, OffsetToCommit } from './consumer-group-offsets';
@@ -63,6 +64,8 @@ export class ConsumerGroupCoordinators {
   private readonly logger;
   /** groupId → the tail of its input queue (never rejects). */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** RE2 for subscription patterns (linear time), its compiled patterns shared by every group here. */
+  private readonly regexEngine = re2Engine();
   /** Raised on every topic change; a group told of an older version is updated before its next input. */
   private topicsVersion = 0;
   private topics: TopicMetadata | undefined;
@@ -239,7 +242,7 @@ export class ConsumerGroupCoordinators {
   }
 
   private groupOptions(): ConsumerGroupOptions {
-    return { sessionTimeoutMs: this.settings.sessionTimeoutMs, heartbeatIntervalMs: this.settings.heartbeatIntervalMs, maxSize: this.settings.maxSize, newMemberId: randomUUID };
+    return { sessionTimeoutMs: this.settings.sessionTimeoutMs, heartbeatIntervalMs: this.settings.heartbeatIntervalMs, maxSize: this.settings.maxSize, newMemberId: randomUUID, regexEngine: this.regexEngine };
   }
 
   private currentTopics(): TopicMetadata {

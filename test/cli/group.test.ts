@@ -107,4 +107,16 @@ describe('sluice group (real broker)', () => {
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /give exactly one of --to-earliest/);
   });
+
+  it('refuses --instance-id outside a group it joins, and an empty one, saying what would be right', async () => {
+    const alone = await cli(['consume', 'orders', '--instance-id', 'pod-a', '--max', '1']);
+    assert.equal(alone.code, 1);
+    assert.match(alone.stderr, /--instance-id names this process in a consumer group it joins: use it with --group, without --partition/);
+    const assigned = await cli(['consume', 'orders', '--group', 'g', '--partition', '0', '--instance-id', 'pod-a', '--max', '1']);
+    assert.equal(assigned.code, 1);
+    assert.match(assigned.stderr, /use it with --group, without --partition, --offset or --from-timestamp/);
+    const empty = await cli(['consume', 'orders', '--group', 'g', '--instance-id', '', '--max', '1']);
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /--instance-id '' is invalid: give a stable non-empty name/);
+  });
 });

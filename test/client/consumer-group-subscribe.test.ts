@@ -4,6 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { SluiceClient } from '../../src/client';
 import type { ConsumedRecord } from '../../src/client';
+import { ErrorCode, type SluiceError } from '../../src/common/errors';
 import { startBrokerFixture, type BrokerFixture } from '../broker/broker-fixture';
 import { until } from '../until';
 
@@ -158,5 +159,39 @@ describe('client consumer: subscribe() to a consumer group (real broker)', () =>
     await restarted.consumer.stop();
     await other.consumer.stop();
     await Promise.all([restarted.running, other.running]);
+  });
+
+  it('subscribes by RE2 pattern: reads the matching topics, including one created after it joined', async () => {
+    await client.admin().createTopics([{ name: 'orders-eu', partitions: 2 }, { name: 'payments', partitions: 1 }]);
+    const seen: string[] = [];
+    const consumer = client.consumer({ groupId: 'audit' });
+    consumer.subscribe({ pattern: 'orders-.*' });
+    const running = consumer.connect().then(() => consumer.run({ eachRecord: (record) => void seen.push(`${record.topic}:${String(record.value)}`) }));
+    const producer = client.producer();
+    await producer.connect();
+    await producer.send({ topic: 'orders-eu', messages: [{ value: 'eu1' }] });
+    await producer.send({ topic: 'payments', messages: [{ value: 'p1' }] });
+    await producer.send({ topic: 'orders', messages: [{ value: 'o1' }] });
+    await until(() => seen.includes('orders-eu:eu1'), 'the record of orders-eu read');
+    await client.admin().createTopics([{ name: 'orders-us', partitions: 3 }]);
+    await until(async () => {
+      await producer.send({ topic: 'orders-us', messages: [{ value: 'us1' }] });
+      return seen.includes('orders-us:us1');
+    }, 'a record of orders-us, created after the consumer joined, read');
+    await producer.disconnect();
+    await consumer.stop();
+    await running;
+    assert.deepEqual(seen.filter((s) => !s.startsWith('orders-')), [], 'only topics matching the pattern are read');
+  });
+
+  it('stops a consumer subscribed with an invalid pattern with INVALID_REGULAR_EXPRESSION and the reason', async () => {
+    const consumer = client.consumer({ groupId: 'audit' });
+    consumer.subscribe({ pattern: 'orders-(' });
+    await consumer.connect();
+    await assert.rejects(consumer.run({ eachRecord: () => {} }), (e: SluiceError) => {
+      assert.equal(e.code, ErrorCode.INVALID_REGULAR_EXPRESSION);
+      assert.match(e.message, /not valid RE2 syntax: error parsing regexp: missing closing \)/);
+      return true;
+    });
   });
 });

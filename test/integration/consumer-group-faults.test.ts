@@ -1,7 +1,8 @@
 // Consumer-group faults with real consumer processes (`sluice consume --group`) against a broker:
 // kill -9 of a member hands its partitions to the other after the session timeout; a member
 // paused (SIGSTOP) past its session is fenced, and once resumed rejoins the group, while the
-// group's committed offsets never go backwards.
+// group's committed offsets never go backwards; a rolling restart of static members (--instance-id)
+// causes no rebalance.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -21,8 +22,8 @@ interface ConsumerProcess {
   errors(): string;
 }
 
-function startConsumer(address: string): ConsumerProcess {
-  const child = spawn(process.execPath, [CLI, '--brokers', address, 'consume', TOPIC, '--group', GROUP, '--from-beginning'], { env: { ...process.env, SLUICE_LOG_LEVEL: process.env.SLUICE_LOG_LEVEL ?? 'warn' } });
+function startConsumer(address: string, extra: readonly string[]): ConsumerProcess {
+  const child = spawn(process.execPath, [CLI, '--brokers', address, 'consume', TOPIC, '--group', GROUP, '--from-beginning', ...extra], { env: { ...process.env, SLUICE_LOG_LEVEL: process.env.SLUICE_LOG_LEVEL ?? 'warn' } });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk) => (out += chunk));
@@ -55,8 +56,8 @@ describe('consumer groups: faults of consumer processes (sluice consume --group)
       await fx.data('produce', { partitions: [{ topic: TOPIC, partition, batch: { records: [{ value: Buffer.from(`${tag}-p${partition}`) }] } }] });
     }
   };
-  const start = () => {
-    const c = startConsumer(fx.address);
+  const start = (extra: readonly string[] = []) => {
+    const c = startConsumer(fx.address, extra);
     consumers.push(c);
     return c;
   };
@@ -109,5 +110,36 @@ describe('consumer groups: faults of consumer processes (sluice consume --group)
       clearInterval(watch);
     }
     assert.equal(backwards, undefined, backwards);
+  });
+
+  it('restarts static members one after the other (SIGTERM, same --instance-id) with no rebalance and no record printed twice', async () => {
+    const running = new Map([['pod-a', start(['--instance-id', 'pod-a'])], ['pod-b', start(['--instance-id', 'pod-b'])]]);
+    const all = [...running.values()];
+    await until(stableWith(2), 'two static members sharing the partitions');
+    const before = await describeGroup();
+    const holdings = (g: any) => Object.fromEntries(g.members.map((m: any) => [m.instanceId, [m.memberEpoch, JSON.stringify(m.assigned)]]));
+    const printedByAll = () => all.flatMap((c) => c.printed());
+    await produceOnEach('before');
+    await until(() => printedByAll().length >= 4, 'the first records printed');
+    for (const instance of ['pod-a', 'pod-b']) {
+      const old = running.get(instance)!;
+      const exited = new Promise((resolve) => old.child.once('exit', resolve));
+      old.child.kill('SIGTERM');
+      await exited;
+      const restarted = start(['--instance-id', instance]);
+      running.set(instance, restarted);
+      all.push(restarted);
+      // Records produced now reach every partition: the restarted member must print its own.
+      await produceOnEach(`after-${instance}`);
+      await until(() => [0, 1, 2, 3].every((p) => printedByAll().includes(`after-${instance}-p${p}`)), `every partition printed after ${instance} restarted`).catch(async (error: Error) => {
+        throw new Error(`${error.message}; group ${JSON.stringify(await describeGroup())}; ${all.map((c) => `printed ${c.printed().join(',')} logged ${c.errors()}`).join('; ')}`);
+      });
+      const after = await describeGroup();
+      assert.equal(after.groupEpoch, before.groupEpoch, `the group epoch moved when ${instance} restarted`);
+      assert.deepEqual(holdings(after), holdings(before), `members' epochs or partitions changed when ${instance} restarted`);
+    }
+    const printed = printedByAll();
+    assert.equal(new Set(printed).size, printed.length, `a record printed twice: ${printed.join(',')}`);
+    assert.equal(printed.length, 12);
   });
 });

@@ -10,6 +10,7 @@ interface ConsumeOptions {
   offset?: string;
   fromTimestamp?: string;
   group?: string;
+  instanceId?: string;
   max?: string;
   timeoutMs?: string;
   format: string;
@@ -31,6 +32,11 @@ export function consumeCommand(): Command {
         'it starts from the committed offsets and commits as records are printed. With --partition, --offset or --from-timestamp ' +
         'it reads without joining (its commits are then refused while the group has members)',
     )
+    .option(
+      '--instance-id <id>',
+      'with --group: static membership under this stable name (a pod or host name): stopped (SIGINT/SIGTERM) and restarted ' +
+        'with the same id within the group session timeout, it gets its partitions back with no rebalance',
+    )
     .option('--max <n>', 'stop after this many records')
     .option('--timeout-ms <ms>', 'stop after this long without a record')
     .option('--format <format>', 'text | json', 'text')
@@ -44,15 +50,20 @@ export function consumeCommand(): Command {
       const timeoutMs = options.timeoutMs === undefined ? undefined : parseCount(options.timeoutMs, '--timeout-ms', 1);
       const explicit: SeekTarget | undefined = options.offset !== undefined ? parseCount(options.offset, '--offset')
         : options.fromTimestamp !== undefined ? { timestamp: parseTime(options.fromTimestamp) } : undefined;
+      const joins = options.group !== undefined && options.partition === undefined && explicit === undefined;
+      if (options.instanceId !== undefined && !joins) {
+        throw new CliError('--instance-id names this process in a consumer group it joins: use it with --group, without --partition, --offset or --from-timestamp');
+      }
+      if (options.instanceId === '') throw new CliError("--instance-id '' is invalid: give a stable non-empty name, e.g. the host name");
       const format = options.format === 'json' ? formatJson : formatText(options.printKey ?? false, options.printOffset ?? false);
       process.stdout.on('error', () => process.exit(0)); // e.g. piped into `head`
 
       await withClient(command, async (client) => {
         const consumer = client.consumer({ groupId: options.group, autoCommit: options.group !== undefined, autoCommitIntervalMs: 1_000, maxWaitMs: 500 });
         await consumer.connect();
-        if (options.group !== undefined && options.partition === undefined && explicit === undefined) {
+        if (joins) {
           // The group's broker assigns the partitions (docs/consumer-groups.md).
-          consumer.subscribe({ topics: [topic], noCommittedOffset: options.fromBeginning ? 'earliest' : 'latest' });
+          consumer.subscribe({ topics: [topic], instanceId: options.instanceId, noCommittedOffset: options.fromBeginning ? 'earliest' : 'latest' });
         } else {
           await assignAndSeek(client, consumer, topic, options, explicit);
         }

@@ -1,20 +1,9 @@
 import { strict as assert } from 'node:assert';
-import type { RegexEngine } from '../../../src/consumer-groups/coordinator/subscription';
+import { re2Engine } from '../../../src/consumer-groups/coordinator/re2-engine';
 import { resolveSubscription } from '../../../src/consumer-groups/coordinator/subscription';
 import { beat, newGroup, ok, show } from './harness';
 
-// A stand-in engine for these tests only: JavaScript's RegExp backtracks, so production must plug
-// in an RE2 engine (docs/consumer-groups.md); the interface is what is under test here.
-const testEngine: RegexEngine = {
-  compile(pattern) {
-    try {
-      const re = new RegExp(`^(?:${pattern})$`);
-      return { ok: true, pattern: { matches: (topic) => re.test(topic) } };
-    } catch (e) {
-      return { ok: false, error: (e as Error).message };
-    }
-  },
-};
+const testEngine = re2Engine();
 
 describe('consumer group subscriptions', () => {
   const topics = new Map([['orders', 2], ['orders-eu', 1], ['__consumer_offsets', 50], ['audit', 1]]);
@@ -38,6 +27,34 @@ describe('consumer group subscriptions', () => {
     const g = newGroup({}, { regexEngine: testEngine });
     const r = beat(g, { memberId: 'a', memberEpoch: 0, subscribedTopicRegex: '(' }, 0);
     assert.ok(!r.ok && r.error.code === 'INVALID_REGULAR_EXPRESSION');
-    assert.match(r.error.message, /"\(" is not valid RE2 syntax/);
+    assert.match(r.error.message, /"\(" is not valid RE2 syntax: error parsing regexp: missing closing \)/);
+  });
+
+  it('refuses what RE2 does not support (lookaround, backreferences), saying why', () => {
+    const g = newGroup({}, { regexEngine: testEngine });
+    for (const [pattern, reason] of [['(?=orders)', /invalid or unsupported Perl syntax/], ['(a)\\1', /invalid escape sequence/]] as const) {
+      const r = beat(g, { memberId: 'a', memberEpoch: 0, subscribedTopicRegex: pattern }, 0);
+      assert.ok(!r.ok && r.error.code === 'INVALID_REGULAR_EXPRESSION', pattern);
+      assert.match(r.error.message, reason);
+    }
+  });
+
+  it('matches a pattern that backtracking engines take exponential time on, in linear time', () => {
+    // With JavaScript's RegExp, `(a+)+b` against 40 a's takes ~2^40 steps: this test would not end.
+    const name = 'a'.repeat(40);
+    assert.deepEqual(resolveSubscription({ topicNames: [], topicRegex: '(a+)+b' }, new Map([[name, 1]]), testEngine), []);
+    assert.deepEqual(resolveSubscription({ topicNames: [], topicRegex: '(a+)+' }, new Map([[name, 1]]), testEngine), [name]);
+  });
+
+  it('drops the partitions of a matched topic once it is deleted, and the pattern matches it again when re-created', () => {
+    const g = newGroup({ 'orders-eu': 2, 'orders-us': 1 }, { regexEngine: testEngine });
+    let r = ok(beat(g, { memberId: 'a', memberEpoch: 0, subscribedTopicRegex: 'orders-(eu|us)' }, 0));
+    assert.equal(show(r.assignment), 'orders-eu:0,1 orders-us:0');
+    g.group.updateTopics(new Map([['orders-eu', 2]]));
+    r = ok(beat(g, { memberId: 'a', memberEpoch: r.memberEpoch, ownedPartitions: r.assignment }, 1));
+    assert.equal(show(r.assignment), 'orders-eu:0,1');
+    g.group.updateTopics(new Map([['orders-eu', 2], ['orders-us', 3]]));
+    r = ok(beat(g, { memberId: 'a', memberEpoch: r.memberEpoch, ownedPartitions: r.assignment }, 2));
+    assert.equal(show(r.assignment), 'orders-eu:0,1 orders-us:0,1,2');
   });
 });
