@@ -1,13 +1,14 @@
 // Checking the checkers with a real broker (docs/chaos.md, "Checking the checkers"): brokers that
 // break a promise on purpose (src/common/test-faults.ts) must be caught, and the crash that loses
-// unsynced writes must not be mistaken for one. Three short runs on 3 brokers in namespaces:
+// unsynced writes must not be mistaken for one. Two short runs on 3 brokers in namespaces:
 //   - ack-before-commit (acks=all answered at the leader's append) while a partition's leader is
 //     isolated: the isolated leader's acknowledged records are cut away at the heal, so lost or
 //     misplaced acknowledged records must be reported;
 //   - crash-losing-unsynced-writes (kill -9 of a leader and one more replica, which restart
 //     without their unsynced segment bytes) with flush.policy=batch (the default) and acks=all:
-//     acknowledged records were fdatasynced on a majority first, so nothing may be reported;
-//   - the same crashes with ack-before-commit: anomalies must be reported.
+//     acknowledged records were fdatasynced on a majority first, so nothing may be reported.
+// The same crashes with ack-before-commit are not a test: whether they lose an acknowledged
+// record depends on whether the surviving replica had it yet (one run of the suite found none).
 // Skipped (saying why) when the machine cannot make namespaces.
 import assert from 'node:assert/strict';
 import { runChaos, type RunOptions, type RunResult } from './run';
@@ -47,10 +48,5 @@ describe('checking the checkers with brokers that break their promises (namespac
     assert.ok(result.unsyncedBytesCut > 0, 'the restarts cut unsynced segment bytes away');
     assert.deepEqual(result.anomalies, []);
     assert.ok(result.operations.acknowledged > 0, 'records were acknowledged');
-  });
-
-  it('reports lost or misplaced acknowledged records after the same crashes when acks=all is answered before the commit', async () => {
-    const result = await run({ nemeses: ['crash-losing-unsynced-writes'], mode: 'random', durationMs: 20_000, testFaults: ['ack-before-commit'] });
-    assert.ok(brokenAcks(result).length > 0, `expected lost or misplaced acknowledged records, got: ${JSON.stringify(result.anomalies)}`);
   });
 });
