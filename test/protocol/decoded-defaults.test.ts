@@ -38,7 +38,7 @@ describe('protocol: decoded messages carry their default values as own propertie
     const bytes = publicProtoRoot().lookupType('sluice.v1.SubscribeRequest').encode({ partitions: [{ topic: 'd' }] }).finish();
     const request = subscribe.requestDeserialize(Buffer.from(bytes)) as { partitions: FetchPartition[] };
     const positions = request.partitions.map((p) => ({ ...p }));
-    assert.deepEqual(positions, [{ topic: 'd', partition: 0, offset: 0, maxBytes: 0 }]);
+    assert.deepEqual(positions, [{ topic: 'd', partition: 0, offset: 0, maxBytes: 0, topicId: '' }]);
   });
 
   it('a message built by fromObject() or create() holds only what it was given, so its encoding names no default', () => {
