@@ -3,30 +3,12 @@
 // Runs each seed, prints every failure with the one command that reproduces it, and ends with
 // `groups sim: N passed, N failed` (exit code 1 if any failed).
 import { runSeed, type SimResult } from './simulation';
-import { parseSeedRange } from '../../sim-seeds';
+import { parseSimArgs } from '../../sim-seeds';
 
 export const DEFAULT_STEPS = 300;
 
 export function parseArgs(argv: readonly string[]): { from: number; to: number; steps: number; trace: boolean } {
-  let from = 1;
-  let to = 100;
-  let steps = DEFAULT_STEPS;
-  let trace = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--seeds') {
-      ({ from, to } = parseSeedRange(value()));
-    } else if (a === '--steps') {
-      steps = Number(value());
-      if (!Number.isInteger(steps) || steps <= 0) throw new Error(`--steps must be a positive integer, got ${steps}`);
-    } else if (a === '--trace') trace = true;
-    else throw new Error(`unknown option ${a}: use --seeds A..B [--steps N] [--trace]`);
-  }
+  const { from, to, steps, trace } = parseSimArgs(argv, DEFAULT_STEPS, '--seeds A..B [--steps N] [--trace]');
   return { from, to, steps, trace };
 }
 

@@ -3,7 +3,7 @@
 // Runs each seed, prints every failure with the one command that reproduces it, and ends with
 // `sim: N passed, N failed` (exit code 1 if any failed).
 import { runSeed, type SimResult } from './simulation';
-import { parseSeedRange } from '../../sim-seeds';
+import { parseSimArgs } from '../../sim-seeds';
 
 export interface SimArgs {
   readonly from: number;
@@ -16,26 +16,9 @@ export interface SimArgs {
 export const DEFAULT_STEPS = 300;
 
 export function parseArgs(argv: readonly string[]): SimArgs {
-  let from = 1;
-  let to = 100;
-  let nodes = 3;
-  let steps = DEFAULT_STEPS;
-  let trace = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--seeds') {
-      ({ from, to } = parseSeedRange(value()));
-    } else if (a === '--nodes') nodes = Number(value());
-    else if (a === '--steps') steps = Number(value());
-    else if (a === '--trace') trace = true;
-    else throw new Error(`unknown option ${a}: use --seeds A..B [--nodes 3|5] [--steps N] [--trace]`);
-  }
-  if (!(nodes >= 1 && nodes <= 9)) throw new Error(`--nodes must be 1..9, got ${nodes}`);
+  const { from, to, steps, trace, extra } = parseSimArgs(argv, DEFAULT_STEPS, '--seeds A..B [--nodes 3|5] [--steps N] [--trace]', ['nodes']);
+  const nodes = Number(extra.nodes ?? 3);
+  if (!(nodes >= 1 && nodes <= 9)) throw new Error(`--nodes must be 1..9, got ${extra.nodes}`);
   return { from, to, nodes, steps, trace };
 }
 
