@@ -44,6 +44,21 @@ const replicaKey = (topicId: TopicId, partition: number): string => `${topicId}/
 const groupIdOf = (topic: TopicMetadata, partition: number): string =>
   raftGroupIdOf({ topic: topic.name, partition }, createdWithoutId(topic) ? undefined : topic.topicId);
 
+export interface PartitionManagerOptions {
+  readonly storage: StorageEngine;
+  readonly registry: TopicRegistry;
+  readonly nodeId: number;
+  readonly openReplica: PartitionOpener;
+  /** A broker's gRPC address, for redirecting requests to a replica. */
+  readonly addressOf: (brokerId: number) => string | undefined;
+  /** Removes what a replica keeps outside its log (its Raft group's state), for a log deleted while closed. */
+  readonly forgetReplicaState: (raftGroupId: string) => Promise<void>;
+  readonly assignmentChanged: AssignmentListener;
+  readonly startRebuilding: RebuildStarter;
+  /** limits.maxPartitionReplicas: replicas past it are not opened (their descriptors are the reserve's). */
+  readonly maxReplicas: number;
+}
+
 export class PartitionManager {
   private readonly partitions = new Map<string, PartitionReplica>();
   /** Partitions this broker holds but could not open (see out-of-service.ts). */
@@ -52,23 +67,22 @@ export class PartitionManager {
   private retentionTimer: NodeJS.Timeout | undefined;
   private retentionRunning = false;
 
-  constructor(
-    private readonly storage: StorageEngine,
-    private readonly registry: TopicRegistry,
-    private readonly nodeId: number,
-    private readonly openReplica: PartitionOpener,
-    /** A broker's gRPC address (cluster only), for redirecting requests to a replica. */
-    private readonly addressOf: (brokerId: number) => string | undefined = () => undefined,
-    /** Removes what a replica keeps outside its log (its Raft group's state), for a log deleted while closed. */
-    private readonly forgetReplicaState: (raftGroupId: string) => Promise<void> = async () => undefined,
-    private readonly assignmentChanged: AssignmentListener = () => undefined,
-    private readonly startRebuilding: RebuildStarter = async (tp) => {
-      throw new Error(`${partitionKey(tp)} cannot be rebuilt: this broker has no peers to rebuild it from`);
-    },
-    /** limits.maxPartitionReplicas: replicas past it are not opened (their descriptors are the reserve's). */
-    private readonly maxReplicas = Number.POSITIVE_INFINITY,
-  ) {
-    registry.onChange((change) => this.onTopicChange(change));
+  private readonly storage: StorageEngine;
+  private readonly registry: TopicRegistry;
+  private readonly nodeId: number;
+  private readonly openReplica: PartitionOpener;
+  private readonly addressOf: (brokerId: number) => string | undefined;
+  private readonly forgetReplicaState: (raftGroupId: string) => Promise<void>;
+  private readonly assignmentChanged: AssignmentListener;
+  private readonly startRebuilding: RebuildStarter;
+  private readonly maxReplicas: number;
+
+  constructor(options: PartitionManagerOptions) {
+    ({
+      storage: this.storage, registry: this.registry, nodeId: this.nodeId, openReplica: this.openReplica, addressOf: this.addressOf,
+      forgetReplicaState: this.forgetReplicaState, assignmentChanged: this.assignmentChanged, startRebuilding: this.startRebuilding, maxReplicas: this.maxReplicas,
+    } = options);
+    this.registry.onChange((change) => this.onTopicChange(change));
   }
 
   /** Opens every partition in the registry and starts retention. */

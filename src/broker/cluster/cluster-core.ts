@@ -122,11 +122,11 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
     logger,
     report: (tp, replicas) => reassignments.report(tp, replicas),
   });
-  const partitions = new PartitionManager(
+  const partitions = new PartitionManager({
     storage,
     registry,
-    config.nodeId,
-    async (tp, log, _logConfig, assignment, raftGroupId) => {
+    nodeId: config.nodeId,
+    openReplica: async (tp, log, _logConfig, assignment, raftGroupId) => {
       const { partition, group } = await openReplicatedPartition({
         topicPartition: tp,
         raftGroupId,
@@ -148,15 +148,15 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
       return partition;
     },
     addressOf,
-    (raftGroupId) => forgetRaftState(storage, raftGroupId),
-    (replica, assignment) => membership.assign(replica, assignment),
-    async (tp, topicId, raftGroupId) => {
+    forgetReplicaState: (raftGroupId) => forgetRaftState(storage, raftGroupId),
+    assignmentChanged: (replica, assignment) => membership.assign(replica, assignment),
+    startRebuilding: async (tp, topicId, raftGroupId) => {
       const { afterTerm, aside } = await setAsideToRebuild(storage, raftGroupId, { ...tp, topicId });
       logger.warn({ partition: partitionKey(tp), afterTerm }, `${partitionKey(tp)} is marked as rebuilding after term ${afterTerm}`);
       return aside;
     },
-    config.limits.maxPartitionReplicas,
-  );
+    maxReplicas: config.limits.maxPartitionReplicas,
+  });
 
   let balancer: NodeJS.Timeout | undefined;
   let membershipTimer: NodeJS.Timeout | undefined;
