@@ -2,15 +2,12 @@
 // files: directories are named by topic id (docs/storage.md), which a test learns from the disk.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePartitionDirName, partitionDirName } from '../src/storage/partition-dirs';
+import { NAME_PREFIX_CHARS } from '../src/storage/partition-dirs';
 
 export function partitionDirOf(dataDir: string, topic: string, partition: number): string {
   const partitions = join(dataDir, 'partitions');
-  // The storage's own naming rule, asked for each directory's id, instead of a copy of it here.
-  const found = readdirSync(partitions).filter((name) => {
-    const stored = parsePartitionDirName(name);
-    return stored !== undefined && 'topicId' in stored && name === partitionDirName(topic, partition, stored.topicId);
-  });
+  const prefix = `${topic.slice(0, NAME_PREFIX_CHARS)}@`;
+  const found = readdirSync(partitions).filter((name) => name.startsWith(prefix) && name.endsWith(`-${partition}`));
   if (found.length !== 1) throw new Error(`expected one directory of ${topic}/${partition} in ${partitions}, found ${JSON.stringify(found)}`);
   return join(partitions, found[0]!);
 }

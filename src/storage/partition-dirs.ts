@@ -19,7 +19,7 @@ export const RESET_SUFFIX = '~reset';
 export const DELETING_SUFFIX = '~deleting';
 
 /** Characters of the topic name kept in front of the id. */
-const NAME_PREFIX_CHARS = 40;
+export const NAME_PREFIX_CHARS = 40;
 
 /** A partition log's directory: by the topic id when the log is a topic's, else by its name. */
 export function partitionDirName(topic: string, partition: number, topicId?: TopicId): string {
