@@ -10,6 +10,10 @@ import { applyNetwork, healNetwork, NetworkState } from './partitions';
 import type { NetworkNemesis, ProcessNemesis, Step } from './schedule';
 import { NETWORK_NEMESES } from './schedule';
 
+/** How long a crash waits for its brokers to hold unsynced segment bytes, and how often it looks. */
+const UNSYNCED_WAIT_MS = 10_000;
+const UNSYNCED_PROBE_MS = 7;
+
 export class NemesisRunner {
   /** Segment bytes the crash-losing-unsynced-writes restarts cut away, in total. */
   unsyncedBytesCut = 0;
@@ -94,9 +98,9 @@ export class NemesisRunner {
       const leader = await this.leaderOr(step.partition, order[0]!);
       const crashed = [leader, order.find((id) => id !== leader)!];
       this.log(`  process: ${kind} broker(s) ${crashed.join(',')}`);
-      await Promise.all(crashed.map((id) => this.cluster.kill(id, 'SIGKILL')));
       // What each crashed broker had written and not fdatasynced, which its restart cuts away.
-      const cut = crashed.map((id) => unsyncedBytes(join(this.cluster.dir, `node-${id}`)));
+      const cut = await this.stopHoldingUnsyncedBytes(crashed);
+      await Promise.all(crashed.map((id) => this.cluster.kill(id, 'SIGKILL')));
       this.unsyncedBytesCut += cut.reduce((a, b) => a + b, 0);
       this.log(`  crashed brokers ${crashed.join(',')} lose ${cut.join(' and ')} unsynced segment bytes`);
       await sleep(step.holdMs);
@@ -110,6 +114,25 @@ export class NemesisRunner {
       : [await this.leaderOr(step.partition, order[0]!)];
     this.log(`  process: ${kind} broker(s) ${brokers.join(',')}`);
     await this.injector.inflict({ kind, brokers, holdMs: step.holdMs, ...(kind === 'pause-leader' ? { partition: step.partition } : {}) });
+  }
+
+  /**
+   * SIGSTOPs `ids` at a moment when they hold segment bytes written and not yet fdatasynced, so
+   * that the crash which follows loses some: with flush.policy=batch that window is short (on a
+   * fast disk a kill at a random moment usually finds none). Stopped, a broker cannot record a
+   * sync, so what it holds unsynced is what kill -9 then loses. Looks again after letting them run
+   * briefly, for at most UNSYNCED_WAIT_MS (no traffic, no unsynced bytes); returns each one's bytes.
+   */
+  private async stopHoldingUnsyncedBytes(ids: readonly number[]): Promise<number[]> {
+    const giveUpAt = performance.now() + UNSYNCED_WAIT_MS;
+    for (;;) {
+      const children = ids.map((id) => this.cluster.processes.get(id)?.child);
+      for (const child of children) child?.kill('SIGSTOP');
+      const cut = ids.map((id) => unsyncedBytes(join(this.cluster.dir, `node-${id}`)));
+      if (cut.some((bytes) => bytes > 0) || performance.now() >= giveUpAt) return cut;
+      for (const child of children) child?.kill('SIGCONT');
+      await sleep(UNSYNCED_PROBE_MS);
+    }
   }
 
   /** What each live broker names as every partition's leader and term, for the log: "broker 1: p0 3@t4 p1 none@t2 …". */
