@@ -16,6 +16,13 @@ import { fromStoredEntry } from './partition-entry';
 /** Most bytes one group caches, whatever room the broker's budget has. */
 const GROUP_CACHE_BYTES = 32 * 1024 * 1024;
 /**
+ * A range loaded from disk holds at most this share of the budget (of GROUP_CACHE_BYTES without
+ * one): it is used only on the next drive of the group, and a range that did not fit was shed by
+ * its own arrival and loaded again, for ever (a restart replaying a 52 MB metadata log never
+ * finished). The core takes what a load brings and asks for the rest (storage.ts allows it).
+ */
+const LOAD_SHARE_OF_BUDGET = 4;
+/**
  * Heap a cached entry costs besides its data: the entry, its Uint8Array view and its Map slot
  * (~190 bytes measured on Node 20), so that a cache of many small entries counts what it holds.
  */
@@ -290,11 +297,21 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
     return { term: entry.term, index: entry.index, type: entry.type, data };
   }
 
-  /** Frees `bytes` (the budget asks): the range loaded from disk first, then the oldest cached entries. */
+  /**
+   * Frees `bytes` (the budget asks): the range loaded from disk first, then the oldest cached
+   * entries. The member that just added (`keepNewest`) gives its cache back first and its loaded
+   * range last: that range is what its next drive is about to use.
+   */
   shed(bytes: number, keepNewest: boolean): void {
+    if (keepNewest) {
+      const had = this.cacheBytes;
+      this.shedBeyond(Math.max(0, this.cacheBytes - bytes), 1);
+      if (had - this.cacheBytes < bytes) this.dropLoaded();
+      return;
+    }
     const freed = this.loadedBytes;
     this.dropLoaded();
-    if (freed < bytes) this.shedBeyond(Math.max(0, this.cacheBytes - (bytes - freed)), keepNewest ? 1 : 0);
+    if (freed < bytes) this.shedBeyond(Math.max(0, this.cacheBytes - (bytes - freed)), 0);
   }
 
   /** Forgets cached entries at or after `index` (after a suffix truncation). */
@@ -359,17 +376,24 @@ export class LogRaftStorage implements RaftStorage, CacheMember {
   private load(lo: number, hi: number, maxBytes: number): void {
     if (this.loading) return;
     this.loading = { lo, hi };
-    this.log.readByRaftIndex(asRaftIndex(lo), asRaftIndex(hi), maxBytes).then(
+    const limit = Math.floor((this.budget?.limitBytes ?? GROUP_CACHE_BYTES) / LOAD_SHARE_OF_BUDGET);
+    this.log.readByRaftIndex(asRaftIndex(lo), asRaftIndex(hi), Math.min(maxBytes, limit)).then(
       (stored) => {
         this.loading = undefined;
         this.dropLoaded();
-        this.loaded = new Map(stored.map((e) => [e.header.raftIndex, fromStoredEntry(e)]));
-        this.onLoaded(); // the leader sends the range at once
-        // Counted only now, so that a budget already full cannot shed the range before its use.
+        // The read's budget counts stored bytes; an entry in memory costs more (cacheCost).
+        const loaded = new Map<number, Entry>();
         let bytes = 0;
-        for (const entry of this.loaded.values()) bytes += cacheCost(entry);
+        for (const e of stored) {
+          const entry = fromStoredEntry(e);
+          if (loaded.size > 0 && bytes + cacheCost(entry) > limit) break;
+          loaded.set(e.header.raftIndex, entry);
+          bytes += cacheCost(entry);
+        }
+        this.loaded = loaded;
         this.loadedBytes = bytes;
         this.budget?.added(this, bytes);
+        this.onLoaded(); // the leader sends the range on the group's next drive
       },
       () => {
         this.loading = undefined;

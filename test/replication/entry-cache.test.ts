@@ -9,6 +9,9 @@ import type { DurableMeta } from '../../src/storage/durable-meta';
 import { makeConfig, type Entry } from '../../src/raft';
 import { EntryCacheBudget, type CacheMember } from '../../src/replication/entry-cache-budget';
 import { LogRaftStorage } from '../../src/replication/log-raft-storage';
+import { encodeEntryData, toAppendEntry } from '../../src/replication/partition-entry';
+import { StorageEngine } from '../../src/storage/storage-engine';
+import { DEFAULT_LOG_CONFIG } from '../../src/storage/types';
 import type { PartitionLog } from '../../src/storage/types';
 import { InMemoryNetwork } from '../../src/replication/transport';
 import { electedLeader, produce, startNode, stopNode, type TestNode } from './replica-harness';
@@ -80,6 +83,47 @@ describe('Raft entry cache budget', function () {
     assert.ok(small!.data.buffer.byteLength < message.length / 2);
     assert.deepEqual(Buffer.from(small!.data), message.subarray(100, 600));
     assert.equal(large!.data.buffer, message.buffer, 'a 40 KB entry keeps its buffer');
+  });
+
+  it('hands over a stored range larger than the budget in loads that fit it, each range loaded once', async () => {
+    // A restart applies the committed log from disk (the metadata group replays all of it): a
+    // load of the whole range used to be shed by its own arrival past the budget and asked for
+    // again, for ever (a fuzzed broker's 52 MB metadata log never finished its start).
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-entry-cache-load-'));
+    const engine = await StorageEngine.open({ dataDir: dir });
+    try {
+      const log = await engine.openLog('big', 0, DEFAULT_LOG_CONFIG);
+      const ENTRIES = 2_000;
+      const facts = { recordCount: 1, maxTimestampMs: 1, appendTimeMs: 1, producerId: -1, producerEpoch: -1, baseSequence: -1 };
+      const entry = (i: number): Entry => ({ term: 1 as Entry['term'], index: i as Entry['index'], type: 'normal', data: encodeEntryData(facts, Buffer.alloc(1_000, i % 251)) });
+      await log.append(Array.from({ length: ENTRIES }, (_, i) => toAppendEntry(entry(i + 1))));
+      await log.sync();
+      const BUDGET = 256 * 1024; // the log holds ~2.4 MB of cache cost: nine budgets and more
+      const loadsFrom: number[] = [];
+      let wake: () => void = () => undefined;
+      const budget = new EntryCacheBudget(BUDGET);
+      const storage = new LogRaftStorage(log, engine, 'big', makeConfig([1]), () => wake(), budget);
+      let peak = 0;
+      const handed: number[] = [];
+      // As the host drives a group: ask, and when the range is not in memory, ask again once it loaded.
+      while (handed.length < ENTRIES && loadsFrom.length <= ENTRIES) {
+        const lo = handed.length + 1;
+        const got = storage.entries(asRaftIndex(lo), asRaftIndex(ENTRIES + 1), 64 * 1024 * 1024);
+        if (got !== undefined) {
+          for (const e of got) handed.push(e.index);
+          peak = Math.max(peak, budget.bytes);
+          continue;
+        }
+        loadsFrom.push(lo);
+        await new Promise<void>((done) => (wake = () => setImmediate(done)));
+      }
+      assert.deepEqual(handed, Array.from({ length: ENTRIES }, (_, i) => i + 1), `handed over ${handed.length} of ${ENTRIES} entries in ${loadsFrom.length} loads`);
+      assert.equal(new Set(loadsFrom).size, loadsFrom.length, `a range was loaded twice: loads from ${loadsFrom.join(', ')}`);
+      assert.ok(peak <= BUDGET, `the loaded ranges held ${peak} bytes of a ${BUDGET}-byte budget`);
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('on replicas with a budget smaller than what a follower misses', function () {

@@ -186,6 +186,17 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
         }
       : undefined;
 
+  // A request the metadata leader's state refuses is answered without being proposed: refused
+  // commands used to enter the log (100,000 fuzzed requests wrote 180,000 of them, 52 MB that
+  // every start replays). Apply still decides: a command accepted here may be refused there,
+  // after another that was committed first. Only on the leader, whose applied state includes every
+  // change answered to a client (each answer waits for it): a follower's may lag.
+  const refusedNow = (command: MetadataCommand): Extract<CommandOutcome, { ok: false }> | undefined => {
+    if (metadata.leaderId !== config.nodeId) return undefined;
+    const outcome = registry.validate(command);
+    return outcome.ok ? undefined : outcome;
+  };
+
   const context: ClusterContext = {
     metadataLeader: () => metadata.leaderId,
     addressOf,
@@ -198,7 +209,7 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
     metadataState: () => registry.state,
     validate: (command) => refusedAlone(command) ?? registry.validate(command),
     propose: (command) => {
-      const refused = refusedAlone(command);
+      const refused = refusedAlone(command) ?? refusedNow(command);
       return refused ? Promise.reject(new SluiceError(refused.code, refused.message)) : registry.propose(command);
     },
   };

@@ -1,5 +1,7 @@
 // Admin requests that change metadata become metadata commands; whether one is allowed is decided
-// only where commands are applied (src/metadata/apply-command.ts), on every broker alike.
+// where commands are applied (src/metadata/apply-command.ts), on every broker alike. The
+// controller also checks each against its current state first, so that refused ones never enter
+// the log (cluster-core.ts, docs/cluster.md "Metadata: what the controller replicates").
 import { ErrorCode, SluiceError } from '../../common/errors';
 import type { MetadataCommand } from '../../metadata/metadata-commands';
 import type { ClusterContext } from '../context';
