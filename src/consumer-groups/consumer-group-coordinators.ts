@@ -196,14 +196,22 @@ export class ConsumerGroupCoordinators {
     return out;
   }
 
-  /** Expires sessions and rebalance timeouts in every group this broker coordinates (restoring groups not touched since a takeover). */
+  /**
+   * Expires sessions and rebalance timeouts in every group this broker coordinates (restoring
+   * groups not touched since a takeover), then snapshots the offsets partitions that are due.
+   */
   async tick(): Promise<void> {
     const ticks: Promise<void>[] = [];
-    for (const loaded of await this.offsets.ledPartitions()) {
+    const led = await this.offsets.ledPartitions();
+    for (const loaded of led) {
       for (const groupId of [...loaded.unrestored.keys()]) this.coordinatorOf(loaded, groupId);
       for (const groupId of loaded.coordinators.keys()) ticks.push(this.serial(groupId, () => this.tickGroup(loaded, groupId)));
     }
     await Promise.all(ticks);
+    for (const loaded of led) {
+      const snapshotOffset = await this.offsets.snapshotIfDue(loaded);
+      if (snapshotOffset !== undefined) this.logger.info({ partition: loaded.partition, snapshotOffset }, `offsets partition ${loaded.partition}: state snapshot as of offset ${snapshotOffset} written`);
+    }
   }
 
   private async tickGroup(loaded: LoadedPartition, groupId: string): Promise<void> {
