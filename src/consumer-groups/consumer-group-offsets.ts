@@ -6,6 +6,7 @@
 // its leader; consumer-group-coordinators.ts drives the coordinators.
 import type { Clock } from '../common/clock';
 import { ErrorCode, SluiceError } from '../common/errors';
+import { moduleLogger } from '../common/logger';
 import type { PartitionReplica } from '../partition/replica';
 import type { ConsumerGroup } from './coordinator/consumer-group';
 import type { ConsumerGroupRecord } from './coordinator/records';
@@ -253,10 +254,14 @@ export class ConsumerGroupOffsets {
 
   private async replay(partition: PartitionReplica): Promise<LoadedPartition> {
     const epoch = partition.leaderEpoch;
-    const { state, snapshotOffset, startOffset } = await replayOffsetsPartition(partition);
+    const started = this.clock.nowMs();
+    const { state, snapshotOffset, startOffset, endOffset } = await replayOffsetsPartition(partition);
+    const p = partition.topicPartition.partition;
+    const from = snapshotOffset === undefined ? `its log start (${startOffset})` : `its snapshot at offset ${snapshotOffset}`;
+    moduleLogger('consumer-groups', { node: this.nodeId }).info({ partition: p, snapshotOffset, startOffset, endOffset }, `offsets partition ${p} loaded from ${from} up to offset ${endOffset} in ${this.clock.nowMs() - started} ms`);
     const unrestored = new Map([...state.groupRecords].map(([groupId, records]) => [groupId, [...records.values()] as ConsumerGroupRecord[]]));
     return {
-      partition: partition.topicPartition.partition,
+      partition: p,
       epoch,
       groups: state.offsets,
       coordinators: new Map(),
