@@ -54,7 +54,7 @@ export async function startBroker(configured: BrokerConfig, clock: Clock = syste
     config.nodeId,
   );
   registry.onChange(async () => consumerGroups.topicsChanged());
-  metrics.addConsumerGroups(() => consumerGroups.gauges(), () => partitions);
+  metrics.addConsumerGroups(() => consumerGroups.gauges(), () => partitions, () => config.nodeId);
 
   const stopping = new AbortController();
   const context: BrokerContext = {
