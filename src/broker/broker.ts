@@ -54,7 +54,7 @@ export async function startBroker(configured: BrokerConfig, clock: Clock = syste
     config.nodeId,
   );
   registry.onChange(async () => consumerGroups.topicsChanged());
-  metrics.addConsumerGroups(() => consumerGroups.gauges(), () => partitions, () => config.nodeId);
+  metrics.addConsumerGroups(() => consumerGroups.gauges(), () => partitions, { nodeId: config.nodeId, clock });
 
   const stopping = new AbortController();
   const context: BrokerContext = {

@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client), one registry per broker so tests can run several brokers in
 // one process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import type { Clock } from '../common/clock';
 import type { ConsumerGroupGauges } from '../consumer-groups/consumer-group-coordinators';
 import type { TopicRegistry } from '../metadata/topic-registry';
 import type { DescriptorPool } from '../storage/descriptor-pool';
@@ -112,7 +113,7 @@ export class BrokerMetrics {
    * seconds (since the batch holding the first unconsumed record was appended; read from the
    * local log on every scrape). Read from the coordinators' memory on every scrape.
    */
-  addConsumerGroups(groups: () => readonly ConsumerGroupGauges[], partitions: () => PartitionManager | undefined, nodeId: () => number): void {
+  addConsumerGroups(groups: () => readonly ConsumerGroupGauges[], partitions: () => PartitionManager | undefined, self: { readonly nodeId: number; readonly clock: Clock }): void {
     const STATES = ['empty', 'assigning', 'reconciling', 'stable', 'dead'] as const;
     const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge, group: ConsumerGroupGauges) => void): void => {
       new Gauge({
@@ -148,11 +149,11 @@ export class BrokerMetrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const nowMs = Date.now();
+        const nowMs = self.clock.nowMs();
         for (const group of groups()) {
           for (const o of group.offsets) {
             const partition = partitions()?.get(o.topic, o.partition);
-            if (partition === undefined || partition.leaderId !== nodeId()) continue;
+            if (partition === undefined || partition.leaderId !== self.nodeId) continue;
             const labels = { group: group.groupId, topic: o.topic, partition: String(o.partition) };
             if (o.offset >= partition.highWatermark) {
               this.set(labels, 0);
