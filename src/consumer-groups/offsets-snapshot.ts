@@ -7,11 +7,10 @@
 // on, skipping snapshot chunks; records written between X and the last chunk are folded after the
 // snapshot is restored. A snapshot's state is computed by such a replay (never from the live,
 // optimistic coordinator state), so it is exactly what a replay from the log start would build.
-import type { PartitionReplica } from '../partition/replica';
+import type { PartitionReplica, ProduceOutcome } from '../partition/replica';
 import { decodeConsumerGroupRecord, encodeConsumerGroupRecord } from './coordinator/records';
 import { decodeOffsetsPartitionRecords, encodeSnapshotChunkBatch, type OffsetsPartitionRecord, type SnapshotChunk } from './offset-records';
 import { applyOffsetsPartitionRecord, emptyOffsetsPartitionState, offsetsPartitionStateSize, setOffset, type OffsetsPartitionState } from './offsets-partition-state';
-import type { CommitOutcome } from './consumer-group-offsets';
 
 const READ_BYTES = 8 * 1024 * 1024;
 /** Bytes of entries per chunk: each chunk is one batch, well below any batch limit. */
@@ -48,7 +47,7 @@ export async function replayOffsetsPartition(partition: PartitionReplica, option
  * Writes a snapshot of the partition's state as of its high watermark now. Returns the snapshot's
  * offset and size (state keys), or the failed append (then no complete snapshot was written).
  */
-export async function writeOffsetsSnapshot(partition: PartitionReplica, nowMs: () => number): Promise<{ ok: true; snapshotOffset: number; size: number } | Extract<CommitOutcome, { ok: false }>> {
+export async function writeOffsetsSnapshot(partition: PartitionReplica, nowMs: () => number): Promise<{ ok: true; snapshotOffset: number; size: number } | Extract<ProduceOutcome, { ok: false }>> {
   const leaderEpoch = partition.leaderEpoch;
   const { state, endOffset } = await replayOffsetsPartition(partition);
   const chunks = chunksOf(state, endOffset, leaderEpoch);
