@@ -12,9 +12,12 @@
 //   4. takeover replay: N groups (one member, one commit each) written to __consumer_offsets, the
 //      broker restarted on the same data; the time until a group of every offsets partition is
 //      served (each partition replayed from its log start), and until every group is restored
-//      and ticked (the host's tick restores them all), against the same with no groups.
+//      and ticked (the host's tick restores them all), against the same with no groups;
+//   5. replay as history grows: C commits (memberless, 10 groups of one offsets partition, one
+//      batch each) then a restart; the time until that partition is served, with snapshots of
+//      the partition's state off and on (docs/consumer-groups.md, "Bounded replay").
 // Run from the repository root after a build:
-//   SLUICE_LOG_LEVEL=warn node dist/scripts/bench-groups.js [--runs 3] [--groups 1000,10000] [--intervals 5000,500] [--sessions 45000/5000,10000/1000]
+//   SLUICE_LOG_LEVEL=warn node dist/scripts/bench-groups.js [--runs 3] [--groups 1000,10000] [--intervals 5000,500] [--sessions 45000/5000,10000/1000] [--history 10000,100000] [--only history]
 // Prints the figures and writes bench-results/groups.json.
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +38,9 @@ const positiveIntegers = (name: string, fallback: string): number[] => {
 const RUNS = positiveIntegers('--runs', '3')[0]!;
 const GROUP_COUNTS = positiveIntegers('--groups', '1000,10000');
 const INTERVALS = positiveIntegers('--intervals', '5000,500');
+const HISTORY = positiveIntegers('--history', '10000,100000');
+/** `--only history` runs figure 5 alone. */
+const ONLY_HISTORY = arg('--only', '') === 'history';
 const SESSIONS = arg('--sessions', '45000/5000,10000/1000').split(',').map((pair) => {
   const [sessionMs, intervalMs] = pair.split('/').map(Number);
   if (!Number.isInteger(sessionMs) || !Number.isInteger(intervalMs) || intervalMs! >= sessionMs!) throw new Error(`--sessions ${pair} is invalid: give sessionMs/heartbeatIntervalMs pairs, interval below session, e.g. 45000/5000`);
@@ -221,7 +227,60 @@ async function takeoverReplay(groupCount: number): Promise<{ groups: number; wri
   }
 }
 
+/** Figure 5: `commits` commits to one offsets partition, the broker restarted; seconds until it is served again. */
+async function historyReplay(commits: number, snapshots: boolean): Promise<{ commits: number; snapshots: boolean; dataBytes: number; replaySeconds: number[] }> {
+  // Off: a snapshot is never due. On: the broker's default.
+  const config = snapshots ? {} : { groupStateSnapshotMinRecords: Number.MAX_SAFE_INTEGER };
+  let fx: BrokerFixture = await startBrokerFixture(config);
+  try {
+    await fx.admin('createTopics', { topics: [{ name: 'replayed', partitions: 1 }] });
+    const target = offsetsPartitionFor('history-0', OFFSETS_PARTITIONS);
+    const ids: string[] = [];
+    for (let i = 0; ids.length < 10; i++) if (offsetsPartitionFor(`history-${i}`, OFFSETS_PARTITIONS) === target) ids.push(`history-${i}`);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < commits) {
+        const n = next++;
+        await fx.groups('commitOffsets', { groupId: ids[n % ids.length]!, partitions: [{ topic: 'replayed', partition: 0, offset: n }] });
+      }
+    };
+    await Promise.all(Array.from({ length: 32 }, worker));
+    // The periodic tick (every second here) writes a snapshot once one is due.
+    if (snapshots) await fx.broker.context.consumerGroups.tick();
+    const replaySeconds: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      await fx.close({ keepData: true });
+      fx = await startBrokerFixture(config, fx.dataDir);
+      const ready = performance.now();
+      await describe(fx.groups, ids[0]!);
+      replaySeconds.push((performance.now() - ready) / 1000);
+    }
+    return { commits, snapshots, dataBytes: directoryBytes(fx.dataDir), replaySeconds };
+  } finally {
+    await fx.close();
+  }
+}
+
+async function historyFigures(): Promise<Awaited<ReturnType<typeof historyReplay>>[]> {
+  const histories = [];
+  for (const commits of HISTORY) {
+    for (const snapshots of [false, true]) {
+      const r = await historyReplay(commits, snapshots);
+      histories.push(r);
+      console.log(`replay after ${commits} commits to one offsets partition (${(r.dataBytes / 1e6).toFixed(1)} MB of data), snapshots ${snapshots ? 'on' : 'off'}: served after median ${median(r.replaySeconds).toFixed(3)} s (runs ${r.replaySeconds.map((x) => x.toFixed(3)).join(', ')})`);
+    }
+  }
+  return histories;
+}
+
 async function main(): Promise<void> {
+  if (ONLY_HISTORY) {
+    const histories = await historyFigures();
+    mkdirSync('bench-results', { recursive: true });
+    writeFileSync('bench-results/groups-history.json', JSON.stringify({ date: new Date().toISOString(), runs: RUNS, histories }, null, 2));
+    console.log('wrote bench-results/groups-history.json');
+    return;
+  }
   const joins: { heartbeatIntervalMs: number; runs: { seconds: number; moved: number; heartbeats: number }[] }[] = [];
   for (const intervalMs of INTERVALS) {
     const runs = [];
@@ -245,8 +304,9 @@ async function main(): Promise<void> {
     replays.push(r);
     console.log(`takeover replay, ${groupCount} groups (${(r.dataBytes / 1e6).toFixed(1)} MB of data, written in ${r.writeSeconds.toFixed(1)} s): broker start ${r.startSeconds.toFixed(3)} s, then every offsets partition served after median ${median(r.replaySeconds).toFixed(3)} s (runs ${r.replaySeconds.map((s) => s.toFixed(3)).join(', ')}), every group restored after median ${median(r.restoredSeconds).toFixed(3)} s`);
   }
+  const histories = await historyFigures();
   mkdirSync('bench-results', { recursive: true });
-  writeFileSync('bench-results/groups.json', JSON.stringify({ date: new Date().toISOString(), runs: RUNS, joins, handovers, heartbeatCost: cost, replays }, null, 2));
+  writeFileSync('bench-results/groups.json', JSON.stringify({ date: new Date().toISOString(), runs: RUNS, joins, handovers, heartbeatCost: cost, replays, histories }, null, 2));
   console.log('wrote bench-results/groups.json');
 }
 

@@ -45,7 +45,7 @@ export async function startBroker(configured: BrokerConfig, clock: Clock = syste
   const { registry, partitions } = cluster;
   await partitions.start(config.retentionCheckIntervalMs);
   const metrics = new BrokerMetrics(() => partitions, registry, cluster.raftMetrics, { budget, pool: storage.descriptorPool });
-  const offsets = new ConsumerGroupOffsets((p) => partitions.get(OFFSETS_TOPIC, p), config.offsetsTopicPartitions, config.nodeId, clock, (name) => registry.get(name));
+  const offsets = new ConsumerGroupOffsets((p) => partitions.get(OFFSETS_TOPIC, p), config.offsetsTopicPartitions, config.nodeId, clock, (name) => registry.get(name), config.groupStateSnapshotMinRecords);
   const consumerGroups = new ConsumerGroupCoordinators(
     offsets,
     { sessionTimeoutMs: config.groupSessionTimeoutMs, heartbeatIntervalMs: config.groupHeartbeatIntervalMs, maxSize: config.groupMaxSize },
@@ -54,7 +54,7 @@ export async function startBroker(configured: BrokerConfig, clock: Clock = syste
     config.nodeId,
   );
   registry.onChange(async () => consumerGroups.topicsChanged());
-  metrics.addConsumerGroups(() => consumerGroups.gauges(), () => partitions);
+  metrics.addConsumerGroups(() => consumerGroups.gauges(), () => partitions, { nodeId: config.nodeId, clock });
 
   const stopping = new AbortController();
   const context: BrokerContext = {

@@ -97,6 +97,12 @@ export interface BrokerConfig {
   /** Most members a consumer group accepts (group.consumer.max.size). */
   readonly groupMaxSize: number;
   /**
+   * Records appended to an offsets partition (and at least as many as its last snapshot held
+   * keys) before its state is snapshotted again, which bounds the replay of a new coordinator
+   * (docs/consumer-groups.md, "Bounded replay").
+   */
+  readonly groupStateSnapshotMinRecords: number;
+  /**
    * Memory for recent Raft entries kept to serve followers, shared by all partitions of a
    * cluster member (the least recently written give theirs back first); a follower further
    * behind is served from disk.
@@ -153,6 +159,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   groupSessionTimeoutMs: 45_000,
   groupHeartbeatIntervalMs: 5_000,
   groupMaxSize: 1_000,
+  groupStateSnapshotMinRecords: 10_000,
   raftEntryCacheBytes: DEFAULT_ENTRY_CACHE_BYTES,
   producerIdExpirationMs: DEFAULT_PRODUCER_ID_EXPIRATION_MS,
   httpIdleTimeoutMs: 30_000,
@@ -224,6 +231,9 @@ function validate(config: BrokerConfig): void {
   }
   if (!Number.isInteger(config.groupMaxSize) || config.groupMaxSize < 1) {
     throw new Error(`groupMaxSize ${config.groupMaxSize} is invalid: use an integer >= 1`);
+  }
+  if (!Number.isSafeInteger(config.groupStateSnapshotMinRecords) || config.groupStateSnapshotMinRecords < 1) {
+    throw new Error(`groupStateSnapshotMinRecords ${config.groupStateSnapshotMinRecords} is invalid: use an integer >= 1 (records appended to an offsets partition between snapshots of its state; default 10000)`);
   }
   if (!Number.isInteger(config.producerIdExpirationMs) || config.producerIdExpirationMs < MIN_PRODUCER_ID_EXPIRATION_MS) {
     throw new Error(

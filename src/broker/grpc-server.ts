@@ -82,7 +82,7 @@ export async function startGrpcServer(ctx: BrokerContext, logger: Logger, extraS
     'sluice.v1.Groups': {
       commitOffsets: (r, _c, info) => handleCommitOffsets(ctx, r, info),
       fetchOffsets: (r, _c, info) => handleFetchOffsets(ctx, r, info),
-      listGroups: () => handleListGroups(ctx),
+      listGroups: (_r, _c, info) => handleListGroups(ctx, info),
       consumerGroupHeartbeat: (r) => handleConsumerGroupHeartbeat(ctx, r),
       describeGroups: (r, _c, info) => handleDescribeGroups(ctx, r, info),
       deleteGroups: (r, _c, info) => handleDeleteGroups(ctx, r, info),

@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client), one registry per broker so tests can run several brokers in
 // one process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import type { Clock } from '../common/clock';
 import type { ConsumerGroupGauges } from '../consumer-groups/consumer-group-coordinators';
 import type { TopicRegistry } from '../metadata/topic-registry';
 import type { DescriptorPool } from '../storage/descriptor-pool';
@@ -107,10 +108,12 @@ export class BrokerMetrics {
 
   /**
    * Per consumer group this broker coordinates: state, group epoch (it rises with every
-   * rebalance), members, and lag (high watermark − committed offset, by this broker's replica) of
-   * each committed partition this broker holds. Read from the coordinators' memory on every scrape.
+   * rebalance), rebalances started here, members, and lag of each committed partition this
+   * broker holds: in records (high watermark − committed offset, by this broker's replica) and in
+   * seconds (since the batch holding the first unconsumed record was appended; read from the
+   * local log on every scrape). Read from the coordinators' memory on every scrape.
    */
-  addConsumerGroups(groups: () => readonly ConsumerGroupGauges[], partitions: () => PartitionManager | undefined): void {
+  addConsumerGroups(groups: () => readonly ConsumerGroupGauges[], partitions: () => PartitionManager | undefined, self: { readonly nodeId: number; readonly clock: Clock }): void {
     const STATES = ['empty', 'assigning', 'reconciling', 'stable', 'dead'] as const;
     const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge, group: ConsumerGroupGauges) => void): void => {
       new Gauge({
@@ -128,6 +131,40 @@ export class BrokerMetrics {
     gauge('sluice_consumer_group_epoch', 'Group epoch: raised by every membership, subscription or topic change (each starts a rebalance)', ['group'], (g, group) => g.set({ group: group.groupId }, group.groupEpoch));
     gauge('sluice_consumer_group_state', '1 for the consumer group\'s current state', ['group', 'state'], (g, group) => {
       for (const state of STATES) g.set({ group: group.groupId, state }, state === group.state ? 1 : 0);
+    });
+    new Counter({
+      name: 'sluice_consumer_group_rebalances_total',
+      help: 'Rebalances (raised group epochs) this broker started as the consumer group\'s coordinator',
+      labelNames: ['group'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const group of groups()) this.inc({ group: group.groupId }, group.rebalances);
+      },
+    });
+    new Gauge({
+      name: 'sluice_consumer_group_lag_seconds',
+      help: 'Seconds since the batch holding the first record the group has not consumed (its committed offset) was appended; 0 when caught up (partitions this broker leads)',
+      labelNames: ['group', 'topic', 'partition'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const nowMs = self.clock.nowMs();
+        for (const group of groups()) {
+          for (const o of group.offsets) {
+            const partition = partitions()?.get(o.topic, o.partition);
+            if (partition === undefined || partition.leaderId !== self.nodeId) continue;
+            const labels = { group: group.groupId, topic: o.topic, partition: String(o.partition) };
+            if (o.offset >= partition.highWatermark) {
+              this.set(labels, 0);
+              continue;
+            }
+            // Below the log start (retention) or moved away meanwhile: no age to show.
+            const entry = await partition.read(o.offset, 1).then((r) => r.entries[0], () => undefined);
+            if (entry !== undefined) this.set(labels, Math.max(0, nowMs - entry.header.appendTimeMs) / 1000);
+          }
+        }
+      },
     });
     gauge('sluice_consumer_group_lag', 'Records between the committed offset and the high watermark (partitions this broker holds a replica of)', ['group', 'topic', 'partition'], (g, group) => {
       for (const o of group.offsets) {

@@ -8,6 +8,7 @@ import type { ClientContext } from './client-context';
 import { Fetcher } from './consumer-fetcher';
 import { GroupMembership, type MembershipCallbacks } from './consumer-membership';
 import { PartitionCursor } from './partition-cursor';
+import { PausedPartitions, type TopicPartitions } from './consumer-pauses';
 import { partitionError, SluiceClientStateError } from './errors';
 import { callLeaders } from './leader-requests';
 import { sleep } from './retry';
@@ -39,7 +40,10 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   private readonly fetcher: Fetcher;
   private readonly cursors = new Map<string, PartitionCursor>();
   private readonly pendingTopics = new Set<string>();
+  private readonly pauses = new PausedPartitions();
   private prefetch: Promise<ConsumedBatch[]> | undefined;
+  /** The generation of its cursor when a batch was fetched: a seek or resume since makes it stale. */
+  private readonly fetchedAt = new WeakMap<ConsumedBatch, number>();
   private connected = false;
   private closed = false;
   private running = false;
@@ -103,6 +107,30 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     return [...this.cursors.values()].map((c) => ({ topic: c.topic, partition: c.partition }));
   }
 
+  /**
+   * Stops fetching and handing out records of these partitions (`partitions` omitted: the whole
+   * topic, including partitions assigned later) until resume(); a batch being handed out stops at
+   * the next record. They stay assigned: a group member keeps them and keeps heartbeating.
+   */
+  pause(partitions: readonly TopicPartitions[]): void {
+    this.pauses.pause(partitions);
+  }
+
+  /** Resumes paused partitions from the next record not handed out yet. */
+  resume(partitions: readonly TopicPartitions[]): void {
+    const before = this.pauses.pausedKeys(this.cursors.values());
+    this.pauses.resume(partitions);
+    for (const cursor of this.cursors.values()) {
+      // Fetched ahead while paused and not handed out: read again from the position.
+      if (before.has(cursor.key) && !this.pauses.isPaused(cursor) && cursor.position !== undefined) cursor.seekTo(cursor.position);
+    }
+  }
+
+  /** What pause() paused and resume() did not resume yet. */
+  paused(): TopicPartitions[] {
+    return this.pauses.list();
+  }
+
   /** Sets where the next read of a partition starts (assigning it if needed). */
   async seek(target: TopicPartition & { offset: SeekTarget }): Promise<void> {
     const cursor = this.cursor(target);
@@ -160,10 +188,10 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       while (!this.stopping) {
         for (const batch of await this.nextRound()) {
           const cursor = this.cursors.get(partitionKey(batch));
-          if (cursor === undefined) continue;
+          if (cursor === undefined || !this.current(batch, cursor)) continue;
           const generation = cursor.generation;
           for (const record of batch.records) {
-            if (this.stopping || cursor.generation !== generation) break;
+            if (this.stopping || cursor.generation !== generation || this.pauses.isPaused(cursor)) break;
             cursor.position = record.offset + 1;
             yield record;
           }
@@ -181,9 +209,9 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     try {
       while (!this.stopping) {
         for (const batch of await this.nextRound()) {
-          // Revoked since it was fetched: no record of it is handed out.
+          // Revoked, paused, sought or resumed since it was fetched: no record of it is handed out.
           const cursor = this.cursors.get(partitionKey(batch));
-          if (cursor === undefined) continue;
+          if (cursor === undefined || !this.current(batch, cursor)) continue;
           const generation = cursor.generation;
           if (this.stopping) break;
           if (handlers.eachBatch) {
@@ -194,7 +222,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
           if (handlers.eachRecord) {
             const eachRecord = handlers.eachRecord;
             for (const record of batch.records) {
-              if (this.stopping || cursor.generation !== generation) break;
+              if (this.stopping || cursor.generation !== generation || this.pauses.isPaused(cursor)) break;
               await this.handle(() => eachRecord(record));
               if (cursor.generation === generation) cursor.position = record.offset + 1;
             }
@@ -304,6 +332,11 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     if (changed.length > 0) await this.commit(changed);
   }
 
+  /** True if the batch may be handed out: its partition is not paused and not sought or resumed since it was fetched. */
+  private current(batch: ConsumedBatch, cursor: PartitionCursor): boolean {
+    return this.fetchedAt.get(batch) === cursor.generation && !this.pauses.isPaused(cursor);
+  }
+
   /** The next round of batches; starts the following fetch before returning (pipelining). */
   private async nextRound(): Promise<ConsumedBatch[]> {
     if (this.membership?.failure) throw this.membership.failure;
@@ -324,12 +357,14 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     const round = (async () => {
       this.restartRecreatedTopics();
       await this.resolveAssignment();
-      const cursors = [...this.cursors.values()].filter((c) => c.fetchOffset !== undefined);
+      const cursors = [...this.cursors.values()].filter((c) => c.fetchOffset !== undefined && !this.pauses.isPaused(c));
       if (cursors.length === 0) {
         await sleep(this.maxWaitMs);
         return [];
       }
-      return this.fetcher.round(cursors);
+      const batches = await this.fetcher.round(cursors);
+      for (const batch of batches) this.fetchedAt.set(batch, this.cursors.get(partitionKey(batch))?.generation ?? -1);
+      return batches;
     })();
     round.catch(() => {}); // observed by nextRound; avoid an unhandled rejection meanwhile
     return round;

@@ -51,6 +51,8 @@ export interface ConsumerGroupGauges {
   readonly state: ConsumerGroupState;
   readonly groupEpoch: number;
   readonly memberCount: number;
+  /** Group epochs this broker raised as the group's coordinator since it started (each starts a rebalance). */
+  readonly rebalances: number;
   readonly offsets: readonly { readonly topic: string; readonly partition: number; readonly offset: number }[];
 }
 
@@ -72,6 +74,8 @@ export class ConsumerGroupCoordinators {
   private readonly toldVersion = new WeakMap<ConsumerGroup, number>();
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
+  /** groupId → rebalances started here (group-epoch records written), for /metrics. */
+  private readonly rebalances = new Map<string, number>();
 
   constructor(
     private readonly offsets: ConsumerGroupOffsets,
@@ -190,20 +194,28 @@ export class ConsumerGroupCoordinators {
       for (const groupId of new Set([...loaded.coordinators.keys(), ...loaded.groups.keys()])) {
         const group = loaded.coordinators.get(groupId);
         const offsets = [...(loaded.groups.get(groupId)?.values() ?? [])].map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset }));
-        out.push({ groupId, state: group?.state() ?? 'empty', groupEpoch: group?.snapshot().groupEpoch ?? 0, memberCount: group?.memberCount() ?? 0, offsets });
+        out.push({ groupId, state: group?.state() ?? 'empty', groupEpoch: group?.snapshot().groupEpoch ?? 0, memberCount: group?.memberCount() ?? 0, rebalances: this.rebalances.get(groupId) ?? 0, offsets });
       }
     }
     return out;
   }
 
-  /** Expires sessions and rebalance timeouts in every group this broker coordinates (restoring groups not touched since a takeover). */
+  /**
+   * Expires sessions and rebalance timeouts in every group this broker coordinates (restoring
+   * groups not touched since a takeover), then snapshots the offsets partitions that are due.
+   */
   async tick(): Promise<void> {
     const ticks: Promise<void>[] = [];
-    for (const loaded of await this.offsets.ledPartitions()) {
+    const led = await this.offsets.ledPartitions();
+    for (const loaded of led) {
       for (const groupId of [...loaded.unrestored.keys()]) this.coordinatorOf(loaded, groupId);
       for (const groupId of loaded.coordinators.keys()) ticks.push(this.serial(groupId, () => this.tickGroup(loaded, groupId)));
     }
     await Promise.all(ticks);
+    for (const loaded of led) {
+      const snapshotOffset = await this.offsets.snapshotIfDue(loaded);
+      if (snapshotOffset !== undefined) this.logger.info({ partition: loaded.partition, snapshotOffset }, `offsets partition ${loaded.partition}: state snapshot as of offset ${snapshotOffset} written`);
+    }
   }
 
   private async tickGroup(loaded: LoadedPartition, groupId: string): Promise<void> {
@@ -259,7 +271,12 @@ export class ConsumerGroupCoordinators {
   private async persist(loaded: LoadedPartition, groupId: string, records: readonly ConsumerGroupRecord[], offsetTombstones: readonly { groupId: string; topic: string; partition: number }[] = []): Promise<{ ok: true } | Refusal> {
     if (records.length === 0 && offsetTombstones.length === 0) return { ok: true };
     const written = await this.offsets.appendConsumerGroupRecords(loaded, records, offsetTombstones);
-    if (written.ok) return written;
+    if (written.ok) {
+      // A group-epoch record (one per input at most) is a raised group epoch: a new target assignment.
+      const raised = records.filter((r) => r.kind === 'group-epoch').length;
+      if (raised > 0) this.rebalances.set(groupId, (this.rebalances.get(groupId) ?? 0) + raised);
+      return written;
+    }
     const code = written.code === ErrorCode.NOT_LEADER || written.code === ErrorCode.NOT_COORDINATOR ? ErrorCode.NOT_COORDINATOR : ErrorCode.COORDINATOR_NOT_AVAILABLE;
     return { ok: false, code, message: `consumer group ${groupId}: its state change could not be made durable (${written.message}); nothing was acknowledged, retry` };
   }

@@ -6,18 +6,17 @@
 // its leader; consumer-group-coordinators.ts drives the coordinators.
 import type { Clock } from '../common/clock';
 import { ErrorCode, SluiceError } from '../common/errors';
+import { moduleLogger } from '../common/logger';
 import type { PartitionReplica } from '../partition/replica';
 import type { ConsumerGroup } from './coordinator/consumer-group';
 import type { ConsumerGroupRecord } from './coordinator/records';
-import { decodeOffsetsPartitionRecords, encodeConsumerGroupBatch, encodeOffsetBatch, type OffsetCommitRecord, type OffsetTombstone } from './offset-records';
+import { encodeConsumerGroupBatch, encodeOffsetBatch, type OffsetCommitRecord, type OffsetTombstone } from './offset-records';
+import { deleteOffset, offsetsPartitionStateSize, setOffset, type CommittedOffset, type GroupOffsets, type StoredOffset } from './offsets-partition-state';
+import { replayOffsetsPartition, writeOffsetsSnapshot } from './offsets-snapshot';
+
+export type { CommittedOffset } from './offsets-partition-state';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
-
-export interface CommittedOffset {
-  readonly offset: number;
-  readonly metadata: string;
-  readonly commitTimeMs: number;
-}
 
 /** What tells the topic that exists now under a name apart from earlier and later ones. */
 export interface TopicIdentity {
@@ -25,9 +24,6 @@ export interface TopicIdentity {
   /** Only for commits written before topics had ids (they carry no topic id). */
   readonly createdAtMs: number;
 }
-
-/** A committed offset as the coordinator keeps it. */
-type StoredOffset = CommittedOffset & { readonly topic: string; readonly partition: number; readonly topicId?: string };
 
 export interface OffsetToCommit {
   readonly topic: string;
@@ -74,8 +70,6 @@ export class NotCoordinatorError extends SluiceError {
   }
 }
 
-type GroupOffsets = Map<string, StoredOffset>;
-
 /** What this broker holds in memory for one offsets partition it leads. */
 export interface LoadedPartition {
   readonly partition: number;
@@ -87,6 +81,8 @@ export interface LoadedPartition {
   readonly coordinators: Map<string, ConsumerGroup>;
   /** Metadata records the replay read for groups not restored yet (each is restored on first use, then removed). */
   readonly unrestored: Map<string, ConsumerGroupRecord[]>;
+  /** The newest snapshot of the partition (or its log start) and the size of the state it held, in keys. */
+  lastSnapshot: { readonly offset: number; readonly size: number };
 }
 
 /**
@@ -110,6 +106,12 @@ export class ConsumerGroupOffsets {
      * of an earlier topic of the same name, are not answered.
      */
     private readonly topicOf: (name: string) => TopicIdentity | undefined,
+    /**
+     * A snapshot of a partition's state is written once this many records, and at least as many
+     * as the last snapshot held keys, were appended since the last one (docs/consumer-groups.md,
+     * "Bounded replay").
+     */
+    private readonly snapshotMinRecords: number,
   ) {}
 
   partitionFor(groupId: string): number {
@@ -135,7 +137,7 @@ export class ConsumerGroupOffsets {
       baseSequence: 0,
     });
     if (!outcome.ok) return outcome;
-    for (const record of records) apply(table.groups, record);
+    for (const record of records) setOffset(table.groups, record);
     return { ok: true };
   }
 
@@ -208,9 +210,24 @@ export class ConsumerGroupOffsets {
       this.tables.delete(p);
       if (!outcome.ok) return outcome;
     }
-    for (const t of offsetTombstones) loaded.groups.get(t.groupId)?.delete(`${t.topic}/${t.partition}`);
-    for (const t of offsetTombstones) if (loaded.groups.get(t.groupId)?.size === 0) loaded.groups.delete(t.groupId);
+    for (const t of offsetTombstones) deleteOffset(loaded.groups, t.groupId, `${t.topic}/${t.partition}`);
     return { ok: true };
+  }
+
+  /**
+   * Writes a snapshot of the partition's state if enough was appended since the last one: at
+   * least `snapshotMinRecords` records and as many as the last snapshot held keys, so that
+   * snapshots cost at most about one record written per record appended, and a replay reads at
+   * most the newest snapshot and about as much again. Returns the snapshot's offset, if one was written.
+   */
+  async snapshotIfDue(loaded: LoadedPartition): Promise<number | undefined> {
+    const partition = this.replicaOf(loaded.partition);
+    if (!partition || this.tables.get(loaded.partition) !== loaded || partition.leaderEpoch !== loaded.epoch) return undefined;
+    if (partition.highWatermark - loaded.lastSnapshot.offset < Math.max(this.snapshotMinRecords, loaded.lastSnapshot.size)) return undefined;
+    const written = await writeOffsetsSnapshot(partition, () => this.clock.nowMs());
+    if (!written.ok) return undefined;
+    loaded.lastSnapshot = { offset: written.snapshotOffset, size: written.size };
+    return written.snapshotOffset;
   }
 
   private isLeader(p: number): boolean {
@@ -237,41 +254,21 @@ export class ConsumerGroupOffsets {
 
   private async replay(partition: PartitionReplica): Promise<LoadedPartition> {
     const epoch = partition.leaderEpoch;
-    const groups = new Map<string, GroupOffsets>();
-    const unrestored = new Map<string, ConsumerGroupRecord[]>();
-    let offset = partition.logStartOffset;
-    while (offset < partition.highWatermark) {
-      const { entries } = await partition.read(offset, 8 * 1024 * 1024);
-      if (entries.length === 0) break;
-      for (const entry of entries) {
-        for (const r of decodeOffsetsPartitionRecords(entry.batch)) {
-          if (r.kind === 'offset') apply(groups, r.record);
-          else if (r.kind === 'offset-tombstone') groups.get(r.record.groupId)?.delete(`${r.record.topic}/${r.record.partition}`);
-          else {
-            const list = unrestored.get(r.record.groupId) ?? [];
-            list.push(r.record);
-            unrestored.set(r.record.groupId, list);
-          }
-        }
-        offset = entry.header.baseOffset + entry.header.recordCount;
-      }
-    }
-    for (const [id, offsets] of groups) if (offsets.size === 0) groups.delete(id);
-    return { partition: partition.topicPartition.partition, epoch, groups, coordinators: new Map(), unrestored };
+    const started = this.clock.nowMs();
+    const { state, snapshotOffset, startOffset, endOffset } = await replayOffsetsPartition(partition);
+    const p = partition.topicPartition.partition;
+    const from = snapshotOffset === undefined ? `its log start (${startOffset})` : `its snapshot at offset ${snapshotOffset}`;
+    moduleLogger('consumer-groups', { node: this.nodeId }).info({ partition: p, snapshotOffset, startOffset, endOffset }, `offsets partition ${p} loaded from ${from} up to offset ${endOffset} in ${this.clock.nowMs() - started} ms`);
+    const unrestored = new Map([...state.groupRecords].map(([groupId, records]) => [groupId, [...records.values()] as ConsumerGroupRecord[]]));
+    return {
+      partition: p,
+      epoch,
+      groups: state.offsets,
+      coordinators: new Map(),
+      unrestored,
+      lastSnapshot: { offset: snapshotOffset ?? startOffset, size: snapshotOffset === undefined ? 0 : offsetsPartitionStateSize(state) },
+    };
   }
-}
-
-function apply(groups: Map<string, GroupOffsets>, record: OffsetCommitRecord): void {
-  let group = groups.get(record.groupId);
-  if (!group) groups.set(record.groupId, (group = new Map()));
-  group.set(`${record.topic}/${record.partition}`, {
-    topic: record.topic,
-    partition: record.partition,
-    offset: record.offset,
-    metadata: record.metadata,
-    commitTimeMs: record.commitTimeMs,
-    ...(record.topicId === undefined ? {} : { topicId: record.topicId }),
-  });
 }
 
 /** A stored offset as fetch answers it. */

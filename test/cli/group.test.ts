@@ -47,6 +47,29 @@ describe('sluice group (real broker)', () => {
     assert.match(gone.stderr, /consumer group billing does not exist/);
   });
 
+  it('consume --pattern with --group reads every topic whose name matches the RE2 pattern, and refuses it without --group or with a topic', async () => {
+    await fx.admin('createTopics', { topics: [{ name: 'orders-eu', partitions: 1 }, { name: 'orders-us', partitions: 1 }] });
+    await fx.data('produce', { partitions: [{ topic: 'orders-eu', partition: 0, batch: { records: [{ value: Buffer.from('eu') }] } }] });
+    await fx.data('produce', { partitions: [{ topic: 'orders-us', partition: 0, batch: { records: [{ value: Buffer.from('us') }] } }] });
+    await fx.data('produce', { partitions: [{ topic: 'orders', partition: 0, batch: { records: [{ value: Buffer.from('not matched') }] } }] });
+    const read = await cli(['consume', '--pattern', 'orders-.*', '--group', 'p', '--from-beginning', '--max', '2']);
+    assert.equal(read.code, 0, read.stderr);
+    assert.deepEqual(read.stdout.trim().split('\n').sort(), ['eu', 'us']);
+    assert.match(read.stderr, /consumed 2 records from topics matching 'orders-\.\*'/);
+    const noGroup = await cli(['consume', '--pattern', 'orders-.*']);
+    assert.equal(noGroup.code, 1);
+    assert.match(noGroup.stderr, /--pattern needs --group: the group's coordinator matches the pattern against the topics/);
+    const both = await cli(['consume', 'orders', '--pattern', 'orders-.*', '--group', 'p']);
+    assert.equal(both.code, 1);
+    assert.match(both.stderr, /give a topic or --pattern, not both/);
+    const neither = await cli(['consume', '--group', 'p']);
+    assert.equal(neither.code, 1);
+    assert.match(neither.stderr, /give a topic to read \(sluice consume orders\) or, with --group, --pattern <re2>/);
+    const invalid = await cli(['consume', '--pattern', 'orders-(', '--group', 'q', '--timeout-ms', '5000']);
+    assert.equal(invalid.code, 1);
+    assert.match(invalid.stderr, /not valid RE2 syntax/);
+  });
+
   it('consume --group joins the group, commits as it goes and resumes from the committed offset', async () => {
     await fx.data('produce', { partitions: [{ topic: 'orders', partition: 0, batch: { records: ['a', 'b', 'c'].map((v) => ({ value: Buffer.from(v) })) } }] });
     const first = await cli(['consume', 'orders', '--group', 'g', '--from-beginning', '--max', '2']);

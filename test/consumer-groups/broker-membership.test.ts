@@ -183,6 +183,29 @@ describe('consumer groups on the broker (ConsumerGroupHeartbeat, DescribeGroups,
     assert.equal(fresh.memberEpoch, 1);
   });
 
+  it('counts rebalances, and lag in seconds since the oldest unconsumed batch was appended, on /metrics', async () => {
+    const metric = async (name: string): Promise<number | undefined> => {
+      const text = await (await fetch(`http://127.0.0.1:${fx.broker.httpPort}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(name));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    const a = new Member(() => fx);
+    await a.join();
+    assert.equal(await metric('sluice_consumer_group_rebalances_total{group="billing"}'), 1);
+    const b = new Member(() => fx);
+    await b.join();
+    await converge(fx, [a, b], [2, 2]);
+    assert.equal(await metric('sluice_consumer_group_rebalances_total{group="billing"}'), 2, 'one rebalance per group epoch, not per heartbeat');
+    const p = a.owned[0]!;
+    await fx.data('produce', { partitions: [{ topic: TOPIC, partition: p, batch: { records: [1, 2, 3].map((i) => ({ value: Buffer.from(String(i)) })) } }] });
+    assert.equal((await a.commit(p, 1)).errorCode, ErrorCode.NONE);
+    const lagSeconds = `sluice_consumer_group_lag_seconds{group="billing",topic="orders",partition="${p}"}`;
+    // Offset 1 is in the batch appended above: its age grows until the group catches up.
+    await until(async () => ((await metric(lagSeconds)) ?? 0) > 0, 'a positive lag in seconds');
+    assert.equal((await a.commit(p, 3)).errorCode, ErrorCode.NONE);
+    assert.equal(await metric(lagSeconds), 0, 'caught up: no lag');
+  });
+
   it('serves members, epoch, state and lag of its groups on /metrics', async () => {
     const a = new Member(() => fx);
     await a.join();

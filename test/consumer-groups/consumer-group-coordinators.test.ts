@@ -56,7 +56,7 @@ describe('consumer-group coordinators on a broker (the host)', () => {
   beforeEach(() => {
     partition = new ScriptedOffsetsPartition();
     const clock = new ManualClock(1_000);
-    const offsets = new ConsumerGroupOffsets(() => partition as unknown as PartitionReplica, 1, 1, clock, () => ({ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', createdAtMs: 0 }));
+    const offsets = new ConsumerGroupOffsets(() => partition as unknown as PartitionReplica, 1, 1, clock, () => ({ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', createdAtMs: 0 }), 10_000);
     host = new ConsumerGroupCoordinators(offsets, { sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5_000, maxSize: 10 }, () => new Map([['orders', 4]]), clock, 1);
   });
 

@@ -67,7 +67,11 @@ export interface BrokerPlacement {
  * Without `placement` every broker listens on 127.0.0.1 with free ports. `env` is added to every
  * broker's environment.
  */
-export async function startCluster(size = 3, options: { spares?: number; placement?: BrokerPlacement; env?: Readonly<Record<string, string>> } = {}): Promise<ClusterHarness> {
+export async function startCluster(
+  size = 3,
+  /** `brokerArgs`: more arguments for every broker (e.g. `--config` with settings a test needs). */
+  options: { spares?: number; placement?: BrokerPlacement; env?: Readonly<Record<string, string>>; brokerArgs?: readonly string[] } = {},
+): Promise<ClusterHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-'));
   const ids = Array.from({ length: size + (options.spares ?? 0) }, (_, i) => i + 1);
   const brokers: { id: number; host: string; grpcPort: number; httpPort: number; rack: string }[] = [];
@@ -105,12 +109,12 @@ export async function startCluster(size = 3, options: { spares?: number; placeme
     address,
     start: async (id) => {
       const definition = id > size ? fullFile : file;
-      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', definition, '--node-id', String(id)], { ports: 'fixed', wrapper: wrapper(id), ...(options.env ? { env: options.env } : {}) });
+      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', definition, '--node-id', String(id), ...(options.brokerArgs ?? [])], { ports: 'fixed', wrapper: wrapper(id), ...(options.env ? { env: options.env } : {}) });
       processes.set(id, process);
       return process;
     },
     join: async (id) => {
-      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', fullFile, '--node-id', String(id), '--join'], { ports: 'fixed', wrapper: wrapper(id), ...(options.env ? { env: options.env } : {}) });
+      const process = await startBrokerProcess(join(dir, `node-${id}`), ['--cluster', fullFile, '--node-id', String(id), '--join', ...(options.brokerArgs ?? [])], { ports: 'fixed', wrapper: wrapper(id), ...(options.env ? { env: options.env } : {}) });
       processes.set(id, process);
       return process;
     },

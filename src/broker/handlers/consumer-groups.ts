@@ -28,8 +28,11 @@ import {
   type RequestOf,
 } from '../../protocol/wire-types';
 import type { BrokerContext } from '../context';
-import { invalidArgument } from '../request-error';
+import { status } from '@grpc/grpc-js';
+import { invalidArgument, RequestError } from '../request-error';
 import { forwardToCoordinator, type CallInfo } from './groups';
+
+type ListedGroup = ListGroupsResponse['groups'][number];
 
 everyField<ConsumerGroupHeartbeatRequest>()(
   'groupId',
@@ -130,13 +133,35 @@ export async function handleDeleteGroups(ctx: BrokerContext, r: DeleteGroupsRequ
   return { results };
 }
 
-/** The groups of the offsets partitions this broker leads (in a cluster, ask each broker). */
-export async function handleListGroups(ctx: BrokerContext): Promise<ListGroupsResponse> {
-  const groups = await ctx.consumerGroups.list();
-  return {
-    groupIds: groups.map((g) => g.groupId),
-    groups: groups.map((g) => ({ groupId: g.groupId, state: wireGroupState(g.state), memberCount: g.memberCount })),
-  };
+/**
+ * Every group of the cluster: those of the offsets partitions this broker leads, and those of the
+ * other coordinators, asked once each (a forwarded ListGroups answers only its own broker's). If
+ * an offsets partition has no known leader, or its leader does not answer, the call fails
+ * (UNAVAILABLE, retriable) rather than answer a list that silently misses groups.
+ */
+export async function handleListGroups(ctx: BrokerContext, call: CallInfo): Promise<ListGroupsResponse> {
+  const listed = new Map<string, ListedGroup>();
+  for (const g of await ctx.consumerGroups.list()) listed.set(g.groupId, { groupId: g.groupId, state: wireGroupState(g.state), memberCount: g.memberCount });
+  if (!call.forwarded) {
+    const partitionsOf = new Map<number, number[]>();
+    const leaderless: number[] = [];
+    for (let p = 0; p < ctx.config.offsetsTopicPartitions; p++) {
+      const leader = coordinatorOf(ctx, p);
+      if (leader === undefined) leaderless.push(p);
+      else if (leader !== ctx.config.nodeId) partitionsOf.set(leader, [...(partitionsOf.get(leader) ?? []), p]);
+    }
+    if (leaderless.length > 0) throw new RequestError(status.UNAVAILABLE, `ListGroups: offsets partitions ${leaderless.join(', ')} have no leader right now (an election): retry`);
+    const answers = await Promise.all([...partitionsOf].map(async ([broker, partitions]) => {
+      try {
+        return (await ctx.cluster.forward('sluice.v1.Groups', 'listGroups', {}, broker)) as ListGroupsResponse;
+      } catch (error) {
+        throw new RequestError(status.UNAVAILABLE, `ListGroups: broker ${broker}, the coordinator of offsets partitions ${partitions.join(', ')}, did not answer (${(error as Error).message}): retry`);
+      }
+    }));
+    for (const answer of answers) for (const g of answer.groups) if (!listed.has(g.groupId)) listed.set(g.groupId, g);
+  }
+  const groups = [...listed.values()].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  return { groupIds: groups.map((g) => g.groupId), groups };
 }
 
 function checkGroupIds(rpc: string, groupIds: readonly string[]): void {

@@ -1,4 +1,4 @@
-// sluice consume <topic>: prints records as text or JSON lines.
+// sluice consume <topic> | --pattern <re2> --group G: prints records as text or JSON lines.
 import { Command } from 'commander';
 import { SluiceOffsetOutOfRangeError, type Consumer, type ConsumedRecord, type SeekTarget, type SluiceClient } from '../../client';
 import { describeHeldOffsets, fetchableOffsets } from '../../common/offset-range';
@@ -10,6 +10,7 @@ interface ConsumeOptions {
   offset?: string;
   fromTimestamp?: string;
   group?: string;
+  pattern?: string;
   instanceId?: string;
   max?: string;
   timeoutMs?: string;
@@ -20,8 +21,8 @@ interface ConsumeOptions {
 
 export function consumeCommand(): Command {
   return new Command('consume')
-    .argument('<topic>')
-    .description('print records of a topic (default: new records only)')
+    .argument('[topic]', 'the topic to read (or --pattern with --group)')
+    .description('print records of a topic, or with --group --pattern of every topic matching an RE2 pattern (default: new records only)')
     .option('--partition <n>', 'read only this partition (default: all)')
     .option('--from-beginning', 'start at the earliest offset (with --group: in partitions the group has no committed offset for)')
     .option('--offset <n>', 'start at this offset')
@@ -33,6 +34,11 @@ export function consumeCommand(): Command {
         'it reads without joining (its commits are then refused while the group has members)',
     )
     .option(
+      '--pattern <re2>',
+      'with --group, instead of a topic: read every topic whose whole name matches this RE2 pattern (e.g. \'orders-.*\'), ' +
+        'including topics created later; the group\'s coordinator matches it (never internal topics)',
+    )
+    .option(
       '--instance-id <id>',
       'with --group: static membership under this stable name (a pod or host name): stopped (SIGINT/SIGTERM) and restarted ' +
         'with the same id within the group session timeout, it gets its partitions back with no rebalance',
@@ -42,7 +48,16 @@ export function consumeCommand(): Command {
     .option('--format <format>', 'text | json', 'text')
     .option('--print-key', 'text format: print "key<TAB>value"')
     .option('--print-offset', 'text format: prefix "partition:offset<TAB>"')
-    .action(action(async (topic: string, options: ConsumeOptions, command: Command) => {
+    .action(action(async (topicArgument: string | undefined, options: ConsumeOptions, command: Command) => {
+      if (topicArgument !== undefined && options.pattern !== undefined) throw new CliError('give a topic or --pattern, not both');
+      if (topicArgument === undefined && options.pattern === undefined) throw new CliError('give a topic to read (sluice consume orders) or, with --group, --pattern <re2> (sluice consume --pattern \'orders-.*\' --group G)');
+      if (options.pattern !== undefined && options.group === undefined) throw new CliError("--pattern needs --group: the group's coordinator matches the pattern against the topics and assigns their partitions");
+      if (options.pattern === '') throw new CliError("--pattern '' is invalid: give an RE2 pattern matched against whole topic names, e.g. 'orders-.*'");
+      if (options.pattern !== undefined && (options.partition !== undefined || options.offset !== undefined || options.fromTimestamp !== undefined)) {
+        throw new CliError('--pattern joins the group, which assigns the partitions and starts from its committed offsets: use it without --partition, --offset or --from-timestamp');
+      }
+      const topic = topicArgument ?? '';
+      const source = options.pattern === undefined ? `'${topic}'` : `topics matching '${options.pattern}'`;
       if (options.format !== 'text' && options.format !== 'json') throw new CliError(`--format '${options.format}' is invalid: use text or json`);
       const starts = [options.fromBeginning, options.offset, options.fromTimestamp].filter((x) => x !== undefined).length;
       if (starts > 1) throw new CliError('use only one of --from-beginning, --offset and --from-timestamp');
@@ -63,7 +78,8 @@ export function consumeCommand(): Command {
         await consumer.connect();
         if (joins) {
           // The group's broker assigns the partitions (docs/consumer-groups.md).
-          consumer.subscribe({ topics: [topic], instanceId: options.instanceId, noCommittedOffset: options.fromBeginning ? 'earliest' : 'latest' });
+          const subscription = options.pattern === undefined ? { topics: [topic] } : { pattern: options.pattern };
+          consumer.subscribe({ ...subscription, instanceId: options.instanceId, noCommittedOffset: options.fromBeginning ? 'earliest' : 'latest' });
         } else {
           await assignAndSeek(client, consumer, topic, options, explicit);
         }
@@ -100,7 +116,7 @@ export function consumeCommand(): Command {
           output.flush();
         }
         await consumer.disconnect();
-        process.stderr.write(`consumed ${count} record${count === 1 ? '' : 's'} from '${topic}'\n`);
+        process.stderr.write(`consumed ${count} record${count === 1 ? '' : 's'} from ${source}\n`);
       });
     }));
 }
