@@ -99,12 +99,20 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
   }
 }
 
-/** The test faults the brokers need: those asked for, and lose-unsynced-writes for its nemesis. */
+/**
+ * The test faults the brokers need: those asked for, lose-unsynced-writes for its nemesis, and
+ * disk-faults for the disk nemeses — with lose-unsynced-writes under disk-eio, so that the restart
+ * after a failed fdatasync may lose what it did not make durable, as Linux may (disk-nemesis.ts).
+ */
 function brokerFaults(options: RunOptions): TestFault[] {
   const faults = new Set<TestFault>(options.testFaults ?? []);
-  if (options.nemeses.includes('crash-losing-unsynced-writes')) faults.add('lose-unsynced-writes');
+  if (options.nemeses.includes('crash-losing-unsynced-writes') || options.nemeses.includes('disk-eio')) faults.add('lose-unsynced-writes');
+  if (options.nemeses.includes('disk-eio') || options.nemeses.includes('disk-full')) faults.add('disk-faults');
   return [...faults];
 }
+
+/** bit-flip needs closed segments to flip: with it, the topic's segments roll at 64 KiB (the least allowed). */
+const topicConfigs = (options: RunOptions): Record<string, string> => (options.nemeses.includes('bit-flip') ? { 'segment.bytes': String(64 * 1024) } : {});
 
 const clock = (): number => performance.timeOrigin + performance.now();
 const ids = (count: number): number[] => Array.from({ length: count }, (_, i) => i + 1);
@@ -112,7 +120,7 @@ const ids = (count: number): number[] => Array.from({ length: count }, (_, i) =>
 async function drive(cluster: ClusterHarness, steps: readonly Step[], options: RunOptions, started: number): Promise<RunResult> {
   const { log } = options;
   const stamp = (): string => `[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s]`;
-  await createTopic(cluster, TOPIC, options.partitions, Math.min(3, options.brokers));
+  await createTopic(cluster, TOPIC, options.partitions, Math.min(3, options.brokers), topicConfigs(options));
   // The injector's own random draws are unused: the schedule names every victim.
   const injector = new FaultInjector(cluster, TOPIC, options.partitions, seededRandom(options.seed));
   const nemesis = new NemesisRunner(cluster, TOPIC, ids(options.brokers), injector, (line) => log(`${stamp()} ${line}`));
