@@ -24,6 +24,9 @@ import { sleep, type ClusterHarness } from '../../integration/cluster-harness';
 import { partitionDirOf } from '../../partition-dir-of';
 import type { DiskNemesis, Step } from './schedule';
 
+/** Topic settings under which bit-flip finds closed segments: they roll at 64 KiB (the least allowed) or after 5 s. */
+export const DISK_NEMESIS_TOPIC_CONFIGS: Readonly<Record<string, string>> = { 'segment.bytes': String(64 * 1024), 'segment.ms': '5000' };
+
 /** How a broker reports that a Raft group's storage failed (its fatal log lines). */
 const STORAGE_FAILED = /raft group stopped: (its storage|fsync) failed|the metadata group stopped after a storage failure/g;
 /** How long after a restart the nemesis looks for the rebuild in the broker's log (the run's checks do not depend on it). */

@@ -16,6 +16,7 @@ import { healNetwork } from './partitions';
 import { describeStep, schedule, type Nemesis, type Step } from './schedule';
 import { addressOf, createTopology, namespaceOf, removeOnExit } from './topology';
 import { compareReplicaLogs } from './replica-logs';
+import { DISK_NEMESIS_TOPIC_CONFIGS } from './disk-nemesis';
 import type { TestFault } from '../../../src/common/test-faults';
 
 export interface RunOptions {
@@ -111,8 +112,8 @@ function brokerFaults(options: RunOptions): TestFault[] {
   return [...faults];
 }
 
-/** bit-flip needs closed segments to flip: with it, the topic's segments roll at 64 KiB (the least allowed). */
-const topicConfigs = (options: RunOptions): Record<string, string> => (options.nemeses.includes('bit-flip') ? { 'segment.bytes': String(64 * 1024) } : {});
+/** bit-flip needs closed segments to flip: with it, the topic's segments roll at 64 KiB or 5 s (DISK_NEMESIS_TOPIC_CONFIGS). */
+const topicConfigs = (options: RunOptions): Record<string, string> => (options.nemeses.includes('bit-flip') ? DISK_NEMESIS_TOPIC_CONFIGS : {});
 
 const clock = (): number => performance.timeOrigin + performance.now();
 const ids = (count: number): number[] => Array.from({ length: count }, (_, i) => i + 1);
