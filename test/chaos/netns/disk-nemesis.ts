@@ -68,7 +68,12 @@ export class DiskNemesisRunner {
 
   private async bitFlip(step: Step): Promise<void> {
     const leader = await this.leaderOr(step.partition, step.order[0]!);
-    const victim = step.order.find((id) => id !== leader)!;
+    // A follower: a broker other than the leader that holds a replica (on 5 brokers not all do).
+    const victim = step.order.find((id) => id !== leader && this.replicaDir(id, step.partition) !== undefined);
+    if (victim === undefined) {
+      this.log(`  disk: bit-flip found no follower of ${this.topic}/${step.partition} holding a replica: nothing flipped`);
+      return;
+    }
     await this.cluster.kill(victim, 'SIGKILL');
     const flipped = this.flipOneBit(victim, step.partition, seededRandom(step.flipSeed));
     this.log(`  disk: bit-flip on broker ${victim} (a follower of ${this.topic}/${step.partition}): ${flipped ?? 'no closed segment yet, nothing flipped'}`);
@@ -85,7 +90,7 @@ export class DiskNemesisRunner {
 
   /** Flips one bit of one closed segment of the partition on broker `id`; says where, or undefined when it has none. */
   private flipOneBit(id: number, partition: number, random: () => number): string | undefined {
-    const dir = partitionDirOf(this.dataDir(id), this.topic, partition);
+    const dir = this.replicaDir(id, partition)!;
     // The last segment is the active one; a closed segment is one with a successor.
     const closed = readdirSync(dir).filter((f) => f.endsWith('.log')).sort().slice(0, -1).map((f) => join(dir, f)).filter((f) => statSync(f).size > 0);
     if (closed.length === 0) return undefined;
@@ -96,6 +101,15 @@ export class DiskNemesisRunner {
     bytes[at]! ^= 1 << bit;
     writeFileSync(path, bytes);
     return `bit ${bit} of byte ${at} of ${path.slice(dir.length + 1)} (${bytes.length} bytes; ${closed.length} closed segments)`;
+  }
+
+  /** Broker `id`'s directory of the partition, or undefined when it holds no replica of it. */
+  private replicaDir(id: number, partition: number): string | undefined {
+    try {
+      return partitionDirOf(this.dataDir(id), this.topic, partition);
+    } catch {
+      return undefined;
+    }
   }
 
   private dataDir(id: number): string {

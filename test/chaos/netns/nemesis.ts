@@ -1,6 +1,7 @@
 // Runs one scheduled step (schedule.ts) against a cluster in network namespaces: its network
 // nemesis as nftables rules (partitions.ts), its process nemesis with the fault injector
-// (../faults.ts: kill -9 and restart, SIGSTOP and SIGCONT; a crash that loses unsynced writes), both held for the step's hold, then
+// (../faults.ts: kill -9 and restart, SIGSTOP and SIGCONT; a crash that loses unsynced writes) or
+// its disk nemesis (disk-nemesis.ts), both held for the step's hold, then
 // undone. The network is healed whatever happens.
 import { join } from 'node:path';
 import { sleep, type ClusterHarness } from '../../integration/cluster-harness';
