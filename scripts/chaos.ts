@@ -10,7 +10,7 @@ import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runChaos, type RunResult } from '../test/chaos/netns/run';
-import { parseNemeses, type Nemesis } from '../test/chaos/netns/schedule';
+import { isDisk, parseNemeses, type Nemesis } from '../test/chaos/netns/schedule';
 import { otherHolder, tryLockNetwork, unlockNetwork } from '../test/chaos/netns/lock';
 import { cleanUp, unavailableBecause } from '../test/chaos/netns/topology';
 import { TEST_FAULTS, type TestFault } from '../src/common/test-faults';
@@ -67,7 +67,7 @@ function parseTestFaults(text: string | undefined): TestFault[] {
 function resultLine(result: RunResult, minutes: number): string {
   return JSON.stringify({
     at: new Date().toISOString(), seed: result.seed, minutes, brokers: result.brokers, partitions: result.partitions,
-    nemeses: result.nemeses, ...(result.testFaults.length > 0 ? { testFaults: result.testFaults, unsyncedBytesCut: result.unsyncedBytesCut } : {}), steps: result.steps, elapsedS: result.elapsedS, faults: result.faults, operations: result.operations,
+    nemeses: result.nemeses, ...(result.testFaults.length > 0 ? { testFaults: result.testFaults, unsyncedBytesCut: result.unsyncedBytesCut } : {}), ...(result.nemeses.some(isDisk) ? { disk: result.disk } : {}), steps: result.steps, elapsedS: result.elapsedS, faults: result.faults, operations: result.operations,
     anomalies: result.anomalies.filter((line) => !line.startsWith('  ')).length, anomalyLines: result.anomalies.slice(0, 20),
     longestAckGapByPartitionMs: result.longestAckGapByPartitionMs, ackLatencyMs: result.ackLatencyMs, recoveredAfterMs: result.recoveredAfterMs,
     phases: result.phases.map((p) => [p.phase, p.longestGapMs, p.p99Ms]),

@@ -32,7 +32,20 @@ const STORAGE_FAILED = /raft group stopped: (its storage|fsync) failed|the metad
 /** How long after a restart the nemesis looks for the rebuild in the broker's log (the run's checks do not depend on it). */
 const REBUILD_SEEN_WITHIN_MS = 10_000;
 
+/** What the disk nemeses did in a run (the results file's `disk`). */
+export interface DiskNemesisCounts {
+  /** Segment appends and fdatasyncs failed by disk-eio and disk-full. */
+  failuresInjected: number;
+  /** Restarts of a broker that reported a storage failure. */
+  restarts: number;
+  bitsFlipped: number;
+  /** Flipped replicas whose broker logged, within 10 s of its restart, that it rebuilds them. */
+  rebuildsSeen: number;
+}
+
 export class DiskNemesisRunner {
+  readonly counts: DiskNemesisCounts = { failuresInjected: 0, restarts: 0, bitsFlipped: 0, rebuildsSeen: 0 };
+
   constructor(
     private readonly cluster: ClusterHarness,
     private readonly topic: string,
@@ -61,7 +74,9 @@ export class DiskNemesisRunner {
     const injected = injectedDiskFaults(dataDir) - injectedBefore;
     const reported = (this.cluster.processes.get(id)?.output().slice(outputBefore).match(STORAGE_FAILED) ?? []).length;
     this.log(`  disk: broker ${id} failed ${injected} writes or fsyncs; it reports ${reported} Raft group(s) stopped by a storage failure${reported > 0 ? ': restarting it' : ''}`);
+    this.counts.failuresInjected += injected;
     if (reported === 0) return;
+    this.counts.restarts++;
     await this.cluster.kill(id, 'SIGKILL');
     await this.cluster.start(id);
   }
@@ -81,10 +96,12 @@ export class DiskNemesisRunner {
     // A new process: its output is this start's alone.
     await this.cluster.start(victim);
     if (flipped === undefined) return;
+    this.counts.bitsFlipped++;
     const rebuilding = new RegExp(`cannot open this broker's replica of ${this.topic}/${step.partition} \\(.*\\): rebuilding it from the other replicas`);
     const giveUpAt = performance.now() + REBUILD_SEEN_WITHIN_MS;
     while (!rebuilding.test(this.cluster.processes.get(victim)?.output() ?? '') && performance.now() < giveUpAt) await sleep(100);
     const seen = rebuilding.test(this.cluster.processes.get(victim)?.output() ?? '');
+    if (seen) this.counts.rebuildsSeen++;
     this.log(`  disk: broker ${victim} ${seen ? 'found the damage and rebuilds its replica from the others' : `has not reported the damage within ${REBUILD_SEEN_WITHIN_MS / 1000} s (the replica comparison will tell)`}`);
   }
 

@@ -19,7 +19,7 @@ const UNSYNCED_PROBE_MS = 7;
 export class NemesisRunner {
   /** Segment bytes the crash-losing-unsynced-writes restarts cut away, in total. */
   unsyncedBytesCut = 0;
-  private readonly disk: DiskNemesisRunner;
+  readonly disk: DiskNemesisRunner;
 
   constructor(
     private readonly cluster: ClusterHarness,

@@ -16,7 +16,7 @@ import { healNetwork } from './partitions';
 import { describeStep, schedule, type Nemesis, type Step } from './schedule';
 import { addressOf, createTopology, namespaceOf, removeOnExit } from './topology';
 import { compareReplicaLogs } from './replica-logs';
-import { DISK_NEMESIS_TOPIC_CONFIGS } from './disk-nemesis';
+import { DISK_NEMESIS_TOPIC_CONFIGS, type DiskNemesisCounts } from './disk-nemesis';
 import type { TestFault } from '../../../src/common/test-faults';
 
 export interface RunOptions {
@@ -47,6 +47,8 @@ export interface RunResult {
   readonly testFaults: readonly TestFault[];
   /** Segment bytes never fdatasynced that the crash-losing-unsynced-writes restarts cut away. */
   readonly unsyncedBytesCut: number;
+  /** What the disk nemeses did (disk-nemesis.ts). */
+  readonly disk: DiskNemesisCounts;
   readonly steps: number;
   readonly elapsedS: number;
   /** How many times each nemesis struck. */
@@ -182,7 +184,7 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
     for (const h of histories) for (const [p, gap] of h.longestAckGapByPartitionMs()) gaps[p] = Math.max(gaps[p] ?? 0, gap);
     const [p50, p99, max] = histories[0]!.ackLatencyPercentilesMs([50, 99, 100]);
     return {
-      seed: options.seed, brokers: options.brokers, partitions: options.partitions, nemeses: options.nemeses, testFaults: options.testFaults ?? [], unsyncedBytesCut: nemesis.unsyncedBytesCut, steps: steps.length,
+      seed: options.seed, brokers: options.brokers, partitions: options.partitions, nemeses: options.nemeses, testFaults: options.testFaults ?? [], unsyncedBytesCut: nemesis.unsyncedBytesCut, disk: nemesis.disk.counts, steps: steps.length,
       elapsedS: Math.round((performance.now() - started) / 1000), faults,
       operations: { produced: histories.reduce((n, h) => n + h.invocations, 0), acknowledged: histories.reduce((n, h) => n + h.acknowledgements, 0), consumed: reads.reduce((n, r) => n + r.count, 0) },
       check: summary(result), failureKinds: Object.fromEntries(result.producers.map((p) => [p.producer, p.failureKinds])), consumers: consumerReports, longestAckGapByPartitionMs: gaps,
