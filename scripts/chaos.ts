@@ -1,6 +1,6 @@
 // The chaos suite's command (docs/chaos.md): brokers in network namespaces, partitions, packet
 // loss, kill -9 and SIGSTOP from a seeded schedule, producers and a consumer recorded and checked.
-//   scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|a,b,…] [--brokers 3|5] [--test-fault F]
+//   scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|disk|a,b,…] [--brokers 3|5] [--test-fault F]
 //                     [--partitions 4] [--rate 300] [--results docs/chaos-results.jsonl]
 //   scripts/chaos cleanup      removes what a killed run left (namespaces, links, their processes)
 // A run appends one JSON line to the results file and exits 0 when no anomaly was found, 1 on
@@ -10,12 +10,12 @@ import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runChaos, type RunResult } from '../test/chaos/netns/run';
-import { parseNemeses, type Nemesis } from '../test/chaos/netns/schedule';
+import { isDisk, parseNemeses, type Nemesis } from '../test/chaos/netns/schedule';
 import { otherHolder, tryLockNetwork, unlockNetwork } from '../test/chaos/netns/lock';
 import { cleanUp, unavailableBecause } from '../test/chaos/netns/topology';
 import { TEST_FAULTS, type TestFault } from '../src/common/test-faults';
 
-const USAGE = 'usage: scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|<name>,…] [--brokers 3|5] [--partitions 4] [--rate 300] [--results FILE] [--test-fault ack-before-commit]\n       scripts/chaos cleanup';
+const USAGE = 'usage: scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|disk|<name>,…] [--brokers 3|5] [--partitions 4] [--rate 300] [--results FILE] [--test-fault ack-before-commit]\n       scripts/chaos cleanup';
 const DEFAULT_RESULTS = resolve(__dirname, '../../docs/chaos-results.jsonl');
 /** The issue bounds a run at 30 minutes. */
 const MAX_MINUTES = 30;
@@ -67,7 +67,7 @@ function parseTestFaults(text: string | undefined): TestFault[] {
 function resultLine(result: RunResult, minutes: number): string {
   return JSON.stringify({
     at: new Date().toISOString(), seed: result.seed, minutes, brokers: result.brokers, partitions: result.partitions,
-    nemeses: result.nemeses, ...(result.testFaults.length > 0 ? { testFaults: result.testFaults, unsyncedBytesCut: result.unsyncedBytesCut } : {}), steps: result.steps, elapsedS: result.elapsedS, faults: result.faults, operations: result.operations,
+    nemeses: result.nemeses, ...(result.testFaults.length > 0 ? { testFaults: result.testFaults, unsyncedBytesCut: result.unsyncedBytesCut } : {}), ...(result.nemeses.some(isDisk) ? { disk: result.disk } : {}), steps: result.steps, elapsedS: result.elapsedS, faults: result.faults, operations: result.operations,
     anomalies: result.anomalies.filter((line) => !line.startsWith('  ')).length, anomalyLines: result.anomalies.slice(0, 20),
     longestAckGapByPartitionMs: result.longestAckGapByPartitionMs, ackLatencyMs: result.ackLatencyMs, recoveredAfterMs: result.recoveredAfterMs,
     phases: result.phases.map((p) => [p.phase, p.longestGapMs, p.p99Ms]),

@@ -8,8 +8,8 @@ import { moduleLogger } from '../common/logger';
 import { ConsumerGroupCoordinators } from '../consumer-groups/consumer-group-coordinators';
 import { ConsumerGroupOffsets, OFFSETS_TOPIC } from '../consumer-groups/consumer-group-offsets';
 import { StorageEngine } from '../storage/storage-engine';
-import { openUnsyncedLossFileIo } from '../storage/unsynced-loss-file-io';
-import { enableTestFaults, testFault } from '../common/test-faults';
+import { testFaultFileIo } from '../storage/test-fault-file-io';
+import { enableTestFaults } from '../common/test-faults';
 import { METADATA_LOG_TOPIC, startClusterCore } from './cluster/cluster-core';
 import { oneBrokerCluster, type BrokerConfig } from './config';
 import { deriveDescriptorBudget, describeBudget, readOpenFileLimit } from './descriptor-budget';
@@ -39,7 +39,7 @@ export async function startBroker(configured: BrokerConfig, clock: Clock = syste
   // Test-only faults (docs/chaos.md, "Checking the checkers"): refused unless the test switch is set.
   const faults = enableTestFaults();
   if (faults.length > 0) logger.warn({ faults }, `TEST FAULTS ON: ${faults.join(', ')}; this broker breaks its promises on purpose`);
-  const io = testFault('lose-unsynced-writes') ? openUnsyncedLossFileIo(configured.dataDir, logger) : undefined;
+  const io = testFaultFileIo(configured.dataDir, logger);
   const storage = await StorageEngine.open({ dataDir: config.dataDir, clock, maxOpenSegmentFiles: budget.segmentFilePool, ...(io ? { io } : {}) });
   const cluster = await startClusterCore(config, config.cluster ?? oneBrokerCluster(config), storage, clock);
   const { registry, partitions } = cluster;

@@ -1,6 +1,6 @@
 // Hosts this broker's partitions: opens a replica for every partition of every topic in the
 // registry, follows topic changes (create, grow, reconfigure, delete), and runs retention.
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, SluiceError } from '../common/errors';
 import { partitionKey, type TopicPartition } from '../common/ids';
 import { moduleLogger, type Logger } from '../common/logger';
 import type { TopicId } from '../common/topic-id';
@@ -240,6 +240,12 @@ export class PartitionManager {
     // A topic created before topics had ids keeps the log its name-based directory holds.
     if (createdWithoutId(topic)) await this.storage.adoptNameDir(tp.topic, tp.partition, topic.topicId);
     const log = await this.storage.openLog(tp.topic, tp.partition, logConfig, topic.topicId);
+    // A damaged entry (a CRC mismatch found at open) is never served: with peers to copy from, the
+    // replica is rebuilt (openOrRebuild sets the log aside, closing it); alone, it keeps serving
+    // the rest of its log and refuses reads of the damage (docs/storage.md, "Recovery").
+    if (log.corruptRaftIndex !== undefined && assignment.replicas.length > 1) {
+      throw new SluiceError(ErrorCode.CORRUPT_MESSAGE, `the entry at raft index ${log.corruptRaftIndex} of this broker's replica of ${partitionKey(tp)} is damaged (it fails its CRC32C check)`);
+    }
     return this.openReplica(tp, log, logConfig, assignment, groupIdOf(topic, tp.partition));
   }
 

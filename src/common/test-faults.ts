@@ -4,9 +4,11 @@
 //   SLUICE_TEST_FAULT=ack-before-commit     acks=all produce is answered at the leader's append
 //   SLUICE_TEST_FAULT=lose-unsynced-writes  at start, segment bytes never fdatasynced are cut
 //                                           away, as a machine crash would (storage/unsynced-loss-file-io.ts)
+//   SLUICE_TEST_FAULT=disk-faults           segment appends or fdatasyncs fail with EIO or ENOSPC while
+//                                           <dataDir>/test-disk-fault says so (storage/disk-fault-file-io.ts)
 // A comma list enables several. SLUICE_TEST_FAULTS_ALLOWED=1 is the switch.
 
-export const TEST_FAULTS = ['ack-before-commit', 'lose-unsynced-writes'] as const;
+export const TEST_FAULTS = ['ack-before-commit', 'lose-unsynced-writes', 'disk-faults'] as const;
 export type TestFault = (typeof TEST_FAULTS)[number];
 
 const enabled = new Set<TestFault>();

@@ -1,7 +1,8 @@
 // Opening a partition directory after a clean stop or a crash (the log manager's recovery half).
 //
 //   1. List the segment files; for each closed segment whose LMDB summary matches the file (size,
-//      and the header CRC of its last entry), trust the summary. Otherwise scan it, verifying CRCs.
+//      and the header CRC of its last entry) and whose entries all pass their CRC32C checks (read
+//      whole, to find damage done since), trust the summary. Otherwise scan it, verifying CRCs.
 //   2. After a clean close, trust the active (last) segment's summary the same way: it carries
 //      the segment's sparse position index. Otherwise scan its headers, verifying batch CRCs from
 //      the last position the index knows of; truncate a torn final write; re-queue its index
@@ -18,7 +19,7 @@ import { type FileIo, readFully } from './file-io';
 import { type LogStart, readLogStart } from './log-start-file';
 import { Segment, SEGMENT_FILE_PATTERN, segmentFileName } from './segment';
 import type { IndexRecord, SegmentIndex, SegmentSummary } from './segment-index';
-import { scanSegment } from './segment-scanner';
+import { scanSegment, segmentIsIntact } from './segment-scanner';
 
 export interface RecoveryContext {
   readonly io: FileIo;
@@ -132,7 +133,10 @@ export async function recoverLog(ctx: RecoveryContext): Promise<RecoveredLog> {
     // The active segment's summary, written at a clean close, is trusted only with its index.
     const summary = isLast === (saved?.activeIndex !== undefined) ? saved : undefined;
     let segment: Segment;
-    if (await summaryMatches(io, fd, size, summary)) {
+    // A closed segment's summary is trusted only over intact bytes: a bit flipped since it was
+    // written sends the segment through the scan, which reports the damage (corruptRaftIndex) to
+    // the layer above. The active segment's, after a clean close, is trusted unread (restart time).
+    if ((await summaryMatches(io, fd, size, summary)) && (isLast || (await segmentIsIntact(io, fd, size)))) {
       segment = Segment.fromSummary(summary!, path, fd, ctx);
       if (isLast) cleanCloseAnnex = summary!.annex;
     } else {

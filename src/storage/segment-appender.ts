@@ -35,8 +35,8 @@ export async function writeParts(io: FileIo, parts: readonly WritePart[], descri
   } catch (e) {
     await rollBack(io, touched, created);
     const code = (e as NodeJS.ErrnoException).code;
-    const what = code === 'ENOSPC' || code === 'EDQUOT' ? 'disk full' : 'write failed';
-    throw new AppendUndoneError(ErrorCode.STORAGE_ERROR, `${what}: appending to ${describe} failed with ${code ?? String(e)}; the log is unchanged, retry when the disk has room`, { cause: e, retriable: true });
+    const full = code === 'ENOSPC' || code === 'EDQUOT';
+    throw new AppendUndoneError(ErrorCode.STORAGE_ERROR, `${full ? 'disk full' : 'write failed'}: appending to ${describe} failed with ${code ?? String(e)}; the log is unchanged, retry ${full ? 'when the disk has room' : 'once the disk works again'}`, { cause: e, retriable: true });
   }
 }
 

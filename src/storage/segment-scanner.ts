@@ -129,3 +129,22 @@ async function findNextValid(io: FileIo, fd: number, size: number, from: number,
   }
   return undefined;
 }
+
+/**
+ * Whether every entry of the file has an intact header and batch (CRC32C) and the entries end
+ * exactly at `size`. Recovery asks it of every segment whose index summary it would trust, so
+ * that damage after the summary was written (a flipped bit) is found at open, not served later.
+ */
+export async function segmentIsIntact(io: FileIo, fd: number, size: number): Promise<boolean> {
+  const reader = new WindowReader(io, fd, size);
+  let pos = 0;
+  while (pos < size) {
+    if (size - pos < HEADER_BYTES) return false;
+    const header = decodeHeader(await reader.get(pos, HEADER_BYTES), 0);
+    if (header === undefined) return false;
+    const end = pos + HEADER_BYTES + header.batchBytes;
+    if (end > size || crc32c(await reader.get(pos + HEADER_BYTES, header.batchBytes)) !== header.crc) return false;
+    pos = end;
+  }
+  return true;
+}

@@ -88,9 +88,10 @@ export function unsyncedBytes(dataDir: string): number {
 /**
  * Simulates the crash that preceded this start: every segment file under `dataDir/partitions` is
  * cut back to the length the journal says was fdatasynced (0 if none was), the journal is
- * rewritten to match, and a FileIo that keeps recording is returned.
+ * rewritten to match, and a FileIo that keeps recording, over `inner`, is returned (a layer:
+ * test-fault-file-io.ts stacks the test faults' layers).
  */
-export function openUnsyncedLossFileIo(dataDir: string, logger: Logger): FileIo {
+export function openUnsyncedLossFileIo(dataDir: string, logger: Logger, inner: FileIo = nodeFileIo): FileIo {
   const journalPath = join(dataDir, JOURNAL);
   const lengths = syncedLengths(journalPath);
   let lost = 0;
@@ -116,15 +117,15 @@ export function openUnsyncedLossFileIo(dataDir: string, logger: Logger): FileIo 
   fs.fsyncSync(dirFd);
   fs.closeSync(dirFd);
   logger.warn({ lostBytes: lost }, `test fault lose-unsynced-writes: on; ${lost} bytes never fdatasynced were cut at this start`);
-  return unsyncedLossFileIo(new Journal(fs.openSync(journalPath, 'a')));
+  return unsyncedLossFileIo(new Journal(fs.openSync(journalPath, 'a')), inner);
 }
 
-function unsyncedLossFileIo(journal: Journal): FileIo {
+function unsyncedLossFileIo(journal: Journal, inner: FileIo): FileIo {
   const segmentPaths = new Map<number, string>();
   return {
-    ...nodeFileIo,
+    ...inner,
     open: async (path, flags) => {
-      const fd = await nodeFileIo.open(path, flags);
+      const fd = await inner.open(path, flags);
       if (!isSegment(path)) return fd;
       segmentPaths.set(fd, path);
       if (flags.startsWith('w')) await journal.record('truncated', path, 0);
@@ -132,30 +133,30 @@ function unsyncedLossFileIo(journal: Journal): FileIo {
     },
     close: async (fd) => {
       segmentPaths.delete(fd);
-      await nodeFileIo.close(fd);
+      await inner.close(fd);
     },
     fdatasync: async (fd) => {
       const path = segmentPaths.get(fd);
       // What was written before the call is what the fdatasync makes durable.
-      const size = path === undefined ? 0 : await nodeFileIo.fileSize(fd);
-      await nodeFileIo.fdatasync(fd);
+      const size = path === undefined ? 0 : await inner.fileSize(fd);
+      await inner.fdatasync(fd);
       if (path !== undefined) await journal.record('synced', path, size);
     },
     ftruncate: async (fd, length) => {
-      await nodeFileIo.ftruncate(fd, length);
+      await inner.ftruncate(fd, length);
       const path = segmentPaths.get(fd);
       if (path !== undefined) await journal.record('truncated', path, length);
     },
     rename: async (from, to) => {
-      await nodeFileIo.rename(from, to);
+      await inner.rename(from, to);
       await journal.record('renamed', from, to);
     },
     unlink: async (path) => {
-      await nodeFileIo.unlink(path);
+      await inner.unlink(path);
       await journal.record('removed', path);
     },
     rmrf: async (path) => {
-      await nodeFileIo.rmrf(path);
+      await inner.rmrf(path);
       await journal.record('removed', path);
     },
   };

@@ -158,9 +158,9 @@ export async function startCluster(
 }
 
 /** Creates a topic through whichever broker answers, once the cluster can (metadata leader elected). */
-export async function createTopic(cluster: ClusterHarness, name: string, partitions: number, replicationFactor: number): Promise<void> {
+export async function createTopic(cluster: ClusterHarness, name: string, partitions: number, replicationFactor: number, configs: Readonly<Record<string, string>> = {}): Promise<void> {
   await cluster.retry(`topic ${name} to be created`, async (id) => {
-    const created = await cluster.call(id, 'sluice.v1.Admin', 'createTopics', { topics: [{ name, partitions, replicationFactor }] });
+    const created = await cluster.call(id, 'sluice.v1.Admin', 'createTopics', { topics: [{ name, partitions, replicationFactor, configs }] });
     const code = created.topics[0].errorCode;
     if (code === 0 || code === 14 /* TOPIC_ALREADY_EXISTS */) return true;
     return undefined;

@@ -78,6 +78,21 @@ describe('storage: recovery', () => {
     assert.deepEqual(third.entries[0]!.batch, batchBytes(3));
   });
 
+  it('finds a bit flipped in a closed segment whose index summary it would trust', async () => {
+    const log = await engine.openLog('t', 0, config({ segmentBytes: 1200 }));
+    for (let i = 1; i <= 12; i += 3) await log.append(entries(i, 3));
+    await engine.close();
+    const fd = openSync(segPath(0), 'r+');
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, entrySize + HEADER_BYTES + 100);
+    writeSync(fd, Buffer.from([byte[0]! ^ 0x01]), 0, 1, entrySize + HEADER_BYTES + 100); // one bit of batch 2
+    closeSync(fd);
+    const again = await reopen(config({ segmentBytes: 1200 }));
+    assert.equal(again.corruptRaftIndex, 2);
+    await assert.rejects(again.readByRaftIndex(asRaftIndex(2), asRaftIndex(3), 1 << 20), (e: SluiceError) => e.code === ErrorCode.CORRUPT_MESSAGE);
+    assert.equal(again.lastRaftIndex, 12);
+  });
+
   it('refuses to serve a batch damaged after open', async () => {
     const log = await engine.openLog('t', 0, config());
     await log.append(entries(1, 3));

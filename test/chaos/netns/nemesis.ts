@@ -1,14 +1,16 @@
 // Runs one scheduled step (schedule.ts) against a cluster in network namespaces: its network
 // nemesis as nftables rules (partitions.ts), its process nemesis with the fault injector
-// (../faults.ts: kill -9 and restart, SIGSTOP and SIGCONT; a crash that loses unsynced writes), both held for the step's hold, then
+// (../faults.ts: kill -9 and restart, SIGSTOP and SIGCONT; a crash that loses unsynced writes) or
+// its disk nemesis (disk-nemesis.ts), both held for the step's hold, then
 // undone. The network is healed whatever happens.
 import { join } from 'node:path';
 import { sleep, type ClusterHarness } from '../../integration/cluster-harness';
 import { unsyncedBytes } from '../../../src/storage/unsynced-loss-file-io';
 import type { FaultInjector } from '../faults';
 import { applyNetwork, healNetwork, NetworkState } from './partitions';
-import type { NetworkNemesis, ProcessNemesis, Step } from './schedule';
-import { NETWORK_NEMESES } from './schedule';
+import { DiskNemesisRunner } from './disk-nemesis';
+import type { DiskNemesis, NetworkNemesis, ProcessNemesis, Step } from './schedule';
+import { isDisk, NETWORK_NEMESES } from './schedule';
 
 /** How long a crash waits for its brokers to hold unsynced segment bytes, and how often it looks. */
 const UNSYNCED_WAIT_MS = 10_000;
@@ -17,6 +19,7 @@ const UNSYNCED_PROBE_MS = 7;
 export class NemesisRunner {
   /** Segment bytes the crash-losing-unsynced-writes restarts cut away, in total. */
   unsyncedBytesCut = 0;
+  readonly disk: DiskNemesisRunner;
 
   constructor(
     private readonly cluster: ClusterHarness,
@@ -24,12 +27,14 @@ export class NemesisRunner {
     private readonly brokers: readonly number[],
     private readonly injector: FaultInjector,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.disk = new DiskNemesisRunner(cluster, topic, log, (partition, fallback) => this.leaderOr(partition, fallback));
+  }
 
   /** Applies `step`, holds it, undoes it. */
   async run(step: Step): Promise<void> {
     const network = step.nemeses.find((n): n is NetworkNemesis => (NETWORK_NEMESES as readonly string[]).includes(n));
-    const process = step.nemeses.find((n) => n !== network) as ProcessNemesis | undefined;
+    const process = step.nemeses.find((n) => n !== network) as ProcessNemesis | DiskNemesis | undefined;
     try {
       await Promise.all([
         network === undefined ? undefined : this.network(network, step),
@@ -89,7 +94,8 @@ export class NemesisRunner {
     }
   }
 
-  private async process(kind: ProcessNemesis, step: Step): Promise<void> {
+  private async process(kind: ProcessNemesis | DiskNemesis, step: Step): Promise<void> {
+    if (isDisk(kind)) return this.disk.run(kind, step);
     const order = step.order;
     if (kind === 'crash-losing-unsynced-writes') {
       // The brokers run with the lose-unsynced-writes test fault (run.ts): kill -9 of the

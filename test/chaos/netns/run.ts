@@ -16,6 +16,7 @@ import { healNetwork } from './partitions';
 import { describeStep, schedule, type Nemesis, type Step } from './schedule';
 import { addressOf, createTopology, namespaceOf, removeOnExit } from './topology';
 import { compareReplicaLogs } from './replica-logs';
+import { DISK_NEMESIS_TOPIC_CONFIGS, type DiskNemesisCounts } from './disk-nemesis';
 import type { TestFault } from '../../../src/common/test-faults';
 
 export interface RunOptions {
@@ -46,6 +47,8 @@ export interface RunResult {
   readonly testFaults: readonly TestFault[];
   /** Segment bytes never fdatasynced that the crash-losing-unsynced-writes restarts cut away. */
   readonly unsyncedBytesCut: number;
+  /** What the disk nemeses did (disk-nemesis.ts). */
+  readonly disk: DiskNemesisCounts;
   readonly steps: number;
   readonly elapsedS: number;
   /** How many times each nemesis struck. */
@@ -99,12 +102,20 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
   }
 }
 
-/** The test faults the brokers need: those asked for, and lose-unsynced-writes for its nemesis. */
+/**
+ * The test faults the brokers need: those asked for, lose-unsynced-writes for its nemesis, and
+ * disk-faults for the disk nemeses — with lose-unsynced-writes under disk-eio, so that the restart
+ * after a failed fdatasync may lose what it did not make durable, as Linux may (disk-nemesis.ts).
+ */
 function brokerFaults(options: RunOptions): TestFault[] {
   const faults = new Set<TestFault>(options.testFaults ?? []);
-  if (options.nemeses.includes('crash-losing-unsynced-writes')) faults.add('lose-unsynced-writes');
+  if (options.nemeses.includes('crash-losing-unsynced-writes') || options.nemeses.includes('disk-eio')) faults.add('lose-unsynced-writes');
+  if (options.nemeses.includes('disk-eio') || options.nemeses.includes('disk-full')) faults.add('disk-faults');
   return [...faults];
 }
+
+/** bit-flip needs closed segments to flip: with it, the topic's segments roll at 64 KiB or 5 s (DISK_NEMESIS_TOPIC_CONFIGS). */
+const topicConfigs = (options: RunOptions): Record<string, string> => (options.nemeses.includes('bit-flip') ? DISK_NEMESIS_TOPIC_CONFIGS : {});
 
 const clock = (): number => performance.timeOrigin + performance.now();
 const ids = (count: number): number[] => Array.from({ length: count }, (_, i) => i + 1);
@@ -112,7 +123,7 @@ const ids = (count: number): number[] => Array.from({ length: count }, (_, i) =>
 async function drive(cluster: ClusterHarness, steps: readonly Step[], options: RunOptions, started: number): Promise<RunResult> {
   const { log } = options;
   const stamp = (): string => `[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s]`;
-  await createTopic(cluster, TOPIC, options.partitions, Math.min(3, options.brokers));
+  await createTopic(cluster, TOPIC, options.partitions, Math.min(3, options.brokers), topicConfigs(options));
   // The injector's own random draws are unused: the schedule names every victim.
   const injector = new FaultInjector(cluster, TOPIC, options.partitions, seededRandom(options.seed));
   const nemesis = new NemesisRunner(cluster, TOPIC, ids(options.brokers), injector, (line) => log(`${stamp()} ${line}`));
@@ -173,7 +184,7 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
     for (const h of histories) for (const [p, gap] of h.longestAckGapByPartitionMs()) gaps[p] = Math.max(gaps[p] ?? 0, gap);
     const [p50, p99, max] = histories[0]!.ackLatencyPercentilesMs([50, 99, 100]);
     return {
-      seed: options.seed, brokers: options.brokers, partitions: options.partitions, nemeses: options.nemeses, testFaults: options.testFaults ?? [], unsyncedBytesCut: nemesis.unsyncedBytesCut, steps: steps.length,
+      seed: options.seed, brokers: options.brokers, partitions: options.partitions, nemeses: options.nemeses, testFaults: options.testFaults ?? [], unsyncedBytesCut: nemesis.unsyncedBytesCut, disk: nemesis.disk.counts, steps: steps.length,
       elapsedS: Math.round((performance.now() - started) / 1000), faults,
       operations: { produced: histories.reduce((n, h) => n + h.invocations, 0), acknowledged: histories.reduce((n, h) => n + h.acknowledgements, 0), consumed: reads.reduce((n, r) => n + r.count, 0) },
       check: summary(result), failureKinds: Object.fromEntries(result.producers.map((p) => [p.producer, p.failureKinds])), consumers: consumerReports, longestAckGapByPartitionMs: gaps,

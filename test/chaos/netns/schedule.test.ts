@@ -2,7 +2,7 @@
 // duration asked, combines at most one network and one process nemesis per step, and the smoke's
 // 'each-once' mode strikes every nemesis once; --nemesis rejects names it does not know.
 import assert from 'node:assert/strict';
-import { NETWORK_NEMESES, parseNemeses, PROCESS_NEMESES, schedule, type ScheduleOptions } from './schedule';
+import { DISK_NEMESES, NETWORK_NEMESES, parseNemeses, schedule, type ScheduleOptions } from './schedule';
 
 const options: ScheduleOptions = { seed: 42, durationMs: 600_000, nemeses: parseNemeses('all'), brokers: [1, 2, 3], partitions: 4, mode: 'random' };
 
@@ -18,7 +18,7 @@ describe('chaos nemesis schedule', () => {
     assert.ok(total >= options.durationMs, `the steps cover ${total} ms of ${options.durationMs}`);
     for (const step of steps) {
       assert.ok(step.nemeses.filter((n) => (NETWORK_NEMESES as readonly string[]).includes(n)).length <= 1);
-      assert.ok(step.nemeses.filter((n) => (PROCESS_NEMESES as readonly string[]).includes(n)).length <= 1);
+      assert.ok(step.nemeses.filter((n) => !(NETWORK_NEMESES as readonly string[]).includes(n)).length <= 1, 'at most one process or disk nemesis');
       assert.deepEqual([...step.order].sort(), [1, 2, 3]);
     }
     assert.ok(steps.some((s) => s.nemeses.length === 2), 'some step combines two nemeses');
@@ -29,8 +29,18 @@ describe('chaos nemesis schedule', () => {
     assert.deepEqual(steps.map((s) => s.nemeses), NETWORK_NEMESES.map((n) => [n]));
   });
 
+  it('takes the disk group, in all too, and draws its choices only for disk steps (schedules without them replay as before)', () => {
+    assert.deepEqual(parseNemeses('disk'), [...DISK_NEMESES]);
+    for (const n of DISK_NEMESES) assert.ok(parseNemeses('all').includes(n));
+    const network = schedule({ ...options, nemeses: [...NETWORK_NEMESES] });
+    assert.ok(network.every((s) => s.eioOn === 'fsync' && s.flipSeed === 0));
+    const disk = schedule({ ...options, nemeses: parseNemeses('disk') });
+    assert.ok(disk.some((s) => s.eioOn === 'append') && disk.some((s) => s.eioOn === 'fsync'));
+    assert.ok(disk.every((s) => s.flipSeed > 0));
+  });
+
   it('rejects an unknown nemesis, naming the known ones', () => {
-    assert.throws(() => parseNemeses('isolate-one,partition-all'), /unknown nemesis 'partition-all': use all, network, process, or a list of isolate-one, /);
+    assert.throws(() => parseNemeses('isolate-one,partition-all'), /unknown nemesis 'partition-all': use all, network, process, disk, or a list of isolate-one, /);
     assert.throws(() => parseNemeses(' , '), /names no nemesis/);
   });
 });

@@ -8,10 +8,13 @@ import { seededRandom } from '../../../src/cli/bench/keys';
 
 export const NETWORK_NEMESES = ['isolate-one', 'majority-minority', 'isolate-leader', 'bridge', 'asymmetric', 'flapping', 'packet-loss'] as const;
 export const PROCESS_NEMESES = ['kill-one', 'kill-two', 'pause-leader', 'restart-all', 'crash-losing-unsynced-writes'] as const;
+/** Disk faults on one broker (disk-nemesis.ts); scheduled like process nemeses (one a step, combinable with a network one). */
+export const DISK_NEMESES = ['disk-eio', 'disk-full', 'bit-flip'] as const;
 export type NetworkNemesis = (typeof NETWORK_NEMESES)[number];
 export type ProcessNemesis = (typeof PROCESS_NEMESES)[number];
-export type Nemesis = NetworkNemesis | ProcessNemesis;
-export const ALL_NEMESES: readonly Nemesis[] = [...NETWORK_NEMESES, ...PROCESS_NEMESES];
+export type DiskNemesis = (typeof DISK_NEMESES)[number];
+export type Nemesis = NetworkNemesis | ProcessNemesis | DiskNemesis;
+export const ALL_NEMESES: readonly Nemesis[] = [...NETWORK_NEMESES, ...PROCESS_NEMESES, ...DISK_NEMESES];
 
 export interface Step {
   /** One or two nemeses at once: at most one network and one process nemesis. */
@@ -26,6 +29,10 @@ export interface Step {
   readonly lossPercent: number;
   /** flapping's period: the partition is toggled every flapMs. */
   readonly flapMs: number;
+  /** disk-eio's failing operation (drawn only for a step with a disk nemesis, so that older schedules replay). */
+  readonly eioOn: 'append' | 'fsync';
+  /** Seeds bit-flip's choice of segment, byte and bit (likewise). */
+  readonly flipSeed: number;
 }
 
 export interface ScheduleOptions {
@@ -43,18 +50,21 @@ export interface ScheduleOptions {
 }
 
 const isNetwork = (n: Nemesis): n is NetworkNemesis => (NETWORK_NEMESES as readonly string[]).includes(n);
+export const isDisk = (n: Nemesis): n is DiskNemesis => (DISK_NEMESES as readonly string[]).includes(n);
+const GROUPS = 'all, network, process, disk';
 
-/** Parses `--nemesis all|network|process|<name>[,<name>…]`. */
+/** Parses `--nemesis all|network|process|disk|<name>[,<name>…]`. */
 export function parseNemeses(text: string): Nemesis[] {
   const chosen = new Set<Nemesis>();
   for (const name of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
     if (name === 'all') ALL_NEMESES.forEach((n) => chosen.add(n));
     else if (name === 'network') NETWORK_NEMESES.forEach((n) => chosen.add(n));
     else if (name === 'process') PROCESS_NEMESES.forEach((n) => chosen.add(n));
+    else if (name === 'disk') DISK_NEMESES.forEach((n) => chosen.add(n));
     else if ((ALL_NEMESES as readonly string[]).includes(name)) chosen.add(name as Nemesis);
-    else throw new Error(`unknown nemesis '${name}': use all, network, process, or a list of ${ALL_NEMESES.join(', ')}`);
+    else throw new Error(`unknown nemesis '${name}': use ${GROUPS}, or a list of ${ALL_NEMESES.join(', ')}`);
   }
-  if (chosen.size === 0) throw new Error(`--nemesis names no nemesis: use all, network, process, or a list of ${ALL_NEMESES.join(', ')}`);
+  if (chosen.size === 0) throw new Error(`--nemesis names no nemesis: use ${GROUPS}, or a list of ${ALL_NEMESES.join(', ')}`);
   return [...chosen];
 }
 
@@ -72,10 +82,12 @@ export function schedule(options: ScheduleOptions): Step[] {
       const j = Math.floor(random() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
-    return {
+    const drawn = {
       nemeses, healthyBeforeMs: between(healthy), holdMs: between(hold), order,
       partition: Math.floor(random() * options.partitions), lossPercent: between([10, 40]), flapMs: between([1000, 3000]),
     };
+    if (!nemeses.some(isDisk)) return { ...drawn, eioOn: 'fsync', flipSeed: 0 };
+    return { ...drawn, eioOn: random() < 0.5 ? 'append' : 'fsync', flipSeed: Math.floor(random() * 2 ** 31) };
   };
   if (options.mode === 'each-once') return options.nemeses.map((n) => step([n]));
   const steps: Step[] = [];
@@ -94,7 +106,9 @@ export function schedule(options: ScheduleOptions): Step[] {
 /** One line per step, as the run prints the schedule before it starts. */
 export function describeStep(step: Step, index: number): string {
   const extras = [
-    ...(step.nemeses.some((n) => n === 'isolate-leader' || n === 'pause-leader' || n === 'crash-losing-unsynced-writes') ? [`partition ${step.partition}`] : []),
+    ...(step.nemeses.some((n) => n === 'isolate-leader' || n === 'pause-leader' || n === 'crash-losing-unsynced-writes' || isDisk(n)) ? [`partition ${step.partition}`] : []),
+    ...(step.nemeses.includes('disk-eio') ? [`EIO on ${step.eioOn}`] : []),
+    ...(step.nemeses.includes('bit-flip') ? [`flip seed ${step.flipSeed}`] : []),
     ...(step.nemeses.includes('packet-loss') ? [`${step.lossPercent}% loss`] : []),
     ...(step.nemeses.includes('flapping') ? [`toggled every ${(step.flapMs / 1000).toFixed(1)} s`] : []),
   ];
