@@ -13,6 +13,29 @@ import { BrokerClocks, clockFaultsUnavailableBecause } from './clock';
 
 const HOUR_MS = 3_600_000;
 
+/** An idempotent acks=all producer of one record at a time to partition 0, through its leader, telling the append time. */
+class RawProducer {
+  private sequence = 0;
+  private constructor(private readonly cluster: ClusterHarness, private readonly topic: string, private readonly producerId: number) {}
+
+  static async start(cluster: ClusterHarness, topic: string): Promise<RawProducer> {
+    return new RawProducer(cluster, topic, await cluster.retry('a producer id', async (id) => (await cluster.call(id, 'sluice.v1.Data', 'initProducer', {})).producerId));
+  }
+
+  /** Retries the same sequence until acknowledged; its offset and the leader's append time (its wall clock). */
+  send(): Promise<{ offset: number; appendTimeMs: number }> {
+    return this.cluster.retry('an acknowledged write', async () => {
+      const leader = await this.cluster.leaderOf(this.topic, 0);
+      const batch = { baseTimestampMs: Date.now(), producerId: this.producerId, baseSequence: this.sequence, records: [{ value: Buffer.from(`r-${this.sequence}`) }] };
+      const response = await this.cluster.call(leader, 'sluice.v1.Data', 'produce', { acks: 0, timeoutMs: 3000, partitions: [{ topic: this.topic, partition: 0, batch }] }, 5000);
+      const result = response.partitions[0];
+      if (result.errorCode !== 0) throw new Error(`produce answered ${result.errorCode}: ${result.errorMessage}`);
+      this.sequence++;
+      return { offset: Number(result.baseOffset), appendTimeMs: Number(result.logAppendTimeMs) };
+    }, 60_000);
+  }
+}
+
 describe('chaos clock faults (libfaketime)', function () {
   let dir: string;
   let cluster: ClusterHarness | undefined;
@@ -68,18 +91,8 @@ describe('chaos clock faults (libfaketime)', function () {
     // so that the broker whose clock is stepped stays the leader.
     const preferred: number = (await cluster.call(1, 'sluice.v1.Admin', 'describeTopics', { names: ['clocked'] })).topics[0].partitions[0].replicas[0];
     const leader = await until(async () => (await cluster!.leaderOf('clocked', 0)) === preferred && preferred, `broker ${preferred}, the preferred replica, to lead clocked/0`);
-    let sequence = 0;
-    const producerId = await cluster.retry('a producer id', async (id) => (await cluster!.call(id, 'sluice.v1.Data', 'initProducer', {})).producerId);
-    /** One acks=all record through the leader; its append time, once acknowledged. */
-    const appendTimeOfNext = (): Promise<number> => cluster!.retry('an acknowledged write', async () => {
-      const batch = { baseTimestampMs: Date.now(), producerId, baseSequence: sequence, records: [{ value: Buffer.from(`r-${sequence}`) }] };
-      const response = await cluster!.call(leader, 'sluice.v1.Data', 'produce', { acks: 0, timeoutMs: 3000, partitions: [{ topic: 'clocked', partition: 0, batch }] }, 5000);
-      const result = response.partitions[0];
-      if (result.errorCode !== 0) throw new Error(`produce answered ${result.errorCode}: ${result.errorMessage}`);
-      sequence++;
-      return Number(result.logAppendTimeMs);
-    });
-    const offsetOfLeaderMs = async (): Promise<number> => (await appendTimeOfNext()) - Date.now();
+    const producer = await RawProducer.start(cluster, 'clocked');
+    const offsetOfLeaderMs = async (): Promise<number> => (await producer.send()).appendTimeMs - Date.now();
 
     assert.ok(Math.abs(await offsetOfLeaderMs()) < HOUR_MS, 'true time before the step');
     clocks.set(leader, 3 * HOUR_MS);
@@ -91,5 +104,29 @@ describe('chaos clock faults (libfaketime)', function () {
     await until(async () => (await offsetOfLeaderMs()) < -2.9 * HOUR_MS, "writes stamped with the leader's clock 3 h behind");
     clocks.reset();
     await until(async () => Math.abs(await offsetOfLeaderMs()) < HOUR_MS, 'writes stamped with the true time again');
+  });
+
+  it('reconnects a leader to a follower whose connection broke while the leader\'s clock was 3 h ahead, after the clock is stepped back', async () => {
+    const clocks = new BrokerClocks(dir, [1, 2, 3]);
+    cluster = await startCluster(3, { wrapper: (id) => clocks.wrapperOf(id) });
+    await createTopic(cluster, 'clocked', 1, 3);
+    const preferred: number = (await cluster.call(1, 'sluice.v1.Admin', 'describeTopics', { names: ['clocked'] })).topics[0].partitions[0].replicas[0];
+    const leader = await until(async () => (await cluster!.leaderOf('clocked', 0)) === preferred && preferred, `broker ${preferred}, the preferred replica, to lead clocked/0`);
+    const follower = cluster.ids.find((id) => id !== leader)!;
+    const producer = await RawProducer.start(cluster, 'clocked');
+    clocks.set(leader, 3 * HOUR_MS);
+    await until(async () => (await producer.send()).appendTimeMs - Date.now() > 2.9 * HOUR_MS, "the leader's clock 3 h ahead");
+    // The leader's stream to the follower breaks now, on its clock 3 h ahead.
+    await cluster.kill(follower, 'SIGKILL');
+    await producer.send();
+    // Stepped back while the follower is still down: the leader's retries wait out their pause.
+    clocks.reset();
+    await until(async () => Math.abs((await producer.send()).appendTimeMs - Date.now()) < HOUR_MS, "the leader's clock back to the true time");
+    await cluster.start(follower);
+    const end = (await producer.send()).offset + 1;
+    await until(async () => {
+      const described = await cluster!.call(follower, 'sluice.v1.Admin', 'describeTopics', { names: ['clocked'] });
+      return Number(described.topics[0].partitions[0].logEndOffset) >= end;
+    }, `broker ${follower} to replicate up to offset ${end} from leader ${leader}`);
   });
 });
