@@ -80,7 +80,11 @@ export class MembershipRunner {
     const spare = this.spares.find((id) => !this.joined.has(id));
     if (spare !== undefined) {
       this.log(`  membership: broker ${spare} joins the cluster`);
-      await this.cluster.join(spare);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.cluster.join(spare),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`broker ${spare} did not start serving within ${ACCEPTED_WITHIN_MS} ms of its join`)), ACCEPTED_WITHIN_MS))),
+      ]).finally(() => clearTimeout(timer));
       this.joined.add(spare);
       await this.cluster.retry(`broker ${spare} to be registered`, async (id) => {
         const described = await this.cluster.call(id, 'sluice.v1.Admin', 'describeCluster', {});
