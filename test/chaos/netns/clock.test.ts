@@ -129,4 +129,25 @@ describe('chaos clock faults (libfaketime)', function () {
       return Number(described.topics[0].partitions[0].logEndOffset) >= end;
     }, `broker ${follower} to replicate up to offset ${end} from leader ${leader}`);
   });
+
+  it("ends a long-poll fetch at its max wait although the leader's clock stepped back 3 h while it waited", async () => {
+    const clocks = new BrokerClocks(dir, [1, 2, 3]);
+    cluster = await startCluster(3, { wrapper: (id) => clocks.wrapperOf(id) });
+    await createTopic(cluster, 'clocked', 1, 3);
+    const preferred: number = (await cluster.call(1, 'sluice.v1.Admin', 'describeTopics', { names: ['clocked'] })).topics[0].partitions[0].replicas[0];
+    const leader = await until(async () => (await cluster!.leaderOf('clocked', 0)) === preferred && preferred, `broker ${preferred}, the preferred replica, to lead clocked/0`);
+    const producer = await RawProducer.start(cluster, 'clocked');
+    clocks.set(leader, 3 * HOUR_MS);
+    await until(async () => (await producer.send()).appendTimeMs - Date.now() > 2.9 * HOUR_MS, "the leader's clock 3 h ahead");
+    const from = (await producer.send()).offset + 1;
+    // The fetch's deadline is taken on the clock 3 h ahead; small writes wake it again and again
+    // without reaching its min_bytes, each time after the clock went back 3 h.
+    const fetching = cluster.call(leader, 'sluice.v1.Data', 'fetch', { partitions: [{ topic: 'clocked', partition: 0, offset: from }], maxWaitMs: 5000, minBytes: 1 << 20, maxBytes: 4 << 20 }, 60_000);
+    let answered = false;
+    void fetching.finally(() => (answered = true)).catch(() => undefined);
+    clocks.reset();
+    while (!answered) await producer.send();
+    const fetched = await fetching;
+    assert.ok(fetched.partitions[0].batches.length > 0, 'the fetch answered with the small writes it saw');
+  });
 });
