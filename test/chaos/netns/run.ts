@@ -17,7 +17,7 @@ import { readTopic } from '../read-log';
 import { NemesisRunner } from './nemesis';
 import { healNetwork } from './partitions';
 import { describeStep, isClock, isMembership, schedule, type Nemesis, type Step } from './schedule';
-import { BrokerClocks } from './clock';
+import { BrokerClocks, clockFaultsUnavailableBecause } from './clock';
 import { MembershipRunner } from './membership';
 import { addressOf, createTopology, namespaceOf, removeOnExit } from './topology';
 import { compareReplicaLogs } from './replica-logs';
@@ -86,6 +86,8 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
   const steps = schedule({ seed: options.seed, durationMs: options.durationMs, nemeses: options.nemeses, brokers: ids(options.brokers), partitions: options.partitions, mode: options.mode, holdMs: options.holdMs, healthyMs: options.healthyMs });
   log(`schedule (seed ${options.seed}, ${steps.length} steps):`);
   steps.forEach((step, i) => log(`  ${describeStep(step, i)}`));
+  const noClockFaults = options.nemeses.some(isClock) ? clockFaultsUnavailableBecause() : undefined;
+  if (noClockFaults !== undefined) throw new Error(`the clock nemeses cannot run: ${noClockFaults}`);
   // Membership changes need a broker to add: one spare, with its namespace, joined by add-broker.
   const spares = options.nemeses.some(isMembership) ? 1 : 0;
   const removeTopology = await createTopology(options.brokers + spares);
