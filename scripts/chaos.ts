@@ -1,6 +1,6 @@
 // The chaos suite's command (docs/chaos.md): brokers in network namespaces, partitions, packet
 // loss, kill -9 and SIGSTOP from a seeded schedule, producers and a consumer recorded and checked.
-//   scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|disk|a,b,…] [--brokers 3|5] [--test-fault F]
+//   scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|disk|clock|membership|a,b,…] [--brokers 3|5] [--test-fault F]
 //                     [--partitions 4] [--rate 300] [--results docs/chaos-results.jsonl]
 //   scripts/chaos cleanup      removes what a killed run left (namespaces, links, their processes)
 // A run appends one JSON line to the results file and exits 0 when no anomaly was found, 1 on
@@ -15,7 +15,7 @@ import { otherHolder, tryLockNetwork, unlockNetwork } from '../test/chaos/netns/
 import { cleanUp, unavailableBecause } from '../test/chaos/netns/topology';
 import { TEST_FAULTS, type TestFault } from '../src/common/test-faults';
 
-const USAGE = 'usage: scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|disk|<name>,…] [--brokers 3|5] [--partitions 4] [--rate 300] [--results FILE] [--test-fault ack-before-commit]\n       scripts/chaos cleanup';
+const USAGE = 'usage: scripts/chaos run [--seed S] [--minutes M] [--nemesis all|network|process|disk|clock|membership|<name>,…] [--brokers 3|5] [--partitions 4] [--rate 300] [--results FILE] [--test-fault ack-before-commit]\n       scripts/chaos cleanup';
 const DEFAULT_RESULTS = resolve(__dirname, '../../docs/chaos-results.jsonl');
 /** The issue bounds a run at 30 minutes. */
 const MAX_MINUTES = 30;

@@ -4,7 +4,7 @@
 # python3-protobuf (examples/python runs against a broker), protoc-gen-go, protoc-gen-go-grpc and
 # protobuf-compiler-grpc-java-plugin (the README's protoc commands are run), and librsvg2-bin (the chart test turns
 # the bench's SVG into a PNG), iproute2 and nftables (the chaos suite's network namespaces and partitions,
-# docs/chaos.md). Never fatal: without a package its test is skipped and says so.
+# docs/chaos.md), and faketime (libfaketime: the chaos suite's clock faults). Never fatal: without a package its test is skipped and says so.
 set -u
 missing=()
 command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
@@ -15,6 +15,7 @@ command -v protoc-gen-go-grpc >/dev/null 2>&1 || missing+=(protoc-gen-go-grpc)
 command -v grpc_java_plugin >/dev/null 2>&1 || missing+=(protobuf-compiler-grpc-java-plugin)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v nft >/dev/null 2>&1 || missing+=(nftables)
+command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || missing+=(python3-grpcio)
 /usr/bin/python3 -c 'import google.protobuf' >/dev/null 2>&1 || missing+=(python3-protobuf)
 [ ${#missing[@]} -eq 0 ] && exit 0

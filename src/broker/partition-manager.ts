@@ -304,9 +304,10 @@ export class PartitionManager {
 
   /** Waits until this broker leads `replica` and knows its commit point; gives up (with a warning) after SOLE_VOTER_ELECTION_MS. */
   private async untilLeading(replica: PartitionReplica): Promise<void> {
-    const deadline = Date.now() + SOLE_VOTER_ELECTION_MS;
+    // On the monotonic clock, which no wall-clock step moves (docs/chaos.md "Clock faults").
+    const deadline = performance.now() + SOLE_VOTER_ELECTION_MS;
     while (!(replica.leaderId === this.nodeId && replica.caughtUp)) {
-      const left = deadline - Date.now();
+      const left = deadline - performance.now();
       if (left <= 0 || !(await replica.changed.wait(left))) {
         const { topic, partition } = replica.topicPartition;
         this.logger.warn({ partition: partitionKey(replica.topicPartition) }, `${topic}/${partition} has not elected its only voter within ${SOLE_VOTER_ELECTION_MS} ms`);

@@ -63,9 +63,10 @@ export class GroupRestarts {
       return;
     }
     this.logger.warn(`${this.name}: restarted its Raft group after an append that failed and was undone`);
-    const deadline = Date.now() + RESTART_ELECTION_MS;
+    // On the monotonic clock, which no wall-clock step moves (docs/chaos.md "Clock faults").
+    const deadline = performance.now() + RESTART_ELECTION_MS;
     // Ends when the group leads, fails again (a new restart replaces this one) or the deadline passes.
-    while (current() && !this.group.leading() && Date.now() < deadline) await this.group.changed.wait(deadline - Date.now());
+    while (current() && !this.group.leading() && performance.now() < deadline) await this.group.changed.wait(deadline - performance.now());
     if (!current()) return;
     if (this.group.leading()) this.failedInARow = 0;
     this.current = undefined;

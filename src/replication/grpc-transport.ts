@@ -119,6 +119,10 @@ class PeerLink {
   private queue: WireEnvelope[] = [];
   private queuedBytes = 0;
   private flushScheduled = false;
+  /**
+   * When to try the peer again, on the monotonic clock (performance.now()): a wall clock stepped
+   * back (NTP, docs/chaos.md "Clock faults") would hold the retry for as long as the step.
+   */
   private retryAtMs = 0;
   private closed = false;
   /** Whether a batch went out since the last keepalive (then none is needed). */
@@ -185,13 +189,13 @@ class PeerLink {
 
   private openStream(): grpc.ClientDuplexStream<WireBatch, unknown> | undefined {
     if (this.stream) return this.stream;
-    if (Date.now() < this.retryAtMs) return undefined;
+    if (performance.now() < this.retryAtMs) return undefined;
     const stream = this.client.stream();
     this.stream = stream;
     const broken = (reason: string): void => {
       if (this.stream !== stream) return;
       this.stream = undefined;
-      this.retryAtMs = Date.now() + RECONNECT_BACKOFF_MS;
+      this.retryAtMs = performance.now() + RECONNECT_BACKOFF_MS;
       this.logger.debug({ peer: this.peer, reason }, 'raft stream to peer broke');
       this.reportUnreachable(this.peer);
     };

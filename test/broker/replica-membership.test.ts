@@ -97,6 +97,19 @@ describe('replica membership (the broker\'s work on the partitions it leads)', (
     assert.deepEqual(group.changes, [{ type: 'addLearner', node: 3 }], 'a new leadership checks again');
   });
 
+  it('reports a finished move again after its wall clock was stepped back past the last report (an NTP step, a clock fault)', () => {
+    const { clock, membership, reports } = setUp();
+    const group = new ScriptedGroup();
+    const replica = replicaOf(tp);
+    clock.advance(3 * 3_600_000);
+    membership.add(replica, group, { replicas: [1, 2, 3], retiring: [4] });
+    assert.equal(reports.length, 1);
+    clock.advance(-3 * 3_600_000);
+    clock.advance(2_000);
+    membership.retry([replica]);
+    assert.equal(reports.length, 2, 'the retry pause counts from the step back, not 3 h later');
+  });
+
   it('hands leadership to the preferred replica only once it has caught up, and never from the preferred replica', () => {
     const { membership } = setUp();
     const group = new ScriptedGroup();

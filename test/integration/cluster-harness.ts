@@ -65,12 +65,13 @@ export interface BrokerPlacement {
  * Starts brokers 1..size from one definition. `spares` more ids (size+1, …) get ports and a
  * second definition listing every broker, for `join` (brokers added to the running cluster).
  * Without `placement` every broker listens on 127.0.0.1 with free ports. `env` is added to every
- * broker's environment.
+ * broker's environment. `wrapper` runs broker `id` through a command that execs it in place, after
+ * the placement's (e.g. `env LD_PRELOAD=…` for libfaketime, test/chaos/netns/clock.ts).
  */
 export async function startCluster(
   size = 3,
   /** `brokerArgs`: more arguments for every broker (e.g. `--config` with settings a test needs). */
-  options: { spares?: number; placement?: BrokerPlacement; env?: Readonly<Record<string, string>>; brokerArgs?: readonly string[] } = {},
+  options: { spares?: number; placement?: BrokerPlacement; env?: Readonly<Record<string, string>>; brokerArgs?: readonly string[]; wrapper?: (id: number) => readonly string[] } = {},
 ): Promise<ClusterHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-'));
   const ids = Array.from({ length: size + (options.spares ?? 0) }, (_, i) => i + 1);
@@ -88,7 +89,7 @@ export async function startCluster(
   writeFileSync(fullFile, JSON.stringify({ clusterId: 'test', brokers }));
   const processes = new Map<number, BrokerProcess | undefined>();
   const address = (id: number): string => `${brokers[id - 1]!.host}:${brokers[id - 1]!.grpcPort}`;
-  const wrapper = (id: number): readonly string[] => placement?.wrapper(id) ?? [];
+  const wrapper = (id: number): readonly string[] => [...(placement?.wrapper(id) ?? []), ...(options.wrapper?.(id) ?? [])];
   const clients = new Map<string, Rpc>();
   const closers: (() => void)[] = [];
   const rpc = (id: number, service: 'sluice.v1.Data' | 'sluice.v1.Admin' | 'sluice.v1.Groups'): Rpc => {

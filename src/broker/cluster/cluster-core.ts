@@ -222,12 +222,13 @@ export async function startClusterCore(config: BrokerConfig, cluster: ClusterSet
     raftService: { definition: raftServiceDefinition(), implementation: transport.serviceImplementation() },
     ready: () => registry.broker(config.nodeId) !== undefined && metadata.leaderId !== null,
     leadingAll: async (timeoutMs) => {
-      const deadline = Date.now() + timeoutMs;
+      // On the monotonic clock: a wall-clock step (docs/chaos.md "Clock faults") must not end or stretch the wait.
+      const deadline = performance.now() + timeoutMs;
       for (;;) {
         const adopting = singleBrokerTopics === undefined ? undefined : adoptionFailure ?? 'under way';
         const missing = notYetLeading(config.nodeId, registry, metadata, partitions, adopting);
         if (missing === undefined) return;
-        if (Date.now() > deadline) throw new Error(`broker ${config.nodeId} did not start serving within ${timeoutMs} ms: ${missing}`);
+        if (performance.now() > deadline) throw new Error(`broker ${config.nodeId} did not start serving within ${timeoutMs} ms: ${missing}`);
         await new Promise((resolve) => setTimeout(resolve, LEADING_ALL_POLL_MS));
       }
     },

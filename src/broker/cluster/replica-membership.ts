@@ -134,7 +134,10 @@ export class ReplicaMembership {
 
   private report(member: Member): void {
     const now = this.options.clock.nowMs();
-    if (now - member.lastReportMs < REPORT_RETRY_MS) return;
+    // A wall clock stepped back (NTP, docs/chaos.md "Clock faults") would otherwise hold the
+    // retry until it caught up with the last report again, hours later after a large step.
+    const sinceLastMs = now - member.lastReportMs;
+    if (sinceLastMs >= 0 && sinceLastMs < REPORT_RETRY_MS) return;
     member.lastReportMs = now;
     this.options.report(member.replica.topicPartition, member.target).catch((error: unknown) => {
       this.options.logger.warn({ partition: member.name, err: error }, `${member.name}: reporting the finished reassignment failed; will retry`);

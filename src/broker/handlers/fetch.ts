@@ -39,12 +39,14 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, can
   const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : DEFAULT_REQUEST_MAX_BYTES, ctx.config.limits.maxFetchBytes);
   const minBytes = Math.max(1, request.minBytes);
   const started = process.hrtime.bigint();
-  const deadline = Date.now() + maxWaitMs;
+  // On the monotonic clock: a wall clock stepped back while it waits (NTP, docs/chaos.md "Clock
+  // faults") held a long poll for as long as the step.
+  const deadline = performance.now() + maxWaitMs;
   const abort = AbortSignal.any([cancelled, ctx.stopping]);
 
   let result = await readOnce(ctx, request.partitions, maxBytes);
   while (result.bytes < minBytes && !result.full && !result.hasError && !abort.aborted) {
-    const remainingMs = deadline - Date.now();
+    const remainingMs = deadline - performance.now();
     if (remainingMs <= 0) break;
     const signals = result.waitOn;
     if (signals.length === 0) break;

@@ -1,16 +1,19 @@
 // Runs one scheduled step (schedule.ts) against a cluster in network namespaces: its network
 // nemesis as nftables rules (partitions.ts), its process nemesis with the fault injector
 // (../faults.ts: kill -9 and restart, SIGSTOP and SIGCONT; a crash that loses unsynced writes) or
-// its disk nemesis (disk-nemesis.ts), both held for the step's hold, then
-// undone. The network is healed whatever happens.
+// its disk nemesis (disk-nemesis.ts), its clock nemesis (clock.ts), all held for the step's hold,
+// then undone; and its membership change (membership.ts), started with them and waited on after
+// the heal. The network and the clocks are healed whatever happens.
 import { join } from 'node:path';
 import { sleep, type ClusterHarness } from '../../integration/cluster-harness';
 import { unsyncedBytes } from '../../../src/storage/unsynced-loss-file-io';
 import type { FaultInjector } from '../faults';
 import { applyNetwork, healNetwork, NetworkState } from './partitions';
 import { DiskNemesisRunner } from './disk-nemesis';
-import type { DiskNemesis, NetworkNemesis, ProcessNemesis, Step } from './schedule';
-import { isDisk, NETWORK_NEMESES } from './schedule';
+import type { BrokerClocks } from './clock';
+import type { MembershipRunner } from './membership';
+import type { ClockNemesis, DiskNemesis, NetworkNemesis, ProcessNemesis, Step } from './schedule';
+import { isClock, isDisk, isMembership, isNetwork, isProcess } from './schedule';
 
 /** How long a crash waits for its brokers to hold unsynced segment bytes, and how often it looks. */
 const UNSYNCED_WAIT_MS = 10_000;
@@ -27,29 +30,59 @@ export class NemesisRunner {
     private readonly brokers: readonly number[],
     private readonly injector: FaultInjector,
     private readonly log: (line: string) => void,
+    /** Present when the run may draw clock or membership nemeses. */
+    private readonly extras: { readonly clocks?: BrokerClocks; readonly membership?: MembershipRunner } = {},
   ) {
     this.disk = new DiskNemesisRunner(cluster, topic, log, (partition, fallback) => this.leaderOr(partition, fallback));
   }
 
-  /** Applies `step`, holds it, undoes it. */
-  async run(step: Step): Promise<void> {
-    const network = step.nemeses.find((n): n is NetworkNemesis => (NETWORK_NEMESES as readonly string[]).includes(n));
-    const process = step.nemeses.find((n) => n !== network) as ProcessNemesis | DiskNemesis | undefined;
+  /** Applies `step` (the `index`th), holds it, undoes it. */
+  async run(step: Step, index = 0): Promise<void> {
+    const network = step.nemeses.find(isNetwork);
+    const process = step.nemeses.find((n): n is ProcessNemesis | DiskNemesis => isProcess(n) || isDisk(n));
+    const clock = step.nemeses.find(isClock);
+    const membershipChange = step.nemeses.find(isMembership);
+    if ((clock !== undefined && !this.extras.clocks) || (membershipChange !== undefined && !this.extras.membership)) {
+      throw new Error(`step #${index + 1} draws ${clock ?? membershipChange}, but the brokers were started without it (run.ts starts them under libfaketime, with a spare, when the nemeses include it)`);
+    }
+    const membership = membershipChange === undefined ? undefined : this.extras.membership!.run(membershipChange, step, index);
     try {
       await Promise.all([
         network === undefined ? undefined : this.network(network, step),
         process === undefined ? undefined : this.process(process, step),
+        clock === undefined ? undefined : this.clock(clock, step),
       ]);
     } finally {
       healNetwork(this.brokers);
       this.injector.resume();
+      this.extras.clocks?.reset();
     }
+    await membership;
+  }
+
+  /**
+   * Steps or skews order[0]'s wall clock for the hold; the heal (run's finally) steps it back to
+   * the true time, as NTP would.
+   */
+  private async clock(nemesis: ClockNemesis, step: Step): Promise<void> {
+    const victim = step.order[0]!;
+    const clocks = this.extras.clocks!;
+    if (nemesis === 'clock-step') {
+      clocks.set(victim, step.clockStepMs);
+      this.log(`  clock: broker ${victim}'s wall clock stepped ${step.clockStepMs >= 0 ? '+' : ''}${step.clockStepMs} ms`);
+      await sleep(step.holdMs);
+      return;
+    }
+    this.log(`  clock: broker ${victim}'s wall clock runs at ${step.clockRate}x`);
+    await clocks.skew(victim, step.clockRate, step.holdMs);
+    this.log(`  clock: broker ${victim}'s wall clock is ${Math.round(clocks.offsetOf(victim))} ms off before the heal`);
   }
 
   private async network(nemesis: NetworkNemesis, step: Step): Promise<void> {
     const state = new NetworkState(this.brokers);
     const order = step.order;
-    const rest = (victims: readonly number[]): number[] => order.filter((id) => !victims.includes(id));
+    // Every broker, spares too: a spare that joined is cut like the others.
+    const rest = (victims: readonly number[]): number[] => this.brokers.filter((id) => !victims.includes(id));
     switch (nemesis) {
       case 'isolate-one':
       case 'flapping':

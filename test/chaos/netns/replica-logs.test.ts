@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { segmentFileName } from '../../../src/storage/segment';
-import { describeDifference, replicaLogBytes } from './replica-logs';
+import { describeDifference, partitionDifferences, replicaLogBytes } from './replica-logs';
 
 describe('chaos replica log comparison', () => {
   it('concatenates a replica\'s segment files in offset order, ignoring other files', () => {
@@ -27,5 +27,17 @@ describe('chaos replica log comparison', () => {
     assert.equal(describeDifference(Buffer.from('abc'), Buffer.from('abc')), undefined);
     assert.equal(describeDifference(Buffer.from('abc'), Buffer.from('abcd')), 'one is a prefix of the other (3 and 4 bytes)');
     assert.equal(describeDifference(Buffer.from('abXd'), Buffer.from('abYd')), 'they differ from byte 2 (4 and 4 bytes)');
+  });
+
+  it('compares the final replica set: a replica without a log, a broker that left and kept its log, and a move under way are reported', () => {
+    const same = Buffer.from('entries');
+    const logs = new Map([[1, same], [2, same], [4, same], [3, same]]);
+    assert.deepEqual(partitionDifferences('chaos/0', { replicas: [1, 2, 4], retiring: [] }, logs, 3), ['chaos/0: brokers 3 still hold a log of it, though its replicas are 1,2,4']);
+    assert.deepEqual(partitionDifferences('chaos/0', { replicas: [1, 2, 4], retiring: [3] }, logs, 3), ['chaos/0: still moving: brokers 3 are retiring from replicas 1,2,4']);
+    assert.deepEqual(partitionDifferences('chaos/0', { replicas: [1, 2, 4], retiring: [] }, new Map([[1, same], [2, Buffer.from('entries+')]]), 3), [
+      'chaos/0: replicas 4 hold no log of it (replicas 1,2,4)',
+      'chaos/0: the logs of brokers 1 and 2 differ: one is a prefix of the other (7 and 8 bytes)',
+    ]);
+    assert.deepEqual(partitionDifferences('chaos/0', { replicas: [1, 2, 3], retiring: [] }, new Map([[1, same], [2, same], [3, same]]), 3), []);
   });
 });

@@ -2,6 +2,9 @@
 // cluster, runs producers and consumers while the seeded schedule's nemeses strike, heals, flushes,
 // reads every partition from offset 0 and checks producers' histories and consumers' reads
 // against it. Used by scripts/chaos.ts (long runs) and the smoke test (network-smoke.test.ts).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SluiceClient, type Consumer, type Producer } from '../../../src/client';
 import { createTopic, sleep, startCluster, type ClusterHarness } from '../../integration/cluster-harness';
 import { LogChecker, summary, violations } from '../checker';
@@ -13,7 +16,9 @@ import { phaseReports, type Phase, type PhaseReport } from '../phases';
 import { readTopic } from '../read-log';
 import { NemesisRunner } from './nemesis';
 import { healNetwork } from './partitions';
-import { describeStep, schedule, type Nemesis, type Step } from './schedule';
+import { describeStep, isClock, isMembership, schedule, type Nemesis, type Step } from './schedule';
+import { BrokerClocks, clockFaultsUnavailableBecause } from './clock';
+import { MembershipRunner } from './membership';
 import { addressOf, createTopology, namespaceOf, removeOnExit } from './topology';
 import { compareReplicaLogs } from './replica-logs';
 import { DISK_NEMESIS_TOPIC_CONFIGS, type DiskNemesisCounts } from './disk-nemesis';
@@ -84,21 +89,32 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
   const steps = schedule({ seed: options.seed, durationMs: options.durationMs, nemeses: options.nemeses, brokers: ids(options.brokers), partitions: options.partitions, mode: options.mode, holdMs: options.holdMs, healthyMs: options.healthyMs });
   log(`schedule (seed ${options.seed}, ${steps.length} steps):`);
   steps.forEach((step, i) => log(`  ${describeStep(step, i)}`));
-  const removeTopology = await createTopology(options.brokers);
+  const noClockFaults = options.nemeses.some(isClock) ? clockFaultsUnavailableBecause() : undefined;
+  if (noClockFaults !== undefined) throw new Error(`the clock nemeses cannot run: ${noClockFaults}`);
+  // Membership changes need a broker to add: one spare, with its namespace, joined by add-broker.
+  const spares = options.nemeses.some(isMembership) ? 1 : 0;
+  const removeTopology = await createTopology(options.brokers + spares);
   const forget = removeOnExit(removeTopology);
+  // Clock nemeses need every broker under libfaketime, each with its own control file.
+  const clockDir = options.nemeses.some(isClock) ? mkdtempSync(join(tmpdir(), 'sluice-chaos-clocks-')) : undefined;
   let cluster: ClusterHarness | undefined;
   try {
     const faults = brokerFaults(options);
+    const clocks = clockDir === undefined ? undefined : new BrokerClocks(clockDir, ids(options.brokers + spares));
     cluster = await startCluster(options.brokers, {
+      spares,
       placement: { host: addressOf, grpcPort: 9092, httpPort: 9644, wrapper: (id) => ['ip', 'netns', 'exec', namespaceOf(id)] },
       ...(faults.length > 0 ? { env: { SLUICE_TEST_FAULT: faults.join(','), SLUICE_TEST_FAULTS_ALLOWED: '1' } } : {}),
+      ...(clocks ? { wrapper: (id: number) => clocks.wrapperOf(id) } : {}),
     });
     if (faults.length > 0) log(`brokers run with test faults: ${faults.join(', ')}`);
-    return await drive(cluster, steps, { ...options, testFaults: faults }, started);
+    if (clocks) log('brokers run under libfaketime (their wall clocks only), each with its control file');
+    return await drive(cluster, steps, { ...options, testFaults: faults }, started, { clocks, spares });
   } finally {
     await cluster?.close();
     forget();
     removeTopology();
+    if (clockDir !== undefined) rmSync(clockDir, { recursive: true, force: true });
   }
 }
 
@@ -120,13 +136,17 @@ const topicConfigs = (options: RunOptions): Record<string, string> => (options.n
 const clock = (): number => performance.timeOrigin + performance.now();
 const ids = (count: number): number[] => Array.from({ length: count }, (_, i) => i + 1);
 
-async function drive(cluster: ClusterHarness, steps: readonly Step[], options: RunOptions, started: number): Promise<RunResult> {
+async function drive(cluster: ClusterHarness, steps: readonly Step[], options: RunOptions, started: number, extras: { clocks: BrokerClocks | undefined; spares: number }): Promise<RunResult> {
   const { log } = options;
   const stamp = (): string => `[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s]`;
-  await createTopic(cluster, TOPIC, options.partitions, Math.min(3, options.brokers), topicConfigs(options));
+  const replicationFactor = Math.min(3, options.brokers);
+  await createTopic(cluster, TOPIC, options.partitions, replicationFactor, topicConfigs(options));
   // The injector's own random draws are unused: the schedule names every victim.
   const injector = new FaultInjector(cluster, TOPIC, options.partitions, seededRandom(options.seed));
-  const nemesis = new NemesisRunner(cluster, TOPIC, ids(options.brokers), injector, (line) => log(`${stamp()} ${line}`));
+  const everyBroker = ids(options.brokers + extras.spares);
+  const stampedLog = (line: string): void => log(`${stamp()} ${line}`);
+  const membership = extras.spares > 0 ? new MembershipRunner(cluster, TOPIC, replicationFactor, ids(options.brokers), everyBroker.slice(options.brokers), stampedLog) : undefined;
+  const nemesis = new NemesisRunner(cluster, TOPIC, everyBroker, injector, stampedLog, { ...(extras.clocks ? { clocks: extras.clocks } : {}), ...(membership ? { membership } : {}) });
   const clients = [0, 1, 2].map(() => new SluiceClient({ brokers: bootstrapOf(cluster) }));
   const faults: Record<string, number> = {};
   const anomalies: string[] = [];
@@ -151,14 +171,15 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
         await sleep(step.healthyBeforeMs);
         endPhase(`healthy before #${i + 1}`);
         log(`${stamp()} ${describeStep(step, i)}; acks so far ${histories.map((h) => h.acknowledgements).join('+')}`);
-        await nemesis.run(step);
+        await nemesis.run(step, i);
         for (const n of step.nemeses) faults[n] = (faults[n] ?? 0) + 1;
         if (!(await injector.recovered(60_000))) anomalies.push(`some partition had no leader 60 s after step #${i + 1} (${step.nemeses.join(' + ')})`);
         endPhase(`#${i + 1} ${step.nemeses.join(' + ')}`);
       }
     } finally {
-      healNetwork(ids(options.brokers));
+      healNetwork(everyBroker);
       injector.resume();
+      extras.clocks?.reset();
     }
     const healedAt = performance.now();
     const recovered = await injector.recovered(60_000);
@@ -179,7 +200,8 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
     const consumerReports = reads.map((r) => checkConsumer(r, finalLog));
     anomalies.push(...violations(result), ...consumerReports.flatMap(consumerViolations));
     log(`${stamp()} comparing every replica's log of each partition`);
-    anomalies.push(...(await compareReplicaLogs(cluster, TOPIC, options.partitions, Math.min(3, options.brokers), REPLICAS_AGREE_WITHIN_MS)));
+    anomalies.push(...(membership?.anomalies ?? []));
+    anomalies.push(...(await compareReplicaLogs(cluster, TOPIC, options.partitions, replicationFactor, REPLICAS_AGREE_WITHIN_MS)));
     const gaps: Record<number, number> = {};
     for (const h of histories) for (const [p, gap] of h.longestAckGapByPartitionMs()) gaps[p] = Math.max(gaps[p] ?? 0, gap);
     const [p50, p99, max] = histories[0]!.ackLatencyPercentilesMs([50, 99, 100]);

@@ -2,7 +2,7 @@
 // duration asked, combines at most one network and one process nemesis per step, and the smoke's
 // 'each-once' mode strikes every nemesis once; --nemesis rejects names it does not know.
 import assert from 'node:assert/strict';
-import { DISK_NEMESES, NETWORK_NEMESES, parseNemeses, schedule, type ScheduleOptions } from './schedule';
+import { CLOCK_NEMESES, DISK_NEMESES, isClock, isDisk, isMembership, isNetwork, isProcess, MEMBERSHIP_NEMESES, NETWORK_NEMESES, parseNemeses, schedule, type ScheduleOptions } from './schedule';
 
 const options: ScheduleOptions = { seed: 42, durationMs: 600_000, nemeses: parseNemeses('all'), brokers: [1, 2, 3], partitions: 4, mode: 'random' };
 
@@ -18,7 +18,7 @@ describe('chaos nemesis schedule', () => {
     assert.ok(total >= options.durationMs, `the steps cover ${total} ms of ${options.durationMs}`);
     for (const step of steps) {
       assert.ok(step.nemeses.filter((n) => (NETWORK_NEMESES as readonly string[]).includes(n)).length <= 1);
-      assert.ok(step.nemeses.filter((n) => !(NETWORK_NEMESES as readonly string[]).includes(n)).length <= 1, 'at most one process or disk nemesis');
+      assert.ok(step.nemeses.filter((n) => isProcess(n) || isDisk(n)).length <= 1, 'at most one process or disk nemesis');
       assert.deepEqual([...step.order].sort(), [1, 2, 3]);
     }
     assert.ok(steps.some((s) => s.nemeses.length === 2), 'some step combines two nemeses');
@@ -40,7 +40,33 @@ describe('chaos nemesis schedule', () => {
   });
 
   it('rejects an unknown nemesis, naming the known ones', () => {
-    assert.throws(() => parseNemeses('isolate-one,partition-all'), /unknown nemesis 'partition-all': use all, network, process, disk, or a list of isolate-one, /);
+    assert.throws(() => parseNemeses('isolate-one,partition-all'), /unknown nemesis 'partition-all': use all, network, process, disk, clock, membership, or a list of isolate-one, /);
     assert.throws(() => parseNemeses(' , '), /names no nemesis/);
+  });
+
+  it('takes the clock and membership groups, and all includes them', () => {
+    assert.deepEqual(parseNemeses('clock'), [...CLOCK_NEMESES]);
+    assert.deepEqual(parseNemeses('membership'), [...MEMBERSHIP_NEMESES]);
+    for (const n of [...CLOCK_NEMESES, ...MEMBERSHIP_NEMESES]) assert.ok(parseNemeses('all').includes(n), `all includes ${n}`);
+  });
+
+  it('runs every membership change alongside another nemesis, at most one of each kind a step, and draws clock offsets only for clock steps', () => {
+    const steps = schedule({ ...options, seed: 7, durationMs: 3_600_000 });
+    const kinds = [isNetwork, isProcess, isDisk, isClock, isMembership];
+    for (const step of steps) {
+      for (const kind of kinds) assert.ok(step.nemeses.filter(kind).length <= 1, `one of a kind in ${step.nemeses.join(' + ')}`);
+      if (step.nemeses.some(isMembership)) assert.equal(step.nemeses.length, 2, `a partner for ${step.nemeses.join(' + ')}`);
+      if (!step.nemeses.some(isClock)) assert.deepEqual([step.clockStepMs, step.clockRate], [0, 1]);
+    }
+    assert.ok(steps.some((s) => s.nemeses.includes('clock-step') && s.clockStepMs !== 0), 'some clock step moves the clock');
+    assert.ok(steps.some((s) => s.nemeses.some(isMembership)), 'some step changes membership');
+  });
+
+  it('draws the same schedule as before clock and membership nemeses existed when none is chosen (old seeds replay)', () => {
+    // Seed 11, network and process nemeses, as the schedule drew it before they were added.
+    const steps = schedule({ ...options, seed: 11, durationMs: 60_000, nemeses: parseNemeses('network,process') });
+    assert.deepEqual(steps.map((s) => [s.nemeses.join('+'), s.holdMs, s.order.join(''), s.partition]), [
+      ['packet-loss', 8304, '132', 0], ['flapping', 9452, '213', 0], ['asymmetric', 8612, '312', 1], ['pause-leader', 9927, '312', 3], ['kill-two', 5146, '132', 3],
+    ]);
   });
 });

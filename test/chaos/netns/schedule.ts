@@ -10,14 +10,24 @@ export const NETWORK_NEMESES = ['isolate-one', 'majority-minority', 'isolate-lea
 export const PROCESS_NEMESES = ['kill-one', 'kill-two', 'pause-leader', 'restart-all', 'crash-losing-unsynced-writes'] as const;
 /** Disk faults on one broker (disk-nemesis.ts); scheduled like process nemeses (one a step, combinable with a network one). */
 export const DISK_NEMESES = ['disk-eio', 'disk-full', 'bit-flip'] as const;
+/** One broker's wall clock stepped or skewed (clock.ts); a step of its own, or a membership step's partner. */
+export const CLOCK_NEMESES = ['clock-step', 'clock-skew'] as const;
+/** Replica set changes (membership.ts); each runs alongside another nemesis of the step when there is one. */
+export const MEMBERSHIP_NEMESES = ['reassign-partition', 'drain-broker', 'add-broker'] as const;
 export type NetworkNemesis = (typeof NETWORK_NEMESES)[number];
 export type ProcessNemesis = (typeof PROCESS_NEMESES)[number];
 export type DiskNemesis = (typeof DISK_NEMESES)[number];
-export type Nemesis = NetworkNemesis | ProcessNemesis | DiskNemesis;
-export const ALL_NEMESES: readonly Nemesis[] = [...NETWORK_NEMESES, ...PROCESS_NEMESES, ...DISK_NEMESES];
+export type ClockNemesis = (typeof CLOCK_NEMESES)[number];
+export type MembershipNemesis = (typeof MEMBERSHIP_NEMESES)[number];
+export type Nemesis = NetworkNemesis | ProcessNemesis | DiskNemesis | ClockNemesis | MembershipNemesis;
+export const ALL_NEMESES: readonly Nemesis[] = [...NETWORK_NEMESES, ...PROCESS_NEMESES, ...DISK_NEMESES, ...CLOCK_NEMESES, ...MEMBERSHIP_NEMESES];
+/** The names --nemesis takes for a whole group. */
+const GROUPS: Record<string, readonly Nemesis[]> = { all: ALL_NEMESES, network: NETWORK_NEMESES, process: PROCESS_NEMESES, disk: DISK_NEMESES, clock: CLOCK_NEMESES, membership: MEMBERSHIP_NEMESES };
+/** clock-step's offsets (ms), one drawn per step with a sign: up to past the broker's 24 h producer id expiration. */
+export const CLOCK_STEPS_MS = [3000, 30_000, 600_000, 3 * 3_600_000, 25 * 3_600_000] as const;
 
 export interface Step {
-  /** One or two nemeses at once: at most one network and one process nemesis. */
+  /** One or two nemeses at once: at most one of each kind (network, process, clock, membership). */
   readonly nemeses: readonly Nemesis[];
   readonly healthyBeforeMs: number;
   readonly holdMs: number;
@@ -33,6 +43,10 @@ export interface Step {
   readonly eioOn: 'append' | 'fsync';
   /** Seeds bit-flip's choice of segment, byte and bit (likewise). */
   readonly flipSeed: number;
+  /** clock-step's offset of order[0]'s wall clock (ms, signed; drawn only for a step with a clock nemesis, else 0). */
+  readonly clockStepMs: number;
+  /** clock-skew's rate of order[0]'s wall clock (1 is true time; drawn only for a step with a clock nemesis, else 1). */
+  readonly clockRate: number;
 }
 
 export interface ScheduleOptions {
@@ -49,22 +63,23 @@ export interface ScheduleOptions {
   readonly healthyMs?: readonly [number, number];
 }
 
-const isNetwork = (n: Nemesis): n is NetworkNemesis => (NETWORK_NEMESES as readonly string[]).includes(n);
+export const isNetwork = (n: Nemesis): n is NetworkNemesis => (NETWORK_NEMESES as readonly string[]).includes(n);
+export const isProcess = (n: Nemesis): n is ProcessNemesis => (PROCESS_NEMESES as readonly string[]).includes(n);
 export const isDisk = (n: Nemesis): n is DiskNemesis => (DISK_NEMESES as readonly string[]).includes(n);
-const GROUPS = 'all, network, process, disk';
+export const isClock = (n: Nemesis): n is ClockNemesis => (CLOCK_NEMESES as readonly string[]).includes(n);
+export const isMembership = (n: Nemesis): n is MembershipNemesis => (MEMBERSHIP_NEMESES as readonly string[]).includes(n);
 
-/** Parses `--nemesis all|network|process|disk|<name>[,<name>…]`. */
+/** Parses `--nemesis all|network|process|disk|clock|membership|<name>[,<name>…]`. */
 export function parseNemeses(text: string): Nemesis[] {
   const chosen = new Set<Nemesis>();
+  const usage = `use all, network, process, disk, clock, membership, or a list of ${ALL_NEMESES.join(', ')}`;
   for (const name of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-    if (name === 'all') ALL_NEMESES.forEach((n) => chosen.add(n));
-    else if (name === 'network') NETWORK_NEMESES.forEach((n) => chosen.add(n));
-    else if (name === 'process') PROCESS_NEMESES.forEach((n) => chosen.add(n));
-    else if (name === 'disk') DISK_NEMESES.forEach((n) => chosen.add(n));
+    const group = GROUPS[name];
+    if (group !== undefined) group.forEach((n) => chosen.add(n));
     else if ((ALL_NEMESES as readonly string[]).includes(name)) chosen.add(name as Nemesis);
-    else throw new Error(`unknown nemesis '${name}': use ${GROUPS}, or a list of ${ALL_NEMESES.join(', ')}`);
+    else throw new Error(`unknown nemesis '${name}': ${usage}`);
   }
-  if (chosen.size === 0) throw new Error(`--nemesis names no nemesis: use ${GROUPS}, or a list of ${ALL_NEMESES.join(', ')}`);
+  if (chosen.size === 0) throw new Error(`--nemesis names no nemesis: ${usage}`);
   return [...chosen];
 }
 
@@ -75,7 +90,8 @@ export function schedule(options: ScheduleOptions): Step[] {
   const hold = options.holdMs ?? [4000, 12_000];
   const healthy = options.healthyMs ?? [3000, 8000];
   const network = options.nemeses.filter(isNetwork);
-  const processes = options.nemeses.filter((n) => !isNetwork(n));
+  const processes = options.nemeses.filter((n) => isProcess(n) || isDisk(n));
+  const partners = options.nemeses.filter((n) => !isMembership(n));
   const step = (nemeses: Nemesis[]): Step => {
     const order = [...options.brokers];
     for (let i = order.length - 1; i > 0; i--) {
@@ -86,16 +102,24 @@ export function schedule(options: ScheduleOptions): Step[] {
       nemeses, healthyBeforeMs: between(healthy), holdMs: between(hold), order,
       partition: Math.floor(random() * options.partitions), lossPercent: between([10, 40]), flapMs: between([1000, 3000]),
     };
-    if (!nemeses.some(isDisk)) return { ...drawn, eioOn: 'fsync', flipSeed: 0 };
-    return { ...drawn, eioOn: random() < 0.5 ? 'append' : 'fsync', flipSeed: Math.floor(random() * 2 ** 31) };
+    // Drawn last and only when needed, so schedules without a disk or clock nemesis stay as they were.
+    const disk = nemeses.some(isDisk) ? { eioOn: random() < 0.5 ? ('append' as const) : ('fsync' as const), flipSeed: Math.floor(random() * 2 ** 31) } : { eioOn: 'fsync' as const, flipSeed: 0 };
+    if (!nemeses.some(isClock)) return { ...drawn, ...disk, clockStepMs: 0, clockRate: 1 };
+    const sign = random() < 0.5 ? -1 : 1;
+    return { ...drawn, ...disk, clockStepMs: sign * pick(CLOCK_STEPS_MS), clockRate: pick([0.25, 0.5, 2, 4, 20]) };
+  };
+  /** A network and a process (or disk) nemesis together in combineShare of the steps that draw one of them. */
+  const combined = (first: Nemesis): Nemesis[] => {
+    if (isClock(first)) return [first];
+    const combine = network.length > 0 && processes.length > 0 && random() < (options.combineShare ?? 0.25);
+    return combine ? [isNetwork(first) ? first : pick(network), isNetwork(first) ? pick(processes) : first] : [first];
   };
   if (options.mode === 'each-once') return options.nemeses.map((n) => step([n]));
   const steps: Step[] = [];
   let elapsedMs = 0;
   while (elapsedMs < options.durationMs) {
     const first = pick(options.nemeses);
-    const combine = network.length > 0 && processes.length > 0 && random() < (options.combineShare ?? 0.25);
-    const nemeses: Nemesis[] = combine ? [isNetwork(first) ? first : pick(network), isNetwork(first) ? pick(processes) : first] : [first];
+    const nemeses: Nemesis[] = isMembership(first) ? [...(partners.length > 0 ? [pick(partners)] : []), first] : combined(first);
     const next = step(nemeses);
     steps.push(next);
     elapsedMs += next.healthyBeforeMs + next.holdMs;
@@ -111,6 +135,14 @@ export function describeStep(step: Step, index: number): string {
     ...(step.nemeses.includes('bit-flip') ? [`flip seed ${step.flipSeed}`] : []),
     ...(step.nemeses.includes('packet-loss') ? [`${step.lossPercent}% loss`] : []),
     ...(step.nemeses.includes('flapping') ? [`toggled every ${(step.flapMs / 1000).toFixed(1)} s`] : []),
+    ...(step.nemeses.includes('clock-step') ? [`clock ${step.clockStepMs >= 0 ? '+' : '-'}${describeMs(Math.abs(step.clockStepMs))}`] : []),
+    ...(step.nemeses.includes('clock-skew') ? [`clock at ${step.clockRate}x`] : []),
+    ...(step.nemeses.includes('reassign-partition') || step.nemeses.includes('add-broker') ? [`partition ${step.partition} moved`] : []),
   ];
   return `#${index + 1} after ${(step.healthyBeforeMs / 1000).toFixed(1)} s healthy: ${step.nemeses.join(' + ')} for ${(step.holdMs / 1000).toFixed(1)} s, broker order ${step.order.join(',')}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
+}
+
+/** "3 s", "10 min", "25 h". */
+function describeMs(ms: number): string {
+  return ms >= 3_600_000 ? `${ms / 3_600_000} h` : ms >= 60_000 ? `${ms / 60_000} min` : `${ms / 1000} s`;
 }
