@@ -12,6 +12,8 @@ import { History } from '../history';
 import { phaseReports, type Phase, type PhaseReport } from '../phases';
 import { readTopic } from '../read-log';
 import { NemesisRunner } from './nemesis';
+import { isProxyNemesis } from './degraded-links';
+import { LinkProxies } from './links';
 import { healNetwork } from './partitions';
 import { describeStep, schedule, type Nemesis, type Step } from './schedule';
 import { addressOf, createTopology, namespaceOf, removeOnExit } from './topology';
@@ -70,6 +72,8 @@ export interface RunResult {
 }
 
 const TOPIC = 'chaos';
+/** Every broker's gRPC port (clients and peers), on its own address. */
+const BROKER_PORT = 9092;
 /** Past the default producer's 120 s delivery timeout, so its flush ends in any case. */
 const FLUSH_TIMEOUT_MS = 150_000;
 /** How long followers get to catch up before replicas' logs that differ are an anomaly. */
@@ -84,16 +88,23 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
   const removeTopology = await createTopology(options.brokers);
   const forget = removeOnExit(removeTopology);
   let cluster: ClusterHarness | undefined;
+  let links: LinkProxies | undefined;
   try {
+    // Started before the brokers, so that every peer connection passes through the proxies.
+    if (options.nemeses.some(isProxyNemesis)) {
+      links = await LinkProxies.start(ids(options.brokers), BROKER_PORT, options.seed);
+      log('peer connections pass through the link proxies (links.ts)');
+    }
     const faults = brokerFaults(options);
     cluster = await startCluster(options.brokers, {
-      placement: { host: addressOf, grpcPort: 9092, httpPort: 9644, wrapper: (id) => ['ip', 'netns', 'exec', namespaceOf(id)] },
+      placement: { host: addressOf, grpcPort: BROKER_PORT, httpPort: 9644, wrapper: (id) => ['ip', 'netns', 'exec', namespaceOf(id)] },
       ...(faults.length > 0 ? { env: { SLUICE_TEST_FAULT: faults.join(','), SLUICE_TEST_FAULTS_ALLOWED: '1' } } : {}),
     });
     if (faults.length > 0) log(`brokers run with test faults: ${faults.join(', ')}`);
-    return await drive(cluster, steps, { ...options, testFaults: faults }, started);
+    return await drive(cluster, steps, { ...options, testFaults: faults }, started, links);
   } finally {
     await cluster?.close();
+    links?.stop();
     forget();
     removeTopology();
   }
@@ -109,13 +120,13 @@ function brokerFaults(options: RunOptions): TestFault[] {
 const clock = (): number => performance.timeOrigin + performance.now();
 const ids = (count: number): number[] => Array.from({ length: count }, (_, i) => i + 1);
 
-async function drive(cluster: ClusterHarness, steps: readonly Step[], options: RunOptions, started: number): Promise<RunResult> {
+async function drive(cluster: ClusterHarness, steps: readonly Step[], options: RunOptions, started: number, links: LinkProxies | undefined): Promise<RunResult> {
   const { log } = options;
   const stamp = (): string => `[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s]`;
   await createTopic(cluster, TOPIC, options.partitions, Math.min(3, options.brokers));
   // The injector's own random draws are unused: the schedule names every victim.
   const injector = new FaultInjector(cluster, TOPIC, options.partitions, seededRandom(options.seed));
-  const nemesis = new NemesisRunner(cluster, TOPIC, ids(options.brokers), injector, (line) => log(`${stamp()} ${line}`));
+  const nemesis = new NemesisRunner(cluster, TOPIC, ids(options.brokers), injector, (line) => log(`${stamp()} ${line}`), links);
   const clients = [0, 1, 2].map(() => new SluiceClient({ brokers: bootstrapOf(cluster) }));
   const faults: Record<string, number> = {};
   const anomalies: string[] = [];

@@ -2,7 +2,7 @@
 // duration asked, combines at most one network and one process nemesis per step, and the smoke's
 // 'each-once' mode strikes every nemesis once; --nemesis rejects names it does not know.
 import assert from 'node:assert/strict';
-import { NETWORK_NEMESES, parseNemeses, PROCESS_NEMESES, schedule, type ScheduleOptions } from './schedule';
+import { describeStep, NETWORK_NEMESES, parseNemeses, PROCESS_NEMESES, schedule, type ScheduleOptions } from './schedule';
 
 const options: ScheduleOptions = { seed: 42, durationMs: 600_000, nemeses: parseNemeses('all'), brokers: [1, 2, 3], partitions: 4, mode: 'random' };
 
@@ -27,6 +27,19 @@ describe('chaos nemesis schedule', () => {
   it('strikes each nemesis once, in order, in each-once mode', () => {
     const steps = schedule({ ...options, nemeses: [...NETWORK_NEMESES], mode: 'each-once' });
     assert.deepEqual(steps.map((s) => s.nemeses), NETWORK_NEMESES.map((n) => [n]));
+  });
+
+  it('draws degraded links\' parameters from the seed and prints them with the step', () => {
+    const steps = schedule({ ...options, nemeses: parseNemeses('slow-link,link-delay') });
+    for (const { link } of steps) {
+      assert.ok(link.rateKbit >= 128 && link.rateKbit <= 1024, `rate ${link.rateKbit} kbit/s`);
+      assert.ok(link.delayMs >= 50 && link.delayMs <= 600 && link.jitterMs >= 0 && link.jitterMs <= link.delayMs / 2, `delay ${link.delayMs} ± ${link.jitterMs} ms`);
+    }
+    const delayed = steps.findIndex((s) => s.nemeses.includes('link-delay'));
+    assert.match(describeStep(steps[delayed]!, delayed), new RegExp(`link-delay .*\\(delay ${steps[delayed]!.link.delayMs} ± ${steps[delayed]!.link.jitterMs} ms\\)`));
+    const slow = steps.findIndex((s) => s.nemeses.includes('slow-link'));
+    assert.match(describeStep(steps[slow]!, slow), new RegExp(`slow-link .*\\(${steps[slow]!.link.rateKbit} kbit/s\\)`));
+    assert.equal(parseNemeses('network').filter((n) => ['isolate-metadata-leader', 'slow-link', 'link-delay', 'link-stall', 'link-reset', 'half-open'].includes(n)).length, 6);
   });
 
   it('rejects an unknown nemesis, naming the known ones', () => {

@@ -5,8 +5,9 @@
 // options give the same schedule. Choices that depend on the cluster (who leads a partition) are
 // made when the step runs, and logged.
 import { seededRandom } from '../../../src/cli/bench/keys';
+import { DEGRADED_LINK_NEMESES, describeLinkParameters, drawLinkParameters, type LinkParameters } from './degraded-links';
 
-export const NETWORK_NEMESES = ['isolate-one', 'majority-minority', 'isolate-leader', 'bridge', 'asymmetric', 'flapping', 'packet-loss'] as const;
+export const NETWORK_NEMESES = ['isolate-one', 'majority-minority', 'isolate-leader', 'bridge', 'asymmetric', 'flapping', 'packet-loss', 'isolate-metadata-leader', ...DEGRADED_LINK_NEMESES] as const;
 export const PROCESS_NEMESES = ['kill-one', 'kill-two', 'pause-leader', 'restart-all', 'crash-losing-unsynced-writes'] as const;
 export type NetworkNemesis = (typeof NETWORK_NEMESES)[number];
 export type ProcessNemesis = (typeof PROCESS_NEMESES)[number];
@@ -26,6 +27,8 @@ export interface Step {
   readonly lossPercent: number;
   /** flapping's period: the partition is toggled every flapMs. */
   readonly flapMs: number;
+  /** slow-link's rate, link-delay's delay and jitter (degraded-links.ts). */
+  readonly link: LinkParameters;
 }
 
 export interface ScheduleOptions {
@@ -66,6 +69,7 @@ export function schedule(options: ScheduleOptions): Step[] {
   const healthy = options.healthyMs ?? [3000, 8000];
   const network = options.nemeses.filter(isNetwork);
   const processes = options.nemeses.filter((n) => !isNetwork(n));
+  const linkRandom = seededRandom(options.seed ^ 0x2545f491);
   const step = (nemeses: Nemesis[]): Step => {
     const order = [...options.brokers];
     for (let i = order.length - 1; i > 0; i--) {
@@ -75,6 +79,7 @@ export function schedule(options: ScheduleOptions): Step[] {
     return {
       nemeses, healthyBeforeMs: between(healthy), holdMs: between(hold), order,
       partition: Math.floor(random() * options.partitions), lossPercent: between([10, 40]), flapMs: between([1000, 3000]),
+      link: drawLinkParameters(linkRandom),
     };
   };
   if (options.mode === 'each-once') return options.nemeses.map((n) => step([n]));
@@ -97,6 +102,7 @@ export function describeStep(step: Step, index: number): string {
     ...(step.nemeses.some((n) => n === 'isolate-leader' || n === 'pause-leader' || n === 'crash-losing-unsynced-writes') ? [`partition ${step.partition}`] : []),
     ...(step.nemeses.includes('packet-loss') ? [`${step.lossPercent}% loss`] : []),
     ...(step.nemeses.includes('flapping') ? [`toggled every ${(step.flapMs / 1000).toFixed(1)} s`] : []),
+    ...describeLinkParameters(step.nemeses, step.link),
   ];
   return `#${index + 1} after ${(step.healthyBeforeMs / 1000).toFixed(1)} s healthy: ${step.nemeses.join(' + ')} for ${(step.holdMs / 1000).toFixed(1)} s, broker order ${step.order.join(',')}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
 }
