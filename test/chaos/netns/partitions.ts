@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { addressOf, inNamespace, interfaceOf, PREFIX, rootEndOf } from './topology';
 
-/** Per broker: the brokers whose packets it drops, and the percentage of all packets it loses. */
+/** Per broker: the brokers whose packets it drops, the percentage of all packets it loses, and its link's rate. */
 export class NetworkState {
   private readonly drops = new Map<number, Set<number>>();
   private readonly lossPercent = new Map<number, number>();
@@ -120,7 +120,7 @@ function tc(args: readonly string[]): void {
   if (result.status !== 0) throw new Error(`tc ${args.join(' ')} failed: ${(result.stderr || result.error?.message || '').trim()}`);
 }
 
-/** Removes every rule (each namespace's table emptied): the network is whole again. */
+/** Removes every rule (each namespace's table emptied) and rate limit: the network is whole again. */
 export function healNetwork(ids: readonly number[]): void {
   applyNetwork(new NetworkState(ids));
 }
