@@ -73,7 +73,7 @@ describe('chaos network partitions (network namespaces, nftables)', function () 
     applyNetwork(state);
     const qdiscs = (): string => spawnSync('ip', ['netns', 'exec', namespaceOf(2), 'tc', 'qdisc', 'show', 'dev', interfaceOf(2)], { encoding: 'utf8' }).stdout
       + spawnSync('tc', ['qdisc', 'show', 'dev', rootEndOf(2)], { encoding: 'utf8' }).stdout;
-    assert.equal(qdiscs().match(/qdisc tbf .* rate 1Mbit/g)?.length, 2, qdiscs());
+    assert.equal(qdiscs().match(/qdisc tbf .* rate 1024Kbit/g)?.length, 2, qdiscs());
     // 600 KB from the client through a 1024 kbit/s (128 KB/s) bucket with a 32 KB burst cannot take less than (600 - 32) / 128 s.
     const bytes = 600 * 1024;
     const sink = `const s=require('net').connect(${PORT + 1},'${addressOf(2)}');s.on('connect',()=>{const t=process.hrtime.bigint();s.end(Buffer.alloc(${bytes}));s.on('close',()=>{console.log(Number(process.hrtime.bigint()-t)/1e6)})});s.on('error',()=>process.exit(1))`;
