@@ -50,7 +50,7 @@ describe('chaos: disk nemeses on one broker (3 broker processes)', function () {
       // bit-flip needs a closed segment on every broker: the first rolls once the segment is segment.ms old.
       const rolled = await holdsWithin(() => cluster.ids.every((id) => segmentsOf(id) >= 2), 60_000);
       if (!rolled) missed.push('no closed segment of partition 0 on every broker within 60 s');
-      const step: Step = { nemeses: [kind], healthyBeforeMs: 0, holdMs: 4000, order: [1, 2, 3], partition: 0, lossPercent: 0, flapMs: 0, eioOn, flipSeed: 7, clockStepMs: 0, clockRate: 1 };
+      const step: Step = { nemeses: [kind], healthyBeforeMs: 0, holdMs: 4000, order: [1, 2, 3], partition: 0, lossPercent: 0, flapMs: 0, eioOn, flipSeed: 7, clockStepMs: 0, clockRate: 1, link: { rateKbit: 0, delayMs: 0, jitterMs: 0 } };
       await runner.run(kind, step);
       const acksAfter = history.acknowledgements;
       if (!(await holdsWithin(() => history.acknowledgements >= acksAfter + ACKS_AROUND_THE_FAULT, 60_000))) missed.push(`only ${history.acknowledgements - acksAfter} acks within 60 s of the heal`);

@@ -16,7 +16,7 @@ describe('chaos membership nemeses (real broker processes on loopback)', functio
   afterEach(async () => cluster?.close());
 
   const step = (nemesis: MembershipNemesis, order: number[], partition: number): Step => ({
-    nemeses: [nemesis], healthyBeforeMs: 0, holdMs: 0, order, partition, lossPercent: 0, flapMs: 0, eioOn: 'fsync', flipSeed: 0, clockStepMs: 0, clockRate: 1,
+    nemeses: [nemesis], healthyBeforeMs: 0, holdMs: 0, order, partition, lossPercent: 0, flapMs: 0, eioOn: 'fsync', flipSeed: 0, clockStepMs: 0, clockRate: 1, link: { rateKbit: 0, delayMs: 0, jitterMs: 0 },
   });
 
   it('reassigns, drains and adds brokers under acks=all writes; the final replica sets hold identical logs', async () => {

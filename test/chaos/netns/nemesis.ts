@@ -2,12 +2,15 @@
 // nemesis as nftables rules (partitions.ts), its process nemesis with the fault injector
 // (../faults.ts: kill -9 and restart, SIGSTOP and SIGCONT; a crash that loses unsynced writes) or
 // its disk nemesis (disk-nemesis.ts), its clock nemesis (clock.ts), all held for the step's hold,
-// then undone; and its membership change (membership.ts), started with them and waited on after
-// the heal. The network and the clocks are healed whatever happens.
+// then undone, a degraded link's fault through the link proxies (links.ts) likewise; and its
+// membership change (membership.ts), started with them and waited on after the heal. The network,
+// the links and the clocks are healed whatever happens.
 import { join } from 'node:path';
 import { sleep, type ClusterHarness } from '../../integration/cluster-harness';
 import { unsyncedBytes } from '../../../src/storage/unsynced-loss-file-io';
 import type { FaultInjector } from '../faults';
+import { isProxyNemesis, proxyFaultOf, type ProxyNemesis } from './degraded-links';
+import type { LinkProxies } from './links';
 import { applyNetwork, healNetwork, NetworkState } from './partitions';
 import { DiskNemesisRunner } from './disk-nemesis';
 import type { BrokerClocks } from './clock';
@@ -30,8 +33,8 @@ export class NemesisRunner {
     private readonly brokers: readonly number[],
     private readonly injector: FaultInjector,
     private readonly log: (line: string) => void,
-    /** Present when the run may draw clock or membership nemeses. */
-    private readonly extras: { readonly clocks?: BrokerClocks; readonly membership?: MembershipRunner } = {},
+    /** Present when the run may draw clock, membership or link-proxy nemeses. */
+    private readonly extras: { readonly clocks?: BrokerClocks; readonly membership?: MembershipRunner; readonly links?: LinkProxies } = {},
   ) {
     this.disk = new DiskNemesisRunner(cluster, topic, log, (partition, fallback) => this.leaderOr(partition, fallback));
   }
@@ -56,6 +59,7 @@ export class NemesisRunner {
       healNetwork(this.brokers);
       this.injector.resume();
       this.extras.clocks?.reset();
+      await this.extras.links?.heal();
     }
     await membership;
   }
@@ -111,12 +115,26 @@ export class NemesisRunner {
       case 'packet-loss':
         state.loss(order[0]!, step.lossPercent);
         break;
+      case 'isolate-metadata-leader': {
+        const leader = await this.metadataLeaderOr(order[0]!);
+        state.cut([leader], rest([leader]));
+        break;
+      }
+      case 'slow-link':
+        state.limit(order[0]!, step.link.rateKbit);
+        break;
+      case 'link-delay':
+      case 'link-stall':
+      case 'link-reset':
+      case 'half-open':
+        break;
     }
-    this.log(`  network: ${nemesis}: ${state.describe()}`);
+    this.log(`  network: ${nemesis}: ${isProxyNemesis(nemesis) ? await this.degradeLinks(nemesis, step) : state.describe()}`);
     applyNetwork(state);
     if (nemesis !== 'flapping') {
       await sleep(step.holdMs);
       this.log(`  before the heal, leaders as each broker reports them: ${await this.leadersAsReported()}`);
+      if (nemesis === 'isolate-metadata-leader') this.log(`  before the heal, the metadata leader as each broker reports it: ${describeControllers(await this.controllersAsReported())}`);
       return;
     }
     const endAt = performance.now() + step.holdMs;
@@ -189,6 +207,42 @@ export class NemesisRunner {
     return views.join('; ');
   }
 
+  /** Sets the step's proxy fault on every link of its first broker, both ways (run() heals them); says what it did. */
+  private async degradeLinks(nemesis: ProxyNemesis, step: Step): Promise<string> {
+    if (!this.extras.links) throw new Error(`${nemesis} needs the link proxies, which a run starts when its nemeses include ${nemesis}`);
+    const fault = proxyFaultOf(nemesis, step.link);
+    await this.extras.links.degrade(step.order[0]!, fault);
+    return `every link of broker ${step.order[0]}, both ways: ${JSON.stringify(fault)}`;
+  }
+
+  /** What each live broker names as the metadata group's leader (DescribeCluster), undefined for none or no answer. */
+  private async controllersAsReported(): Promise<{ id: number; controller: number | undefined }[]> {
+    return Promise.all(this.brokers.filter((id) => this.cluster.processes.get(id)).map(async (id) => {
+      try {
+        const described = await this.cluster.call(id, 'sluice.v1.Admin', 'describeCluster', {}, 2000);
+        return { id, controller: (described.controllerId as number) || undefined };
+      } catch {
+        return { id, controller: undefined };
+      }
+    }));
+  }
+
+  /** The metadata group's leader, as most live brokers name it; `fallback` if none is named within 10 s. */
+  private async metadataLeaderOr(fallback: number): Promise<number> {
+    const giveUpAt = performance.now() + 10_000;
+    for (;;) {
+      const views = await this.controllersAsReported();
+      const votes = new Map<number, number>();
+      for (const { controller } of views) if (controller !== undefined && this.cluster.processes.get(controller)) votes.set(controller, (votes.get(controller) ?? 0) + 1);
+      const leader = [...votes].sort((a, b) => b[1] - a[1])[0]?.[0];
+      if (leader !== undefined || performance.now() >= giveUpAt) {
+        this.log(`  metadata leader as each broker reports it: ${describeControllers(views)}; ${leader === undefined ? `none named, striking broker ${fallback}` : `isolating broker ${leader}`}`);
+        return leader ?? fallback;
+      }
+      await sleep(200);
+    }
+  }
+
   /** The partition's leader as the cluster reports it; `fallback` if none answers within 10 s. */
   private async leaderOr(partition: number, fallback: number): Promise<number> {
     const leader = await Promise.race([
@@ -199,3 +253,6 @@ export class NemesisRunner {
     return leader ?? fallback;
   }
 }
+
+const describeControllers = (views: readonly { id: number; controller: number | undefined }[]): string =>
+  views.map((v) => `broker ${v.id}: ${v.controller ?? 'none'}`).join('; ');

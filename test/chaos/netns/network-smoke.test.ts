@@ -1,6 +1,7 @@
 // The chaos suite's smoke (docs/chaos.md), run by `make test`: 3 brokers in network namespaces,
 // each network nemesis once (isolate one, majority/minority, isolate a partition's leader, bridge,
-// asymmetric, flapping, packet loss), a few seconds each, with two idempotent producers and a
+// asymmetric, flapping, packet loss, isolate the metadata leader, a slow link, and the link
+// proxies' delay, stall, reset and half-open), a few seconds each, with two idempotent producers and a
 // consumer; then every promise the checker knows must hold. Safety only: availability figures
 // are printed, not asserted. Skipped (saying why) when the machine cannot make namespaces.
 import assert from 'node:assert/strict';
@@ -9,7 +10,7 @@ import { NETWORK_NEMESES } from './schedule';
 import { unavailableBecause } from './topology';
 
 describe('chaos smoke: each network nemesis once on 3 brokers in namespaces', function () {
-  // About 65 s, plus any wait for another worktree's chaos run to release the machine's lock.
+  // About 70 s (13 nemeses, 2–4 s each), plus any wait for another worktree's chaos run to release the machine's lock.
   this.timeout(20 * 60_000);
 
   before(function () {
@@ -24,7 +25,7 @@ describe('chaos smoke: each network nemesis once on 3 brokers in namespaces', fu
     const seed = Number(process.env.SLUICE_CHAOS_SEED ?? 1);
     const result = await runChaos({
       seed, durationMs: 0, brokers: 3, partitions: 3, nemeses: NETWORK_NEMESES, mode: 'each-once', rate: 200,
-      holdMs: [3000, 6000], healthyMs: [2000, 4000], log: () => undefined,
+      holdMs: [2000, 4000], healthyMs: [1000, 2500], log: () => undefined,
     });
     console.log(`      seed ${seed}: ${JSON.stringify({ faults: result.faults, operations: result.operations, longestAckGapByPartitionMs: result.longestAckGapByPartitionMs, recoveredAfterMs: result.recoveredAfterMs, consumerStops: result.consumerStops })}`);
     assert.deepEqual(result.anomalies, []);

@@ -15,6 +15,8 @@ import { History } from '../history';
 import { phaseReports, type Phase, type PhaseReport } from '../phases';
 import { readTopic } from '../read-log';
 import { NemesisRunner } from './nemesis';
+import { isProxyNemesis } from './degraded-links';
+import { LinkProxies } from './links';
 import { healNetwork } from './partitions';
 import { describeStep, isClock, isMembership, schedule, type Nemesis, type Step } from './schedule';
 import { BrokerClocks, clockFaultsUnavailableBecause } from './clock';
@@ -78,6 +80,8 @@ export interface RunResult {
 }
 
 const TOPIC = 'chaos';
+/** Every broker's gRPC port (clients and peers), on its own address. */
+const BROKER_PORT = 9092;
 /** Past the default producer's 120 s delivery timeout, so its flush ends in any case. */
 const FLUSH_TIMEOUT_MS = 150_000;
 /** How long followers get to catch up before replicas' logs that differ are an anomaly. */
@@ -98,20 +102,27 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
   // Clock nemeses need every broker under libfaketime, each with its own control file.
   const clockDir = options.nemeses.some(isClock) ? mkdtempSync(join(tmpdir(), 'sluice-chaos-clocks-')) : undefined;
   let cluster: ClusterHarness | undefined;
+  let links: LinkProxies | undefined;
   try {
+    // Started before the brokers, so that every peer connection passes through the proxies.
+    if (options.nemeses.some(isProxyNemesis)) {
+      links = await LinkProxies.start(ids(options.brokers + spares), BROKER_PORT, options.seed);
+      log('peer connections pass through the link proxies (links.ts)');
+    }
     const faults = brokerFaults(options);
     const clocks = clockDir === undefined ? undefined : new BrokerClocks(clockDir, ids(options.brokers + spares));
     cluster = await startCluster(options.brokers, {
       spares,
-      placement: { host: addressOf, grpcPort: 9092, httpPort: 9644, wrapper: (id) => ['ip', 'netns', 'exec', namespaceOf(id)] },
+      placement: { host: addressOf, grpcPort: BROKER_PORT, httpPort: 9644, wrapper: (id) => ['ip', 'netns', 'exec', namespaceOf(id)] },
       ...(faults.length > 0 ? { env: { SLUICE_TEST_FAULT: faults.join(','), SLUICE_TEST_FAULTS_ALLOWED: '1' } } : {}),
       ...(clocks ? { wrapper: (id: number) => clocks.wrapperOf(id) } : {}),
     });
     if (faults.length > 0) log(`brokers run with test faults: ${faults.join(', ')}`);
     if (clocks) log('brokers run under libfaketime (their wall clocks only), each with its control file');
-    return await drive(cluster, steps, { ...options, testFaults: faults }, started, { clocks, spares });
+    return await drive(cluster, steps, { ...options, testFaults: faults }, started, { clocks, spares, links });
   } finally {
     await cluster?.close();
+    links?.stop();
     forget();
     removeTopology();
     if (clockDir !== undefined) rmSync(clockDir, { recursive: true, force: true });
@@ -136,7 +147,7 @@ const topicConfigs = (options: RunOptions): Record<string, string> => (options.n
 const clock = (): number => performance.timeOrigin + performance.now();
 const ids = (count: number): number[] => Array.from({ length: count }, (_, i) => i + 1);
 
-async function drive(cluster: ClusterHarness, steps: readonly Step[], options: RunOptions, started: number, extras: { clocks: BrokerClocks | undefined; spares: number }): Promise<RunResult> {
+async function drive(cluster: ClusterHarness, steps: readonly Step[], options: RunOptions, started: number, extras: { clocks: BrokerClocks | undefined; spares: number; links: LinkProxies | undefined }): Promise<RunResult> {
   const { log } = options;
   const stamp = (): string => `[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s]`;
   const replicationFactor = Math.min(3, options.brokers);
@@ -146,7 +157,7 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
   const everyBroker = ids(options.brokers + extras.spares);
   const stampedLog = (line: string): void => log(`${stamp()} ${line}`);
   const membership = extras.spares > 0 ? new MembershipRunner(cluster, TOPIC, replicationFactor, ids(options.brokers), everyBroker.slice(options.brokers), stampedLog) : undefined;
-  const nemesis = new NemesisRunner(cluster, TOPIC, everyBroker, injector, stampedLog, { ...(extras.clocks ? { clocks: extras.clocks } : {}), ...(membership ? { membership } : {}) });
+  const nemesis = new NemesisRunner(cluster, TOPIC, everyBroker, injector, stampedLog, { ...(extras.clocks ? { clocks: extras.clocks } : {}), ...(membership ? { membership } : {}), ...(extras.links ? { links: extras.links } : {}) });
   const clients = [0, 1, 2].map(() => new SluiceClient({ brokers: bootstrapOf(cluster) }));
   const faults: Record<string, number> = {};
   const anomalies: string[] = [];

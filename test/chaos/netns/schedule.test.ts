@@ -2,7 +2,7 @@
 // duration asked, combines at most one network and one process nemesis per step, and the smoke's
 // 'each-once' mode strikes every nemesis once; --nemesis rejects names it does not know.
 import assert from 'node:assert/strict';
-import { CLOCK_NEMESES, DISK_NEMESES, isClock, isDisk, isMembership, isNetwork, isProcess, MEMBERSHIP_NEMESES, NETWORK_NEMESES, parseNemeses, schedule, type ScheduleOptions } from './schedule';
+import { CLOCK_NEMESES, describeStep, DISK_NEMESES, isClock, isDisk, isMembership, isNetwork, isProcess, MEMBERSHIP_NEMESES, NETWORK_NEMESES, parseNemeses, schedule, type ScheduleOptions } from './schedule';
 
 const options: ScheduleOptions = { seed: 42, durationMs: 600_000, nemeses: parseNemeses('all'), brokers: [1, 2, 3], partitions: 4, mode: 'random' };
 
@@ -39,6 +39,19 @@ describe('chaos nemesis schedule', () => {
     assert.ok(disk.every((s) => s.flipSeed > 0));
   });
 
+  it('draws degraded links\' parameters from the seed and prints them with the step', () => {
+    const steps = schedule({ ...options, nemeses: parseNemeses('slow-link,link-delay') });
+    for (const { link } of steps) {
+      assert.ok(link.rateKbit >= 128 && link.rateKbit <= 1024, `rate ${link.rateKbit} kbit/s`);
+      assert.ok(link.delayMs >= 50 && link.delayMs <= 600 && link.jitterMs >= 0 && link.jitterMs <= link.delayMs / 2, `delay ${link.delayMs} ± ${link.jitterMs} ms`);
+    }
+    const delayed = steps.findIndex((s) => s.nemeses.includes('link-delay'));
+    assert.match(describeStep(steps[delayed]!, delayed), new RegExp(`link-delay .*\\(delay ${steps[delayed]!.link.delayMs} ± ${steps[delayed]!.link.jitterMs} ms\\)`));
+    const slow = steps.findIndex((s) => s.nemeses.includes('slow-link'));
+    assert.match(describeStep(steps[slow]!, slow), new RegExp(`slow-link .*\\(${steps[slow]!.link.rateKbit} kbit/s\\)`));
+    assert.equal(parseNemeses('network').filter((n) => ['isolate-metadata-leader', 'slow-link', 'link-delay', 'link-stall', 'link-reset', 'half-open'].includes(n)).length, 6);
+  });
+
   it('rejects an unknown nemesis, naming the known ones', () => {
     assert.throws(() => parseNemeses('isolate-one,partition-all'), /unknown nemesis 'partition-all': use all, network, process, disk, clock, membership, or a list of isolate-one, /);
     assert.throws(() => parseNemeses(' , '), /names no nemesis/);
@@ -63,8 +76,8 @@ describe('chaos nemesis schedule', () => {
   });
 
   it('draws the same schedule as before clock and membership nemeses existed when none is chosen (old seeds replay)', () => {
-    // Seed 11, network and process nemeses, as the schedule drew it before they were added.
-    const steps = schedule({ ...options, seed: 11, durationMs: 60_000, nemeses: parseNemeses('network,process') });
+    // Seed 11, the network nemeses of 2026-12-07 and the process ones, as the schedule drew it before clock and membership nemeses were added.
+    const steps = schedule({ ...options, seed: 11, durationMs: 60_000, nemeses: parseNemeses('isolate-one,majority-minority,isolate-leader,bridge,asymmetric,flapping,packet-loss,process') });
     assert.deepEqual(steps.map((s) => [s.nemeses.join('+'), s.holdMs, s.order.join(''), s.partition]), [
       ['packet-loss', 8304, '132', 0], ['flapping', 9452, '213', 0], ['asymmetric', 8612, '312', 1], ['pause-leader', 9927, '312', 3], ['kill-two', 5146, '132', 3],
     ]);

@@ -5,8 +5,9 @@
 // options give the same schedule. Choices that depend on the cluster (who leads a partition) are
 // made when the step runs, and logged.
 import { seededRandom } from '../../../src/cli/bench/keys';
+import { DEGRADED_LINK_NEMESES, describeLinkParameters, drawLinkParameters, type LinkParameters } from './degraded-links';
 
-export const NETWORK_NEMESES = ['isolate-one', 'majority-minority', 'isolate-leader', 'bridge', 'asymmetric', 'flapping', 'packet-loss'] as const;
+export const NETWORK_NEMESES = ['isolate-one', 'majority-minority', 'isolate-leader', 'bridge', 'asymmetric', 'flapping', 'packet-loss', 'isolate-metadata-leader', ...DEGRADED_LINK_NEMESES] as const;
 export const PROCESS_NEMESES = ['kill-one', 'kill-two', 'pause-leader', 'restart-all', 'crash-losing-unsynced-writes'] as const;
 /** Disk faults on one broker (disk-nemesis.ts); scheduled like process nemeses (one a step, combinable with a network one). */
 export const DISK_NEMESES = ['disk-eio', 'disk-full', 'bit-flip'] as const;
@@ -47,6 +48,8 @@ export interface Step {
   readonly clockStepMs: number;
   /** clock-skew's rate of order[0]'s wall clock (1 is true time; drawn only for a step with a clock nemesis, else 1). */
   readonly clockRate: number;
+  /** slow-link's rate, link-delay's delay and jitter (degraded-links.ts). */
+  readonly link: LinkParameters;
 }
 
 export interface ScheduleOptions {
@@ -92,6 +95,7 @@ export function schedule(options: ScheduleOptions): Step[] {
   const network = options.nemeses.filter(isNetwork);
   const processes = options.nemeses.filter((n) => isProcess(n) || isDisk(n));
   const partners = options.nemeses.filter((n) => !isMembership(n));
+  const linkRandom = seededRandom(options.seed ^ 0x2545f491);
   const step = (nemeses: Nemesis[]): Step => {
     const order = [...options.brokers];
     for (let i = order.length - 1; i > 0; i--) {
@@ -101,6 +105,7 @@ export function schedule(options: ScheduleOptions): Step[] {
     const drawn = {
       nemeses, healthyBeforeMs: between(healthy), holdMs: between(hold), order,
       partition: Math.floor(random() * options.partitions), lossPercent: between([10, 40]), flapMs: between([1000, 3000]),
+      link: drawLinkParameters(linkRandom),
     };
     // Drawn last and only when needed, so schedules without a disk or clock nemesis stay as they were.
     const disk = nemeses.some(isDisk) ? { eioOn: random() < 0.5 ? ('append' as const) : ('fsync' as const), flipSeed: Math.floor(random() * 2 ** 31) } : { eioOn: 'fsync' as const, flipSeed: 0 };
@@ -138,6 +143,7 @@ export function describeStep(step: Step, index: number): string {
     ...(step.nemeses.includes('clock-step') ? [`clock ${step.clockStepMs >= 0 ? '+' : '-'}${describeMs(Math.abs(step.clockStepMs))}`] : []),
     ...(step.nemeses.includes('clock-skew') ? [`clock at ${step.clockRate}x`] : []),
     ...(step.nemeses.includes('reassign-partition') || step.nemeses.includes('add-broker') ? [`partition ${step.partition} moved`] : []),
+    ...describeLinkParameters(step.nemeses, step.link),
   ];
   return `#${index + 1} after ${(step.healthyBeforeMs / 1000).toFixed(1)} s healthy: ${step.nemeses.join(' + ')} for ${(step.holdMs / 1000).toFixed(1)} s, broker order ${step.order.join(',')}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
 }

@@ -16,7 +16,8 @@ export const CLIENT_ADDRESS = `${SUBNET}.1`;
 export const namespaceOf = (id: number): string => `${PREFIX}-b${id}`;
 /** The veth end inside broker `id`'s namespace (its only interface besides lo). */
 export const interfaceOf = (id: number): string => `${PREFIX}-p${id}`;
-const rootEndOf = (id: number): string => `${PREFIX}-v${id}`;
+/** The veth end in the root namespace, on the bridge: what leaves it goes to broker `id`. */
+export const rootEndOf = (id: number): string => `${PREFIX}-v${id}`;
 export const addressOf = (id: number): string => {
   if (!Number.isInteger(id) || id < 1 || id > 200) throw new Error(`broker id ${id} has no address: use 1..200`);
   return `${SUBNET}.${10 + id}`;
