@@ -171,7 +171,16 @@ export class RaftGroup implements HostedRaftGroup {
    * only while it stays alive. Any activity (wake) ends it.
    */
   quiescent(liveness: NodeLiveness): boolean {
-    if (this.quiet === 'leader') return true;
+    if (this.quiet === 'leader') {
+      // A quiet leader does not tick, so check-quorum cannot step it down: it stays quiet only
+      // while a majority of its voters' nodes are heard from. Cut off, it wakes, ticks, and steps
+      // down after an election timeout (else it named itself leader for ever: docs/chaos.md).
+      const voters = this.node.config.voters;
+      const heard = voters.filter((v) => v === this.options.nodeId || liveness.alive(v)).length;
+      if (heard > voters.length / 2) return true;
+      this.wake();
+      return false;
+    }
     if (this.quiet === 'follower') {
       if (this.quietLeader !== null && liveness.alive(this.quietLeader)) return true;
       this.quiet = 'no';
