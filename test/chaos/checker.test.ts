@@ -10,8 +10,8 @@ const unknown = (): Error => new SluiceDeliveryTimeoutError(true, 4, 3000, undef
 const notStored = (): Error => new SluicePartitionError(ErrorCode.INVALID_RECORD, 't', 0, 'bad record');
 
 /** A history of `outcomes`: [partition, offset] = acknowledged there, 'unknown', 'not-stored', 'pending'. */
-function historyOf(name: string, outcomes: ([number, number] | 'unknown' | 'not-stored' | 'pending')[]): History {
-  const history = new History(name);
+function historyOf(name: string, outcomes: ([number, number] | 'unknown' | 'not-stored' | 'pending')[], options: { idempotent?: boolean } = {}): History {
+  const history = new History(name, options);
   for (const outcome of outcomes) {
     const { callback } = history.invoke();
     if (outcome === 'unknown') callback(unknown(), undefined);
@@ -69,6 +69,14 @@ describe('chaos checker', () => {
     assert.equal(report.duplicated, 2);
     assert.equal(report.misplaced, 0, 'the acknowledged copy is where it was acknowledged');
     assert.deepEqual(violations(checkLog([historyOf('a', [[0, 0], 'unknown'])], logOf(['a-0', 'a-1', 'a-0', 'a-1'])))[0], 'a: duplicated 2');
+  });
+
+  it('allows a producer that is not idempotent its duplicates, and still finds its lost and misplaced records', () => {
+    const history = historyOf('n', [[0, 2], [0, 1], [0, 0]], { idempotent: false });
+    const result = checkLog([history], logOf(['n-0', 'n-1', 'n-0']));
+    assert.equal(result.producers[0]!.duplicated, 1, 'n-0 is stored twice (a retry of a stored batch)');
+    assert.deepEqual(violations(result), ['n: lost 1', 'n: misplaced 1', '  n-2 acknowledged at 0@0 is not stored', '  n-2 acknowledged at 0@0, which holds another record']);
+    assert.deepEqual(violations(checkLog([historyOf('n', [[0, 1]], { idempotent: false })], logOf(['n-0', 'n-0']))), [], 'duplicates alone are no violation');
   });
 
   it('counts a record reported as certainly not stored that is stored', () => {

@@ -44,8 +44,15 @@ export class History {
   /** Acknowledgements per partition, counted as they arrive (tests wait on these). */
   readonly acksByPartition = new Map<number, number>();
 
-  /** `name` prefixes every value; it must not contain '-' (values are parsed back by it). */
-  constructor(readonly name: string) {
+  /**
+   * `name` prefixes every value; it must not contain '-' (values are parsed back by it).
+   * `idempotent: false` for a producer that promises at-least-once only: its records may be
+   * stored more than once (a retry of a batch that was stored), which the checker then allows.
+   */
+  constructor(
+    readonly name: string,
+    readonly options: { readonly idempotent?: boolean } = {},
+  ) {
     if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`history name '${name}' must be letters, digits or '_' (it prefixes every value as '<name>-<index>')`);
   }
 

@@ -162,10 +162,11 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
   const faults: Record<string, number> = {};
   const anomalies: string[] = [];
   try {
-    // An idempotent producer with the client's defaults, and one that gives up sooner.
-    const producers: Producer[] = [clients[0]!.producer(), clients[1]!.producer({ deliveryTimeoutMs: 5000 })];
+    // An idempotent producer with the client's defaults, one that gives up sooner, and one that is
+    // not idempotent (at-least-once: its retries may store a record twice, which the check allows).
+    const producers: Producer[] = [clients[0]!.producer(), clients[1]!.producer({ deliveryTimeoutMs: 5000 }), clients[2]!.producer({ idempotent: false })];
     for (const p of producers) await p.connect();
-    const histories = [new History('default'), new History('short_timeout')];
+    const histories = [new History('default'), new History('short_timeout'), new History('not_idempotent', { idempotent: false })];
     const paced = producers.map((p, i) => new PacedProducer(p, TOPIC, histories[i]!, options.rate));
     const reads = [new ConsumerReads('consumer')];
     const consumers = await startConsumers(clients[2]!, options.partitions, reads);
