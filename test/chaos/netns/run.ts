@@ -1,7 +1,8 @@
 // One chaos run on brokers in network namespaces (docs/chaos.md): builds the topology, starts the
 // cluster, runs producers, a consumer and a consumer group's two members while the seeded
 // schedule's nemeses strike, heals, flushes, reads every partition from offset 0 and checks
-// producers' histories, consumers' reads and the group's commits against it. Used by scripts/chaos.ts (long runs) and the smoke test (network-smoke.test.ts).
+// producers' histories, consumers' reads and the group's commits against it. Used by
+// scripts/chaos.ts (long runs) and the smoke test (network-smoke.test.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
