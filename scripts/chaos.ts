@@ -72,6 +72,7 @@ function resultLine(result: RunResult, minutes: number): string {
     longestAckGapByPartitionMs: result.longestAckGapByPartitionMs, ackLatencyMs: result.ackLatencyMs, recoveredAfterMs: result.recoveredAfterMs,
     phases: result.phases.map((p) => [p.phase, p.longestGapMs, p.p99Ms]),
     failureKinds: result.failureKinds, consumerStops: result.consumerStops.length, consumerStopLines: result.consumerStops.slice(0, 10),
+    group: { ...result.group, stops: result.group.stops.length }, groupStopLines: result.group.stops.slice(0, 10),
   });
 }
 
@@ -119,6 +120,8 @@ async function main(): Promise<number> {
   console.log(result.anomalies.length === 0 ? 'chaos: no anomaly found' : `chaos: ANOMALIES\n${result.anomalies.join('\n')}`);
   if (result.consumerStops.length > 0) console.log(`chaos: the consumer failed and was replaced ${result.consumerStops.length} times (a liveness finding):\n${result.consumerStops.join('\n')}`);
   console.log(`chaos: consumers ${JSON.stringify(result.consumers.map(({ examples, ...counts }) => counts))}; check ${JSON.stringify(result.check)}`);
+  if (result.group.stops.length > 0) console.log(`chaos: a group member failed and was replaced ${result.group.stops.length} times (a liveness finding):\n${result.group.stops.join('\n')}`);
+  console.log(`chaos: group ${JSON.stringify({ ...result.group, stops: result.group.stops.length })}`);
   console.log(line);
   console.log(`chaos: appended to ${opts.results}`);
   return result.anomalies.length === 0 ? 0 : 1;

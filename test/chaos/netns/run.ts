@@ -1,7 +1,8 @@
 // One chaos run on brokers in network namespaces (docs/chaos.md): builds the topology, starts the
-// cluster, runs producers and consumers while the seeded schedule's nemeses strike, heals, flushes,
-// reads every partition from offset 0 and checks producers' histories and consumers' reads
-// against it. Used by scripts/chaos.ts (long runs) and the smoke test (network-smoke.test.ts).
+// cluster, runs producers, a consumer and a consumer group's two members while the seeded
+// schedule's nemeses strike, heals, flushes, reads every partition from offset 0 and checks
+// producers' histories, consumers' reads and the group's commits against it. Used by
+// scripts/chaos.ts (long runs) and the smoke test (network-smoke.test.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ import { MembershipRunner } from './membership';
 import { addressOf, createTopology, namespaceOf, removeOnExit } from './topology';
 import { compareReplicaLogs } from './replica-logs';
 import { DISK_NEMESIS_TOPIC_CONFIGS, type DiskNemesisCounts } from './disk-nemesis';
+import { GroupMembers, GROUP_ID, type GroupCounts } from './group-members';
+import { committedOffsetsWentBack, finalOffsetsBelowCommits, groupReadsNotInLog } from '../group-commits';
 import type { TestFault } from '../../../src/common/test-faults';
 
 export interface RunOptions {
@@ -75,8 +78,20 @@ export interface RunResult {
   readonly recoveredAfterMs: number;
   /** Each time a consumer failed and was replaced (a liveness finding, not a broken promise). */
   readonly consumerStops: readonly string[];
+  /** The consumer group's two members (group-members.ts): commits acknowledged and refused, rebalances seen, records handed out, anomalies. */
+  readonly group: GroupReport;
   /** Every broken promise, one line each (empty: none). */
   readonly anomalies: readonly string[];
+}
+
+export interface GroupReport extends GroupCounts {
+  readonly reads: number;
+  readonly readNotInLog: number;
+  /** Partition → the offset the group held after the run. */
+  readonly finalCommitted: Record<number, number>;
+  /** Each time a member failed and was replaced (a liveness finding). */
+  readonly stops: readonly string[];
+  readonly anomalies: number;
 }
 
 const TOPIC = 'chaos';
@@ -158,7 +173,7 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
   const stampedLog = (line: string): void => log(`${stamp()} ${line}`);
   const membership = extras.spares > 0 ? new MembershipRunner(cluster, TOPIC, replicationFactor, ids(options.brokers), everyBroker.slice(options.brokers), stampedLog) : undefined;
   const nemesis = new NemesisRunner(cluster, TOPIC, everyBroker, injector, stampedLog, { ...(extras.clocks ? { clocks: extras.clocks } : {}), ...(membership ? { membership } : {}), ...(extras.links ? { links: extras.links } : {}) });
-  const clients = [0, 1, 2].map(() => new SluiceClient({ brokers: bootstrapOf(cluster) }));
+  const clients = [0, 1, 2, 3].map(() => new SluiceClient({ brokers: bootstrapOf(cluster) }));
   const faults: Record<string, number> = {};
   const anomalies: string[] = [];
   try {
@@ -170,6 +185,7 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
     const paced = producers.map((p, i) => new PacedProducer(p, TOPIC, histories[i]!, options.rate));
     const reads = [new ConsumerReads('consumer')];
     const consumers = await startConsumers(clients[2]!, options.partitions, reads);
+    const group = new GroupMembers(clients[3]!, TOPIC);
     log(`${stamp()} ${options.brokers} brokers up at ${ids(options.brokers).map(addressOf).join(', ')}; topic ${TOPIC} (${options.partitions} partitions); ${options.rate} records/s per producer`);
     const phases: Phase[] = [];
     let phaseStartMs = clock();
@@ -204,6 +220,8 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
     const flushed = await Promise.all(producers.map((p) => flushWithin(p, FLUSH_TIMEOUT_MS)));
     flushed.forEach((ok, i) => { if (!ok) anomalies.push(`${histories[i]!.name}: the flush did not finish within ${FLUSH_TIMEOUT_MS} ms`); });
     await consumers.stop();
+    await group.stop();
+    const finalCommitted = await groupOffsets(clients[3]!, options.partitions);
     log(`${stamp()} reading ${options.partitions} partitions from offset 0`);
     const checker = new LogChecker(histories);
     const finalLog = new FinalLog();
@@ -211,6 +229,8 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
     const result = checker.finish();
     const consumerReports = reads.map((r) => checkConsumer(r, finalLog));
     anomalies.push(...violations(result), ...consumerReports.flatMap(consumerViolations));
+    const groupReport = checkGroup(group, finalCommitted, finalLog);
+    anomalies.push(...groupReport.lines);
     log(`${stamp()} comparing every replica's log of each partition`);
     anomalies.push(...(membership?.anomalies ?? []));
     anomalies.push(...(await compareReplicaLogs(cluster, TOPIC, options.partitions, replicationFactor, REPLICAS_AGREE_WITHIN_MS)));
@@ -222,11 +242,42 @@ async function drive(cluster: ClusterHarness, steps: readonly Step[], options: R
       elapsedS: Math.round((performance.now() - started) / 1000), faults,
       operations: { produced: histories.reduce((n, h) => n + h.invocations, 0), acknowledged: histories.reduce((n, h) => n + h.acknowledgements, 0), consumed: reads.reduce((n, r) => n + r.count, 0) },
       check: summary(result), failureKinds: Object.fromEntries(result.producers.map((p) => [p.producer, p.failureKinds])), consumers: consumerReports, longestAckGapByPartitionMs: gaps,
-      ackLatencyMs: { p50: p50!, p99: p99!, max: max! }, phases: phaseReports(histories, phases, options.partitions), recoveredAfterMs, consumerStops: consumers.stops, anomalies,
+      ackLatencyMs: { p50: p50!, p99: p99!, max: max! }, phases: phaseReports(histories, phases, options.partitions), recoveredAfterMs, consumerStops: consumers.stops, group: groupReport.report, anomalies,
     };
   } finally {
     for (const client of clients) await closeWithin(() => client.close(), 5000);
   }
+}
+
+/** The group's committed offsets after the run, asked until the brokers answer (for at most 60 s; then the error, an anomaly). */
+async function groupOffsets(client: SluiceClient, partitions: number): Promise<Map<number, number> | Error> {
+  const deadline = performance.now() + 60_000;
+  for (;;) {
+    try {
+      const offsets = await client.admin().fetchOffsets(GROUP_ID, Array.from({ length: partitions }, (_, partition) => ({ topic: TOPIC, partition })));
+      return new Map(offsets.map((o) => [o.partition, o.offset]));
+    } catch (error) {
+      if (performance.now() > deadline) return error as Error;
+      await sleep(1000);
+    }
+  }
+}
+
+/** The checks of group-commits.ts on the group's run: the report and the anomalies' lines. */
+function checkGroup(group: GroupMembers, finalCommitted: Map<number, number> | Error, log: FinalLog): { report: GroupReport; lines: string[] } {
+  const lines = committedOffsetsWentBack(group.commits);
+  if (finalCommitted instanceof Error) lines.push(`group: its committed offsets could not be read within 60 s after the run: ${finalCommitted.message}`);
+  else lines.push(...finalOffsetsBelowCommits(group.commits, finalCommitted));
+  const notInLog = groupReadsNotInLog(group.reads, log);
+  if (notInLog.count > 0) lines.push(`group: readNotInLog ${notInLog.count}`, ...notInLog.lines.map((line) => `  ${line}`));
+  const anomalies = lines.filter((line) => !line.startsWith('  ')).length;
+  return {
+    report: {
+      ...group.counts, reads: group.reads.reduce((n, r) => n + r.count, 0), readNotInLog: notInLog.count,
+      finalCommitted: finalCommitted instanceof Error ? {} : Object.fromEntries(finalCommitted), stops: group.stops, anomalies,
+    },
+    lines,
+  };
 }
 
 /**
