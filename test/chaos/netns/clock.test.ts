@@ -97,8 +97,14 @@ describe('chaos clock faults (libfaketime)', function () {
     assert.ok(Math.abs(await offsetOfLeaderMs()) < HOUR_MS, 'true time before the step');
     clocks.set(leader, 3 * HOUR_MS);
     await until(async () => (await offsetOfLeaderMs()) > 2.9 * HOUR_MS, "writes stamped with the leader's clock 3 h ahead");
-    // A log line written after the step carries the stepped time (pino's "time").
-    await createTopic(cluster, 'after-the-step', 1, 3);
+    // A log line written after the step carries the stepped time (pino's "time"): the stepped
+    // broker logs when it becomes leader of a new partition whose preferred replica it is (six
+    // partitions, so that the balanced placement makes it the preferred replica of some).
+    await createTopic(cluster, 'after-the-step', 6, 3);
+    const placed: { replicas: number[] }[] = (await cluster.call(1, 'sluice.v1.Admin', 'describeTopics', { names: ['after-the-step'] })).topics[0].partitions;
+    const led = placed.findIndex((p) => p.replicas[0] === leader);
+    assert.ok(led >= 0, `broker ${leader} is the preferred replica of a partition of after-the-step: ${JSON.stringify(placed.map((p) => p.replicas))}`);
+    await until(async () => (await cluster!.leaderOf('after-the-step', led)) === leader, `broker ${leader} to lead after-the-step/${led}`);
     await until(() => cluster!.processes.get(leader)!.output().split('\n').some((line) => /"time":(\d+)/.exec(line) !== null && Number(/"time":(\d+)/.exec(line)![1]) - Date.now() > 2.9 * HOUR_MS), "a log line of the leader stamped 3 h ahead");
     clocks.set(leader, -3 * HOUR_MS);
     await until(async () => (await offsetOfLeaderMs()) < -2.9 * HOUR_MS, "writes stamped with the leader's clock 3 h behind");
