@@ -3,39 +3,18 @@
 // the log, the replica is rebuilt from its peers and ends byte for byte identical to them, and no
 // consumer is ever served the damaged entry. Real processes.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createTopic, startCluster, type ClusterHarness } from './cluster-harness';
 import { ClusterProducer, readAll } from './cluster-producer';
 import { HEADER_BYTES } from '../../src/storage/entry-format';
 import { until } from '../until';
-import { partitionDirOf } from '../partition-dir-of';
+import { logBytes as logBytesOf, partitionGauge, replicasOf, segmentsOf as segmentsOfTopic } from './replica-probes';
 
 const TOPIC = 'flipped';
 
-async function gauge(cluster: ClusterHarness, id: number, name: string): Promise<number | undefined> {
-  const broker = cluster.processes.get(id);
-  if (!broker) return undefined;
-  const text = await (await fetch(`http://127.0.0.1:${broker.httpPort}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{topic="${TOPIC}",partition="0"}`));
-  return line === undefined ? undefined : Number(line.split(' ').pop());
-}
-
-/** The brokers holding a replica of TOPIC/0. */
-async function replicasOf(cluster: ClusterHarness): Promise<number[]> {
-  return cluster.retry(`the replicas of ${TOPIC}/0`, async (id) => {
-    const described = await cluster.call(id, 'sluice.v1.Admin', 'describeTopics', { names: [TOPIC] });
-    const replicas = described.topics[0]?.partitions.find((p: { partition: number }) => p.partition === 0)?.replicas;
-    return Array.isArray(replicas) && replicas.length > 0 ? (replicas as number[]) : undefined;
-  });
-}
-
-const segmentsOf = (cluster: ClusterHarness, id: number): string[] => {
-  const dir = partitionDirOf(join(cluster.dir, `node-${id}`), TOPIC, 0);
-  return readdirSync(dir).filter((f) => f.endsWith('.log')).sort().map((f) => join(dir, f));
-};
-
-const logBytes = (cluster: ClusterHarness, id: number): Buffer => Buffer.concat(segmentsOf(cluster, id).map((f) => readFileSync(f)));
+const gauge = (cluster: ClusterHarness, id: number, name: string): Promise<number | undefined> => partitionGauge(cluster, id, TOPIC, name);
+const segmentsOf = (cluster: ClusterHarness, id: number): string[] => segmentsOfTopic(cluster, id, TOPIC);
+const logBytes = (cluster: ClusterHarness, id: number): Buffer => logBytesOf(cluster, id, TOPIC);
 
 /** Flips one bit inside the batch (not the header) of the second entry of `path`; returns the position. */
 function flipBitInSecondBatch(path: string): number {
@@ -72,7 +51,7 @@ describe('a bit flipped in a closed segment of one replica (3 broker processes)'
     };
     await send('before', 60);
     const leader = await cluster.leaderOf(TOPIC, 0);
-    const holders = await replicasOf(cluster);
+    const holders = await replicasOf(cluster, TOPIC);
     const damaged = holders.find((id) => id !== leader)!;
     await cluster.kill(damaged);
     const segments = segmentsOf(cluster, damaged);

@@ -3,39 +3,18 @@
 // meanwhile, and the broker restarted: it starts, sets the damaged log aside, catches up from the
 // other replicas, and its log ends byte for byte identical to theirs. Real processes.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTopic, startCluster, type ClusterHarness } from './cluster-harness';
 import { ClusterProducer, readAll } from './cluster-producer';
 import { until } from '../until';
 import { partitionDirOf } from '../partition-dir-of';
+import { logBytes as logBytesOf, partitionGauge, replicasOf } from './replica-probes';
 
 const TOPIC = 'rebuilt';
 
-/** One broker's value of a per-partition gauge of TOPIC/0, from its /metrics. */
-async function gauge(cluster: ClusterHarness, id: number, name: string): Promise<number | undefined> {
-  const broker = cluster.processes.get(id);
-  if (!broker) return undefined;
-  const text = await (await fetch(`http://127.0.0.1:${broker.httpPort}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{topic="${TOPIC}",partition="0"}`));
-  return line === undefined ? undefined : Number(line.split(' ').pop());
-}
-
-/** The brokers holding a replica of TOPIC/0. */
-async function replicasOf(cluster: ClusterHarness): Promise<number[]> {
-  return cluster.retry(`the replicas of ${TOPIC}/0`, async (id) => {
-    const described = await cluster.call(id, 'sluice.v1.Admin', 'describeTopics', { names: [TOPIC] });
-    const replicas = described.topics[0]?.partitions.find((p: any) => p.partition === 0)?.replicas;
-    return Array.isArray(replicas) && replicas.length > 0 ? (replicas as number[]) : undefined;
-  });
-}
-
-/** The entries of a replica's log: its segment files, in order, concatenated. */
-function logBytes(cluster: ClusterHarness, id: number): Buffer {
-  const dir = partitionDirOf(join(cluster.dir, `node-${id}`), TOPIC, 0);
-  const segments = readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
-  return Buffer.concat(segments.map((f) => readFileSync(join(dir, f))));
-}
+const gauge = (cluster: ClusterHarness, id: number, name: string): Promise<number | undefined> => partitionGauge(cluster, id, TOPIC, name);
+const logBytes = (cluster: ClusterHarness, id: number): Buffer => logBytesOf(cluster, id, TOPIC);
 
 describe('rebuilding a damaged replica from its peers (3 broker processes)', function () {
   this.timeout(240_000);
@@ -61,7 +40,7 @@ describe('rebuilding a damaged replica from its peers (3 broker processes)', fun
     };
     await send('before', 30);
     const leader = await cluster.leaderOf(TOPIC, 0);
-    const replicas = await replicasOf(cluster);
+    const replicas = await replicasOf(cluster, TOPIC);
     const damaged = replicas.find((id) => id !== leader)!;
     await cluster.kill(damaged);
 
