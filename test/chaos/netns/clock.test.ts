@@ -132,7 +132,8 @@ describe('chaos clock faults (libfaketime)', function () {
     const end = (await producer.send()).offset + 1;
     await until(async () => {
       const described = await cluster!.call(follower, 'sluice.v1.Admin', 'describeTopics', { names: ['clocked'] });
-      return Number(described.topics[0].partitions[0].logEndOffset) >= end;
+      // A broker just restarted may not know the topic's partitions yet (its metadata catches up).
+      return Number(described.topics[0]?.partitions?.[0]?.logEndOffset ?? 0) >= end;
     }, `broker ${follower} to replicate up to offset ${end} from leader ${leader}`);
   });
 
